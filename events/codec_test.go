@@ -1,0 +1,50 @@
+package events_test
+
+import (
+	"testing"
+
+	"github.com/planstore/planstore/events"
+)
+
+func TestDecodeUpcastsSchemaVersionZero(t *testing.T) {
+	codec, err := events.NewPlanCodec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := []byte(`{"id":"e1","type":"plan.patched","schema_version":0,"aggregate_type":"plan",
+		"aggregate_id":"p1","version":2,"occurred_at":"2020-01-02T03:04:05Z","actor":"a",
+		"correlation_id":"c","data":{"old":{"objectId":"p1"},"new":{"objectId":"p1","x":1},"patch":{"x":1}}}`)
+	e, err := codec.Decode(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.SchemaVersion != events.CurrentSchemaVersion || string(e.Data.Before) != `{"objectId":"p1"}` ||
+		string(e.Data.After) != `{"objectId":"p1","x":1}` || string(e.Data.Patch) != `{"x":1}` {
+		t.Fatalf("not upcast: %+v", e)
+	}
+}
+
+func TestDecodeRefusesNewerSchemaAndGarbage(t *testing.T) {
+	codec, _ := events.NewPlanCodec()
+	for _, b := range []string{`{"schema_version":99}`, `not json`, `{"schema_version":0,"data":7}`} {
+		if _, err := codec.Decode([]byte(b)); err == nil {
+			t.Fatalf("decoded %s", b)
+		}
+	}
+}
+
+func TestDuplicateUpcastersRefused(t *testing.T) {
+	u := events.Upcaster{From: 0}
+	if _, err := events.NewCodec(u, u); err == nil {
+		t.Fatal("two upcasters from one version accepted")
+	}
+}
+
+func TestPartitionOfIsStable(t *testing.T) {
+	// Where existing data lives depends on this function: pinned values catch a change.
+	for id, want := range map[string]int{"12xvxc345ssdsds-508": 1, "a": 12, "": 5} {
+		if got := events.PartitionOf(id, 16); got != want {
+			t.Fatalf("PartitionOf(%q) = %d, want %d", id, got, want)
+		}
+	}
+}
