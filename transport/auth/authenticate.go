@@ -1,0 +1,35 @@
+package auth
+
+import (
+	"errors"
+	"net/http"
+)
+
+// Authenticate returns the caller of r.
+//
+// If an earlier middleware already attached a principal to r's context it is
+// returned as is, so a token is verified at most once per request however
+// many layers ask. Otherwise the bearer token is extracted and verified, and
+// the returned request carries the principal for the handlers below.
+func Authenticate(r *http.Request, v Verifier) (*http.Request, Principal, error) {
+	if r == nil || v == nil {
+		return r, Principal{}, ErrMissingToken
+	}
+	if p, ok := PrincipalFrom(r.Context()); ok {
+		return r, p, nil
+	}
+	token, err := BearerToken(r)
+	if err != nil && !isTokenOptional(v) {
+		return r, Principal{}, err
+	}
+	p, err := v.Verify(r.Context(), token)
+	if err != nil {
+		if !errors.Is(err, ErrMissingToken) && !errors.Is(err, ErrInvalidToken) {
+			// Keep the promise that callers only ever see the two
+			// refusal kinds, even if a verifier misbehaves.
+			err = invalidToken("token could not be verified", err)
+		}
+		return r, Principal{}, err
+	}
+	return r.WithContext(WithPrincipal(r.Context(), p)), p, nil
+}

@@ -1,0 +1,20 @@
+package auth
+
+import "context"
+
+type principalKey struct{}
+
+// WithPrincipal returns a context carrying p, so handlers deeper in the stack
+// read the caller instead of verifying the token again.
+func WithPrincipal(ctx context.Context, p Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// PrincipalFrom returns the principal stored by WithPrincipal, if any.
+func PrincipalFrom(ctx context.Context) (Principal, bool) {
+	if ctx == nil {
+		return Principal{}, false
+	}
+	p, ok := ctx.Value(principalKey{}).(Principal)
+	return p, ok
+}
