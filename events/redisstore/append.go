@@ -1,0 +1,216 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/planstore/planstore/events"
+)
+
+// Append writes the commit atomically or not at all: see events.Commit. It returns an
+// error wrapping events.ErrVersionConflict when the aggregate moved on, an
+// *events.ObjectIDTakenError when another aggregate owns a claimed objectId, and a plain
+// error for an invalid commit or when Redis fails.
+//
+// Most appends are one script call (appendDirect). Claiming objectIds that hash to
+// another slot and are not the aggregate's yet takes a transaction (appendInTxn,
+// ownership.go). Both may find the way blocked for a moment, by another transaction of
+// the same aggregate or a reservation of a claimed objectId; Append then backs off and
+// tries again, for at most about twice the transaction lease.
+func (s *Store) Append(ctx context.Context, c events.Commit) error {
+	if err := validateCommit(c); err != nil {
+		return err
+	}
+	w, err := s.prepare(c)
+	if err != nil {
+		return err
+	}
+	// A new aggregate owns nothing yet, so its foreign claims need the transaction: skip
+	// the direct attempt that would only say so.
+	inTxn := c.ExpectedVersion == 0 && len(w.foreignClaims) > 0
+	bo := newBackoff(2*s.opts.txnLease + time.Second)
+	for {
+		var out outcome
+		if inTxn {
+			out, err = s.appendInTxn(ctx, w)
+		} else {
+			out, err = s.appendDirect(ctx, w)
+		}
+		if err != nil {
+			return err
+		}
+		switch out.kind {
+		case committed:
+			return nil
+		case needTxn:
+			inTxn = true
+			continue
+		case contested:
+			verdict, err := s.resolve(ctx, out.contest)
+			if err != nil {
+				return fmt.Errorf("redisstore: append to %q: %w", c.AggregateID, err)
+			}
+			switch verdict {
+			case verdictOwned:
+				return &events.ObjectIDTakenError{ObjectID: out.contest.objectID, Owner: out.contest.owner}
+			case verdictFreed:
+				continue // the stale record is gone: try again at once
+			}
+		}
+		if err := bo.wait(ctx); err != nil {
+			return fmt.Errorf("redisstore: append to %q: %w", c.AggregateID, err)
+		}
+	}
+}
+
+// write is a commit prepared for the scripts.
+type write struct {
+	c         events.Commit
+	partition int
+	encoded   []any
+	deleted   bool
+	version   int64 // the aggregate's version after the commit
+
+	// objectIds whose ownership record shares the aggregate's slot, and the others.
+	localClaims, localReleases     []string
+	foreignClaims, foreignReleases []string
+}
+
+func (s *Store) prepare(c events.Commit) (*write, error) {
+	w := &write{
+		c:         c,
+		partition: s.keys.partitionOf(c.AggregateID),
+		deleted:   isDeletion(c),
+		version:   c.ExpectedVersion + int64(len(c.Events)),
+	}
+	for _, e := range c.Events {
+		b, err := s.codec.Encode(e)
+		if err != nil {
+			return nil, fmt.Errorf("redisstore: append to %q: %w", c.AggregateID, err)
+		}
+		w.encoded = append(w.encoded, string(b))
+	}
+	for _, id := range c.ClaimObjectIDs {
+		if s.keys.partitionOf(id) == w.partition {
+			w.localClaims = append(w.localClaims, id)
+		} else {
+			w.foreignClaims = append(w.foreignClaims, id)
+		}
+	}
+	for _, id := range c.ReleaseObjectIDs {
+		if s.keys.partitionOf(id) == w.partition {
+			w.localReleases = append(w.localReleases, id)
+		} else {
+			w.foreignReleases = append(w.foreignReleases, id)
+		}
+	}
+	return w, nil
+}
+
+type outcomeKind int
+
+const (
+	committed outcomeKind = iota
+	needTxn               // foreign objectIds to claim: use a transaction
+	busy                  // another transaction is in the way: back off, retry
+	contested             // an objectId is recorded as someone else's: resolve, retry
+)
+
+type outcome struct {
+	kind    outcomeKind
+	contest contest
+}
+
+// appendCall is the append script for w; token is "" outside a transaction.
+func (s *Store) appendCall(w *write, token string) *scriptCall {
+	c := w.c
+	keys := []string{
+		s.keys.snapshot(c.AggregateID), s.keys.events(c.AggregateID), s.keys.owned(c.AggregateID),
+		s.keys.txn(c.AggregateID), s.keys.log(w.partition),
+	}
+	for _, id := range w.localClaims {
+		keys = append(keys, s.keys.owner(id))
+	}
+	for _, id := range w.localReleases {
+		keys = append(keys, s.keys.owner(id))
+	}
+	deleted, doc := "0", string(c.Snapshot)
+	if w.deleted {
+		deleted, doc = "1", ""
+	}
+	args := []any{
+		c.AggregateID, c.ExpectedVersion, token, deleted, doc,
+		s.keys.notifyChannel(), w.partition,
+		len(w.encoded), len(w.localClaims), len(w.localReleases), len(w.foreignClaims), len(w.foreignReleases),
+	}
+	args = append(args, w.encoded...)
+	for _, list := range [][]string{w.localClaims, w.localReleases, w.foreignClaims, w.foreignReleases} {
+		for _, id := range list {
+			args = append(args, id)
+		}
+	}
+	return &scriptCall{script: appendScript, keys: keys, args: args}
+}
+
+// appendDirect is the one-round-trip append: everything the commit touches lives in the
+// aggregate's slot, or is a foreign objectId the aggregate already owns.
+func (s *Store) appendDirect(ctx context.Context, w *write) (outcome, error) {
+	call := s.appendCall(w, "")
+	runScripts(ctx, s.rdb, []*scriptCall{call})
+	r, err := parseReply(call.cmd)
+	if err != nil {
+		return outcome{}, fmt.Errorf("redisstore: append to %q: %w", w.c.AggregateID, err)
+	}
+	switch r.status() {
+	case "ok":
+		s.finalize(ctx, w, "", nil)
+		return outcome{kind: committed}, nil
+	case "conflict":
+		return outcome{}, conflictError(w, r.arg(0))
+	case "busy":
+		return outcome{kind: busy}, nil
+	case "needtxn":
+		return outcome{kind: needTxn}, nil
+	case "taken":
+		return outcome{kind: contested, contest: contestOf(r)}, nil
+	}
+	return outcome{}, fmt.Errorf("redisstore: append to %q: unexpected reply %q", w.c.AggregateID, r)
+}
+
+func conflictError(w *write, current string) error {
+	return fmt.Errorf("%w: aggregate %q is at version %s, not %d", events.ErrVersionConflict, w.c.AggregateID, current, w.c.ExpectedVersion)
+}
+
+// errGaveUp: a transaction or a reservation stayed in the way longer than a lease
+// allows, which only a stuck or very slow writer explains.
+var errGaveUp = errors.New("gave up waiting for another writer's transaction")
+
+// backoff spaces out retries of a blocked append with jitter, so racing writers do not
+// retry in lockstep, and gives up after a deadline.
+type backoff struct {
+	next     time.Duration
+	deadline time.Time
+}
+
+func newBackoff(limit time.Duration) *backoff {
+	return &backoff{next: time.Millisecond, deadline: time.Now().Add(limit)}
+}
+
+func (b *backoff) wait(ctx context.Context) error {
+	if time.Now().After(b.deadline) {
+		return errGaveUp
+	}
+	d := b.next/2 + rand.N(b.next)
+	b.next = min(2*b.next, 50*time.Millisecond)
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

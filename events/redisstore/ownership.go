@@ -1,0 +1,301 @@
+package redisstore
+
+// # ObjectId ownership across slots
+//
+// objectIds are unique across all plans (CONTRACT.md 2), so ownership needs one place
+// per objectId where claims serialise. A single-slot index ({owners}) would put every
+// append's script in that slot too, so the store could not run on a cluster; keeping
+// the index in the aggregate's slot cannot see a claim by an aggregate of another slot.
+// So each objectId's ownership record lives in the objectId's own partition,
+// {pNN}:oid:<objectId>, and an append whose claims reach other slots becomes a small
+// transaction with the aggregate's slot as the coordinator:
+//
+//  1. begin (aggregate slot): check the expected version, take the aggregate's txn lock
+//     (a random token with a lease, SET NX PX), and learn which foreign objectIds the
+//     aggregate does not own yet (its oids set). Ones it owns need nothing: its records
+//     cannot be taken from it while they are in that set.
+//  2. claim (each foreign slot, pipelined): all or none per slot, reserve each record for
+//     the token (pend=token), or report the record's owner if it is another aggregate.
+//  3. append (aggregate slot): the usual script, which additionally requires the lock to
+//     still hold the token. It commits, adds the claims to the oids set, drops the lock.
+//  4. finalize (each foreign slot, pipelined): clear the reservations, delete released
+//     records. This is clean-up: the commit is already decided.
+//
+// A failure before 3 undoes the reservations and drops the lock. Without a transaction
+// (no new foreign claims: every PUT that keeps its objectIds) the append is one script.
+//
+// Why no two aggregates ever own one objectId: an aggregate's state (its oids set) gains
+// an objectId only in step 3, which runs only while the token holds the lock and after
+// the record was reserved for that token. Another aggregate meeting that record sees
+// owner A: it may only remove the record after probing A's slot (probe.lua) and finding
+// that A's state lacks the objectId and no live transaction holds the record's pending
+// token; it then deletes the record only if its generation is unchanged (takeover.lua).
+// Every claim bumps the generation, so a claim by A between the probe and the takeover
+// makes the takeover fail. A transaction whose lease ran out cannot reach step 3 any
+// more, because step 3 checks the lock: the lease is the fence, and a late writer's
+// commit fails instead of landing on an objectId that was given away.
+//
+// What a crash leaves behind is therefore only a record that names an aggregate that
+// does not own the objectId (a reservation never committed, a release never
+// finalized), and that heals itself: the next claimer probes, finds it stale, and takes
+// it over. Versions guard late clean-up: a record stores the version of the claim that
+// wrote it, and a release only deletes records older than itself.
+//
+// The price: creating a plan costs four round trips instead of one (begin, claims,
+// append, finalize), and two writers racing for one objectId may wait for each other
+// for up to a lease when one of them dies mid-way.
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// contest is an ownership record naming another aggregate, as a script reported it.
+type contest struct {
+	objectID, owner, pending, generation string
+}
+
+func contestOf(r reply) contest {
+	return contest{objectID: r.arg(0), owner: r.arg(1), pending: r.arg(2), generation: r.arg(3)}
+}
+
+// appendInTxn appends w with the transaction described above.
+func (s *Store) appendInTxn(ctx context.Context, w *write) (outcome, error) {
+	token := uuid.NewString()
+	toClaim, out, err := s.begin(ctx, w, token)
+	if err != nil || out != nil {
+		return deref(out), err
+	}
+	if out, err := s.reserve(ctx, w, token, toClaim); err != nil || out != nil {
+		s.abort(ctx, w, token, toClaim)
+		return deref(out), err
+	}
+
+	call := s.appendCall(w, token)
+	runScripts(ctx, s.rdb, []*scriptCall{call})
+	r, err := parseReply(call.cmd)
+	if err != nil {
+		// The append may have run: undoing the reservations now could free objectIds
+		// the aggregate owns. Leave them; the lease decides, and stale ones heal.
+		s.unlock(ctx, w, token)
+		return outcome{}, fmt.Errorf("redisstore: append to %q: outcome unknown: %w", w.c.AggregateID, err)
+	}
+	if r.status() == "ok" {
+		s.finalize(ctx, w, token, toClaim)
+		return outcome{kind: committed}, nil
+	}
+	s.abort(ctx, w, token, toClaim)
+	switch r.status() {
+	case "conflict":
+		return outcome{}, conflictError(w, r.arg(0))
+	case "lease":
+		return outcome{kind: busy}, nil
+	case "taken":
+		return outcome{kind: contested, contest: contestOf(r)}, nil
+	}
+	return outcome{}, fmt.Errorf("redisstore: append to %q: unexpected reply %q", w.c.AggregateID, r)
+}
+
+func deref(o *outcome) outcome {
+	if o == nil {
+		return outcome{}
+	}
+	return *o
+}
+
+// begin is step 1: it takes the aggregate's lock for token and returns the foreign
+// objectIds the aggregate does not own yet. A non-nil outcome means the transaction
+// did not start (and holds nothing).
+func (s *Store) begin(ctx context.Context, w *write, token string) ([]string, *outcome, error) {
+	c := w.c
+	call := &scriptCall{
+		script: beginScript,
+		keys:   []string{s.keys.snapshot(c.AggregateID), s.keys.owned(c.AggregateID), s.keys.txn(c.AggregateID)},
+		args:   append([]any{c.ExpectedVersion, token, s.opts.txnLease.Milliseconds()}, toAny(w.foreignClaims)...),
+	}
+	runScripts(ctx, s.rdb, []*scriptCall{call})
+	r, err := parseReply(call.cmd)
+	if err != nil {
+		s.unlock(ctx, w, token) // it may have taken the lock
+		return nil, nil, fmt.Errorf("redisstore: append to %q: begin: %w", c.AggregateID, err)
+	}
+	switch r.status() {
+	case "ok":
+		return r[1:], nil, nil
+	case "conflict":
+		return nil, nil, conflictError(w, r.arg(0))
+	case "busy":
+		return nil, &outcome{kind: busy}, nil
+	}
+	return nil, nil, fmt.Errorf("redisstore: append to %q: unexpected begin reply %q", c.AggregateID, r)
+}
+
+// reserve is step 2: it reserves ids for token in their slots. A non-nil outcome or an
+// error means some reservation failed; the caller aborts, which undoes the others.
+func (s *Store) reserve(ctx context.Context, w *write, token string, ids []string) (*outcome, error) {
+	claims := s.claimCalls(w, token, ids)
+	if len(claims) == 0 {
+		return nil, nil
+	}
+	runScripts(ctx, s.rdb, claims)
+	var lost *outcome
+	for _, call := range claims {
+		r, err := parseReply(call.cmd)
+		if err != nil {
+			return nil, fmt.Errorf("redisstore: append to %q: claim: %w", w.c.AggregateID, err)
+		}
+		if r.status() == "taken" && lost == nil {
+			lost = &outcome{kind: contested, contest: contestOf(r)}
+		}
+	}
+	return lost, nil
+}
+
+// byPartition groups objectIds by the partition of their ownership record.
+func (s *Store) byPartition(ids []string) map[int][]string {
+	out := map[int][]string{}
+	for _, id := range ids {
+		p := s.keys.partitionOf(id)
+		out[p] = append(out[p], id)
+	}
+	return out
+}
+
+func (s *Store) ownerKeys(ids []string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = s.keys.owner(id)
+	}
+	return out
+}
+
+func (s *Store) claimCalls(w *write, token string, ids []string) []*scriptCall {
+	var calls []*scriptCall
+	for _, group := range s.byPartition(ids) {
+		args := append([]any{w.c.AggregateID, token, w.version}, toAny(group)...)
+		calls = append(calls, &scriptCall{script: claimScript, keys: s.ownerKeys(group), args: args})
+	}
+	return calls
+}
+
+// cleanupTimeout bounds clean-up after the caller's context may be gone: clean-up that
+// is skipped only delays others (stale records heal), but it should still run.
+const cleanupTimeout = 5 * time.Second
+
+func cleanupContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+}
+
+// abort undoes a transaction that did not commit: its reservations, then its lock.
+func (s *Store) abort(ctx context.Context, w *write, token string, reserved []string) {
+	ctx, cancel := cleanupContext(ctx)
+	defer cancel()
+	var calls []*scriptCall
+	for _, group := range s.byPartition(reserved) {
+		calls = append(calls, &scriptCall{script: undoScript, keys: s.ownerKeys(group), args: []any{token}})
+	}
+	calls = append(calls, s.unlockCall(w, token))
+	runScripts(ctx, s.rdb, calls)
+	s.logFailures(w, "abort", calls)
+}
+
+func (s *Store) unlock(ctx context.Context, w *write, token string) {
+	ctx, cancel := cleanupContext(ctx)
+	defer cancel()
+	call := s.unlockCall(w, token)
+	runScripts(ctx, s.rdb, []*scriptCall{call})
+	s.logFailures(w, "unlock", []*scriptCall{call})
+}
+
+func (s *Store) unlockCall(w *write, token string) *scriptCall {
+	return &scriptCall{script: unlockScript, keys: []string{s.keys.txn(w.c.AggregateID)}, args: []any{token}}
+}
+
+// finalize confirms the reservations of a committed transaction and deletes the
+// records of foreign objectIds the commit released (local ones the append did).
+func (s *Store) finalize(ctx context.Context, w *write, token string, reserved []string) {
+	if len(reserved) == 0 && len(w.foreignReleases) == 0 {
+		return
+	}
+	ctx, cancel := cleanupContext(ctx)
+	defer cancel()
+	claimed, released := s.byPartition(reserved), s.byPartition(w.foreignReleases)
+	var calls []*scriptCall
+	for p := range s.keys.partitions {
+		if len(claimed[p]) == 0 && len(released[p]) == 0 {
+			continue
+		}
+		keys := append(s.ownerKeys(claimed[p]), s.ownerKeys(released[p])...)
+		args := []any{w.c.AggregateID, token, w.version, len(claimed[p])}
+		calls = append(calls, &scriptCall{script: finalizeScript, keys: keys, args: args})
+	}
+	runScripts(ctx, s.rdb, calls)
+	s.logFailures(w, "finalize", calls)
+}
+
+func (s *Store) logFailures(w *write, step string, calls []*scriptCall) {
+	for _, call := range calls {
+		if err := call.cmd.Err(); err != nil {
+			s.opts.logger.Warn("redisstore: ownership clean-up failed; stale records heal on the next claim",
+				"step", step, "aggregate", w.c.AggregateID, "err", err)
+			return
+		}
+	}
+}
+
+type verdict int
+
+const (
+	verdictOwned verdict = iota // the owner owns it: the claim loses
+	verdictBusy                 // the owner's transaction is under way: wait
+	verdictFreed                // the record was stale and is gone: claim again
+)
+
+// resolve decides a contest: probe the named owner's slot, and take a stale record
+// over (see the comment at the top of this file).
+func (s *Store) resolve(ctx context.Context, ct contest) (verdict, error) {
+	probe := &scriptCall{
+		script: probeScript,
+		keys:   []string{s.keys.txn(ct.owner), s.keys.owned(ct.owner)},
+		args:   []any{ct.pending, ct.objectID},
+	}
+	runScripts(ctx, s.rdb, []*scriptCall{probe})
+	r, err := parseReply(probe.cmd)
+	if err != nil {
+		return 0, fmt.Errorf("probe owner of %q: %w", ct.objectID, err)
+	}
+	switch r.status() {
+	case "owned":
+		return verdictOwned, nil
+	case "busy":
+		return verdictBusy, nil
+	case "free":
+	default:
+		return 0, fmt.Errorf("probe owner of %q: unexpected reply %q", ct.objectID, r)
+	}
+	takeover := &scriptCall{
+		script: takeoverScript,
+		keys:   []string{s.keys.owner(ct.objectID)},
+		args:   []any{ct.owner, ct.generation},
+	}
+	runScripts(ctx, s.rdb, []*scriptCall{takeover})
+	dropped, err := takeover.cmd.Int()
+	if err != nil {
+		return 0, fmt.Errorf("take over %q: %w", ct.objectID, err)
+	}
+	if dropped == 0 {
+		return verdictBusy, nil // the record changed meanwhile: look again after a pause
+	}
+	return verdictFreed, nil
+}
+
+func toAny(ids []string) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}

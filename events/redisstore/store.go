@@ -1,0 +1,192 @@
+// Package redisstore is the event store on Redis (or Redis Cluster): per-aggregate event
+// lists and snapshots, an objectId ownership index, and a global log split into
+// partitions that doubles as the outbox. Key layout: see keys.go.
+//
+// # Atomicity
+//
+// An append is one Lua script in the aggregate's slot: expected-version check, ownership
+// check, events, snapshot, ownership, global log and outbox, in one round trip. Only
+// claiming an objectId that hashes to another slot, and that the aggregate does not own
+// yet, needs more: a short transaction across slots, described in ownership.go.
+//
+// # Durability
+//
+// The store trusts Redis to keep what it acknowledged, so Redis must run with AOF on:
+// appendonly yes with appendfsync always loses nothing; appendfsync everysec (the
+// default when AOF is on, and the setting we assume in deployments/) loses at most the
+// last second of acknowledged appends if the Redis host, not just the process, crashes.
+// Replicas do not help on their own: replication is asynchronous, and a failover can
+// drop the newest appends. RDB snapshots alone (the Redis default) are not enough.
+//
+// # Outbox
+//
+// The outbox is the log itself: each partition's stream carries a consumer group (the
+// relay), so an append writes each event once to its aggregate's list and once to the
+// log, and nothing else. See outbox.go.
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/planstore/planstore/events"
+)
+
+// ErrClosed is returned by calls made on (or waiting in) a closed store.
+var ErrClosed = errors.New("redisstore: store is closed")
+
+// Store is the Redis event store. It is safe for concurrent use.
+type Store struct {
+	rdb       redis.UniversalClient
+	ownClient bool // Dial made the client, so Close closes it
+	codec     *events.Codec
+	keys      keys
+	opts      options
+
+	closeOnce sync.Once
+	stop      chan struct{}
+
+	// notifyMu guards the lazily made subscription: only outbox readers need one.
+	notifyMu sync.Mutex
+	notify   *notifier
+	closed   bool
+
+	outboxMu  sync.Mutex
+	consumers map[string]*consumerState
+	claimDue  time.Time
+	claimFrom []string // XAUTOCLAIM cursor per partition
+	rotate    int      // first partition of the next outbox read, for fairness
+}
+
+type options struct {
+	prefix     string
+	partitions int
+	group      string
+	claimIdle  time.Duration
+	txnLease   time.Duration
+	logger     *slog.Logger
+}
+
+// Option tunes a Store.
+type Option func(*options)
+
+// WithPrefix puts every key under prefix (default "planstore:"), so several stores (or
+// tests) share one Redis database. It must not contain '{', which starts a hash tag.
+func WithPrefix(prefix string) Option { return func(o *options) { o.prefix = prefix } }
+
+// WithPartitions sets how many partitions the log is split into (default
+// events.DefaultPartitions). It decides where data lives: never change it on a store
+// that has data.
+func WithPartitions(n int) Option { return func(o *options) { o.partitions = n } }
+
+// WithConsumerGroup names the stream consumer group that is the outbox cursor (default
+// "relay").
+func WithConsumerGroup(name string) Option { return func(o *options) { o.group = name } }
+
+// WithClaimIdle is how long an outbox entry may stay handed out to a consumer without an
+// ack before any consumer claims it (default 30s): what a relay that died waits for.
+func WithClaimIdle(d time.Duration) Option { return func(o *options) { o.claimIdle = d } }
+
+// WithTxnLease bounds how long an ownership transaction may take (default 5s). A writer
+// that dies mid-transaction blocks its aggregate, and the objectIds it reserved, for
+// at most this long.
+func WithTxnLease(d time.Duration) Option { return func(o *options) { o.txnLease = d } }
+
+// WithLogger receives what goes wrong after a commit already succeeded (clean-up of
+// ownership records), which Append cannot report as its error (default slog.Default()).
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// New returns a store on client, which may be a *redis.Client or a *redis.ClusterClient;
+// Close leaves the client open. Events are decoded with codec, so its upcasters apply on
+// every read. New checks the server answers, caches the scripts and creates the outbox
+// consumer groups.
+func New(ctx context.Context, client redis.UniversalClient, codec *events.Codec, opts ...Option) (*Store, error) {
+	o := options{
+		prefix:     "planstore:",
+		partitions: events.DefaultPartitions,
+		group:      "relay",
+		claimIdle:  30 * time.Second,
+		txnLease:   5 * time.Second,
+		logger:     slog.Default(),
+	}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	switch {
+	case codec == nil:
+		return nil, errors.New("redisstore: a codec is required")
+	case strings.ContainsAny(o.prefix, "{}"):
+		return nil, fmt.Errorf("redisstore: prefix %q must not contain braces (hash tags)", o.prefix)
+	case o.partitions < 1:
+		return nil, fmt.Errorf("redisstore: %d partitions", o.partitions)
+	case o.txnLease < 10*time.Millisecond:
+		return nil, fmt.Errorf("redisstore: transaction lease %v is too short", o.txnLease)
+	}
+	s := &Store{
+		rdb:       client,
+		codec:     codec,
+		keys:      keys{prefix: o.prefix, partitions: o.partitions},
+		opts:      o,
+		stop:      make(chan struct{}),
+		consumers: map[string]*consumerState{},
+		claimFrom: make([]string, o.partitions),
+	}
+	if err := client.Ping(ctx).Err(); err != nil {
+		return nil, fmt.Errorf("redisstore: ping: %w", err)
+	}
+	if err := loadScripts(ctx, client); err != nil {
+		return nil, fmt.Errorf("redisstore: %w", err)
+	}
+	if err := s.createGroups(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Dial connects to the Redis named by a redis:// or rediss:// URL and returns a store
+// that owns the connection: Close closes it.
+func Dial(ctx context.Context, redisURL string, codec *events.Codec, opts ...Option) (*Store, error) {
+	ro, err := redis.ParseURL(redisURL)
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: redis URL: %w", err)
+	}
+	client := redis.NewClient(ro)
+	s, err := New(ctx, client, codec, opts...)
+	if err != nil {
+		return nil, errors.Join(err, client.Close())
+	}
+	s.ownClient = true
+	return s, nil
+}
+
+// Partitions is how many partitions the global log is split into.
+func (s *Store) Partitions() int { return s.keys.partitions }
+
+// Close stops outbox waiters and the notification subscription, and closes the client
+// if Dial made it. Calling it again is a no-op.
+func (s *Store) Close() error {
+	var err error
+	s.closeOnce.Do(func() {
+		close(s.stop)
+		s.notifyMu.Lock()
+		s.closed = true
+		if s.notify != nil {
+			err = s.notify.close()
+		}
+		s.notifyMu.Unlock()
+		if s.ownClient {
+			err = errors.Join(err, s.rdb.Close())
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("redisstore: close: %w", err)
+	}
+	return nil
+}
