@@ -1,0 +1,62 @@
+# planstore developer tasks. `make run` starts the whole system on embedded backends;
+# `make test` is what CI runs.
+GO        ?= go
+FUZZTIME  ?= 2000x
+BENCHTIME ?= 1s
+PKG       := ./...
+
+.PHONY: all build run test test-unit fuzz-smoke bench lint fmt test-es up down clean
+
+all: lint test
+
+build:
+	$(GO) build -o bin/planstore ./cmd/planstore
+
+run: build
+	./bin/planstore serve
+
+test: test-unit fuzz-smoke
+
+test-unit:
+	$(GO) vet $(PKG)
+	$(GO) test -count=1 -timeout 10m $(PKG)
+
+# Runs every fuzz target briefly, so CI keeps the fuzzers compiling and their seed
+# corpora passing. A count, not a duration: Go's fuzzer can report a spurious "context
+# deadline exceeded" when a timed run ends on a loaded machine (golang/go#75804).
+# Fuzz one for longer with e.g. FUZZTIME=2000000x make fuzz-smoke.
+fuzz-smoke:
+	@set -e; grep -rl --include='*_test.go' '^func Fuzz' . | xargs -r -n1 dirname | sort -u | while read -r dir; do \
+	  for target in $$(grep -h -o '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go | sed 's/^func //'); do \
+	    echo "fuzz $$dir $$target ($(FUZZTIME))"; \
+	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$dir >/dev/null || { $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$dir; exit 1; }; \
+	  done; \
+	done
+
+# The tests again with a real Elasticsearch 7.17 (fetched from Maven Central, started on
+# loopback, stopped afterwards if this target started it).
+test-es:
+	deployments/local-es/with-es.sh $(GO) test -count=1 -timeout 10m $(PKG)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count 1 $(PKG)
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet $(PKG)
+	@if command -v golangci-lint >/dev/null; then golangci-lint run $(PKG); else echo "golangci-lint not installed: go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@latest"; fi
+
+# The distributed stack of deployments/ (needs a Docker engine).
+COMPOSE ?= docker compose -f deployments/compose.yaml
+
+up:
+	$(COMPOSE) up -d --build --wait
+
+down:
+	$(COMPOSE) down -v
+
+clean:
+	rm -rf bin data

@@ -1,0 +1,120 @@
+// Package app wires planstore's roles from configuration: each role is a Main with Run
+// and Close, so the binary and the end-to-end tests start exactly the same thing.
+package app
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config is everything a role needs to start. An empty backend URL means the embedded
+// default for that backend.
+type Config struct {
+	Addr          string
+	DataDir       string
+	RedisURL      string
+	AMQPURL       string
+	ESURLs        []string
+	Auth          string // dev, oidc or off
+	OIDCIssuer    string
+	OIDCAudience  string
+	JWKSURL       string
+	LogLevel      string
+	MaxBodyBytes  int64
+	ShutdownGrace time.Duration
+}
+
+// Auth modes.
+const (
+	AuthDev  = "dev"
+	AuthOIDC = "oidc"
+	AuthOff  = "off"
+)
+
+// EnvPrefix prefixes the environment variable of every flag: --redis-url is read from
+// PLANSTORE_REDIS_URL when the flag is not given.
+const EnvPrefix = "PLANSTORE_"
+
+// RegisterFlags declares the shared flags on fs and returns the config they fill.
+func RegisterFlags(fs *flag.FlagSet) *Config {
+	c := &Config{}
+	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "HTTP listen address (port 0 picks a free port)")
+	fs.StringVar(&c.DataDir, "data-dir", "./data", "directory of the embedded stores and the dev signing key")
+	fs.StringVar(&c.RedisURL, "redis-url", "", "Redis URL for the event store (empty: embedded store in the data dir)")
+	fs.StringVar(&c.AMQPURL, "amqp-url", "", "RabbitMQ URL for the event bus (empty: in-process bus)")
+	fs.Func("es-url", "comma-separated Elasticsearch node URLs (empty: embedded search engine)", func(v string) error {
+		c.ESURLs = splitList(v)
+		return nil
+	})
+	fs.StringVar(&c.Auth, "auth", "", "token verification: dev, oidc or off (default: oidc when --oidc-issuer is set, else dev)")
+	fs.StringVar(&c.OIDCIssuer, "oidc-issuer", "", "OpenID Connect issuer URL (for --auth oidc)")
+	fs.StringVar(&c.OIDCAudience, "oidc-audience", "", "expected audience of access tokens (for --auth oidc)")
+	fs.StringVar(&c.JWKSURL, "jwks-url", "", "JWKS URL (default: from the issuer's discovery document)")
+	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest accepted request body in bytes")
+	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 10*time.Second, "how long shutdown waits for in-flight work")
+	return c
+}
+
+// ParseFlags parses args, then fills every flag not given on the command line from its
+// PLANSTORE_* environment variable, so a flag always beats the environment.
+func ParseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		if given[f.Name] {
+			return
+		}
+		env := EnvPrefix + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := os.LookupEnv(env); ok {
+			if err := fs.Set(f.Name, v); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", env, err))
+			}
+		}
+	})
+	return errors.Join(errs...)
+}
+
+// Validate checks the combination of settings and fills derived defaults.
+func (c *Config) Validate() error {
+	if c.Auth == "" {
+		c.Auth = AuthDev
+		if c.OIDCIssuer != "" {
+			c.Auth = AuthOIDC
+		}
+	}
+	switch c.Auth {
+	case AuthDev, AuthOff:
+	case AuthOIDC:
+		if c.OIDCIssuer == "" || c.OIDCAudience == "" {
+			return errors.New("--auth oidc needs --oidc-issuer and --oidc-audience")
+		}
+	default:
+		return fmt.Errorf("--auth %q: want dev, oidc or off", c.Auth)
+	}
+	if c.DataDir == "" {
+		return errors.New("--data-dir must not be empty")
+	}
+	if c.MaxBodyBytes <= 0 {
+		return errors.New("--max-body-bytes must be positive")
+	}
+	return nil
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

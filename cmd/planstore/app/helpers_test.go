@@ -1,0 +1,181 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/planstore/planstore/cmd/planstore/app"
+	"github.com/planstore/planstore/transport/auth"
+)
+
+// startServe starts `planstore serve` on port 0 with embedded backends in dataDir.
+func startServe(t *testing.T, dataDir string, mutate ...func(*app.Config)) *app.Main {
+	t.Helper()
+	cfg := app.Config{
+		Addr: "127.0.0.1:0", DataDir: dataDir, Auth: app.AuthDev, LogLevel: "warn",
+		MaxBodyBytes: 1 << 20, ShutdownGrace: 10 * time.Second,
+	}
+	for _, f := range mutate {
+		f(&cfg)
+	}
+	m, err := app.New(cfg, app.RoleServe, io.Discard)
+	if err != nil {
+		t.Fatalf("new: %v", err)
+	}
+	if err := m.Run(context.Background()); err != nil {
+		_ = m.Close()
+		t.Fatalf("run: %v", err)
+	}
+	t.Cleanup(func() { _ = m.Close() })
+	return m
+}
+
+// client is an HTTP client with a bearer token, like a user's curl.
+type client struct {
+	t     *testing.T
+	base  string
+	token string
+}
+
+func newClient(t *testing.T, m *app.Main, dataDir string, scopes ...string) *client {
+	t.Helper()
+	if len(scopes) == 0 {
+		scopes = []string{auth.ScopeRead, auth.ScopeWrite}
+	}
+	tok, err := auth.MintDevToken(dataDir, "tester", scopes, time.Hour)
+	if err != nil {
+		t.Fatalf("mint token: %v", err)
+	}
+	return &client{t: t, base: m.URL(), token: tok}
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r response) json(t *testing.T) map[string]any {
+	t.Helper()
+	var v map[string]any
+	if err := json.Unmarshal(r.body, &v); err != nil {
+		t.Fatalf("body is not a JSON object: %v: %s", err, r.body)
+	}
+	return v
+}
+
+func (c *client) do(method, path string, body []byte, headers ...string) response {
+	c.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequest(method, c.base+path, rd)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		if headers[i+1] == "" {
+			req.Header.Del(headers[i])
+			continue
+		}
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return response{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+func examplePlan(t *testing.T) []byte {
+	t.Helper()
+	b, err := os.ReadFile("testdata/plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// planWithIDs returns the example plan with every objectId given a unique suffix, so
+// tests can create many plans without objectId conflicts.
+func planWithIDs(t *testing.T, suffix string) []byte {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal(examplePlan(t), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if id, ok := x["objectId"].(string); ok {
+				x["objectId"] = id + "-" + suffix
+			}
+			for _, c := range x {
+				walk(c)
+			}
+		case []any:
+			for _, c := range x {
+				walk(c)
+			}
+		}
+	}
+	walk(doc)
+	b, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func objectID(t *testing.T, doc []byte) string {
+	t.Helper()
+	var v struct {
+		ObjectID string `json:"objectId"`
+	}
+	if err := json.Unmarshal(doc, &v); err != nil {
+		t.Fatal(err)
+	}
+	return v.ObjectID
+}
+
+func expectStatus(t *testing.T, r response, want int) {
+	t.Helper()
+	if r.status != want {
+		t.Fatalf("status %d, want %d: %s", r.status, want, r.body)
+	}
+}
+
+func expectProblem(t *testing.T, r response, status int) map[string]any {
+	t.Helper()
+	expectStatus(t, r, status)
+	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
+		t.Fatalf("content type %q, want application/problem+json", ct)
+	}
+	p := r.json(t)
+	for _, k := range []string{"type", "title", "status"} {
+		if _, ok := p[k]; !ok {
+			t.Fatalf("problem lacks %q: %s", k, r.body)
+		}
+	}
+	return p
+}

@@ -1,0 +1,181 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/planstore/planstore/commands"
+	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/queries"
+	"github.com/planstore/planstore/transport/httpapi"
+)
+
+// Main is one running role. Run starts it and returns once it serves; Close stops it.
+type Main struct {
+	cfg      Config
+	role     Role
+	parts    parts
+	log      *slog.Logger
+	registry *prometheus.Registry
+	codec    *events.Codec
+
+	listener net.Listener
+	server   *http.Server
+	closers  []closer // closed in reverse order
+}
+
+type closer struct {
+	name  string
+	close func(ctx context.Context) error
+}
+
+// New validates the configuration for the role; nothing is opened yet.
+func New(cfg Config, role Role, logOutput io.Writer) (*Main, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	p, err := role.parts(&cfg)
+	if err != nil {
+		return nil, err
+	}
+	log, err := newLogger(logOutput, cfg.LogLevel)
+	if err != nil {
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return &Main{cfg: cfg, role: role, parts: p, log: log.With(slog.String("role", string(role))), registry: reg}, nil
+}
+
+// Addr is the address the HTTP server listens on (useful with port 0).
+func (m *Main) Addr() string {
+	if m.listener == nil {
+		return ""
+	}
+	return m.listener.Addr().String()
+}
+
+// URL is the base URL of the HTTP server.
+func (m *Main) URL() string { return "http://" + m.Addr() }
+
+// Run opens every backend the role needs (failing clearly when a configured one does not
+// answer), starts its workers and the HTTP server, and returns.
+func (m *Main) Run(ctx context.Context) error {
+	start := time.Now()
+	store, err := m.openEventStore(ctx)
+	if err != nil {
+		return err
+	}
+	verifier, err := m.openVerifier(ctx)
+	if err != nil {
+		return err
+	}
+	cfg := httpapi.Config{
+		Logger: m.log, Verifier: verifier, Registry: m.registry, MaxBodyBytes: m.cfg.MaxBodyBytes,
+	}
+	if m.parts.commandAPI {
+		if cfg.Commands, err = newCommands(store); err != nil {
+			return err
+		}
+	}
+	if m.parts.commandAPI || m.parts.queryAPI {
+		if cfg.Plans, err = queries.NewPlans(store); err != nil {
+			return err
+		}
+	}
+	if err := m.startPipeline(ctx, store, &cfg); err != nil {
+		return err
+	}
+	handler, err := httpapi.New(cfg)
+	if err != nil {
+		return err
+	}
+	if err := m.serveHTTP(handler); err != nil {
+		return err
+	}
+	m.log.Info("planstore started", slog.String("addr", m.URL()), slog.Duration("startup", time.Since(start)),
+		slog.String("event_store", backendName(m.cfg.RedisURL, "redis", "embedded")),
+		slog.String("bus", backendName(m.cfg.AMQPURL, "rabbitmq", "embedded")),
+		slog.String("search", backendName(join(m.cfg.ESURLs), "elasticsearch", "embedded")),
+		slog.String("auth", m.cfg.Auth))
+	return nil
+}
+
+func (m *Main) serveHTTP(handler http.Handler) error {
+	ln, err := net.Listen("tcp", m.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", m.cfg.Addr, err)
+	}
+	m.listener = ln
+	m.server = &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
+	}
+	go func() {
+		if err := m.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.log.Error("http server stopped", slog.Any("error", err))
+		}
+	}()
+	// The HTTP server stops first, so no new write arrives while the workers drain.
+	m.onClose("http server", m.server.Shutdown)
+	return nil
+}
+
+// Close stops the role: HTTP first, then the workers, then the backends.
+func (m *Main) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), m.cfg.ShutdownGrace)
+	defer cancel()
+	var errs []error
+	for i := len(m.closers) - 1; i >= 0; i-- {
+		c := m.closers[i]
+		if err := c.close(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("close %s: %w", c.name, err))
+		}
+	}
+	m.closers = nil
+	return errors.Join(errs...)
+}
+
+// onClose registers cleanup; closers run in reverse order of registration.
+func (m *Main) onClose(name string, fn func(ctx context.Context) error) {
+	m.closers = append(m.closers, closer{name: name, close: fn})
+}
+
+func newCommands(store commands.EventStore) (*httpapi.Commands, error) {
+	create, err1 := commands.NewCreatePlanHandler(store)
+	replace, err2 := commands.NewReplacePlanHandler(store)
+	patch, err3 := commands.NewPatchPlanHandler(store)
+	del, err4 := commands.NewDeletePlanHandler(store)
+	if err := errors.Join(err1, err2, err3, err4); err != nil {
+		return nil, err
+	}
+	return &httpapi.Commands{Create: create, Replace: replace, Patch: patch, Delete: del}, nil
+}
+
+func backendName(url, real, embedded string) string {
+	if url == "" {
+		return embedded
+	}
+	return real
+}
+
+func join(urls []string) string {
+	if len(urls) == 0 {
+		return ""
+	}
+	return fmt.Sprint(urls)
+}

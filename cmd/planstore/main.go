@@ -1,0 +1,82 @@
+// Command planstore runs the planstore roles, rebuilds read models and mints development
+// tokens. `planstore serve` with no flags runs the whole system in one process on
+// embedded backends.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `usage: planstore <command> [flags]
+
+commands:
+  serve        all roles in one process: command API, query API, relay, projector
+  command-api  the write API only
+  query-api    the read and search API only
+  relay        moves committed events from the event store's outbox to RabbitMQ
+  projector    builds the search read model from events
+  replay       rebuilds the search read model from the event log
+  token        mints a development bearer token (for --auth dev)
+  healthcheck  exits 0 when a running role is ready (for container health checks)
+
+Run 'planstore <command> -h' for the flags of a command.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is main without the process: it returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	name, rest := args[0], args[1:]
+	var err error
+	switch name {
+	case "serve", "command-api", "query-api", "relay", "projector":
+		err = runRole(ctx, name, rest, stderr)
+	case "replay":
+		err = runReplay(ctx, rest, stdout, stderr)
+	case "token":
+		err = runToken(rest, stdout, stderr)
+	case "healthcheck":
+		err = runHealthcheck(ctx, rest, stderr)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "planstore: unknown command %q\n\n%s", name, usage)
+		return 2
+	}
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	default:
+		fmt.Fprintf(stderr, "planstore %s: %v\n", name, err)
+		return 1
+	}
+}
+
+// errUsage marks errors the flag package already explained on stderr.
+var errUsage = errors.New("usage")
+
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("planstore "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}

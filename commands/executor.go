@@ -1,0 +1,129 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/planstore/planstore/aggregates/plan"
+	"github.com/planstore/planstore/events"
+)
+
+// maxConflictAttempts bounds how often an unconditional command re-decides after losing
+// a race. Re-deciding on the new state is the correct answer to an optimistic-concurrency
+// failure (nothing is transient, so there is no sleep); a caller that sent If-Match gets
+// 412 at once instead, because its expectation is what failed.
+const maxConflictAttempts = 5
+
+// decision is the aggregate behaviour one command invokes.
+type decision func(a *plan.Aggregate) (plan.Change, error)
+
+// executor runs the load-check-decide-commit cycle every command shares.
+type executor struct {
+	store EventStore
+	now   func() time.Time
+}
+
+func newExecutor(store EventStore) (executor, error) {
+	if store == nil {
+		return executor{}, errors.New("commands: nil event store")
+	}
+	return executor{store: store, now: time.Now}, nil
+}
+
+type invocation struct {
+	planID       string
+	precondition Precondition
+	mustExist    bool // replace, patch and delete need a plan; create does not
+	meta         Metadata
+	decide       decision
+}
+
+func (x executor) execute(ctx context.Context, inv invocation) (Result, error) {
+	for attempt := 1; ; attempt++ {
+		result, err := x.attempt(ctx, inv)
+		if !errors.Is(err, events.ErrVersionConflict) {
+			return result, err
+		}
+		if inv.precondition.Conditional() {
+			return Result{}, fmt.Errorf("%w: %w", ErrPreconditionFailed, err)
+		}
+		if attempt == maxConflictAttempts {
+			return Result{}, fmt.Errorf("plan %s: gave up after %d concurrent writes: %w", inv.planID, attempt, err)
+		}
+	}
+}
+
+func (x executor) attempt(ctx context.Context, inv invocation) (Result, error) {
+	agg, err := x.load(ctx, inv.planID)
+	if err != nil {
+		return Result{}, err
+	}
+	// RFC 9110 13.2.1: preconditions are ignored when the request would fail anyway, so a
+	// missing plan answers 404 even with If-Match, and If-Match is checked before the
+	// request content is looked at.
+	if inv.mustExist && !agg.Exists() {
+		return Result{}, plan.ErrNotFound
+	}
+	if !inv.precondition.holds(agg.Exists(), agg.Version()) {
+		return Result{}, ErrPreconditionFailed
+	}
+	change, err := inv.decide(agg)
+	if err != nil {
+		return Result{}, err
+	}
+	commit, err := x.commitFor(inv.planID, agg.Version(), change, inv.meta)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := x.store.Append(ctx, commit); err != nil {
+		return Result{}, fmt.Errorf("commit %s of plan %s: %w", change.Type, inv.planID, err)
+	}
+	agg.Apply(change)
+	return Result{PlanID: inv.planID, Version: change.Version, Document: change.After}, nil
+}
+
+func (x executor) load(ctx context.Context, planID string) (*plan.Aggregate, error) {
+	snap, err := x.store.Load(ctx, planID)
+	if errors.Is(err, events.ErrNotFound) {
+		return plan.New(planID), nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load plan %s: %w", planID, err)
+	}
+	agg, err := plan.Rehydrate(planID, snap.Version, snap.Document, snap.Deleted)
+	if err != nil {
+		return nil, fmt.Errorf("rehydrate plan %s at version %d: %w", planID, snap.Version, err)
+	}
+	return agg, nil
+}
+
+func (x executor) commitFor(planID string, expected int64, c plan.Change, meta Metadata) (events.Commit, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return events.Commit{}, fmt.Errorf("event id: %w", err)
+	}
+	env := events.Envelope{
+		ID:            id.String(),
+		Type:          events.Type(c.Type),
+		SchemaVersion: events.CurrentSchemaVersion,
+		AggregateType: events.AggregateTypePlan,
+		AggregateID:   planID,
+		Version:       c.Version,
+		OccurredAt:    x.now().UTC(),
+		Actor:         meta.Actor,
+		CorrelationID: meta.CorrelationID,
+		Data:          events.Data{Before: c.Before, After: c.After, Patch: c.Patch},
+	}
+	return events.Commit{
+		AggregateID:      planID,
+		ExpectedVersion:  expected,
+		Events:           []events.Envelope{env},
+		Snapshot:         c.After,
+		ClaimObjectIDs:   c.ObjectIDsAdded,
+		ReleaseObjectIDs: c.ObjectIDsRemoved,
+	}, nil
+}

@@ -1,0 +1,93 @@
+package httpapi
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/planstore/planstore/aggregates/plan"
+	"github.com/planstore/planstore/commands"
+	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/queries/search"
+	"github.com/planstore/planstore/transport/auth"
+)
+
+// Errors raised by the transport itself, before a command or query runs.
+var (
+	errBodyTooLarge         = errors.New("request body too large")
+	errUnsupportedMediaType = errors.New("unsupported media type")
+	errEmptyBody            = errors.New("request body is empty")
+	errNotFoundRoute        = errors.New("no such route")
+	errMethodNotAllowed     = errors.New("method not allowed")
+	errReplayRunning        = errors.New("a replay is already running")
+)
+
+// writeError is the one place where an error becomes an HTTP response. Everything a
+// client may see is chosen here; internal errors are logged once, with the correlation
+// id the client also gets, and answered with a generic 500.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var (
+		validation *plan.ValidationError
+		taken      *events.ObjectIDTakenError
+		scope      *auth.InsufficientScopeError
+		badQuery   *search.InvalidQueryError
+	)
+	switch {
+	case errors.As(err, &validation):
+		p := newProblem(http.StatusBadRequest, "validation-failed", "The document is invalid",
+			fmt.Sprintf("%d problem(s) found", len(validation.Problems)))
+		for _, vp := range validation.Problems {
+			p.Errors = append(p.Errors, FieldProblem{Path: vp.Path, Message: vp.Message})
+		}
+		writeProblem(w, r, p)
+	case errors.Is(err, errEmptyBody):
+		writeProblem(w, r, newProblem(http.StatusBadRequest, "empty-body", "The request body is empty", "send a JSON document"))
+	case errors.As(err, &badQuery):
+		p := newProblem(http.StatusBadRequest, "invalid-query", "The search request is invalid", badQuery.Error())
+		writeProblem(w, r, p)
+	case errors.Is(err, plan.ErrAlreadyExists):
+		writeProblem(w, r, newProblem(http.StatusConflict, "plan-exists", "The plan already exists",
+			"a plan with this objectId exists; use PUT or PATCH to change it"))
+	case errors.As(err, &taken):
+		writeProblem(w, r, newProblem(http.StatusConflict, "object-id-taken", "An objectId belongs to another plan",
+			fmt.Sprintf("objectId %q is already used by another plan; objectIds are unique across all plans", taken.ObjectID)))
+	case errors.Is(err, commands.ErrPreconditionFailed):
+		writeProblem(w, r, newProblem(http.StatusPreconditionFailed, "precondition-failed", "The plan has changed",
+			"If-Match does not match the current ETag; GET the plan and retry with its ETag"))
+	case errors.Is(err, events.ErrVersionConflict):
+		writeProblem(w, r, newProblem(http.StatusConflict, "concurrent-write", "The plan was changed concurrently",
+			"another write to this plan won the race; retry"))
+	case errors.Is(err, plan.ErrNotFound), errors.Is(err, events.ErrNotFound), errors.Is(err, errNotFoundRoute):
+		writeProblem(w, r, newProblem(http.StatusNotFound, "not-found", "Not found", ""))
+	case errors.Is(err, errMethodNotAllowed):
+		writeProblem(w, r, newProblem(http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed", ""))
+	case errors.Is(err, errBodyTooLarge):
+		writeProblem(w, r, newProblem(http.StatusRequestEntityTooLarge, "body-too-large", "The request body is too large",
+			fmt.Sprintf("the limit is %d bytes", s.maxBodyBytes)))
+	case errors.Is(err, errUnsupportedMediaType):
+		writeProblem(w, r, newProblem(http.StatusUnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
+			err.Error()))
+	case errors.Is(err, errReplayRunning):
+		writeProblem(w, r, newProblem(http.StatusConflict, "replay-running", "A replay is already running",
+			"follow the running job, or wait until it is done"))
+	case errors.Is(err, auth.ErrMissingToken), errors.Is(err, auth.ErrInvalidToken):
+		challenge := `Bearer realm="planstore"`
+		detail := "send Authorization: Bearer <token>"
+		if errors.Is(err, auth.ErrInvalidToken) {
+			challenge += `, error="invalid_token"`
+			detail = err.Error()
+		}
+		w.Header().Set("WWW-Authenticate", challenge)
+		writeProblem(w, r, newProblem(http.StatusUnauthorized, "unauthorized", "Authentication required", detail))
+	case errors.As(err, &scope):
+		w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer realm="planstore", error="insufficient_scope", scope=%q`, scope.Required))
+		writeProblem(w, r, newProblem(http.StatusForbidden, "insufficient-scope", "Missing scope",
+			fmt.Sprintf("this request needs the scope %q", scope.Required)))
+	default:
+		s.log.ErrorContext(r.Context(), "request failed", slog.String("method", r.Method),
+			slog.String("path", r.URL.Path), slog.Any("error", err))
+		writeProblem(w, r, newProblem(http.StatusInternalServerError, "internal", "Internal error",
+			"the request failed on our side; quote the correlation_id when reporting it"))
+	}
+}

@@ -1,0 +1,117 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/gorilla/mux"
+
+	"github.com/planstore/planstore/aggregates/plan"
+	"github.com/planstore/planstore/commands"
+	"github.com/planstore/planstore/transport/auth"
+)
+
+// Media types accepted for plan documents and merge patches.
+const (
+	mediaJSON       = "application/json"
+	mediaMergePatch = "application/merge-patch+json"
+)
+
+func (s *Server) createPlan(w http.ResponseWriter, r *http.Request) error {
+	body, err := s.readBody(r, mediaJSON)
+	if err != nil {
+		return err
+	}
+	doc, err := plan.Decode(body)
+	if err != nil {
+		return err
+	}
+	res, err := s.commands.Create.Handle(r.Context(), commands.CreatePlan{Plan: doc, Meta: s.metadata(r)})
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/v1/plans/"+res.PlanID)
+	return writePlan(w, http.StatusCreated, res.Version, res.Document)
+}
+
+func (s *Server) replacePlan(w http.ResponseWriter, r *http.Request) error {
+	body, err := s.readBody(r, mediaJSON)
+	if err != nil {
+		return err
+	}
+	doc, err := plan.Decode(body)
+	if err != nil {
+		return err
+	}
+	res, err := s.commands.Replace.Handle(r.Context(), commands.ReplacePlan{
+		PlanID: mux.Vars(r)["id"], Plan: doc,
+		Precondition: ifMatchPrecondition(r.Header.Get("If-Match")), Meta: s.metadata(r),
+	})
+	if err != nil {
+		return err
+	}
+	return writePlan(w, http.StatusOK, res.Version, res.Document)
+}
+
+func (s *Server) patchPlan(w http.ResponseWriter, r *http.Request) error {
+	body, err := s.readBody(r, mediaMergePatch, mediaJSON)
+	if err != nil {
+		return err
+	}
+	res, err := s.commands.Patch.Handle(r.Context(), commands.PatchPlan{
+		PlanID: mux.Vars(r)["id"], Patch: body,
+		Precondition: ifMatchPrecondition(r.Header.Get("If-Match")), Meta: s.metadata(r),
+	})
+	if err != nil {
+		return err
+	}
+	return writePlan(w, http.StatusOK, res.Version, res.Document)
+}
+
+func (s *Server) deletePlan(w http.ResponseWriter, r *http.Request) error {
+	_, err := s.commands.Delete.Handle(r.Context(), commands.DeletePlan{
+		PlanID:       mux.Vars(r)["id"],
+		Precondition: ifMatchPrecondition(r.Header.Get("If-Match")), Meta: s.metadata(r),
+	})
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) getPlan(w http.ResponseWriter, r *http.Request) error {
+	view, err := s.plans.Get(r.Context(), mux.Vars(r)["id"])
+	if err != nil {
+		return err
+	}
+	if noneMatch(r.Header.Get("If-None-Match"), view.Version) {
+		w.Header().Set("ETag", etagFor(view.Version))
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	return writePlan(w, http.StatusOK, view.Version, view.Document)
+}
+
+func (s *Server) planEvents(w http.ResponseWriter, r *http.Request) error {
+	history, err := s.plans.History(r.Context(), mux.Vars(r)["id"])
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, history)
+}
+
+// writePlan answers with a plan document and its strong ETag. no-cache lets clients keep
+// the copy but revalidate it with If-None-Match every time.
+func writePlan(w http.ResponseWriter, status int, version int64, doc []byte) error {
+	w.Header().Set("ETag", etagFor(version))
+	w.Header().Set("Cache-Control", "no-cache")
+	return writeRawJSON(w, status, doc)
+}
+
+func (s *Server) metadata(r *http.Request) commands.Metadata {
+	actor := ""
+	if p, ok := auth.PrincipalFrom(r.Context()); ok {
+		actor = p.Subject
+	}
+	return commands.Metadata{Actor: actor, CorrelationID: correlationIDFrom(r.Context())}
+}
