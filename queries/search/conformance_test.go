@@ -1,0 +1,159 @@
+package search
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"testing"
+
+	"github.com/planstore/planstore/projections/elastic"
+)
+
+// Everything ParseRequest accepts must run: the allow-list may be narrower than the
+// engines, never wider.
+func TestAcceptedRequestsRunOnEveryEngine(t *testing.T) {
+	for _, e := range testEngines(t) {
+		t.Run(e.name, func(t *testing.T) {
+			index := uniqueIndex(t)
+			loadExample(t, e.client, index)
+			for name, body := range validBodies {
+				req, err := ParseRequest([]byte(body))
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				status, answer := rawSearch(t, e, index, req.Body())
+				if status != http.StatusOK {
+					t.Errorf("%s: status %d: %s", name, status, answer)
+				}
+			}
+		})
+	}
+}
+
+func TestJoinQueriesFindTheExample(t *testing.T) {
+	cases := map[string]struct {
+		body  string
+		total int
+	}{
+		"children of a plan by _id": {`{"query":{"has_parent":{"parent_type":"plan","query":{"term":{"_id":"12xvxc345ssdsds-508"}}}}}`, 3},
+		"has_child copay >= 1":      {`{"query":{"has_child":{"type":"planCostShare","query":{"range":{"copay":{"gte":1}}}}}}`, 1},
+		"nested has_child": {`{"query":{"has_child":{"type":"linkedPlanService","query":{"has_child":{"type":"planserviceCostShare",
+			"query":{"range":{"copay":{"gte":1}}}}}}}}`, 1},
+		"grandchildren by parent_id": {`{"query":{"parent_id":{"type":"linkedService","id":"27283xvx9sdf-507"}}}`, 1},
+	}
+	for _, e := range testEngines(t) {
+		t.Run(e.name, func(t *testing.T) {
+			index := uniqueIndex(t)
+			loadExample(t, e.client, index)
+			for name, c := range cases {
+				req, err := ParseRequest([]byte(c.body))
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
+				}
+				status, answer := rawSearch(t, e, index, req.Body())
+				var got struct {
+					Hits struct {
+						Total struct {
+							Value    int    `json:"value"`
+							Relation string `json:"relation"`
+						} `json:"total"`
+						Hits []struct {
+							Index   string          `json:"_index"`
+							ID      string          `json:"_id"`
+							Routing string          `json:"_routing"`
+							Source  json.RawMessage `json:"_source"`
+						} `json:"hits"`
+					} `json:"hits"`
+				}
+				if status != http.StatusOK || json.Unmarshal(answer, &got) != nil {
+					t.Fatalf("%s: status %d: %s", name, status, answer)
+				}
+				if got.Hits.Total.Value != c.total || got.Hits.Total.Relation != "eq" || len(got.Hits.Hits) != c.total {
+					t.Errorf("%s: total %+v with %d hits, want %d", name, got.Hits.Total, len(got.Hits.Hits), c.total)
+				}
+				for _, h := range got.Hits.Hits {
+					if h.Index != index || h.Routing != "12xvxc345ssdsds-508" || len(h.Source) == 0 {
+						t.Errorf("%s: hit %+v", name, h)
+					}
+				}
+			}
+		})
+	}
+}
+
+// An engine's 400 becomes an *InvalidQueryError whose reason says what was wrong.
+func TestEngineRejectionsReadWell(t *testing.T) {
+	for _, e := range testEngines(t) {
+		t.Run(e.name, func(t *testing.T) {
+			index := uniqueIndex(t)
+			loadExample(t, e.client, index)
+			req, err := ParseRequest([]byte(`{"query":{"range":{"copay":{"gte":"abc"}}}}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			status, answer := rawSearch(t, e, index, req.Body())
+			if status != http.StatusBadRequest {
+				t.Fatalf("status %d: %s", status, answer)
+			}
+			reason := rejectionReason(answer)
+			t.Logf("reason: %s", reason)
+			if !bytes.Contains([]byte(reason), []byte("abc")) {
+				t.Errorf("reason %q does not say what was wrong", reason)
+			}
+		})
+	}
+}
+
+// The Searcher itself only runs on the alias `plans`, which the tests own only in a
+// private embedded engine.
+func TestSearcherOnTheAlias(t *testing.T) {
+	for _, e := range testEngines(t) {
+		if !e.embedded {
+			continue
+		}
+		t.Run(e.name, func(t *testing.T) {
+			ctx := context.Background()
+			if _, err := elastic.EnsureAlias(ctx, e.client); err != nil {
+				t.Fatal(err)
+			}
+			s, err := NewSearcher(e.client)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req, err := ParseRequest([]byte(`{"query":{"range":{"copay":{"gte":"abc"}}}}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = s.Search(ctx, req)
+			var iq *InvalidQueryError
+			if !errors.As(err, &iq) || !errors.Is(err, ErrRejected) {
+				t.Fatalf("got %v, want a rejection", err)
+			}
+			answer, err := s.Search(ctx, Request{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !json.Valid(answer) {
+				t.Fatalf("answer %s", answer)
+			}
+		})
+	}
+}
+
+func rawSearch(t *testing.T, e engine, index string, body []byte) (int, []byte) {
+	t.Helper()
+	api := e.client.Search
+	res, err := api(api.WithContext(context.Background()), api.WithIndex(index), api.WithBody(bytes.NewReader(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	answer, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, answer
+}

@@ -1,0 +1,109 @@
+package search
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/elastic/go-elasticsearch/v8"
+
+	"github.com/planstore/planstore/projections"
+)
+
+// Searcher runs validated searches against the read model.
+type Searcher struct {
+	client *elasticsearch.Client
+}
+
+// NewSearcher refuses a nil client.
+func NewSearcher(client *elasticsearch.Client) (*Searcher, error) {
+	if client == nil {
+		return nil, errors.New("search: nil client")
+	}
+	return &Searcher{client: client}, nil
+}
+
+// Search runs the request against the alias `plans`, the only index the query side
+// reads, and returns Elasticsearch's answer untouched: {took, timed_out, _shards,
+// hits: {total: {value, relation}, max_score, hits: [{_index, _id, _score, _routing,
+// _source}]}}. A request Elasticsearch refuses (400) is an *InvalidQueryError with its
+// reason; any other failure is a wrapped error not meant for clients.
+func (s *Searcher) Search(ctx context.Context, req Request) (json.RawMessage, error) {
+	api := s.client.Search
+	res, err := api(
+		api.WithContext(ctx),
+		api.WithIndex(projections.Alias),
+		api.WithBody(bytes.NewReader(req.Body())),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("search: run on %s: %w", projections.Alias, err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		return nil, fmt.Errorf("search: read answer: %w", err)
+	}
+	switch {
+	case res.StatusCode == http.StatusBadRequest:
+		return nil, &InvalidQueryError{Reason: rejectionReason(body), Kind: ErrRejected}
+	case res.IsError():
+		return nil, fmt.Errorf("search: %s answered %d: %s", projections.Alias, res.StatusCode, truncate(body, 512))
+	}
+	return body, nil
+}
+
+// esError is the part of Elasticsearch's error body that says why. The top-level
+// reason of a search error is often just "all shards failed"; the root cause and the
+// first shard failure's caused_by say what was wrong with the query.
+type esError struct {
+	Error struct {
+		Type      string     `json:"type"`
+		Reason    string     `json:"reason"`
+		RootCause []esReason `json:"root_cause"`
+		CausedBy  *esReason  `json:"caused_by"`
+		Failed    []struct {
+			Reason esReason `json:"reason"`
+		} `json:"failed_shards"`
+	} `json:"error"`
+}
+
+type esReason struct {
+	Type     string    `json:"type"`
+	Reason   string    `json:"reason"`
+	CausedBy *esReason `json:"caused_by"`
+}
+
+// rejectionReason condenses a 400 answer into one line a client can act on, e.g.
+// "query_shard_exception: failed to create query: For input string: \"abc\"".
+func rejectionReason(body []byte) string {
+	var e esError
+	if err := json.Unmarshal(body, &e); err != nil || (e.Error.Type == "" && e.Error.Reason == "" && len(e.Error.RootCause) == 0) {
+		return "the search engine refused the request"
+	}
+	top := esReason{Type: e.Error.Type, Reason: e.Error.Reason, CausedBy: e.Error.CausedBy}
+	if len(e.Error.RootCause) > 0 {
+		top = e.Error.RootCause[0]
+		if len(e.Error.Failed) > 0 && top.CausedBy == nil {
+			top.CausedBy = e.Error.Failed[0].Reason.CausedBy
+		}
+	}
+	parts := []string{top.Type + ": " + top.Reason}
+	for c, n := top.CausedBy, 0; c != nil && n < 3; c, n = c.CausedBy, n+1 {
+		if c.Reason != "" && !strings.Contains(parts[len(parts)-1], c.Reason) {
+			parts = append(parts, c.Reason)
+		}
+	}
+	return strings.Join(parts, ": ")
+}
+
+func truncate(b []byte, n int) string {
+	if len(b) <= n {
+		return string(b)
+	}
+	return string(b[:n]) + "..."
+}

@@ -1,0 +1,156 @@
+package search
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// valueCheck validates one parameter value at path.
+type valueCheck func(v any, path string) error
+
+// checkParams refuses any key outside allowed and checks every value it knows.
+func checkParams(obj object, path string, allowed map[string]valueCheck) error {
+	for _, m := range obj {
+		check, ok := allowed[m.key]
+		if !ok {
+			return unsupported(path+"."+m.key, fmt.Sprintf("unsupported parameter %q", m.key))
+		}
+		if err := check(m.value, path+"."+m.key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// require refuses an object that lacks one of the named keys.
+func require(obj object, path string, keys ...string) error {
+	for _, k := range keys {
+		if _, ok := obj.get(k); !ok {
+			return malformed(path, fmt.Sprintf("missing required parameter %q", k))
+		}
+	}
+	return nil
+}
+
+func asObject(v any, path, what string) (object, error) {
+	obj, ok := v.(object)
+	if !ok {
+		return nil, malformed(path, what+" must be a JSON object")
+	}
+	return obj, nil
+}
+
+func isString(v any, path string) error {
+	if _, ok := v.(string); !ok {
+		return malformed(path, "must be a string")
+	}
+	return nil
+}
+
+func isNonEmptyString(v any, path string) error {
+	if s, ok := v.(string); !ok || s == "" {
+		return malformed(path, "must be a non-empty string")
+	}
+	return nil
+}
+
+func isBool(v any, path string) error {
+	if _, ok := v.(bool); !ok {
+		return malformed(path, "must be true or false")
+	}
+	return nil
+}
+
+func isNumber(v any, path string) error {
+	n, ok := v.(json.Number)
+	if !ok {
+		return malformed(path, "must be a number")
+	}
+	if _, err := n.Float64(); err != nil {
+		return malformed(path, "must be a finite number")
+	}
+	return nil
+}
+
+// isScalar accepts what a term, match or range bound compares with.
+func isScalar(v any, path string) error {
+	switch v.(type) {
+	case string, json.Number, bool:
+		return nil
+	}
+	return malformed(path, "must be a string, number or boolean")
+}
+
+func isScalarOrNull(v any, path string) error {
+	if v == nil {
+		return nil
+	}
+	return isScalar(v, path)
+}
+
+func isStringOrStrings(v any, path string) error {
+	if arr, ok := v.([]any); ok {
+		for i, e := range arr {
+			if err := isString(e, fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return isString(v, path)
+}
+
+// isMinimumShouldMatch accepts Elasticsearch's forms: 2, -1, "2", "75%", "3<90%".
+func isMinimumShouldMatch(v any, path string) error {
+	switch v := v.(type) {
+	case json.Number:
+		if _, err := strconv.ParseInt(string(v), 10, 32); err != nil {
+			return malformed(path, "must be an integer or a string such as \"75%\"")
+		}
+		return nil
+	case string:
+		if v == "" {
+			return malformed(path, "must not be empty")
+		}
+		return nil
+	}
+	return malformed(path, "must be an integer or a string such as \"75%\"")
+}
+
+// nonNegativeInt reads a JSON integer >= 0 (no quotes, no fraction).
+func nonNegativeInt(v any, path string) (int, error) {
+	n, ok := v.(json.Number)
+	if !ok {
+		return 0, malformed(path, "must be a non-negative integer")
+	}
+	// 32 bits, as Elasticsearch reads these parameters.
+	i, err := strconv.ParseInt(string(n), 10, 32)
+	if err != nil || i < 0 {
+		return 0, malformed(path, "must be a non-negative 32-bit integer")
+	}
+	return int(i), nil
+}
+
+func isNonNegativeInt(v any, path string) error {
+	_, err := nonNegativeInt(v, path)
+	return err
+}
+
+// oneOf accepts one of the given words, case-insensitively as Elasticsearch does.
+func oneOf(words ...string) valueCheck {
+	return func(v any, path string) error {
+		s, ok := v.(string)
+		if ok {
+			for _, w := range words {
+				if strings.EqualFold(s, w) {
+					return nil
+				}
+			}
+		}
+		return malformed(path, "must be one of "+strings.Join(words, ", "))
+	}
+}
+
+func numberOf(i int) json.Number { return json.Number(strconv.Itoa(i)) }
