@@ -1,0 +1,219 @@
+package messaging
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill-amqp/v2/pkg/amqp"
+	"github.com/ThreeDotsLabs/watermill/message"
+)
+
+// AMQPConfig configures the RabbitMQ bus.
+type AMQPConfig struct {
+	// URL of the broker, with the vhost as its path: amqp://user:pass@host:5672/vhost.
+	URL    string
+	Logger *slog.Logger
+	// Consumers whose queues (and dead-letter queues) are declared at start. The
+	// exchange drops messages no queue is bound for, so the relay lists every consumer of
+	// the deployment: events then wait in a consumer's queue until it first attaches.
+	Consumers []string
+	// PublisherChannels is the size of the relay publisher's channel pool, i.e. how many
+	// publishes wait for their confirm at once (default 64, the relay's default lanes).
+	PublisherChannels int
+	// Prefetch is how many unacknowledged messages a consumer may hold (default 64).
+	Prefetch int
+	// ConnectionName is shown in the management UI (default "planstore").
+	ConnectionName string
+	// DrainTimeout bounds how long a closing consumer waits for its in-flight messages
+	// to be settled before it lets go of them (default 30s; they are redelivered).
+	DrainTimeout time.Duration
+}
+
+const (
+	defaultPublisherChannels = 64
+	defaultPrefetch          = 64
+	defaultDrainTimeout      = 30 * time.Second
+)
+
+// AMQPBus is the RabbitMQ Bus: one connection shared by the consumers (watermill-amqp
+// reconnects it) and one per publisher (replaced whole when it drops, see
+// replacingPublisher).
+type AMQPBus struct {
+	cfg     AMQPConfig
+	logger  watermill.LoggerAdapter
+	subConn *amqp.ConnectionWrapper
+
+	events      *replacingPublisher
+	deadLetters *replacingPublisher
+
+	mu          sync.Mutex
+	subscribers map[string]*trackedSubscriber
+	closed      bool
+}
+
+// NewAMQPBus connects to RabbitMQ and declares the topology of cfg.Consumers. An
+// unreachable broker is an error, never a silent fallback.
+func NewAMQPBus(cfg AMQPConfig) (*AMQPBus, error) {
+	if cfg.URL == "" {
+		return nil, errors.New("messaging: AMQP URL is empty")
+	}
+	for _, c := range cfg.Consumers {
+		if err := ValidateConsumerName(c); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.PublisherChannels <= 0 {
+		cfg.PublisherChannels = defaultPublisherChannels
+	}
+	if cfg.Prefetch <= 0 {
+		cfg.Prefetch = defaultPrefetch
+	}
+	if cfg.ConnectionName == "" {
+		cfg.ConnectionName = "planstore"
+	}
+	if cfg.DrainTimeout <= 0 {
+		cfg.DrainTimeout = defaultDrainTimeout
+	}
+	logger := NewLogger(cfg.Logger)
+	conn, err := amqp.NewConnection(subscriberConnection(cfg.URL, cfg.ConnectionName+" consumers"), logger)
+	if err != nil {
+		return nil, fmt.Errorf("messaging: connect to RabbitMQ: %w", err)
+	}
+	b := &AMQPBus{cfg: cfg, logger: logger, subConn: conn, subscribers: map[string]*trackedSubscriber{}}
+	b.events = newReplacingPublisher("events publisher", func() amqp.Config {
+		return eventsConfig(singleDialConnection(cfg.URL, cfg.ConnectionName+" relay"), cfg.PublisherChannels, cfg.Prefetch)
+	}, logger)
+	b.deadLetters = newReplacingPublisher("dead-letter publisher", func() amqp.Config {
+		return deadLetterConfig(singleDialConnection(cfg.URL, cfg.ConnectionName+" dead letters"), 2)
+	}, logger)
+	for _, c := range cfg.Consumers {
+		if err := b.declareConsumer(c); err != nil {
+			return nil, errors.Join(err, b.Close())
+		}
+	}
+	return b, nil
+}
+
+// EventPublisher implements Bus.
+func (b *AMQPBus) EventPublisher() message.Publisher {
+	return busOwned{routeByEventType{next: b.events}}
+}
+
+// ConsumerSubscriber implements Bus: the subscriber consumes QueueName(consumer), which
+// it declares (durable, bound to ExchangeName with BindingKey) on every (re)connect.
+func (b *AMQPBus) ConsumerSubscriber(consumer string) (message.Subscriber, error) {
+	if err := ValidateConsumerName(consumer); err != nil {
+		return nil, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return nil, errors.New("messaging: AMQP bus is closed")
+	}
+	if _, dup := b.subscribers[consumer]; dup {
+		return nil, fmt.Errorf("messaging: consumer %s already has a subscriber on this bus", consumer)
+	}
+	config := eventsConfig(amqp.ConnectionConfig{}, 0, b.cfg.Prefetch)
+	sub, err := amqp.NewSubscriberWithConnection(config, b.logger.With(watermill.LogFields{"consumer": consumer}), b.subConn)
+	if err != nil {
+		return nil, fmt.Errorf("messaging: subscriber of %s: %w", consumer, err)
+	}
+	tracked := &trackedSubscriber{
+		consumer:     consumer,
+		inner:        sub,
+		innerTopics:  []string{QueueName(consumer)},
+		connected:    b.subConn.IsConnected,
+		drainTimeout: b.cfg.DrainTimeout,
+		inFlight:     newInFlight(),
+	}
+	b.subscribers[consumer] = tracked
+	return tracked, nil
+}
+
+// DeadLetterPublisher implements Bus. Each publish first declares the dead-letter queue:
+// the default exchange silently drops (and still confirms) a message for a missing
+// queue, and poison messages are rare enough for the extra round trip.
+func (b *AMQPBus) DeadLetterPublisher(consumer string) (message.Publisher, error) {
+	if err := ValidateConsumerName(consumer); err != nil {
+		return nil, err
+	}
+	return busOwned{deadLetterPublisher{bus: b, consumer: consumer}}, nil
+}
+
+type deadLetterPublisher struct {
+	bus      *AMQPBus
+	consumer string
+}
+
+func (d deadLetterPublisher) Publish(_ string, msgs ...*message.Message) error {
+	queue := DeadLetterQueueName(d.consumer)
+	if err := d.bus.declareDeadLetterQueue(d.consumer); err != nil {
+		return err
+	}
+	return d.bus.deadLetters.Publish(queue, msgs...)
+}
+
+func (deadLetterPublisher) Close() error { return nil }
+
+func (b *AMQPBus) declareConsumer(consumer string) error {
+	config := eventsConfig(amqp.ConnectionConfig{}, 0, b.cfg.Prefetch)
+	if err := b.initialize(config, QueueName(consumer)); err != nil {
+		return fmt.Errorf("messaging: declare queue of %s: %w", consumer, err)
+	}
+	return b.declareDeadLetterQueue(consumer)
+}
+
+func (b *AMQPBus) declareDeadLetterQueue(consumer string) error {
+	config := deadLetterConfig(amqp.ConnectionConfig{}, 0)
+	if err := b.initialize(config, DeadLetterQueueName(consumer)); err != nil {
+		return fmt.Errorf("messaging: declare dead-letter queue of %s: %w", consumer, err)
+	}
+	return nil
+}
+
+// initialize declares a queue (and the exchange and binding the config names) through a
+// throwaway subscriber on the shared connection: watermill-amqp's own topology builder.
+func (b *AMQPBus) initialize(config amqp.Config, topic string) error {
+	sub, err := amqp.NewSubscriberWithConnection(config, b.logger, b.subConn)
+	if err != nil {
+		return err
+	}
+	return errors.Join(sub.SubscribeInitialize(topic), sub.Close())
+}
+
+// Ready implements Bus: the consumers' connection is up.
+func (b *AMQPBus) Ready() error {
+	if b.subConn.Closed() {
+		return errors.New("RabbitMQ bus closed")
+	}
+	if !b.subConn.IsConnected() {
+		return errors.New("RabbitMQ connection down, reconnecting")
+	}
+	return nil
+}
+
+// Close closes the publishers and the consumers' connection.
+func (b *AMQPBus) Close() error {
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return nil
+	}
+	b.closed = true
+	subs := make([]*trackedSubscriber, 0, len(b.subscribers))
+	for _, s := range b.subscribers {
+		subs = append(subs, s)
+	}
+	b.mu.Unlock()
+
+	var errs []error
+	for _, s := range subs {
+		errs = append(errs, s.Close())
+	}
+	errs = append(errs, b.events.Close(), b.deadLetters.Close(), b.subConn.Close())
+	return errors.Join(errs...)
+}

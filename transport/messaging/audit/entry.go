@@ -1,0 +1,51 @@
+// Package audit is the audit consumer: a log of all event activity per plan, as the
+// "logger queue" of the file-ingest system this project grew from kept it. Every event
+// that reaches the bus becomes one Entry, kept idempotently by event id, so redelivery
+// never duplicates an entry; Log.ForPlan lists a plan's entries in version order.
+package audit
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/planstore/planstore/events"
+)
+
+// Entry is one event in a plan's audit log.
+type Entry struct {
+	EventID       string      `json:"event_id"`
+	Type          events.Type `json:"type"`
+	Version       int64       `json:"version"`
+	Actor         string      `json:"actor"`
+	CorrelationID string      `json:"correlation_id"`
+	OccurredAt    time.Time   `json:"occurred_at"`
+	// ReceivedAt is when the audit consumer first received the event; a redelivery
+	// keeps the first time.
+	ReceivedAt time.Time `json:"received_at"`
+}
+
+// entryOf is the audit entry of an event received at receivedAt.
+func entryOf(e events.Envelope, receivedAt time.Time) Entry {
+	return Entry{
+		EventID:       e.ID,
+		Type:          e.Type,
+		Version:       e.Version,
+		Actor:         e.Actor,
+		CorrelationID: e.CorrelationID,
+		OccurredAt:    e.OccurredAt,
+		ReceivedAt:    receivedAt.UTC(),
+	}
+}
+
+// sortByVersion orders a plan's entries by version; ties (which a store never produces
+// for one plan) fall back to time and id, so the order is always the same.
+func sortByVersion(entries []Entry) {
+	slices.SortFunc(entries, func(a, b Entry) int {
+		return cmp.Or(
+			cmp.Compare(a.Version, b.Version),
+			a.OccurredAt.Compare(b.OccurredAt),
+			cmp.Compare(a.EventID, b.EventID),
+		)
+	})
+}

@@ -1,0 +1,38 @@
+package messaging
+
+import (
+	"github.com/ThreeDotsLabs/watermill/message"
+)
+
+// Bus carries event messages from the relay to the consumers. NewAMQPBus and
+// NewEmbeddedBus implement it with the same topology, so routers, the relay and consumers
+// never know which one they run on.
+type Bus interface {
+	// EventPublisher is what the relay publishes event messages with (made by
+	// NewEventMessage), on topic ExchangeName. Publish returns nil only once the bus has
+	// taken responsibility for every message: RabbitMQ confirmed it, or every embedded
+	// consumer acknowledged it. The bus owns the publisher; closing it is a no-op.
+	EventPublisher() message.Publisher
+	// ConsumerSubscriber returns the subscriber of the consumer's own queue; subscribe to
+	// topic QueueName(consumer). The router closes it when it stops.
+	ConsumerSubscriber(consumer string) (message.Subscriber, error)
+	// DeadLetterPublisher publishes a consumer's poison messages on topic
+	// DeadLetterQueueName(consumer). The bus owns it; closing it is a no-op.
+	DeadLetterPublisher(consumer string) (message.Publisher, error)
+	// Ready reports whether the bus can carry messages right now (for /readyz).
+	Ready() error
+	// Close releases the bus; close every router using it first.
+	Close() error
+}
+
+// attachable is implemented by the subscribers a Bus hands out: it reports whether a
+// subscription is live and connected, which is what /readyz calls "attached".
+type attachable interface {
+	Attached() bool
+}
+
+// busOwned hides Close from a router: Watermill closes a handler's publisher when the
+// handler stops, but the bus shares its publishers across handlers and closes them itself.
+type busOwned struct{ message.Publisher }
+
+func (busOwned) Close() error { return nil }

@@ -1,0 +1,13 @@
+// Package messaging is the Watermill plumbing every planstore role shares: the relay that
+// moves committed events from the outbox to the bus, and the consumers (projections,
+// audit) that read them.
+//
+// Two buses offer the same topology: RabbitMQ (NewAMQPBus, a durable topic exchange with
+// one durable queue and one dead-letter queue per consumer) and, for the embedded
+// single-process mode, Watermill's GoChannel (NewEmbeddedBus). Routers (NewRouter) carry
+// the same middleware stack on both, so a consumer is written once and runs anywhere.
+//
+// Delivery is at least once. Every consumer must therefore be idempotent: projections
+// guard writes by the aggregate version, the audit log keys entries by event id, and the
+// router drops duplicates it has already handled (see Deduplicator) as a cheap first line.
+package messaging

@@ -1,0 +1,219 @@
+package messaging
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/pubsub/gochannel"
+
+	"github.com/planstore/planstore/events"
+)
+
+// EmbeddedConfig configures the in-process bus of `planstore serve` without a broker.
+type EmbeddedConfig struct {
+	Logger *slog.Logger
+	// Consumers that must be attached before the bus accepts an event. Consumers whose
+	// subscriber is requested from the bus are added automatically; listing them here
+	// as well closes the window before their router has started.
+	Consumers []string
+	// DrainTimeout bounds how long a closing consumer waits for its in-flight messages
+	// (default 30s).
+	DrainTimeout time.Duration
+	// Shards is how many events a consumer may handle at once (default 16): events are
+	// spread over that many topics by plan id, each delivering one event at a time.
+	Shards int
+}
+
+const defaultShards = 16
+
+// EmbeddedBus is the Bus on Watermill's GoChannel. GoChannel fans every message out to
+// all subscribers of a topic, so every consumer subscribes to the events topics and gets
+// its own copy, as each gets its own queue on RabbitMQ.
+//
+// GoChannel keeps nothing: a message published while a consumer is not subscribed is
+// lost for it, and its BlockPublishUntilSubscriberAck also returns when a subscriber goes
+// away without acknowledging. The outbox only marks an event relayed when Publish
+// returns nil, so Publish here checks for itself: it refuses events while an expected
+// consumer is detached (or when no consumer is known at all), and after GoChannel returns
+// it verifies, through a receipt carried in the message context, that every consumer
+// acknowledged. Otherwise the relay retries and the event waits in the outbox.
+//
+// GoChannel holds a topic's lock while it waits for the acknowledgements of a message,
+// so one topic delivers one message at a time. The bus therefore spreads events over
+// Shards topics by plan id: a plan's events stay in order on their shard, and a consumer
+// handles up to Shards events at once (which lets the projection batch its bulk writes).
+type EmbeddedBus struct {
+	logger       *slog.Logger
+	pubSub       *gochannel.GoChannel
+	drainTimeout time.Duration
+	shards       []string // the topics
+
+	mu          sync.Mutex
+	expected    map[string]bool
+	subscribers map[string]*trackedSubscriber
+	closed      bool
+}
+
+// NewEmbeddedBus returns an in-process bus.
+func NewEmbeddedBus(cfg EmbeddedConfig) (*EmbeddedBus, error) {
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	if cfg.DrainTimeout <= 0 {
+		cfg.DrainTimeout = defaultDrainTimeout
+	}
+	if cfg.Shards <= 0 {
+		cfg.Shards = defaultShards
+	}
+	shards := make([]string, cfg.Shards)
+	for i := range shards {
+		shards[i] = fmt.Sprintf("%s.%02d", ExchangeName, i)
+	}
+	b := &EmbeddedBus{
+		logger:       logger,
+		drainTimeout: cfg.DrainTimeout,
+		shards:       shards,
+		expected:     map[string]bool{},
+		subscribers:  map[string]*trackedSubscriber{},
+		pubSub: gochannel.NewGoChannel(gochannel.Config{
+			BlockPublishUntilSubscriberAck: true,
+			// The receipt travels in the context; consumers detach from cancellation
+			// themselves.
+			PreserveContext: true,
+		}, NewLogger(logger)),
+	}
+	for _, c := range cfg.Consumers {
+		if err := ValidateConsumerName(c); err != nil {
+			return nil, err
+		}
+		b.expected[c] = true
+	}
+	return b, nil
+}
+
+// EventPublisher implements Bus.
+func (b *EmbeddedBus) EventPublisher() message.Publisher {
+	return busOwned{embeddedPublisher{bus: b}}
+}
+
+type embeddedPublisher struct{ bus *EmbeddedBus }
+
+func (p embeddedPublisher) Publish(_ string, msgs ...*message.Message) error {
+	consumers, err := p.bus.attachedConsumers()
+	if err != nil {
+		return err
+	}
+	for _, msg := range msgs {
+		r := newReceipt(consumers)
+		msg.SetContext(withReceipt(msg.Context(), r))
+		if err := p.bus.pubSub.Publish(p.bus.shardOf(msg), msg); err != nil {
+			return fmt.Errorf("messaging: embedded publish of %s: %w", msg.UUID, err)
+		}
+		if missing := r.missing(); len(missing) > 0 {
+			return fmt.Errorf("messaging: consumers %v did not acknowledge event %s", missing, msg.UUID)
+		}
+	}
+	return nil
+}
+
+func (embeddedPublisher) Close() error { return nil }
+
+// shardOf is the topic of a message: by plan id, so that a plan's events share a topic.
+func (b *EmbeddedBus) shardOf(msg *message.Message) string {
+	return b.shards[events.PartitionOf(msg.Metadata.Get(MetadataAggregateID), len(b.shards))]
+}
+
+// attachedConsumers returns the expected consumers, or an error naming the detached ones.
+func (b *EmbeddedBus) attachedConsumers() ([]string, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return nil, errors.New("messaging: embedded bus is closed")
+	}
+	if len(b.expected) == 0 {
+		// GoChannel would drop the events; in the outbox they wait for a consumer.
+		return nil, errors.New("messaging: no consumer on the embedded bus to take events")
+	}
+	var consumers, detached []string
+	for c := range b.expected {
+		consumers = append(consumers, c)
+		if s := b.subscribers[c]; s == nil || !s.Attached() {
+			detached = append(detached, c)
+		}
+	}
+	if len(detached) > 0 {
+		slices.Sort(detached)
+		return nil, fmt.Errorf("messaging: consumers %v are not attached", detached)
+	}
+	return consumers, nil
+}
+
+// ConsumerSubscriber implements Bus; the consumer becomes one whose acknowledgement every
+// event needs.
+func (b *EmbeddedBus) ConsumerSubscriber(consumer string) (message.Subscriber, error) {
+	if err := ValidateConsumerName(consumer); err != nil {
+		return nil, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return nil, errors.New("messaging: embedded bus is closed")
+	}
+	if _, dup := b.subscribers[consumer]; dup {
+		return nil, fmt.Errorf("messaging: consumer %s already has a subscriber on this bus", consumer)
+	}
+	s := &trackedSubscriber{
+		consumer:     consumer,
+		inner:        b.pubSub,
+		innerTopics:  b.shards,
+		closeInner:   func() error { return nil }, // the subscription ends with its context
+		onAck:        func(ctx context.Context) { receiptFrom(ctx).ack(consumer) },
+		drainTimeout: b.drainTimeout,
+		inFlight:     newInFlight(),
+	}
+	b.expected[consumer] = true
+	b.subscribers[consumer] = s
+	return s, nil
+}
+
+// DeadLetterPublisher implements Bus. Embedded mode has no broker to keep poison
+// messages in; they are logged as errors with everything needed to find them, and the
+// event itself stays in the event log, from which a replay re-feeds it after a fix.
+func (b *EmbeddedBus) DeadLetterPublisher(consumer string) (message.Publisher, error) {
+	if err := ValidateConsumerName(consumer); err != nil {
+		return nil, err
+	}
+	return busOwned{deadLetterLog{logger: b.logger, queue: DeadLetterQueueName(consumer)}}, nil
+}
+
+// Ready implements Bus.
+func (b *EmbeddedBus) Ready() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return errors.New("embedded bus closed")
+	}
+	return nil
+}
+
+// Close stops the bus; close the routers first.
+func (b *EmbeddedBus) Close() error {
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return nil
+	}
+	b.closed = true
+	b.mu.Unlock()
+	if err := b.pubSub.Close(); err != nil {
+		return fmt.Errorf("messaging: close embedded bus: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,165 @@
+package messaging_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/transport/messaging"
+	"github.com/planstore/planstore/transport/testenv"
+)
+
+func newEmbeddedBus(t testing.TB, consumers ...string) *messaging.EmbeddedBus {
+	t.Helper()
+	bus, err := messaging.NewEmbeddedBus(messaging.EmbeddedConfig{Logger: testLogger(t), Consumers: consumers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bus.Close() })
+	return bus
+}
+
+func TestEmbeddedBusFansEveryEventOutToEveryConsumer(t *testing.T) {
+	codec := testCodec(t)
+	bus := newEmbeddedBus(t, "audit", "projector")
+	var audit, projector received
+	r := newRouter(t, prometheus.NewRegistry())
+	if err := r.AddConsumer(bus, messaging.Consumer{Name: "audit", Handle: audit.handle}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.AddConsumer(bus, messaging.Consumer{Name: "projector", Handle: projector.handle}); err != nil {
+		t.Fatal(err)
+	}
+
+	msg, err := messaging.NewEventMessage(codec, planEvent("p0", 1, events.PlanCreated))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = bus.EventPublisher().Publish(messaging.ExchangeName, msg)
+	if err == nil || !strings.Contains(err.Error(), "not attached") {
+		t.Fatalf("publish before the consumers attached: %v, want a not-attached error", err)
+	}
+
+	startRouter(t, r)
+	testenv.WaitFor(t, 10*time.Second, "consumers attached", func() bool { return r.Ready() == nil })
+	sent := []events.Envelope{planEvent("p1", 1, events.PlanCreated), planEvent("p1", 2, events.PlanReplaced)}
+	publish(t, bus, codec, sent...) // returns only after both consumers acked
+	for name, got := range map[string]*received{"audit": &audit, "projector": &projector} {
+		all := got.all()
+		if len(all) != 2 || all[0].ID != sent[0].ID || all[1].ID != sent[1].ID {
+			t.Errorf("%s got %v, want both events in order", name, all)
+		}
+	}
+}
+
+func TestEmbeddedBusWithoutConsumersKeepsEventsInTheOutbox(t *testing.T) {
+	bus := newEmbeddedBus(t)
+	msg, err := messaging.NewEventMessage(testCodec(t), planEvent("p1", 1, events.PlanCreated))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bus.EventPublisher().Publish(messaging.ExchangeName, msg); err == nil {
+		t.Error("an event with no consumer to take it was accepted, and would be lost")
+	}
+}
+
+func TestEmbeddedPublishFailsWhenAConsumerDetachesWithoutAcknowledging(t *testing.T) {
+	codec := testCodec(t)
+	bus := newEmbeddedBus(t)
+	r := newRouter(t, prometheus.NewRegistry())
+	entered := make(chan struct{}, 1)
+	release := make(chan struct{})
+	err := r.AddConsumer(bus, messaging.Consumer{Name: "audit", Handle: func(ctx context.Context, e events.Envelope) error {
+		select {
+		case entered <- struct{}{}:
+		default: // a retry
+		}
+		<-release
+		return errors.New("still failing when the router goes away")
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- r.Run(context.Background()) }()
+	<-r.Running()
+
+	published := make(chan error, 1)
+	go func() {
+		msg, _ := messaging.NewEventMessage(codec, planEvent("p1", 1, events.PlanCreated))
+		published <- bus.EventPublisher().Publish(messaging.ExchangeName, msg)
+	}()
+	<-entered
+	closed := make(chan error, 1)
+	go func() { closed <- r.Close() }()
+	close(release)
+	// The handler's retries end in the dead-letter log, which acknowledges: that is a
+	// successful delivery. What must never happen is a nil from Publish without an ack.
+	err = <-published
+	<-closed
+	<-done
+	if err != nil && !strings.Contains(err.Error(), "did not acknowledge") {
+		t.Errorf("publish: %v", err)
+	}
+
+	msg, _ := messaging.NewEventMessage(codec, planEvent("p2", 1, events.PlanCreated))
+	if err := bus.EventPublisher().Publish(messaging.ExchangeName, msg); err == nil {
+		t.Error("publish with the only consumer gone succeeded; the event would be lost for it")
+	}
+}
+
+func TestEmbeddedPoisonEventIsDeadLetteredAndAcknowledged(t *testing.T) {
+	codec := testCodec(t)
+	bus := newEmbeddedBus(t)
+	reg := prometheus.NewRegistry()
+	r := newRouter(t, reg)
+	var got received
+	poison := planEvent("p1", 1, events.PlanCreated)
+	err := r.AddConsumer(bus, messaging.Consumer{Name: "audit", Handle: func(ctx context.Context, e events.Envelope) error {
+		if e.ID == poison.ID {
+			return messaging.Permanent(errors.New("never acceptable"))
+		}
+		return got.handle(ctx, e)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	startRouter(t, r)
+	testenv.WaitFor(t, 10*time.Second, "consumer attached", func() bool { return r.Ready() == nil })
+	publish(t, bus, codec, poison, planEvent("p2", 1, events.PlanCreated))
+	if got.distinct() != 1 {
+		t.Errorf("consumer handled %d healthy events, want 1", got.distinct())
+	}
+	if v := counter(t, reg, "planstore_messaging_dead_lettered_total", "audit"); v != 1 {
+		t.Errorf("dead_lettered_total = %v, want 1", v)
+	}
+	if v := counter(t, reg, "planstore_messaging_failed_total", "audit"); v != 1 {
+		t.Errorf("failed_total = %v, want 1 (a permanent error is not retried)", v)
+	}
+}
+
+func TestDuplicateDeliveriesReachTheHandlerOnce(t *testing.T) {
+	codec := testCodec(t)
+	bus := newEmbeddedBus(t)
+	reg := prometheus.NewRegistry()
+	r := newRouter(t, reg)
+	var got received
+	if err := r.AddConsumer(bus, messaging.Consumer{Name: "audit", Handle: got.handle}); err != nil {
+		t.Fatal(err)
+	}
+	startRouter(t, r)
+	testenv.WaitFor(t, 10*time.Second, "consumer attached", func() bool { return r.Ready() == nil })
+	e := planEvent("p1", 1, events.PlanCreated)
+	publish(t, bus, codec, e, e, e)
+	if len(got.all()) != 1 {
+		t.Errorf("handler ran %d times for one event delivered 3 times", len(got.all()))
+	}
+	if v := counter(t, reg, "planstore_messaging_duplicates_total", "audit"); v != 2 {
+		t.Errorf("duplicates_total = %v, want 2", v)
+	}
+}

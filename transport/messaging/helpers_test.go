@@ -1,0 +1,158 @@
+package messaging_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/transport/messaging"
+)
+
+func testLogger(t testing.TB) *slog.Logger {
+	level := slog.LevelWarn
+	if os.Getenv("PLANSTORE_TEST_LOG") == "debug" {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: level}))
+}
+
+func testCodec(t testing.TB) *events.Codec {
+	codec, err := events.NewCodec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return codec
+}
+
+func planEvent(planID string, version int64, typ events.Type) events.Envelope {
+	doc := json.RawMessage(fmt.Sprintf(`{"objectId":%q,"objectType":"plan","_org":"example.com"}`, planID))
+	e := events.Envelope{
+		ID:            uuid.NewString(),
+		Type:          typ,
+		SchemaVersion: events.CurrentSchemaVersion,
+		AggregateType: events.AggregateTypePlan,
+		AggregateID:   planID,
+		Version:       version,
+		OccurredAt:    time.Now().UTC(),
+		Actor:         "tester",
+		CorrelationID: "corr-" + planID,
+		Data:          events.Data{Before: json.RawMessage("null"), After: doc},
+	}
+	if typ == events.PlanDeleted {
+		e.Data = events.Data{Before: doc, After: json.RawMessage("null")}
+	}
+	return e
+}
+
+// startRouter runs r until the test ends.
+func startRouter(t testing.TB, r *messaging.Router) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- r.Run(context.Background()) }()
+	select {
+	case <-r.Running():
+	case err := <-done:
+		t.Fatalf("router stopped at start: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("router did not start within 30s")
+	}
+	t.Cleanup(func() {
+		if err := r.Close(); err != nil {
+			t.Errorf("close router: %v", err)
+		}
+		<-done
+	})
+}
+
+func newRouter(t testing.TB, reg *prometheus.Registry) *messaging.Router {
+	t.Helper()
+	r, err := messaging.NewRouter(messaging.RouterConfig{
+		Logger:       testLogger(t),
+		Codec:        testCodec(t),
+		Registry:     reg,
+		CloseTimeout: 20 * time.Second,
+		Retry:        messaging.RetryPolicy{MaxRetries: 2, InitialInterval: 10 * time.Millisecond, MaxInterval: 50 * time.Millisecond},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// received collects what a consumer handled, by event id.
+type received struct {
+	mu     sync.Mutex
+	events []events.Envelope
+	ids    map[string]int
+}
+
+func (r *received) handle(_ context.Context, e events.Envelope) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.ids == nil {
+		r.ids = map[string]int{}
+	}
+	r.events = append(r.events, e)
+	r.ids[e.ID]++
+	return nil
+}
+
+func (r *received) distinct() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.ids)
+}
+
+func (r *received) all() []events.Envelope {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]events.Envelope(nil), r.events...)
+}
+
+// counter reads a counter of the registry, labelled consumer=<consumer> when given.
+func counter(t testing.TB, reg *prometheus.Registry, name, consumer string) float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			match := consumer == ""
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "consumer" && l.GetValue() == consumer {
+					match = true
+				}
+			}
+			if match {
+				return m.GetCounter().GetValue()
+			}
+		}
+	}
+	return 0
+}
+
+func publish(t testing.TB, bus messaging.Bus, codec *events.Codec, evs ...events.Envelope) {
+	t.Helper()
+	for _, e := range evs {
+		msg, err := messaging.NewEventMessage(codec, e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := bus.EventPublisher().Publish(messaging.ExchangeName, msg); err != nil {
+			t.Fatalf("publish %s: %v", e.ID, err)
+		}
+	}
+}

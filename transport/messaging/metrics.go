@@ -1,0 +1,97 @@
+package messaging
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Metrics are the counters every consumer and the relay report. They are registered on
+// the registry the caller passes in (never the global one), and several routers of one
+// process may share a registry: the second registration reuses the first's collectors.
+type Metrics struct {
+	consumed     *prometheus.CounterVec
+	duplicates   *prometheus.CounterVec
+	failed       *prometheus.CounterVec
+	deadLettered *prometheus.CounterVec
+	lag          *prometheus.HistogramVec
+	relayed      prometheus.Counter
+	relayFailed  prometheus.Counter
+}
+
+// NewMetrics registers the messaging metrics on reg; a nil reg gives working counters
+// that nobody exports (tests, tools).
+func NewMetrics(reg *prometheus.Registry) (*Metrics, error) {
+	m := &Metrics{
+		consumed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "planstore_messaging_consumed_total",
+			Help: "Events a consumer handled successfully.",
+		}, []string{"consumer"}),
+		duplicates: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "planstore_messaging_duplicates_total",
+			Help: "Redelivered events a consumer skipped because it had already handled them.",
+		}, []string{"consumer"}),
+		failed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "planstore_messaging_failed_total",
+			Help: "Handler attempts that returned an error or panicked (each retry counts).",
+		}, []string{"consumer"}),
+		deadLettered: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "planstore_messaging_dead_lettered_total",
+			Help: "Events moved to a consumer's dead-letter queue after their retries.",
+		}, []string{"consumer"}),
+		lag: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "planstore_messaging_event_lag_seconds",
+			Help:    "Time from an event's occurred_at to its successful handling by a consumer.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 2, 16),
+		}, []string{"consumer"}),
+		relayed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "planstore_relay_published_total",
+			Help: "Outbox events the relay published and the bus confirmed.",
+		}),
+		relayFailed: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "planstore_relay_publish_failures_total",
+			Help: "Relay publish attempts the bus refused or did not confirm (retried later).",
+		}),
+	}
+	if reg == nil {
+		return m, nil
+	}
+	var err error
+	m.consumed = register(reg, m.consumed, &err)
+	m.duplicates = register(reg, m.duplicates, &err)
+	m.failed = register(reg, m.failed, &err)
+	m.deadLettered = register(reg, m.deadLettered, &err)
+	m.lag = register(reg, m.lag, &err)
+	m.relayed = register(reg, m.relayed, &err)
+	m.relayFailed = register(reg, m.relayFailed, &err)
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// register adds c to reg, or returns the collector already registered under the same
+// name, so that two routers in one process (planstore serve) can share one registry.
+func register[C prometheus.Collector](reg *prometheus.Registry, c C, firstErr *error) C {
+	err := reg.Register(c)
+	if err == nil {
+		return c
+	}
+	var already prometheus.AlreadyRegisteredError
+	if errors.As(err, &already) {
+		if existing, ok := already.ExistingCollector.(C); ok {
+			return existing
+		}
+	}
+	if *firstErr == nil {
+		*firstErr = fmt.Errorf("messaging: register metrics: %w", err)
+	}
+	return c
+}
+
+// RelayPublished counts n events the bus confirmed; used by the relay.
+func (m *Metrics) RelayPublished(n int) { m.relayed.Add(float64(n)) }
+
+// RelayFailed counts one refused or unconfirmed relay publish.
+func (m *Metrics) RelayFailed() { m.relayFailed.Inc() }

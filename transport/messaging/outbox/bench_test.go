@@ -1,0 +1,154 @@
+package outbox_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/transport/messaging"
+	"github.com/planstore/planstore/transport/testenv"
+	"github.com/planstore/planstore/transport/messaging/outbox"
+)
+
+// relayPipeline is outbox -> relay -> RabbitMQ -> one consumer, on a fresh vhost. The
+// consumer runs at once, the relay when startRelay is called.
+func relayPipeline(b *testing.B, store outbox.Outbox) (got *sink, startRelay func()) {
+	b.Helper()
+	url := testenv.Vhost(b)
+	bus := newAMQPBus(b, url, "bench")
+	reg := prometheus.NewRegistry()
+	relay := newRouter(b, reg)
+	addRelay(b, relay, store, bus)
+	consumers := newRouter(b, reg)
+	got = newSink()
+	if err := consumers.AddConsumer(bus, got.consumer("bench")); err != nil {
+		b.Fatal(err)
+	}
+	run(b, consumers)
+	return got, func() { run(b, relay) }
+}
+
+// BenchmarkRelayThroughput commits b.N events at once and measures how fast they are
+// relayed through RabbitMQ (publisher confirms) and consumed: events/s end to end.
+func BenchmarkRelayThroughput(b *testing.B) {
+	store := newMemOutbox()
+	got, startRelay := relayPipeline(b, store)
+	startRelay()
+	evs := history("bench", max(b.N/10, 1), 10)[:b.N]
+	b.ResetTimer()
+	start := time.Now()
+	store.Append(evs...)
+	testenv.WaitFor(b, 10*time.Minute, "every event at the consumer", func() bool { return got.distinct() == b.N })
+	elapsed := time.Since(start)
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
+}
+
+// BenchmarkRelayThroughputFromRedis is BenchmarkRelayThroughput with the Redis event
+// store as the outbox: b.N events committed first (not timed), then relayed and consumed.
+func BenchmarkRelayThroughputFromRedis(b *testing.B) {
+	store := openRedisStore(b)
+	got, startRelay := relayPipeline(b, store)
+	plans := max(b.N/10, 1)
+	commits := make([]events.Commit, 0, b.N)
+	for v := 1; len(commits) < b.N; v++ {
+		for p := 0; p < plans && len(commits) < b.N; p++ {
+			commits = append(commits, commitFor("bench", p, v))
+		}
+	}
+	for _, c := range commits {
+		if err := store.Append(context.Background(), c); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	start := time.Now()
+	startRelay()
+	testenv.WaitFor(b, 10*time.Minute, "every event at the consumer", func() bool { return got.distinct() == b.N })
+	elapsed := time.Since(start)
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
+}
+
+// BenchmarkRelayPublishOnly measures the relay alone: b.N events from the outbox into
+// a RabbitMQ queue nobody consumes, confirmed and acknowledged back to the outbox.
+func BenchmarkRelayPublishOnly(b *testing.B) {
+	url := testenv.Vhost(b)
+	store := newMemOutbox()
+	bus := newAMQPBus(b, url, "bench")
+	relay := newRouter(b, prometheus.NewRegistry())
+	addRelay(b, relay, store, bus)
+	run(b, relay)
+	evs := history("bench", max(b.N/10, 1), 10)[:b.N]
+	b.ResetTimer()
+	start := time.Now()
+	store.Append(evs...)
+	testenv.WaitFor(b, 10*time.Minute, "every event relayed", func() bool { return store.Unacked() == 0 })
+	elapsed := time.Since(start)
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
+}
+
+// BenchmarkRelayLatency commits b.N events at a steady 1,000 events/s (well below the
+// relay's capacity) in commits of one event, and reports commit-to-consumer latency.
+func BenchmarkRelayLatency(b *testing.B) {
+	store := newMemOutbox()
+	got, startRelay := relayPipeline(b, store)
+	startRelay()
+	evs := history("latency", max(b.N/10, 1), 10)[:b.N]
+	const rate = 1000
+	tick := time.NewTicker(time.Second / 100)
+	defer tick.Stop()
+	b.ResetTimer()
+	for i := 0; i < len(evs); {
+		<-tick.C
+		for n := 0; n < rate/100 && i < len(evs); n, i = n+1, i+1 {
+			evs[i].OccurredAt = time.Now()
+			store.Append(evs[i])
+		}
+	}
+	testenv.WaitFor(b, 10*time.Minute, "every event at the consumer", func() bool { return got.distinct() == b.N })
+	b.StopTimer()
+	got.mu.Lock()
+	lat := slices.Clone(got.latencies)
+	got.mu.Unlock()
+	slices.Sort(lat)
+	for _, q := range []struct {
+		name string
+		p    float64
+	}{{"p50-ms", 0.50}, {"p95-ms", 0.95}, {"p99-ms", 0.99}} {
+		b.ReportMetric(float64(lat[int(q.p*float64(len(lat)-1))].Microseconds())/1000, q.name)
+	}
+}
+
+// BenchmarkRelayEmbedded is BenchmarkRelayThroughput on the in-process bus, with two
+// consumers as in planstore serve.
+func BenchmarkRelayEmbedded(b *testing.B) {
+	store := newMemOutbox()
+	bus, err := messaging.NewEmbeddedBus(messaging.EmbeddedConfig{Logger: testLogger(b), Consumers: []string{"one", "two"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { bus.Close() })
+	r := newRouter(b, prometheus.NewRegistry())
+	one, two := newSink(), newSink()
+	for name, s := range map[string]*sink{"one": one, "two": two} {
+		if err := r.AddConsumer(bus, s.consumer(name)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	addRelay(b, r, store, bus)
+	run(b, r)
+	evs := history("bench", max(b.N/10, 1), 10)[:b.N]
+	b.ResetTimer()
+	start := time.Now()
+	store.Append(evs...)
+	testenv.WaitFor(b, 10*time.Minute, "every event at both consumers", func() bool { return one.distinct() == b.N && two.distinct() == b.N })
+	elapsed := time.Since(start)
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
+}

@@ -1,0 +1,187 @@
+package outbox_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/events/storetest"
+	"github.com/planstore/planstore/transport/messaging"
+	"github.com/planstore/planstore/transport/messaging/outbox"
+)
+
+func testLogger(t testing.TB) *slog.Logger {
+	level := slog.LevelError
+	if os.Getenv("PLANSTORE_TEST_LOG") == "debug" {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: level}))
+}
+
+func testCodec(t testing.TB) *events.Codec {
+	codec, err := events.NewPlanCodec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return codec
+}
+
+// history returns the events of plans plans with versions versions each, interleaved
+// the way concurrent writers produce them: v1 of every plan, then v2 of every plan...
+func history(prefix string, plans, versions int) []events.Envelope {
+	var out []events.Envelope
+	for v := 1; v <= versions; v++ {
+		for p := range plans {
+			id := fmt.Sprintf("%s-%d", prefix, p)
+			before := storetest.NewPlan(id, v-1).Doc
+			typ := events.PlanReplaced
+			if v == 1 {
+				before, typ = nil, events.PlanCreated
+			}
+			out = append(out, storetest.NewEvent(id, int64(v), typ, before, storetest.NewPlan(id, v).Doc))
+		}
+	}
+	return out
+}
+
+// sink is a consumer that records what it handled and checks per-plan order.
+type sink struct {
+	mu         sync.Mutex
+	seen       map[string]int   // event id -> times the handler saw it
+	last       map[string]int64 // plan -> highest version handled
+	violations []string
+	latencies  []time.Duration // handled - occurred_at, first handling only
+}
+
+func newSink() *sink { return &sink{seen: map[string]int{}, last: map[string]int64{}} }
+
+func (s *sink) consumer(name string) messaging.Consumer {
+	return messaging.Consumer{Name: name, Handle: s.handle}
+}
+
+func (s *sink) handle(_ context.Context, e events.Envelope) error {
+	now := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.seen[e.ID]++
+	if s.seen[e.ID] > 1 {
+		return nil
+	}
+	if e.Version <= s.last[e.AggregateID] {
+		s.violations = append(s.violations, fmt.Sprintf("%s v%d after v%d", e.AggregateID, e.Version, s.last[e.AggregateID]))
+	}
+	s.last[e.AggregateID] = max(s.last[e.AggregateID], e.Version)
+	s.latencies = append(s.latencies, now.Sub(e.OccurredAt))
+	return nil
+}
+
+func (s *sink) distinct() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.seen)
+}
+
+// check fails the test unless every id in want was handled exactly once and in order.
+func (s *sink) check(t testing.TB, want []string) {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	missing, repeated := 0, 0
+	for _, id := range want {
+		switch n := s.seen[id]; {
+		case n == 0:
+			missing++
+		case n > 1:
+			repeated++
+		}
+	}
+	if missing > 0 || repeated > 0 {
+		t.Errorf("of %d committed events %d never reached the consumer and %d reached its handler more than once", len(want), missing, repeated)
+	}
+	if len(s.violations) > 0 {
+		t.Errorf("%d per-plan order violations, first: %s", len(s.violations), s.violations[0])
+	}
+}
+
+func ids(evs []events.Envelope) []string {
+	out := make([]string, len(evs))
+	for i, e := range evs {
+		out[i] = e.ID
+	}
+	return out
+}
+
+func newRouter(t testing.TB, reg *prometheus.Registry) *messaging.Router {
+	t.Helper()
+	r, err := messaging.NewRouter(messaging.RouterConfig{
+		Logger:       testLogger(t),
+		Codec:        testCodec(t),
+		Registry:     reg,
+		CloseTimeout: 20 * time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// run starts r and returns a stop function, also registered as cleanup.
+func run(t testing.TB, r *messaging.Router) (stop func()) {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- r.Run(context.Background()) }()
+	select {
+	case <-r.Running():
+	case err := <-done:
+		t.Fatalf("router stopped at start: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("router did not start within 30s")
+	}
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			if err := r.Close(); err != nil {
+				t.Errorf("close router: %v", err)
+			}
+			<-done
+		})
+	}
+	t.Cleanup(stop)
+	return stop
+}
+
+func addRelay(t testing.TB, r *messaging.Router, store outbox.Outbox, bus messaging.Bus) {
+	t.Helper()
+	err := outbox.AddRelay(r, outbox.RelayConfig{
+		SubscriberConfig: outbox.SubscriberConfig{Outbox: store, Codec: testCodec(t), Logger: testLogger(t), ReadWait: 200 * time.Millisecond, RedeliverMax: time.Second, Lanes: testLanes},
+		Bus:              bus,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// testLanes lets a benchmark run compare lane counts: PLANSTORE_BENCH_LANES.
+var testLanes, _ = strconv.Atoi(os.Getenv("PLANSTORE_BENCH_LANES"))
+
+func newAMQPBus(t testing.TB, url string, consumers ...string) *messaging.AMQPBus {
+	t.Helper()
+	bus, err := messaging.NewAMQPBus(messaging.AMQPConfig{URL: url, Logger: testLogger(t), Consumers: consumers, PublisherChannels: testLanes})
+	if err != nil {
+		t.Fatalf("amqp bus: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := bus.Close(); err != nil {
+			t.Errorf("close bus: %v", err)
+		}
+	})
+	return bus
+}

@@ -1,0 +1,75 @@
+package outbox_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/planstore/planstore/events/boltstore"
+	"github.com/planstore/planstore/transport/messaging"
+	"github.com/planstore/planstore/transport/testenv"
+)
+
+func TestRelayThroughRabbitMQDeliversEveryEventInPlanOrder(t *testing.T) {
+	url := testenv.Vhost(t)
+	store := newMemOutbox()
+	bus := newAMQPBus(t, url, "audit")
+	reg := prometheus.NewRegistry()
+
+	relay := newRouter(t, reg)
+	addRelay(t, relay, store, bus)
+	consumers := newRouter(t, reg)
+	got := newSink()
+	if err := consumers.AddConsumer(bus, got.consumer("audit")); err != nil {
+		t.Fatal(err)
+	}
+	run(t, consumers)
+	run(t, relay)
+
+	evs := history("plan", 40, 10)
+	store.Append(evs...)
+	testenv.WaitFor(t, 60*time.Second, "every event at the consumer", func() bool { return got.distinct() == len(evs) })
+	testenv.WaitFor(t, 10*time.Second, "the outbox to be acknowledged", func() bool { return store.Unacked() == 0 })
+	got.check(t, ids(evs))
+	testenv.WaitFor(t, 10*time.Second, "relay and consumer ready", func() bool { return relay.Ready() == nil && consumers.Ready() == nil })
+}
+
+func TestRelayOnTheEmbeddedBusWithTheBoltStore(t *testing.T) {
+	codec := testCodec(t)
+	store, err := boltstore.Open(t.TempDir(), codec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	bus, err := messaging.NewEmbeddedBus(messaging.EmbeddedConfig{Logger: testLogger(t), Consumers: []string{"audit", "projector"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bus.Close()
+
+	// One router for everything, as planstore serve may run it.
+	r := newRouter(t, prometheus.NewRegistry())
+	audit, projector := newSink(), newSink()
+	for _, c := range []struct {
+		name string
+		sink *sink
+	}{{"audit", audit}, {"projector", projector}} {
+		if err := r.AddConsumer(bus, c.sink.consumer(c.name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	addRelay(t, r, store, bus)
+	stop := run(t, r)
+
+	evs := appendHistory(t, store, "plan", 20, 5)
+	testenv.WaitFor(t, 60*time.Second, "every event at both consumers", func() bool {
+		return audit.distinct() == len(evs) && projector.distinct() == len(evs)
+	})
+	stop()
+	audit.check(t, ids(evs))
+	projector.check(t, ids(evs))
+	if left, _ := store.ReadOutbox(t.Context(), "check", 10, 0); len(left) != 0 {
+		t.Errorf("%d events left unacknowledged in the outbox", len(left))
+	}
+}
