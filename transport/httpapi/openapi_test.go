@@ -23,6 +23,7 @@ import (
 	"github.com/planstore/planstore/queries"
 	"github.com/planstore/planstore/queries/search"
 	"github.com/planstore/planstore/transport/auth"
+	"github.com/planstore/planstore/transport/messaging/audit"
 )
 
 // openAPIDoc is the part of the OpenAPI document these tests read.
@@ -299,6 +300,7 @@ func newFullServer(t *testing.T) *Server {
 		Commands: &Commands{Create: failingCreate{}, Replace: failingReplace{}, Patch: failingPatch{}, Delete: failingDelete{}},
 		Plans:    plans,
 		Search:   failingSearcher{},
+		Audit:    failingAudit{},
 		Replay:   failingReplayer{},
 		Health:   readyHealth{},
 		Registry: prometheus.NewRegistry(),
@@ -384,3 +386,7 @@ type readyHealth struct{}
 func (readyHealth) Ready(context.Context) (bool, any) {
 	return true, map[string]string{"status": "ready"}
 }
+
+type failingAudit struct{}
+
+func (failingAudit) ForPlan(context.Context, string) ([]audit.Entry, error) { return nil, errDouble }

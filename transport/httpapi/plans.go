@@ -100,6 +100,19 @@ func (s *Server) planEvents(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, history)
 }
 
+// planAudit lists what the audit consumer recorded for a plan: every event it received,
+// when, from whom, under which correlation id.
+func (s *Server) planAudit(w http.ResponseWriter, r *http.Request) error {
+	entries, err := s.audit.ForPlan(r.Context(), mux.Vars(r)["id"])
+	if err != nil {
+		return err
+	}
+	if len(entries) == 0 {
+		return errNotFoundRoute
+	}
+	return writeJSON(w, http.StatusOK, entries)
+}
+
 // writePlan answers with a plan document and its strong ETag. no-cache lets clients keep
 // the copy but revalidate it with If-None-Match every time.
 func writePlan(w http.ResponseWriter, status int, version int64, doc []byte) error {

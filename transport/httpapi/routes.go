@@ -33,6 +33,9 @@ func (s *Server) routes(reg *prometheus.Registry) *mux.Router {
 		v1.Handle("/plans/{id}", s.authorized(auth.ScopeRead, s.getPlan)).Methods(http.MethodGet, http.MethodHead)
 		v1.Handle("/plans/{id}/events", s.authorized(auth.ScopeRead, s.planEvents)).Methods(http.MethodGet)
 	}
+	if s.audit != nil {
+		v1.Handle("/plans/{id}/audit", s.authorized(auth.ScopeRead, s.planAudit)).Methods(http.MethodGet)
+	}
 	if s.search != nil {
 		v1.Handle("/search", s.authorized(auth.ScopeRead, s.searchPlans)).Methods(http.MethodPost, http.MethodGet)
 	}

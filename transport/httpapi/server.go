@@ -14,13 +14,14 @@ import (
 	"github.com/planstore/planstore/queries"
 	"github.com/planstore/planstore/queries/search"
 	"github.com/planstore/planstore/transport/auth"
+	"github.com/planstore/planstore/transport/messaging/audit"
 )
 
 // DefaultMaxBodyBytes bounds every request body. The example plan is 1.3 KB; a plan with
 // the maximum 1,000 linked services is about 600 KB.
 const DefaultMaxBodyBytes = 1 << 20
 
-// The command handlers this transport calls.
+// The handlers this transport calls, declared here where they are used.
 type (
 	planCreator interface {
 		Handle(context.Context, commands.CreatePlan) (commands.Result, error)
@@ -36,6 +37,9 @@ type (
 	}
 	searcher interface {
 		Search(context.Context, search.Request) (json.RawMessage, error)
+	}
+	auditTrail interface {
+		ForPlan(ctx context.Context, planID string) ([]audit.Entry, error)
 	}
 )
 
@@ -55,6 +59,7 @@ type Config struct {
 	Commands     *Commands
 	Plans        *queries.Plans
 	Search       searcher
+	Audit        auditTrail
 	Replay       Replayer
 	Health       HealthChecker
 	Registry     *prometheus.Registry
@@ -68,6 +73,7 @@ type Server struct {
 	commands     *Commands
 	plans        *queries.Plans
 	search       searcher
+	audit        auditTrail
 	replay       Replayer
 	health       HealthChecker
 	maxBodyBytes int64
@@ -89,7 +95,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		log: cfg.Logger, verifier: cfg.Verifier, commands: cfg.Commands, plans: cfg.Plans,
-		search: cfg.Search, replay: cfg.Replay, health: cfg.Health,
+		search: cfg.Search, audit: cfg.Audit, replay: cfg.Replay, health: cfg.Health,
 		maxBodyBytes: cfg.MaxBodyBytes, metrics: metrics,
 	}
 	s.router = s.routes(cfg.Registry)

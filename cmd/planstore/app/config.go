@@ -23,9 +23,11 @@ type Config struct {
 	OIDCIssuer    string
 	OIDCAudience  string
 	JWKSURL       string
+	ScopeClaims   []string
 	LogLevel      string
 	MaxBodyBytes  int64
 	ShutdownGrace time.Duration
+	PprofAddr     string
 }
 
 // Auth modes.
@@ -54,9 +56,14 @@ func RegisterFlags(fs *flag.FlagSet) *Config {
 	fs.StringVar(&c.OIDCIssuer, "oidc-issuer", "", "OpenID Connect issuer URL (for --auth oidc)")
 	fs.StringVar(&c.OIDCAudience, "oidc-audience", "", "expected audience of access tokens (for --auth oidc)")
 	fs.StringVar(&c.JWKSURL, "jwks-url", "", "JWKS URL (default: from the issuer's discovery document)")
+	fs.Func("oidc-scope-claims", "comma-separated claims that carry scopes (default: scope,scp; Auth0 RBAC: scope,permissions)", func(v string) error {
+		c.ScopeClaims = splitList(v)
+		return nil
+	})
 	fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest accepted request body in bytes")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 10*time.Second, "how long shutdown waits for in-flight work")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", "", "serve net/http/pprof on this address, e.g. 127.0.0.1:6060 (empty: off)")
 	return c
 }
 

@@ -28,6 +28,8 @@ type Main struct {
 	registry *prometheus.Registry
 	codec    *events.Codec
 
+	embeddedSearch bool // the read model is the in-process engine
+
 	listener net.Listener
 	server   *http.Server
 	closers  []closer // closed in reverse order
@@ -83,7 +85,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Logger: m.log, Verifier: verifier, Registry: m.registry, MaxBodyBytes: m.cfg.MaxBodyBytes,
 	}
 	if m.parts.commandAPI {
-		if cfg.Commands, err = newCommands(store); err != nil {
+		if cfg.Commands, err = newCommands(store, m.registry); err != nil {
 			return err
 		}
 	}
@@ -100,6 +102,9 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	if err := m.serveHTTP(handler); err != nil {
+		return err
+	}
+	if err := m.servePprof(); err != nil {
 		return err
 	}
 	m.log.Info("planstore started", slog.String("addr", m.URL()), slog.Duration("startup", time.Since(start)),
@@ -155,7 +160,11 @@ func (m *Main) onClose(name string, fn func(ctx context.Context) error) {
 	m.closers = append(m.closers, closer{name: name, close: fn})
 }
 
-func newCommands(store commands.EventStore) (*httpapi.Commands, error) {
+func newCommands(store commands.EventStore, reg prometheus.Registerer) (*httpapi.Commands, error) {
+	metrics, err := commands.NewMetrics(reg)
+	if err != nil {
+		return nil, err
+	}
 	create, err1 := commands.NewCreatePlanHandler(store)
 	replace, err2 := commands.NewReplacePlanHandler(store)
 	patch, err3 := commands.NewPatchPlanHandler(store)
@@ -163,7 +172,12 @@ func newCommands(store commands.EventStore) (*httpapi.Commands, error) {
 	if err := errors.Join(err1, err2, err3, err4); err != nil {
 		return nil, err
 	}
-	return &httpapi.Commands{Create: create, Replace: replace, Patch: patch, Delete: del}, nil
+	return &httpapi.Commands{
+		Create:  commands.Instrument[commands.CreatePlan]("create", create, metrics),
+		Replace: commands.Instrument[commands.ReplacePlan]("replace", replace, metrics),
+		Patch:   commands.Instrument[commands.PatchPlan]("patch", patch, metrics),
+		Delete:  commands.Instrument[commands.DeletePlan]("delete", del, metrics),
+	}, nil
 }
 
 func backendName(url, real, embedded string) string {

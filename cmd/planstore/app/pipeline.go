@@ -2,11 +2,143 @@ package app
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
+	"github.com/planstore/planstore/projections/elastic"
+	"github.com/planstore/planstore/queries/search"
 	"github.com/planstore/planstore/transport/httpapi"
+	"github.com/planstore/planstore/transport/messaging"
+	"github.com/planstore/planstore/transport/messaging/audit"
+	"github.com/planstore/planstore/transport/messaging/outbox"
 )
 
-// startPipeline starts the event pipeline parts of the role: relay, projector, search.
-func (m *Main) startPipeline(ctx context.Context, store eventStore, cfg *httpapi.Config) error {
+// Consumer names: each has its own durable queue and dead-letter queue.
+const consumerProjector = "projector"
+
+// allConsumers are the consumers of a deployment. The relay declares their queues at
+// start, so events wait in a queue until its consumer first attaches; the embedded bus
+// refuses events until all of them are attached. Both run wherever the projector runs.
+var allConsumers = []string{consumerProjector, audit.ConsumerName}
+
+// startPipeline starts the event pipeline parts of the role: read model, search, bus,
+// relay and projector, in the order that loses nothing: the read model exists before
+// the projector consumes, and the embedded engine is rebuilt before new events arrive.
+func (m *Main) startPipeline(ctx context.Context, store eventStore, httpCfg *httpapi.Config) error {
+	health := &healthChecker{store: store}
+	httpCfg.Health = health
+
+	var auditLog *audit.Log
+	if m.parts.projector || m.parts.queryAPI || m.parts.commandAPI {
+		var err error
+		if auditLog, err = m.openAuditLog(ctx); err != nil {
+			return err
+		}
+		httpCfg.Audit = auditLog
+	}
+
+	var projector *elastic.Projector
+	if m.parts.projector || m.parts.queryAPI {
+		client, err := m.openSearch(ctx)
+		if err != nil {
+			return err
+		}
+		health.search = client
+		if err := ensureReadModel(ctx, client); err != nil {
+			return err
+		}
+		if m.parts.queryAPI {
+			if httpCfg.Search, err = search.NewSearcher(client); err != nil {
+				return err
+			}
+		}
+		if m.parts.projector {
+			writer, err := elastic.NewWriter(client, elastic.WriterConfig{})
+			if err != nil {
+				return err
+			}
+			m.onClose("projection writer", func(context.Context) error { return writer.Close() })
+			if projector, err = elastic.NewProjector(writer); err != nil {
+				return err
+			}
+			if m.embeddedSearch {
+				if err := warmEmbeddedEngine(ctx, m.log, store, projector); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if !m.parts.relay && !m.parts.projector {
+		return nil
+	}
+	return m.startRouter(ctx, store, projector, auditLog, health)
+}
+
+// startRouter runs the relay and the consumers of this role on one Watermill router.
+func (m *Main) startRouter(ctx context.Context, store eventStore, projector *elastic.Projector, auditLog *audit.Log, health *healthChecker) error {
+	bus, err := m.openBus()
+	if err != nil {
+		return err
+	}
+	m.onClose("bus", func(context.Context) error { return bus.Close() })
+	health.bus = bus
+
+	router, err := messaging.NewRouter(messaging.RouterConfig{
+		Logger: m.log, Codec: m.codec, Registry: m.registry, CloseTimeout: m.cfg.ShutdownGrace,
+	})
+	if err != nil {
+		return err
+	}
+	health.router = router
+	if m.parts.relay {
+		err := outbox.AddRelay(router, outbox.RelayConfig{
+			SubscriberConfig: outbox.SubscriberConfig{Outbox: store, Codec: m.codec, Logger: m.log},
+			Bus:              bus,
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if m.parts.projector {
+		err := router.AddConsumer(bus, messaging.Consumer{Name: consumerProjector, Handle: projector.Handle})
+		if err != nil {
+			return err
+		}
+		if err := router.AddConsumer(bus, auditLog.Consumer()); err != nil {
+			return err
+		}
+	}
+	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan error, 1)
+	go func() { done <- router.Run(runCtx) }()
+	select {
+	case <-router.Running():
+	case err := <-done:
+		stop()
+		return fmt.Errorf("messaging router: %w", err)
+	}
+	m.onClose("messaging router", func(context.Context) error {
+		err := router.Close()
+		stop()
+		return errors.Join(err, <-done)
+	})
 	return nil
+}
+
+// openBus returns RabbitMQ when --amqp-url is set, else the in-process bus.
+func (m *Main) openBus() (messaging.Bus, error) {
+	if m.cfg.AMQPURL == "" {
+		var expected []string
+		if m.parts.projector {
+			expected = allConsumers
+		}
+		return messaging.NewEmbeddedBus(messaging.EmbeddedConfig{Logger: m.log, Consumers: expected})
+	}
+	bus, err := messaging.NewAMQPBus(messaging.AMQPConfig{
+		URL: m.cfg.AMQPURL, Logger: m.log, Consumers: allConsumers, ConnectionName: "planstore-" + string(m.role),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("rabbitmq at %s: %w", redactURL(m.cfg.AMQPURL), err)
+	}
+	return bus, nil
 }

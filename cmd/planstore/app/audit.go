@@ -1,0 +1,37 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/planstore/planstore/transport/messaging/audit"
+)
+
+// openAuditLog opens the audit trail where the event store lives: Redis when the event
+// store is Redis (so a query API in another process can read what the projector role
+// recorded), else a file beside the embedded store.
+func (m *Main) openAuditLog(ctx context.Context) (*audit.Log, error) {
+	var store audit.Store
+	if m.cfg.RedisURL != "" {
+		opts, err := redis.ParseURL(m.cfg.RedisURL)
+		if err != nil {
+			return nil, fmt.Errorf("audit log: redis URL %s: %w", redactURL(m.cfg.RedisURL), err)
+		}
+		client := redis.NewClient(opts)
+		m.onClose("audit redis client", func(context.Context) error { return client.Close() })
+		if err := client.Ping(ctx).Err(); err != nil {
+			return nil, fmt.Errorf("audit log: redis at %s: %w", redactURL(m.cfg.RedisURL), err)
+		}
+		store = audit.NewRedisStore(client, "")
+	} else {
+		bolt, err := audit.OpenBoltStore(m.cfg.DataDir)
+		if err != nil {
+			return nil, fmt.Errorf("audit log: %w", err)
+		}
+		m.onClose("audit store", func(context.Context) error { return bolt.Close() })
+		store = bolt
+	}
+	return audit.NewLog(store)
+}

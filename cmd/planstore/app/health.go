@@ -1,0 +1,69 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/elastic/go-elasticsearch/v8"
+
+	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/transport/messaging"
+)
+
+// readinessTimeout bounds each backend check of /readyz.
+const readinessTimeout = 2 * time.Second
+
+// healthChecker answers /readyz: every configured backend answers and every consumer
+// of this role is attached. Absent parts are simply not checked.
+type healthChecker struct {
+	store  eventStore
+	search *elasticsearch.Client
+	bus    messaging.Bus
+	router *messaging.Router
+}
+
+// readiness is the /readyz body: "ok" or what is wrong, per backend and consumer.
+type readiness struct {
+	Status    string            `json:"status"`
+	Backends  map[string]string `json:"backends"`
+	Consumers map[string]string `json:"consumers,omitempty"`
+}
+
+func (h *healthChecker) Ready(ctx context.Context) (bool, any) {
+	ctx, cancel := context.WithTimeout(ctx, readinessTimeout)
+	defer cancel()
+	r := readiness{Status: "ready", Backends: map[string]string{}}
+	set := func(m map[string]string, name string, err error) {
+		if err != nil {
+			m[name] = "down: " + err.Error()
+			r.Status = "not ready"
+			return
+		}
+		m[name] = "ok"
+	}
+	set(r.Backends, "event_store", pingStore(ctx, h.store))
+	if h.search != nil {
+		set(r.Backends, "search", pingSearch(ctx, h.search, readinessTimeout))
+	}
+	if h.bus != nil {
+		set(r.Backends, "bus", h.bus.Ready())
+	}
+	if h.router != nil {
+		r.Consumers = map[string]string{}
+		for name, err := range h.router.Readiness() {
+			set(r.Consumers, name, err)
+		}
+	}
+	return r.Status == "ready", r
+}
+
+// pingStore reads a plan that cannot exist: the store answering "not found" proves it
+// is reachable, through the same path every request takes.
+func pingStore(ctx context.Context, store eventStore) error {
+	_, err := store.Load(ctx, "readyz-probe")
+	if err == nil || errors.Is(err, events.ErrNotFound) {
+		return nil
+	}
+	return err
+}

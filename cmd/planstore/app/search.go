@@ -1,0 +1,61 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/elastic/go-elasticsearch/v8"
+
+	"github.com/planstore/planstore/projections/elastic"
+	"github.com/planstore/planstore/projections/esengine"
+)
+
+// searchPingTimeout bounds the start-up check of a configured cluster.
+const searchPingTimeout = 10 * time.Second
+
+// openSearch returns the client of the read model: a real cluster when --es-url is set,
+// else the embedded engine behind the very same client, so projections and queries run
+// one code path. A configured cluster that does not answer is a start-up error.
+func (m *Main) openSearch(ctx context.Context) (*elasticsearch.Client, error) {
+	if len(m.cfg.ESURLs) == 0 {
+		m.embeddedSearch = true
+		return esengine.NewClient(esengine.New())
+	}
+	client, err := elasticsearch.NewClient(elasticsearch.Config{
+		Addresses: m.cfg.ESURLs, MaxRetries: 3, RetryOnStatus: []int{502, 503, 504, 429},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("elasticsearch: %w", err)
+	}
+	if err := pingSearch(ctx, client, searchPingTimeout); err != nil {
+		return nil, fmt.Errorf("elasticsearch at %v: %w", m.cfg.ESURLs, err)
+	}
+	return client, nil
+}
+
+// pingSearch asks the cluster's health endpoint; 200 with any status but red counts as up.
+func pingSearch(ctx context.Context, client *elasticsearch.Client, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	res, err := client.Cluster.Health(client.Cluster.Health.WithContext(ctx))
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(res.Body, 4<<10))
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("cluster health answered %d: %s", res.StatusCode, body)
+	}
+	return nil
+}
+
+// ensureReadModel creates the first index and the `plans` alias when they are missing.
+func ensureReadModel(ctx context.Context, client *elasticsearch.Client) error {
+	if _, err := elastic.EnsureAlias(ctx, client); err != nil {
+		return fmt.Errorf("read model: %w", err)
+	}
+	return nil
+}

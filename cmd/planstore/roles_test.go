@@ -1,0 +1,160 @@
+package main_test
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/planstore/planstore/transport/testenv"
+)
+
+// redisDBRoles is this package's own Redis database.
+const redisDBRoles = 10
+
+func TestRolesAsSeparateProcesses(t *testing.T) {
+	testenv.Redis(t, redisDBRoles) // flushes the database, fails under CI when absent
+	amqpURL := testenv.Vhost(t)
+	dataDir := t.TempDir()
+	env := []string{
+		"PLANSTORE_REDIS_URL=" + testenv.RedisURL(redisDBRoles),
+		"PLANSTORE_AMQP_URL=" + amqpURL,
+		"PLANSTORE_DATA_DIR=" + dataDir,
+		"PLANSTORE_LOG_LEVEL=debug",
+	}
+	esURL := os.Getenv("PLANSTORE_TEST_ES_URL")
+
+	commandAPI := startProcess(t, "command-api", env, "command-api")
+	relay := startProcess(t, "relay", env, "relay")
+	roles := []*process{commandAPI, relay}
+	var queryAPI *process
+	if esURL == "" {
+		// The embedded engine lives in one process: query-api projects into it itself.
+		queryAPI = startProcess(t, "query-api", env, "query-api")
+		roles = append(roles, queryAPI)
+	} else {
+		esEnv := append(env[:len(env):len(env)], "PLANSTORE_ES_URL="+esURL)
+		projector := startProcess(t, "projector", esEnv, "projector")
+		queryAPI = startProcess(t, "query-api", esEnv, "query-api")
+		roles = append(roles, projector, queryAPI)
+	}
+	token := mintToken(t, dataDir, "plans:read plans:write")
+
+	plan := uniquePlan(t, "roles")
+	const correlationID = "roles-test-write-1"
+	resp := call(t, http.MethodPost, commandAPI.url+"/v1/plans", token, plan, "X-Correlation-ID", correlationID)
+	if resp.status != http.StatusCreated {
+		t.Fatalf("create: %d %s", resp.status, resp.body)
+	}
+	planID := "plan-roles"
+	query := []byte(`{"query":{"has_child":{"type":"planCostShare","query":{"range":{"copay":{"gte":1}}}}}}`)
+	testenv.WaitFor(t, 60*time.Second, "the write to reach the query API", func() bool {
+		r := call(t, http.MethodPost, queryAPI.url+"/v1/search", token, query)
+		return r.status == http.StatusOK && bytes.Contains(r.body, []byte(`"_id":"`+planID+`"`))
+	})
+	for _, p := range roles {
+		r := call(t, http.MethodGet, p.url+"/readyz", "", nil)
+		if r.status != http.StatusOK {
+			t.Errorf("%s /readyz: %d %s", p.name, r.status, r.body)
+		}
+	}
+	// One write, found in the logs of every role it crossed by its correlation id.
+	for _, p := range roles {
+		if !p.logMentions(correlationID) {
+			t.Errorf("%s logged nothing with correlation id %s; its log:\n%s", p.name, correlationID, p.logTail())
+		}
+	}
+	// The query API serves plans from the snapshot too.
+	r := call(t, http.MethodGet, queryAPI.url+"/v1/plans/"+planID, token, nil)
+	if r.status != http.StatusOK {
+		t.Fatalf("GET on the query API: %d %s", r.status, r.body)
+	}
+}
+
+func TestUnreachableBackendIsAStartupError(t *testing.T) {
+	bin, err := buildBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, args := range map[string][]string{
+		"redis":         {"serve", "--redis-url", "redis://127.0.0.1:1/0"},
+		"rabbitmq":      {"serve", "--amqp-url", "amqp://guest:guest@127.0.0.1:1/"},
+		"elasticsearch": {"serve", "--es-url", "http://127.0.0.1:1"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			cmd := exec.Command(bin, append(args, "--addr", "127.0.0.1:0", "--data-dir", t.TempDir())...)
+			out, err := cmd.CombinedOutput()
+			if err == nil {
+				t.Fatalf("started with an unreachable %s:\n%s", name, out)
+			}
+			if !strings.Contains(strings.ToLower(string(out)), name) {
+				t.Fatalf("the error does not name %s:\n%s", name, out)
+			}
+		})
+	}
+}
+
+func mintToken(t *testing.T, dataDir, scopes string) string {
+	t.Helper()
+	bin, err := buildBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "token", "--data-dir", dataDir, "--scope", scopes, "--sub", "roles-test").Output()
+	if err != nil {
+		t.Fatalf("planstore token: %v", err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// uniquePlan is the example plan with every objectId made unique by suffix.
+func uniquePlan(t *testing.T, suffix string) []byte {
+	t.Helper()
+	b, err := os.ReadFile("app/testdata/plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	for _, id := range []string{"1234vxc2324sdf-501", "1234520xvc30asdf-502", "1234512xvc1314asdfs-503", "27283xvx9asdff-504",
+		"1234520xvc30sfs-505", "1234512xvc1314sdfsd-506", "27283xvx9sdf-507"} {
+		s = strings.ReplaceAll(s, `"`+id+`"`, `"`+id+`-`+suffix+`"`)
+	}
+	return []byte(strings.ReplaceAll(s, `"12xvxc345ssdsds-508"`, `"plan-`+suffix+`"`))
+}
+
+type response struct {
+	status int
+	body   []byte
+}
+
+func call(t *testing.T, method, url, token string, body []byte, headers ...string) response {
+	t.Helper()
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequest(method, url, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return response{status: resp.StatusCode, body: b}
+}
