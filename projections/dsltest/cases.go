@@ -1,0 +1,146 @@
+package dsltest
+
+// Case is one conformance case: a search body run against the fixtures and what any
+// Elasticsearch-compatible engine must answer.
+type Case struct {
+	Name string
+	// Body is the _search (or _count) request body.
+	Body string
+	// Count runs the body through _count instead of _search.
+	Count bool
+	// IDs are the expected hit ids, compared as a set unless Ordered.
+	IDs     []string
+	Ordered bool
+	// Total is the expected hits.total.value (or count); when nil and IDs is set, the
+	// total must equal len(IDs).
+	Total *int
+	// Relation is the expected hits.total.relation; "" means "eq".
+	Relation string
+	// NoTotal expects hits.total to be absent (track_total_hits: false).
+	NoTotal bool
+	// Err expects a failure instead of hits.
+	Err *WantError
+	// SkipIfAccepted skips the case, with this reason, when a cluster answers 2xx: some
+	// refusals depend on cluster configuration (scripting) rather than on the API.
+	SkipIfAccepted string
+}
+
+// WantError is the expected shape of an Elasticsearch error response.
+type WantError struct {
+	Status    int
+	Type      string // error.type
+	RootCause string // error.root_cause[0].type
+	Reason    string // substring of the root cause's reason, if set
+}
+
+func total(n int) *int { return &n }
+
+// plansOnly restricts a query to plan documents.
+const plansOnly = `{"term":{"objectType":"plan"}}`
+
+// Cases are the DSL conformance cases. Expected ids were worked out by hand from the
+// fixtures and checked against Elasticsearch 7.17.
+var Cases = []Case{
+	// Basics.
+	{Name: "match_all counts every document", Body: `{"query":{"match_all":{}},"size":0}`, Total: total(31)},
+	{Name: "no query is match_all", Body: `{"size":0}`, Total: total(31)},
+	{Name: "term on keyword", Body: `{"query":{"bool":{"filter":[{"term":{"_org":"other.net"}}]}}}`, IDs: []string{"p5", "p5-pcs"}},
+	{Name: "term long form", Body: `{"query":{"term":{"planType":{"value":"outNetwork","boost":2}}}}`, IDs: []string{"p2", "p4"}},
+	{Name: "terms on keyword", Body: `{"query":{"bool":{"filter":[` + plansOnly + `,{"terms":{"_org":["acme.org","other.net"]}}]}}}`, IDs: []string{"p3", "p4", "p5"}},
+	{Name: "ids", Body: `{"query":{"ids":{"values":["p2","p2-pcs","nope"]}}}`, IDs: []string{"p2", "p2-pcs"}},
+	{Name: "term on _id", Body: `{"query":{"term":{"_id":"p3-ps1"}}}`, IDs: []string{"p3-ps1"}},
+	{Name: "terms on _id", Body: `{"query":{"terms":{"_id":["p1","p4-pcs"]}}}`, IDs: []string{"p1", "p4-pcs"}},
+	{Name: "term on a number", Body: `{"query":{"term":{"copay":175}}}`, IDs: []string{"p1-ps2-cs"}},
+	{Name: "term on the join field", Body: `{"query":{"term":{"plan_join":"plan"}}}`, IDs: []string{"p1", "p2", "p3", "p4", "p5"}},
+	{Name: "term on an unmapped field matches nothing", Body: `{"query":{"term":{"nofield":"x"}}}`, IDs: []string{}},
+	{Name: "exists", Body: `{"query":{"exists":{"field":"name"}}}`, IDs: []string{"p1-ps1-svc", "p1-ps2-svc", "p2-ps1-svc", "p2-ps2-svc", "p3-ps1-svc", "p3-ps2-svc", "p4-ps1-svc"}},
+	{Name: "exists on an unmapped field", Body: `{"query":{"exists":{"field":"nofield"}}}`, IDs: []string{}},
+
+	// Text.
+	{Name: "match on text is analysed", Body: `{"query":{"match":{"name":"YEARLY"}}}`, IDs: []string{"p1-ps1-svc", "p3-ps2-svc"}},
+	{Name: "match or", Body: `{"query":{"match":{"name":"physical exam"}}}`, IDs: []string{"p1-ps1-svc", "p3-ps1-svc", "p2-ps2-svc"}},
+	{Name: "match and", Body: `{"query":{"match":{"name":{"query":"yearly physical","operator":"and"}}}}`, IDs: []string{"p1-ps1-svc"}},
+	{Name: "match on keyword is exact", Body: `{"query":{"match":{"_org":"acme.org"}},"size":0}`, Total: total(13)},
+	{Name: "term on name.keyword", Body: `{"query":{"term":{"name.keyword":"Yearly physical"}}}`, IDs: []string{"p1-ps1-svc"}},
+	{Name: "term on name.keyword is case sensitive", Body: `{"query":{"term":{"name.keyword":"yearly physical"}}}`, IDs: []string{}},
+	{Name: "term on text sees tokens, not the value", Body: `{"query":{"term":{"name":"Yearly physical"}}}`, IDs: []string{}},
+	{Name: "term on a text token", Body: `{"query":{"term":{"name":"well"}}}`, IDs: []string{"p1-ps2-svc", "p4-ps1-svc"}},
+
+	// Ranges.
+	{Name: "range on copay", Body: `{"query":{"range":{"copay":{"gt":0,"lte":100}}}}`, IDs: []string{"p1-pcs", "p3-pcs", "p5-pcs", "p2-ps1-cs", "p2-ps2-cs", "p4-ps1-cs"}},
+	{Name: "range gte lt on deductible", Body: `{"query":{"range":{"deductible":{"gte":100,"lt":1000}}}}`, IDs: []string{"p2-pcs", "p3-ps1-cs", "p5-pcs"}},
+	{Name: "range on keyword", Body: `{"query":{"bool":{"filter":[` + plansOnly + `,{"range":{"_org":{"gte":"b","lt":"f"}}}]}}}`, IDs: []string{"p1", "p2"}},
+
+	// Children of a plan by the plan's _id.
+	{Name: "parent_id planCostShare", Body: `{"query":{"parent_id":{"type":"planCostShare","id":"p1"}}}`, IDs: []string{"p1-pcs"}},
+	{Name: "parent_id linkedPlanService", Body: `{"query":{"parent_id":{"type":"linkedPlanService","id":"p1"}}}`, IDs: []string{"p1-ps1", "p1-ps2"}},
+	{Name: "has_parent with ids", Body: `{"query":{"has_parent":{"parent_type":"plan","query":{"ids":{"values":["p1"]}}}}}`, IDs: []string{"p1-pcs", "p1-ps1", "p1-ps2"}},
+	{Name: "has_parent with term on _id", Body: `{"query":{"has_parent":{"parent_type":"plan","query":{"term":{"_id":"p4"}}}}}`, IDs: []string{"p4-pcs", "p4-ps1"}},
+	{Name: "has_parent with terms on _id", Body: `{"query":{"has_parent":{"parent_type":"plan","query":{"terms":{"_id":["p4","p5"]}}}}}`, IDs: []string{"p4-pcs", "p4-ps1", "p5-pcs"}},
+	{Name: "membercostshare children of a plan", Body: `{"query":{"bool":{"filter":[{"term":{"objectType":"membercostshare"}},{"has_parent":{"parent_type":"plan","query":{"ids":{"values":["p2"]}}}}]}}}`, IDs: []string{"p2-pcs"}},
+
+	// Children of a linkedPlanService.
+	{Name: "parent_id planserviceCostShare", Body: `{"query":{"parent_id":{"type":"planserviceCostShare","id":"p1-ps2"}}}`, IDs: []string{"p1-ps2-cs"}},
+	{Name: "parent_id linkedService", Body: `{"query":{"parent_id":{"type":"linkedService","id":"p1-ps2"}}}`, IDs: []string{"p1-ps2-svc"}},
+	{Name: "has_parent linkedPlanService", Body: `{"query":{"has_parent":{"parent_type":"linkedPlanService","query":{"ids":{"values":["p3-ps1"]}}}}}`, IDs: []string{"p3-ps1-svc", "p3-ps1-cs"}},
+
+	// Parents by their children.
+	{Name: "plans with a planCostShare copay >= 1", Body: `{"query":{"has_child":{"type":"planCostShare","query":{"range":{"copay":{"gte":1}}}}}}`, IDs: []string{"p1", "p3", "p5"}},
+	{Name: "has_child scored max", Body: `{"query":{"has_child":{"type":"planCostShare","query":{"range":{"copay":{"gte":1}}},"score_mode":"max"}}}`, IDs: []string{"p1", "p3", "p5"}},
+	{Name: "has_child min_children", Body: `{"query":{"has_child":{"type":"linkedPlanService","query":{"match_all":{}},"min_children":2}}}`, IDs: []string{"p1", "p2", "p3"}},
+	{Name: "has_child max_children", Body: `{"query":{"has_child":{"type":"linkedPlanService","query":{"match_all":{}},"max_children":1}}}`, IDs: []string{"p4"}},
+	{Name: "linkedPlanServices with a service named physical", Body: `{"query":{"has_child":{"type":"linkedService","query":{"match":{"name":"physical"}}}}}`, IDs: []string{"p1-ps1", "p3-ps1"}},
+
+	// Nested joins.
+	{Name: "has_child in has_child: plans with a service costing copay > 100", Body: `{"query":{"has_child":{"type":"linkedPlanService","query":{"has_child":{"type":"planserviceCostShare","query":{"range":{"copay":{"gt":100}}}}}}}}`, IDs: []string{"p1", "p3"}},
+	{Name: "has_child in has_child with text", Body: `{"query":{"has_child":{"type":"linkedPlanService","query":{"has_child":{"type":"linkedService","query":{"match":{"name":"yearly"}}}}}}}`, IDs: []string{"p1", "p3"}},
+	{Name: "has_parent in has_parent: grandchildren of a plan", Body: `{"query":{"has_parent":{"parent_type":"linkedPlanService","query":{"has_parent":{"parent_type":"plan","query":{"ids":{"values":["p3"]}}}}}}}`, IDs: []string{"p3-ps1-svc", "p3-ps1-cs", "p3-ps2-svc", "p3-ps2-cs"}},
+	{Name: "services of a plan", Body: `{"query":{"bool":{"filter":[{"term":{"objectType":"service"}},{"has_parent":{"parent_type":"linkedPlanService","query":{"has_parent":{"parent_type":"plan","query":{"term":{"_id":"p1"}}}}}}]}}}`, IDs: []string{"p1-ps1-svc", "p1-ps2-svc"}},
+
+	// Bool combinations.
+	{Name: "bool of term and has_child", Body: `{"query":{"bool":{"must":[{"has_child":{"type":"planCostShare","query":{"term":{"copay":0}}}}],"filter":[{"term":{"_org":"example.com"}}]}}}`, IDs: []string{"p2"}},
+	{Name: "must_not", Body: `{"query":{"bool":{"filter":[` + plansOnly + `],"must_not":[{"term":{"_org":"example.com"}}]}}}`, IDs: []string{"p3", "p4", "p5"}},
+	{Name: "must_not only", Body: `{"query":{"bool":{"must_not":[{"exists":{"field":"plan_join"}}]}}}`, IDs: []string{}},
+	{Name: "must_not has_child", Body: `{"query":{"bool":{"filter":[` + plansOnly + `],"must_not":[{"has_child":{"type":"linkedPlanService","query":{"match_all":{}}}}]}}}`, IDs: []string{"p5"}},
+	{Name: "should with minimum_should_match", Body: `{"query":{"bool":{"filter":[` + plansOnly + `],"should":[{"term":{"_org":"acme.org"}},{"term":{"planType":"inNetwork"}},{"has_child":{"type":"planCostShare","query":{"range":{"copay":{"gte":1}}}}}],"minimum_should_match":2}}}`, IDs: []string{"p1", "p3", "p5"}},
+	{Name: "should with a percentage", Body: `{"query":{"bool":{"filter":[` + plansOnly + `],"should":[{"term":{"_org":"acme.org"}},{"term":{"planType":"inNetwork"}},{"has_child":{"type":"planCostShare","query":{"range":{"copay":{"gte":1}}}}}],"minimum_should_match":"100%"}}}`, IDs: []string{"p3"}},
+	{Name: "should alone needs one match", Body: `{"query":{"bool":{"should":[{"ids":{"values":["p1"]}},{"term":{"_id":"p2"}}]}}}`, IDs: []string{"p1", "p2"}},
+	{Name: "should is optional next to a filter", Body: `{"query":{"bool":{"filter":[` + plansOnly + `],"should":[{"term":{"_org":"nomatch"}}]}}}`, IDs: []string{"p1", "p2", "p3", "p4", "p5"}},
+	{Name: "minimum_should_match above the should count", Body: `{"query":{"bool":{"must":[{"match_all":{}}],"minimum_should_match":1}}}`, IDs: []string{}},
+	{Name: "nested bool", Body: `{"query":{"bool":{"filter":[{"bool":{"should":[{"term":{"objectType":"service"}},{"term":{"objectType":"planservice"}}]}},{"bool":{"must_not":{"term":{"_org":"example.com"}}}}]}}}`, IDs: []string{"p3-ps1", "p3-ps2", "p4-ps1", "p3-ps1-svc", "p3-ps2-svc", "p4-ps1-svc"}},
+
+	// Paging, sorting, totals.
+	{Name: "sort on a number with paging", Body: `{"query":{"term":{"objectType":"membercostshare"}},"sort":[{"copay":"asc"},{"objectId":"asc"}],"from":2,"size":3}`,
+		IDs: []string{"p3-ps2-cs", "p4-pcs", "p5-pcs"}, Ordered: true, Total: total(12)},
+	{Name: "sort descending, object form", Body: `{"query":{"has_parent":{"parent_type":"plan","query":{"match_all":{}}}},"sort":[{"deductible":{"order":"desc"}},"objectId"],"size":5}`,
+		IDs: []string{"p1-pcs", "p3-pcs", "p2-pcs", "p5-pcs", "p4-pcs"}, Ordered: true, Total: total(12)},
+	{Name: "sort on keyword desc", Body: `{"query":{"term":{"objectType":"plan"}},"sort":[{"objectId":"desc"}]}`, IDs: []string{"p5", "p4", "p3", "p2", "p1"}, Ordered: true},
+	{Name: "from beyond the hits", Body: `{"query":{"term":{"objectType":"plan"}},"from":10}`, IDs: []string{}, Total: total(5)},
+	{Name: "size 0 still counts", Body: `{"query":{"term":{"objectType":"service"}},"size":0}`, IDs: []string{}, Total: total(7)},
+	{Name: "track_total_hits false", Body: `{"query":{"match_all":{}},"size":0,"track_total_hits":false}`, NoTotal: true},
+	{Name: "track_total_hits as a cap", Body: `{"query":{"match_all":{}},"size":0,"track_total_hits":5}`, Total: total(5), Relation: "gte"},
+	{Name: "track_total_hits true", Body: `{"query":{"match_all":{}},"size":0,"track_total_hits":true}`, Total: total(31)},
+	{Name: "_source filtering keeps ids", Body: `{"query":{"ids":{"values":["p1"]}},"_source":["objectId"]}`, IDs: []string{"p1"}},
+	{Name: "count", Count: true, Body: `{"query":{"has_parent":{"parent_type":"linkedPlanService","query":{"match_all":{}}}}}`, Total: total(14)},
+
+	// Refusals.
+	{Name: "unknown query", Body: `{"query":{"no_such_query":{}}}`, Err: &WantError{Status: 400, Type: "parsing_exception", RootCause: "parsing_exception", Reason: "unknown query [no_such_query]"}},
+	{Name: "script query", Body: `{"query":{"script":{"script":{"source":"doc['copay'].value > 1","lang":"painless"}}}}`,
+		Err:            &WantError{Status: 400, Type: "search_phase_execution_exception", RootCause: "query_shard_exception"},
+		SkipIfAccepted: "this cluster runs painless scripts; planstore refuses script queries before they reach it"},
+	{Name: "script query in another language", Body: `{"query":{"bool":{"filter":{"script":{"script":{"source":"x","lang":"planstore-none"}}}}}}`,
+		Err: &WantError{Status: 400, Type: "search_phase_execution_exception", RootCause: "query_shard_exception"}},
+	{Name: "result window too large", Body: `{"from":9995,"size":10}`, Err: &WantError{Status: 400, Type: "search_phase_execution_exception", RootCause: "illegal_argument_exception", Reason: "Result window is too large"}},
+	{Name: "has_child with an unknown type", Body: `{"query":{"has_child":{"type":"nope","query":{"match_all":{}}}}}`, Err: &WantError{Status: 400, Type: "search_phase_execution_exception", RootCause: "query_shard_exception", Reason: "doesn't hold [nope] as a child"}},
+	{Name: "has_parent with a child type", Body: `{"query":{"has_parent":{"parent_type":"planCostShare","query":{"match_all":{}}}}}`, Err: &WantError{Status: 400, Type: "search_phase_execution_exception", RootCause: "query_shard_exception", Reason: "doesn't hold [planCostShare] as a parent"}},
+	{Name: "range on _id", Body: `{"query":{"range":{"_id":{"gte":"p"}}}}`, Err: &WantError{Status: 400, Type: "search_phase_execution_exception", RootCause: "query_shard_exception", Reason: "does not support range queries"}},
+	{Name: "term with an array", Body: `{"query":{"term":{"_org":["a"]}}}`, Err: &WantError{Status: 400, Type: "parsing_exception", RootCause: "parsing_exception"}},
+	{Name: "two clauses in one query object", Body: `{"query":{"term":{"_org":"a"},"match_all":{}}}`, Err: &WantError{Status: 400, Type: "parsing_exception", RootCause: "parsing_exception"}},
+	{Name: "unknown bool key", Body: `{"query":{"bool":{"must_be":[]}}}`, Err: &WantError{Status: 400, Type: "x_content_parse_exception", RootCause: "x_content_parse_exception"}},
+	{Name: "unknown search key", Body: `{"query":{"match_all":{}},"no_such_key":1}`, Err: &WantError{Status: 400, Type: "parsing_exception", RootCause: "parsing_exception"}},
+	{Name: "sort on a text field", Body: `{"sort":["name"]}`, Err: &WantError{Status: 400, Type: "search_phase_execution_exception", RootCause: "illegal_argument_exception"}},
+	{Name: "sort on an unmapped field", Body: `{"sort":["nofield"]}`, Err: &WantError{Status: 400, Type: "search_phase_execution_exception", RootCause: "query_shard_exception"}},
+	{Name: "number expected", Body: `{"query":{"range":{"copay":{"gte":"abc"}}}}`, Err: &WantError{Status: 400, Type: "search_phase_execution_exception", RootCause: "query_shard_exception"}},
+	{Name: "empty query clause", Body: `{"query":{}}`, Err: &WantError{Status: 400, Type: "illegal_argument_exception", RootCause: "illegal_argument_exception"}},
+	{Name: "has_child without type", Body: `{"query":{"has_child":{"query":{"match_all":{}}}}}`, Err: &WantError{Status: 400, Type: "illegal_argument_exception", RootCause: "illegal_argument_exception"}},
+}

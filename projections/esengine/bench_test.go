@@ -1,0 +1,166 @@
+package esengine_test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/elastic/go-elasticsearch/v8"
+
+	"github.com/planstore/planstore/projections"
+	"github.com/planstore/planstore/projections/esengine"
+)
+
+// benchPlans is the read-model size the join benchmarks are held to.
+const benchPlans = 10000
+
+// planBulk renders plans [from, to) as _bulk lines shaped like examples/plan.json: a plan,
+// its planCostShare and two linked plan services with a service and a cost share each,
+// all routed by the plan id. Copays and organisations vary so queries select subsets.
+func planBulk(from, to int) []byte {
+	var b bytes.Buffer
+	doc := func(id, routing, source string) {
+		fmt.Fprintf(&b, `{"index":{"_id":%q,"routing":%q}}`+"\n%s\n", id, routing, source)
+	}
+	for i := from; i < to; i++ {
+		p := fmt.Sprintf("plan-%d", i)
+		org := fmt.Sprintf("org-%d.example", i%50)
+		doc(p, p, fmt.Sprintf(`{"objectId":%q,"objectType":"plan","_org":%q,"planType":"inNetwork","creationDate":"12-12-2017","plan_join":"plan"}`, p, org))
+		doc(p+"-pcs", p, fmt.Sprintf(`{"objectId":"%s-pcs","objectType":"membercostshare","_org":%q,"copay":%d,"deductible":%d,"plan_join":{"name":"planCostShare","parent":%q}}`, p, org, i%40, (i%20)*100, p))
+		for s := 1; s <= 2; s++ {
+			ps := fmt.Sprintf("%s-ps%d", p, s)
+			doc(ps, p, fmt.Sprintf(`{"objectId":%q,"objectType":"planservice","_org":%q,"plan_join":{"name":"linkedPlanService","parent":%q}}`, ps, org, p))
+			doc(ps+"-svc", p, fmt.Sprintf(`{"objectId":"%s-svc","objectType":"service","_org":%q,"name":"Service number %d","plan_join":{"name":"linkedService","parent":%q}}`, ps, org, i%300, ps))
+			doc(ps+"-cs", p, fmt.Sprintf(`{"objectId":"%s-cs","objectType":"membercostshare","_org":%q,"copay":%d,"deductible":10,"plan_join":{"name":"planserviceCostShare","parent":%q}}`, ps, org, (i*s)%250, ps))
+		}
+	}
+	return b.Bytes()
+}
+
+const docsPerPlan = 8
+
+func newBenchClient(tb testing.TB) (*elasticsearch.Client, string) {
+	tb.Helper()
+	client, err := esengine.NewClient(esengine.New())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	const index = "plans-bench"
+	res, err := client.Indices.Create(index, client.Indices.Create.WithBody(strings.NewReader(projections.IndexBody)))
+	if err != nil || res.StatusCode != 200 {
+		tb.Fatalf("creating index: %v %v", err, res)
+	}
+	_ = res.Body.Close()
+	return client, index
+}
+
+func bulkInto(tb testing.TB, client *elasticsearch.Client, index string, body []byte) {
+	tb.Helper()
+	res, err := client.Bulk(bytes.NewReader(body), client.Bulk.WithIndex(index))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer func() { _ = res.Body.Close() }()
+	out, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 || bytes.Contains(out[:min(len(out), 64)], []byte(`"errors":true`)) {
+		tb.Fatalf("bulk failed: %d %.300s", res.StatusCode, out)
+	}
+}
+
+// BenchmarkBulkIndex measures _bulk indexing through the client, 100 plans (800
+// documents) per request, into a fresh index every 10,000 plans.
+func BenchmarkBulkIndex(b *testing.B) {
+	const plansPerRequest = 100
+	batches := make([][]byte, benchPlans/plansPerRequest)
+	for i := range batches {
+		batches[i] = planBulk(i*plansPerRequest, (i+1)*plansPerRequest)
+	}
+	client, index := newBenchClient(b)
+	b.ResetTimer()
+	cpuStart := cpuTime()
+	for i := 0; i < b.N; i++ {
+		if i > 0 && i%len(batches) == 0 {
+			b.StopTimer()
+			client, index = newBenchClient(b)
+			b.StartTimer()
+		}
+		bulkInto(b, client, index, batches[i%len(batches)])
+	}
+	b.ReportMetric(float64(b.N*plansPerRequest*docsPerPlan)/b.Elapsed().Seconds(), "docs/s")
+	b.ReportMetric(float64(b.N*plansPerRequest*docsPerPlan)/(cpuTime()-cpuStart).Seconds(), "docs/cpu-s")
+}
+
+var (
+	joinIndexOnce   sync.Once
+	joinIndexClient *elasticsearch.Client
+	joinIndexName   string
+)
+
+// joinIndex is one engine loaded with benchPlans plans, shared by the join benchmarks.
+func joinIndex(b *testing.B) (*elasticsearch.Client, string) {
+	joinIndexOnce.Do(func() {
+		joinIndexClient, joinIndexName = newBenchClient(b)
+		for from := 0; from < benchPlans; from += 500 {
+			bulkInto(b, joinIndexClient, joinIndexName, planBulk(from, from+500))
+		}
+	})
+	return joinIndexClient, joinIndexName
+}
+
+// cpuTime is the CPU the process used so far. The machine the benchmarks run on is
+// shared, so wall-clock rates swing with its load; CPU per query is the stable figure.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func benchSearch(b *testing.B, bodies []string) {
+	client, index := joinIndex(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpuStart := cpuTime()
+	for i := 0; i < b.N; i++ {
+		res, err := client.Search(client.Search.WithIndex(index), client.Search.WithBody(strings.NewReader(bodies[i%len(bodies)])))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.StatusCode != 200 {
+			b.Fatalf("search: %s", res)
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		_ = res.Body.Close()
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "queries/s")
+	b.ReportMetric(float64(b.N)/(cpuTime()-cpuStart).Seconds(), "queries/cpu-s")
+}
+
+// BenchmarkHasChild: plans having a planCostShare with copay >= N (about half to all of
+// the 10,000 plans match), and plans having a service cost share above a threshold
+// through a nested has_child.
+func BenchmarkHasChild(b *testing.B) {
+	var bodies []string
+	for n := 0; n < 20; n++ {
+		bodies = append(bodies, fmt.Sprintf(`{"query":{"has_child":{"type":"planCostShare","query":{"range":{"copay":{"gte":%d}}}}}}`, n))
+		bodies = append(bodies, fmt.Sprintf(`{"query":{"has_child":{"type":"linkedPlanService","query":{"has_child":{"type":"planserviceCostShare","query":{"range":{"copay":{"gt":%d}}}}}}}}`, n*10))
+	}
+	benchSearch(b, bodies)
+}
+
+// BenchmarkHasParent: children of the plans of one organisation (200 plans, 1,400
+// children), and the grandchildren of one plan.
+func BenchmarkHasParent(b *testing.B) {
+	var bodies []string
+	for n := 0; n < 20; n++ {
+		bodies = append(bodies, fmt.Sprintf(`{"query":{"has_parent":{"parent_type":"plan","query":{"term":{"_org":"org-%d.example"}}}}}`, n))
+		bodies = append(bodies, fmt.Sprintf(`{"query":{"has_parent":{"parent_type":"linkedPlanService","query":{"has_parent":{"parent_type":"plan","query":{"ids":{"values":["plan-%d"]}}}}}}}`, n*97))
+	}
+	benchSearch(b, bodies)
+}

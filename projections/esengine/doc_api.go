@@ -1,0 +1,215 @@
+package esengine
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"strconv"
+)
+
+func handleIndexDoc(e *Engine, r *request) (reply, error) {
+	op, err := writeParams(r.vars["id"], r.params)
+	if err != nil {
+		return reply{}, err
+	}
+	return e.writeDoc(r, op)
+}
+
+func handleCreateDoc(e *Engine, r *request) (reply, error) {
+	op, err := writeParams(r.vars["id"], r.params)
+	if err != nil {
+		return reply{}, err
+	}
+	op.create = true
+	return e.writeDoc(r, op)
+}
+
+// handleIndexAutoID indexes a document under a generated id, which is always a create.
+func handleIndexAutoID(e *Engine, r *request) (reply, error) {
+	op, err := writeParams(newDocID(), r.params)
+	if err != nil {
+		return reply{}, err
+	}
+	op.create = true
+	return e.writeDoc(r, op)
+}
+
+// newDocID makes a 20-character URL-safe id like Elasticsearch's generated ones.
+func newDocID() string {
+	var b [15]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return randomID()[:20]
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+func (e *Engine) writeDoc(r *request, op writeOp) (reply, error) {
+	forced, rerr := checkRefresh(r.params)
+	if rerr != nil {
+		return reply{}, rerr
+	}
+	if len(r.body) == 0 {
+		return reply{}, errBodyRequired()
+	}
+	if err := op.validate(false); err != nil {
+		return reply{}, err
+	}
+	ix, err := e.resolveWriteIndex(r.vars["index"], r.params.get("require_alias") == "true", false)
+	if err != nil {
+		return reply{}, err
+	}
+	res, werr := ix.indexDoc(op, r.body)
+	if werr != nil {
+		return reply{}, werr
+	}
+	res.forced = forced
+	return reply{status: res.status, body: res.body()}, nil
+}
+
+func handleDeleteDoc(e *Engine, r *request) (reply, error) {
+	op, err := writeParams(r.vars["id"], r.params)
+	if err != nil {
+		return reply{}, err
+	}
+	forced, rerr := checkRefresh(r.params)
+	if rerr != nil {
+		return reply{}, rerr
+	}
+	if err := op.validate(true); err != nil {
+		return reply{}, err
+	}
+	ix, ierr := e.resolveWriteIndex(r.vars["index"], false, true)
+	if ierr != nil {
+		return reply{}, ierr
+	}
+	res, derr := ix.deleteDoc(op)
+	if derr != nil {
+		return reply{}, derr
+	}
+	res.forced = forced
+	return reply{status: res.status, body: res.body()}, nil
+}
+
+func handleUpdateDoc(e *Engine, r *request) (reply, error) {
+	op, err := writeParams(r.vars["id"], r.params)
+	if err != nil {
+		return reply{}, err
+	}
+	forced, rerr := checkRefresh(r.params)
+	if rerr != nil {
+		return reply{}, rerr
+	}
+	req, perr := parseUpdateBody(r.body)
+	if perr != nil {
+		return reply{}, perr
+	}
+	ix, ierr := e.resolveWriteIndex(r.vars["index"], r.params.get("require_alias") == "true", false)
+	if ierr != nil {
+		return reply{}, ierr
+	}
+	res, uerr := ix.updateDoc(op, req)
+	if uerr != nil {
+		return reply{}, uerr
+	}
+	res.forced = forced
+	return reply{status: res.status, body: res.body()}, nil
+}
+
+// fetchedDoc is a snapshot of a stored document taken under the index lock.
+type fetchedDoc struct {
+	found   bool
+	id      string
+	source  []byte
+	routing *string
+	version int64
+	seqNo   int64
+}
+
+func (ix *index) fetch(id string) fetchedDoc {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	_, d, found := ix.store.get(id)
+	if !found {
+		return fetchedDoc{id: id}
+	}
+	return fetchedDoc{found: true, id: id, source: d.source, routing: d.routing, version: d.version, seqNo: d.seqNo}
+}
+
+// checkGetVersion applies the optional version check of a GET: a mismatch is a conflict.
+func checkGetVersion(ix *index, d fetchedDoc, q paramReader) *esError {
+	v, has := q.lookup("version")
+	if !has || !d.found {
+		return nil
+	}
+	want, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return errIllegalArgument("failed to parse [version] with value [%s]", v)
+	}
+	if want != d.version {
+		return errVersionConflict(ix, d.id, "current version ["+strconv.FormatInt(d.version, 10)+"] is different than the one provided ["+v+"]")
+	}
+	return nil
+}
+
+func handleGetDoc(e *Engine, r *request) (reply, error) {
+	ix, err := e.resolveReadIndex(r.vars["index"])
+	if err != nil {
+		if r.method == http.MethodHead {
+			return reply{status: err.status}, nil
+		}
+		return reply{}, err
+	}
+	d := ix.fetch(r.vars["id"])
+	if verr := checkGetVersion(ix, d, r.params); verr != nil {
+		return reply{}, verr
+	}
+	if r.method == http.MethodHead {
+		if d.found {
+			return reply{status: http.StatusOK}, nil
+		}
+		return reply{status: http.StatusNotFound}, nil
+	}
+	if !d.found {
+		return reply{status: http.StatusNotFound, body: orderedObject{{"_index", ix.name}, {"_id", d.id}, {"found", false}}}, nil
+	}
+	filter, ferr := sourceFilterFromParams(r.params)
+	if ferr != nil {
+		return reply{}, ferr
+	}
+	o := orderedObject{{"_index", ix.name}, {"_id", d.id}, {"_version", d.version}, {"_seq_no", d.seqNo}, {"_primary_term", primaryTerm}}
+	if d.routing != nil {
+		o = append(o, orderedField{"_routing", *d.routing})
+	}
+	o = append(o, orderedField{"found", true})
+	if src, include := filter.apply(d.source); include {
+		o = append(o, orderedField{"_source", src})
+	}
+	return ok(o), nil
+}
+
+func handleGetSource(e *Engine, r *request) (reply, error) {
+	ix, err := e.resolveReadIndex(r.vars["index"])
+	if err != nil {
+		return reply{}, err
+	}
+	d := ix.fetch(r.vars["id"])
+	if !d.found {
+		if r.method == http.MethodHead {
+			return reply{status: http.StatusNotFound}, nil
+		}
+		return reply{}, newError(http.StatusNotFound, "resource_not_found_exception", "Document not found [%s]/[%s]", ix.name, d.id)
+	}
+	if r.method == http.MethodHead {
+		return reply{status: http.StatusOK}, nil
+	}
+	filter, ferr := sourceFilterFromParams(r.params)
+	if ferr != nil {
+		return reply{}, ferr
+	}
+	src, _ := filter.apply(d.source)
+	if src == nil {
+		src = json.RawMessage("{}")
+	}
+	return ok(src), nil
+}

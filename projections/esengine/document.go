@@ -1,0 +1,223 @@
+package esengine
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strings"
+)
+
+// metadataFields are the names Elasticsearch reserves at the root of a document.
+var metadataFields = map[string]bool{
+	"_id": true, "_index": true, "_routing": true, "_source": true, "_seq_no": true, "_version": true,
+	"_primary_term": true, "_ignored": true, "_field_names": true, "_type": true, "_doc_count": true,
+	"_nested_path": true, "_data_stream_timestamp": true, "_tier": true, "_feature": true, "_index_mode": true,
+}
+
+// docParser turns a source into the values a document puts into the indexes, applying
+// the mapping as Elasticsearch does (coercion, ignore_above, multi-fields, join field)
+// and collecting the fields dynamic mapping adds; those are applied to the mapping only
+// once the whole document parsed, so a refused document leaves no trace.
+type docParser struct {
+	m          *mapping
+	id         string
+	hasRouting bool
+	doc        *storedDoc
+	pending    []pendingField
+	overlay    map[string]*fieldMapping // dynamic fields added under existing objects, by path; lazily made
+	tokenIndex map[indexedTokenKey]int  // position of a token in doc.tokens; lazily made
+	termSet    map[indexedTerm]bool     // duplicate check for documents with many values
+	numberSet  map[indexedNumber]bool
+}
+
+type pendingField struct {
+	parent *fieldMapping
+	field  *fieldMapping
+}
+
+type indexedTokenKey struct{ field, token string }
+
+// parseDocument builds the stored form of a document about to be indexed into m.
+func parseDocument(m *mapping, id string, routing *string, source []byte) (*storedDoc, []pendingField, *esError) {
+	raw, err := decodeJSON(source)
+	if err != nil {
+		return nil, nil, errMapperParsing(newError(http.StatusBadRequest, "json_parse_exception", "%s", err.Error()))
+	}
+	obj, ok := raw.(map[string]any)
+	if !ok {
+		return nil, nil, errMapperParsing(newError(http.StatusBadRequest, "not_x_content_exception",
+			"Compressor detection can only be called on some xcontent bytes or compressed xcontent bytes"))
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, source); err != nil {
+		return nil, nil, errMapperParsing(newError(http.StatusBadRequest, "json_parse_exception", "%s", err.Error()))
+	}
+	p := &docParser{
+		m: m, id: id, hasRouting: routing != nil,
+		doc: &storedDoc{id: id, source: compact.Bytes(), routing: routing},
+	}
+	if routing != nil {
+		p.term("_routing", *routing)
+	}
+	for _, key := range sortedKeys(obj) {
+		if metadataFields[key] {
+			inner := errMapping("Field [%s] is a metadata field and cannot be added inside a document. Use the index API request parameters.", key)
+			return nil, nil, errMapping("failed to parse field [%s] of type [%s] in document with id '%s'. Preview of field's value: '%s'",
+				key, key, id, javaPreview(obj[key])).because(inner)
+		}
+	}
+	if err := p.object(m.root, obj, []*fieldMapping{m.root}); err != nil {
+		return nil, nil, err
+	}
+	return p.doc, p.pending, nil
+}
+
+// applyPending adds the fields dynamic mapping introduced to the mapping.
+func applyPending(m *mapping, pending []pendingField) {
+	if len(pending) == 0 {
+		return
+	}
+	for _, pf := range pending {
+		if pf.parent.properties == nil {
+			pf.parent.properties = map[string]*fieldMapping{}
+		}
+		pf.parent.properties[pf.field.name] = pf.field
+	}
+	m.reindex()
+}
+
+func (p *docParser) object(obj *fieldMapping, values map[string]any, chain []*fieldMapping) *esError {
+	values = expandDots(values)
+	for _, name := range sortedKeys(values) {
+		if name == "" {
+			return errMapping("field name cannot be an empty string")
+		}
+		v := values[name]
+		path := joinPath(obj.path, name)
+		f := obj.properties[name]
+		if f == nil {
+			f = p.overlay[path]
+		}
+		if f == nil {
+			var err *esError
+			f, err = p.introduce(obj, name, path, v, chain)
+			if err != nil {
+				return err
+			}
+			if f == nil {
+				continue // dynamic: false, or nothing to map yet (null, empty array)
+			}
+		}
+		if err := p.value(f, v, chain); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// expandDots turns {"a.b": 1} into {"a": {"b": 1}}, which is how Elasticsearch reads
+// dotted field names in documents.
+func expandDots(values map[string]any) map[string]any {
+	dotted := false
+	for k := range values {
+		if strings.Contains(k, ".") && !strings.HasPrefix(k, ".") && !strings.HasSuffix(k, ".") {
+			dotted = true
+			break
+		}
+	}
+	if !dotted {
+		return values
+	}
+	out := make(map[string]any, len(values))
+	for k, v := range values {
+		head, rest, ok := strings.Cut(k, ".")
+		if !ok || head == "" || rest == "" {
+			out[k] = v
+			continue
+		}
+		inner, _ := out[head].(map[string]any)
+		if inner == nil {
+			inner = map[string]any{}
+			if existing, isObj := values[head].(map[string]any); isObj {
+				for ek, ev := range existing {
+					inner[ek] = ev
+				}
+			}
+			out[head] = inner
+		}
+		inner[rest] = v
+	}
+	return out
+}
+
+// introduce handles a field the mapping does not know, according to the dynamic mode.
+func (p *docParser) introduce(obj *fieldMapping, name, path string, v any, chain []*fieldMapping) (*fieldMapping, *esError) {
+	switch p.m.dynamicFor(chain) {
+	case dynamicStrict:
+		within := obj.path
+		if within == "" {
+			within = "_doc"
+		}
+		return nil, newError(http.StatusBadRequest, "strict_dynamic_mapping_exception",
+			"mapping set to strict, dynamic introduction of [%s] within [%s] is not allowed", name, within)
+	case dynamicFalse:
+		return nil, nil
+	}
+	f := dynamicField(name, path, v)
+	if f == nil {
+		return nil, nil
+	}
+	if isNew(obj, chain) {
+		// obj was itself introduced by this document: it is not in the mapping yet, so
+		// its new children can be attached directly.
+		if obj.properties == nil {
+			obj.properties = map[string]*fieldMapping{}
+		}
+		obj.properties[name] = f
+	} else {
+		if p.overlay == nil {
+			p.overlay = map[string]*fieldMapping{}
+		}
+		p.overlay[path] = f
+		p.pending = append(p.pending, pendingField{parent: obj, field: f})
+	}
+	return f, nil
+}
+
+// isNew reports whether obj is not (yet) reachable from the mapping root.
+func isNew(obj *fieldMapping, chain []*fieldMapping) bool {
+	if len(chain) == 1 {
+		return false
+	}
+	parent := chain[len(chain)-2]
+	return parent.properties[obj.name] != obj
+}
+
+// dynamicField picks a mapping for a new field from its first value, with the types
+// Elasticsearch's default dynamic mapping picks.
+func dynamicField(name, path string, v any) *fieldMapping {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case []any:
+		for _, e := range x {
+			if f := dynamicField(name, path, e); f != nil {
+				return f
+			}
+		}
+		return nil
+	case map[string]any:
+		return &fieldMapping{name: name, path: path, typ: typeObject, properties: map[string]*fieldMapping{}}
+	case bool:
+		return &fieldMapping{name: name, path: path, typ: typeBoolean}
+	case json.Number:
+		if strings.ContainsAny(x.String(), ".eE") {
+			return &fieldMapping{name: name, path: path, typ: typeFloat}
+		}
+		return &fieldMapping{name: name, path: path, typ: typeLong}
+	case string:
+		kw := &fieldMapping{name: "keyword", path: path + ".keyword", typ: typeKeyword, ignoreAbove: 256}
+		return &fieldMapping{name: name, path: path, typ: typeText, multiFields: []*fieldMapping{kw}}
+	}
+	return nil
+}

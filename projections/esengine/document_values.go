@@ -1,0 +1,270 @@
+package esengine
+
+import (
+	"encoding/json"
+	"math"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+func (p *docParser) value(f *fieldMapping, v any, chain []*fieldMapping) *esError {
+	if arr, ok := v.([]any); ok {
+		for _, e := range arr {
+			if err := p.value(f, e, chain); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if v == nil {
+		if f.nullValue == nil {
+			return nil
+		}
+		v = f.nullValue
+	}
+	switch f.typ {
+	case typeObject:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return errMapping("object mapping for [%s] tried to parse field [%s] as object, but found a concrete value", f.path, f.name)
+		}
+		return p.object(f, obj, append(chain, f))
+	case typeJoin:
+		return p.join(f, v)
+	case typeKeyword:
+		s, ok := scalarText(v)
+		if !ok {
+			return p.fieldError(f, v, newError(http.StatusBadRequest, "illegal_state_exception", "Can't get text on a START_OBJECT"))
+		}
+		if f.ignoreAbove == 0 || charCount(s) <= f.ignoreAbove {
+			p.term(f.path, s)
+		}
+	case typeText:
+		s, ok := scalarText(v)
+		if !ok {
+			return p.fieldError(f, v, newError(http.StatusBadRequest, "illegal_state_exception", "Can't get text on a START_OBJECT"))
+		}
+		p.text(f.path, s)
+	case typeBoolean:
+		b, err := p.boolean(f, v)
+		if err != nil {
+			return err
+		}
+		p.term(f.path, strconv.FormatBool(b))
+		p.number(f.path, boolNumber(b))
+	default:
+		if !f.isNumeric() {
+			return errMapping("field [%s] has unsupported type [%s]", f.path, f.typ)
+		}
+		n, err := p.numeric(f, v)
+		if err != nil {
+			return err
+		}
+		p.number(f.path, n)
+	}
+	for _, sub := range f.multiFields {
+		if err := p.value(sub, v, chain); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func boolNumber(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (p *docParser) fieldError(f *fieldMapping, v any, cause *esError) *esError {
+	return errMapping("failed to parse field [%s] of type [%s] in document with id '%s'. Preview of field's value: '%s'",
+		f.path, f.typ, p.id, javaPreview(v)).because(cause)
+}
+
+func (p *docParser) boolean(f *fieldMapping, v any) (bool, *esError) {
+	switch x := v.(type) {
+	case bool:
+		return x, nil
+	case string:
+		switch x {
+		case "true":
+			return true, nil
+		case "false", "":
+			return false, nil
+		}
+	}
+	return false, p.fieldError(f, v, errIllegalArgument("Failed to parse value [%s] as only [true] or [false] are allowed.", javaPreview(v)))
+}
+
+// numeric parses a number the way Elasticsearch's default coercion does: numeric strings
+// are accepted, integer types drop the fraction, and out-of-range values are refused.
+func (p *docParser) numeric(f *fieldMapping, v any) (float64, *esError) {
+	var text string
+	switch x := v.(type) {
+	case json.Number:
+		text = x.String()
+	case string:
+		text = strings.TrimSpace(x)
+	case bool:
+		return 0, p.fieldError(f, v, newError(http.StatusBadRequest, "json_parse_exception", "Current token (VALUE_%s) not numeric, can not use numeric value accessors", strings.ToUpper(strconv.FormatBool(x))))
+	default:
+		return 0, p.fieldError(f, v, newError(http.StatusBadRequest, "json_parse_exception", "Current token (START_OBJECT) not numeric, can not use numeric value accessors"))
+	}
+	n, err := strconv.ParseFloat(text, 64)
+	if err != nil || math.IsNaN(n) || math.IsInf(n, 0) {
+		return 0, p.fieldError(f, v, newError(http.StatusBadRequest, "number_format_exception", "For input string: \"%s\"", text))
+	}
+	return normaliseNumber(f.typ, n, func(kind string) *esError {
+		return p.fieldError(f, v, errIllegalArgument("Value [%s] is out of range for %s", text, kind))
+	})
+}
+
+// integerLimits are the ranges of the integer field types, and how Elasticsearch names
+// them in out-of-range errors.
+var integerLimits = map[string]struct {
+	min, max float64
+	kind     string
+}{
+	typeLong:    {math.MinInt64, math.MaxInt64, "a long"},
+	typeInteger: {math.MinInt32, math.MaxInt32, "an integer"},
+	typeShort:   {math.MinInt16, math.MaxInt16, "a short"},
+	typeByte:    {math.MinInt8, math.MaxInt8, "a byte"},
+}
+
+// normaliseNumber applies a numeric field type to a value: integer types truncate and are
+// range-checked, float types round to their precision.
+func normaliseNumber(typ string, n float64, outOfRange func(kind string) *esError) (float64, *esError) {
+	switch typ {
+	case typeFloat, typeHalfFloat:
+		return float64(float32(n)), nil
+	case typeDouble:
+		return n, nil
+	}
+	l := integerLimits[typ]
+	t := math.Trunc(n)
+	if t < l.min || t > l.max {
+		return 0, outOfRange(l.kind)
+	}
+	return t, nil
+}
+
+func (p *docParser) seen(field string) {
+	// Documents have a handful of fields: a scan beats a map per document.
+	for _, f := range p.doc.fields {
+		if f == field {
+			return
+		}
+	}
+	p.doc.fields = append(p.doc.fields, field)
+}
+
+// dedupeScanLimit is how many values a document may hold before duplicate checks switch
+// from a scan to a set; typical documents stay under it and allocate no set at all.
+const dedupeScanLimit = 32
+
+// term records a keyword-like value; a value repeated in an array is one posting.
+func (p *docParser) term(field, value string) {
+	t := indexedTerm{field, value}
+	if len(p.doc.terms) < dedupeScanLimit {
+		for _, old := range p.doc.terms {
+			if old == t {
+				return
+			}
+		}
+	} else {
+		if p.termSet == nil {
+			p.termSet = make(map[indexedTerm]bool, 2*len(p.doc.terms))
+			for _, old := range p.doc.terms {
+				p.termSet[old] = true
+			}
+		}
+		if p.termSet[t] {
+			return
+		}
+		p.termSet[t] = true
+	}
+	p.doc.terms = append(p.doc.terms, t)
+	p.seen(field)
+}
+
+func (p *docParser) number(field string, value float64) {
+	n := indexedNumber{field, value}
+	if len(p.doc.numbers) < dedupeScanLimit {
+		for _, old := range p.doc.numbers {
+			if old == n {
+				return
+			}
+		}
+	} else {
+		if p.numberSet == nil {
+			p.numberSet = make(map[indexedNumber]bool, 2*len(p.doc.numbers))
+			for _, old := range p.doc.numbers {
+				p.numberSet[old] = true
+			}
+		}
+		if p.numberSet[n] {
+			return
+		}
+		p.numberSet[n] = true
+	}
+	p.doc.numbers = append(p.doc.numbers, n)
+	p.seen(field)
+}
+
+func (p *docParser) text(field, value string) {
+	tokens := analyze(value)
+	if len(tokens) == 0 {
+		return
+	}
+	for _, tok := range tokens {
+		key := indexedTokenKey{field, tok}
+		if p.tokenIndex == nil {
+			p.tokenIndex = map[indexedTokenKey]int{}
+		}
+		if i, ok := p.tokenIndex[key]; ok {
+			p.doc.tokens[i].freq++
+			continue
+		}
+		p.tokenIndex[key] = len(p.doc.tokens)
+		p.doc.tokens = append(p.doc.tokens, indexedToken{field: field, token: tok, freq: 1})
+	}
+	for i := range p.doc.lengths {
+		if p.doc.lengths[i].field == field {
+			p.doc.lengths[i].length += int32(len(tokens))
+			return
+		}
+	}
+	p.doc.lengths = append(p.doc.lengths, fieldLength{field, int32(len(tokens))})
+	p.seen(field)
+}
+
+// javaPreview renders a value the way Elasticsearch previews it in mapping errors
+// (Java's Map/List toString).
+func javaPreview(v any) string {
+	switch x := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = k + "=" + javaPreview(x[k])
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = javaPreview(e)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case nil:
+		return "null"
+	}
+	s, _ := scalarText(v)
+	return s
+}

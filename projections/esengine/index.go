@@ -1,0 +1,73 @@
+package esengine
+
+import (
+	"sync"
+	"time"
+)
+
+// index is one Elasticsearch index: settings, mapping and documents behind its own
+// read/write lock, so writes to one index never wait for searches on another and any
+// number of searches share an index.
+type index struct {
+	name     string
+	uuid     string
+	created  time.Time
+	settings indexSettings
+	now      func() time.Time
+
+	mu      sync.RWMutex
+	mapping *mapping
+	store   *store
+}
+
+func newIndex(name string, settings indexSettings, m *mapping, now func() time.Time) *index {
+	if m == nil {
+		m = newMapping()
+	}
+	return &index{
+		name:     name,
+		uuid:     randomID(),
+		created:  now(),
+		settings: settings,
+		now:      now,
+		mapping:  m,
+		store:    newStore(),
+	}
+}
+
+// shardsHeader is the _shards object of write responses: one primary plus the replicas
+// the settings ask for, of which only the primary exists on this single node.
+func (ix *index) shardsHeader() orderedObject {
+	return orderedObject{{"total", 1 + ix.settings.replicas}, {"successful", 1}, {"failed", 0}}
+}
+
+// tombstoneVersion returns the version a recent delete left for id, if it is still
+// remembered.
+func (ix *index) tombstoneVersion(id string) (tombstone, bool) {
+	t, ok := ix.store.tombstones[id]
+	if !ok {
+		return tombstone{}, false
+	}
+	if ix.settings.gcDeletes > 0 && ix.now().UnixNano()-t.at > int64(ix.settings.gcDeletes) {
+		delete(ix.store.tombstones, id)
+		return tombstone{}, false
+	}
+	return t, true
+}
+
+func (ix *index) addTombstone(id string, version, seqNo int64) {
+	s := ix.store
+	s.tombstones[id] = tombstone{version: version, seqNo: seqNo, at: ix.now().UnixNano()}
+	s.tombstonesSinceSweep++
+	// Sweeping after as many deletes as there are tombstones keeps the cost amortised
+	// O(1) per delete while bounding memory to about twice the live tombstones.
+	if ix.settings.gcDeletes > 0 && s.tombstonesSinceSweep > len(s.tombstones)/2+1024 {
+		s.tombstonesSinceSweep = 0
+		cutoff := ix.now().UnixNano() - int64(ix.settings.gcDeletes)
+		for k, t := range s.tombstones {
+			if t.at < cutoff {
+				delete(s.tombstones, k)
+			}
+		}
+	}
+}

@@ -1,0 +1,106 @@
+package esengine
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+)
+
+const planJSON = `{"objectId":"%s","objectType":"plan","plan_join":"plan"}`
+const costShareJSON = `{"objectId":"%s","objectType":"membercostshare","copay":%d,"plan_join":{"name":"planCostShare","parent":"%s"}}`
+
+func hasChildPlans(t *testing.T, e *Engine) []string {
+	t.Helper()
+	ids := searchIDs(t, e, `{"query":{"has_child":{"type":"planCostShare","query":{"range":{"copay":{"gte":1}}}}}}`)
+	slices.Sort(ids)
+	return ids
+}
+
+func hasParentChildren(t *testing.T, e *Engine, plan string) []string {
+	t.Helper()
+	ids := searchIDs(t, e, fmt.Sprintf(`{"query":{"has_parent":{"parent_type":"plan","query":{"ids":{"values":[%q]}}}}}`, plan))
+	slices.Sort(ids)
+	return ids
+}
+
+// TestJoinFollowsRewrites checks the join graph through the write patterns a projection
+// produces: children before parents, parents re-indexed, deleted and restored, children
+// moved to another parent, and compaction renumbering everything.
+func TestJoinFollowsRewrites(t *testing.T) {
+	e := newPlansIndex(t)
+	// Child first: its parent does not exist yet.
+	mustStatus(t, 201, e, "PUT", "/plans-test/_doc/a-pcs?routing=a", fmt.Sprintf(costShareJSON, "a-pcs", 5, "a"))
+	if got := hasChildPlans(t, e); len(got) != 0 {
+		t.Fatalf("no parent yet, got %v", got)
+	}
+	mustStatus(t, 201, e, "PUT", "/plans-test/_doc/a?routing=a", fmt.Sprintf(planJSON, "a"))
+	if got := hasChildPlans(t, e); !slices.Equal(got, []string{"a"}) {
+		t.Fatalf("after parent indexed: %v", got)
+	}
+	// Re-indexing the parent gives it a new document number.
+	mustStatus(t, 200, e, "PUT", "/plans-test/_doc/a?routing=a", fmt.Sprintf(planJSON, "a"))
+	if got := hasChildPlans(t, e); !slices.Equal(got, []string{"a"}) {
+		t.Fatalf("after parent re-indexed: %v", got)
+	}
+	if got := hasParentChildren(t, e, "a"); !slices.Equal(got, []string{"a-pcs"}) {
+		t.Fatalf("has_parent after parent re-indexed: %v", got)
+	}
+	// Deleting the parent orphans the child; restoring it heals the join.
+	mustStatus(t, 200, e, "DELETE", "/plans-test/_doc/a", "")
+	if got := hasChildPlans(t, e); len(got) != 0 {
+		t.Fatalf("after parent deleted: %v", got)
+	}
+	mustStatus(t, 201, e, "PUT", "/plans-test/_doc/a?routing=a", fmt.Sprintf(planJSON, "a"))
+	if got := hasChildPlans(t, e); !slices.Equal(got, []string{"a"}) {
+		t.Fatalf("after parent restored: %v", got)
+	}
+	// Moving the child to another parent.
+	mustStatus(t, 201, e, "PUT", "/plans-test/_doc/b?routing=b", fmt.Sprintf(planJSON, "b"))
+	mustStatus(t, 200, e, "PUT", "/plans-test/_doc/a-pcs?routing=b", fmt.Sprintf(costShareJSON, "a-pcs", 5, "b"))
+	if got := hasChildPlans(t, e); !slices.Equal(got, []string{"b"}) {
+		t.Fatalf("after child moved: %v", got)
+	}
+	if got := hasParentChildren(t, e, "a"); len(got) != 0 {
+		t.Fatalf("old parent still has children: %v", got)
+	}
+	// Enough rewrites to trigger compaction, then the join must still hold.
+	for i := 0; i < 10000; i++ {
+		mustStatus(t, 200, e, "PUT", "/plans-test/_doc/b?routing=b", fmt.Sprintf(planJSON, "b"))
+	}
+	ix := e.indices["plans-test"]
+	if n := len(ix.store.docs); n > 9000 {
+		t.Fatalf("store kept %d document slots for 3 documents: compaction did not run", n)
+	}
+	if got := hasChildPlans(t, e); !slices.Equal(got, []string{"b"}) {
+		t.Fatalf("after compaction: %v", got)
+	}
+	if got := hasParentChildren(t, e, "b"); !slices.Equal(got, []string{"a-pcs"}) {
+		t.Fatalf("has_parent after compaction: %v", got)
+	}
+}
+
+func TestHasChildScoreModes(t *testing.T) {
+	e := newPlansIndex(t)
+	mustStatus(t, 201, e, "PUT", "/plans-test/_doc/s?routing=s", `{"objectId":"s","plan_join":"plan"}`)
+	for i, name := range []string{"yearly physical", "yearly", "dental"} {
+		mustStatus(t, 201, e, "PUT", fmt.Sprintf("/plans-test/_doc/s%d?routing=s", i),
+			fmt.Sprintf(`{"name":%q,"plan_join":{"name":"linkedPlanService","parent":"s"}}`, name))
+	}
+	scoreOf := func(mode string) float64 {
+		out := mustStatus(t, 200, e, "POST", "/plans-test/_search", fmt.Sprintf(
+			`{"query":{"has_child":{"type":"linkedPlanService","score_mode":%q,"query":{"match":{"name":"yearly physical"}}}}}`, mode))
+		hits := out["hits"].(map[string]any)["hits"].([]any)
+		if len(hits) != 1 {
+			t.Fatalf("%s: hits %v", mode, hits)
+		}
+		f, _ := hits[0].(map[string]any)["_score"].(interface{ Float64() (float64, error) }).Float64()
+		return f
+	}
+	none, maxS, minS, sum, avg := scoreOf("none"), scoreOf("max"), scoreOf("min"), scoreOf("sum"), scoreOf("avg")
+	if none != 1 {
+		t.Errorf("none = %v, want 1", none)
+	}
+	if !(maxS > minS && sum > maxS && avg > minS && avg < maxS) {
+		t.Errorf("max %v min %v sum %v avg %v are not consistent", maxS, minS, sum, avg)
+	}
+}

@@ -1,0 +1,144 @@
+package esengine
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strconv"
+)
+
+// orderedObject is a JSON object that keeps its keys in the order given. Elasticsearch
+// prints "type" before "reason" and "root_cause" first; keeping that order makes the
+// engine's answers read the same as a cluster's when people diff them.
+type orderedObject []orderedField
+
+type orderedField struct {
+	key   string
+	value any
+}
+
+func (o orderedObject) MarshalJSON() ([]byte, error) {
+	return appendJSON(nil, o)
+}
+
+// appendJSON encodes v onto buf. Responses are trees of orderedObject, slices and
+// scalars; encoding them directly avoids encoding/json re-validating the output of every
+// nested MarshalJSON, which made large _bulk responses cost more to print than to index.
+func appendJSON(buf []byte, v any) ([]byte, error) {
+	var err error
+	switch x := v.(type) {
+	case nil:
+		return append(buf, "null"...), nil
+	case orderedObject:
+		buf = append(buf, '{')
+		for i, f := range x {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = appendString(buf, f.key)
+			buf = append(buf, ':')
+			if buf, err = appendJSON(buf, f.value); err != nil {
+				return nil, err
+			}
+		}
+		return append(buf, '}'), nil
+	case []orderedObject:
+		buf = append(buf, '[')
+		for i, e := range x {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			if buf, err = appendJSON(buf, e); err != nil {
+				return nil, err
+			}
+		}
+		return append(buf, ']'), nil
+	case []any:
+		buf = append(buf, '[')
+		for i, e := range x {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			if buf, err = appendJSON(buf, e); err != nil {
+				return nil, err
+			}
+		}
+		return append(buf, ']'), nil
+	case string:
+		return appendString(buf, x), nil
+	case bool:
+		return strconv.AppendBool(buf, x), nil
+	case int:
+		return strconv.AppendInt(buf, int64(x), 10), nil
+	case int64:
+		return strconv.AppendInt(buf, x, 10), nil
+	case uint64:
+		return strconv.AppendUint(buf, x, 10), nil
+	case score:
+		return append(buf, formatJavaFloat(float64(x), 32)...), nil
+	case double:
+		b, _ := x.MarshalJSON()
+		return append(buf, b...), nil
+	case json.RawMessage:
+		// Sources are stored compacted and valid; copying them verbatim is the point.
+		return append(buf, x...), nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return append(buf, b...), nil
+}
+
+// appendString appends s as a JSON string with encoding/json's escaping.
+func appendString(buf []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= 0x80 {
+			b, _ := json.Marshal(s)
+			return append(buf, b...)
+		}
+	}
+	buf = append(buf, '"')
+	buf = append(buf, s...)
+	return append(buf, '"')
+}
+
+// score is a relevance score. Elasticsearch computes scores as 32-bit floats and prints
+// integral ones with a trailing ".0"; clients parse either, people reading diffs do not.
+type score float32
+
+func (s score) MarshalJSON() ([]byte, error) {
+	return formatJavaFloat(float64(s), 32), nil
+}
+
+// double is a 64-bit value printed the way Java prints doubles (23.0, not 23), and the
+// infinities as the strings Elasticsearch uses for missing sort values.
+type double float64
+
+func (d double) MarshalJSON() ([]byte, error) {
+	f := float64(d)
+	switch {
+	case math.IsInf(f, 1):
+		return []byte(`"Infinity"`), nil
+	case math.IsInf(f, -1):
+		return []byte(`"-Infinity"`), nil
+	case math.IsNaN(f):
+		return []byte(`"NaN"`), nil
+	}
+	return formatJavaFloat(f, 64), nil
+}
+
+func formatJavaFloat(f float64, bits int) []byte {
+	if math.IsInf(f, 0) || math.IsNaN(f) {
+		return []byte("null")
+	}
+	b := strconv.AppendFloat(nil, f, 'g', -1, bits)
+	if bytes.ContainsAny(b, "e") {
+		// Java prints 1.0E10; JSON accepts Go's 1e+10, which is equally exact.
+		return b
+	}
+	if !bytes.ContainsRune(b, '.') {
+		b = append(b, '.', '0')
+	}
+	return b
+}

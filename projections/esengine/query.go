@@ -1,0 +1,198 @@
+package esengine
+
+import (
+	"net/http"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+// query is a parsed Query DSL clause. Parsing happens once per request, before any index
+// is touched, and reports Elasticsearch's request-level errors (parsing_exception...).
+// Evaluation runs per index under its read lock; errors it returns are shard failures,
+// which Elasticsearch reports as search_phase_execution_exception.
+type query interface {
+	// eval returns the documents of the index matching the clause. scoring tells whether
+	// the caller uses scores; in filter context a clause may skip computing them.
+	eval(c *evalContext, scoring bool) (docSet, *esError)
+}
+
+// evalContext is one index seen by a query; the caller holds the index's read lock.
+type evalContext struct {
+	ix *index
+	m  *mapping
+	s  *store
+}
+
+// docSet is a query result: matching documents and how each scores. The bitmap may be
+// shared with the index or another result and must never be modified.
+type docSet struct {
+	docs     *roaring.Bitmap
+	scoreFn  func(doc uint32) float64 // nil: every document scores constant
+	constant float64
+}
+
+func (d docSet) score(doc uint32) float64 {
+	if d.scoreFn == nil {
+		return d.constant
+	}
+	return d.scoreFn(doc)
+}
+
+func constantSet(docs *roaring.Bitmap, s float64) docSet {
+	if docs == nil {
+		docs = roaring.New()
+	}
+	return docSet{docs: docs, constant: s}
+}
+
+func emptySet() docSet { return constantSet(roaring.New(), 0) }
+
+// boosted multiplies a result's scores by boost.
+func boosted(d docSet, boost float64) docSet {
+	if boost == 1 {
+		return d
+	}
+	if d.scoreFn == nil {
+		d.constant *= boost
+		return d
+	}
+	inner := d.scoreFn
+	d.scoreFn = func(doc uint32) float64 { return inner(doc) * boost }
+	return d
+}
+
+// maxQueryDepth bounds nesting like Elasticsearch's indices.query.bool.max_nested_depth
+// (20 in 8.x); it also keeps a hostile body from exhausting the stack.
+const maxQueryDepth = 20
+
+// queryParsers are the clauses the engine evaluates.
+var queryParsers map[string]func(p *queryParser, body any) (query, *esError)
+
+func init() {
+	queryParsers = map[string]func(p *queryParser, body any) (query, *esError){
+		"match_all":  parseMatchAll,
+		"match":      parseMatch,
+		"term":       parseTerm,
+		"terms":      parseTerms,
+		"ids":        parseIDs,
+		"range":      parseRange,
+		"exists":     parseExists,
+		"bool":       parseBool,
+		"has_child":  parseHasChild,
+		"has_parent": parseHasParent,
+		"parent_id":  parseParentID,
+		"script":     parseScript,
+	}
+}
+
+// knownElsewhere are queries Elasticsearch has but the engine does not evaluate; they are
+// refused with the same parsing_exception as an unknown query, with a reason that says
+// why, so nobody wonders whether they typed the name wrong.
+var knownElsewhere = map[string]bool{
+	"match_none": true, "constant_score": true, "dis_max": true, "function_score": true, "boosting": true,
+	"prefix": true, "wildcard": true, "regexp": true, "fuzzy": true, "terms_set": true, "match_phrase": true,
+	"match_phrase_prefix": true, "match_bool_prefix": true, "multi_match": true, "query_string": true,
+	"simple_query_string": true, "combined_fields": true, "intervals": true, "nested": true, "geo_bounding_box": true,
+	"geo_distance": true, "geo_shape": true, "geo_polygon": true, "more_like_this": true, "percolate": true,
+	"rank_feature": true, "distance_feature": true, "script_score": true, "wrapper": true, "pinned": true,
+	"span_term": true, "span_near": true, "span_or": true, "span_not": true, "span_first": true,
+	"span_containing": true, "span_within": true, "span_multi": true, "field_masking_span": true,
+	"knn": true, "semantic": true, "sparse_vector": true, "text_expansion": true, "shape": true,
+}
+
+type queryParser struct {
+	depth int
+}
+
+// parseQuery parses the value of a "query" key: an object with exactly one clause.
+func parseQuery(v any) (query, *esError) {
+	return (&queryParser{}).parse(v)
+}
+
+func (p *queryParser) parse(v any) (query, *esError) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, errParsing("[_na] query malformed, must start with start_object")
+	}
+	if len(obj) == 0 {
+		return nil, errIllegalArgument("query malformed, empty clause found")
+	}
+	keys := sortedKeys(obj)
+	if len(keys) > 1 {
+		return nil, errParsing("[%s] malformed query, expected [END_OBJECT] but found [FIELD_NAME]", keys[0])
+	}
+	name := keys[0]
+	parse, known := queryParsers[name]
+	if !known {
+		if knownElsewhere[name] {
+			return nil, errParsing("unknown query [%s]: not supported by the embedded search engine", name)
+		}
+		return nil, errParsing("unknown query [%s]", name).
+			because(newError(http.StatusBadRequest, "named_object_not_found_exception", "unknown field [%s]", name))
+	}
+	if _, isObj := obj[name].(map[string]any); !isObj {
+		return nil, errParsing("[%s] query malformed, no start_object after query name", name)
+	}
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > maxQueryDepth {
+		return nil, errIllegalArgument("The nested depth of the query exceeds the maximum nested depth for queries set in [indices.query.bool.max_nested_depth]")
+	}
+	return parse(p, obj[name])
+}
+
+// commonOption reads boost and _name, which every clause accepts; it reports whether key
+// was one of them.
+func commonOption(key string, v any, boost *float64) (bool, *esError) {
+	switch key {
+	case "boost":
+		f, ok := asFloat(v)
+		if !ok {
+			return true, errParsing("[boost] must be a number")
+		}
+		*boost = f
+		return true, nil
+	case "_name":
+		// Named queries are accepted; hits do not report matched_queries.
+		return true, nil
+	}
+	return false, nil
+}
+
+// singleField splits the {"field": spec} shape of term, match and range clauses.
+func singleField(name string, body any) (string, any, *esError) {
+	obj := body.(map[string]any)
+	var field string
+	var spec any
+	for _, k := range sortedKeys(obj) {
+		if k == "boost" || k == "_name" {
+			continue
+		}
+		if field != "" {
+			return "", nil, errParsing("[%s] query doesn't support multiple fields, found [%s] and [%s]", name, field, k)
+		}
+		field, spec = k, obj[k]
+	}
+	if field == "" {
+		return "", nil, errIllegalArgument("field name is null or empty")
+	}
+	return field, spec, nil
+}
+
+func errUnsupportedParam(query, param string) *esError {
+	return errParsing("[%s] query does not support [%s]", query, param)
+}
+
+// scriptQuery is refused: scripts would let a search run arbitrary code, and the
+// contract refuses them everywhere. The failure has the shape a cluster without a
+// script engine gives (a shard failure).
+type scriptQuery struct{}
+
+func parseScript(_ *queryParser, body any) (query, *esError) {
+	return scriptQuery{}, nil
+}
+
+func (scriptQuery) eval(*evalContext, bool) (docSet, *esError) {
+	return docSet{}, errQueryShard("failed to create query: script queries are not supported by the embedded search engine").
+		because(newError(http.StatusBadRequest, "illegal_argument_exception", "script queries are not supported by the embedded search engine"))
+}

@@ -1,0 +1,240 @@
+package esengine
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+// boolQuery combines clauses: must (scored, required), filter (required, not scored),
+// should (optional, scored; at least minimum_should_match of them), must_not (excluded).
+type boolQuery struct {
+	must, filter, should, mustNot []query
+	minimumShouldMatch            string
+	boost                         float64
+}
+
+func parseBool(p *queryParser, body any) (query, *esError) {
+	obj := body.(map[string]any)
+	q := &boolQuery{boost: 1}
+	for _, k := range sortedKeys(obj) {
+		v := obj[k]
+		if handled, err := commonOption(k, v, &q.boost); handled {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		var target *[]query
+		switch k {
+		case "must":
+			target = &q.must
+		case "filter":
+			target = &q.filter
+		case "should":
+			target = &q.should
+		case "must_not", "mustNot":
+			target = &q.mustNot
+		case "minimum_should_match":
+			s, ok := scalarText(v)
+			if !ok {
+				return nil, errXContentParse("[bool] failed to parse field [minimum_should_match]")
+			}
+			q.minimumShouldMatch = s
+			continue
+		case "adjust_pure_negative":
+			continue
+		default:
+			return nil, errXContentParse("[bool] unknown field [%s]", k)
+		}
+		clauses, err := parseClauses(p, k, v)
+		if err != nil {
+			return nil, err
+		}
+		*target = append(*target, clauses...)
+	}
+	return q, nil
+}
+
+// parseClauses reads one occurrence list: a single clause object or an array of them.
+func parseClauses(p *queryParser, occur string, v any) ([]query, *esError) {
+	switch x := v.(type) {
+	case map[string]any:
+		c, err := p.parse(x)
+		if err != nil {
+			return nil, err
+		}
+		return []query{c}, nil
+	case []any:
+		out := make([]query, 0, len(x))
+		for _, e := range x {
+			if _, isObj := e.(map[string]any); !isObj {
+				return nil, errXContentParse("[bool] failed to parse field [%s]", occur)
+			}
+			c, err := p.parse(e)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, c)
+		}
+		return out, nil
+	}
+	return nil, errXContentParse("[bool] failed to parse field [%s]", occur)
+}
+
+func (q *boolQuery) eval(c *evalContext, scoring bool) (docSet, *esError) {
+	required := make([]docSet, 0, len(q.must)+len(q.filter))
+	for _, m := range q.must {
+		d, err := m.eval(c, scoring)
+		if err != nil {
+			return docSet{}, err
+		}
+		required = append(required, d)
+	}
+	filters := make([]*roaring.Bitmap, 0, len(q.filter))
+	for _, f := range q.filter {
+		d, err := f.eval(c, false)
+		if err != nil {
+			return docSet{}, err
+		}
+		filters = append(filters, d.docs)
+	}
+	should := make([]docSet, 0, len(q.should))
+	for _, s := range q.should {
+		d, err := s.eval(c, scoring)
+		if err != nil {
+			return docSet{}, err
+		}
+		should = append(should, d)
+	}
+	exclusions := make([]*roaring.Bitmap, 0, len(q.mustNot))
+	for _, mn := range q.mustNot {
+		d, err := mn.eval(c, false)
+		if err != nil {
+			return docSet{}, err
+		}
+		exclusions = append(exclusions, d.docs)
+	}
+
+	// Elasticsearch's default: with no must/filter clause at least one should clause
+	// has to match; otherwise should clauses only add to the score.
+	msm := 0
+	if len(q.must) == 0 && len(q.filter) == 0 && len(should) > 0 {
+		msm = 1
+	}
+	if q.minimumShouldMatch != "" {
+		n, err := minimumShouldMatch(len(should), q.minimumShouldMatch)
+		if err != nil {
+			return docSet{}, err
+		}
+		msm = n
+		if len(q.must) == 0 && len(q.filter) == 0 && len(should) > 0 {
+			// Lucene still needs one optional clause when nothing is required.
+			msm = max(msm, 1)
+		}
+	}
+
+	sets := make([]*roaring.Bitmap, 0, len(required)+len(filters)+1)
+	for _, r := range required {
+		sets = append(sets, r.docs)
+	}
+	sets = append(sets, filters...)
+	if msm > 0 {
+		sets = append(sets, disjunction(should, msm).docs)
+	}
+	var docs *roaring.Bitmap
+	switch len(sets) {
+	case 0:
+		docs = c.s.live // only must_not (or nothing): everything not excluded
+	case 1:
+		docs = sets[0]
+	default:
+		docs = roaring.FastAnd(sets...)
+	}
+	if len(exclusions) > 0 {
+		docs = roaring.AndNot(docs, roaring.FastOr(exclusions...))
+	}
+	if !scoring {
+		return constantSet(docs, 0), nil
+	}
+	return boosted(q.scores(docs, required, should), q.boost), nil
+}
+
+// scores sums the must scores and the scores of the should clauses a document matches.
+// A query made only of filters and exclusions scores 0, and an empty bool matches all
+// with score 1, as in Elasticsearch.
+func (q *boolQuery) scores(docs *roaring.Bitmap, required, should []docSet) docSet {
+	if len(required) == 0 && len(should) == 0 {
+		if len(q.filter) == 0 && len(q.mustNot) == 0 {
+			return constantSet(docs, 1)
+		}
+		if len(q.filter) == 0 {
+			return constantSet(docs, 1) // pure negative: match_all minus exclusions
+		}
+		return constantSet(docs, 0)
+	}
+	base := sumScores(docs, required)
+	if len(should) == 0 {
+		return base
+	}
+	return docSet{docs: docs, scoreFn: func(doc uint32) float64 {
+		s := base.score(doc)
+		for _, sh := range should {
+			if sh.docs.Contains(doc) {
+				s += sh.score(doc)
+			}
+		}
+		return s
+	}}
+}
+
+// minimumShouldMatch computes how many of n optional clauses must match for a
+// minimum_should_match spec: an integer, a percentage, negatives of either, or
+// conditional forms like "3<90%" and "2<-25% 9<-3".
+func minimumShouldMatch(n int, spec string) (int, *esError) {
+	spec = strings.TrimSpace(spec)
+	if strings.Contains(spec, "<") {
+		result := n
+		for _, part := range strings.Fields(spec) {
+			limit, rest, ok := strings.Cut(part, "<")
+			upTo, err := strconv.Atoi(limit)
+			if !ok || err != nil {
+				return 0, errIllegalArgument("Invalid minimum_should_match spec [%s]", spec)
+			}
+			if n <= upTo {
+				break
+			}
+			r, merr := minimumShouldMatch(n, rest)
+			if merr != nil {
+				return 0, merr
+			}
+			result = r
+		}
+		return result, nil
+	}
+	var result int
+	if pct, isPct := strings.CutSuffix(spec, "%"); isPct {
+		p, err := strconv.Atoi(pct)
+		if err != nil {
+			return 0, errIllegalArgument("Invalid minimum_should_match spec [%s]", spec)
+		}
+		calc := int(float32(n*p) * (1 / float32(100)))
+		if p < 0 {
+			result = n + calc
+		} else {
+			result = calc
+		}
+	} else {
+		v, err := strconv.Atoi(spec)
+		if err != nil {
+			return 0, errIllegalArgument("Invalid minimum_should_match spec [%s]", spec)
+		}
+		if v < 0 {
+			result = n + v
+		} else {
+			result = v
+		}
+	}
+	return max(result, 0), nil
+}

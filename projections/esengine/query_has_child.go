@@ -1,0 +1,233 @@
+package esengine
+
+import (
+	"math"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+// Joins run over the join graph kept by the store (see joinKey): has_child evaluates its
+// query over the children, then follows each matching child's pointer to its parent;
+// has_parent evaluates over the parents, then walks each parent's children bitmap. Both
+// cost O(matching documents), never a scan of the index.
+
+// childScoreMode is has_child's score_mode: how children's scores make the parent's.
+type childScoreMode int
+
+const (
+	scoreNone childScoreMode = iota
+	scoreAvg
+	scoreSum
+	scoreMax
+	scoreMin
+)
+
+func parseChildScoreMode(s string) (childScoreMode, *esError) {
+	switch s {
+	case "none":
+		return scoreNone, nil
+	case "avg":
+		return scoreAvg, nil
+	case "sum", "total":
+		return scoreSum, nil
+	case "max":
+		return scoreMax, nil
+	case "min":
+		return scoreMin, nil
+	}
+	return 0, errIllegalArgument("illegal score_mode [%s]", s)
+}
+
+type hasChildQuery struct {
+	childType      string
+	inner          query
+	scoreMode      childScoreMode
+	minChildren    int
+	maxChildren    int
+	ignoreUnmapped bool
+	boost          float64
+}
+
+func parseHasChild(p *queryParser, body any) (query, *esError) {
+	obj := body.(map[string]any)
+	q := &hasChildQuery{minChildren: 1, maxChildren: math.MaxInt32, boost: 1}
+	for _, k := range sortedKeys(obj) {
+		v := obj[k]
+		if handled, err := commonOption(k, v, &q.boost); handled {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		var err *esError
+		switch k {
+		case "query":
+			if _, isObj := v.(map[string]any); !isObj {
+				return nil, errParsing("[has_child] query does not support [%s]", k)
+			}
+			q.inner, err = p.parse(v)
+		case "type":
+			q.childType, _ = scalarText(v)
+		case "score_mode":
+			s, _ := v.(string)
+			q.scoreMode, err = parseChildScoreMode(s)
+		case "min_children", "max_children":
+			n, isInt := asInt(v)
+			if !isInt {
+				return nil, errParsing("[has_child] failed to parse [%s]", k)
+			}
+			if k == "min_children" {
+				q.minChildren = n
+			} else {
+				q.maxChildren = n
+			}
+		case "ignore_unmapped":
+			b, isBool := asBool(v)
+			if !isBool {
+				return nil, errParsing("[has_child] failed to parse [%s]", k)
+			}
+			q.ignoreUnmapped = b
+		case "inner_hits":
+			err = errParsing("[has_child] inner_hits are not supported by the embedded search engine")
+		default:
+			err = errParsing("[has_child] query does not support [%s]", k)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case q.childType == "":
+		return nil, errIllegalArgument("[has_child] requires 'type' field")
+	case q.inner == nil:
+		return nil, errIllegalArgument("[has_child] requires 'query' field")
+	case q.minChildren < 0:
+		return nil, errIllegalArgument("[has_child] requires non-negative 'min_children' field")
+	case q.maxChildren < 0:
+		return nil, errIllegalArgument("[has_child] requires non-negative 'max_children' field")
+	case q.maxChildren < q.minChildren:
+		return nil, errIllegalArgument("[has_child] 'max_children' is less than 'min_children'")
+	}
+	return q, nil
+}
+
+// childAggregate accumulates the matching children of one parent.
+type childAggregate struct {
+	count         int
+	sum, max, min float64
+}
+
+func (q *hasChildQuery) eval(c *evalContext, scoring bool) (docSet, *esError) {
+	j := c.m.join
+	if j == nil {
+		if q.ignoreUnmapped {
+			return emptySet(), nil
+		}
+		return docSet{}, errQueryShard("[has_child] no join field has been configured")
+	}
+	parentRel, isChild := j.parentOf[q.childType]
+	if !isChild {
+		if q.ignoreUnmapped {
+			return emptySet(), nil
+		}
+		return docSet{}, errQueryShard("[has_child] join field [%s] doesn't hold [%s] as a child", j.field, q.childType)
+	}
+	childDocs := c.relationDocs(q.childType)
+	if childDocs == nil {
+		return emptySet(), nil
+	}
+	wantScores := scoring && q.scoreMode != scoreNone
+	inner, err := q.inner.eval(c, wantScores)
+	if err != nil {
+		return docSet{}, err
+	}
+	children := roaring.And(inner.docs, childDocs)
+	counting := wantScores || q.minChildren > 1 || q.maxChildren < math.MaxInt32
+
+	parents := newDenseSet(len(c.s.docs))
+	var aggs map[uint32]*childAggregate
+	if counting {
+		aggs = map[uint32]*childAggregate{}
+	}
+	parentDoc := c.s.parentDoc
+	if !counting {
+		words := parents.words
+		eachBatch(children, func(batch []uint32) {
+			for _, child := range batch {
+				if pd := parentDoc[child]; pd >= 0 {
+					words[pd>>6] |= 1 << (pd & 63)
+					parents.any = true
+				}
+			}
+		})
+	}
+	forEachIf(counting, children, func(child uint32) {
+		pd := parentDoc[child]
+		if pd < 0 {
+			return
+		}
+		parent := uint32(pd)
+		parents.add(parent)
+		a := aggs[parent]
+		s := 0.0
+		if wantScores {
+			s = inner.score(child)
+		}
+		if a == nil {
+			aggs[parent] = &childAggregate{count: 1, sum: s, max: s, min: s}
+			return
+		}
+		a.count++
+		a.sum += s
+		a.max = math.Max(a.max, s)
+		a.min = math.Min(a.min, s)
+	})
+	// The child's relation fixes its parent's, unless an id is shared across levels;
+	// intersecting once is cheaper than checking every parent.
+	docs := roaring.And(parents.bitmap(), c.relationDocsOrEmpty(parentRel))
+	if q.minChildren > 1 || q.maxChildren < math.MaxInt32 {
+		for p, a := range aggs {
+			if a.count < q.minChildren || a.count > q.maxChildren {
+				docs.Remove(p)
+			}
+		}
+	}
+	if !wantScores {
+		return constantSet(docs, q.boost), nil
+	}
+	mode, boost := q.scoreMode, q.boost
+	return docSet{docs: docs, scoreFn: func(doc uint32) float64 {
+		a := aggs[doc]
+		if a == nil {
+			return 0
+		}
+		switch mode {
+		case scoreAvg:
+			return boost * a.sum / float64(a.count)
+		case scoreSum:
+			return boost * a.sum
+		case scoreMax:
+			return boost * a.max
+		default:
+			return boost * a.min
+		}
+	}}, nil
+}
+
+func (c *evalContext) relationDocsOrEmpty(name string) *roaring.Bitmap {
+	if bm := c.relationDocs(name); bm != nil {
+		return bm
+	}
+	return roaring.New()
+}
+
+// relationDocs returns the documents whose join relation is name (may be nil).
+func (c *evalContext) relationDocs(name string) *roaring.Bitmap {
+	if c.m.join == nil {
+		return nil
+	}
+	if p := c.s.keywords[c.m.join.field]; p != nil {
+		return p.get(name)
+	}
+	return nil
+}

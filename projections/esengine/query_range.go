@@ -1,0 +1,168 @@
+package esengine
+
+import (
+	"math"
+	"net/http"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+// rangeQuery matches values between bounds, on numbers or (lexicographically) on
+// keyword values; constant score.
+type rangeQuery struct {
+	field  string
+	bounds map[string]any // gt, gte, lt, lte after normalising from/to
+	boost  float64
+}
+
+func parseRange(_ *queryParser, body any) (query, *esError) {
+	field, spec, err := singleField("range", body)
+	if err != nil {
+		return nil, err
+	}
+	obj, isObj := spec.(map[string]any)
+	if !isObj {
+		return nil, errParsing("[range] query does not support [%s]", field)
+	}
+	q := &rangeQuery{field: field, bounds: map[string]any{}, boost: 1}
+	includeLower, includeUpper := true, true
+	var from, to any
+	for _, k := range sortedKeys(obj) {
+		v := obj[k]
+		if handled, cerr := commonOption(k, v, &q.boost); handled {
+			if cerr != nil {
+				return nil, cerr
+			}
+			continue
+		}
+		switch k {
+		case "gt", "gte", "lt", "lte":
+			if v != nil {
+				if _, bad := v.(map[string]any); bad {
+					return nil, errParsing("[range] query does not support [%s] as an object", k)
+				}
+				q.bounds[k] = v
+			}
+		case "from":
+			from = v
+		case "to":
+			to = v
+		case "include_lower", "include_upper":
+			b, ok := asBool(v)
+			if !ok {
+				return nil, errParsing("[range] failed to parse [%s]", k)
+			}
+			if k == "include_lower" {
+				includeLower = b
+			} else {
+				includeUpper = b
+			}
+		case "relation", "format", "time_zone":
+			// Only meaningful for dates and ranges, which the engine does not index.
+		default:
+			return nil, errUnsupportedParam("range", k)
+		}
+	}
+	if from != nil {
+		if includeLower {
+			q.bounds["gte"] = from
+		} else {
+			q.bounds["gt"] = from
+		}
+	}
+	if to != nil {
+		if includeUpper {
+			q.bounds["lte"] = to
+		} else {
+			q.bounds["lt"] = to
+		}
+	}
+	return q, nil
+}
+
+func (q *rangeQuery) eval(c *evalContext, _ bool) (docSet, *esError) {
+	if q.field == "_id" {
+		return docSet{}, errQueryShard("failed to create query: Field [_id] of type [_id] does not support range queries").
+			because(newError(http.StatusBadRequest, "illegal_argument_exception", "Field [_id] of type [_id] does not support range queries"))
+	}
+	lower, upper := q.bound("gt", "gte"), q.bound("lt", "lte")
+	if f := c.m.field(q.field); f != nil && f.isNumeric() {
+		lo, err := c.numericBound(f, lower)
+		if err != nil {
+			return docSet{}, err
+		}
+		hi, err := c.numericBound(f, upper)
+		if err != nil {
+			return docSet{}, err
+		}
+		p := c.s.numbers[q.field]
+		if p == nil {
+			return emptySet(), nil
+		}
+		return constantSet(p.between(lo, hi, len(c.s.docs)), q.boost), nil
+	} else if f != nil && f.typ == typeText {
+		return constantSet(c.tokenRange(q.field, stringBound(lower), stringBound(upper)), q.boost), nil
+	}
+	p := c.s.keywords[q.field]
+	if p == nil {
+		return emptySet(), nil
+	}
+	return constantSet(p.between(stringBound(lower), stringBound(upper), len(c.s.docs)), q.boost), nil
+}
+
+// rawBound is one end of a range as written in the query.
+type rawBound struct {
+	value     any
+	inclusive bool
+}
+
+func (q *rangeQuery) bound(exclusive, inclusive string) *rawBound {
+	if v, ok := q.bounds[inclusive]; ok {
+		return &rawBound{value: v, inclusive: true}
+	}
+	if v, ok := q.bounds[exclusive]; ok {
+		return &rawBound{value: v}
+	}
+	return nil
+}
+
+func (c *evalContext) numericBound(f *fieldMapping, b *rawBound) (bound[float64], *esError) {
+	if b == nil {
+		return bound[float64]{}, nil
+	}
+	n, err := c.numericValue(f, b.value)
+	if err != nil {
+		return bound[float64]{}, err
+	}
+	if math.IsInf(n, 0) {
+		return bound[float64]{}, nil
+	}
+	return bound[float64]{value: normalisedForField(f, n), inclusive: b.inclusive, set: true}, nil
+}
+
+func stringBound(b *rawBound) bound[string] {
+	if b == nil {
+		return bound[string]{}
+	}
+	s, _ := scalarText(b.value)
+	return bound[string]{value: s, inclusive: b.inclusive, set: true}
+}
+
+// tokenRange is a range over the tokens of a text field, as Lucene's TermRangeQuery.
+func (c *evalContext) tokenRange(field string, lo, hi bound[string]) *roaring.Bitmap {
+	ti := c.s.texts[field]
+	if ti == nil {
+		return roaring.New()
+	}
+	var sets []*roaring.Bitmap
+	for tok, bm := range ti.tokens {
+		if lo.set && (tok < lo.value || (!lo.inclusive && tok == lo.value)) {
+			continue
+		}
+		if hi.set && (tok > hi.value || (!hi.inclusive && tok == hi.value)) {
+			continue
+		}
+		sets = append(sets, bm)
+	}
+	return union(sets, len(c.s.docs))
+}

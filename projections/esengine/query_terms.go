@@ -1,0 +1,110 @@
+package esengine
+
+import (
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+// termsQuery matches documents holding any of the values; constant score, as in
+// Elasticsearch.
+type termsQuery struct {
+	field  string
+	values []any
+	boost  float64
+}
+
+func parseTerms(_ *queryParser, body any) (query, *esError) {
+	obj := body.(map[string]any)
+	q := &termsQuery{boost: 1}
+	for _, k := range sortedKeys(obj) {
+		if handled, err := commonOption(k, obj[k], &q.boost); handled {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		switch v := obj[k].(type) {
+		case []any:
+			if q.field != "" {
+				return nil, errParsing("[terms] query does not support multiple fields")
+			}
+			for _, e := range v {
+				switch e.(type) {
+				case map[string]any, []any, nil:
+					return nil, errParsing("[terms] query does not support [%s] values of type %s", k, tokenKind(e))
+				}
+			}
+			q.field, q.values = k, v
+		case map[string]any:
+			return nil, errParsing("[terms] query does not support terms lookup in the embedded search engine")
+		default:
+			return nil, errParsing("[terms] query does not support [%s]", k)
+		}
+	}
+	if q.field == "" {
+		return nil, errParsing("[terms] query requires a field with an array of values")
+	}
+	return q, nil
+}
+
+func (q *termsQuery) eval(c *evalContext, _ bool) (docSet, *esError) {
+	sets := make([]*roaring.Bitmap, 0, len(q.values))
+	for _, v := range q.values {
+		d, err := c.termDocs(q.field, v, false, false)
+		if err != nil {
+			return docSet{}, err
+		}
+		sets = append(sets, d.docs)
+	}
+	return constantSet(roaring.FastOr(sets...), q.boost), nil
+}
+
+// idsQuery matches documents by _id.
+type idsQuery struct {
+	ids   []string
+	boost float64
+}
+
+func parseIDs(_ *queryParser, body any) (query, *esError) {
+	obj := body.(map[string]any)
+	q := &idsQuery{boost: 1}
+	for _, k := range sortedKeys(obj) {
+		if handled, err := commonOption(k, obj[k], &q.boost); handled {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		switch k {
+		case "values":
+			var list []any
+			switch v := obj[k].(type) {
+			case []any:
+				list = v
+			default:
+				list = []any{v}
+			}
+			for _, e := range list {
+				s, ok := scalarText(e)
+				if !ok {
+					return nil, errParsing("[ids] failed to parse field [values]")
+				}
+				q.ids = append(q.ids, s)
+			}
+		case "type", "types":
+			// Mapping types are gone; Elasticsearch 7 still accepts and ignores them.
+		default:
+			return nil, errParsing("[ids] query does not support [%s]", k)
+		}
+	}
+	return q, nil
+}
+
+func (q *idsQuery) eval(c *evalContext, _ bool) (docSet, *esError) {
+	docs := roaring.New()
+	for _, id := range q.ids {
+		if n, _, found := c.s.get(id); found {
+			docs.Add(n)
+		}
+	}
+	return constantSet(docs, q.boost), nil
+}

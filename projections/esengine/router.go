@@ -1,0 +1,152 @@
+package esengine
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// request is an incoming REST call, decoded once for the handlers.
+type request struct {
+	method string
+	path   string   // as sent, for Elasticsearch's error messages
+	segs   []string // unescaped path segments
+	vars   map[string]string
+	params paramReader
+	body   []byte
+}
+
+// paramReader reads query-string parameters.
+type paramReader url.Values
+
+func (q paramReader) get(key string) string {
+	return url.Values(q).Get(key)
+}
+
+func (q paramReader) lookup(key string) (string, bool) {
+	v, ok := q[key]
+	if !ok || len(v) == 0 {
+		return "", ok
+	}
+	return v[len(v)-1], true
+}
+
+// reply is a handler's successful answer; a nil body means no body (HEAD).
+type reply struct {
+	status int
+	body   any
+}
+
+func ok(body any) reply { return reply{status: http.StatusOK, body: body} }
+
+// RoundTrip answers one Elasticsearch REST request in process. It only returns an error
+// when the request's context is already done; every other failure is an Elasticsearch
+// error response, as a cluster would send.
+func (e *Engine) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		defer func() { _ = req.Body.Close() }() // RoundTrippers must close the body, even on error
+	}
+	if err := req.Context().Err(); err != nil {
+		return nil, fmt.Errorf("esengine: %w", err)
+	}
+	status, body := e.serve(req)
+	return e.httpResponse(req, status, body), nil
+}
+
+func (e *Engine) serve(req *http.Request) (status int, body []byte) {
+	r, err := e.decodeRequest(req)
+	if err != nil {
+		return e.renderError(req, err)
+	}
+	rt, vars, err := findRoute(r)
+	if err != nil {
+		return e.renderError(req, err)
+	}
+	r.vars = vars
+	if err := checkParams(r, rt); err != nil {
+		return e.renderError(req, err)
+	}
+	out, err := e.call(rt.methods[r.method], r)
+	if err != nil {
+		return e.renderError(req, err)
+	}
+	if out.body == nil || req.Method == http.MethodHead {
+		return out.status, nil
+	}
+	data, merr := marshalBody(out.body, r.params)
+	if merr != nil {
+		return e.renderError(req, merr)
+	}
+	return out.status, data
+}
+
+// call runs a handler and turns a panic into a 500, so a bug answers one request with an
+// error instead of taking down the process that embeds the engine.
+func (e *Engine) call(h handler, r *request) (out reply, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("esengine: panic while serving %s %s: %v", r.method, r.path, p)
+		}
+	}()
+	return h(e, r)
+}
+
+func (e *Engine) decodeRequest(req *http.Request) (*request, error) {
+	r := &request{method: req.Method, path: req.URL.EscapedPath(), params: paramReader(req.URL.Query())}
+	if r.path == "" {
+		r.path = "/"
+	}
+	for _, s := range strings.Split(strings.Trim(r.path, "/"), "/") {
+		if s == "" {
+			continue
+		}
+		u, err := url.PathUnescape(s)
+		if err != nil {
+			return nil, errIllegalArgument("invalid escape in path [%s]", r.path)
+		}
+		r.segs = append(r.segs, u)
+	}
+	if req.Body != nil {
+		limited := io.LimitReader(req.Body, e.opts.maxContentLength+1)
+		data, err := io.ReadAll(limited)
+		if err != nil {
+			return nil, fmt.Errorf("esengine: reading the request body: %w", err)
+		}
+		if int64(len(data)) > e.opts.maxContentLength {
+			return nil, newError(http.StatusRequestEntityTooLarge, "content_too_long_exception", "request body is too large")
+		}
+		r.body = data
+	}
+	return r, nil
+}
+
+func findRoute(r *request) (route, map[string]string, error) {
+	for _, rt := range routes {
+		vars, matched := rt.match(r.segs)
+		if !matched {
+			continue
+		}
+		if _, allowed := rt.methods[r.method]; !allowed {
+			methods := make([]string, 0, len(rt.methods))
+			for m := range rt.methods {
+				methods = append(methods, m)
+			}
+			slices.Sort(methods)
+			return route{}, nil, errMethodNotAllowed(r.path, r.method, strings.Join(methods, ", "))
+		}
+		return rt, vars, nil
+	}
+	return route{}, nil, errNoHandler(r.path, r.method)
+}
+
+func checkParams(r *request, rt route) error {
+	for name := range r.params {
+		if !slices.Contains(rt.params, name) && !slices.Contains(commonParams, name) {
+			return errUnrecognizedParam(r.path, name)
+		}
+	}
+	return nil
+}

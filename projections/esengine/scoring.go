@@ -1,0 +1,48 @@
+package esengine
+
+import (
+	"math"
+)
+
+// BM25 as Lucene 8 (Elasticsearch 7.x) computes it, including the (k1 + 1) factor that
+// Lucene 9 dropped; the 7.17 cluster the conformance suite runs against is the
+// reference. Scores still differ from a cluster's in the last digits and whenever
+// Lucene's statistics count deleted documents not yet merged away, which an in-memory
+// index never has: ids, totals and orders agree, _score values may not.
+const (
+	bm25K1 = 1.2
+	bm25B  = 0.75
+)
+
+// idf is Lucene's BM25 inverse document frequency.
+func idf(docCount, docFreq uint64) float64 {
+	return math.Log(1 + (float64(docCount)-float64(docFreq)+0.5)/(float64(docFreq)+0.5))
+}
+
+// keywordTermScore scores a keyword-like term (no norms: length does not matter).
+func keywordTermScore(docCount, docFreq uint64) float64 {
+	return idf(docCount, docFreq) * (bm25K1 + 1) / (1 + bm25K1)
+}
+
+// textTermScore scores one term of a text field in one document.
+func textTermScore(idfValue float64, freq, length int32, avgLength float64) float64 {
+	norm := bm25K1 * (1 - bm25B + bm25B*float64(length)/avgLength)
+	return idfValue * (bm25K1 + 1) * float64(freq) / (float64(freq) + norm)
+}
+
+// docTokenStats returns a document's frequency of token in field and the field's length.
+func docTokenStats(d *storedDoc, field, token string) (freq, length int32) {
+	for _, t := range d.tokens {
+		if t.field == field && t.token == token {
+			freq = t.freq
+			break
+		}
+	}
+	for _, l := range d.lengths {
+		if l.field == field {
+			length = l.length
+			break
+		}
+	}
+	return freq, length
+}

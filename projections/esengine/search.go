@@ -1,0 +1,153 @@
+package esengine
+
+import (
+	"slices"
+	"time"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+// indexResult is what one index contributes to a search: its total, its best score and
+// its best from+size hits, already materialised so the index lock can be released.
+type indexResult struct {
+	total    uint64
+	maxScore float64
+	hasMax   bool
+	hits     []*hit
+}
+
+// hit is a materialised search hit.
+type hit struct {
+	candidate
+	index   string
+	id      string
+	routing *string
+	source  []byte
+	version int64
+	seqNo   int64
+	fields  []*sortField // the sort as resolved on its index, to print sort values
+}
+
+func handleSearch(e *Engine, r *request) (reply, error) {
+	start := time.Now()
+	req, err := parseSearchRequest(r.body, r.params)
+	if err != nil {
+		return reply{}, err
+	}
+	targets, err := e.resolveSearchTargets(r.vars["index"])
+	if err != nil {
+		return reply{}, err
+	}
+	q := req.query
+	if q == nil {
+		q = &matchAllQuery{boost: 1}
+	}
+	var all []*hit
+	var total uint64
+	maxScore, hasMax := 0.0, false
+	var ranks ranking
+	for i, ix := range targets {
+		res, rk, serr := ix.search(q, req, i)
+		if serr != nil {
+			return reply{}, asShardFailure(serr, ix, e.nodeID)
+		}
+		ranks = rk
+		total += res.total
+		all = append(all, res.hits...)
+		if res.hasMax && (!hasMax || res.maxScore > maxScore) {
+			maxScore, hasMax = res.maxScore, true
+		}
+	}
+	if len(targets) > 1 {
+		slices.SortStableFunc(all, func(a, b *hit) int {
+			if ranks.before(&a.candidate, &b.candidate) {
+				return -1
+			}
+			if ranks.before(&b.candidate, &a.candidate) {
+				return 1
+			}
+			return 0
+		})
+	}
+	page := all[min(req.from, len(all)):min(req.from+req.size, len(all))]
+	return ok(renderSearch(req, targets, page, total, maxScore, hasMax, time.Since(start))), nil
+}
+
+// search runs the query on one index under its read lock.
+func (ix *index) search(q query, req *searchRequest, shard int) (indexResult, ranking, *esError) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if window := req.from + req.size; window > ix.settings.maxResultWindow {
+		return indexResult{}, ranking{}, errIllegalArgument("Result window is too large, from + size must be less than or equal to: [%d] but was [%d]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.",
+			ix.settings.maxResultWindow, window)
+	}
+	c := &evalContext{ix: ix, m: ix.mapping, s: ix.store}
+	byScore := sortedByScoreOnly(req.sort)
+	var fields []*sortField
+	if !byScore {
+		var err *esError
+		if fields, err = compileSort(c, req.sort); err != nil {
+			return indexResult{}, ranking{}, err
+		}
+	}
+	needScores := byScore || req.trackScores || req.minScore != nil || slices.ContainsFunc(fields, func(f *sortField) bool { return f.kind == sortByScore })
+	matched, err := q.eval(c, needScores)
+	if err != nil {
+		return indexResult{}, ranking{}, err
+	}
+	docs := matched.docs
+	if req.minScore != nil {
+		docs = filterByScore(docs, matched, *req.minScore)
+	}
+	res := indexResult{total: docs.GetCardinality()}
+	rank := ranking{fields: fields}
+	k := req.from + req.size
+	var top []*candidate
+	switch {
+	case byScore && matched.scoreFn == nil:
+		// Every document scores the same: the best are the first in index order.
+		for _, doc := range firstK(docs, k) {
+			top = append(top, &candidate{shard: shard, doc: doc, score: matched.constant})
+		}
+		if !docs.IsEmpty() {
+			res.maxScore, res.hasMax = matched.constant, true
+		}
+	default:
+		s := c.s
+		top = topK(docs, k, rank, func(doc uint32) *candidate {
+			cand := &candidate{shard: shard, doc: doc}
+			if needScores {
+				cand.score = matched.score(doc)
+				if !res.hasMax || cand.score > res.maxScore {
+					res.maxScore, res.hasMax = cand.score, true
+				}
+			}
+			if len(fields) > 0 {
+				cand.keys = make([]sortKey, len(fields))
+				for i, f := range fields {
+					cand.keys[i] = f.key(s.docs[doc], doc, cand.score)
+				}
+			}
+			return cand
+		})
+	}
+	if !byScore && !req.trackScores {
+		res.hasMax = false
+	}
+	res.hits = make([]*hit, len(top))
+	for i, cand := range top {
+		d := c.s.docs[cand.doc]
+		res.hits[i] = &hit{candidate: *cand, index: ix.name, id: d.id, routing: d.routing, source: d.source, version: d.version, seqNo: d.seqNo, fields: fields}
+	}
+	return res, rank, nil
+}
+
+func filterByScore(docs *roaring.Bitmap, matched docSet, minScore float64) *roaring.Bitmap {
+	out := roaring.New()
+	forEach(docs, func(doc uint32) {
+		if float32(matched.score(doc)) >= float32(minScore) {
+			out.Add(doc)
+		}
+	})
+	return out
+}

@@ -1,0 +1,197 @@
+package esengine
+
+import (
+	"math"
+	"net/http"
+	"strconv"
+)
+
+// defaultTrackTotalHits is how far Elasticsearch counts hits exactly by default.
+const defaultTrackTotalHits = 10000
+
+// searchRequest is a parsed _search body with its query-string overrides applied.
+type searchRequest struct {
+	query            query // nil means match_all
+	from, size       int
+	sort             []sortSpec
+	source           sourceFilter
+	trackTotalUpTo   int // counts exactly up to this; math.MaxInt is always, 0 is never
+	trackScores      bool
+	version          bool
+	seqNoPrimaryTerm bool
+	restTotalAsInt   bool
+	minScore         *float64
+}
+
+// unsupportedSearchKeys are search body features Elasticsearch has and the engine does
+// not; they are refused rather than ignored, because ignoring them would answer a
+// different question than the one asked.
+var unsupportedSearchKeys = map[string]bool{
+	"aggs": true, "aggregations": true, "highlight": true, "post_filter": true, "suggest": true,
+	"collapse": true, "rescore": true, "script_fields": true, "docvalue_fields": true, "fields": true,
+	"stored_fields": true, "indices_boost": true, "profile": true, "pit": true, "runtime_mappings": true,
+	"stats": true, "ext": true, "knn": true, "slice": true, "search_after": true, "explain": true,
+	"terminate_after": true, "rank": true, "retriever": true,
+}
+
+func parseSearchRequest(body []byte, q paramReader) (*searchRequest, *esError) {
+	req := &searchRequest{size: 10, trackTotalUpTo: defaultTrackTotalHits}
+	obj, err := parseBody(body)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range sortedKeys(obj) {
+		if err := req.setBodyKey(k, obj[k]); err != nil {
+			return nil, err
+		}
+	}
+	if err := req.applyParams(q); err != nil {
+		return nil, err
+	}
+	return req, nil
+}
+
+func (req *searchRequest) setBodyKey(k string, v any) *esError {
+	var err *esError
+	switch k {
+	case "query":
+		if _, isObj := v.(map[string]any); !isObj {
+			return errParsing("Unknown key for a %s in [query].", tokenKind(v))
+		}
+		req.query, err = parseQuery(v)
+	case "from", "size":
+		f, isNum := asFloat(v)
+		if !isNum || f < math.MinInt32 || f > math.MaxInt32 {
+			// Elasticsearch reads both as Java ints, truncating fractions.
+			return errXContentParse("[search] failed to parse field [%s]: %v is not an int", k, v)
+		}
+		n := int(f)
+		if k == "from" {
+			req.from = normaliseWindow(n, 0)
+		} else {
+			req.size = normaliseWindow(n, 10)
+		}
+	case "sort":
+		req.sort, err = parseSort(v)
+	case "_source":
+		req.source, err = parseSourceFilter(v)
+	case "track_total_hits":
+		req.trackTotalUpTo, err = parseTrackTotalHits(v)
+	case "track_scores", "version", "seq_no_primary_term":
+		b, isBool := asBool(v)
+		if !isBool {
+			return errParsing("[search] failed to parse field [%s]", k)
+		}
+		switch k {
+		case "track_scores":
+			req.trackScores = b
+		case "version":
+			req.version = b
+		default:
+			req.seqNoPrimaryTerm = b
+		}
+	case "min_score":
+		f, isNum := asFloat(v)
+		if !isNum {
+			return errParsing("[search] failed to parse field [min_score]")
+		}
+		req.minScore = &f
+	case "timeout":
+		// Searches here finish long before any timeout a caller would set.
+	default:
+		if unsupportedSearchKeys[k] {
+			return errParsing("[%s] is not supported by the embedded search engine", k)
+		}
+		return errParsing("Unknown key for a %s in [%s].", tokenKind(v), k)
+	}
+	return err
+}
+
+// normaliseWindow mirrors Elasticsearch 7.17, which treats a negative from or size as
+// "use the default".
+func normaliseWindow(n, def int) int {
+	if n < 0 {
+		return def
+	}
+	return n
+}
+
+func parseTrackTotalHits(v any) (int, *esError) {
+	if b, isBool := v.(bool); isBool {
+		if b {
+			return math.MaxInt, nil
+		}
+		return 0, nil
+	}
+	n, isInt := asInt(v)
+	if !isInt {
+		if s, isStr := v.(string); isStr {
+			if b, perr := strconv.ParseBool(s); perr == nil {
+				return parseTrackTotalHits(b)
+			}
+		}
+		return 0, errParsing("[track_total_hits] must be a boolean or an integer")
+	}
+	switch {
+	case n == -1:
+		return 0, nil
+	case n < 0:
+		return 0, errIllegalArgument("[track_total_hits] parameter must be positive or equals to -1, got %d", n)
+	}
+	return n, nil
+}
+
+// applyParams applies the query-string parameters, which win over the body.
+func (req *searchRequest) applyParams(q paramReader) *esError {
+	for _, name := range []string{"from", "size"} {
+		if v, has := q.lookup(name); has {
+			n, err := strconv.ParseInt(v, 10, 32)
+			if err != nil {
+				return errIllegalArgument("Failed to parse int parameter [%s] with value [%s]", name, v).
+					because(newError(http.StatusBadRequest, "number_format_exception", "For input string: \"%s\"", v))
+			}
+			if name == "from" {
+				req.from = normaliseWindow(int(n), 0)
+			} else {
+				req.size = normaliseWindow(int(n), 10)
+			}
+		}
+	}
+	if v, has := q.lookup("sort"); has {
+		specs, err := parseSortParam(v)
+		if err != nil {
+			return err
+		}
+		req.sort = specs
+	}
+	if _, has := q.lookup("_source"); has || q.get("_source_includes") != "" || q.get("_source_excludes") != "" {
+		f, err := sourceFilterFromParams(q)
+		if err != nil {
+			return err
+		}
+		req.source = f
+	}
+	if v, has := q.lookup("track_total_hits"); has {
+		n, err := parseTrackTotalHits(v)
+		if err != nil {
+			return err
+		}
+		req.trackTotalUpTo = n
+	}
+	for name, target := range map[string]*bool{"track_scores": &req.trackScores, "version": &req.version, "seq_no_primary_term": &req.seqNoPrimaryTerm, "rest_total_hits_as_int": &req.restTotalAsInt} {
+		if v, has := q.lookup(name); has {
+			b, err := strconv.ParseBool(v)
+			if v == "" {
+				b, err = true, nil
+			}
+			if err != nil {
+				return errIllegalArgument("Failed to parse value [%s] as only [true] or [false] are allowed.", v)
+			}
+			*target = b
+		}
+	}
+	if req.restTotalAsInt {
+		req.trackTotalUpTo = math.MaxInt
+	}
+	return nil
+}

@@ -1,0 +1,157 @@
+package esengine
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// indexSettings are the index settings the engine honours. Others that only matter to a
+// cluster (refresh_interval, routing allocation...) are accepted and echoed.
+type indexSettings struct {
+	shards          int
+	replicas        int
+	maxResultWindow int
+	gcDeletes       time.Duration // 0 keeps tombstones forever
+	gcDeletesText   string
+	windowSet       bool              // max_result_window was given, so GET _settings shows it
+	echoed          map[string]string // other accepted settings, "index."-less keys
+}
+
+func defaultSettings(tombstoneTTL time.Duration) indexSettings {
+	return indexSettings{shards: 1, replicas: 1, maxResultWindow: 10000, gcDeletes: tombstoneTTL, echoed: map[string]string{}}
+}
+
+// acceptedSettings are settings that do not change the engine's behaviour.
+var acceptedSettings = map[string]bool{
+	"refresh_interval": true, "auto_expand_replicas": true, "codec": true, "max_inner_result_window": true,
+	"mapping.total_fields.limit": true, "mapping.depth.limit": true, "max_terms_count": true,
+	"routing.allocation.include._tier_preference": true,
+}
+
+// parseSettings reads a create-index "settings" object, nested ({"index":{...}}) or flat
+// ("index.number_of_shards"), the way Elasticsearch normalises both.
+func parseSettings(raw any, base indexSettings) (indexSettings, *esError) {
+	flat := map[string]string{}
+	if raw != nil {
+		obj, ok := raw.(map[string]any)
+		if !ok {
+			return base, errIllegalArgument("settings must be an object")
+		}
+		flattenSettings("", obj, flat)
+	}
+	s := base
+	s.echoed = map[string]string{}
+	for _, key := range sortedKeys(flat) {
+		value := flat[key]
+		name := strings.TrimPrefix(key, "index.")
+		var err *esError
+		switch name {
+		case "number_of_shards":
+			s.shards, err = positiveSetting(key, value, 1)
+		case "number_of_replicas":
+			s.replicas, err = positiveSetting(key, value, 0)
+		case "max_result_window":
+			s.maxResultWindow, err = positiveSetting(key, value, 1)
+			s.windowSet = true
+		case "gc_deletes":
+			d, perr := parseTimeValue(value)
+			if perr != nil {
+				err = errIllegalArgument("failed to parse setting [index.gc_deletes] with value [%s] as a time value: %v", value, perr)
+			}
+			s.gcDeletes, s.gcDeletesText = d, value
+			if d < 0 {
+				// Elasticsearch treats a negative value as "prune at once".
+				s.gcDeletes = time.Nanosecond
+			}
+		default:
+			if !acceptedSettings[name] {
+				err = errIllegalArgument("unknown setting [index.%s] please check that any required plugins are installed, or check the breaking changes documentation for removed settings", name)
+			}
+			s.echoed[name] = value
+		}
+		if err != nil {
+			return base, err
+		}
+	}
+	return s, nil
+}
+
+func flattenSettings(prefix string, obj map[string]any, out map[string]string) {
+	for k, v := range obj {
+		key := k
+		if prefix != "" {
+			key = prefix + "." + k
+		}
+		switch x := v.(type) {
+		case map[string]any:
+			flattenSettings(key, x, out)
+		case json.Number:
+			out[key] = x.String()
+		case string:
+			out[key] = x
+		case bool:
+			out[key] = strconv.FormatBool(x)
+		case nil:
+		default:
+			out[key] = fmt.Sprint(x)
+		}
+	}
+}
+
+func positiveSetting(key, value string, min int) (int, *esError) {
+	n, err := strconv.Atoi(value)
+	if err != nil {
+		return 0, errIllegalArgument("Failed to parse value [%s] for setting [%s]", value, key)
+	}
+	if n < min {
+		return 0, errIllegalArgument("Failed to parse value [%s] for setting [%s] must be >= %d", value, key, min)
+	}
+	return n, nil
+}
+
+// parseTimeValue reads Elasticsearch time values: "60s", "1m", "500ms", "2h", "1d", "-1".
+func parseTimeValue(v string) (time.Duration, error) {
+	v = strings.TrimSpace(v)
+	if v == "-1" {
+		return -1, nil
+	}
+	units := []struct {
+		suffix string
+		unit   time.Duration
+	}{{"nanos", time.Nanosecond}, {"micros", time.Microsecond}, {"ms", time.Millisecond}, {"s", time.Second}, {"m", time.Minute}, {"h", time.Hour}, {"d", 24 * time.Hour}}
+	for _, u := range units {
+		if num, ok := strings.CutSuffix(v, u.suffix); ok {
+			f, err := strconv.ParseFloat(num, 64)
+			if err != nil {
+				return 0, fmt.Errorf("parsing %q: %w", v, err)
+			}
+			return time.Duration(f * float64(u.unit)), nil
+		}
+	}
+	return 0, fmt.Errorf("missing unit in %q", v)
+}
+
+// render produces the settings as GET /{index}/_settings shows them.
+func (s indexSettings) render(ix *index) orderedObject {
+	o := orderedObject{
+		{"number_of_shards", strconv.Itoa(s.shards)},
+		{"provided_name", ix.name},
+		{"creation_date", strconv.FormatInt(ix.created.UnixMilli(), 10)},
+		{"number_of_replicas", strconv.Itoa(s.replicas)},
+		{"uuid", ix.uuid},
+		{"version", orderedObject{{"created", "8150099"}}},
+	}
+	if s.windowSet {
+		o = append(o, orderedField{"max_result_window", strconv.Itoa(s.maxResultWindow)})
+	}
+	if s.gcDeletesText != "" {
+		o = append(o, orderedField{"gc_deletes", s.gcDeletesText})
+	}
+	for _, k := range sortedKeys(s.echoed) {
+		o = append(o, orderedField{k, s.echoed[k]})
+	}
+	return orderedObject{{"index", o}}
+}

@@ -1,0 +1,126 @@
+package esengine
+
+import (
+	"strings"
+)
+
+// sortSpec is one sort criterion as the request gives it.
+type sortSpec struct {
+	field        string
+	desc         bool
+	missing      any // "_last" (default), "_first" or a value standing in for missing
+	mode         string
+	unmappedType string
+}
+
+func (s sortSpec) isScore() bool { return s.field == "_score" }
+
+// parseSort reads the body's sort: a string, an object or an array of them.
+func parseSort(v any) ([]sortSpec, *esError) {
+	var items []any
+	switch x := v.(type) {
+	case []any:
+		items = x
+	default:
+		items = []any{x}
+	}
+	var out []sortSpec
+	for _, item := range items {
+		switch x := item.(type) {
+		case string:
+			out = append(out, defaultSort(x))
+		case map[string]any:
+			for _, field := range sortedKeys(x) {
+				spec, err := parseSortObject(field, x[field])
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, spec)
+			}
+		default:
+			return nil, errParsing("[sort] unexpected token %s", tokenKind(item))
+		}
+	}
+	return out, nil
+}
+
+func defaultSort(field string) sortSpec {
+	return sortSpec{field: field, desc: field == "_score"}
+}
+
+func parseSortObject(field string, v any) (sortSpec, *esError) {
+	spec := defaultSort(field)
+	switch x := v.(type) {
+	case string:
+		desc, err := parseOrder(x)
+		if err != nil {
+			return spec, err
+		}
+		spec.desc = desc
+	case map[string]any:
+		for _, k := range sortedKeys(x) {
+			val := x[k]
+			switch k {
+			case "order":
+				s, _ := val.(string)
+				desc, err := parseOrder(s)
+				if err != nil {
+					return spec, err
+				}
+				spec.desc = desc
+			case "missing":
+				spec.missing = val
+			case "mode":
+				s, _ := val.(string)
+				switch s {
+				case "min", "max", "sum", "avg", "median":
+					spec.mode = s
+				default:
+					return spec, errIllegalArgument("Unknown SortMode [%s]", s)
+				}
+			case "unmapped_type":
+				spec.unmappedType, _ = val.(string)
+			case "numeric_type", "format":
+			default:
+				return spec, errParsing("[field_sort] unknown field [%s]", k)
+			}
+		}
+	default:
+		return spec, errParsing("[sort] unexpected token %s for [%s]", tokenKind(v), field)
+	}
+	return spec, nil
+}
+
+func parseOrder(s string) (bool, *esError) {
+	switch strings.ToLower(s) {
+	case "asc":
+		return false, nil
+	case "desc":
+		return true, nil
+	}
+	return false, errIllegalArgument("Unknown SortOrder [%s]", s)
+}
+
+// parseSortParam reads the sort query parameter: "field", "field:asc", comma-separated.
+func parseSortParam(v string) ([]sortSpec, *esError) {
+	var out []sortSpec
+	for _, part := range splitList(v) {
+		field, order, hasOrder := strings.Cut(part, ":")
+		spec := defaultSort(field)
+		if hasOrder {
+			desc, err := parseOrder(order)
+			if err != nil {
+				return nil, err
+			}
+			spec.desc = desc
+		}
+		out = append(out, spec)
+	}
+	return out, nil
+}
+
+// sortedByScoreOnly reports whether specs is Elasticsearch's default order, which it
+// treats as "no sort": hits then carry scores and no sort values.
+func sortedByScoreOnly(specs []sortSpec) bool {
+	return len(specs) == 0 || (len(specs) == 1 && specs[0].isScore() && specs[0].desc)
+}

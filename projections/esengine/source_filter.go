@@ -1,0 +1,193 @@
+package esengine
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+// sourceFilter is the _source option of searches and gets: off, everything, or the
+// fields matching includes minus those matching excludes (patterns may use *).
+type sourceFilter struct {
+	disabled bool
+	includes []string
+	excludes []string
+}
+
+func (f sourceFilter) filtering() bool { return len(f.includes) > 0 || len(f.excludes) > 0 }
+
+func sourceFilterFromParams(q paramReader) (sourceFilter, *esError) {
+	var f sourceFilter
+	if v, ok := q.lookup("_source"); ok {
+		switch v {
+		case "false":
+			f.disabled = true
+		case "true", "":
+		default:
+			f.includes = splitList(v)
+		}
+	}
+	if v, ok := q.lookup("_source_includes"); ok {
+		f.includes = append(f.includes, splitList(v)...)
+		f.disabled = false
+	}
+	if v, ok := q.lookup("_source_excludes"); ok {
+		f.excludes = append(f.excludes, splitList(v)...)
+		f.disabled = false
+	}
+	return f, nil
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// parseSourceFilter reads the body's _source: a boolean, a pattern, a list of patterns,
+// or {"includes": [...], "excludes": [...]}.
+func parseSourceFilter(v any) (sourceFilter, *esError) {
+	var f sourceFilter
+	switch x := v.(type) {
+	case bool:
+		f.disabled = !x
+	case string:
+		f.includes = []string{x}
+	case []any:
+		list, ok := stringList(x)
+		if !ok {
+			return f, errParsing("Unknown key for a START_ARRAY in [_source].")
+		}
+		f.includes = list
+	case map[string]any:
+		for _, k := range sortedKeys(x) {
+			list, ok := stringList(x[k])
+			if !ok {
+				return f, errParsing("Unknown key for a %s in [%s].", tokenKind(x[k]), k)
+			}
+			switch k {
+			case "includes", "include":
+				f.includes = append(f.includes, list...)
+			case "excludes", "exclude":
+				f.excludes = append(f.excludes, list...)
+			default:
+				return f, errParsing("Unknown key for a %s in [%s].", tokenKind(x[k]), k)
+			}
+		}
+	default:
+		return f, errParsing("Unknown key for a %s in [_source].", tokenKind(v))
+	}
+	return f, nil
+}
+
+// apply returns the source to show and whether to show one at all. Filtering re-encodes
+// the source, which sorts its keys; unfiltered sources are returned as stored.
+func (f sourceFilter) apply(src []byte) (json.RawMessage, bool) {
+	if f.disabled {
+		return nil, false
+	}
+	if !f.filtering() {
+		return json.RawMessage(src), true
+	}
+	raw, err := decodeJSON(src)
+	if err != nil {
+		return json.RawMessage(src), true
+	}
+	obj, isObj := raw.(map[string]any)
+	if !isObj {
+		return json.RawMessage(src), true
+	}
+	out, err := json.Marshal(f.filterObject(obj, "", false))
+	if err != nil {
+		return json.RawMessage(src), true
+	}
+	return json.RawMessage(out), true
+}
+
+// filterObject keeps the keys of obj that the filter selects; within an included object
+// everything is kept except what excludes remove.
+func (f sourceFilter) filterObject(obj map[string]any, prefix string, included bool) map[string]any {
+	out := map[string]any{}
+	for k, v := range obj {
+		p := k
+		if prefix != "" {
+			p = prefix + "." + k
+		}
+		if matchesAnyPattern(f.excludes, p) {
+			continue
+		}
+		in := included || len(f.includes) == 0 || matchesAnyPattern(f.includes, p)
+		switch x := v.(type) {
+		case map[string]any:
+			sub := f.filterObject(x, p, in)
+			if in || len(sub) > 0 {
+				out[k] = sub
+			}
+		case []any:
+			kept := f.filterArray(x, p, in)
+			if in || len(kept) > 0 {
+				out[k] = kept
+			}
+		default:
+			if in {
+				out[k] = v
+			}
+		}
+	}
+	return out
+}
+
+func (f sourceFilter) filterArray(arr []any, p string, included bool) []any {
+	var kept []any
+	for _, e := range arr {
+		switch x := e.(type) {
+		case map[string]any:
+			sub := f.filterObject(x, p, included)
+			if included || len(sub) > 0 {
+				kept = append(kept, sub)
+			}
+		default:
+			if included {
+				kept = append(kept, e)
+			}
+		}
+	}
+	if kept == nil && included {
+		kept = []any{}
+	}
+	return kept
+}
+
+func matchesAnyPattern(patterns []string, s string) bool {
+	for _, p := range patterns {
+		if simpleMatch(p, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// simpleMatch is Elasticsearch's simple wildcard match: * matches any run of characters,
+// dots included.
+func simpleMatch(pattern, s string) bool {
+	if !strings.Contains(pattern, "*") {
+		return pattern == s
+	}
+	parts := strings.Split(pattern, "*")
+	if !strings.HasPrefix(s, parts[0]) {
+		return false
+	}
+	s = s[len(parts[0]):]
+	last := parts[len(parts)-1]
+	for _, part := range parts[1 : len(parts)-1] {
+		i := strings.Index(s, part)
+		if i < 0 {
+			return false
+		}
+		s = s[i+len(part):]
+	}
+	return strings.HasSuffix(s, last)
+}
