@@ -90,7 +90,7 @@ func readStored(document []byte) (*Plan, []byte, error) {
 // often a *ValidationError, and a caller mapping errors.As(*ValidationError) to 400
 // must not blame the client for the store's data.
 func (a *Aggregate) corrupt(cause error) error {
-	return fmt.Errorf("%w: plan %q at version %d: %v", ErrCorruptState, a.id, a.version, cause)
+	return fmt.Errorf("%w: plan %q at version %d: %v", ErrCorruptState, a.id, a.version, cause) //nolint:errorlint // see above: deliberately not wrapped
 }
 
 // ID is the plan's objectId.

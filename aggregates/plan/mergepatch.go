@@ -28,7 +28,7 @@ import (
 func MergePatch(target, patch []byte) ([]byte, error) {
 	t, err := parseStrict(target)
 	if err != nil {
-		return nil, fmt.Errorf("merge patch: the target is not valid JSON: %v", err)
+		return nil, fmt.Errorf("merge patch: the target is not valid JSON: %w", err)
 	}
 	p, err := parsePatch(patch)
 	if err != nil {

@@ -126,6 +126,24 @@ func uniquePlan(t *testing.T, suffix string) []byte {
 	return []byte(strings.ReplaceAll(s, `"12xvxc345ssdsds-508"`, `"plan-`+suffix+`"`))
 }
 
+// post sends a create without failing the test on transport errors: a killed server
+// is expected here.
+func post(client *http.Client, url, token string, body []byte) (int, error) {
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode, nil
+}
+
 type response struct {
 	status int
 	body   []byte

@@ -54,7 +54,7 @@ func waitForClusterOK(addr string, limit time.Duration) error {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("not ready after %v (last error: %v)", limit, err)
+			return fmt.Errorf("not ready after %v (last error: %w)", limit, err)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

@@ -185,7 +185,8 @@ func TestRESTPlumbing(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	req, _ := http.NewRequestWithContext(ctx, "GET", "http://engine/", nil)
-	if _, err := e.RoundTrip(req); err == nil {
+	if res, err := e.RoundTrip(req); err == nil {
+		res.Body.Close()
 		t.Fatal("a cancelled request must fail")
 	}
 }

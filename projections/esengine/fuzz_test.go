@@ -24,9 +24,11 @@ func fuzzFixture(t testing.TB) *Engine {
 	fuzzEngineOnce.Do(func() {
 		e := New()
 		req, _ := http.NewRequest("PUT", "http://engine/plans-test", strings.NewReader(`{"mappings":{"dynamic":"strict","properties":{"objectId":{"type":"keyword"},"objectType":{"type":"keyword"},"_org":{"type":"keyword"},"copay":{"type":"double"},"deductible":{"type":"long"},"name":{"type":"text","fields":{"keyword":{"type":"keyword","ignore_above":256}}},"plan_join":{"type":"join","relations":{"plan":["planCostShare","linkedPlanService"],"linkedPlanService":["linkedService","planserviceCostShare"]}}}}}`))
-		if _, err := e.RoundTrip(req); err != nil {
+		res, err := e.RoundTrip(req)
+		if err != nil {
 			t.Fatal(err)
 		}
+		res.Body.Close()
 		var bulk strings.Builder
 		for i := 0; i < 5; i++ {
 			p := fmt.Sprintf("p%d", i)
@@ -36,9 +38,10 @@ func fuzzFixture(t testing.TB) *Engine {
 			fmt.Fprintf(&bulk, `{"index":{"_id":"%s-svc","routing":%q}}`+"\n"+`{"objectType":"service","name":"Yearly physical %d","plan_join":{"name":"linkedService","parent":"%s-ps"}}`+"\n", p, p, i, p)
 		}
 		req, _ = http.NewRequest("POST", "http://engine/plans-test/_bulk", strings.NewReader(bulk.String()))
-		if _, err := e.RoundTrip(req); err != nil {
+		if res, err = e.RoundTrip(req); err != nil {
 			t.Fatal(err)
 		}
+		res.Body.Close()
 		fuzzEngine = e
 	})
 	return fuzzEngine

@@ -59,7 +59,7 @@ func Vhost(tb testing.TB) string {
 	user := base.User.Username()
 	name := "planstore-test-" + slug(tb.Name()) + "-" + randomHex(4)
 	Ctl(tb, "add_vhost", name)
-	tb.Cleanup(func() { ctl("delete_vhost", name) })
+	tb.Cleanup(func() { _, _ = ctl("delete_vhost", name) })
 	Ctl(tb, "set_permissions", "-p", name, user, ".*", ".*", ".*")
 	u := *base
 	u.Path = "/" + name
