@@ -78,15 +78,20 @@ func startBareProcess(plans map[string]bare.Entry) (*runningBare, error) {
 	}
 	stop := func() error {
 		defer os.RemoveAll(dir)
-		_ = cmd.Process.Signal(os.Interrupt)
+		_ = cmd.Process.Signal(os.Interrupt) // an exited child is what stop wants anyway
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
 		select {
-		case <-done:
+		case err := <-done:
+			if err != nil {
+				return fmt.Errorf("the baseline process: %w", err)
+			}
 			return nil
 		case <-time.After(5 * time.Second):
 			_ = cmd.Process.Kill()
-			<-done
+			if err := <-done; err == nil {
+				return errors.New("the baseline process ignored SIGINT for 5 s")
+			}
 			return errors.New("the baseline process ignored SIGINT and was killed")
 		}
 	}

@@ -65,7 +65,11 @@ func runBaseline(ctx context.Context, opts *options, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	defer b.stop()
+	defer func() {
+		if err := b.stop(); err != nil {
+			fmt.Fprintf(stderr, "planbench baseline: %v\n", err)
+		}
+	}()
 	bareClient, err := newClient(opts, b.url)
 	if err != nil {
 		return err

@@ -141,7 +141,7 @@ func scanLog(r io.Reader, logs *syncBuffer, addr chan<- string) {
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
 		line := sc.Bytes()
-		logs.Write(append(line, '\n'))
+		_, _ = logs.Write(append(line, '\n')) // an in-memory buffer cannot fail
 		var entry struct {
 			Msg  string `json:"msg"`
 			Addr string `json:"addr"`
@@ -163,11 +163,14 @@ func stopProcess(t *testing.T, cmd *exec.Cmd, logs *syncBuffer) {
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {
-	case <-done:
+	case err := <-done:
+		if err != nil {
+			t.Errorf("planstore did not exit cleanly on SIGINT: %v", err)
+		}
 	case <-time.After(15 * time.Second):
 		_ = cmd.Process.Kill()
-		<-done
-		t.Errorf("planstore did not stop within 15 s of SIGINT:\n%s", logs.String())
+		err := <-done
+		t.Errorf("planstore did not stop within 15 s of SIGINT (killed: %v)", err)
 	}
 	if t.Failed() {
 		t.Logf("planstore log:\n%s", logs.String())

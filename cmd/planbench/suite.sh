@@ -22,7 +22,9 @@ mkdir -p "$out"
 
 "$work/planstore" serve --addr "127.0.0.1:$port" --data-dir "$work/data" "$@" 2>"$out/server.log" &
 server=$!
-trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$work"' EXIT
+cleanup() { kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM # exit runs the EXIT trap, so the server never outlives the suite
 # Startup rebuilds the embedded search engine from the whole event log, which takes a
 # while on a Redis database holding earlier runs: wait up to three minutes.
 for _ in $(seq 1800); do
@@ -30,6 +32,7 @@ for _ in $(seq 1800); do
   kill -0 "$server" 2>/dev/null || { cat "$out/server.log"; exit 1; }
   sleep 0.1
 done
+grep -q '"planstore started"' "$out/server.log" || { echo "planstore did not start within 3 minutes" >&2; exit 1; }
 "$work/planstore" token --data-dir "$work/data" --scope "plans:read plans:write" >"$work/token"
 
 backends=()
