@@ -2,10 +2,120 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"flag"
+	"fmt"
 	"io"
+
+	"github.com/planstore/planstore/cmd/planstore/app"
+	"github.com/planstore/planstore/projections/replay"
 )
 
+// replayFlags are the flags of `planstore replay` beyond the shared ones.
+type replayFlags struct {
+	server         string
+	token          string
+	snapshots      bool
+	checkSnapshots bool
+	asJSON         bool
+}
+
+// runReplay rebuilds the search read model from the event log. With --es-url it works on
+// the cluster directly; otherwise it asks the running server (the embedded engine lives
+// in that process). --snapshots and --check-snapshots work on the event store instead.
 func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return errors.New("replay: not implemented yet")
+	fs := newFlagSet("replay", stderr)
+	cfg := app.RegisterFlags(fs)
+	var f replayFlags
+	fs.StringVar(&f.server, "server", "", "ask the server at this URL to replay (default: http://<--addr>, used when no --es-url is given)")
+	fs.StringVar(&f.token, "token", "", "bearer token with plans:admin for --server (default: a dev token minted from --data-dir)")
+	fs.BoolVar(&f.snapshots, "snapshots", false, "rebuild every snapshot that differs from its plan's events, instead of the read model")
+	fs.BoolVar(&f.checkSnapshots, "check-snapshots", false, "report plans whose snapshot differs from their events; exit 1 if any")
+	fs.BoolVar(&f.asJSON, "json", false, "print the final status or report as JSON on stdout")
+	if err := app.ParseFlags(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %w", errUsage, err)
+	}
+	if f.snapshots && f.checkSnapshots {
+		return fmt.Errorf("%w: --snapshots and --check-snapshots exclude each other", errUsage)
+	}
+	if cfg.LogLevel == "info" {
+		cfg.LogLevel = "warn" // the progress display is the output; logs only for trouble
+	}
+	switch {
+	case f.snapshots || f.checkSnapshots:
+		return runSnapshotCheck(ctx, *cfg, f, stdout, stderr)
+	case len(cfg.ESURLs) > 0:
+		return runDirectReplay(ctx, *cfg, f, stdout, stderr)
+	default:
+		return runRemoteReplay(ctx, *cfg, f, stdout, stderr)
+	}
+}
+
+func runDirectReplay(ctx context.Context, cfg app.Config, f replayFlags, stdout, stderr io.Writer) error {
+	tools, err := app.OpenTools(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer tools.Close()
+	r, err := tools.Replayer(ctx)
+	if err != nil {
+		return err
+	}
+	status, err := r.Run(ctx, replay.NewProgressPrinter(stderr).Update)
+	if err != nil {
+		return err
+	}
+	return printReplayResult(stdout, status, f.asJSON)
+}
+
+func runSnapshotCheck(ctx context.Context, cfg app.Config, f replayFlags, stdout, stderr io.Writer) error {
+	tools, err := app.OpenTools(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer tools.Close()
+	store, err := tools.SnapshotStore(ctx)
+	if err != nil {
+		return fmt.Errorf("%w (the embedded store is locked while a server runs on it: stop it first)", err)
+	}
+	var report replay.Report
+	if f.snapshots {
+		report, err = replay.RebuildSnapshots(ctx, store)
+	} else {
+		report, err = replay.CheckSnapshots(ctx, store)
+	}
+	if err != nil {
+		return err
+	}
+	if f.asJSON {
+		if err := json.NewEncoder(stdout).Encode(report); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(stdout, "%d plans, %d events checked: %d snapshot(s) differ from their events", report.Plans, report.Events, report.Mismatches)
+		if f.snapshots {
+			fmt.Fprintf(stdout, ", %d rebuilt, %d skipped (changed meanwhile)", report.Rebuilt, report.Skipped)
+		}
+		fmt.Fprintln(stdout)
+		for _, p := range report.Problems {
+			fmt.Fprintf(stdout, "  %+v\n", p)
+		}
+	}
+	if f.checkSnapshots && report.Mismatches > 0 {
+		return fmt.Errorf("%d snapshot(s) differ from their events; fix with planstore replay --snapshots", report.Mismatches)
+	}
+	return nil
+}
+
+func printReplayResult(w io.Writer, s replay.Status, asJSON bool) error {
+	if asJSON {
+		return json.NewEncoder(w).Encode(s)
+	}
+	_, err := fmt.Fprintf(w, "replay %s: %d events, %d plans, %d documents into %s (was %s)\n",
+		s.State, s.EventsRead, s.Plans, s.DocumentsWritten, s.IndexTo, s.IndexFrom)
+	return err
 }

@@ -37,6 +37,7 @@ func TestRolesAsSeparateProcesses(t *testing.T) {
 		queryAPI = startProcess(t, "query-api", env, "query-api")
 		roles = append(roles, queryAPI)
 	} else {
+		resetReadModel(t, esURL)
 		esEnv := append(env[:len(env):len(env)], "PLANSTORE_ES_URL="+esURL)
 		projector := startProcess(t, "projector", esEnv, "projector")
 		queryAPI = startProcess(t, "query-api", esEnv, "query-api")
@@ -95,6 +96,21 @@ func TestUnreachableBackendIsAStartupError(t *testing.T) {
 				t.Fatalf("the error does not name %s:\n%s", name, out)
 			}
 		})
+	}
+}
+
+// resetReadModel deletes the plans indices a previous run left on the shared cluster,
+// so this run's searches see only its own documents.
+func resetReadModel(t *testing.T, esURL string) {
+	t.Helper()
+	r := call(t, http.MethodGet, esURL+"/_cat/indices/plans-*?h=index", "", nil)
+	if r.status != http.StatusOK && r.status != http.StatusNotFound {
+		t.Fatalf("list indices: %d %s", r.status, r.body)
+	}
+	for _, index := range strings.Fields(string(r.body)) {
+		if d := call(t, http.MethodDelete, esURL+"/"+index, "", nil); d.status != http.StatusOK {
+			t.Fatalf("delete %s: %d %s", index, d.status, d.body)
+		}
 	}
 }
 

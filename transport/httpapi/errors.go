@@ -9,6 +9,7 @@ import (
 	"github.com/planstore/planstore/aggregates/plan"
 	"github.com/planstore/planstore/commands"
 	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/projections/replay"
 	"github.com/planstore/planstore/queries/search"
 	"github.com/planstore/planstore/transport/auth"
 )
@@ -20,7 +21,6 @@ var (
 	errEmptyBody            = errors.New("request body is empty")
 	errNotFoundRoute        = errors.New("no such route")
 	errMethodNotAllowed     = errors.New("method not allowed")
-	errReplayRunning        = errors.New("a replay is already running")
 )
 
 // writeError is the one place where an error becomes an HTTP response. Everything a
@@ -68,7 +68,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, errUnsupportedMediaType):
 		writeProblem(w, r, newProblem(http.StatusUnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
 			err.Error()))
-	case errors.Is(err, errReplayRunning):
+	case errors.Is(err, replay.ErrReplayRunning):
 		writeProblem(w, r, newProblem(http.StatusConflict, "replay-running", "A replay is already running",
 			"follow the running job, or wait until it is done"))
 	case errors.Is(err, auth.ErrMissingToken), errors.Is(err, auth.ErrInvalidToken):

@@ -9,14 +9,12 @@ import (
 
 // Replayer runs read-model rebuilds as jobs.
 type Replayer interface {
-	// Start begins a replay; it fails with an error wrapping ErrReplayRunning while one runs.
+	// Start begins a replay; it fails with an error wrapping replay.ErrReplayRunning
+	// while one runs.
 	Start(ctx context.Context) (jobID string, err error)
 	// Status describes a job (any JSON-encodable value); found is false for unknown ids.
 	Status(jobID string) (status any, done bool, found bool)
 }
-
-// ErrReplayRunning is what a Replayer wraps when a replay is already running.
-var ErrReplayRunning = errReplayRunning
 
 func (s *Server) startReplay(w http.ResponseWriter, r *http.Request) error {
 	id, err := s.replay.Start(r.Context())

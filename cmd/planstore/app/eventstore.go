@@ -18,6 +18,7 @@ type eventStore interface {
 	ReadLog(ctx context.Context, partition int, after string, limit int) ([]events.LogEntry, error)
 	ReadOutbox(ctx context.Context, consumer string, max int, wait time.Duration) ([]events.LogEntry, error)
 	AckOutbox(ctx context.Context, entries ...events.LogEntry) error
+	PutSnapshot(ctx context.Context, snap events.Snapshot) error
 	Close() error
 }
 

@@ -47,6 +47,11 @@ func (m *Main) startPipeline(ctx context.Context, store eventStore, httpCfg *htt
 		if err := ensureReadModel(ctx, client); err != nil {
 			return err
 		}
+		replayer, err := m.newReplayer(client, store)
+		if err != nil {
+			return err
+		}
+		httpCfg.Replay = replayer
 		if m.parts.queryAPI {
 			if httpCfg.Search, err = search.NewSearcher(client); err != nil {
 				return err
@@ -62,7 +67,7 @@ func (m *Main) startPipeline(ctx context.Context, store eventStore, httpCfg *htt
 				return err
 			}
 			if m.embeddedSearch {
-				if err := warmEmbeddedEngine(ctx, m.log, store, projector); err != nil {
+				if err := m.rebuildEmbeddedEngine(ctx, replayer); err != nil {
 					return err
 				}
 			}

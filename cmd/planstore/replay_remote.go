@@ -1,0 +1,118 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/planstore/planstore/cmd/planstore/app"
+	"github.com/planstore/planstore/projections/replay"
+	"github.com/planstore/planstore/transport/auth"
+)
+
+// replayPollInterval is how often the CLI asks the server about its replay job.
+const replayPollInterval = 500 * time.Millisecond
+
+// runRemoteReplay asks a running server to rebuild its read model (POST
+// /v1/admin/replay) and follows the job until it is done, showing its progress.
+func runRemoteReplay(ctx context.Context, cfg app.Config, f replayFlags, stdout, stderr io.Writer) error {
+	base := strings.TrimRight(f.server, "/")
+	if base == "" {
+		base = "http://" + cfg.Addr
+	}
+	token := f.token
+	if token == "" {
+		var err error
+		if token, err = auth.MintDevToken(cfg.DataDir, "planstore-replay", []string{auth.ScopeAdmin}, 10*time.Minute); err != nil {
+			return fmt.Errorf("mint an admin token from --data-dir %s (or pass --token): %w", cfg.DataDir, err)
+		}
+	}
+	client := &http.Client{Timeout: 30 * time.Second}
+	status, location, err := startRemoteReplay(ctx, client, base, token)
+	if err != nil {
+		return err
+	}
+	progress := replay.NewProgressPrinter(stderr)
+	for status.State == "running" {
+		progress.Update(status)
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("stopped following the replay (it goes on in the server; follow %s%s): %w", base, location, ctx.Err())
+		case <-time.After(replayPollInterval):
+		}
+		if status, err = getReplayStatus(ctx, client, base+location, token); err != nil {
+			return err
+		}
+	}
+	progress.Update(status)
+	if status.State != "done" {
+		return fmt.Errorf("replay %s %s: %s", status.ID, status.State, status.Error)
+	}
+	return printReplayResult(stdout, status, f.asJSON)
+}
+
+func startRemoteReplay(ctx context.Context, client *http.Client, base, token string) (replay.Status, string, error) {
+	body, resp, err := send(ctx, client, http.MethodPost, base+"/v1/admin/replay", token)
+	if err != nil {
+		return replay.Status{}, "", err
+	}
+	if resp.StatusCode != http.StatusAccepted && resp.StatusCode != http.StatusOK {
+		return replay.Status{}, "", problemError(resp, body)
+	}
+	var status replay.Status
+	if err := json.Unmarshal(body, &status); err != nil {
+		return replay.Status{}, "", fmt.Errorf("replay answer: %w", err)
+	}
+	location := resp.Header.Get("Location")
+	if location == "" {
+		location = "/v1/admin/replay/" + status.ID
+	}
+	return status, location, nil
+}
+
+func getReplayStatus(ctx context.Context, client *http.Client, url, token string) (replay.Status, error) {
+	body, resp, err := send(ctx, client, http.MethodGet, url, token)
+	if err != nil {
+		return replay.Status{}, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return replay.Status{}, problemError(resp, body)
+	}
+	var status replay.Status
+	if err := json.Unmarshal(body, &status); err != nil {
+		return replay.Status{}, fmt.Errorf("replay status: %w", err)
+	}
+	return status, nil
+}
+
+func send(ctx context.Context, client *http.Client, method, url, token string) ([]byte, *http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, method, url, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s %s: %w (is the server running? --server, --addr)", method, url, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	return body, resp, err
+}
+
+// problemError turns a problem+json answer into an error a person can act on.
+func problemError(resp *http.Response, body []byte) error {
+	var p struct {
+		Title  string `json:"title"`
+		Detail string `json:"detail"`
+	}
+	if json.Unmarshal(body, &p) == nil && p.Title != "" {
+		return fmt.Errorf("server answered %d: %s: %s", resp.StatusCode, p.Title, p.Detail)
+	}
+	return fmt.Errorf("server answered %d: %s", resp.StatusCode, bytes.TrimSpace(body))
+}
