@@ -31,16 +31,18 @@ func TestRolesAsSeparateProcesses(t *testing.T) {
 	commandAPI := startProcess(t, "command-api", env, "command-api")
 	relay := startProcess(t, "relay", env, "relay")
 	roles := []*process{commandAPI, relay}
-	var queryAPI *process
+	var queryAPI, projecting *process
 	if esURL == "" {
 		// The embedded engine lives in one process: query-api projects into it itself.
 		queryAPI = startProcess(t, "query-api", env, "query-api")
+		projecting = queryAPI
 		roles = append(roles, queryAPI)
 	} else {
 		resetReadModel(t, esURL)
 		esEnv := append(env[:len(env):len(env)], "PLANSTORE_ES_URL="+esURL)
 		projector := startProcess(t, "projector", esEnv, "projector")
 		queryAPI = startProcess(t, "query-api", esEnv, "query-api")
+		projecting = projector
 		roles = append(roles, projector, queryAPI)
 	}
 	token := mintToken(t, dataDir, "plans:read plans:write")
@@ -63,8 +65,8 @@ func TestRolesAsSeparateProcesses(t *testing.T) {
 			t.Errorf("%s /readyz: %d %s", p.name, r.status, r.body)
 		}
 	}
-	// One write, found in the logs of every role it crossed by its correlation id.
-	for _, p := range roles {
+	// One write, found by its correlation id in the logs of every role it crossed.
+	for _, p := range []*process{commandAPI, relay, projecting} {
 		if !p.logMentions(correlationID) {
 			t.Errorf("%s logged nothing with correlation id %s; its log:\n%s", p.name, correlationID, p.logTail())
 		}

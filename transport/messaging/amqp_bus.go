@@ -1,9 +1,11 @@
 package messaging
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -24,7 +26,9 @@ type AMQPConfig struct {
 	// PublisherChannels is the size of the relay publisher's channel pool, i.e. how many
 	// publishes wait for their confirm at once (default 64, the relay's default lanes).
 	PublisherChannels int
-	// Prefetch is how many unacknowledged messages a consumer may hold (default 64).
+	// Prefetch is how many unacknowledged messages a consumer may hold (default 64). A
+	// consumer with Concurrency n shares it among its n subscriptions: each may hold
+	// Prefetch/n, at least 1.
 	Prefetch int
 	// ConnectionName is shown in the management UI (default "planstore").
 	ConnectionName string
@@ -49,6 +53,8 @@ type AMQPBus struct {
 
 	events      *replacingPublisher
 	deadLetters *replacingPublisher
+
+	monitor *queueMonitor
 
 	mu          sync.Mutex
 	subscribers map[string]*trackedSubscriber
@@ -83,7 +89,13 @@ func NewAMQPBus(cfg AMQPConfig) (*AMQPBus, error) {
 	if err != nil {
 		return nil, fmt.Errorf("messaging: connect to RabbitMQ: %w", err)
 	}
-	b := &AMQPBus{cfg: cfg, logger: logger, subConn: conn, subscribers: map[string]*trackedSubscriber{}}
+	b := &AMQPBus{
+		cfg:         cfg,
+		logger:      logger,
+		subConn:     conn,
+		monitor:     newQueueMonitor(cfg.URL, cfg.ConnectionName+" monitor"),
+		subscribers: map[string]*trackedSubscriber{},
+	}
 	b.events = newReplacingPublisher("events publisher", func() amqp.Config {
 		return eventsConfig(singleDialConnection(cfg.URL, cfg.ConnectionName+" relay"), cfg.PublisherChannels, cfg.Prefetch)
 	}, logger)
@@ -103,10 +115,16 @@ func (b *AMQPBus) EventPublisher() message.Publisher {
 	return busOwned{routeByEventType{next: b.events}}
 }
 
-// ConsumerSubscriber implements Bus: the subscriber consumes QueueName(consumer), which
-// it declares (durable, bound to ExchangeName with BindingKey) on every (re)connect.
-func (b *AMQPBus) ConsumerSubscriber(consumer string) (message.Subscriber, error) {
+// ConsumerSubscriber implements Bus: concurrency subscriptions compete for
+// QueueName(consumer), each an AMQP consumer on a channel of its own with a share of
+// Prefetch; each declares the queue (durable, bound to ExchangeName with BindingKey) on
+// every (re)connect. RabbitMQ hands a queue's messages to its consumers in turn, so
+// events of one plan may then be handled at the same time and out of order.
+func (b *AMQPBus) ConsumerSubscriber(consumer string, concurrency int) (message.Subscriber, error) {
 	if err := ValidateConsumerName(consumer); err != nil {
+		return nil, err
+	}
+	if err := validateConcurrency(consumer, concurrency); err != nil {
 		return nil, err
 	}
 	b.mu.Lock()
@@ -117,7 +135,7 @@ func (b *AMQPBus) ConsumerSubscriber(consumer string) (message.Subscriber, error
 	if _, dup := b.subscribers[consumer]; dup {
 		return nil, fmt.Errorf("messaging: consumer %s already has a subscriber on this bus", consumer)
 	}
-	config := eventsConfig(amqp.ConnectionConfig{}, 0, b.cfg.Prefetch)
+	config := eventsConfig(amqp.ConnectionConfig{}, 0, prefetchShare(b.cfg.Prefetch, concurrency))
 	sub, err := amqp.NewSubscriberWithConnection(config, b.logger.With(watermill.LogFields{"consumer": consumer}), b.subConn)
 	if err != nil {
 		return nil, fmt.Errorf("messaging: subscriber of %s: %w", consumer, err)
@@ -125,13 +143,30 @@ func (b *AMQPBus) ConsumerSubscriber(consumer string) (message.Subscriber, error
 	tracked := &trackedSubscriber{
 		consumer:     consumer,
 		inner:        sub,
-		innerTopics:  []string{QueueName(consumer)},
+		innerTopics:  slices.Repeat([]string{QueueName(consumer)}, concurrency),
 		connected:    b.subConn.IsConnected,
 		drainTimeout: b.cfg.DrainTimeout,
 		inFlight:     newInFlight(),
 	}
 	b.subscribers[consumer] = tracked
 	return tracked, nil
+}
+
+// prefetchShare is one subscription's prefetch when concurrency subscriptions share a
+// consumer's budget: the budget bounds what one process holds unacknowledged (and what
+// the broker redelivers when it dies), whatever its concurrency. Never 0, which RabbitMQ
+// reads as "unlimited".
+func prefetchShare(budget, concurrency int) int {
+	return max(1, budget/max(1, concurrency))
+}
+
+// QueueDepth implements Bus: the messages ready in the consumer's queue, i.e. neither
+// delivered to a consumer nor awaiting an ack (a passive queue declare).
+func (b *AMQPBus) QueueDepth(ctx context.Context, consumer string) (int, error) {
+	if err := ValidateConsumerName(consumer); err != nil {
+		return 0, err
+	}
+	return b.monitor.ready(ctx, QueueName(consumer))
 }
 
 // DeadLetterPublisher implements Bus. Each publish first declares the dead-letter queue:
@@ -214,6 +249,6 @@ func (b *AMQPBus) Close() error {
 	for _, s := range subs {
 		errs = append(errs, s.Close())
 	}
-	errs = append(errs, b.events.Close(), b.deadLetters.Close(), b.subConn.Close())
+	errs = append(errs, b.events.Close(), b.deadLetters.Close(), b.monitor.Close(), b.subConn.Close())
 	return errors.Join(errs...)
 }

@@ -194,7 +194,9 @@ func TestAMQPGracefulShutdownFinishesTheEventInFlight(t *testing.T) {
 	if err := <-closed; err != nil {
 		t.Fatalf("close: %v", err)
 	}
-	<-done
+	if err := <-done; err != nil {
+		t.Fatalf("run: %v", err)
+	}
 	if finished.Load() != 1 {
 		t.Fatal("the in-flight event did not finish")
 	}

@@ -1,6 +1,8 @@
 package messaging
 
 import (
+	"context"
+
 	"github.com/ThreeDotsLabs/watermill/message"
 )
 
@@ -14,21 +16,26 @@ type Bus interface {
 	// consumer acknowledged it. The bus owns the publisher; closing it is a no-op.
 	EventPublisher() message.Publisher
 	// ConsumerSubscriber returns the subscriber of the consumer's own queue; subscribe to
-	// topic QueueName(consumer). The router closes it when it stops.
-	ConsumerSubscriber(consumer string) (message.Subscriber, error)
+	// topic QueueName(consumer). concurrency (at least 1) is how many events it may hand
+	// out at once (see Consumer.Concurrency). The router closes it when it stops.
+	ConsumerSubscriber(consumer string, concurrency int) (message.Subscriber, error)
 	// DeadLetterPublisher publishes a consumer's poison messages on topic
 	// DeadLetterQueueName(consumer). The bus owns it; closing it is a no-op.
 	DeadLetterPublisher(consumer string) (message.Publisher, error)
+	// QueueDepth is how many events wait for the consumer (for
+	// planstore_consumer_queue_depth); see the implementations for what "wait" covers.
+	QueueDepth(ctx context.Context, consumer string) (int, error)
 	// Ready reports whether the bus can carry messages right now (for /readyz).
 	Ready() error
 	// Close releases the bus; close every router using it first.
 	Close() error
 }
 
-// attachable is implemented by the subscribers a Bus hands out: it reports whether a
-// subscription is live and connected, which is what /readyz calls "attached".
+// attachable is implemented by the subscribers a Bus hands out: nil while every
+// subscription of the consumer is live and connected, which is what /readyz calls
+// "attached", else why not.
 type attachable interface {
-	Attached() bool
+	Attachment() error
 }
 
 // busOwned hides Close from a router: Watermill closes a handler's publisher when the

@@ -4,9 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
+	"log/slog"
 
-	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 
 	"github.com/planstore/planstore/events"
@@ -17,26 +16,45 @@ import (
 // Handle must be idempotent: delivery is at least once, and although the router skips
 // events it has already handled (Deduplicator), that filter forgets on restart. Guard
 // writes by the aggregate version (a projection ignores a version it has already
-// applied) or key them by event id. Events of one plan arrive in version order, but an
-// event that was dead-lettered leaves a gap.
+// applied) or key them by event id. With Concurrency 1, events of one plan arrive in
+// version order, but an event that was dead-lettered leaves a gap.
 //
 // A returned error is retried in process (RetryPolicy), then the event is moved to
 // DeadLetterQueueName(Name) and the queue moves on. Wrap an error with Permanent to skip
-// the retries. A panic counts as an error.
+// the retries. A panic counts as an error. Handle's context carries the event's
+// correlation id (CorrelationIDFrom).
 type Consumer struct {
 	Name   string
 	Handle func(ctx context.Context, e events.Envelope) error
+	// Concurrency is how many events the consumer handles at once on RabbitMQ (default 1,
+	// at most MaxConcurrency): that many subscriptions compete for its queue, each an AMQP
+	// consumer on a channel of its own, sharing AMQPConfig.Prefetch. Per-plan order is
+	// then lost: two versions of a plan may be handled at the same time, and a later one
+	// may finish first (also while an earlier one is being retried). Set it above 1 only
+	// for a Handle that is order-safe: the projector is (Elasticsearch external versioning
+	// by aggregate version drops an older version that arrives late), the audit log is
+	// (entries keyed by event id, sorted by version on read). Deduplication holds across
+	// the subscriptions. The embedded bus ignores it: there every consumer handles up to
+	// EmbeddedConfig.Shards events at once, in per-plan order.
+	Concurrency int
 }
 
 // AddConsumer subscribes c to its queue on bus with the middleware stack, outermost
-// first: detach from shutdown, PoisonQueue, Retry, failure count, Recoverer, attempt
-// timeout; then decode, deduplicate, Handle. Call before Run.
+// first: detach from shutdown, settle failures (log once and nack), PoisonQueue, Retry,
+// failure count, Recoverer, attempt timeout; then decode, deduplicate, Handle. Call
+// before Run.
 func (r *Router) AddConsumer(bus Bus, c Consumer) error {
 	if err := ValidateConsumerName(c.Name); err != nil {
 		return err
 	}
 	if c.Handle == nil {
 		return fmt.Errorf("messaging: consumer %s has no Handle", c.Name)
+	}
+	if c.Concurrency == 0 {
+		c.Concurrency = 1
+	}
+	if err := validateConcurrency(c.Name, c.Concurrency); err != nil {
+		return err
 	}
 	if r.cfg.Codec == nil {
 		return errors.New("messaging: router has no Codec to decode events with")
@@ -49,7 +67,7 @@ func (r *Router) AddConsumer(bus Bus, c Consumer) error {
 		return fmt.Errorf("messaging: consumer %s added twice", c.Name)
 	}
 
-	sub, err := bus.ConsumerSubscriber(c.Name)
+	sub, err := bus.ConsumerSubscriber(c.Name, c.Concurrency)
 	if err != nil {
 		return err
 	}
@@ -57,10 +75,10 @@ func (r *Router) AddConsumer(bus Bus, c Consumer) error {
 	if err != nil {
 		return err
 	}
+	logger := r.logger.With("consumer", c.Name)
 	m := r.metrics
-	deadLettered := m.deadLettered.WithLabelValues(c.Name)
 	poison, err := middleware.PoisonQueueWithFilter(
-		countingPublisher{next: deadLetters, count: func(n int) { deadLettered.Add(float64(n)) }},
+		deadLetterRecorder{next: deadLetters, logger: logger, count: m.deadLettered.WithLabelValues(c.Name)},
 		DeadLetterQueueName(c.Name),
 		// Only a real failure dead-letters; an aborted attempt is settled by redelivery.
 		func(err error) bool { return !errors.Is(err, context.Canceled) },
@@ -68,60 +86,25 @@ func (r *Router) AddConsumer(bus Bus, c Consumer) error {
 	if err != nil {
 		return fmt.Errorf("messaging: poison queue of %s: %w", c.Name, err)
 	}
-	failed := m.failed.WithLabelValues(c.Name)
 
-	h := r.wm.AddConsumerHandler(c.Name, QueueName(c.Name), sub, r.consume(c))
+	h := r.wm.AddConsumerHandler(c.Name, QueueName(c.Name), sub, r.consume(c, logger))
 	h.AddMiddleware(
 		detachFromShutdown,
+		SettleFailures(logger, slog.LevelError, "event not handled and not dead-lettered; it will be redelivered"),
 		poison,
-		r.cfg.Retry.middleware(newRetryLogger(r.logger, c.Name)).Middleware,
-		countFailures(failed.Inc),
+		r.cfg.Retry.middleware(logger),
+		countFailures(m.failed.WithLabelValues(c.Name).Inc),
 		middleware.Recoverer,
 		attemptTimeout(r.cfg.AttemptTimeout),
 	)
 	r.AddCheck("consumer "+c.Name, func() error {
-		if a, ok := sub.(attachable); ok && !a.Attached() {
-			return errors.New("not attached to its queue")
+		if a, ok := sub.(attachable); ok {
+			if err := a.Attachment(); err != nil {
+				return fmt.Errorf("not attached to its queue: %w", err)
+			}
 		}
 		return nil
 	})
+	r.watchQueueDepth(bus, c.Name)
 	return nil
-}
-
-// consume is the innermost handler: decode, skip duplicates, Handle, record success.
-func (r *Router) consume(c Consumer) message.NoPublishHandlerFunc {
-	m := r.metrics
-	consumed := m.consumed.WithLabelValues(c.Name)
-	duplicates := m.duplicates.WithLabelValues(c.Name)
-	lag := m.lag.WithLabelValues(c.Name)
-	dedup := r.cfg.NewDeduplicator(c.Name)
-	codec := r.cfg.Codec
-	return func(msg *message.Message) error {
-		e, err := DecodeEventMessage(codec, msg)
-		if err != nil {
-			return Permanent(err)
-		}
-		ctx := msg.Context()
-		key := DedupKey(e)
-		seen, err := dedup.Seen(ctx, key)
-		if err != nil {
-			return fmt.Errorf("consumer %s: dedup lookup of %s: %w", c.Name, e.ID, err)
-		}
-		if seen {
-			duplicates.Inc()
-			return nil
-		}
-		if err := c.Handle(ctx, e); err != nil {
-			return fmt.Errorf("consumer %s: %s v%d of %s (event %s): %w", c.Name, e.Type, e.Version, e.AggregateID, e.ID, err)
-		}
-		if err := dedup.Mark(ctx, key); err != nil {
-			// Handled already; a missed mark only costs a redundant (idempotent) rerun.
-			r.logger.Warn("dedup mark failed", "consumer", c.Name, "event_id", e.ID, "error", err)
-		}
-		consumed.Inc()
-		if !e.OccurredAt.IsZero() {
-			lag.Observe(time.Since(e.OccurredAt).Seconds())
-		}
-		return nil
-	}
 }

@@ -10,4 +10,10 @@
 // Delivery is at least once. Every consumer must therefore be idempotent: projections
 // guard writes by the aggregate version, the audit log keys entries by event id, and the
 // router drops duplicates it has already handled (see Deduplicator) as a cheap first line.
+// A consumer handles one event at a time on RabbitMQ, in per-plan order, unless its
+// Concurrency says otherwise (only for order-safe handlers).
+//
+// Every relayed and every handled event is logged at debug level, and every failure once
+// at warning or error level, with the event's correlation id and identity (EventAttrs);
+// handlers find the correlation id in their context (CorrelationIDFrom).
 package messaging

@@ -25,8 +25,9 @@ type EmbeddedConfig struct {
 	// DrainTimeout bounds how long a closing consumer waits for its in-flight messages
 	// (default 30s).
 	DrainTimeout time.Duration
-	// Shards is how many events a consumer may handle at once (default 16): events are
-	// spread over that many topics by plan id, each delivering one event at a time.
+	// Shards is how many events every consumer handles at once (default 16): events are
+	// spread over that many topics by plan id, each delivering one event at a time, so a
+	// plan's events stay in order. Consumer.Concurrency does not apply here.
 	Shards int
 }
 
@@ -46,10 +47,11 @@ const defaultShards = 16
 //
 // GoChannel holds a topic's lock while it waits for the acknowledgements of a message,
 // so one topic delivers one message at a time. The bus therefore spreads events over
-// Shards topics by plan id: a plan's events stay in order on their shard, and a consumer
-// handles up to Shards events at once (which lets the projection batch its bulk writes).
+// Shards topics by plan id: a plan's events stay in order on their shard, and every
+// consumer handles up to Shards events at once (which lets the projection batch its bulk
+// writes). That is the embedded equivalent of Consumer.Concurrency, without its loss of
+// per-plan order, and it is the same for every consumer.
 type EmbeddedBus struct {
-	logger       *slog.Logger
 	pubSub       *gochannel.GoChannel
 	drainTimeout time.Duration
 	shards       []string // the topics
@@ -57,6 +59,7 @@ type EmbeddedBus struct {
 	mu          sync.Mutex
 	expected    map[string]bool
 	subscribers map[string]*trackedSubscriber
+	pending     map[string]int // per consumer: events being published it has not acknowledged
 	closed      bool
 }
 
@@ -77,11 +80,11 @@ func NewEmbeddedBus(cfg EmbeddedConfig) (*EmbeddedBus, error) {
 		shards[i] = fmt.Sprintf("%s.%02d", ExchangeName, i)
 	}
 	b := &EmbeddedBus{
-		logger:       logger,
 		drainTimeout: cfg.DrainTimeout,
 		shards:       shards,
 		expected:     map[string]bool{},
 		subscribers:  map[string]*trackedSubscriber{},
+		pending:      map[string]int{},
 		pubSub: gochannel.NewGoChannel(gochannel.Config{
 			BlockPublishUntilSubscriberAck: true,
 			// The receipt travels in the context; consumers detach from cancellation
@@ -111,14 +114,24 @@ func (p embeddedPublisher) Publish(_ string, msgs ...*message.Message) error {
 		return err
 	}
 	for _, msg := range msgs {
-		r := newReceipt(consumers)
-		msg.SetContext(withReceipt(msg.Context(), r))
-		if err := p.bus.pubSub.Publish(p.bus.shardOf(msg), msg); err != nil {
-			return fmt.Errorf("messaging: embedded publish of %s: %w", msg.UUID, err)
+		if err := p.publishOne(consumers, msg); err != nil {
+			return err
 		}
-		if missing := r.missing(); len(missing) > 0 {
-			return fmt.Errorf("messaging: consumers %v did not acknowledge event %s", missing, msg.UUID)
-		}
+	}
+	return nil
+}
+
+// publishOne delivers msg to every consumer and checks their receipts.
+func (p embeddedPublisher) publishOne(consumers []string, msg *message.Message) error {
+	r := p.bus.newReceipt(consumers)
+	msg.SetContext(withReceipt(msg.Context(), r))
+	err := p.bus.pubSub.Publish(p.bus.shardOf(msg), msg)
+	missing := r.close()
+	if err != nil {
+		return fmt.Errorf("messaging: embedded publish of %s: %w", msg.UUID, err)
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("messaging: consumers %v did not acknowledge event %s", missing, msg.UUID)
 	}
 	return nil
 }
@@ -155,9 +168,41 @@ func (b *EmbeddedBus) attachedConsumers() ([]string, error) {
 	return consumers, nil
 }
 
+// newReceipt is the receipt of one message for consumers, counted as pending for each
+// until it settles.
+func (b *EmbeddedBus) newReceipt(consumers []string) *receipt {
+	b.mu.Lock()
+	for _, c := range consumers {
+		b.pending[c]++
+	}
+	b.mu.Unlock()
+	return newReceipt(consumers, func(c string) {
+		b.mu.Lock()
+		b.pending[c]--
+		b.mu.Unlock()
+	})
+}
+
+// QueueDepth implements Bus: the events the relay is publishing that the consumer has
+// not acknowledged yet, waiting for their shard or being handled. The relay publishes
+// one event per lane at a time, so this stays at most its lane count (64); the backlog
+// beyond that waits in the outbox.
+func (b *EmbeddedBus) QueueDepth(_ context.Context, consumer string) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return 0, errors.New("messaging: embedded bus is closed")
+	}
+	return b.pending[consumer], nil
+}
+
 // ConsumerSubscriber implements Bus; the consumer becomes one whose acknowledgement every
-// event needs.
-func (b *EmbeddedBus) ConsumerSubscriber(consumer string) (message.Subscriber, error) {
+// event needs. concurrency is checked but not used: every consumer handles up to Shards
+// events at once, one per shard (see EmbeddedBus).
+func (b *EmbeddedBus) ConsumerSubscriber(consumer string, concurrency int) (message.Subscriber, error) {
+	if err := validateConcurrency(consumer, concurrency); err != nil {
+		return nil, err
+	}
 	if err := ValidateConsumerName(consumer); err != nil {
 		return nil, err
 	}
@@ -184,14 +229,22 @@ func (b *EmbeddedBus) ConsumerSubscriber(consumer string) (message.Subscriber, e
 }
 
 // DeadLetterPublisher implements Bus. Embedded mode has no broker to keep poison
-// messages in; they are logged as errors with everything needed to find them, and the
-// event itself stays in the event log, from which a replay re-feeds it after a fix.
+// messages in: they are dropped, after the router logged each at error level with
+// everything needed to find it, and the event itself stays in the event log, from which a
+// replay re-feeds it after a fix.
 func (b *EmbeddedBus) DeadLetterPublisher(consumer string) (message.Publisher, error) {
 	if err := ValidateConsumerName(consumer); err != nil {
 		return nil, err
 	}
-	return busOwned{deadLetterLog{logger: b.logger, queue: DeadLetterQueueName(consumer)}}, nil
+	return busOwned{droppedDeadLetters{}}, nil
 }
+
+// droppedDeadLetters accepts poison messages and keeps nothing (see DeadLetterPublisher).
+type droppedDeadLetters struct{}
+
+func (droppedDeadLetters) Publish(string, ...*message.Message) error { return nil }
+
+func (droppedDeadLetters) Close() error { return nil }
 
 // Ready implements Bus.
 func (b *EmbeddedBus) Ready() error {

@@ -2,21 +2,25 @@ package messaging
 
 import (
 	"context"
+	"slices"
 	"sync"
 )
 
 // receipt records which consumers acknowledged one embedded message. It rides in the
 // message context (GoChannel with PreserveContext hands each subscriber a copy of the
 // message with the same context), because GoChannel itself cannot say who acknowledged.
+// Every consumer is settled exactly once, by its ack or when the publish ends without
+// it; settled tells the bus, which counts what each consumer has yet to take.
 type receipt struct {
 	mu      sync.Mutex
 	pending map[string]bool
+	settled func(consumer string)
 }
 
 type receiptKey struct{}
 
-func newReceipt(consumers []string) *receipt {
-	r := &receipt{pending: make(map[string]bool, len(consumers))}
+func newReceipt(consumers []string, settled func(consumer string)) *receipt {
+	r := &receipt{pending: make(map[string]bool, len(consumers)), settled: settled}
 	for _, c := range consumers {
 		r.pending[c] = true
 	}
@@ -39,16 +43,27 @@ func (r *receipt) ack(consumer string) {
 		return
 	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
+	was := r.pending[consumer]
 	delete(r.pending, consumer)
+	r.mu.Unlock()
+	if was {
+		r.settled(consumer)
+	}
 }
 
-func (r *receipt) missing() []string {
+// close ends the receipt when the publish returns and returns the consumers that did
+// not acknowledge; a late acknowledgement no longer counts.
+func (r *receipt) close() []string {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []string
+	var missing []string
 	for c := range r.pending {
-		out = append(out, c)
+		missing = append(missing, c)
 	}
-	return out
+	clear(r.pending)
+	r.mu.Unlock()
+	slices.Sort(missing)
+	for _, c := range missing {
+		r.settled(c)
+	}
+	return missing
 }

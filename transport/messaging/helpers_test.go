@@ -1,6 +1,7 @@
 package messaging_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -69,19 +70,31 @@ func startRouter(t testing.TB, r *messaging.Router) {
 		if err := r.Close(); err != nil {
 			t.Errorf("close router: %v", err)
 		}
-		<-done
+		if err := <-done; err != nil {
+			t.Errorf("run router: %v", err)
+		}
 	})
 }
 
 func newRouter(t testing.TB, reg *prometheus.Registry) *messaging.Router {
 	t.Helper()
-	r, err := messaging.NewRouter(messaging.RouterConfig{
+	return newRouterFrom(t, routerConfig(t, reg))
+}
+
+// routerConfig is the tests' router configuration: quick retries, 2 of them.
+func routerConfig(t testing.TB, reg *prometheus.Registry) messaging.RouterConfig {
+	return messaging.RouterConfig{
 		Logger:       testLogger(t),
 		Codec:        testCodec(t),
 		Registry:     reg,
 		CloseTimeout: 20 * time.Second,
 		Retry:        messaging.RetryPolicy{MaxRetries: 2, InitialInterval: 10 * time.Millisecond, MaxInterval: 50 * time.Millisecond},
-	})
+	}
+}
+
+func newRouterFrom(t testing.TB, cfg messaging.RouterConfig) *messaging.Router {
+	t.Helper()
+	r, err := messaging.NewRouter(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,6 +155,105 @@ func counter(t testing.TB, reg *prometheus.Registry, name, consumer string) floa
 		}
 	}
 	return 0
+}
+
+// gauge reads a gauge of the registry labelled consumer=<consumer>; ok is false while
+// the series does not exist.
+func gauge(t testing.TB, reg *prometheus.Registry, name, consumer string) (value float64, ok bool) {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		for _, m := range f.GetMetric() {
+			if f.GetName() == name && hasConsumer(m.GetLabel(), consumer) {
+				return m.GetGauge().GetValue(), true
+			}
+		}
+	}
+	return 0, false
+}
+
+// histogramCount is how many observations a histogram labelled consumer=<consumer> has.
+func histogramCount(t testing.TB, reg *prometheus.Registry, name, consumer string) uint64 {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		for _, m := range f.GetMetric() {
+			if f.GetName() == name && hasConsumer(m.GetLabel(), consumer) {
+				return m.GetHistogram().GetSampleCount()
+			}
+		}
+	}
+	return 0
+}
+
+// hasConsumer reports whether labels include consumer=<consumer>.
+func hasConsumer[L interface {
+	GetName() string
+	GetValue() string
+}](labels []L, consumer string) bool {
+	for _, l := range labels {
+		if l.GetName() == "consumer" && l.GetValue() == consumer {
+			return true
+		}
+	}
+	return false
+}
+
+// logBuffer collects JSON log lines for a test to read back.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+// Write takes one record: slog's JSON handler writes each record with one call.
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// logger logs everything, debug included, into b.
+func (b *logBuffer) logger() *slog.Logger {
+	return slog.New(slog.NewJSONHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// records are the lines logged so far.
+func (b *logBuffer) records(t testing.TB) []map[string]any {
+	t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []map[string]any
+	for line := range bytes.Lines(b.buf.Bytes()) {
+		var rec map[string]any
+		if err := json.Unmarshal(line, &rec); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		out = append(out, rec)
+	}
+	return out
+}
+
+// matching are the records whose every key in want has that value.
+func matching(records []map[string]any, want map[string]string) []map[string]any {
+	var out []map[string]any
+	for _, rec := range records {
+		match := true
+		for k, v := range want {
+			if fmt.Sprint(rec[k]) != v {
+				match = false
+			}
+		}
+		if match {
+			out = append(out, rec)
+		}
+	}
+	return out
 }
 
 func publish(t testing.TB, bus messaging.Bus, codec *events.Codec, evs ...events.Envelope) {

@@ -7,44 +7,57 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// Metrics are the counters every consumer and the relay report. They are registered on
-// the registry the caller passes in (never the global one), and several routers of one
+// Metrics are what every consumer and the relay report. They are registered on the
+// registry the caller passes in (never the global one), and several routers of one
 // process may share a registry: the second registration reuses the first's collectors.
+// The README lists them.
 type Metrics struct {
 	consumed     *prometheus.CounterVec
 	duplicates   *prometheus.CounterVec
 	failed       *prometheus.CounterVec
 	deadLettered *prometheus.CounterVec
 	lag          *prometheus.HistogramVec
+	lastLag      *prometheus.GaugeVec
+	queueDepth   *prometheus.GaugeVec
 	relayed      prometheus.Counter
 	relayFailed  prometheus.Counter
 }
 
-// NewMetrics registers the messaging metrics on reg; a nil reg gives working counters
+// NewMetrics registers the messaging metrics on reg; a nil reg gives working metrics
 // that nobody exports (tests, tools).
 func NewMetrics(reg *prometheus.Registry) (*Metrics, error) {
+	perConsumer := []string{"consumer"}
 	m := &Metrics{
 		consumed: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "planstore_messaging_consumed_total",
 			Help: "Events a consumer handled successfully.",
-		}, []string{"consumer"}),
+		}, perConsumer),
 		duplicates: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "planstore_messaging_duplicates_total",
 			Help: "Redelivered events a consumer skipped because it had already handled them.",
-		}, []string{"consumer"}),
+		}, perConsumer),
 		failed: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "planstore_messaging_failed_total",
 			Help: "Handler attempts that returned an error or panicked (each retry counts).",
-		}, []string{"consumer"}),
+		}, perConsumer),
 		deadLettered: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "planstore_messaging_dead_lettered_total",
 			Help: "Events moved to a consumer's dead-letter queue after their retries.",
-		}, []string{"consumer"}),
+		}, perConsumer),
 		lag: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name:    "planstore_messaging_event_lag_seconds",
-			Help:    "Time from an event's occurred_at to its successful handling by a consumer.",
-			Buckets: prometheus.ExponentialBuckets(0.001, 2, 16),
-		}, []string{"consumer"}),
+			Name: "planstore_consumer_lag_seconds",
+			Help: "Time from an event's occurred_at to its successful handling by a consumer.",
+			// 1 ms to about 9 minutes: a consumer catching up on a backlog lags for minutes.
+			Buckets: prometheus.ExponentialBuckets(0.001, 2, 20),
+		}, perConsumer),
+		lastLag: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "planstore_consumer_last_lag_seconds",
+			Help: "Lag (occurred_at to handled) of the event a consumer handled last.",
+		}, perConsumer),
+		queueDepth: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "planstore_consumer_queue_depth",
+			Help: "Events waiting for a consumer: ready messages in its RabbitMQ queue, or on the embedded bus events being published it has not acknowledged. Polled; absent while the bus cannot tell.",
+		}, perConsumer),
 		relayed: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "planstore_relay_published_total",
 			Help: "Outbox events the relay published and the bus confirmed.",
@@ -63,6 +76,8 @@ func NewMetrics(reg *prometheus.Registry) (*Metrics, error) {
 	m.failed = register(reg, m.failed, &err)
 	m.deadLettered = register(reg, m.deadLettered, &err)
 	m.lag = register(reg, m.lag, &err)
+	m.lastLag = register(reg, m.lastLag, &err)
+	m.queueDepth = register(reg, m.queueDepth, &err)
 	m.relayed = register(reg, m.relayed, &err)
 	m.relayFailed = register(reg, m.relayFailed, &err)
 	if err != nil {

@@ -46,19 +46,3 @@ func countFailures(inc func()) message.HandlerMiddleware {
 		}
 	}
 }
-
-// countingPublisher counts the messages its publisher accepted.
-type countingPublisher struct {
-	next  message.Publisher
-	count func(n int)
-}
-
-func (p countingPublisher) Publish(topic string, msgs ...*message.Message) error {
-	if err := p.next.Publish(topic, msgs...); err != nil {
-		return err
-	}
-	p.count(len(msgs))
-	return nil
-}
-
-func (p countingPublisher) Close() error { return p.next.Close() }

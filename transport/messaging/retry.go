@@ -2,9 +2,11 @@ package messaging
 
 import (
 	"errors"
+	"log/slog"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 )
 
@@ -46,7 +48,20 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 	return p
 }
 
-func (p RetryPolicy) middleware(logger watermill.LoggerAdapter) middleware.Retry {
+// middleware retries a failing handler in process. Each failed attempt that is followed
+// by a retry is logged once, as a warning with the event's fields (retryNotice); the
+// final failure is logged where it is settled (dead letter or SettleFailures).
+func (p RetryPolicy) middleware(logger *slog.Logger) message.HandlerMiddleware {
+	return func(h message.HandlerFunc) message.HandlerFunc {
+		return func(msg *message.Message) ([]*message.Message, error) {
+			// A Retry per message, because Watermill's notifies a retry only through its
+			// Logger, which knows nothing of the message.
+			return p.retry(retryNotice{logger: logger, msg: msg}).Middleware(h)(msg)
+		}
+	}
+}
+
+func (p RetryPolicy) retry(notice watermill.LoggerAdapter) middleware.Retry {
 	return middleware.Retry{
 		MaxRetries:          p.MaxRetries,
 		InitialInterval:     p.InitialInterval,
@@ -57,7 +72,7 @@ func (p RetryPolicy) middleware(logger watermill.LoggerAdapter) middleware.Retry
 		// must not cancel the next.
 		ResetContextOnRetry: true,
 		ShouldRetry:         func(params middleware.RetryParams) bool { return !errors.Is(params.Err, ErrPermanent) },
-		Logger:              logger,
+		Logger:              notice,
 	}
 }
 

@@ -32,11 +32,15 @@ type RouterConfig struct {
 	// NewDeduplicator gives each consumer its duplicate filter (default: an in-memory
 	// MemoryDedup of DefaultDedupSize events).
 	NewDeduplicator func(consumer string) Deduplicator
+	// QueueDepthInterval is how often, while the router runs, it asks the bus how many
+	// events wait for each of its consumers (planstore_consumer_queue_depth; default 5s).
+	QueueDepthInterval time.Duration
 }
 
 const (
-	defaultCloseTimeout   = 30 * time.Second
-	defaultAttemptTimeout = 30 * time.Second
+	defaultCloseTimeout       = 30 * time.Second
+	defaultAttemptTimeout     = 30 * time.Second
+	defaultQueueDepthInterval = 5 * time.Second
 )
 
 // Router is a Watermill router with planstore's middleware stack, metrics and readiness.
@@ -53,6 +57,7 @@ type Router struct {
 	mu        sync.Mutex
 	consumers map[string]bool
 	checks    []check
+	depths    []depthSource
 }
 
 type check struct {
@@ -72,6 +77,9 @@ func NewRouter(cfg RouterConfig) (*Router, error) {
 		cfg.AttemptTimeout = defaultAttemptTimeout
 	}
 	cfg.Retry = cfg.Retry.withDefaults()
+	if cfg.QueueDepthInterval <= 0 {
+		cfg.QueueDepthInterval = defaultQueueDepthInterval
+	}
 	if cfg.NewDeduplicator == nil {
 		cfg.NewDeduplicator = func(string) Deduplicator { return NewMemoryDedup(DefaultDedupSize) }
 	}
@@ -102,12 +110,19 @@ func (r *Router) AddCheck(name string, fn func() error) {
 	r.checks = append(r.checks, check{name: name, fn: fn})
 }
 
-// Run subscribes every handler and blocks until the router is closed. An error means a
-// handler could not subscribe (say the broker went away since the bus connected); the
-// handlers already subscribed stop with it.
+// Run subscribes every handler and blocks until the router is closed, polling the depth
+// of its consumers' queues meanwhile. An error means a handler could not subscribe (say
+// the broker went away since the bus connected); the handlers already subscribed stop
+// with it.
 func (r *Router) Run(ctx context.Context) error {
 	r.started.Store(true)
-	if err := r.wm.Run(ctx); err != nil {
+	pollCtx, stopPolling := context.WithCancel(ctx)
+	var polling sync.WaitGroup
+	polling.Go(func() { r.pollQueueDepths(pollCtx) })
+	err := r.wm.Run(ctx)
+	stopPolling()
+	polling.Wait()
+	if err != nil {
 		r.failed.Store(true)
 		return fmt.Errorf("messaging: router: %w", err)
 	}

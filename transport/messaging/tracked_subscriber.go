@@ -2,6 +2,7 @@ package messaging
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -9,13 +10,18 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 )
 
-// trackedSubscriber wraps the subscriber of one consumer queue for two reasons:
+// trackedSubscriber wraps the subscriber of one consumer queue for three reasons:
 //
+//   - Fan-in. One Subscribe makes several subscriptions on the inner subscriber (the
+//     competing AMQP consumers of Consumer.Concurrency, or the embedded bus's shard topics)
+//     and merges them into the one channel a Watermill handler reads. Each inner
+//     subscription hands out its next message only after the previous one was settled, so
+//     the number of inner subscriptions is the consumer's concurrency.
 //   - Graceful shutdown. Watermill's router closes the subscriber as soon as it starts
 //     closing, and the AMQP subscriber then nacks the message whose handler is still
 //     running: the work is done but the ack is lost and the event comes back. Close here
 //     first waits (bounded) until every handed-out message is acked or nacked.
-//   - Readiness. It knows whether a subscription is live, which /readyz reports as the
+//   - Readiness. It knows whether every subscription is live, which /readyz reports as the
 //     consumer being attached.
 type trackedSubscriber struct {
 	consumer     string
@@ -29,10 +35,15 @@ type trackedSubscriber struct {
 	inFlight *inFlight
 
 	mu        sync.Mutex
-	live      int // subscriptions whose output is still open
+	fanIns    []*fanIn // one per Subscribe whose output is still open
 	closed    bool
 	closeErr  error
 	closeOnce sync.Once
+}
+
+// fanIn is one Subscribe call: size inner subscriptions, live of them still delivering.
+type fanIn struct {
+	size, live int
 }
 
 func (s *trackedSubscriber) Subscribe(ctx context.Context, topic string) (<-chan *message.Message, error) {
@@ -47,30 +58,50 @@ func (s *trackedSubscriber) Subscribe(ctx context.Context, topic string) (<-chan
 	if topics == nil {
 		topics = []string{topic}
 	}
+	// Cancelled only when subscribing fails part way, or once every inner subscription has
+	// ended: it stops the inner subscriptions already made.
+	ctx, cancel := context.WithCancel(ctx)
 	ins := make([]<-chan *message.Message, 0, len(topics))
-	for _, t := range topics {
+	for i, t := range topics {
 		in, err := s.inner.Subscribe(ctx, t)
 		if err != nil {
-			return nil, fmt.Errorf("messaging: subscribe %s to %s: %w", s.consumer, t, err)
+			cancel()
+			return nil, fmt.Errorf("messaging: subscribe %s to %s (subscription %d of %d): %w", s.consumer, t, i+1, len(topics), err)
 		}
 		ins = append(ins, in)
 	}
-	out := make(chan *message.Message)
+	fi := &fanIn{size: len(ins), live: len(ins)}
 	s.mu.Lock()
-	s.live++
+	s.fanIns = append(s.fanIns, fi)
 	s.mu.Unlock()
+	out := make(chan *message.Message)
 	var forwarders sync.WaitGroup
 	for _, in := range ins {
-		forwarders.Go(func() { s.forward(in, out) })
+		forwarders.Go(func() {
+			s.forward(in, out)
+			s.mu.Lock()
+			fi.live--
+			s.mu.Unlock()
+		})
 	}
 	go func() {
 		forwarders.Wait()
+		cancel()
 		s.mu.Lock()
-		s.live--
+		s.fanIns = removeFanIn(s.fanIns, fi)
 		s.mu.Unlock()
 		close(out)
 	}()
 	return out, nil
+}
+
+func removeFanIn(all []*fanIn, fi *fanIn) []*fanIn {
+	for i, f := range all {
+		if f == fi {
+			return append(all[:i], all[i+1:]...)
+		}
+	}
+	return all
 }
 
 // forward hands a copy of every message on and settles the original when the copy is
@@ -101,13 +132,39 @@ func (s *trackedSubscriber) settle(original, handed *message.Message) {
 	}
 }
 
-// Attached reports whether the consumer has a live subscription on a live connection.
-func (s *trackedSubscriber) Attached() bool {
+// Attachment is nil while every subscription of the consumer is live on a live
+// connection; a consumer with one of its subscriptions gone is not attached.
+func (s *trackedSubscriber) Attachment() error {
 	s.mu.Lock()
-	live := s.live > 0 && !s.closed
+	closed := s.closed
+	var complete, partial *fanIn
+	for _, fi := range s.fanIns {
+		if fi.live == fi.size {
+			complete = fi
+		} else {
+			partial = fi
+		}
+	}
+	var live, size int
+	if partial != nil {
+		live, size = partial.live, partial.size
+	}
 	s.mu.Unlock()
-	return live && (s.connected == nil || s.connected())
+	switch {
+	case closed:
+		return errors.New("subscriber closed")
+	case complete == nil && partial != nil:
+		return fmt.Errorf("%d of %d subscriptions live", live, size)
+	case complete == nil:
+		return errors.New("not subscribed to its queue")
+	case s.connected != nil && !s.connected():
+		return errors.New("connection down, reconnecting")
+	}
+	return nil
 }
+
+// Attached reports whether Attachment is nil.
+func (s *trackedSubscriber) Attached() bool { return s.Attachment() == nil }
 
 // Close waits until the messages in flight are settled (up to drainTimeout), then closes
 // the underlying subscription.

@@ -3,6 +3,7 @@ package audit_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"testing"
 	"time"
@@ -128,7 +129,11 @@ func TestAuditConsumerRecordsEveryEventFromRabbitMQ(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- r.Run(context.Background()) }()
-	defer func() { r.Close(); <-done }()
+	defer func() {
+		if err := errors.Join(r.Close(), <-done); err != nil {
+			t.Errorf("stop router: %v", err)
+		}
+	}()
 	<-r.Running()
 
 	sent := []events.Envelope{event("p1", 1, events.PlanCreated), event("p1", 2, events.PlanReplaced)}

@@ -36,7 +36,9 @@ func NewLog(store Store) (*Log, error) {
 	return &Log{store: store, now: time.Now}, nil
 }
 
-// Consumer is the audit consumer to register on a router (Router.AddConsumer).
+// Consumer is the audit consumer to register on a router (Router.AddConsumer), with
+// Concurrency 1. Record is order-safe (entries are keyed by event id and sorted by
+// version on read), so raising the returned Consumer's Concurrency is safe.
 func (l *Log) Consumer() messaging.Consumer {
 	return messaging.Consumer{Name: ConsumerName, Handle: l.Record}
 }

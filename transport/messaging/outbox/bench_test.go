@@ -10,8 +10,8 @@ import (
 
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/transport/messaging"
-	"github.com/planstore/planstore/transport/testenv"
 	"github.com/planstore/planstore/transport/messaging/outbox"
+	"github.com/planstore/planstore/transport/testenv"
 )
 
 // relayPipeline is outbox -> relay -> RabbitMQ -> one consumer, on a fresh vhost. The

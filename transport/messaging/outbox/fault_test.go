@@ -21,8 +21,8 @@ import (
 	"github.com/planstore/planstore/events/boltstore"
 	"github.com/planstore/planstore/events/redisstore"
 	"github.com/planstore/planstore/transport/messaging"
-	"github.com/planstore/planstore/transport/testenv"
 	"github.com/planstore/planstore/transport/messaging/outbox"
+	"github.com/planstore/planstore/transport/testenv"
 )
 
 // load commits plans x versions events to a store from a few writers, as the command
@@ -131,13 +131,20 @@ func TestRelayAndConsumersSurviveABrokerRestartUnderLoad(t *testing.T) {
 			testenv.ExclusiveBroker(t) // other packages' tests wait while the broker restarts
 			url := testenv.Vhost(t)
 			store := s.open(t)
-			bus := newAMQPBus(t, url, "audit")
+			bus := newAMQPBus(t, url, "audit", "projector")
 			reg := prometheus.NewRegistry()
 			relay := newRouter(t, reg)
 			addRelay(t, relay, store, bus)
 			consumers := newRouter(t, reg)
 			got := newSink()
 			if err := consumers.AddConsumer(bus, got.consumer("audit")); err != nil {
+				t.Fatal(err)
+			}
+			// A concurrent consumer too: all its subscriptions must come back.
+			concurrent := newSink()
+			projector := concurrent.consumer("projector")
+			projector.Concurrency = 8
+			if err := consumers.AddConsumer(bus, projector); err != nil {
 				t.Fatal(err)
 			}
 			run(t, consumers)
@@ -161,9 +168,16 @@ func TestRelayAndConsumersSurviveABrokerRestartUnderLoad(t *testing.T) {
 				t.Fatal(l.err)
 			}
 			committed := l.ids()
-			testenv.WaitFor(t, 120*time.Second, "every committed event at the consumer", func() bool { return got.distinct() >= len(committed) })
+			testenv.WaitFor(t, 120*time.Second, "every committed event at the consumers", func() bool {
+				return got.distinct() >= len(committed) && concurrent.distinct() >= len(committed)
+			})
 			got.check(t, committed)
+			concurrent.checkExactlyOnce(t, committed)
 			testenv.WaitFor(t, 30*time.Second, "relay and consumer ready again", func() bool { return relay.Ready() == nil && consumers.Ready() == nil })
+			testenv.WaitFor(t, 30*time.Second, "all 8 subscriptions of the projector back", func() bool {
+				_, n := testenv.Queue(t, url, "planstore.projector")
+				return n == 8
+			})
 			t.Logf("%d events committed; relay retried %v publishes; consumer skipped %v duplicates",
 				len(committed), counterValue(t, reg, "planstore_relay_publish_failures_total"), counterValue(t, reg, "planstore_messaging_duplicates_total"))
 		})

@@ -83,7 +83,7 @@ func (r *run) deliver(e events.LogEntry) bool {
 			}
 			continue
 		}
-		msg.SetContext(r.msgCtx)
+		msg.SetContext(withAttempt(r.msgCtx, attempt))
 		select {
 		case r.out <- msg:
 		case <-r.ctx.Done():
@@ -97,8 +97,7 @@ func (r *run) deliver(e events.LogEntry) bool {
 			r.logger.Warn("shutdown timeout: leaving an event in flight to be relayed after restart", "event_id", e.Event.ID)
 			return false
 		}
-		r.logger.Debug("relay of an outbox entry failed; retrying after backoff",
-			"event_id", e.Event.ID, "lane", laneOf(e, r.cfg.Lanes), "attempt", attempt)
+		// The relay handler logged the failure; the lane only waits.
 		if !retry.sleep(r.ctx, attempt) {
 			return false
 		}

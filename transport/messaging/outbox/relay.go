@@ -3,6 +3,7 @@ package outbox
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
@@ -21,10 +22,10 @@ type RelayConfig struct {
 const RelayHandlerName = "relay"
 
 // AddRelay adds the relay to r: a handler from the outbox subscriber to the bus's event
-// publisher. Watermill acks the outbox message only after Publish returned nil, i.e.
-// after RabbitMQ confirmed it (or every embedded consumer took it), so an event is marked
-// relayed only once it is safe in the bus. A failed publish nacks, and the entry's lane
-// retries after a backoff while the other lanes go on.
+// publisher. The outbox message is acked only after Publish returned nil, i.e. after
+// RabbitMQ confirmed it (or every embedded consumer took it), so an event is marked
+// relayed only once it is safe in the bus. A failed publish is logged once and nacked,
+// and the entry's lane retries after a backoff while the other lanes go on.
 //
 // Throughput comes from the lanes: watermill-amqp waits for each confirm before the next
 // publish on a channel, so each lane has one publish in flight, and up to Lanes publishes
@@ -38,10 +39,16 @@ func AddRelay(r *messaging.Router, cfg RelayConfig) error {
 	if err != nil {
 		return err
 	}
-	metrics := r.Metrics()
-	pub := meteredPublisher{next: cfg.Bus.EventPublisher(), metrics: metrics}
-	h := r.Watermill().AddHandler(RelayHandlerName, Topic, sub, messaging.ExchangeName, pub, forward)
-	h.AddMiddleware(middleware.Recoverer, middleware.CorrelationID)
+	rl := relay{
+		pub:     cfg.Bus.EventPublisher(),
+		metrics: r.Metrics(),
+		logger:  sub.cfg.Logger.With("relay", sub.cfg.Reader),
+	}
+	h := r.Watermill().AddConsumerHandler(RelayHandlerName, Topic, sub, rl.handle)
+	h.AddMiddleware(
+		messaging.SettleFailures(rl.logger, slog.LevelWarn, "relay publish failed; the event's lane retries after a backoff"),
+		middleware.Recoverer,
+	)
 	r.AddCheck(RelayHandlerName, func() error {
 		if err := errors.Join(sub.Ready(), cfg.Bus.Ready()); err != nil {
 			return fmt.Errorf("relay: %w", err)
@@ -51,27 +58,26 @@ func AddRelay(r *messaging.Router, cfg RelayConfig) error {
 	return nil
 }
 
-// forward republishes the outbox message as it is: same UUID (the event id), payload
-// and metadata. A copy, because the router acks the original after publishing.
-func forward(msg *message.Message) ([]*message.Message, error) {
+// relay publishes outbox messages on the bus, counting and logging each.
+type relay struct {
+	pub     message.Publisher
+	metrics *messaging.Metrics
+	logger  *slog.Logger
+}
+
+// handle republishes the outbox message as it is: same UUID (the event id), payload,
+// metadata and context (the embedded bus's receipt travels in it). A copy, because the
+// outbox message is acked after this returns.
+func (rl relay) handle(msg *message.Message) error {
 	out := msg.Copy()
 	out.SetContext(msg.Context())
-	return []*message.Message{out}, nil
-}
-
-// meteredPublisher counts confirmed and failed relay publishes.
-type meteredPublisher struct {
-	next    message.Publisher
-	metrics *messaging.Metrics
-}
-
-func (p meteredPublisher) Publish(topic string, msgs ...*message.Message) error {
-	if err := p.next.Publish(topic, msgs...); err != nil {
-		p.metrics.RelayFailed()
-		return err
+	if err := rl.pub.Publish(messaging.ExchangeName, out); err != nil {
+		rl.metrics.RelayFailed()
+		return fmt.Errorf("attempt %d: %w", attemptOf(msg.Context()), err)
 	}
-	p.metrics.RelayPublished(len(msgs))
+	rl.metrics.RelayPublished(1)
+	if rl.logger.Enabled(msg.Context(), slog.LevelDebug) {
+		rl.logger.DebugContext(msg.Context(), "event relayed", messaging.EventAttrs(msg)...)
+	}
 	return nil
 }
-
-func (p meteredPublisher) Close() error { return p.next.Close() }

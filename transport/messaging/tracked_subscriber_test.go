@@ -1,0 +1,111 @@
+package messaging
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill/message"
+)
+
+// channels is an inner subscriber whose every subscription is a channel the test owns.
+type channels struct {
+	mu   sync.Mutex
+	subs []chan *message.Message
+}
+
+func (c *channels) Subscribe(context.Context, string) (<-chan *message.Message, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := make(chan *message.Message)
+	c.subs = append(c.subs, ch)
+	return ch, nil
+}
+
+func (c *channels) Close() error { return nil }
+
+func TestConsumerIsAttachedOnlyWhileAllItsSubscriptionsAre(t *testing.T) {
+	inner := &channels{}
+	s := &trackedSubscriber{consumer: "c", inner: inner, innerTopics: []string{"q", "q", "q"}, drainTimeout: time.Second, inFlight: newInFlight()}
+	if s.Attached() {
+		t.Fatal("attached before subscribing")
+	}
+	out, err := s.Subscribe(t.Context(), "q")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Attachment(); err != nil {
+		t.Fatalf("all 3 subscriptions live: %v", err)
+	}
+	close(inner.subs[1]) // one subscription ends: the consumer lost a third of its capacity
+	waitUntil(t, func() bool { return !s.Attached() })
+	if err := s.Attachment(); err == nil || err.Error() != "2 of 3 subscriptions live" {
+		t.Errorf("attachment: %v, want 2 of 3 subscriptions live", err)
+	}
+	close(inner.subs[0])
+	close(inner.subs[2])
+	for range out {
+	}
+	if err := s.Attachment(); err == nil || err.Error() != "not subscribed to its queue" {
+		t.Errorf("attachment after every subscription ended: %v", err)
+	}
+}
+
+func TestSubscriptionsShareTheConsumersPrefetch(t *testing.T) {
+	for _, c := range []struct{ budget, concurrency, want int }{
+		{64, 1, 64}, {64, 16, 4}, {64, 5, 12}, {8, 16, 1}, {64, 0, 64},
+	} {
+		if got := prefetchShare(c.budget, c.concurrency); got != c.want {
+			t.Errorf("prefetchShare(%d, %d) = %d, want %d", c.budget, c.concurrency, got, c.want)
+		}
+	}
+}
+
+func TestClaimsLetOneCopyOfAnEventThroughAtATime(t *testing.T) {
+	c := newClaims()
+	release, err := c.acquire(t.Context(), "e@1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := c.acquire(t.Context(), "e@2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other()
+
+	second := make(chan func(), 1)
+	go func() {
+		r, err := c.acquire(context.Background(), "e@1")
+		if err != nil {
+			t.Error(err)
+		}
+		second <- r
+	}()
+	select {
+	case <-second:
+		t.Fatal("the second copy got the claim while the first held it")
+	default:
+	}
+	release()
+	(<-second)()
+
+	ctx, cancel := context.WithCancel(t.Context())
+	hold, _ := c.acquire(t.Context(), "e@1")
+	defer hold()
+	cancel()
+	if _, err := c.acquire(ctx, "e@1"); err == nil {
+		t.Error("acquire of a held claim returned without error after its context ended")
+	}
+}
+
+func waitUntil(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second) // a hang guard
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition never held")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
