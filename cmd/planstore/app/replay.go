@@ -19,6 +19,11 @@ func (m *Main) newReplayer(client *elasticsearch.Client, store eventStore) (*rep
 		return nil, fmt.Errorf("replay: %w", err)
 	}
 	m.onClose("replayer", func(context.Context) error { return r.Close() })
+	if m.registry != nil {
+		if err := replay.RegisterMetrics(m.registry, r); err != nil {
+			return nil, err
+		}
+	}
 	return r, nil
 }
 
