@@ -28,7 +28,9 @@ import (
 func MergePatch(target, patch []byte) ([]byte, error) {
 	t, err := parseStrict(target)
 	if err != nil {
-		return nil, fmt.Errorf("merge patch: the target is not valid JSON: %w", err)
+		// Not wrapped: a parse failure is a *ValidationError, and the HTTP layer would
+		// blame the client (400) for what is the stored target's fault.
+		return nil, fmt.Errorf("merge patch: the target is not valid JSON: %v", err) //nolint:errorlint // see above
 	}
 	p, err := parsePatch(patch)
 	if err != nil {
