@@ -15,11 +15,12 @@ import (
 // *events.ObjectIDTakenError when another aggregate owns a claimed objectId, and a plain
 // error for an invalid commit or when Redis fails.
 //
-// Most appends are one script call (appendDirect). Claiming objectIds that hash to
-// another slot and are not the aggregate's yet takes a transaction (appendInTxn,
-// ownership.go). Both may find the way blocked for a moment, by another transaction of
-// the same aggregate or a reservation of a claimed objectId; Append then backs off and
-// tries again, for at most about twice the transaction lease.
+// Most appends are one script call (appendDirect), and on a single server all are. On a
+// cluster, claiming objectIds that hash to another slot and are not the aggregate's yet
+// takes a transaction (appendInTxn, ownership.go). Both may find the way blocked for a
+// moment, by another transaction of the same aggregate or a reservation of a claimed
+// objectId; Append then backs off and tries again, for at most about twice the
+// transaction lease.
 func (s *Store) Append(ctx context.Context, c events.Commit) error {
 	if err := validateCommit(c); err != nil {
 		return err
@@ -70,11 +71,13 @@ func (s *Store) Append(ctx context.Context, c events.Commit) error {
 type write struct {
 	c         events.Commit
 	partition int
-	encoded   []any
+	encoded   []any // the events as []byte, which go-redis sends as they are
 	deleted   bool
 	version   int64 // the aggregate's version after the commit
 
-	// objectIds whose ownership record shares the aggregate's slot, and the others.
+	// Local objectIds have their ownership record in reach of the append script: on a
+	// cluster those in the aggregate's slot, on a single server all of them. Foreign ones
+	// take the reservation protocol (claims) or a clean-up after the commit (releases).
 	localClaims, localReleases     []string
 	foreignClaims, foreignReleases []string
 }
@@ -91,23 +94,29 @@ func (s *Store) prepare(c events.Commit) (*write, error) {
 		if err != nil {
 			return nil, fmt.Errorf("redisstore: append to %q: %w", c.AggregateID, err)
 		}
-		w.encoded = append(w.encoded, string(b))
+		w.encoded = append(w.encoded, b)
 	}
 	for _, id := range c.ClaimObjectIDs {
-		if s.keys.partitionOf(id) == w.partition {
+		if s.local(id, w.partition) {
 			w.localClaims = append(w.localClaims, id)
 		} else {
 			w.foreignClaims = append(w.foreignClaims, id)
 		}
 	}
 	for _, id := range c.ReleaseObjectIDs {
-		if s.keys.partitionOf(id) == w.partition {
+		if s.local(id, w.partition) {
 			w.localReleases = append(w.localReleases, id)
 		} else {
 			w.foreignReleases = append(w.foreignReleases, id)
 		}
 	}
 	return w, nil
+}
+
+// local reports whether the append script of an aggregate in partition can reach
+// objectID's ownership record itself.
+func (s *Store) local(objectID string, partition int) bool {
+	return s.oneScript || s.keys.partitionOf(objectID) == partition
 }
 
 type outcomeKind int
@@ -137,9 +146,11 @@ func (s *Store) appendCall(w *write, token string) *scriptCall {
 	for _, id := range w.localReleases {
 		keys = append(keys, s.keys.owner(id))
 	}
-	deleted, doc := "0", string(c.Snapshot)
+	// []byte, not json.RawMessage: go-redis sends a []byte as it is, but cannot encode
+	// the named type.
+	deleted, doc := "0", []byte(c.Snapshot)
 	if w.deleted {
-		deleted, doc = "1", ""
+		deleted, doc = "1", nil
 	}
 	args := []any{
 		c.AggregateID, c.ExpectedVersion, token, deleted, doc,

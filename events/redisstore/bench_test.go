@@ -1,6 +1,9 @@
 package redisstore
 
 import (
+	"context"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/planstore/planstore/events/storetest"
@@ -8,15 +11,74 @@ import (
 
 // benchStore opens a store on a redis-server of the benchmark's own, so other users of
 // the shared Redis neither disturb the numbers nor see the data.
-func benchStore(b *testing.B) *Store {
-	s := opener{url: startRedisServer(b)}.open(b)
+func benchStore(b *testing.B, opts ...Option) *Store {
+	s := opener{url: startRedisServer(b), opts: opts}.open(b)
 	b.Cleanup(func() { _ = s.Close() })
 	return s
 }
 
 // BenchmarkAppend measures POSTs: 16 goroutines each creating distinct plans, a ~1.3 KB
-// event and snapshot and eight new objectIds each (the ownership transaction).
-func BenchmarkAppend(b *testing.B) { storetest.BenchmarkCreate(b, benchStore(b)) }
+// event and snapshot and eight new objectIds each; on a single server that is one script.
+func BenchmarkAppend(b *testing.B) {
+	s := benchStore(b)
+	measureServer(b, s, func() { storetest.BenchmarkCreate(b, s) })
+}
+
+// BenchmarkAppendReservation is BenchmarkAppend through the reservation protocol a
+// cluster needs, for comparison.
+func BenchmarkAppendReservation(b *testing.B) {
+	s := benchStore(b, WithReservationProtocol())
+	measureServer(b, s, func() { storetest.BenchmarkCreate(b, s) })
+}
 
 // BenchmarkReplace measures PUTs keeping their objectIds (one script per append).
-func BenchmarkReplace(b *testing.B) { storetest.BenchmarkReplace(b, benchStore(b)) }
+func BenchmarkReplace(b *testing.B) {
+	s := benchStore(b)
+	measureServer(b, s, func() { storetest.BenchmarkReplace(b, s) })
+}
+
+// measureServer runs bench and reports what it cost the server per append: script
+// calls (the load test's INFO commandstats metric), the time spent running scripts, and
+// the server's CPU time (scripts plus network and parsing), which is what bounds
+// throughput once the server's one thread is busy.
+func measureServer(b *testing.B, s *Store, bench func()) {
+	before := serverStats(b, s)
+	bench()
+	after := serverStats(b, s)
+	n := float64(b.N)
+	b.ReportMetric((after.evalsha-before.evalsha)/n, "evalsha/op")
+	b.ReportMetric((after.scriptUsec-before.scriptUsec)/n, "script-µs/op")
+	b.ReportMetric((after.cpu-before.cpu)*1e6/n, "redis-µs/op")
+}
+
+type stats struct{ evalsha, scriptUsec, cpu float64 }
+
+func serverStats(b *testing.B, s *Store) stats {
+	ctx := context.Background()
+	info, err := s.rdb.Info(ctx, "commandstats", "cpu").Result()
+	if err != nil {
+		b.Fatalf("INFO: %v", err)
+	}
+	var st stats
+	for line := range strings.SplitSeq(info, "\r\n") {
+		name, value, _ := strings.Cut(line, ":")
+		switch name {
+		case "cmdstat_evalsha", "cmdstat_eval":
+			// calls=12,usec=345,usec_per_call=...
+			for field := range strings.SplitSeq(value, ",") {
+				k, v, _ := strings.Cut(field, "=")
+				f, _ := strconv.ParseFloat(v, 64)
+				switch k {
+				case "calls":
+					st.evalsha += f
+				case "usec":
+					st.scriptUsec += f
+				}
+			}
+		case "used_cpu_user", "used_cpu_sys":
+			c, _ := strconv.ParseFloat(value, 64)
+			st.cpu += c
+		}
+	}
+	return st
+}

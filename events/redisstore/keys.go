@@ -22,9 +22,18 @@ import (
 type keys struct {
 	prefix     string
 	partitions int
+	tags       []string // tag(p), built once: every append names a dozen keys
 }
 
-func (k keys) tag(partition int) string { return fmt.Sprintf("%s{p%02d}:", k.prefix, partition) }
+func newKeys(prefix string, partitions int) keys {
+	k := keys{prefix: prefix, partitions: partitions, tags: make([]string, partitions)}
+	for p := range k.tags {
+		k.tags[p] = fmt.Sprintf("%s{p%02d}:", prefix, p)
+	}
+	return k
+}
+
+func (k keys) tag(partition int) string { return k.tags[partition] }
 
 func (k keys) partitionOf(id string) int { return events.PartitionOf(id, k.partitions) }
 

@@ -7,8 +7,27 @@ package redisstore
 // append's script in that slot too, so the store could not run on a cluster; keeping
 // the index in the aggregate's slot cannot see a claim by an aggregate of another slot.
 // So each objectId's ownership record lives in the objectId's own partition,
-// {pNN}:oid:<objectId>, and an append whose claims reach other slots becomes a small
-// transaction with the aggregate's slot as the coordinator:
+// {pNN}:oid:<objectId>. The record is a hash: owner (aggregate id), gen (bumped by
+// every claim), ver (the version of the claim that wrote it), pend (the token of a
+// transaction that reserved it, '' when settled), and while reserved fresh ('1' if the
+// reservation created it) and pver (ver before the reservation).
+//
+// # One script on a single server
+//
+// A script on a single Redis server may touch keys of any hash tag, so there the append
+// script (append.lua) gets every claimed and released objectId's record as a local key
+// and does it all in one round trip: for each objectId the aggregate does not own yet, a
+// record naming another aggregate stops the commit ('taken', resolved as below);
+// otherwise the script writes the record (owner, a new gen, ver, pend '') and adds the
+// objectId to the aggregate's oids set, in the same atomic step as the events. That is
+// a reservation and its commit with nothing in between, so nothing below needs a lock or
+// a lease. New picks this mode for a plain client on a server without cluster mode
+// (store.go).
+//
+// # The reservation protocol on a cluster
+//
+// On a cluster a script only reaches its own slot, and an append whose claims reach
+// other slots becomes a small transaction with the aggregate's slot as the coordinator:
 //
 //  1. begin (aggregate slot): check the expected version, take the aggregate's txn lock
 //     (a random token with a lease, SET NX PX), and learn which foreign objectIds the
@@ -26,14 +45,20 @@ package redisstore
 //
 // Why no two aggregates ever own one objectId: an aggregate's state (its oids set) gains
 // an objectId only in step 3, which runs only while the token holds the lock and after
-// the record was reserved for that token. Another aggregate meeting that record sees
-// owner A: it may only remove the record after probing A's slot (probe.lua) and finding
-// that A's state lacks the objectId and no live transaction holds the record's pending
-// token; it then deletes the record only if its generation is unchanged (takeover.lua).
-// Every claim bumps the generation, so a claim by A between the probe and the takeover
-// makes the takeover fail. A transaction whose lease ran out cannot reach step 3 any
-// more, because step 3 checks the lock: the lease is the fence, and a late writer's
-// commit fails instead of landing on an objectId that was given away.
+// the record was reserved for that token, or in the single-server script, which writes
+// the record in the same step. Another aggregate meeting that record sees owner A: it
+// may only remove the record after probing A's slot (probe.lua) and finding that A's
+// state lacks the objectId and no live transaction holds the record's pending token; it
+// then deletes the record only if it is still the record it probed (takeover.lua). Every
+// claim that writes a record bumps its generation (claiming an objectId the aggregate
+// owns already writes nothing), and a generation starts again at 1 only when a record is
+// created anew (after a takeover, an undo or a release deleted it), so the takeover
+// compares owner, generation, pending token and version: a new record of the same owner
+// holds a reservation's new token, or was committed at a later version of that owner.
+// So a claim by A between the probe and the takeover makes the takeover fail. A
+// transaction whose lease ran out cannot reach step 3 any more, because step 3 checks
+// the lock: the lease is the fence, and a late writer's commit fails instead of landing
+// on an objectId that was given away.
 //
 // What a crash leaves behind is therefore only a record that names an aggregate that
 // does not own the objectId (a reservation never committed, a release never
@@ -41,9 +66,28 @@ package redisstore
 // it over. Versions guard late clean-up: a record stores the version of the claim that
 // wrote it, and a release only deletes records older than itself.
 //
-// The price: creating a plan costs four round trips instead of one (begin, claims,
-// append, finalize), and two writers racing for one objectId may wait for each other
-// for up to a lease when one of them dies mid-way.
+// The price: on a cluster, creating a plan costs four round trips instead of one
+// (begin, claims, append, finalize), and two writers racing for one objectId may wait
+// for each other for up to a lease when one of them dies mid-way.
+//
+// # Moving between modes
+//
+// Both modes use the same keys and the same record format, and each leaves only states
+// the other handles, so data written in one mode is valid in the other, and stores of
+// both modes may even write to one server at once (the tests run them side by side):
+//   - A settled record ({owner, gen, ver, pend ''}, the objectId in the owner's oids set)
+//     is what both modes leave after a commit; the single-server script never leaves
+//     anything else, so its data moves to a cluster as it is (same keys, same slots).
+//   - A cluster writer's leftovers, moved to a single server, or a reservation-mode
+//     writer beside one-script writers, meet the one-script path at the same checks: its
+//     own aggregate's txn lock makes the script answer busy (wait), and a record
+//     reserved or owned by another aggregate answers taken, which Append resolves by
+//     probe and takeover exactly as above: a live lease of another token is waited for,
+//     an expired one or an unfinalized release is taken over, a real owner wins.
+//
+// A move must keep the keys' TTLs (or run with no writer of the reservation protocol
+// left): a txn lock is a lease, and one copied without its TTL would block its
+// aggregate for good.
 
 import (
 	"context"
@@ -55,11 +99,11 @@ import (
 
 // contest is an ownership record naming another aggregate, as a script reported it.
 type contest struct {
-	objectID, owner, pending, generation string
+	objectID, owner, pending, generation, version string
 }
 
 func contestOf(r reply) contest {
-	return contest{objectID: r.arg(0), owner: r.arg(1), pending: r.arg(2), generation: r.arg(3)}
+	return contest{objectID: r.arg(0), owner: r.arg(1), pending: r.arg(2), generation: r.arg(3), version: r.arg(4)}
 }
 
 // appendInTxn appends w with the transaction described above.
@@ -276,20 +320,30 @@ func (s *Store) resolve(ctx context.Context, ct contest) (verdict, error) {
 	default:
 		return 0, fmt.Errorf("probe owner of %q: unexpected reply %q", ct.objectID, r)
 	}
-	takeover := &scriptCall{
-		script: takeoverScript,
-		keys:   []string{s.keys.owner(ct.objectID)},
-		args:   []any{ct.owner, ct.generation},
-	}
-	runScripts(ctx, s.rdb, []*scriptCall{takeover})
-	dropped, err := takeover.cmd.Int()
+	dropped, err := s.takeover(ctx, ct)
 	if err != nil {
-		return 0, fmt.Errorf("take over %q: %w", ct.objectID, err)
+		return 0, err
 	}
-	if dropped == 0 {
+	if !dropped {
 		return verdictBusy, nil // the record changed meanwhile: look again after a pause
 	}
 	return verdictFreed, nil
+}
+
+// takeover deletes the record ct reported if it is still that record, and reports
+// whether it did.
+func (s *Store) takeover(ctx context.Context, ct contest) (bool, error) {
+	call := &scriptCall{
+		script: takeoverScript,
+		keys:   []string{s.keys.owner(ct.objectID)},
+		args:   []any{ct.owner, ct.generation, ct.pending, ct.version},
+	}
+	runScripts(ctx, s.rdb, []*scriptCall{call})
+	dropped, err := call.cmd.Int()
+	if err != nil {
+		return false, fmt.Errorf("take over %q: %w", ct.objectID, err)
+	}
+	return dropped == 1, nil
 }
 
 func toAny(ids []string) []any {

@@ -12,7 +12,36 @@ import (
 )
 
 // These tests stage what a writer that dies mid-transaction leaves behind, which the
-// public API cannot produce on purpose, and check the guarantees of ownership.go.
+// public API cannot produce on purpose, and check the guarantees of ownership.go. Only
+// the reservation protocol leaves such state, so a reservation-mode store stages it,
+// and a store of each mode on the same server and prefix must then cope with it.
+
+// appendModes are the two ways a store on a single server appends.
+var appendModes = []struct {
+	name string
+	opts []Option
+}{
+	{"OneScript", nil},
+	{"Reservation", []Option{WithReservationProtocol()}},
+}
+
+// forEachMode runs test once per append mode on one server: s is a store of that mode,
+// crasher a reservation-mode store on the same keys, for staging. opts apply to both.
+func forEachMode(t *testing.T, test func(t *testing.T, s, crasher *Store), opts ...Option) {
+	url := startRedisServer(t)
+	for _, mode := range appendModes {
+		t.Run(mode.name, func(t *testing.T) {
+			// Both opens share the subtest's name, so they share its key prefix.
+			s := opener{url: url, opts: append(mode.opts, opts...)}.open(t)
+			crasher := opener{url: url, opts: append([]Option{WithReservationProtocol()}, opts...)}.open(t)
+			t.Cleanup(func() { _ = s.Close(); _ = crasher.Close() })
+			if wantOne := mode.opts == nil; s.oneScript != wantOne {
+				t.Fatalf("store appends with one script: %v, want %v", s.oneScript, wantOne)
+			}
+			test(t, s, crasher)
+		})
+	}
+}
 
 // foreignID returns an objectId whose ownership record is not in aggregateID's slot.
 func foreignID(s *Store, aggregateID, base string) string {
@@ -26,96 +55,165 @@ func foreignID(s *Store, aggregateID, base string) string {
 
 func TestAbandonedTransactionIsFencedByItsLease(t *testing.T) {
 	const lease = 300 * time.Millisecond
-	s := opener{url: startRedisServer(t), opts: []Option{WithTxnLease(lease)}}.open(t)
-	t.Cleanup(func() { _ = s.Close() })
-	ctx := context.Background()
+	forEachMode(t, func(t *testing.T, s, crasher *Store) {
+		ctx := context.Background()
 
-	// A writer begins creating plan-crashed, reserves its objectIds, and dies.
-	crashed := storetest.NewPlan("plan-crashed", 1, foreignID(s, "plan-crashed", "reserved"))
-	w, err := s.prepare(storetest.CreateCommit(crashed))
-	if err != nil {
-		t.Fatal(err)
-	}
-	const token = "dead-writer"
-	toClaim, out, err := s.begin(ctx, w, token)
-	if err != nil || out != nil || len(toClaim) == 0 {
-		t.Fatalf("begin: %v %v %v", toClaim, out, err)
-	}
-	if out, err := s.reserve(ctx, w, token, toClaim); err != nil || out != nil {
-		t.Fatalf("reserve: %v %v", out, err)
-	}
+		// A writer begins creating plan-crashed, reserves its objectIds, and dies.
+		crashed := storetest.NewPlan("plan-crashed", 1, foreignID(s, "plan-crashed", "reserved"))
+		w, err := crasher.prepare(storetest.CreateCommit(crashed))
+		if err != nil {
+			t.Fatal(err)
+		}
+		const token = "dead-writer"
+		toClaim, out, err := crasher.begin(ctx, w, token)
+		if err != nil || out != nil || len(toClaim) == 0 {
+			t.Fatalf("begin: %v %v %v", toClaim, out, err)
+		}
+		if out, err := crasher.reserve(ctx, w, token, toClaim); err != nil || out != nil {
+			t.Fatalf("reserve: %v %v", out, err)
+		}
 
-	// Another plan wants a reserved objectId: it waits for the lease, then takes it.
-	contested := crashed.ObjectIDs[1]
-	start := time.Now()
-	if err := s.Append(ctx, storetest.CreateCommit(storetest.NewPlan("plan-next", 1, contested))); err != nil {
-		t.Fatalf("claim after the lease: %v", err)
-	}
-	if waited := time.Since(start); waited < lease/2 {
-		t.Errorf("took a live reservation after %v, lease is %v", waited, lease)
-	}
+		// Another plan wants a reserved objectId: it waits for the lease, then takes it.
+		contested := crashed.ObjectIDs[1]
+		start := time.Now()
+		if err := s.Append(ctx, storetest.CreateCommit(storetest.NewPlan("plan-next", 1, contested))); err != nil {
+			t.Fatalf("claim after the lease: %v", err)
+		}
+		if waited := time.Since(start); waited < lease/2 {
+			t.Errorf("took a live reservation after %v, lease is %v", waited, lease)
+		}
 
-	// The dead writer wakes up and tries to commit: the fence stops it.
-	call := s.appendCall(w, token)
-	runScripts(ctx, s.rdb, []*scriptCall{call})
-	if r, err := parseReply(call.cmd); err != nil || r.status() != "lease" {
-		t.Fatalf("late commit: want lease, got %v %v", r, err)
-	}
-	if _, err := s.Load(ctx, crashed.ID); !errors.Is(err, events.ErrNotFound) {
-		t.Fatalf("the late commit landed: %v", err)
-	}
-	// Its other reservations are stale and heal on the next claim.
-	if err := s.Append(ctx, storetest.CreateCommit(storetest.NewPlan("plan-third", 1, crashed.ObjectIDs[2]))); err != nil {
-		t.Fatalf("claim a stale reservation: %v", err)
-	}
+		// The dead writer wakes up and tries to commit: the fence stops it.
+		call := crasher.appendCall(w, token)
+		runScripts(ctx, crasher.rdb, []*scriptCall{call})
+		if r, err := parseReply(call.cmd); err != nil || r.status() != "lease" {
+			t.Fatalf("late commit: want lease, got %v %v", r, err)
+		}
+		if _, err := s.Load(ctx, crashed.ID); !errors.Is(err, events.ErrNotFound) {
+			t.Fatalf("the late commit landed: %v", err)
+		}
+		// Its other reservations are stale and heal on the next claim.
+		if err := s.Append(ctx, storetest.CreateCommit(storetest.NewPlan("plan-third", 1, crashed.ObjectIDs[2]))); err != nil {
+			t.Fatalf("claim a stale reservation: %v", err)
+		}
+		// The crashed plan itself may be created after all, minus what others took.
+		retry := storetest.NewPlan(crashed.ID, 2, "retry-1", "retry-2")
+		if err := s.Append(ctx, storetest.CreateCommit(retry)); err != nil {
+			t.Fatalf("create the crashed plan again: %v", err)
+		}
+	}, WithTxnLease(lease))
+}
+
+// A writer of the aggregate itself holds its txn lock: an append of the other mode
+// waits for it rather than deciding on the same version.
+func TestOpenTransactionOfTheAggregateIsWaitedFor(t *testing.T) {
+	const lease = 300 * time.Millisecond
+	forEachMode(t, func(t *testing.T, s, crasher *Store) {
+		ctx := context.Background()
+		p := storetest.NewPlan("plan-locked", 1, foreignID(s, "plan-locked", "locked"))
+		w, err := crasher.prepare(storetest.CreateCommit(p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, out, err := crasher.begin(ctx, w, "dead-writer"); err != nil || out != nil {
+			t.Fatalf("begin: %v %v", out, err)
+		}
+		start := time.Now()
+		if err := s.Append(ctx, storetest.CreateCommit(p)); err != nil {
+			t.Fatalf("append after the lease: %v", err)
+		}
+		if waited := time.Since(start); waited < lease/2 {
+			t.Errorf("appended beside a live transaction after %v, lease is %v", waited, lease)
+		}
+	}, WithTxnLease(lease))
 }
 
 func TestUnfinalizedReleaseHeals(t *testing.T) {
-	s := opener{url: startRedisServer(t)}.open(t)
-	t.Cleanup(func() { _ = s.Close() })
-	ctx := context.Background()
-
-	moved := foreignID(s, "plan-a", "moved")
-	a1 := storetest.NewPlan("plan-a", 1, moved)
-	a2 := storetest.NewPlan("plan-a", 2, "plan-a-new")
-	for _, c := range []events.Commit{storetest.CreateCommit(a1), storetest.ReplaceCommit(a1, a2, 1)} {
-		if err := s.Append(ctx, c); err != nil {
+	forEachMode(t, func(t *testing.T, s, _ *Store) {
+		ctx := context.Background()
+		moved := foreignID(s, "plan-a", "moved")
+		a1 := storetest.NewPlan("plan-a", 1, moved)
+		a2 := storetest.NewPlan("plan-a", 2, "plan-a-new")
+		for _, c := range []events.Commit{storetest.CreateCommit(a1), storetest.ReplaceCommit(a1, a2, 1)} {
+			if err := s.Append(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// A cluster writer died before finalize deleted the released record.
+		if err := s.rdb.HSet(ctx, s.keys.owner(moved), "owner", "plan-a", "gen", 7, "ver", 1, "pend", "").Err(); err != nil {
 			t.Fatal(err)
 		}
-	}
-	// The writer died before finalize deleted the released record.
-	if err := s.rdb.HSet(ctx, s.keys.owner(moved), "owner", "plan-a", "gen", 7, "ver", 1, "pend", "").Err(); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Append(ctx, storetest.CreateCommit(storetest.NewPlan("plan-b", 1, moved))); err != nil {
-		t.Fatalf("claim an objectId whose release was not finalized: %v", err)
-	}
+		if err := s.Append(ctx, storetest.CreateCommit(storetest.NewPlan("plan-b", 1, moved))); err != nil {
+			t.Fatalf("claim an objectId whose release was not finalized: %v", err)
+		}
+	})
 }
 
 func TestLateFinalizeKeepsNewerClaim(t *testing.T) {
-	s := opener{url: startRedisServer(t)}.open(t)
-	t.Cleanup(func() { _ = s.Close() })
-	ctx := context.Background()
-
-	moved := foreignID(s, "plan-a", "moved")
-	a1 := storetest.NewPlan("plan-a", 1, moved)
-	a2 := storetest.NewPlan("plan-a", 2, "plan-a-new")
-	release := storetest.ReplaceCommit(a1, a2, 1)
-	for _, c := range []events.Commit{storetest.CreateCommit(a1), release, storetest.ReplaceCommit(a2, a1, 2)} {
-		if err := s.Append(ctx, c); err != nil {
+	forEachMode(t, func(t *testing.T, s, crasher *Store) {
+		ctx := context.Background()
+		moved := foreignID(s, "plan-a", "moved")
+		a1 := storetest.NewPlan("plan-a", 1, moved)
+		a2 := storetest.NewPlan("plan-a", 2, "plan-a-new")
+		release := storetest.ReplaceCommit(a1, a2, 1)
+		for _, c := range []events.Commit{storetest.CreateCommit(a1), release, storetest.ReplaceCommit(a2, a1, 2)} {
+			if err := s.Append(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The clean-up of version 2's release arrives after version 3 claimed moved back.
+		w, err := crasher.prepare(release)
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	// The clean-up of version 2's release arrives after version 3 claimed moved back.
-	w, err := s.prepare(release)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.finalize(ctx, w, "", nil)
+		crasher.finalize(ctx, w, "", nil)
 
-	var taken *events.ObjectIDTakenError
-	err = s.Append(ctx, storetest.CreateCommit(storetest.NewPlan("plan-b", 1, moved)))
-	if !errors.As(err, &taken) || taken.Owner != "plan-a" {
-		t.Fatalf("a late release deleted a newer claim: got %v", err)
-	}
+		var taken *events.ObjectIDTakenError
+		err = s.Append(ctx, storetest.CreateCommit(storetest.NewPlan("plan-b", 1, moved)))
+		if !errors.As(err, &taken) || taken.Owner != "plan-a" {
+			t.Fatalf("a late release deleted a newer claim: got %v", err)
+		}
+	})
+}
+
+// A takeover decided on a stale record must not delete the record its owner claimed
+// anew in the meantime, although the new record starts at the same generation.
+func TestDelayedTakeoverSparesARecreatedRecord(t *testing.T) {
+	forEachMode(t, func(t *testing.T, s, _ *Store) {
+		ctx := context.Background()
+		moved := foreignID(s, "plan-b", "moved")
+		b1 := storetest.NewPlan("plan-b", 1, moved)
+		b2 := storetest.NewPlan("plan-b", 2, "plan-b-new")
+		for _, c := range []events.Commit{storetest.CreateCommit(b1), storetest.ReplaceCommit(b1, b2, 1)} {
+			if err := s.Append(ctx, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The release of version 2 was not finalized: the record still names plan-b.
+		record := s.keys.owner(moved)
+		if err := s.rdb.HSet(ctx, record, "owner", "plan-b", "gen", 1, "ver", 1, "pend", "").Err(); err != nil {
+			t.Fatal(err)
+		}
+		// A claimer meets it and probes plan-b: stale. Before its takeover arrives,
+		// another claimer takes the record over and plan-b claims moved back.
+		seen := contest{objectID: moved, owner: "plan-b", pending: "", generation: "1", version: "1"}
+		if dropped, err := s.takeover(ctx, seen); err != nil || !dropped {
+			t.Fatalf("first takeover: %v %v", dropped, err)
+		}
+		if err := s.Append(ctx, storetest.ReplaceCommit(b2, b1, 2)); err != nil {
+			t.Fatal(err)
+		}
+		if gen, err := s.rdb.HGet(ctx, record, "gen").Result(); err != nil || gen != "1" {
+			t.Fatalf("the recreated record should restart at generation 1, has %q (%v)", gen, err)
+		}
+		// The delayed takeover must fail, and plan-b keep moved.
+		if dropped, err := s.takeover(ctx, seen); err != nil || dropped {
+			t.Fatalf("delayed takeover: dropped=%v %v", dropped, err)
+		}
+		var taken *events.ObjectIDTakenError
+		err := s.Append(ctx, storetest.CreateCommit(storetest.NewPlan("plan-c", 1, moved)))
+		if !errors.As(err, &taken) || taken.Owner != "plan-b" {
+			t.Fatalf("claim of an owned objectId: got %v", err)
+		}
+	})
 }

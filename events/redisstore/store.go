@@ -4,10 +4,13 @@
 //
 // # Atomicity
 //
-// An append is one Lua script in the aggregate's slot: expected-version check, ownership
-// check, events, snapshot, ownership, global log and outbox, in one round trip. Only
-// claiming an objectId that hashes to another slot, and that the aggregate does not own
-// yet, needs more: a short transaction across slots, described in ownership.go.
+// An append is one Lua script: expected-version check, ownership check, events,
+// snapshot, ownership, global log and outbox, in one round trip. On a single Redis
+// server that holds for every append, since a script there may touch keys of any hash
+// tag. On a cluster the script runs in the aggregate's slot, so claiming an objectId
+// that hashes to another slot, and that the aggregate does not own yet, needs more: a
+// short transaction across slots (the reservation protocol), described in ownership.go
+// with what keeps the two modes compatible.
 //
 // # Durability
 //
@@ -50,6 +53,10 @@ type Store struct {
 	keys      keys
 	opts      options
 
+	// oneScript: every ownership record is in reach of the append script (a single
+	// server), so no append needs the reservation protocol. Decided once, in New.
+	oneScript bool
+
 	closeOnce sync.Once
 	stop      chan struct{}
 
@@ -72,6 +79,8 @@ type options struct {
 	claimIdle  time.Duration
 	txnLease   time.Duration
 	logger     *slog.Logger
+
+	reservation bool // WithReservationProtocol
 }
 
 // Option tunes a Store.
@@ -94,19 +103,32 @@ func WithConsumerGroup(name string) Option { return func(o *options) { o.group =
 // ack before any consumer claims it (default 30s): what a relay that died waits for.
 func WithClaimIdle(d time.Duration) Option { return func(o *options) { o.claimIdle = d } }
 
-// WithTxnLease bounds how long an ownership transaction may take (default 5s). A writer
-// that dies mid-transaction blocks its aggregate, and the objectIds it reserved, for
-// at most this long.
+// WithTxnLease bounds how long an ownership transaction of the reservation protocol may
+// take (default 5s). A writer that dies mid-transaction blocks its aggregate, and the
+// objectIds it reserved, for at most this long.
 func WithTxnLease(d time.Duration) Option { return func(o *options) { o.txnLease = d } }
 
 // WithLogger receives what goes wrong after a commit already succeeded (clean-up of
 // ownership records), which Append cannot report as its error (default slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
 
+// WithReservationProtocol makes every append that claims objectIds of other slots use
+// the reservation protocol of a cluster (ownership.go), even on a single server, where
+// one script would do. That is for a client New cannot see through: a proxy that looks
+// like one server but spreads keys over several. Tests use it to run that protocol on
+// a single server, and the two modes side by side.
+func WithReservationProtocol() Option { return func(o *options) { o.reservation = true } }
+
 // New returns a store on client, which may be a *redis.Client or a *redis.ClusterClient;
 // Close leaves the client open. Events are decoded with codec, so its upcasters apply on
 // every read. New checks the server answers, caches the scripts and creates the outbox
 // consumer groups.
+//
+// New also picks how appends claim objectIds (ownership.go): a *redis.Client on a
+// server without cluster mode commits every append with one script; a
+// *redis.ClusterClient, any other client, or a server reporting cluster_enabled:1 uses
+// the reservation protocol, which is correct on any topology but costs several round
+// trips when a new plan's objectIds hash to other slots.
 func New(ctx context.Context, client redis.UniversalClient, codec *events.Codec, opts ...Option) (*Store, error) {
 	o := options{
 		prefix:     "planstore:",
@@ -132,7 +154,7 @@ func New(ctx context.Context, client redis.UniversalClient, codec *events.Codec,
 	s := &Store{
 		rdb:       client,
 		codec:     codec,
-		keys:      keys{prefix: o.prefix, partitions: o.partitions},
+		keys:      newKeys(o.prefix, o.partitions),
 		opts:      o,
 		stop:      make(chan struct{}),
 		consumers: map[string]*consumerState{},
@@ -141,6 +163,9 @@ func New(ctx context.Context, client redis.UniversalClient, codec *events.Codec,
 	if err := client.Ping(ctx).Err(); err != nil {
 		return nil, fmt.Errorf("redisstore: ping: %w", err)
 	}
+	if !o.reservation {
+		s.oneScript = singleServer(ctx, client, o.logger)
+	}
 	if err := loadScripts(ctx, client); err != nil {
 		return nil, fmt.Errorf("redisstore: %w", err)
 	}
@@ -148,6 +173,29 @@ func New(ctx context.Context, client redis.UniversalClient, codec *events.Codec,
 		return nil, err
 	}
 	return s, nil
+}
+
+// singleServer reports whether client talks to one Redis server outside a cluster,
+// where one script may touch keys of every hash tag. Only a plain *redis.Client can:
+// a ClusterClient or a Ring spreads keys over servers. A plain client may still be
+// talking to a cluster node, e.g. of a one-node cluster holding every slot, hence
+// INFO. When in doubt the answer is no, since the reservation protocol is correct on
+// any server. (A wrong yes on a cluster would fail loudly, not corrupt: a cluster
+// refuses a script whose keys span slots, CROSSSLOT, before running it.)
+func singleServer(ctx context.Context, client redis.UniversalClient, logger *slog.Logger) bool {
+	c, ok := client.(*redis.Client)
+	if !ok {
+		return false
+	}
+	info, err := c.Info(ctx, "cluster").Result()
+	if err != nil {
+		// A server may deny INFO (an ACL, a managed service): stay correct, but say
+		// why appends are slower than they could be.
+		logger.Warn("redisstore: cannot tell whether Redis runs as a cluster; using the reservation protocol",
+			"err", err)
+		return false
+	}
+	return !strings.Contains(info, "cluster_enabled:1")
 }
 
 // Dial connects to the Redis named by a redis:// or rediss:// URL and returns a store

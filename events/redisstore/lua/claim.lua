@@ -1,13 +1,12 @@
 -- claim: reserve objectIds of one slot for a transaction, all or none (see ownership.go).
 -- KEYS: ownership records. ARGV: 1 aggregate id, 2 token, 3 target version, then the
 -- objectIds of KEYS, for the reply.
--- Reply: {'ok'} | {'taken', objectId, owner, pending token, generation}
+-- Reply: {'ok'} | {'taken', objectId, owner, pending token, generation, version}
 local agg, token, target = ARGV[1], ARGV[2], ARGV[3]
 for i, k in ipairs(KEYS) do
-  local owner = redis.call('HGET', k, 'owner')
-  if owner and owner ~= agg then
-    local rec = redis.call('HMGET', k, 'pend', 'gen')
-    return {'taken', ARGV[3 + i], owner, rec[1] or '', rec[2] or '0'}
+  local rec = redis.call('HMGET', k, 'owner', 'pend', 'gen', 'ver')
+  if rec[1] and rec[1] ~= agg then
+    return {'taken', ARGV[3 + i], rec[1], rec[2] or '', rec[3] or '0', rec[4] or '0'}
   end
 end
 for _, k in ipairs(KEYS) do
