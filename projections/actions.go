@@ -47,18 +47,40 @@ func Actions(e events.Envelope) ([]Action, error) {
 	if err != nil {
 		return nil, fmt.Errorf("projections: event %s (%s v%d of %s): %w: %w", e.ID, e.Type, e.Version, e.AggregateID, ErrInvalidEvent, err)
 	}
-	kept := make(map[string]bool, len(after))
 	actions := make([]Action, 0, len(after)+len(before))
 	for _, d := range after {
-		kept[d.ID] = true
 		actions = append(actions, Action{Op: OpIndex, Doc: d, Version: e.Version})
 	}
+	if len(before) == 0 {
+		return actions, nil
+	}
+	kept := keptIDs(after)
 	for _, d := range before {
-		if !kept[d.ID] {
+		if !kept(d.ID) {
 			actions = append(actions, Action{Op: OpDelete, Doc: Doc{ID: d.ID, Routing: d.Routing}, Version: e.Version})
 		}
 	}
 	return actions, nil
+}
+
+// keptIDs reports whether an id is among docs. A plan has a handful of objects, which a
+// scan finds faster than a map costs to build; large plans get the map.
+func keptIDs(docs []Doc) func(id string) bool {
+	if len(docs) <= 32 {
+		return func(id string) bool {
+			for _, d := range docs {
+				if d.ID == id {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	set := make(map[string]bool, len(docs))
+	for _, d := range docs {
+		set[d.ID] = true
+	}
+	return func(id string) bool { return set[id] }
 }
 
 // states returns the documents of the event's before and after states.

@@ -30,6 +30,15 @@ type Doc struct {
 // objectType, so it neither depends on the aggregate's Go types nor second-guesses
 // validation that the write side already did.
 func Documents(planJSON []byte) ([]Doc, error) {
+	if docs, ok := documentsFast(planJSON); ok {
+		return docs, nil
+	}
+	return documentsSlow(planJSON)
+}
+
+// documentsSlow decodes the plan with encoding/json; it is the reference behaviour, and
+// the path that words every error.
+func documentsSlow(planJSON []byte) ([]Doc, error) {
 	root, err := decodeObject(planJSON, "plan")
 	if err != nil {
 		return nil, err

@@ -14,22 +14,37 @@ import (
 // never choose where it lands. require_alias goes on each action rather than on the URL
 // because both Elasticsearch (7.10+) and the embedded engine honour it there.
 func bulkLines(a projections.Action, requireAlias bool) ([]byte, error) {
+	b, err := appendBulkLines(make([]byte, 0, bulkLinesSize(a)), a, requireAlias)
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// bulkLinesSize is about the size of an action's lines, to size buffers once.
+func bulkLinesSize(a projections.Action) int {
+	return 96 + len(a.Doc.ID) + len(a.Doc.Routing) + len(a.Doc.Source)
+}
+
+// appendBulkLines appends the lines of one action to b; on error b is returned as it
+// was.
+func appendBulkLines(b []byte, a projections.Action, requireAlias bool) ([]byte, error) {
 	if a.Doc.ID == "" {
-		return nil, fmt.Errorf("elastic: %s action without a document id", a.Op)
+		return b, fmt.Errorf("elastic: %s action without a document id", a.Op)
 	}
 	if a.Version < 1 {
-		return nil, fmt.Errorf("elastic: %s %s: version %d is not positive", a.Op, a.Doc.ID, a.Version)
+		return b, fmt.Errorf("elastic: %s %s: version %d is not positive", a.Op, a.Doc.ID, a.Version)
 	}
 	switch a.Op {
 	case projections.OpIndex:
 		if len(a.Doc.Source) == 0 {
-			return nil, fmt.Errorf("elastic: index %s: empty source", a.Doc.ID)
+			return b, fmt.Errorf("elastic: index %s: empty source", a.Doc.ID)
 		}
 	case projections.OpDelete:
 	default:
-		return nil, fmt.Errorf("elastic: %s: unknown operation %q", a.Doc.ID, a.Op)
+		return b, fmt.Errorf("elastic: %s: unknown operation %q", a.Doc.ID, a.Op)
 	}
-	b := make([]byte, 0, 96+len(a.Doc.ID)+len(a.Doc.Routing)+len(a.Doc.Source))
+	start := len(b)
 	b = append(b, `{"`...)
 	b = append(b, a.Op...)
 	b = append(b, `":{"_id":`...)
@@ -47,11 +62,11 @@ func bulkLines(a projections.Action, requireAlias bool) ([]byte, error) {
 	b = append(b, "}}\n"...)
 	if a.Op == projections.OpIndex {
 		if !json.Valid(a.Doc.Source) {
-			return nil, fmt.Errorf("elastic: index %s: source is not valid JSON", a.Doc.ID)
+			return b[:start], fmt.Errorf("elastic: index %s: source is not valid JSON", a.Doc.ID)
 		}
 		src, err := oneLine(a.Doc.Source)
 		if err != nil {
-			return nil, fmt.Errorf("elastic: index %s: %w", a.Doc.ID, err)
+			return b[:start], fmt.Errorf("elastic: index %s: %w", a.Doc.ID, err)
 		}
 		b = append(b, src...)
 		b = append(b, '\n')
@@ -72,7 +87,20 @@ func oneLine(doc []byte) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// appendString appends s JSON-encoded exactly as encoding/json encodes it; ids need no
+// escaping almost always, and are then copied without Marshal's allocation.
 func appendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return appendMarshalled(b, s)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+func appendMarshalled(b []byte, s string) []byte {
 	q, err := json.Marshal(s)
 	if err != nil {
 		// Marshal of a string never fails; invalid UTF-8 is replaced, not refused.

@@ -46,6 +46,14 @@ type bulkItem struct {
 // outcomes returns one entry per action sent, nil for success. The answer must list
 // exactly as many items as were sent, or nothing can be matched back to its caller.
 func outcomes(body []byte, sent int) ([]error, error) {
+	if allSucceeded(body, sent) {
+		return make([]error, sent), nil
+	}
+	return decodeOutcomes(body, sent)
+}
+
+// decodeOutcomes is outcomes for any answer, decoded with encoding/json.
+func decodeOutcomes(body []byte, sent int) ([]error, error) {
 	var answer bulkAnswer
 	if err := json.Unmarshal(body, &answer); err != nil {
 		return nil, fmt.Errorf("elastic: decode bulk answer: %w", err)

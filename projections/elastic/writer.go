@@ -30,6 +30,9 @@ const (
 	RefreshWaitFor = "wait_for" // answer only once a refresh made the writes searchable
 )
 
+// maxSizeHint caps the capacity a new batch body starts with; larger batches grow.
+const maxSizeHint = 1 << 20
+
 // ErrWriterClosed is returned by Write after Close.
 var ErrWriterClosed = errors.New("elastic: writer closed")
 
@@ -167,13 +170,21 @@ func (w *Writer) Write(ctx context.Context, actions ...projections.Action) error
 	if len(actions) == 0 {
 		return nil
 	}
+	// One buffer for every action's lines: the lines are slices of it, each capped at
+	// its own end so nothing appended to one can reach the next.
+	size := 0
+	for _, a := range actions {
+		size += bulkLinesSize(a)
+	}
+	buf := make([]byte, 0, size)
 	lines := make([][]byte, len(actions))
 	for i, a := range actions {
-		line, err := bulkLines(a, w.cfg.RequireAlias)
-		if err != nil {
+		start := len(buf)
+		var err error
+		if buf, err = appendBulkLines(buf, a, w.cfg.RequireAlias); err != nil {
 			return err
 		}
-		lines[i] = line
+		lines[i] = buf[start:len(buf):len(buf)]
 	}
 	r := newRequest(lines)
 	select {
@@ -218,8 +229,15 @@ func (w *Writer) loop() {
 		sending sync.WaitGroup
 	)
 	linger.Stop()
+	// sizeHint follows the size of the last batch sent: the next batch's body starts
+	// with that capacity instead of growing from nothing by repeated copying. It is
+	// capped so one huge batch does not make every later small one allocate megabytes.
+	sizeHint := 4096
 	for {
 		for len(queue) > 0 {
+			if cur.body == nil {
+				cur.body = make([]byte, 0, sizeHint)
+			}
 			cur.take(queue[0], w.cfg.MaxActions, w.cfg.MaxBytes)
 			if queue[0].next < len(queue[0].lines) {
 				break // the batch is full
@@ -255,6 +273,7 @@ func (w *Writer) loop() {
 		case slot <- struct{}{}:
 			b := cur
 			cur = batch{}
+			sizeHint = min(max(len(b.body)+len(b.body)/4, 4096), maxSizeHint)
 			linger.Stop()
 			armed, ripe = false, w.cfg.FlushInterval == 0
 			sending.Add(1)

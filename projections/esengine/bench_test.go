@@ -164,3 +164,44 @@ func BenchmarkHasParent(b *testing.B) {
 	}
 	benchSearch(b, bodies)
 }
+
+// BenchmarkBulkReindex measures re-indexing documents that did not change, 100 plans
+// (800 documents) per request: what a patch that touches one object of each plan costs
+// for the other objects, and what a projector replaying events into a live index does.
+func BenchmarkBulkReindex(b *testing.B) {
+	const plansPerRequest = 100
+	batch := planBulk(0, plansPerRequest)
+	client, index := newBenchClient(b)
+	bulkInto(b, client, index, batch)
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpuStart := cpuTime()
+	for i := 0; i < b.N; i++ {
+		bulkInto(b, client, index, batch)
+	}
+	b.ReportMetric(float64(b.N*plansPerRequest*docsPerPlan)/b.Elapsed().Seconds(), "docs/s")
+	b.ReportMetric(float64(b.N*plansPerRequest*docsPerPlan)/(cpuTime()-cpuStart).Seconds(), "docs/cpu-s")
+}
+
+// BenchmarkBulkIndexOnePlan measures _bulk requests of a single plan (8 documents),
+// what a projector handling one event at a time sends: per-request costs dominate.
+func BenchmarkBulkIndexOnePlan(b *testing.B) {
+	batches := make([][]byte, benchPlans)
+	for i := range batches {
+		batches[i] = planBulk(i, i+1)
+	}
+	client, index := newBenchClient(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpuStart := cpuTime()
+	for i := 0; i < b.N; i++ {
+		if i > 0 && i%len(batches) == 0 {
+			b.StopTimer()
+			client, index = newBenchClient(b)
+			b.StartTimer()
+		}
+		bulkInto(b, client, index, batches[i%len(batches)])
+	}
+	b.ReportMetric(float64(b.N*docsPerPlan)/b.Elapsed().Seconds(), "docs/s")
+	b.ReportMetric(float64(b.N*docsPerPlan)/(cpuTime()-cpuStart).Seconds(), "docs/cpu-s")
+}

@@ -19,54 +19,54 @@ type bulkItem struct {
 
 var bulkActions = map[string]bool{"index": true, "create": true, "delete": true, "update": true}
 
-// bulkMetadata are the keys an action line may carry.
-var bulkMetadata = map[string]bool{
-	"_index": true, "_id": true, "routing": true, "version": true, "version_type": true, "if_seq_no": true,
-	"if_primary_term": true, "require_alias": true, "op_type": true, "retry_on_conflict": true,
-	"_source": true, "dynamic_templates": true, "pipeline": true, "_type": true,
+// bulkMetadataKeys are the keys an action line may carry.
+var bulkMetadataKeys = [...]string{
+	"_index", "_id", "routing", "version", "version_type", "if_seq_no", "if_primary_term", "require_alias",
+	"op_type", "retry_on_conflict", "_source", "dynamic_templates", "pipeline", "_type",
 }
+
+// bulkMetadata is bulkMetadataKeys as a set; the fast lane scans the array instead, to
+// turn the bytes of a key into the constant string without allocating.
+var bulkMetadata = func() map[string]bool {
+	m := make(map[string]bool, len(bulkMetadataKeys))
+	for _, k := range bulkMetadataKeys {
+		m[k] = true
+	}
+	return m
+}()
 
 // parseBulk reads the NDJSON body: an action line, then a source line for everything
 // but delete. Malformed lines fail the whole request, like Elasticsearch; item problems
 // found later are reported per item.
 func parseBulk(body []byte, defaultIndex string, q paramReader) ([]bulkItem, *esError) {
 	lines := bytes.Split(body, []byte("\n"))
-	var items []bulkItem
+	items := make([]bulkItem, 0, len(lines)/2)
 	var problems []string
+	var interned bulkInterner
+	interned.index = defaultIndex
 	defaultRouting, hasDefaultRouting := q.lookup("routing")
+	var pairsBuf [len(bulkMetadataKeys)]metaValue
 	for i := 0; i < len(lines); i++ {
 		line := bytes.TrimSpace(lines[i])
 		if len(line) == 0 {
 			continue
 		}
 		lineNo := i + 1
-		raw, err := decodeJSON(line)
-		obj, isObj := raw.(map[string]any)
-		if err != nil || !isObj {
-			return nil, errIllegalArgument("Malformed action/metadata line [%d], expected START_OBJECT or END_OBJECT but found [%s]", lineNo, tokenKind(raw))
-		}
-		if len(obj) != 1 {
-			return nil, errIllegalArgument("Malformed action/metadata line [%d], expected one action but found [%d]", lineNo, len(obj))
-		}
 		var item bulkItem
-		var meta map[string]any
-		for action, m := range obj {
-			if !bulkActions[action] {
-				return nil, errIllegalArgument("Malformed action/metadata line [%d], expected one of [create, delete, index, update] but found [%s]", lineNo, action)
+		action, pairs, ok := parseActionFast(line, pairsBuf[:0])
+		if !ok {
+			var err *esError
+			if action, pairs, err = parseActionSlow(line, lineNo); err != nil {
+				return nil, err
 			}
-			mm, isMap := m.(map[string]any)
-			if !isMap {
-				return nil, errIllegalArgument("Malformed action/metadata line [%d], expected a simple value for field [%s] but found [%s]", lineNo, action, tokenKind(m))
-			}
-			item.action, meta = action, mm
 		}
+		item.action = action
 		item.index = defaultIndex
 		item.op = writeOp{version: noVersion, create: item.action == "create"}
 		if hasDefaultRouting {
-			r := defaultRouting
-			item.op.routing = &r
+			item.op.routing = interned.routing(defaultRouting)
 		}
-		if err := item.applyMetadata(lineNo, meta); err != nil {
+		if err := item.applyMetadata(lineNo, pairs, &interned); err != nil {
 			return nil, err
 		}
 		if item.action != "delete" {
@@ -101,53 +101,118 @@ func parseBulk(body []byte, defaultIndex string, q paramReader) ([]bulkItem, *es
 	return items, nil
 }
 
-func (item *bulkItem) applyMetadata(lineNo int, meta map[string]any) *esError {
-	for _, k := range sortedKeys(meta) {
-		v := meta[k]
+// parseActionSlow decodes an action line with encoding/json, for the lines the fast
+// lane does not take, and reports malformed ones as Elasticsearch does.
+func parseActionSlow(line []byte, lineNo int) (string, []metaValue, *esError) {
+	raw, err := decodeJSON(line)
+	obj, isObj := raw.(map[string]any)
+	if err != nil || !isObj {
+		return "", nil, errIllegalArgument("Malformed action/metadata line [%d], expected START_OBJECT or END_OBJECT but found [%s]", lineNo, tokenKind(raw))
+	}
+	if len(obj) != 1 {
+		return "", nil, errIllegalArgument("Malformed action/metadata line [%d], expected one action but found [%d]", lineNo, len(obj))
+	}
+	for action, m := range obj {
+		if !bulkActions[action] {
+			return "", nil, errIllegalArgument("Malformed action/metadata line [%d], expected one of [create, delete, index, update] but found [%s]", lineNo, action)
+		}
+		meta, isMap := m.(map[string]any)
+		if !isMap {
+			return "", nil, errIllegalArgument("Malformed action/metadata line [%d], expected a simple value for field [%s] but found [%s]", lineNo, action, tokenKind(m))
+		}
+		pairs := make([]metaValue, 0, len(meta))
+		for _, k := range sortedKeys(meta) {
+			text, isScalar := scalarText(meta[k])
+			pairs = append(pairs, metaValue{key: k, raw: []byte(text), scalar: isScalar, kind: tokenKind(meta[k])})
+		}
+		return action, pairs, nil
+	}
+	return "", nil, nil // unreachable: obj has exactly one key
+}
+
+// metaValue is one key of an action line's metadata, in key order: the text of a
+// scalar (a string's value, a number as written, true/false), or the kind of anything
+// else for the error.
+type metaValue struct {
+	key    string
+	raw    []byte
+	scalar bool
+	kind   string
+}
+
+// bulkInterner shares the strings many items of one request repeat (the documents of a
+// plan all carry the plan's routing), so each stored document does not hold a copy.
+type bulkInterner struct {
+	index string
+	last  *string
+}
+
+func (in *bulkInterner) routing(text string) *string {
+	if in.last == nil || *in.last != text {
+		in.last = &text
+	}
+	return in.last
+}
+
+func (in *bulkInterner) routingBytes(raw []byte) *string {
+	if in.last != nil && *in.last == string(raw) {
+		return in.last
+	}
+	return in.routing(string(raw))
+}
+
+func (in *bulkInterner) indexName(raw []byte) string {
+	if in.index == string(raw) {
+		return in.index
+	}
+	return string(raw)
+}
+
+func (item *bulkItem) applyMetadata(lineNo int, meta []metaValue, interned *bulkInterner) *esError {
+	for _, mv := range meta {
+		k := mv.key
 		if !bulkMetadata[k] {
 			return errIllegalArgument("Action/metadata line [%d] contains an unknown parameter [%s]", lineNo, k)
 		}
-		text, isScalar := scalarText(v)
-		if !isScalar && k != "_source" && k != "dynamic_templates" {
-			return errIllegalArgument("Malformed action/metadata line [%d], expected a simple value for field [%s] but found [%s]", lineNo, k, tokenKind(v))
+		if !mv.scalar && k != "_source" && k != "dynamic_templates" {
+			return errIllegalArgument("Malformed action/metadata line [%d], expected a simple value for field [%s] but found [%s]", lineNo, k, mv.kind)
 		}
 		var perr error
 		switch k {
 		case "_index":
-			item.index = text
+			item.index = interned.indexName(mv.raw)
 		case "_id":
-			item.op.id = text
+			item.op.id = string(mv.raw)
 		case "routing":
-			r := text
-			item.op.routing = &r
+			item.op.routing = interned.routingBytes(mv.raw)
 		case "version":
-			item.op.version, perr = strconv.ParseInt(text, 10, 64)
+			item.op.version, perr = strconv.ParseInt(string(mv.raw), 10, 64)
 		case "version_type":
-			vt, err := parseVersionType(text)
+			vt, err := parseVersionType(string(mv.raw))
 			if err != nil {
 				return err
 			}
 			item.op.versionType = vt
 		case "if_seq_no":
-			item.op.ifSeqNo, perr = strconv.ParseInt(text, 10, 64)
+			item.op.ifSeqNo, perr = strconv.ParseInt(string(mv.raw), 10, 64)
 			item.op.hasIfSeqNo = true
 		case "if_primary_term":
-			item.op.ifPrimaryTerm, perr = strconv.ParseInt(text, 10, 64)
+			item.op.ifPrimaryTerm, perr = strconv.ParseInt(string(mv.raw), 10, 64)
 		case "require_alias":
-			item.requireAlias = text == "true"
+			item.requireAlias = string(mv.raw) == "true"
 		case "op_type":
-			item.op.create = text == "create"
+			item.op.create = string(mv.raw) == "create"
 		case "pipeline":
-			if text != "_none" {
-				return errIllegalArgument("ingest pipelines are not supported by the embedded search engine (pipeline [%s])", text)
+			if string(mv.raw) != "_none" {
+				return errIllegalArgument("ingest pipelines are not supported by the embedded search engine (pipeline [%s])", mv.raw)
 			}
 		case "_type":
-			if text != "_doc" {
+			if string(mv.raw) != "_doc" {
 				return errIllegalArgument("Action/metadata line [%d] contains an unknown parameter [_type]", lineNo)
 			}
 		}
 		if perr != nil {
-			return errIllegalArgument("Malformed action/metadata line [%d], failed to parse [%s] with value [%s]", lineNo, k, text)
+			return errIllegalArgument("Malformed action/metadata line [%d], failed to parse [%s] with value [%s]", lineNo, k, mv.raw)
 		}
 	}
 	return nil
@@ -166,21 +231,31 @@ func handleBulk(e *Engine, r *request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	out := make([]orderedObject, len(items))
+	itemsp := itemBufPool.Get().(*[]byte)
+	defer itemBufPool.Put(itemsp)
+	buf := (*itemsp)[:0]
 	failed := false
 	for i, item := range items {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
 		res, ierr := e.runBulkItem(item)
-		var body orderedObject
 		if ierr != nil {
 			failed = true
-			body = orderedObject{{"_index", bulkIndexName(res, item)}, {"_id", item.op.id}, {"status", ierr.status}, {"error", ierr.bulkItemBody()}}
-		} else {
-			res.forced = forced
-			body = append(res.body(), orderedField{"status", res.status})
+			body := orderedObject{{"_index", bulkIndexName(res, item)}, {"_id", item.op.id}, {"status", ierr.status}, {"error", ierr.bulkItemBody()}}
+			var jerr error
+			if buf, jerr = appendJSON(buf, orderedObject{{item.action, body}}); jerr != nil {
+				return reply{}, jerr
+			}
+			continue
 		}
-		out[i] = orderedObject{{item.action, body}}
+		res.forced = forced
+		buf = appendBulkItem(buf, item.action, res)
 	}
-	return ok(orderedObject{{"took", time.Since(start).Milliseconds()}, {"errors", failed}, {"items", out}}), nil
+	if cap(buf) <= maxPooledItemBuf {
+		*itemsp = buf
+	}
+	return ok(bulkAnswer(time.Since(start).Milliseconds(), failed, buf)), nil
 }
 
 func bulkIndexName(res writeResult, item bulkItem) string {

@@ -3,7 +3,6 @@ package esengine
 import (
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/json"
 	"net/http"
 	"strconv"
 )
@@ -120,7 +119,7 @@ func handleUpdateDoc(e *Engine, r *request) (reply, error) {
 type fetchedDoc struct {
 	found   bool
 	id      string
-	source  []byte
+	source  string
 	routing *string
 	version int64
 	seqNo   int64
@@ -208,8 +207,8 @@ func handleGetSource(e *Engine, r *request) (reply, error) {
 		return reply{}, ferr
 	}
 	src, _ := filter.apply(d.source)
-	if src == nil {
-		src = json.RawMessage("{}")
+	if src == "" {
+		src = "{}"
 	}
 	return ok(src), nil
 }

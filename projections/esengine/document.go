@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 )
 
 // metadataFields are the names Elasticsearch reserves at the root of a document.
@@ -18,14 +19,24 @@ var metadataFields = map[string]bool{
 // the mapping as Elasticsearch does (coercion, ignore_above, multi-fields, join field)
 // and collecting the fields dynamic mapping adds; those are applied to the mapping only
 // once the whole document parsed, so a refused document leaves no trace.
+//
+// Parsers are pooled: values are collected in scratch slices that keep their capacity
+// from one document to the next, and finish copies them into slices of exactly the
+// right size, so a stored document carries no spare capacity and building it allocates
+// no intermediate growth.
 type docParser struct {
 	m          *mapping
+	joinKeys   map[string]*joinKey // read only
 	id         string
 	hasRouting bool
 	doc        *storedDoc
+	terms      []indexedTerm
+	numbers    []indexedNumber
+	tokens     []indexedToken
+	lengths    []fieldLength
 	pending    []pendingField
 	overlay    map[string]*fieldMapping // dynamic fields added under existing objects, by path; lazily made
-	tokenIndex map[indexedTokenKey]int  // position of a token in doc.tokens; lazily made
+	tokenIndex map[indexedTokenKey]int  // position of a token in tokens; lazily made
 	termSet    map[indexedTerm]bool     // duplicate check for documents with many values
 	numberSet  map[indexedNumber]bool
 }
@@ -37,8 +48,78 @@ type pendingField struct {
 
 type indexedTokenKey struct{ field, token string }
 
-// parseDocument builds the stored form of a document about to be indexed into m.
-func parseDocument(m *mapping, id string, routing *string, source []byte) (*storedDoc, []pendingField, *esError) {
+var parserPool = sync.Pool{New: func() any { return new(docParser) }}
+
+// maxPooledValues bounds the scratch a pooled parser keeps, so one huge document does
+// not pin its buffers for the life of the process.
+const maxPooledValues = 1024
+
+func newDocParser(m *mapping, id string, routing *string, source string) *docParser {
+	p := parserPool.Get().(*docParser)
+	p.m, p.id, p.hasRouting = m, id, routing != nil
+	p.doc = &storedDoc{id: id, source: source, routing: routing}
+	if routing != nil {
+		p.term("_routing", *routing)
+	}
+	return p
+}
+
+// finish hands over the document built so far.
+func (p *docParser) finish() *storedDoc {
+	d := p.doc
+	d.terms = exactCopy(p.terms)
+	d.numbers = exactCopy(p.numbers)
+	d.tokens = exactCopy(p.tokens)
+	d.lengths = exactCopy(p.lengths)
+	return d
+}
+
+// exactCopy copies s into a slice without spare capacity; nil when s is empty, so the
+// copy never shares the scratch array.
+func exactCopy[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	out := make([]T, len(s))
+	copy(out, s)
+	return out
+}
+
+// release returns the parser to the pool; nothing it handed out refers to its scratch.
+func (p *docParser) release() {
+	scratch := func(n int) bool { return n <= maxPooledValues }
+	*p = docParser{
+		terms:   resetScratch(p.terms, scratch(cap(p.terms))),
+		numbers: resetScratch(p.numbers, scratch(cap(p.numbers))),
+		tokens:  resetScratch(p.tokens, scratch(cap(p.tokens))),
+		lengths: resetScratch(p.lengths, scratch(cap(p.lengths))),
+	}
+	parserPool.Put(p)
+}
+
+// resetScratch empties a scratch slice, dropping the strings it referenced so a pooled
+// parser does not keep old sources alive.
+func resetScratch[T any](s []T, keep bool) []T {
+	if !keep {
+		return nil
+	}
+	clear(s)
+	return s[:0]
+}
+
+// parseDocument builds the stored form of a document about to be indexed into m. keys
+// are the index's join keys, only read: a child whose parent is already known points at
+// the parent's key at once instead of at a placeholder the store would swap out.
+func parseDocument(m *mapping, keys map[string]*joinKey, id string, routing *string, source []byte) (*storedDoc, []pendingField, *esError) {
+	if d, ok := parseDocumentFast(m, keys, id, routing, source); ok {
+		return d, nil, nil
+	}
+	return parseDocumentSlow(m, keys, id, routing, source)
+}
+
+// parseDocumentSlow is the general path: it decodes the source with encoding/json,
+// handles dynamic mapping and reports every error as Elasticsearch does.
+func parseDocumentSlow(m *mapping, keys map[string]*joinKey, id string, routing *string, source []byte) (*storedDoc, []pendingField, *esError) {
 	raw, err := decodeJSON(source)
 	if err != nil {
 		return nil, nil, errMapperParsing(newError(http.StatusBadRequest, "json_parse_exception", "%s", err.Error()))
@@ -52,13 +133,6 @@ func parseDocument(m *mapping, id string, routing *string, source []byte) (*stor
 	if err := json.Compact(&compact, source); err != nil {
 		return nil, nil, errMapperParsing(newError(http.StatusBadRequest, "json_parse_exception", "%s", err.Error()))
 	}
-	p := &docParser{
-		m: m, id: id, hasRouting: routing != nil,
-		doc: &storedDoc{id: id, source: compact.Bytes(), routing: routing},
-	}
-	if routing != nil {
-		p.term("_routing", *routing)
-	}
 	for _, key := range sortedKeys(obj) {
 		if metadataFields[key] {
 			inner := errMapping("Field [%s] is a metadata field and cannot be added inside a document. Use the index API request parameters.", key)
@@ -66,10 +140,13 @@ func parseDocument(m *mapping, id string, routing *string, source []byte) (*stor
 				key, key, id, javaPreview(obj[key])).because(inner)
 		}
 	}
+	p := newDocParser(m, id, routing, compact.String())
+	p.joinKeys = keys
+	defer p.release()
 	if err := p.object(m.root, obj, []*fieldMapping{m.root}); err != nil {
 		return nil, nil, err
 	}
-	return p.doc, p.pending, nil
+	return p.finish(), p.pending, nil
 }
 
 // applyPending adds the fields dynamic mapping introduced to the mapping.

@@ -6,7 +6,6 @@ import (
 )
 
 func (p *docParser) join(f *fieldMapping, v any) *esError {
-	j := p.m.join
 	var name, parent string
 	hasParent := false
 	switch x := v.(type) {
@@ -34,6 +33,13 @@ func (p *docParser) join(f *fieldMapping, v any) *esError {
 	default:
 		return errMapperParsing(newError(http.StatusBadRequest, "illegal_state_exception", "[%s] expected START_OBJECT or VALUE_STRING but was: %s", f.path, jsonTokenName(v)))
 	}
+	return p.joinValue(f, name, parent, hasParent)
+}
+
+// joinValue indexes a decoded join value: the relation name and, for a child, the
+// parent's id.
+func (p *docParser) joinValue(f *fieldMapping, name, parent string, hasParent bool) *esError {
+	j := p.m.join
 	if name == "" {
 		return errMapperParsing(errIllegalArgument("null join name in field [%s]", f.path))
 	}
@@ -52,7 +58,9 @@ func (p *docParser) join(f *fieldMapping, v any) *esError {
 			return errMapperParsing(errIllegalArgument("[routing] is missing for join field [%s]", f.path))
 		}
 		p.term(j.parentField(parentRel), parent)
-		dj.parent = &joinKey{id: parent}
+		if dj.parent = p.joinKeys[parent]; dj.parent == nil {
+			dj.parent = &joinKey{id: parent} // the store makes the key when it adds the document
+		}
 	}
 	if _, isParent := j.children[name]; isParent {
 		p.term(j.parentField(name), p.id)

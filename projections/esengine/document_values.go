@@ -151,16 +151,6 @@ func normaliseNumber(typ string, n float64, outOfRange func(kind string) *esErro
 	return t, nil
 }
 
-func (p *docParser) seen(field string) {
-	// Documents have a handful of fields: a scan beats a map per document.
-	for _, f := range p.doc.fields {
-		if f == field {
-			return
-		}
-	}
-	p.doc.fields = append(p.doc.fields, field)
-}
-
 // dedupeScanLimit is how many values a document may hold before duplicate checks switch
 // from a scan to a set; typical documents stay under it and allocate no set at all.
 const dedupeScanLimit = 32
@@ -168,16 +158,16 @@ const dedupeScanLimit = 32
 // term records a keyword-like value; a value repeated in an array is one posting.
 func (p *docParser) term(field, value string) {
 	t := indexedTerm{field, value}
-	if len(p.doc.terms) < dedupeScanLimit {
-		for _, old := range p.doc.terms {
+	if len(p.terms) < dedupeScanLimit {
+		for _, old := range p.terms {
 			if old == t {
 				return
 			}
 		}
 	} else {
 		if p.termSet == nil {
-			p.termSet = make(map[indexedTerm]bool, 2*len(p.doc.terms))
-			for _, old := range p.doc.terms {
+			p.termSet = make(map[indexedTerm]bool, 2*len(p.terms))
+			for _, old := range p.terms {
 				p.termSet[old] = true
 			}
 		}
@@ -186,22 +176,21 @@ func (p *docParser) term(field, value string) {
 		}
 		p.termSet[t] = true
 	}
-	p.doc.terms = append(p.doc.terms, t)
-	p.seen(field)
+	p.terms = append(p.terms, t)
 }
 
 func (p *docParser) number(field string, value float64) {
 	n := indexedNumber{field, value}
-	if len(p.doc.numbers) < dedupeScanLimit {
-		for _, old := range p.doc.numbers {
+	if len(p.numbers) < dedupeScanLimit {
+		for _, old := range p.numbers {
 			if old == n {
 				return
 			}
 		}
 	} else {
 		if p.numberSet == nil {
-			p.numberSet = make(map[indexedNumber]bool, 2*len(p.doc.numbers))
-			for _, old := range p.doc.numbers {
+			p.numberSet = make(map[indexedNumber]bool, 2*len(p.numbers))
+			for _, old := range p.numbers {
 				p.numberSet[old] = true
 			}
 		}
@@ -210,35 +199,53 @@ func (p *docParser) number(field string, value float64) {
 		}
 		p.numberSet[n] = true
 	}
-	p.doc.numbers = append(p.doc.numbers, n)
-	p.seen(field)
+	p.numbers = append(p.numbers, n)
 }
 
 func (p *docParser) text(field, value string) {
-	tokens := analyze(value)
-	if len(tokens) == 0 {
+	count := int32(0)
+	forEachToken(value, func(tok string) {
+		count++
+		p.token(field, tok)
+	})
+	if count == 0 {
 		return
 	}
-	for _, tok := range tokens {
-		key := indexedTokenKey{field, tok}
-		if p.tokenIndex == nil {
-			p.tokenIndex = map[indexedTokenKey]int{}
-		}
-		if i, ok := p.tokenIndex[key]; ok {
-			p.doc.tokens[i].freq++
-			continue
-		}
-		p.tokenIndex[key] = len(p.doc.tokens)
-		p.doc.tokens = append(p.doc.tokens, indexedToken{field: field, token: tok, freq: 1})
-	}
-	for i := range p.doc.lengths {
-		if p.doc.lengths[i].field == field {
-			p.doc.lengths[i].length += int32(len(tokens))
+	for i := range p.lengths {
+		if p.lengths[i].field == field {
+			p.lengths[i].length += count
 			return
 		}
 	}
-	p.doc.lengths = append(p.doc.lengths, fieldLength{field, int32(len(tokens))})
-	p.seen(field)
+	p.lengths = append(p.lengths, fieldLength{field, count})
+}
+
+// token counts one occurrence of a token; like terms, small documents find a repeat by
+// scanning and only large ones pay for a map.
+func (p *docParser) token(field, tok string) {
+	if p.tokenIndex == nil && len(p.tokens) < dedupeScanLimit {
+		for i := range p.tokens {
+			if t := &p.tokens[i]; t.field == field && t.token == tok {
+				t.freq++
+				return
+			}
+		}
+		p.tokens = append(p.tokens, indexedToken{field: field, token: tok, freq: 1})
+		return
+	}
+	if p.tokenIndex == nil {
+		p.tokenIndex = make(map[indexedTokenKey]int, 2*len(p.tokens))
+		for i, t := range p.tokens {
+			p.tokenIndex[indexedTokenKey{t.field, t.token}] = i
+		}
+	}
+	key := indexedTokenKey{field, tok}
+	if i, ok := p.tokenIndex[key]; ok {
+		p.tokens[i].freq++
+		return
+	}
+	p.tokenIndex[key] = len(p.tokens)
+	p.tokens = append(p.tokens, indexedToken{field: field, token: tok, freq: 1})
 }
 
 // javaPreview renders a value the way Elasticsearch previews it in mapping errors

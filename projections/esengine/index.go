@@ -18,6 +18,33 @@ type index struct {
 	mu      sync.RWMutex
 	mapping *mapping
 	store   *store
+	// mappingSeqNo is the first sequence number handed out after the mapping last
+	// changed: a document with a higher one was parsed under the current mapping, so
+	// re-indexing its unchanged source cannot index anything else.
+	mappingSeqNo int64
+}
+
+// reuseUnchanged turns the unchanged re-index path on; tests turn it off to compare the
+// engine's answers with and without it.
+var reuseUnchanged = true
+
+// mappingChanged records that documents written so far may have been parsed under an
+// older mapping; the caller holds the write lock.
+func (ix *index) mappingChanged() {
+	ix.mappingSeqNo = ix.store.seqNo + 1
+}
+
+// unchanged reports whether indexing source with routing would index exactly what old
+// indexes: same source bytes, same routing, and a mapping that has not changed since old
+// was parsed. The caller holds the write lock.
+func (ix *index) unchanged(old *storedDoc, routing *string, source []byte) bool {
+	if !reuseUnchanged || old.seqNo <= ix.mappingSeqNo || old.source != string(source) {
+		return false
+	}
+	if old.routing == nil || routing == nil {
+		return old.routing == nil && routing == nil
+	}
+	return *old.routing == *routing
 }
 
 func newIndex(name string, settings indexSettings, m *mapping, now func() time.Time) *index {
@@ -32,6 +59,8 @@ func newIndex(name string, settings indexSettings, m *mapping, now func() time.T
 		now:      now,
 		mapping:  m,
 		store:    newStore(),
+		// No document predates the mapping an index is created with.
+		mappingSeqNo: -1,
 	}
 }
 

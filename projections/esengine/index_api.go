@@ -164,6 +164,7 @@ func handlePutMapping(e *Engine, r *request) (reply, error) {
 		}
 		if cerr == nil {
 			ix.mapping = trial
+			ix.mappingChanged()
 		}
 		ix.mu.Unlock()
 		if cerr != nil {

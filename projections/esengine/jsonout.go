@@ -82,6 +82,10 @@ func appendJSON(buf []byte, v any) ([]byte, error) {
 	case json.RawMessage:
 		// Sources are stored compacted and valid; copying them verbatim is the point.
 		return append(buf, x...), nil
+	case rawJSON:
+		return append(buf, x...), nil
+	case preEncoded:
+		return append(buf, x...), nil
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -102,6 +106,19 @@ func appendString(buf []byte, s string) []byte {
 	buf = append(buf, s...)
 	return append(buf, '"')
 }
+
+// rawJSON is valid, compact JSON text held as a string, the form stored sources take;
+// it is printed verbatim.
+type rawJSON string
+
+func (r rawJSON) MarshalJSON() ([]byte, error) { return []byte(r), nil }
+
+// preEncoded is a response body a handler already encoded (the _bulk answer, which is
+// cheaper to append item by item than to build as a tree). It is printed verbatim, and
+// still pretty-printed on ?pretty like any other body.
+type preEncoded []byte
+
+func (p preEncoded) MarshalJSON() ([]byte, error) { return p, nil }
 
 // score is a relevance score. Elasticsearch computes scores as 32-bit floats and prints
 // integral ones with a trailing ".0"; clients parse either, people reading diffs do not.

@@ -87,6 +87,9 @@ type joinMapping struct {
 	field    string
 	parentOf map[string]string   // child relation -> parent relation
 	children map[string][]string // parent relation -> child relations
+	// parentFields caches parentField for every parent relation: every document of a
+	// join index names one, and building the name each time was an allocation a write.
+	parentFields map[string]string
 }
 
 func (j *joinMapping) known(name string) bool {
@@ -98,6 +101,9 @@ func (j *joinMapping) known(name string) bool {
 // parentField is the hidden field holding, for relation parent, the parent's id on its
 // children and its own id on the parent: Elasticsearch names it "<join>#<parent>".
 func (j *joinMapping) parentField(parent string) string {
+	if f, ok := j.parentFields[parent]; ok {
+		return f
+	}
 	return j.field + "#" + parent
 }
 
@@ -134,9 +140,10 @@ func (m *mapping) reindex() {
 }
 
 func buildJoin(f *fieldMapping) *joinMapping {
-	j := &joinMapping{field: f.path, parentOf: map[string]string{}, children: map[string][]string{}}
+	j := &joinMapping{field: f.path, parentOf: map[string]string{}, children: map[string][]string{}, parentFields: map[string]string{}}
 	for _, r := range f.relations {
 		j.children[r.parent] = r.children
+		j.parentFields[r.parent] = f.path + "#" + r.parent
 		for _, c := range r.children {
 			j.parentOf[c] = r.parent
 		}

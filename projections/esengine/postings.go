@@ -28,14 +28,81 @@ type postings[K cmp.Ordered] struct {
 // as a roaring bitmap, which divides the objects the garbage collector has to scan.
 type postingList struct {
 	single uint32
-	set    *roaring.Bitmap // nil: the list is exactly {single}
+	set    *postingSet // nil: the list is exactly {single}
+}
+
+// postingSet is a list of two or more documents: a short sorted array while the value
+// is rare, a roaring bitmap once it is common. Many values belong to a handful of
+// documents (a plan's routing, a parent's id: a plan's objects), and a roaring bitmap
+// costs six allocations and some 150 bytes even for two documents.
+type postingSet struct {
+	small []uint32        // sorted; the list while bm is nil
+	bm    *roaring.Bitmap // once the list outgrew maxSmallPostings; kept from then on
+}
+
+// maxSmallPostings is the longest list kept as an array.
+const maxSmallPostings = 16
+
+func newPostingSet(a, b uint32) *postingSet {
+	if a > b {
+		a, b = b, a
+	}
+	small := make([]uint32, 2, 4)
+	small[0], small[1] = a, b
+	return &postingSet{small: small}
+}
+
+func (s *postingSet) add(doc uint32) {
+	if s.bm != nil {
+		s.bm.Add(doc)
+		return
+	}
+	i, found := slices.BinarySearch(s.small, doc)
+	if found {
+		return
+	}
+	if len(s.small) == maxSmallPostings {
+		s.bm = roaring.BitmapOf(s.small...)
+		s.bm.Add(doc)
+		s.small = nil
+		return
+	}
+	s.small = slices.Insert(s.small, i, doc)
+}
+
+func (s *postingSet) remove(doc uint32) {
+	if s.bm != nil {
+		s.bm.Remove(doc)
+		return
+	}
+	if i, found := slices.BinarySearch(s.small, doc); found {
+		s.small = slices.Delete(s.small, i, i+1)
+	}
+}
+
+func (s *postingSet) cardinality() uint64 {
+	if s.bm != nil {
+		return s.bm.GetCardinality()
+	}
+	return uint64(len(s.small))
+}
+
+// minimum is the smallest document; the set is not empty.
+func (s *postingSet) minimum() uint32 {
+	if s.bm != nil {
+		return s.bm.Minimum()
+	}
+	return s.small[0]
 }
 
 func (l postingList) bitmap() *roaring.Bitmap {
-	if l.set != nil {
-		return l.set
+	switch {
+	case l.set == nil:
+		return roaring.BitmapOf(l.single)
+	case l.set.bm != nil:
+		return l.set.bm
 	}
-	return roaring.BitmapOf(l.single)
+	return roaring.BitmapOf(l.set.small...)
 }
 
 func newPostings[K cmp.Ordered]() *postings[K] {
@@ -50,10 +117,10 @@ func (p *postings[K]) add(k K, doc uint32) {
 		p.stale = true
 	case l.set == nil:
 		if l.single != doc {
-			p.byKey[k] = postingList{set: roaring.BitmapOf(l.single, doc)}
+			p.byKey[k] = postingList{set: newPostingSet(l.single, doc)}
 		}
 	default:
-		l.set.Add(doc)
+		l.set.add(doc)
 	}
 }
 
@@ -69,13 +136,30 @@ func (p *postings[K]) remove(k K, doc uint32) {
 		}
 		return
 	}
-	l.set.Remove(doc)
-	switch l.set.GetCardinality() {
+	l.set.remove(doc)
+	switch l.set.cardinality() {
 	case 0:
 		delete(p.byKey, k)
 		p.stale = true
 	case 1:
-		p.byKey[k] = postingList{single: l.set.Minimum()}
+		p.byKey[k] = postingList{single: l.set.minimum()}
+	}
+}
+
+// move replaces document from with document to in k's list, for a document that keeps
+// its values under a new number; k stays in the index, so the sorted order stays valid.
+func (p *postings[K]) move(k K, from, to uint32) {
+	l, ok := p.byKey[k]
+	switch {
+	case !ok:
+		p.add(k, to)
+	case l.set == nil && l.single == from:
+		p.byKey[k] = postingList{single: to}
+	case l.set == nil:
+		p.byKey[k] = postingList{set: newPostingSet(l.single, to)}
+	default:
+		l.set.remove(from)
+		l.set.add(to)
 	}
 }
 
@@ -137,10 +221,13 @@ func (p *postings[K]) between(lo, hi bound[K], universe int) *roaring.Bitmap {
 	var sets []*roaring.Bitmap
 	var singles []uint32
 	for _, k := range keys[start:end] {
-		if l := p.byKey[k]; l.set != nil {
-			sets = append(sets, l.set)
-		} else {
+		switch l := p.byKey[k]; {
+		case l.set == nil:
 			singles = append(singles, l.single)
+		case l.set.bm != nil:
+			sets = append(sets, l.set.bm)
+		default:
+			singles = append(singles, l.set.small...)
 		}
 	}
 	if len(singles) > 0 {

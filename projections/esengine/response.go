@@ -10,12 +10,19 @@ import (
 )
 
 func marshalBody(body any, q paramReader) ([]byte, error) {
-	if raw, isRaw := body.(json.RawMessage); isRaw {
+	var data []byte
+	switch raw := body.(type) {
+	case json.RawMessage:
 		return raw, nil
-	}
-	data, err := appendJSON(nil, body)
-	if err != nil {
-		return nil, fmt.Errorf("esengine: encoding the response: %w", err)
+	case rawJSON:
+		return []byte(raw), nil
+	case preEncoded:
+		data = raw
+	default:
+		var err error
+		if data, err = appendJSON(nil, body); err != nil {
+			return nil, fmt.Errorf("esengine: encoding the response: %w", err)
+		}
 	}
 	if _, pretty := q.lookup("pretty"); pretty {
 		var buf bytes.Buffer

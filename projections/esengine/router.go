@@ -1,6 +1,7 @@
 package esengine
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -110,8 +111,7 @@ func (e *Engine) decodeRequest(req *http.Request) (*request, error) {
 		r.segs = append(r.segs, u)
 	}
 	if req.Body != nil {
-		limited := io.LimitReader(req.Body, e.opts.maxContentLength+1)
-		data, err := io.ReadAll(limited)
+		data, err := readBody(req, e.opts.maxContentLength)
 		if err != nil {
 			return nil, fmt.Errorf("esengine: reading the request body: %w", err)
 		}
@@ -149,4 +149,25 @@ func checkParams(r *request, rt route) error {
 		}
 	}
 	return nil
+}
+
+// readBody reads at most limit+1 bytes of the body. When the client announced the
+// length (go-elasticsearch always does), the buffer is made that size at once instead
+// of growing by doubling, which for a large _bulk body was several copies of it.
+func readBody(req *http.Request, limit int64) ([]byte, error) {
+	limited := io.LimitReader(req.Body, limit+1)
+	if req.ContentLength <= 0 || req.ContentLength > limit {
+		return io.ReadAll(limited)
+	}
+	buf := make([]byte, req.ContentLength+1)
+	n, err := io.ReadFull(limited, buf)
+	switch {
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return buf[:n], nil // the body was at most as long as announced
+	case err != nil:
+		return nil, err
+	}
+	// Longer than announced: read the rest the plain way (the limit still applies).
+	rest, err := io.ReadAll(limited)
+	return append(buf, rest...), err
 }

@@ -22,7 +22,7 @@ type hit struct {
 	index   string
 	id      string
 	routing *string
-	source  []byte
+	source  string
 	version int64
 	seqNo   int64
 	fields  []*sortField // the sort as resolved on its index, to print sort values

@@ -85,26 +85,26 @@ func parseSourceFilter(v any) (sourceFilter, *esError) {
 
 // apply returns the source to show and whether to show one at all. Filtering re-encodes
 // the source, which sorts its keys; unfiltered sources are returned as stored.
-func (f sourceFilter) apply(src []byte) (json.RawMessage, bool) {
+func (f sourceFilter) apply(src string) (rawJSON, bool) {
 	if f.disabled {
-		return nil, false
+		return "", false
 	}
 	if !f.filtering() {
-		return json.RawMessage(src), true
+		return rawJSON(src), true
 	}
-	raw, err := decodeJSON(src)
+	raw, err := decodeJSON([]byte(src))
 	if err != nil {
-		return json.RawMessage(src), true
+		return rawJSON(src), true
 	}
 	obj, isObj := raw.(map[string]any)
 	if !isObj {
-		return json.RawMessage(src), true
+		return rawJSON(src), true
 	}
 	out, err := json.Marshal(f.filterObject(obj, "", false))
 	if err != nil {
-		return json.RawMessage(src), true
+		return rawJSON(src), true
 	}
-	return json.RawMessage(out), true
+	return rawJSON(out), true
 }
 
 // filterObject keeps the keys of obj that the filter selects; within an included object

@@ -9,9 +9,12 @@ import (
 // storedDoc is one indexed document: its source as given and every value it put into the
 // inverted indexes, so the engine can take it out again on update or delete without
 // re-parsing, and can sort on field values without a separate column store.
+//
+// The source is a string so that the values taken from it (keywords, tokens, parent ids)
+// are substrings sharing its bytes rather than copies: a document's text is held once.
 type storedDoc struct {
 	id      string
-	source  []byte
+	source  string // compact JSON
 	routing *string
 	version int64
 	seqNo   int64
@@ -20,8 +23,79 @@ type storedDoc struct {
 	numbers []indexedNumber // numeric and boolean values
 	tokens  []indexedToken  // analyzed text
 	lengths []fieldLength   // text token counts, for BM25 length normalisation
-	fields  []string        // fields with at least one indexed value, for exists
 	join    *docJoin
+}
+
+// fieldSetScan is how many values a document may hold before eachField switches from
+// scanning what came before to a set.
+const fieldSetScan = 64
+
+// eachField calls fn once for every field with at least one indexed value, which is
+// what exists matches. The fields are derived rather than stored: every field with a
+// value has a term, a number or a length, and a slice per document would cost more
+// memory than the scan costs time.
+func (d *storedDoc) eachField(fn func(field string)) {
+	if len(d.terms)+len(d.numbers)+len(d.lengths) > fieldSetScan {
+		seen := map[string]bool{}
+		visit := func(f string) {
+			if !seen[f] {
+				seen[f] = true
+				fn(f)
+			}
+		}
+		for _, t := range d.terms {
+			visit(t.field)
+		}
+		for _, n := range d.numbers {
+			visit(n.field)
+		}
+		for _, l := range d.lengths {
+			visit(l.field)
+		}
+		return
+	}
+	for i, t := range d.terms {
+		if !d.termFieldBefore(t.field, i) {
+			fn(t.field)
+		}
+	}
+	for i, n := range d.numbers {
+		if !d.termFieldBefore(n.field, len(d.terms)) && !numberFieldBefore(d.numbers, n.field, i) {
+			fn(n.field)
+		}
+	}
+	for i, l := range d.lengths {
+		if !d.termFieldBefore(l.field, len(d.terms)) && !numberFieldBefore(d.numbers, l.field, len(d.numbers)) && !lengthFieldBefore(d.lengths, l.field, i) {
+			fn(l.field)
+		}
+	}
+}
+
+func (d *storedDoc) termFieldBefore(field string, n int) bool {
+	for _, t := range d.terms[:n] {
+		if t.field == field {
+			return true
+		}
+	}
+	return false
+}
+
+func numberFieldBefore(numbers []indexedNumber, field string, n int) bool {
+	for _, v := range numbers[:n] {
+		if v.field == field {
+			return true
+		}
+	}
+	return false
+}
+
+func lengthFieldBefore(lengths []fieldLength, field string, n int) bool {
+	for _, l := range lengths[:n] {
+		if l.field == field {
+			return true
+		}
+	}
+	return false
 }
 
 type indexedTerm struct{ field, value string }
@@ -154,14 +228,14 @@ func (s *store) add(d *storedDoc) {
 	for _, l := range d.lengths {
 		s.text(l.field).sumLength += int64(l.length)
 	}
-	for _, f := range d.fields {
+	d.eachField(func(f string) {
 		bm := s.exists[f]
 		if bm == nil {
 			bm = roaring.New()
 			s.exists[f] = bm
 		}
 		bm.Add(n)
-	}
+	})
 	if j := d.join; j != nil {
 		j.self = s.joinKey(d.id)
 		j.self.doc = int64(n)
@@ -237,11 +311,11 @@ func (s *store) remove(n uint32) {
 	for _, l := range d.lengths {
 		s.texts[l.field].sumLength -= int64(l.length)
 	}
-	for _, f := range d.fields {
+	d.eachField(func(f string) {
 		if bm := s.exists[f]; bm != nil {
 			bm.Remove(n)
 		}
-	}
+	})
 	if j := d.join; j != nil {
 		if j.self != nil && j.self.doc == int64(n) {
 			j.self.doc = -1

@@ -84,7 +84,7 @@ func (ix *index) updateDoc(op writeOp, req updateRequest) (writeResult, *esError
 		}
 		return ix.indexLocked(op, src)
 	}
-	raw, err := decodeJSON(existing.source)
+	raw, err := decodeJSON([]byte(existing.source))
 	if err != nil {
 		return writeResult{}, errIllegalArgument("stored source of [%s] is not JSON: %v", op.id, err)
 	}
@@ -93,7 +93,7 @@ func (ix *index) updateDoc(op writeOp, req updateRequest) (writeResult, *esError
 	if jerr != nil {
 		return writeResult{}, errIllegalArgument("cannot encode the updated document: %v", jerr)
 	}
-	if req.detectNoop && sameJSON(src, existing.source) {
+	if req.detectNoop && sameJSON(src, []byte(existing.source)) {
 		return writeResult{index: ix, id: op.id, version: existing.version, seqNo: existing.seqNo, result: "noop", status: http.StatusOK}, nil
 	}
 	if op.routing == nil {

@@ -64,12 +64,29 @@ func (ix *index) indexLocked(op writeOp, source []byte) (writeResult, *esError) 
 	if err := op.checkConflict(ix, cur); err != nil {
 		return writeResult{}, err
 	}
-	doc, pending, err := parseDocument(ix.mapping, op.id, op.routing, source)
+	s := ix.store
+	if n, old, ok := s.get(op.id); ok && ix.unchanged(old, op.routing, source) {
+		// Same source, routing and mapping: the document indexes exactly what it did,
+		// so its values are reused and its postings moved, not parsed and rebuilt.
+		doc := old.reindexed()
+		s.seqNo++
+		doc.version = op.nextVersion(cur)
+		doc.seqNo = s.seqNo
+		s.replace(n, doc)
+		delete(s.tombstones, op.id)
+		if s.needsCompaction() {
+			s.compact()
+		}
+		return writeResult{index: ix, id: op.id, version: doc.version, seqNo: doc.seqNo, result: "updated", status: http.StatusOK}, nil
+	}
+	doc, pending, err := parseDocument(ix.mapping, ix.store.joinKeys, op.id, op.routing, source)
 	if err != nil {
 		return writeResult{}, err
 	}
-	applyPending(ix.mapping, pending)
-	s := ix.store
+	if len(pending) > 0 {
+		applyPending(ix.mapping, pending)
+		ix.mappingChanged()
+	}
 	s.seqNo++
 	doc.version = op.nextVersion(cur)
 	doc.seqNo = s.seqNo

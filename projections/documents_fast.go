@@ -1,0 +1,205 @@
+package projections
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+)
+
+// documentsFast is Documents for the plans the write side produces: it walks the plan's
+// JSON once (validating it as strictly as encoding/json), keeps every value as a slice
+// of the input instead of decoding the plan into maps at every level, and writes all the
+// sources into one buffer. It returns ok=false for whatever it does not handle (escaped
+// or duplicate keys, objectIds that need decoding, any error), and Documents then takes
+// the encoding/json path, which is the one that words the errors. The output of both
+// paths is identical (documents_fast_test.go checks it on arbitrary input).
+func documentsFast(plan []byte) ([]Doc, bool) {
+	w := planWalker{sc: scanner{b: plan}}
+	var rootBuf [16]member
+	root, ok := w.sc.object(rootBuf[:0])
+	if !ok || !w.sc.atEnd() {
+		return nil, false
+	}
+	w.buf = make([]byte, 0, len(plan)+len(plan)/2)
+	w.docs = make([]Doc, 0, 8)
+	w.bounds = make([]int, 0, 8)
+	w.ids = make([]string, 0, 8)
+	w.service, w.childObj, w.keys = make(members, 0, 16), make(members, 0, 16), make(members, 0, 16)
+	planID, ok := w.add(root, RelationPlan, "")
+	if !ok {
+		return nil, false
+	}
+	if v, present := root.get(plan, "planCostShares"); present && !w.child(v, RelationPlanCostShare, planID) {
+		return nil, false
+	}
+	services, present := root.get(plan, "linkedPlanServices")
+	if !present {
+		return w.finish(), true
+	}
+	sc := scanner{b: plan, i: services.start}
+	if !sc.eat('[') {
+		return nil, false
+	}
+	if sc.eat(']') {
+		return w.finish(), true
+	}
+	for {
+		start := sc.i
+		if !sc.skip(0) || !w.planService(member{start: start, end: sc.i}, planID) {
+			return nil, false
+		}
+		if sc.eat(']') {
+			return w.finish(), true
+		}
+		if !sc.eat(',') {
+			return nil, false
+		}
+	}
+}
+
+type planWalker struct {
+	sc     scanner
+	buf    []byte // every source, back to back
+	docs   []Doc
+	bounds []int // end of each document's source in buf
+	ids    []string
+	// Scratch reused from object to object: the members of the current plan service
+	// and of its current child, and the keys of the source being written.
+	service, childObj, keys members
+}
+
+func (w *planWalker) planService(v member, planID string) bool {
+	obj, ok := w.objectAt(v, w.service[:0])
+	if !ok {
+		return false
+	}
+	w.service = obj
+	serviceID, ok := w.add(obj, RelationLinkedPlanService, planID)
+	if !ok {
+		return false
+	}
+	if c, present := obj.get(w.sc.b, "linkedService"); present && !w.child(c, RelationLinkedService, serviceID) {
+		return false
+	}
+	if c, present := obj.get(w.sc.b, "planserviceCostShares"); present && !w.child(c, RelationPlanserviceCostShare, serviceID) {
+		return false
+	}
+	return true
+}
+
+func (w *planWalker) child(v member, relation, parentID string) bool {
+	obj, ok := w.objectAt(v, w.childObj[:0])
+	if !ok {
+		return false
+	}
+	w.childObj = obj
+	_, ok = w.add(obj, relation, parentID)
+	return ok
+}
+
+// objectAt reads the members of the object value v into dst; false for anything but
+// an object.
+func (w *planWalker) objectAt(v member, dst members) (members, bool) {
+	sc := scanner{b: w.sc.b, i: v.start}
+	return sc.object(dst)
+}
+
+// add writes the document of one object, as docBuilder.add and source do.
+func (w *planWalker) add(obj members, relation, parentID string) (string, bool) {
+	b := w.sc.b
+	raw, ok := obj.get(b, "objectId")
+	if !ok || b[raw.start] != '"' || !raw.plain || raw.end-raw.start <= 2 || raw.end-raw.start-2 > MaxIDBytes {
+		return "", false
+	}
+	id := string(b[raw.start+1 : raw.end-1])
+	if slices.Contains(w.ids, id) {
+		return "", false
+	}
+	w.ids = append(w.ids, id)
+	routing := id
+	if parentID != "" {
+		routing = w.docs[0].Routing
+	}
+	keys := obj.scalarsSorted(b, w.keys[:0])
+	w.keys = keys
+	w.buf = append(w.buf, '{')
+	for _, m := range keys {
+		w.buf = appendQuoted(w.buf, b[m.keyStart:m.keyEnd])
+		w.buf = append(w.buf, ':')
+		w.buf = append(w.buf, b[m.start:m.end]...)
+		w.buf = append(w.buf, ',')
+	}
+	w.buf = appendQuoted(w.buf, JoinField)
+	w.buf = append(w.buf, ':')
+	if parentID == "" {
+		w.buf = appendQuoted(w.buf, relation)
+	} else {
+		w.buf = append(w.buf, `{"name":`...)
+		w.buf = appendQuoted(w.buf, relation)
+		w.buf = append(w.buf, `,"parent":`...)
+		w.buf = appendQuoted(w.buf, parentID)
+		w.buf = append(w.buf, '}')
+	}
+	w.buf = append(w.buf, '}')
+	w.bounds = append(w.bounds, len(w.buf))
+	w.docs = append(w.docs, Doc{ID: id, Routing: routing})
+	return id, true
+}
+
+// finish points every document at its part of the shared buffer, which is only
+// complete (never to move again) once the last source is written. Each part's capacity
+// ends where it does, so appending to one Source cannot overwrite the next.
+func (w *planWalker) finish() []Doc {
+	start := 0
+	for i, end := range w.bounds {
+		w.docs[i].Source = json.RawMessage(w.buf[start:end:end])
+		start = end
+	}
+	return w.docs
+}
+
+// member is one key and value of an object, as bounds in the input.
+type member struct {
+	keyStart, keyEnd int // the key's contents, quotes excluded
+	start, end       int // the value, as written
+	plain            bool
+}
+
+type members []member
+
+// get returns the member named key unless it is absent or null, which the read model
+// treats alike.
+func (ms members) get(b []byte, key string) (member, bool) {
+	for _, m := range ms {
+		if string(b[m.keyStart:m.keyEnd]) == key {
+			return m, string(b[m.start:m.end]) != "null"
+		}
+	}
+	return member{}, false
+}
+
+// scalarsSorted returns the members a source keeps, in key order: scalars but the
+// join field.
+func (ms members) scalarsSorted(b []byte, out members) members {
+	for _, m := range ms {
+		if c := b[m.start]; c != '{' && c != '[' && string(b[m.keyStart:m.keyEnd]) != JoinField {
+			out = append(out, m)
+		}
+	}
+	slices.SortFunc(out, func(x, y member) int { return bytes.Compare(b[x.keyStart:x.keyEnd], b[y.keyStart:y.keyEnd]) })
+	return out
+}
+
+// appendQuoted appends s as encoding/json encodes a string (HTML characters escaped),
+// without its allocation when s needs no escaping at all.
+func appendQuoted[T ~string | ~[]byte](buf []byte, s T) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(string(s)) // never fails for a string
+			return append(buf, q...)
+		}
+	}
+	buf = append(buf, '"')
+	buf = append(buf, s...)
+	return append(buf, '"')
+}

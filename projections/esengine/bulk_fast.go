@@ -1,0 +1,106 @@
+package esengine
+
+// parseActionFast reads an action line of the form every client sends, {"index":{"_id":
+// "...","routing":"...","version":3}}, without decoding it into maps. It returns the
+// action and the metadata sorted by key, as parseActionSlow does, with the values as
+// slices of the line. It reports ok=false for anything unusual (escaped or unknown keys,
+// duplicates, non-scalar values, malformed JSON), and parseActionSlow then answers
+// exactly as Elasticsearch would.
+func parseActionFast(line []byte, pairs []metaValue) (string, []metaValue, bool) {
+	sc := jsonScanner[[]byte]{s: line}
+	if !sc.eat('{') {
+		return "", nil, false
+	}
+	k, ok := sc.str()
+	if !ok || !k.plain || !sc.eat(':') || !sc.eat('{') {
+		return "", nil, false
+	}
+	action := bulkAction(line[k.start:k.end])
+	if action == "" {
+		return "", nil, false
+	}
+	if !sc.eat('}') {
+		for {
+			mv, ok := metaPair(&sc)
+			if !ok || len(pairs) == cap(pairs) {
+				return "", nil, false
+			}
+			for _, p := range pairs {
+				if p.key == mv.key {
+					return "", nil, false // encoding/json keeps the last; let it
+				}
+			}
+			pairs = insertSorted(pairs, mv)
+			if sc.eat('}') {
+				break
+			}
+			if !sc.eat(',') {
+				return "", nil, false
+			}
+		}
+	}
+	if !sc.eat('}') || !sc.atEnd() {
+		return "", nil, false
+	}
+	return action, pairs, true
+}
+
+// bulkAction returns the action constant named by b, or "".
+func bulkAction(b []byte) string {
+	for _, a := range [...]string{"index", "create", "delete", "update"} {
+		if string(b) == a {
+			return a
+		}
+	}
+	return ""
+}
+
+// metaPair reads one known key and its scalar value.
+func metaPair(sc *jsonScanner[[]byte]) (metaValue, bool) {
+	k, ok := sc.str()
+	if !ok || !k.plain || !sc.eat(':') {
+		return metaValue{}, false
+	}
+	var mv metaValue
+	for _, known := range bulkMetadataKeys {
+		if string(sc.s[k.start:k.end]) == known {
+			mv.key = known
+			break
+		}
+	}
+	if mv.key == "" {
+		return metaValue{}, false
+	}
+	mv.scalar = true
+	switch sc.peek() {
+	case '"':
+		v, ok := sc.str()
+		if !ok || !v.plain {
+			return metaValue{}, false
+		}
+		mv.raw, mv.kind = sc.s[v.start:v.end], "VALUE_STRING"
+	case 't', 'f':
+		start := sc.i
+		ok = sc.literal("true") || sc.literal("false")
+		mv.raw, mv.kind = sc.s[start:sc.i], "VALUE_BOOLEAN"
+	case 'n':
+		mv.scalar, mv.kind = false, "VALUE_NULL"
+		ok = sc.literal("null")
+	case '{', '[':
+		ok = false
+	default:
+		var start, end int
+		start, end, ok = sc.number()
+		mv.raw, mv.kind = sc.s[start:end], "VALUE_NUMBER"
+	}
+	return mv, ok
+}
+
+// insertSorted adds mv to pairs kept in key order (a handful of keys: insertion sort).
+func insertSorted(pairs []metaValue, mv metaValue) []metaValue {
+	pairs = append(pairs, mv)
+	for i := len(pairs) - 1; i > 0 && pairs[i-1].key > pairs[i].key; i-- {
+		pairs[i-1], pairs[i] = pairs[i], pairs[i-1]
+	}
+	return pairs
+}

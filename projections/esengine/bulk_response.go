@@ -1,0 +1,63 @@
+package esengine
+
+import (
+	"strconv"
+	"sync"
+)
+
+// The _bulk answer is printed item by item straight into a buffer: built as a tree of
+// orderedObjects it cost an allocation per field of every item, more than indexing a
+// small document. The bytes are the same as the tree's (bulk_response_test.go).
+
+// itemBufPool recycles the buffer items are printed into before the answer is assembled.
+var itemBufPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, 4096)
+	return &b
+}}
+
+// maxPooledItemBuf keeps a huge answer's buffer out of the pool.
+const maxPooledItemBuf = 1 << 20
+
+// bulkAnswer assembles {"took":..,"errors":..,"items":[..]} around the printed items;
+// took comes first but is only known once every item ran, hence the separate buffer.
+func bulkAnswer(took int64, failed bool, items []byte) preEncoded {
+	out := make([]byte, 0, len(items)+48)
+	out = append(out, `{"took":`...)
+	out = strconv.AppendInt(out, took, 10)
+	out = append(out, `,"errors":`...)
+	out = strconv.AppendBool(out, failed)
+	out = append(out, `,"items":[`...)
+	out = append(out, items...)
+	return append(out, "]}"...)
+}
+
+// appendBulkItem prints a successful item: {action: writeResult.body() + status}.
+func appendBulkItem(buf []byte, action string, r writeResult) []byte {
+	buf = append(buf, `{"`...)
+	buf = append(buf, action...)
+	buf = append(buf, `":{"_index":`...)
+	buf = appendString(buf, r.index.name)
+	buf = append(buf, `,"_id":`...)
+	buf = appendString(buf, r.id)
+	buf = append(buf, `,"_version":`...)
+	buf = strconv.AppendInt(buf, r.version, 10)
+	buf = append(buf, `,"result":`...)
+	buf = appendString(buf, r.result)
+	if r.forced {
+		buf = append(buf, `,"forced_refresh":true`...)
+	}
+	if r.result == "noop" {
+		buf = append(buf, `,"_shards":{"total":0,"successful":0,"failed":0}`...)
+	} else {
+		buf = append(buf, `,"_shards":{"total":`...)
+		buf = strconv.AppendInt(buf, int64(1+r.index.settings.replicas), 10)
+		buf = append(buf, `,"successful":1,"failed":0}`...)
+	}
+	buf = append(buf, `,"_seq_no":`...)
+	buf = strconv.AppendInt(buf, r.seqNo, 10)
+	buf = append(buf, `,"_primary_term":`...)
+	buf = strconv.AppendInt(buf, primaryTerm, 10)
+	buf = append(buf, `,"status":`...)
+	buf = strconv.AppendInt(buf, int64(r.status), 10)
+	return append(buf, "}}"...)
+}
