@@ -20,6 +20,10 @@ const consumerProjector = "projector"
 // RabbitMQ: 16 in flight fill a bulk request of ~16 events per Elasticsearch round trip.
 const projectorConcurrency = 16
 
+// auditConcurrency lets the audit store group concurrent adds into one commit; entries
+// are keyed by event id and listed by version, so order of arrival does not matter.
+const auditConcurrency = 16
+
 // allConsumers are the consumers of a deployment. The relay declares their queues at
 // start, so events wait in a queue until its consumer first attaches; the embedded bus
 // refuses events until all of them are attached. Both run wherever the projector runs.
@@ -117,7 +121,9 @@ func (m *Main) startRouter(ctx context.Context, store eventStore, projector *ela
 		if err != nil {
 			return err
 		}
-		if err := router.AddConsumer(bus, auditLog.Consumer()); err != nil {
+		audit := auditLog.Consumer()
+		audit.Concurrency = auditConcurrency
+		if err := router.AddConsumer(bus, audit); err != nil {
 			return err
 		}
 	}

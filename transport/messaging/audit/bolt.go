@@ -34,6 +34,9 @@ func OpenBoltStore(dataDir string) (*BoltStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit: open %s: %w", path, err)
 	}
+	// A short batch window: long enough to gather the adds in flight (one per embedded
+	// shard or AMQP subscription), short against an fsync.
+	db.MaxBatchDelay = time.Millisecond
 	err = db.Update(func(tx *bolt.Tx) error {
 		_, err := tx.CreateBucketIfNotExists(bucketPlans)
 		return err
@@ -50,7 +53,9 @@ func (s *BoltStore) Add(_ context.Context, planID string, e Entry) error {
 	if err != nil {
 		return fmt.Errorf("encode entry %s: %w", e.EventID, err)
 	}
-	err = s.db.Update(func(tx *bolt.Tx) error {
+	// Batch coalesces concurrent adds into one transaction and one fsync; a batch that
+	// fails is re-run call by call, which is safe because adding is idempotent.
+	err = s.db.Batch(func(tx *bolt.Tx) error {
 		plan, err := tx.Bucket(bucketPlans).CreateBucketIfNotExists([]byte(planID))
 		if err != nil {
 			return err
