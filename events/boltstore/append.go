@@ -15,7 +15,7 @@ import (
 // error for an invalid commit.
 func (s *Store) Append(ctx context.Context, c events.Commit) error {
 	s.announce()
-	if err := validateCommit(c); err != nil {
+	if err := c.Validate(); err != nil {
 		s.arriving.Add(-1)
 		return err
 	}
@@ -93,7 +93,7 @@ func (op *appendOp) write(tx *bolt.Tx) error {
 		}
 	}
 	last := c.Events[len(c.Events)-1].Version
-	if err := tx.Bucket(bucketSnapshots).Put([]byte(c.AggregateID), encodeSnapshot(last, isDeletion(c), c.Snapshot)); err != nil {
+	if err := tx.Bucket(bucketSnapshots).Put([]byte(c.AggregateID), encodeSnapshot(last, c.Deletes(), c.Snapshot)); err != nil {
 		return fmt.Errorf("snapshot of %q: %w", c.AggregateID, err)
 	}
 	return writeOwnership(tx.Bucket(bucketOwners), c)

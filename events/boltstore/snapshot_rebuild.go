@@ -30,7 +30,7 @@ func (s *Store) PutSnapshot(ctx context.Context, snap events.Snapshot) error {
 }
 
 func validateSnapshot(snap events.Snapshot) error {
-	if err := validateID("aggregate id", snap.AggregateID); err != nil {
+	if err := events.ValidateAggregateID(snap.AggregateID); err != nil {
 		return fmt.Errorf("boltstore: put snapshot: %w", err)
 	}
 	hasDoc := len(bytes.TrimSpace(snap.Document)) > 0 && !bytes.Equal(bytes.TrimSpace(snap.Document), []byte("null"))

@@ -22,7 +22,7 @@ import (
 // objectId; Append then backs off and tries again, for at most about twice the
 // transaction lease.
 func (s *Store) Append(ctx context.Context, c events.Commit) error {
-	if err := validateCommit(c); err != nil {
+	if err := c.Validate(); err != nil {
 		return err
 	}
 	w, err := s.prepare(c)
@@ -86,7 +86,7 @@ func (s *Store) prepare(c events.Commit) (*write, error) {
 	w := &write{
 		c:         c,
 		partition: s.keys.partitionOf(c.AggregateID),
-		deleted:   isDeletion(c),
+		deleted:   c.Deletes(),
 		version:   c.ExpectedVersion + int64(len(c.Events)),
 	}
 	for _, e := range c.Events {

@@ -75,7 +75,7 @@ func (s *Store) PutSnapshot(ctx context.Context, snap events.Snapshot) error {
 }
 
 func validateSnapshot(snap events.Snapshot) error {
-	if err := validateID("aggregate id", snap.AggregateID); err != nil {
+	if err := events.ValidateAggregateID(snap.AggregateID); err != nil {
 		return fmt.Errorf("redisstore: put snapshot: %w", err)
 	}
 	trimmed := bytes.TrimSpace(snap.Document)
