@@ -57,18 +57,19 @@ func runRemoteReplay(ctx context.Context, cfg app.Config, f replayFlags, stdout,
 }
 
 func startRemoteReplay(ctx context.Context, client *http.Client, base, token string) (replay.Status, string, error) {
-	body, resp, err := send(ctx, client, http.MethodPost, base+"/v1/admin/replay", token)
+	resp, err := send(ctx, client, http.MethodPost, base+"/v1/admin/replay", token)
 	if err != nil {
 		return replay.Status{}, "", err
 	}
-	if resp.StatusCode != http.StatusAccepted && resp.StatusCode != http.StatusOK {
-		return replay.Status{}, "", problemError(resp, body)
+	body := resp.body
+	if resp.status != http.StatusAccepted && resp.status != http.StatusOK {
+		return replay.Status{}, "", problemError(resp)
 	}
 	var status replay.Status
 	if err := json.Unmarshal(body, &status); err != nil {
 		return replay.Status{}, "", fmt.Errorf("replay answer: %w", err)
 	}
-	location := resp.Header.Get("Location")
+	location := resp.header.Get("Location")
 	if location == "" {
 		location = "/v1/admin/replay/" + status.ID
 	}
@@ -76,43 +77,50 @@ func startRemoteReplay(ctx context.Context, client *http.Client, base, token str
 }
 
 func getReplayStatus(ctx context.Context, client *http.Client, url, token string) (replay.Status, error) {
-	body, resp, err := send(ctx, client, http.MethodGet, url, token)
+	resp, err := send(ctx, client, http.MethodGet, url, token)
 	if err != nil {
 		return replay.Status{}, err
 	}
-	if resp.StatusCode != http.StatusOK {
-		return replay.Status{}, problemError(resp, body)
+	if resp.status != http.StatusOK {
+		return replay.Status{}, problemError(resp)
 	}
 	var status replay.Status
-	if err := json.Unmarshal(body, &status); err != nil {
+	if err := json.Unmarshal(resp.body, &status); err != nil {
 		return replay.Status{}, fmt.Errorf("replay status: %w", err)
 	}
 	return status, nil
 }
 
-func send(ctx context.Context, client *http.Client, method, url, token string) ([]byte, *http.Response, error) {
+// answer is what the CLI needs of an HTTP response, read whole and closed.
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func send(ctx context.Context, client *http.Client, method, url, token string) (answer, error) {
 	req, err := http.NewRequestWithContext(ctx, method, url, nil)
 	if err != nil {
-		return nil, nil, err
+		return answer{}, err
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s %s: %w (is the server running? --server, --addr)", method, url, err)
+		return answer{}, fmt.Errorf("%s %s: %w (is the server running? --server, --addr)", method, url, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	return body, resp, err
+	return answer{status: resp.StatusCode, header: resp.Header, body: body}, err
 }
 
 // problemError turns a problem+json answer into an error a person can act on.
-func problemError(resp *http.Response, body []byte) error {
+func problemError(a answer) error {
 	var p struct {
 		Title  string `json:"title"`
 		Detail string `json:"detail"`
 	}
-	if json.Unmarshal(body, &p) == nil && p.Title != "" {
-		return fmt.Errorf("server answered %d: %s: %s", resp.StatusCode, p.Title, p.Detail)
+	if json.Unmarshal(a.body, &p) == nil && p.Title != "" {
+		return fmt.Errorf("server answered %d: %s: %s", a.status, p.Title, p.Detail)
 	}
-	return fmt.Errorf("server answered %d: %s", resp.StatusCode, bytes.TrimSpace(body))
+	return fmt.Errorf("server answered %d: %s", a.status, bytes.TrimSpace(a.body))
 }
