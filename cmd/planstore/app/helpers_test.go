@@ -108,9 +108,14 @@ func (c *client) do(method, path string, body []byte, headers ...string) respons
 
 func examplePlan(t *testing.T) []byte {
 	t.Helper()
+	return examplePlanB(t)
+}
+
+func examplePlanB(tb testing.TB) []byte {
+	tb.Helper()
 	b, err := os.ReadFile("testdata/plan.json")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return b
 }
