@@ -50,6 +50,10 @@ func (e *ResponseError) Is(target error) bool {
 // and an error body is never worth buffering whole.
 const maxErrorBody = 64 << 10
 
+// Do runs one esapi request made outside this package (replay's lock and settings
+// calls), with the same answer handling and error types as the calls made here.
+func Do(op string, res *esapi.Response, err error) ([]byte, error) { return do(op, res, err) }
+
 // do runs one request, closes the answer and returns its body when the status is 2xx,
 // or a *ResponseError (or the transport's error) otherwise.
 func do(op string, res *esapi.Response, err error) ([]byte, error) {
