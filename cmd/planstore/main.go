@@ -64,7 +64,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	case errors.Is(err, flag.ErrHelp):
 		return 0
+	case errors.Is(err, errFlags):
+		return 2 // the flag package has printed the problem and the flags
 	case errors.Is(err, errUsage):
+		fmt.Fprintf(stderr, "planstore %s: %v\n", name, err)
 		return 2
 	default:
 		fmt.Fprintf(stderr, "planstore %s: %v\n", name, err)
@@ -72,8 +75,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 }
 
-// errUsage marks errors the flag package already explained on stderr.
-var errUsage = errors.New("usage")
+// Errors that end with exit code 2: errFlags when the flag package has already
+// explained the problem on stderr, errUsage for invalid combinations it cannot see.
+var (
+	errFlags = errors.New("invalid flags")
+	errUsage = errors.New("usage")
+)
 
 func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("planstore "+name, flag.ContinueOnError)

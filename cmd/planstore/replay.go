@@ -37,7 +37,7 @@ func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
-		return fmt.Errorf("%w: %w", errUsage, err)
+		return fmt.Errorf("%w: %w", errFlags, err)
 	}
 	if f.snapshots && f.checkSnapshots {
 		return fmt.Errorf("%w: --snapshots and --check-snapshots exclude each other", errUsage)

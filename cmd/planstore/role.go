@@ -19,7 +19,7 @@ func runRole(ctx context.Context, name string, args []string, stderr io.Writer) 
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
-		return fmt.Errorf("%w: %w", errUsage, err)
+		return fmt.Errorf("%w: %w", errFlags, err)
 	}
 	m, err := app.New(*cfg, app.Role(name), stderr)
 	if err != nil {

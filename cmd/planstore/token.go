@@ -24,7 +24,7 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
-		return fmt.Errorf("%w: %w", errUsage, err)
+		return fmt.Errorf("%w: %w", errFlags, err)
 	}
 	if *ttl <= 0 {
 		return errors.New("--ttl must be positive")
