@@ -1,0 +1,47 @@
+package main_test
+
+import (
+	"errors"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestCommandLineRefusals sends each bad invocation a user might type and checks the
+// exit code and that the message names what to fix.
+func TestCommandLineRefusals(t *testing.T) {
+	bin, err := buildBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for name, tc := range map[string]struct {
+		args []string
+		code int
+		says string
+	}{
+		"no command":              {nil, 2, "usage: planstore"},
+		"unknown command":         {[]string{"bogus"}, 2, `unknown command "bogus"`},
+		"unknown flag":            {[]string{"serve", "--nope"}, 2, "flag provided but not defined"},
+		"unknown scope":           {[]string{"token", "--data-dir", dir, "--scope", "plans:everything"}, 1, "plans:everything"},
+		"non-positive ttl":        {[]string{"token", "--data-dir", dir, "--ttl", "0s"}, 1, "--ttl"},
+		"two snapshot modes":      {[]string{"replay", "--snapshots", "--check-snapshots"}, 2, "exclude each other"},
+		"unknown auth mode":       {[]string{"serve", "--auth", "weird", "--data-dir", dir}, 1, "--auth"},
+		"oidc without issuer":     {[]string{"serve", "--auth", "oidc", "--data-dir", dir}, 1, "--oidc-issuer"},
+		"bad log level":           {[]string{"serve", "--log-level", "loud", "--data-dir", dir}, 1, "--log-level"},
+		"relay on embedded store": {[]string{"relay", "--data-dir", dir}, 1, "--redis-url"},
+		"projector without es":    {[]string{"projector", "--redis-url", "redis://127.0.0.1:6379/0", "--amqp-url", "amqp://x/"}, 1, "--es-url"},
+		"healthcheck of nothing":  {[]string{"healthcheck", "--url", "http://127.0.0.1:1/readyz", "--timeout", "1s"}, 1, "127.0.0.1:1"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			out, err := exec.Command(bin, tc.args...).CombinedOutput()
+			var exit *exec.ExitError
+			if !errors.As(err, &exit) || exit.ExitCode() != tc.code {
+				t.Fatalf("exit %v, want code %d:\n%s", err, tc.code, out)
+			}
+			if !strings.Contains(string(out), tc.says) {
+				t.Fatalf("output does not say %q:\n%s", tc.says, out)
+			}
+		})
+	}
+}
