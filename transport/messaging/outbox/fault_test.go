@@ -205,6 +205,10 @@ func TestRelayChildProcess(t *testing.T) {
 	if dir == "" {
 		t.Skip("only runs as the child of TestRelaySurvivesKill9")
 	}
+	// Catch SIGTERM before announcing readiness: the parent may stop this relay as soon
+	// as it has delivered everything, which can be right after it starts.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, os.Interrupt)
 	codec := testCodec(t)
 	var store eventStore
 	if redisURL := os.Getenv(childRedisEnv); redisURL != "" {
@@ -251,8 +255,6 @@ func TestRelayChildProcess(t *testing.T) {
 			t.Fatal(l.err)
 		}
 	}
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, syscall.SIGTERM, os.Interrupt)
 	<-sig
 	stopRelay()
 }
