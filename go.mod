@@ -22,7 +22,9 @@ require (
 	gopkg.in/yaml.v3 v3.0.1
 )
 
-require golang.org/x/sync v0.24.0
+require github.com/segmentio/encoding v0.5.4
+
+require github.com/segmentio/asm v1.1.3 // indirect
 
 require (
 	github.com/beorn7/perks v1.0.1 // indirect

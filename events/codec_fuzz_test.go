@@ -1,0 +1,57 @@
+package events_test
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/planstore/planstore/events"
+)
+
+// FuzzCodecDecodeMatchesStdlib holds the codec's fast path (segmentio/encoding) to its
+// encoding/json path: for any input, both accept it or both refuse it, and what they
+// accept decodes to the same envelope, byte for byte in the raw documents.
+func FuzzCodecDecodeMatchesStdlib(f *testing.F) {
+	for _, seed := range []string{
+		`{"id":"e1","type":"plan.created","schema_version":1,"aggregate_type":"plan","aggregate_id":"p1","version":1,"occurred_at":"2026-01-02T03:04:05.123456789Z","actor":"a","correlation_id":"c","data":{"before":null,"after":{"objectId":"p1","planCostShares":{"copay":23}}}}`,
+		`{"id":"e2","type":"plan.patched","schema_version":1,"version":2,"occurred_at":"2026-01-02T03:04:05Z","data":{"before":{"a":[1,2,{"b":"\u00e9\n"}]} ,"after":{"a":true},"patch":{"a":true}}}`,
+		`{"id":"e3","schema_version":0,"data":{"old":{"objectId":"p1"},"new":{"objectId":"p1","x":1}}}`,
+		`{"ID":"x","Schema_Version":1,"data":{"BEFORE":{}}}`,
+		`{"id":"dup","id":"again","schema_version":1,"version":-3}`,
+		`{"schema_version":1,"data":{"before":{"a":]}}}`,
+		`{"schema_version":1,"id":"a\xff"}`,
+		"{\"schema_version\":1,\"id\":\"a\xff\"}",
+		`{"schema_version":1,"data":{"before":"\u00"}}`,
+		`{"schema_version":1,"data":{"before":nul}}`,
+		`{"schema_version":1,"version":1.5}`,
+		`{"schema_version":1,"version":1e3}`,
+		`{"schema_version":1,"occurred_at":"2024-13-01T00:00:00Z"}`,
+		`{"schema_version":1} trailing`,
+		`{"schema_version":99}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	codec, err := events.NewPlanCodec()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		want, wantErr := codec.DecodeCarefully(b)
+		got, err := codec.Decode(b)
+		switch {
+		case (err == nil) != (wantErr == nil):
+			t.Fatalf("%q: fast path error %v, encoding/json path error %v", b, err, wantErr)
+		case err == nil && !sameEnvelope(got, want):
+			t.Fatalf("decoded %q differently:\n fast       %+v\n encoding/json %+v", b, got, want)
+		}
+	})
+}
+
+func sameEnvelope(a, b events.Envelope) bool {
+	return a.ID == b.ID && a.Type == b.Type && a.SchemaVersion == b.SchemaVersion &&
+		a.AggregateType == b.AggregateType && a.AggregateID == b.AggregateID &&
+		a.Version == b.Version && a.OccurredAt.Equal(b.OccurredAt) &&
+		a.OccurredAt.Location().String() == b.OccurredAt.Location().String() &&
+		a.Actor == b.Actor && a.CorrelationID == b.CorrelationID && a.CausationID == b.CausationID &&
+		bytes.Equal(a.Data.Before, b.Data.Before) && bytes.Equal(a.Data.After, b.Data.After) &&
+		bytes.Equal(a.Data.Patch, b.Data.Patch)
+}
