@@ -35,11 +35,24 @@ func NewCodec(upcasters ...Upcaster) (*Codec, error) {
 
 // Encode returns the wire and storage form of an envelope.
 func (c *Codec) Encode(e Envelope) ([]byte, error) {
-	b, err := json.Marshal(e)
+	// segmentio/encoding/json writes the same bytes as encoding/json ~2.7x faster: the
+	// before/after documents are compacted and HTML-escaped the same way
+	// (FuzzCodecEncodeMatchesStdlib). It checks only that a RawMessage starts with a
+	// value, though, so the documents are validated first: encoding/json refuses them.
+	marshal := segjson.Marshal
+	if !validRaw(e.Data.Before) || !validRaw(e.Data.After) || !validRaw(e.Data.Patch) {
+		marshal = json.Marshal
+	}
+	b, err := marshal(e)
 	if err != nil {
 		return nil, fmt.Errorf("events: encode %s v%d of %s: %w", e.Type, e.Version, e.AggregateID, err)
 	}
 	return b, nil
+}
+
+// validRaw reports whether raw is absent or one valid JSON value.
+func validRaw(raw json.RawMessage) bool {
+	return raw == nil || segjson.Valid(raw)
 }
 
 // Decode parses a stored or received event and upcasts it to CurrentSchemaVersion.

@@ -2,7 +2,9 @@ package events_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/planstore/planstore/events"
 )
@@ -54,4 +56,32 @@ func sameEnvelope(a, b events.Envelope) bool {
 		a.Actor == b.Actor && a.CorrelationID == b.CorrelationID && a.CausationID == b.CausationID &&
 		bytes.Equal(a.Data.Before, b.Data.Before) && bytes.Equal(a.Data.After, b.Data.After) &&
 		bytes.Equal(a.Data.Patch, b.Data.Patch)
+}
+
+// FuzzCodecEncodeMatchesStdlib holds the codec's encoder (segmentio/encoding) to
+// encoding/json: the same bytes for every envelope, or an error from both.
+func FuzzCodecEncodeMatchesStdlib(f *testing.F) {
+	f.Add("e1", "plan.created", "p1", int64(1), "dev <a&b>", []byte(`null`), []byte(`{"objectId":"p1", "x": [1, 2.5e3, "\u2028"]}`), []byte(nil))
+	f.Add("e\xff", "t", "", int64(-1), "\u2029", []byte(` {"a":"<&>"} `), []byte(`{}`), []byte(`{"a":null}`))
+	f.Add("e", "t", "", int64(0), "", []byte(`{"a":]}`), []byte(`{}`), []byte(`nul`))
+	codec, err := events.NewPlanCodec()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, id, typ, aggregate string, version int64, actor string, before, after, patch []byte) {
+		e := events.Envelope{
+			ID: id, Type: events.Type(typ), SchemaVersion: events.CurrentSchemaVersion,
+			AggregateType: events.AggregateTypePlan, AggregateID: aggregate, Version: version,
+			OccurredAt: time.Unix(version, version%1e9).UTC(), Actor: actor, CorrelationID: id + actor,
+			Data: events.Data{Before: before, After: after, Patch: patch},
+		}
+		want, wantErr := json.Marshal(e)
+		got, err := codec.Encode(e)
+		switch {
+		case (err == nil) != (wantErr == nil):
+			t.Fatalf("%+v: codec error %v, encoding/json error %v", e, err, wantErr)
+		case err == nil && !bytes.Equal(got, want):
+			t.Fatalf("encoded differently:\n codec         %s\n encoding/json %s", got, want)
+		}
+	})
 }

@@ -1,0 +1,50 @@
+package events_test
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"github.com/planstore/planstore/events"
+)
+
+// examplePatchEvent is a plan.patched event of the contract's example plan: the
+// before and after documents are what makes events large.
+func examplePatchEvent(b *testing.B) events.Envelope {
+	b.Helper()
+	plan, err := os.ReadFile("../../shared/examples/plan.json")
+	if err != nil {
+		b.Skipf("example plan: %v", err)
+	}
+	return events.Envelope{
+		ID: "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", Type: events.PlanPatched,
+		SchemaVersion: events.CurrentSchemaVersion, AggregateType: events.AggregateTypePlan,
+		AggregateID: "12xvxc345ssdsds-508", Version: 3, OccurredAt: time.Now().UTC(),
+		Actor: "dev", CorrelationID: "c1",
+		Data: events.Data{Before: plan, After: plan, Patch: []byte(`{"planType":"outOfNetwork"}`)},
+	}
+}
+
+func BenchmarkCodecEncode(b *testing.B) {
+	codec, _ := events.NewPlanCodec()
+	e := examplePatchEvent(b)
+	for b.Loop() {
+		if _, err := codec.Encode(e); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCodecDecode(b *testing.B) {
+	codec, _ := events.NewPlanCodec()
+	raw, err := codec.Encode(examplePatchEvent(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(raw)))
+	for b.Loop() {
+		if _, err := codec.Decode(raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
