@@ -25,13 +25,14 @@ type EmbeddedConfig struct {
 	// DrainTimeout bounds how long a closing consumer waits for its in-flight messages
 	// (default 30s).
 	DrainTimeout time.Duration
-	// Shards is how many events every consumer handles at once (default 16): events are
-	// spread over that many topics by plan id, each delivering one event at a time, so a
-	// plan's events stay in order. Consumer.Concurrency does not apply here.
+	// Shards is how many events every consumer handles at once (default 64, the relay's
+	// lanes): events are spread over that many topics by plan id, each delivering one
+	// event at a time, so a plan's events stay in order. Consumer.Concurrency does not
+	// apply here.
 	Shards int
 }
 
-const defaultShards = 16
+const defaultShards = 64
 
 // EmbeddedBus is the Bus on Watermill's GoChannel. GoChannel fans every message out to
 // all subscribers of a topic, so every consumer subscribes to the events topics and gets

@@ -30,7 +30,14 @@ func OpenBoltStore(dataDir string) (*BoltStore, error) {
 		return nil, fmt.Errorf("audit: create data dir: %w", err)
 	}
 	path := filepath.Join(dataDir, BoltFileName)
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout: 2 * time.Second,
+		// As the event store does (and etcd): a hashmap freelist stays fast once the
+		// file has many free pages, and not writing it on every commit saves pages per
+		// fsync; bbolt rebuilds it by scanning the file when it opens.
+		FreelistType:   bolt.FreelistMapType,
+		NoFreelistSync: true,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("audit: open %s: %w", path, err)
 	}
