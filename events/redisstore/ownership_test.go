@@ -53,6 +53,55 @@ func foreignID(s *Store, aggregateID, base string) string {
 	}
 }
 
+// mustAppend appends the commits in order, failing the test at the first refusal.
+func mustAppend(t *testing.T, s *Store, commits ...events.Commit) {
+	t.Helper()
+	for _, c := range commits {
+		if err := s.Append(context.Background(), c); err != nil {
+			t.Fatalf("append %s v%d: %v", c.AggregateID, c.ExpectedVersion+1, err)
+		}
+	}
+}
+
+// giveUpForeignID creates planID owning an objectId outside its slot, then replaces
+// it by a version 2 that no longer has it; it returns the objectId and both versions.
+func giveUpForeignID(t *testing.T, s *Store, planID string) (moved string, v1, v2 storetest.Plan) {
+	t.Helper()
+	moved = foreignID(s, planID, "moved")
+	v1 = storetest.NewPlan(planID, 1, moved)
+	v2 = storetest.NewPlan(planID, 2, planID+"-new")
+	mustAppend(t, s, storetest.CreateCommit(v1), storetest.ReplaceCommit(v1, v2, 1))
+	return moved, v1, v2
+}
+
+// assertOwnedBy checks a new plan claiming objectID is refused because owner has it.
+func assertOwnedBy(t *testing.T, s *Store, objectID, owner string) {
+	t.Helper()
+	var taken *events.ObjectIDTakenError
+	err := s.Append(context.Background(), storetest.CreateCommit(storetest.NewPlan("plan-claimer", 1, objectID)))
+	if !errors.As(err, &taken) || taken.Owner != owner {
+		t.Fatalf("claim of %s, owned by %s: got %v", objectID, owner, err)
+	}
+}
+
+// beginDead stages a writer that began committing c in a transaction of its own and
+// died: the transaction stays open until its lease runs out.
+func beginDead(t *testing.T, crasher *Store, c events.Commit) (w *write, toClaim []string) {
+	t.Helper()
+	w, err := crasher.prepare(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	toClaim, out, err := crasher.begin(context.Background(), w, deadWriter)
+	if err != nil || out != nil {
+		t.Fatalf("begin: %v %v", out, err)
+	}
+	return w, toClaim
+}
+
+// deadWriter is the token of the writers beginDead stages.
+const deadWriter = "dead-writer"
+
 func TestAbandonedTransactionIsFencedByItsLease(t *testing.T) {
 	const lease = 300 * time.Millisecond
 	forEachMode(t, func(t *testing.T, s, crasher *Store) {
@@ -60,16 +109,11 @@ func TestAbandonedTransactionIsFencedByItsLease(t *testing.T) {
 
 		// A writer begins creating plan-crashed, reserves its objectIds, and dies.
 		crashed := storetest.NewPlan("plan-crashed", 1, foreignID(s, "plan-crashed", "reserved"))
-		w, err := crasher.prepare(storetest.CreateCommit(crashed))
-		if err != nil {
-			t.Fatal(err)
+		w, toClaim := beginDead(t, crasher, storetest.CreateCommit(crashed))
+		if len(toClaim) == 0 {
+			t.Fatal("begin: nothing to claim")
 		}
-		const token = "dead-writer"
-		toClaim, out, err := crasher.begin(ctx, w, token)
-		if err != nil || out != nil || len(toClaim) == 0 {
-			t.Fatalf("begin: %v %v %v", toClaim, out, err)
-		}
-		if out, err := crasher.reserve(ctx, w, token, toClaim); err != nil || out != nil {
+		if out, err := crasher.reserve(ctx, w, deadWriter, toClaim); err != nil || out != nil {
 			t.Fatalf("reserve: %v %v", out, err)
 		}
 
@@ -84,7 +128,7 @@ func TestAbandonedTransactionIsFencedByItsLease(t *testing.T) {
 		}
 
 		// The dead writer wakes up and tries to commit: the fence stops it.
-		call := crasher.appendCall(w, token)
+		call := crasher.appendCall(w, deadWriter)
 		runScripts(ctx, crasher.rdb, []*scriptCall{call})
 		if r, err := parseReply(call.cmd); err != nil || r.status() != "lease" {
 			t.Fatalf("late commit: want lease, got %v %v", r, err)
@@ -109,17 +153,10 @@ func TestAbandonedTransactionIsFencedByItsLease(t *testing.T) {
 func TestOpenTransactionOfTheAggregateIsWaitedFor(t *testing.T) {
 	const lease = 300 * time.Millisecond
 	forEachMode(t, func(t *testing.T, s, crasher *Store) {
-		ctx := context.Background()
 		p := storetest.NewPlan("plan-locked", 1, foreignID(s, "plan-locked", "locked"))
-		w, err := crasher.prepare(storetest.CreateCommit(p))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, out, err := crasher.begin(ctx, w, "dead-writer"); err != nil || out != nil {
-			t.Fatalf("begin: %v %v", out, err)
-		}
+		beginDead(t, crasher, storetest.CreateCommit(p))
 		start := time.Now()
-		if err := s.Append(ctx, storetest.CreateCommit(p)); err != nil {
+		if err := s.Append(context.Background(), storetest.CreateCommit(p)); err != nil {
 			t.Fatalf("append after the lease: %v", err)
 		}
 		if waited := time.Since(start); waited < lease/2 {
@@ -131,14 +168,7 @@ func TestOpenTransactionOfTheAggregateIsWaitedFor(t *testing.T) {
 func TestUnfinalizedReleaseHeals(t *testing.T) {
 	forEachMode(t, func(t *testing.T, s, _ *Store) {
 		ctx := context.Background()
-		moved := foreignID(s, "plan-a", "moved")
-		a1 := storetest.NewPlan("plan-a", 1, moved)
-		a2 := storetest.NewPlan("plan-a", 2, "plan-a-new")
-		for _, c := range []events.Commit{storetest.CreateCommit(a1), storetest.ReplaceCommit(a1, a2, 1)} {
-			if err := s.Append(ctx, c); err != nil {
-				t.Fatal(err)
-			}
-		}
+		moved, _, _ := giveUpForeignID(t, s, "plan-a")
 		// A cluster writer died before finalize deleted the released record.
 		if err := s.rdb.HSet(ctx, s.keys.owner(moved), "owner", "plan-a", "gen", 7, "ver", 1, "pend", "").Err(); err != nil {
 			t.Fatal(err)
@@ -151,28 +181,16 @@ func TestUnfinalizedReleaseHeals(t *testing.T) {
 
 func TestLateFinalizeKeepsNewerClaim(t *testing.T) {
 	forEachMode(t, func(t *testing.T, s, crasher *Store) {
-		ctx := context.Background()
-		moved := foreignID(s, "plan-a", "moved")
-		a1 := storetest.NewPlan("plan-a", 1, moved)
-		a2 := storetest.NewPlan("plan-a", 2, "plan-a-new")
-		release := storetest.ReplaceCommit(a1, a2, 1)
-		for _, c := range []events.Commit{storetest.CreateCommit(a1), release, storetest.ReplaceCommit(a2, a1, 2)} {
-			if err := s.Append(ctx, c); err != nil {
-				t.Fatal(err)
-			}
-		}
+		moved, a1, a2 := giveUpForeignID(t, s, "plan-a")
+		mustAppend(t, s, storetest.ReplaceCommit(a2, a1, 2))
 		// The clean-up of version 2's release arrives after version 3 claimed moved back.
-		w, err := crasher.prepare(release)
+		w, err := crasher.prepare(storetest.ReplaceCommit(a1, a2, 1))
 		if err != nil {
 			t.Fatal(err)
 		}
-		crasher.finalize(ctx, w, "", nil)
-
-		var taken *events.ObjectIDTakenError
-		err = s.Append(ctx, storetest.CreateCommit(storetest.NewPlan("plan-b", 1, moved)))
-		if !errors.As(err, &taken) || taken.Owner != "plan-a" {
-			t.Fatalf("a late release deleted a newer claim: got %v", err)
-		}
+		crasher.finalize(context.Background(), w, "", nil)
+		// A late release must not have deleted the newer claim.
+		assertOwnedBy(t, s, moved, "plan-a")
 	})
 }
 
@@ -181,14 +199,7 @@ func TestLateFinalizeKeepsNewerClaim(t *testing.T) {
 func TestDelayedTakeoverSparesARecreatedRecord(t *testing.T) {
 	forEachMode(t, func(t *testing.T, s, _ *Store) {
 		ctx := context.Background()
-		moved := foreignID(s, "plan-b", "moved")
-		b1 := storetest.NewPlan("plan-b", 1, moved)
-		b2 := storetest.NewPlan("plan-b", 2, "plan-b-new")
-		for _, c := range []events.Commit{storetest.CreateCommit(b1), storetest.ReplaceCommit(b1, b2, 1)} {
-			if err := s.Append(ctx, c); err != nil {
-				t.Fatal(err)
-			}
-		}
+		moved, b1, b2 := giveUpForeignID(t, s, "plan-b")
 		// The release of version 2 was not finalized: the record still names plan-b.
 		record := s.keys.owner(moved)
 		if err := s.rdb.HSet(ctx, record, "owner", "plan-b", "gen", 1, "ver", 1, "pend", "").Err(); err != nil {
@@ -200,9 +211,7 @@ func TestDelayedTakeoverSparesARecreatedRecord(t *testing.T) {
 		if dropped, err := s.takeover(ctx, seen); err != nil || !dropped {
 			t.Fatalf("first takeover: %v %v", dropped, err)
 		}
-		if err := s.Append(ctx, storetest.ReplaceCommit(b2, b1, 2)); err != nil {
-			t.Fatal(err)
-		}
+		mustAppend(t, s, storetest.ReplaceCommit(b2, b1, 2))
 		if gen, err := s.rdb.HGet(ctx, record, "gen").Result(); err != nil || gen != "1" {
 			t.Fatalf("the recreated record should restart at generation 1, has %q (%v)", gen, err)
 		}
@@ -210,10 +219,6 @@ func TestDelayedTakeoverSparesARecreatedRecord(t *testing.T) {
 		if dropped, err := s.takeover(ctx, seen); err != nil || dropped {
 			t.Fatalf("delayed takeover: dropped=%v %v", dropped, err)
 		}
-		var taken *events.ObjectIDTakenError
-		err := s.Append(ctx, storetest.CreateCommit(storetest.NewPlan("plan-c", 1, moved)))
-		if !errors.As(err, &taken) || taken.Owner != "plan-b" {
-			t.Fatalf("claim of an owned objectId: got %v", err)
-		}
+		assertOwnedBy(t, s, moved, "plan-b")
 	})
 }

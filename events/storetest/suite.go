@@ -40,6 +40,7 @@ func Run(t *testing.T, newStore func(t *testing.T) Store) {
 		{"OutboxReadAck", testOutboxReadAck},
 		{"OutboxRedeliveredAfterReopen", testOutboxRedeliveredAfterReopen},
 		{"OutboxBlocksUntilCommit", testOutboxBlocksUntilCommit},
+		{"PutSnapshotChecksTheLastEvent", testPutSnapshotChecksTheLastEvent},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { c.run(t, newStore) })

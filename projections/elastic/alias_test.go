@@ -6,18 +6,16 @@ import (
 
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/projections"
+	"github.com/planstore/planstore/projections/enginetest"
 )
 
 // These tests own the alias `plans`, so they run only on a private embedded engine,
 // never on a shared cluster.
 
 func TestWritesGoThroughTheAlias(t *testing.T) {
-	e, ok := embeddedEngine(t)
-	if !ok {
-		t.Skip("no embedded engine")
-	}
+	e := enginetest.Embedded(t)
 	ctx := context.Background()
-	w, err := NewWriter(e.client, WriterConfig{})
+	w, err := NewWriter(e.Client, WriterConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,37 +26,34 @@ func TestWritesGoThroughTheAlias(t *testing.T) {
 	}
 	created := event(events.PlanCreated, planID, 1, nil, examplePlan(t))
 
-	index, err := EnsureAlias(ctx, e.client)
+	index, err := EnsureAlias(ctx, e.Client)
 	if err != nil || index != InitialIndex {
 		t.Fatalf("EnsureAlias: %q, %v", index, err)
 	}
 	if err := p.Handle(ctx, created); err != nil {
 		t.Fatal(err)
 	}
-	m := &readModel{t: t, client: e.client, index: projections.Alias}
+	m := &readModel{t: t, client: e.Client, index: projections.Alias}
 	if got := m.ids(everything); len(got) != 8 {
 		t.Fatalf("%d documents behind the alias, want 8", len(got))
 	}
-	if err := DeleteIndex(ctx, e.client, index); err == nil {
+	if err := DeleteIndex(ctx, e.Client, index); err == nil {
 		t.Fatal("deleted the index the alias points to")
 	}
 }
 
 func TestReplayIntoANewIndexThenSwap(t *testing.T) {
-	e, ok := embeddedEngine(t)
-	if !ok {
-		t.Skip("no embedded engine")
-	}
+	e := enginetest.Embedded(t)
 	ctx := context.Background()
-	old, err := EnsureAlias(ctx, e.client)
+	old, err := EnsureAlias(ctx, e.Client)
 	if err != nil {
 		t.Fatal(err)
 	}
 	next := "plans-replay-1"
-	if err := CreateIndex(ctx, e.client, next); err != nil {
+	if err := CreateIndex(ctx, e.Client, next); err != nil {
 		t.Fatal(err)
 	}
-	w, err := NewWriter(e.client, WriterConfig{Index: next})
+	w, err := NewWriter(e.Client, WriterConfig{Index: next})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,18 +72,18 @@ func TestReplayIntoANewIndexThenSwap(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	previous, err := SwapAlias(ctx, e.client, projections.Alias, next)
+	previous, err := SwapAlias(ctx, e.Client, projections.Alias, next)
 	if err != nil || len(previous) != 1 || previous[0] != old {
 		t.Fatalf("swap: %v, %v", previous, err)
 	}
-	if err := DeleteIndex(ctx, e.client, old); err != nil {
+	if err := DeleteIndex(ctx, e.Client, old); err != nil {
 		t.Fatal(err)
 	}
-	m := &readModel{t: t, client: e.client, index: projections.Alias}
+	m := &readModel{t: t, client: e.Client, index: projections.Alias}
 	if got := m.ids(everything); len(got) != 5 {
 		t.Fatalf("%d documents after replay, want 5", len(got))
 	}
-	if again, err := EnsureAlias(ctx, e.client); err != nil || again != next {
+	if again, err := EnsureAlias(ctx, e.Client); err != nil || again != next {
 		t.Fatalf("EnsureAlias after a replay: %q, %v", again, err)
 	}
 }

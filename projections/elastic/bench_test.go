@@ -7,21 +7,22 @@ import (
 	"testing"
 
 	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/projections/enginetest"
 )
 
 // BenchmarkProjectCreate projects plan.created events of distinct plans (8 documents
 // each) from 32 concurrent consumers per core, as a projector under load would, and
 // reports events per second.
 func BenchmarkProjectCreate(b *testing.B) {
-	for _, e := range testEngines(b) {
-		b.Run(e.name, func(b *testing.B) {
+	for _, e := range enginetest.All(b) {
+		b.Run(e.Name, func(b *testing.B) {
 			ctx := context.Background()
-			index := uniqueName(b, "planstore-bench")
-			if err := CreateIndex(ctx, e.client, index); err != nil {
+			index := enginetest.UniqueName(b, "planstore-bench")
+			if err := CreateIndex(ctx, e.Client, index); err != nil {
 				b.Fatal(err)
 			}
-			b.Cleanup(func() { _ = DeleteIndex(context.Background(), e.client, index) })
-			w, err := NewWriter(e.client, WriterConfig{Index: index})
+			b.Cleanup(func() { _ = DeleteIndex(context.Background(), e.Client, index) })
+			w, err := NewWriter(e.Client, WriterConfig{Index: index})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/elastic/go-elasticsearch/v8"
 
 	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/projections/enginetest"
 )
 
 const planID = "12xvxc345ssdsds-508"
@@ -73,15 +74,15 @@ type readModel struct {
 	p      *Projector
 }
 
-func newReadModel(t *testing.T, e engine) *readModel {
+func newReadModel(t *testing.T, e enginetest.Engine) *readModel {
 	t.Helper()
 	ctx := context.Background()
-	index := uniqueName(t, "planstore-test")
-	if err := CreateIndex(ctx, e.client, index); err != nil {
+	index := enginetest.UniqueName(t, "planstore-test")
+	if err := CreateIndex(ctx, e.Client, index); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = DeleteIndex(context.Background(), e.client, index) })
-	w, err := NewWriter(e.client, WriterConfig{Index: index})
+	t.Cleanup(func() { _ = DeleteIndex(context.Background(), e.Client, index) })
+	w, err := NewWriter(e.Client, WriterConfig{Index: index})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +91,7 @@ func newReadModel(t *testing.T, e engine) *readModel {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &readModel{t: t, client: e.client, index: index, p: p}
+	return &readModel{t: t, client: e.Client, index: index, p: p}
 }
 
 func (m *readModel) handle(e events.Envelope) {
@@ -145,8 +146,8 @@ func (m *readModel) expect(query string, want ...string) {
 const everything = `{"match_all":{}}`
 
 func TestProjectorLifecycle(t *testing.T) {
-	for _, e := range testEngines(t) {
-		t.Run(e.name, func(t *testing.T) {
+	for _, e := range enginetest.All(t) {
+		t.Run(e.Name, func(t *testing.T) {
 			m := newReadModel(t, e)
 			plan := examplePlan(t)
 			m.handle(event(events.PlanCreated, planID, 1, nil, plan))
@@ -184,8 +185,8 @@ func TestProjectorLifecycle(t *testing.T) {
 }
 
 func TestProjectorOutOfOrderEndsAtNewestState(t *testing.T) {
-	for _, e := range testEngines(t) {
-		t.Run(e.name, func(t *testing.T) {
+	for _, e := range enginetest.All(t) {
+		t.Run(e.Name, func(t *testing.T) {
 			m := newReadModel(t, e)
 			plan := renamed(t, examplePlan(t), "-ooo")
 			patched := withoutSecondService(t, plan)
@@ -201,8 +202,8 @@ func TestProjectorOutOfOrderEndsAtNewestState(t *testing.T) {
 }
 
 func TestProjectorReplacedPlanMovesChildren(t *testing.T) {
-	for _, e := range testEngines(t) {
-		t.Run(e.name, func(t *testing.T) {
+	for _, e := range enginetest.All(t) {
+		t.Run(e.Name, func(t *testing.T) {
 			m := newReadModel(t, e)
 			plan := renamed(t, examplePlan(t), "-mv")
 			id := planID + "-mv"
@@ -218,55 +219,55 @@ func TestProjectorReplacedPlanMovesChildren(t *testing.T) {
 }
 
 func TestAdminAliasLifecycle(t *testing.T) {
-	for _, e := range testEngines(t) {
-		t.Run(e.name, func(t *testing.T) {
+	for _, e := range enginetest.All(t) {
+		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
-			alias := uniqueName(t, "planstore-alias")
+			alias := enginetest.UniqueName(t, "planstore-alias")
 			first := alias + "-000001"
 			t.Cleanup(func() {
 				for _, idx := range []string{first} {
-					api := e.client.Indices.Delete
+					api := e.Client.Indices.Delete
 					res, err := api([]string{idx}, api.WithContext(context.Background()))
 					_, _ = do("cleanup", res, err)
 				}
 			})
-			got, err := ensureAlias(ctx, e.client, alias, first)
+			got, err := ensureAlias(ctx, e.Client, alias, first)
 			if err != nil || got != first {
 				t.Fatalf("ensure: %q, %v", got, err)
 			}
 			// Idempotent, and a second process racing it gets the same index.
 			for range 2 {
-				if got, err := ensureAlias(ctx, e.client, alias, first); err != nil || got != first {
+				if got, err := ensureAlias(ctx, e.Client, alias, first); err != nil || got != first {
 					t.Fatalf("ensure again: %q, %v", got, err)
 				}
 			}
-			if err := CreateIndex(ctx, e.client, first); !errors.Is(err, ErrIndexExists) {
+			if err := CreateIndex(ctx, e.Client, first); !errors.Is(err, ErrIndexExists) {
 				t.Fatalf("second create: %v, want ErrIndexExists", err)
 			}
 
-			next := uniqueName(t, "planstore-test")
-			if err := CreateIndex(ctx, e.client, next); err != nil {
+			next := enginetest.UniqueName(t, "planstore-test")
+			if err := CreateIndex(ctx, e.Client, next); err != nil {
 				t.Fatal(err)
 			}
-			t.Cleanup(func() { _ = DeleteIndex(context.Background(), e.client, next) })
-			previous, err := SwapAlias(ctx, e.client, alias, next)
+			t.Cleanup(func() { _ = DeleteIndex(context.Background(), e.Client, next) })
+			previous, err := SwapAlias(ctx, e.Client, alias, next)
 			if err != nil || len(previous) != 1 || previous[0] != first {
 				t.Fatalf("swap: %v, %v", previous, err)
 			}
-			if indices, err := AliasIndices(ctx, e.client, alias); err != nil || len(indices) != 1 || indices[0] != next {
+			if indices, err := AliasIndices(ctx, e.Client, alias); err != nil || len(indices) != 1 || indices[0] != next {
 				t.Fatalf("alias now on %v, %v", indices, err)
 			}
 			// Swapping to where it already points changes nothing.
-			if previous, err := SwapAlias(ctx, e.client, alias, next); err != nil || len(previous) != 0 {
+			if previous, err := SwapAlias(ctx, e.Client, alias, next); err != nil || len(previous) != 0 {
 				t.Fatalf("swap again: %v, %v", previous, err)
 			}
-			if err := DeleteIndex(ctx, e.client, first); err != nil {
+			if err := DeleteIndex(ctx, e.Client, first); err != nil {
 				t.Fatal(err)
 			}
-			if err := DeleteIndex(ctx, e.client, first); !errors.Is(err, ErrIndexNotFound) {
+			if err := DeleteIndex(ctx, e.Client, first); !errors.Is(err, ErrIndexNotFound) {
 				t.Fatalf("second delete: %v, want ErrIndexNotFound", err)
 			}
-			if indices, err := AliasIndices(ctx, e.client, uniqueName(t, "planstore-none")); err != nil || len(indices) != 0 {
+			if indices, err := AliasIndices(ctx, e.Client, enginetest.UniqueName(t, "planstore-none")); err != nil || len(indices) != 0 {
 				t.Fatalf("missing alias: %v, %v", indices, err)
 			}
 		})
@@ -274,14 +275,14 @@ func TestAdminAliasLifecycle(t *testing.T) {
 }
 
 func TestAdminRefusesPatterns(t *testing.T) {
-	for _, e := range testEngines(t) {
-		t.Run(e.name, func(t *testing.T) {
+	for _, e := range enginetest.All(t) {
+		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
 			for _, name := range []string{"", "_all", "plans-*", "a,b", "-x"} {
-				if err := DeleteIndex(ctx, e.client, name); err == nil {
+				if err := DeleteIndex(ctx, e.Client, name); err == nil {
 					t.Errorf("deleted %q", name)
 				}
-				if err := CreateIndex(ctx, e.client, name); err == nil {
+				if err := CreateIndex(ctx, e.Client, name); err == nil {
 					t.Errorf("created %q", name)
 				}
 			}
@@ -290,11 +291,11 @@ func TestAdminRefusesPatterns(t *testing.T) {
 }
 
 func TestRequireAliasRefusesAutoCreate(t *testing.T) {
-	for _, e := range testEngines(t) {
-		t.Run(e.name, func(t *testing.T) {
+	for _, e := range enginetest.All(t) {
+		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
-			alias := uniqueName(t, "planstore-alias")
-			w, err := NewWriter(e.client, WriterConfig{Index: alias, RequireAlias: true})
+			alias := enginetest.UniqueName(t, "planstore-alias")
+			w, err := NewWriter(e.Client, WriterConfig{Index: alias, RequireAlias: true})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -304,7 +305,7 @@ func TestRequireAliasRefusesAutoCreate(t *testing.T) {
 			if !errors.As(err, &item) || item.Type != "index_not_found_exception" {
 				t.Fatalf("write before the alias exists: %v, want index_not_found_exception", err)
 			}
-			api := e.client.Indices.Exists
+			api := e.Client.Indices.Exists
 			res, err := api([]string{alias}, api.WithContext(ctx))
 			if err != nil {
 				t.Fatal(err)
@@ -314,11 +315,11 @@ func TestRequireAliasRefusesAutoCreate(t *testing.T) {
 				t.Fatalf("the write auto-created %s (status %d)", alias, res.StatusCode)
 			}
 			first := alias + "-000001"
-			if _, err := ensureAlias(ctx, e.client, alias, first); err != nil {
+			if _, err := ensureAlias(ctx, e.Client, alias, first); err != nil {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() {
-				api := e.client.Indices.Delete
+				api := e.Client.Indices.Delete
 				res, err := api([]string{first}, api.WithContext(context.Background()))
 				_, _ = do("cleanup", res, err)
 			})

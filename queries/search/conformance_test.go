@@ -7,18 +7,23 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
 	"testing"
 
+	"github.com/elastic/go-elasticsearch/v8"
+
+	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/projections/elastic"
+	"github.com/planstore/planstore/projections/enginetest"
 )
 
 // Everything ParseRequest accepts must run: the allow-list may be narrower than the
 // engines, never wider.
 func TestAcceptedRequestsRunOnEveryEngine(t *testing.T) {
-	for _, e := range testEngines(t) {
-		t.Run(e.name, func(t *testing.T) {
-			index := uniqueIndex(t)
-			loadExample(t, e.client, index)
+	for _, e := range enginetest.All(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			index := enginetest.UniqueName(t, "planstore-test")
+			loadExample(t, e.Client, index)
 			for name, body := range validBodies {
 				req, err := ParseRequest([]byte(body))
 				if err != nil {
@@ -44,10 +49,10 @@ func TestJoinQueriesFindTheExample(t *testing.T) {
 			"query":{"range":{"copay":{"gte":1}}}}}}}}`, 1},
 		"grandchildren by parent_id": {`{"query":{"parent_id":{"type":"linkedService","id":"27283xvx9sdf-507"}}}`, 1},
 	}
-	for _, e := range testEngines(t) {
-		t.Run(e.name, func(t *testing.T) {
-			index := uniqueIndex(t)
-			loadExample(t, e.client, index)
+	for _, e := range enginetest.All(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			index := enginetest.UniqueName(t, "planstore-test")
+			loadExample(t, e.Client, index)
 			for name, c := range cases {
 				req, err := ParseRequest([]byte(c.body))
 				if err != nil {
@@ -86,10 +91,10 @@ func TestJoinQueriesFindTheExample(t *testing.T) {
 
 // An engine's 400 becomes an *InvalidQueryError whose reason says what was wrong.
 func TestEngineRejectionsReadWell(t *testing.T) {
-	for _, e := range testEngines(t) {
-		t.Run(e.name, func(t *testing.T) {
-			index := uniqueIndex(t)
-			loadExample(t, e.client, index)
+	for _, e := range enginetest.All(t) {
+		t.Run(e.Name, func(t *testing.T) {
+			index := enginetest.UniqueName(t, "planstore-test")
+			loadExample(t, e.Client, index)
 			req, err := ParseRequest([]byte(`{"query":{"range":{"copay":{"gte":"abc"}}}}`))
 			if err != nil {
 				t.Fatal(err)
@@ -110,16 +115,16 @@ func TestEngineRejectionsReadWell(t *testing.T) {
 // The Searcher itself only runs on the alias `plans`, which the tests own only in a
 // private embedded engine.
 func TestSearcherOnTheAlias(t *testing.T) {
-	for _, e := range testEngines(t) {
-		if !e.embedded {
+	for _, e := range enginetest.All(t) {
+		if !e.Private {
 			continue
 		}
-		t.Run(e.name, func(t *testing.T) {
+		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
-			if _, err := elastic.EnsureAlias(ctx, e.client); err != nil {
+			if _, err := elastic.EnsureAlias(ctx, e.Client); err != nil {
 				t.Fatal(err)
 			}
-			s, err := NewSearcher(e.client)
+			s, err := NewSearcher(e.Client)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -143,9 +148,9 @@ func TestSearcherOnTheAlias(t *testing.T) {
 	}
 }
 
-func rawSearch(t *testing.T, e engine, index string, body []byte) (int, []byte) {
+func rawSearch(t *testing.T, e enginetest.Engine, index string, body []byte) (int, []byte) {
 	t.Helper()
-	api := e.client.Search
+	api := e.Client.Search
 	res, err := api(api.WithContext(context.Background()), api.WithIndex(index), api.WithBody(bytes.NewReader(body)))
 	if err != nil {
 		t.Fatal(err)
@@ -156,4 +161,36 @@ func rawSearch(t *testing.T, e engine, index string, body []byte) (int, []byte) 
 		t.Fatal(err)
 	}
 	return res.StatusCode, answer
+}
+
+// loadExample creates index with the read model's mapping, projects the example plan
+// into it and refreshes it.
+func loadExample(t *testing.T, client *elasticsearch.Client, index string) {
+	t.Helper()
+	ctx := context.Background()
+	if err := elastic.CreateIndex(ctx, client, index); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = elastic.DeleteIndex(context.Background(), client, index) })
+	plan, err := os.ReadFile("../../projections/testdata/plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := elastic.NewWriter(client, elastic.WriterConfig{Index: index})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	p, err := elastic.NewProjector(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := events.Envelope{ID: "e1", Type: events.PlanCreated, AggregateType: events.AggregateTypePlan,
+		AggregateID: "12xvxc345ssdsds-508", Version: 1, Data: events.Data{Before: []byte("null"), After: plan}}
+	if err := p.Handle(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	if err := elastic.Refresh(ctx, client, index); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -140,12 +140,27 @@ func goodClaims(issuer string) jwt.MapClaims {
 // sign produces a token signed with k, with k.kid in the header.
 func sign(t testing.TB, k testKey, claims jwt.MapClaims) string {
 	t.Helper()
-	method := jwt.GetSigningMethod(k.alg)
+	return signWith(t, jwt.GetSigningMethod(k.alg), k.kid, k.private, claims)
+}
+
+// signWith produces a token of claims signed by method with key, whatever the verifier
+// allows, with kid in the header unless it is empty.
+func signWith(t testing.TB, method jwt.SigningMethod, kid string, key any, claims jwt.MapClaims) string {
+	t.Helper()
 	tok := jwt.NewWithClaims(method, claims)
-	tok.Header["kid"] = k.kid
-	s, err := tok.SignedString(k.private)
+	if kid != "" {
+		tok.Header["kid"] = kid
+	}
+	s, err := tok.SignedString(key)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// claimsWith returns goodClaims of issuer as edit changed them.
+func claimsWith(issuer string, edit func(jwt.MapClaims)) jwt.MapClaims {
+	c := goodClaims(issuer)
+	edit(c)
+	return c
 }

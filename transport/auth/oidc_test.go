@@ -35,11 +35,7 @@ func TestOIDCAccepts(t *testing.T) {
 	iss := newTestIssuer(t, rsaKey, ecKey)
 	v := newOIDC(t, iss, nil)
 
-	withClaims := func(edit func(jwt.MapClaims)) jwt.MapClaims {
-		c := goodClaims(iss.URL())
-		edit(c)
-		return c
-	}
+	withClaims := func(edit func(jwt.MapClaims)) jwt.MapClaims { return claimsWith(iss.URL(), edit) }
 	tests := []struct {
 		name   string
 		token  string
@@ -70,14 +66,9 @@ func TestOIDCAccepts(t *testing.T) {
 		{"expired 10s ago, inside the 30s leeway", sign(t, ecKey, withClaims(func(c jwt.MapClaims) {
 			c["exp"] = time.Now().Add(-10 * time.Second).Unix()
 		})), []string{ScopeRead, ScopeWrite}},
-		{"no kid: tried against every published key", func() string {
-			tok := jwt.NewWithClaims(jwt.SigningMethodES256, goodClaims(iss.URL()))
-			s, err := tok.SignedString(testEC)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return s
-		}(), []string{ScopeRead, ScopeWrite}},
+		{"no kid: tried against every published key",
+			signWith(t, jwt.SigningMethodES256, "", testEC, goodClaims(iss.URL())),
+			[]string{ScopeRead, ScopeWrite}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -103,11 +94,7 @@ func TestOIDCRefuses(t *testing.T) {
 	iss := newTestIssuer(t, rsaKey, ecKey)
 	v := newOIDC(t, iss, nil)
 
-	withClaims := func(edit func(jwt.MapClaims)) jwt.MapClaims {
-		c := goodClaims(iss.URL())
-		edit(c)
-		return c
-	}
+	withClaims := func(edit func(jwt.MapClaims)) jwt.MapClaims { return claimsWith(iss.URL(), edit) }
 	good := sign(t, rsaKey, goodClaims(iss.URL()))
 	parts := strings.Split(good, ".")
 
@@ -119,15 +106,7 @@ func TestOIDCRefuses(t *testing.T) {
 		return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
 	}()
 	hmacWith := func(secret []byte, kid string) string {
-		tok := jwt.NewWithClaims(jwt.SigningMethodHS256, goodClaims(iss.URL()))
-		if kid != "" {
-			tok.Header["kid"] = kid
-		}
-		s, err := tok.SignedString(secret)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
+		return signWith(t, jwt.SigningMethodHS256, kid, secret, goodClaims(iss.URL()))
 	}
 
 	tests := []struct {
@@ -167,29 +146,15 @@ func TestOIDCRefuses(t *testing.T) {
 		{"missing sub", sign(t, ecKey, withClaims(func(c jwt.MapClaims) {
 			delete(c, "sub")
 		})), "token has no subject"},
-		{"alg none", func() string {
-			tok := jwt.NewWithClaims(jwt.SigningMethodNone, goodClaims(iss.URL()))
-			tok.Header["kid"] = rsaKey.kid
-			s, err := tok.SignedString(jwt.UnsafeAllowNoneSignatureType)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return s
-		}(), "invalid signature or algorithm not allowed"},
+		{"alg none", signWith(t, jwt.SigningMethodNone, rsaKey.kid, jwt.UnsafeAllowNoneSignatureType, goodClaims(iss.URL())),
+			"invalid signature or algorithm not allowed"},
 		{"HS256 keyed with the RSA public key PEM", hmacWith(publicPEM, rsaKey.kid),
 			"invalid signature or algorithm not allowed"},
 		{"HS256 keyed with the RSA public key DER, no kid",
 			hmacWith(x509.MarshalPKCS1PublicKey(&testRSA.PublicKey), ""),
 			"invalid signature or algorithm not allowed"},
-		{"RS512 (asymmetric but not allowed)", func() string {
-			tok := jwt.NewWithClaims(jwt.SigningMethodRS512, goodClaims(iss.URL()))
-			tok.Header["kid"] = rsaKey.kid
-			s, err := tok.SignedString(testRSA)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return s
-		}(), "invalid signature or algorithm not allowed"},
+		{"RS512 (asymmetric but not allowed)", signWith(t, jwt.SigningMethodRS512, rsaKey.kid, testRSA, goodClaims(iss.URL())),
+			"invalid signature or algorithm not allowed"},
 		{"unknown kid", sign(t, unpublished, goodClaims(iss.URL())), "unknown signing key"},
 		{"published kid, other key's signature", sign(t,
 			testKey{kid: rsaKey.kid, alg: "RS256", private: unpublished.private},

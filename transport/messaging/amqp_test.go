@@ -18,21 +18,12 @@ import (
 
 func newAMQPBus(t testing.TB, url string, consumers ...string) *messaging.AMQPBus {
 	t.Helper()
-	bus, err := messaging.NewAMQPBus(messaging.AMQPConfig{URL: url, Logger: testLogger(t), Consumers: consumers, DrainTimeout: 20 * time.Second})
-	if err != nil {
-		t.Fatalf("amqp bus: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := bus.Close(); err != nil {
-			t.Errorf("close bus: %v", err)
-		}
-	})
-	return bus
+	return testenv.AMQPBus(t, messaging.AMQPConfig{URL: url, Logger: testLogger(t), Consumers: consumers, DrainTimeout: 20 * time.Second})
 }
 
 func TestAMQPEventsReachTheConsumerQueueDeclaredBeforeItAttached(t *testing.T) {
 	url := testenv.Vhost(t)
-	codec := testCodec(t)
+	codec := testenv.PlanCodec(t)
 	bus := newAMQPBus(t, url, "audit")
 
 	// A queue bound to deleted events only: proves the routing key is the event type.
@@ -73,7 +64,7 @@ func TestAMQPEventsReachTheConsumerQueueDeclaredBeforeItAttached(t *testing.T) {
 	if err := r.Ready(); err == nil {
 		t.Error("router ready before it runs")
 	}
-	startRouter(t, r)
+	testenv.RunRouter(t, r)
 	testenv.WaitFor(t, 30*time.Second, "3 events", func() bool { return got.distinct() == 3 })
 	for i, e := range got.all() {
 		if e.ID != sent[i].ID || e.Version != sent[i].Version {
@@ -88,7 +79,7 @@ func TestAMQPEventsReachTheConsumerQueueDeclaredBeforeItAttached(t *testing.T) {
 
 func TestAMQPPoisonEventGoesToTheDeadLetterQueueAndTheRestFlows(t *testing.T) {
 	url := testenv.Vhost(t)
-	codec := testCodec(t)
+	codec := testenv.PlanCodec(t)
 	bus := newAMQPBus(t, url, "audit")
 	reg := prometheus.NewRegistry()
 
@@ -106,7 +97,7 @@ func TestAMQPPoisonEventGoesToTheDeadLetterQueueAndTheRestFlows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	startRouter(t, r)
+	testenv.RunRouter(t, r)
 
 	publish(t, bus, codec, planEvent("p1", 1, events.PlanCreated), poison, planEvent("p3", 1, events.PlanCreated))
 	testenv.WaitFor(t, 30*time.Second, "the healthy events", func() bool { return got.distinct() == 2 })
@@ -153,8 +144,8 @@ func TestAMQPPanickingHandlerIsRecoveredAndDeadLettered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	startRouter(t, r)
-	publish(t, bus, testCodec(t), bad, planEvent("p2", 1, events.PlanCreated))
+	testenv.RunRouter(t, r)
+	publish(t, bus, testenv.PlanCodec(t), bad, planEvent("p2", 1, events.PlanCreated))
 	testenv.WaitFor(t, 30*time.Second, "the healthy event", func() bool { return got.distinct() == 1 })
 	testenv.WaitFor(t, 30*time.Second, "the dead-lettered event", func() bool {
 		n, _ := testenv.Queue(t, url, "planstore.audit.dlq")
@@ -184,7 +175,7 @@ func TestAMQPGracefulShutdownFinishesTheEventInFlight(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- r.Run(context.Background()) }()
 	<-r.Running()
-	publish(t, bus, testCodec(t), planEvent("p1", 1, events.PlanCreated))
+	publish(t, bus, testenv.PlanCodec(t), planEvent("p1", 1, events.PlanCreated))
 	<-entered
 
 	closed := make(chan error, 1)

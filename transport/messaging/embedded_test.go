@@ -25,7 +25,7 @@ func newEmbeddedBus(t testing.TB, consumers ...string) *messaging.EmbeddedBus {
 }
 
 func TestEmbeddedBusFansEveryEventOutToEveryConsumer(t *testing.T) {
-	codec := testCodec(t)
+	codec := testenv.PlanCodec(t)
 	bus := newEmbeddedBus(t, "audit", "projector")
 	var audit, projector received
 	r := newRouter(t, prometheus.NewRegistry())
@@ -45,7 +45,7 @@ func TestEmbeddedBusFansEveryEventOutToEveryConsumer(t *testing.T) {
 		t.Fatalf("publish before the consumers attached: %v, want a not-attached error", err)
 	}
 
-	startRouter(t, r)
+	testenv.RunRouter(t, r)
 	testenv.WaitFor(t, 10*time.Second, "consumers attached", func() bool { return r.Ready() == nil })
 	sent := []events.Envelope{planEvent("p1", 1, events.PlanCreated), planEvent("p1", 2, events.PlanReplaced)}
 	publish(t, bus, codec, sent...) // returns only after both consumers acked
@@ -59,7 +59,7 @@ func TestEmbeddedBusFansEveryEventOutToEveryConsumer(t *testing.T) {
 
 func TestEmbeddedBusWithoutConsumersKeepsEventsInTheOutbox(t *testing.T) {
 	bus := newEmbeddedBus(t)
-	msg, err := messaging.NewEventMessage(testCodec(t), planEvent("p1", 1, events.PlanCreated))
+	msg, err := messaging.NewEventMessage(testenv.PlanCodec(t), planEvent("p1", 1, events.PlanCreated))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,7 @@ func TestEmbeddedBusWithoutConsumersKeepsEventsInTheOutbox(t *testing.T) {
 }
 
 func TestEmbeddedPublishFailsWhenAConsumerDetachesWithoutAcknowledging(t *testing.T) {
-	codec := testCodec(t)
+	codec := testenv.PlanCodec(t)
 	bus := newEmbeddedBus(t)
 	r := newRouter(t, prometheus.NewRegistry())
 	entered := make(chan struct{}, 1)
@@ -115,7 +115,7 @@ func TestEmbeddedPublishFailsWhenAConsumerDetachesWithoutAcknowledging(t *testin
 }
 
 func TestEmbeddedPoisonEventIsDeadLetteredAndAcknowledged(t *testing.T) {
-	codec := testCodec(t)
+	codec := testenv.PlanCodec(t)
 	bus := newEmbeddedBus(t)
 	reg := prometheus.NewRegistry()
 	r := newRouter(t, reg)
@@ -130,7 +130,7 @@ func TestEmbeddedPoisonEventIsDeadLetteredAndAcknowledged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	startRouter(t, r)
+	testenv.RunRouter(t, r)
 	testenv.WaitFor(t, 10*time.Second, "consumer attached", func() bool { return r.Ready() == nil })
 	publish(t, bus, codec, poison, planEvent("p2", 1, events.PlanCreated))
 	if got.distinct() != 1 {
@@ -145,7 +145,7 @@ func TestEmbeddedPoisonEventIsDeadLetteredAndAcknowledged(t *testing.T) {
 }
 
 func TestDuplicateDeliveriesReachTheHandlerOnce(t *testing.T) {
-	codec := testCodec(t)
+	codec := testenv.PlanCodec(t)
 	bus := newEmbeddedBus(t)
 	reg := prometheus.NewRegistry()
 	r := newRouter(t, reg)
@@ -153,7 +153,7 @@ func TestDuplicateDeliveriesReachTheHandlerOnce(t *testing.T) {
 	if err := r.AddConsumer(bus, messaging.Consumer{Name: "audit", Handle: got.handle}); err != nil {
 		t.Fatal(err)
 	}
-	startRouter(t, r)
+	testenv.RunRouter(t, r)
 	testenv.WaitFor(t, 10*time.Second, "consumer attached", func() bool { return r.Ready() == nil })
 	e := planEvent("p1", 1, events.PlanCreated)
 	publish(t, bus, codec, e, e, e)

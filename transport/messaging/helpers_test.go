@@ -1,12 +1,10 @@
 package messaging_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -16,23 +14,10 @@ import (
 
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/transport/messaging"
+	"github.com/planstore/planstore/transport/testenv"
 )
 
-func testLogger(t testing.TB) *slog.Logger {
-	level := slog.LevelWarn
-	if os.Getenv("PLANSTORE_TEST_LOG") == "debug" {
-		level = slog.LevelDebug
-	}
-	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: level}))
-}
-
-func testCodec(t testing.TB) *events.Codec {
-	codec, err := events.NewCodec()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return codec
-}
+func testLogger(t testing.TB) *slog.Logger { return testenv.Logger(t, slog.LevelWarn) }
 
 func planEvent(planID string, version int64, typ events.Type) events.Envelope {
 	doc := json.RawMessage(fmt.Sprintf(`{"objectId":%q,"objectType":"plan","_org":"example.com"}`, planID))
@@ -54,28 +39,6 @@ func planEvent(planID string, version int64, typ events.Type) events.Envelope {
 	return e
 }
 
-// startRouter runs r until the test ends.
-func startRouter(t testing.TB, r *messaging.Router) {
-	t.Helper()
-	done := make(chan error, 1)
-	go func() { done <- r.Run(context.Background()) }()
-	select {
-	case <-r.Running():
-	case err := <-done:
-		t.Fatalf("router stopped at start: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("router did not start within 30s")
-	}
-	t.Cleanup(func() {
-		if err := r.Close(); err != nil {
-			t.Errorf("close router: %v", err)
-		}
-		if err := <-done; err != nil {
-			t.Errorf("run router: %v", err)
-		}
-	})
-}
-
 func newRouter(t testing.TB, reg *prometheus.Registry) *messaging.Router {
 	t.Helper()
 	return newRouterFrom(t, routerConfig(t, reg))
@@ -85,7 +48,7 @@ func newRouter(t testing.TB, reg *prometheus.Registry) *messaging.Router {
 func routerConfig(t testing.TB, reg *prometheus.Registry) messaging.RouterConfig {
 	return messaging.RouterConfig{
 		Logger:       testLogger(t),
-		Codec:        testCodec(t),
+		Codec:        testenv.PlanCodec(t),
 		Registry:     reg,
 		CloseTimeout: 20 * time.Second,
 		Retry:        messaging.RetryPolicy{MaxRetries: 2, InitialInterval: 10 * time.Millisecond, MaxInterval: 50 * time.Millisecond},
@@ -203,57 +166,6 @@ func hasConsumer[L interface {
 		}
 	}
 	return false
-}
-
-// logBuffer collects JSON log lines for a test to read back.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-// Write takes one record: slog's JSON handler writes each record with one call.
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// logger logs everything, debug included, into b.
-func (b *logBuffer) logger() *slog.Logger {
-	return slog.New(slog.NewJSONHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
-// records are the lines logged so far.
-func (b *logBuffer) records(t testing.TB) []map[string]any {
-	t.Helper()
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	var out []map[string]any
-	for line := range bytes.Lines(b.buf.Bytes()) {
-		var rec map[string]any
-		if err := json.Unmarshal(line, &rec); err != nil {
-			t.Fatalf("log line %q: %v", line, err)
-		}
-		out = append(out, rec)
-	}
-	return out
-}
-
-// matching are the records whose every key in want has that value.
-func matching(records []map[string]any, want map[string]string) []map[string]any {
-	var out []map[string]any
-	for _, rec := range records {
-		match := true
-		for k, v := range want {
-			if fmt.Sprint(rec[k]) != v {
-				match = false
-			}
-		}
-		if match {
-			out = append(out, rec)
-		}
-	}
-	return out
 }
 
 func publish(t testing.TB, bus messaging.Bus, codec *events.Codec, evs ...events.Envelope) {

@@ -18,11 +18,11 @@ import (
 
 func TestConsumerLogsEachEventWithItsCorrelationIDAndEachFailureOnce(t *testing.T) {
 	url := testenv.Vhost(t)
-	codec := testCodec(t)
+	codec := testenv.PlanCodec(t)
 	bus := newAMQPBus(t, url, "audit")
-	var logs logBuffer
+	var logs testenv.LogBuffer
 	cfg := routerConfig(t, prometheus.NewRegistry())
-	cfg.Logger = logs.logger()
+	cfg.Logger = logs.Logger()
 	r := newRouterFrom(t, cfg)
 
 	good := planEvent("p1", 1, events.PlanCreated)
@@ -39,7 +39,7 @@ func TestConsumerLogsEachEventWithItsCorrelationIDAndEachFailureOnce(t *testing.
 	if err != nil {
 		t.Fatal(err)
 	}
-	startRouter(t, r)
+	testenv.RunRouter(t, r)
 	publish(t, bus, codec, poison, good)
 	testenv.WaitFor(t, 30*time.Second, "the good event", func() bool { return got.distinct() == 1 })
 	testenv.WaitFor(t, 30*time.Second, "the dead letter", func() bool {
@@ -50,14 +50,14 @@ func TestConsumerLogsEachEventWithItsCorrelationIDAndEachFailureOnce(t *testing.
 		t.Errorf("handler context carries correlation id %q, want %q", id, good.CorrelationID)
 	}
 
-	records := logs.records(t)
-	handled := matching(records, map[string]string{"msg": "event handled", "level": "DEBUG", "consumer": "audit",
+	records := logs.Records(t)
+	handled := testenv.Matching(records, map[string]string{"msg": "event handled", "level": "DEBUG", "consumer": "audit",
 		"correlation_id": good.CorrelationID, "event_id": good.ID, "event_type": "plan.created", "aggregate_id": "p1", "version": "1"})
 	if len(handled) != 1 {
 		t.Errorf("%d debug lines of the handled event with all its fields, want 1; log:\n%s", len(handled), dump(records))
 	}
 	// The poison event: tried 3 times (2 retries), dead-lettered once.
-	failures := slices.DeleteFunc(matching(records, map[string]string{"event_id": poison.ID}), func(rec map[string]any) bool {
+	failures := slices.DeleteFunc(testenv.Matching(records, map[string]string{"event_id": poison.ID}), func(rec map[string]any) bool {
 		return rec["level"] == "DEBUG" || rec["level"] == "INFO"
 	})
 	var summary []string

@@ -14,7 +14,7 @@ import (
 
 func TestAMQPConsumerLagAndQueueDepthMetricsMove(t *testing.T) {
 	url := testenv.Vhost(t)
-	codec := testCodec(t)
+	codec := testenv.PlanCodec(t)
 	// Prefetch 1: the consumer holds one event, the rest stay ready in the queue.
 	bus, err := messaging.NewAMQPBus(messaging.AMQPConfig{URL: url, Logger: testLogger(t), Consumers: []string{"audit"}, Prefetch: 1})
 	if err != nil {
@@ -43,7 +43,7 @@ func TestAMQPConsumerLagAndQueueDepthMetricsMove(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	startRouter(t, r)
+	testenv.RunRouter(t, r)
 	testenv.WaitFor(t, 30*time.Second, "queue depth of the backlog but the event in hand", func() bool {
 		depth, ok := gauge(t, reg, "planstore_consumer_queue_depth", "audit")
 		return ok && depth == backlog-1
@@ -68,7 +68,7 @@ func TestAMQPConsumerLagAndQueueDepthMetricsMove(t *testing.T) {
 }
 
 func TestEmbeddedQueueDepthCountsEventsTheConsumerHasNotAcknowledged(t *testing.T) {
-	codec := testCodec(t)
+	codec := testenv.PlanCodec(t)
 	bus := newEmbeddedBus(t, "audit")
 	reg := prometheus.NewRegistry()
 	cfg := routerConfig(t, reg)
@@ -82,7 +82,7 @@ func TestEmbeddedQueueDepthCountsEventsTheConsumerHasNotAcknowledged(t *testing.
 	if err != nil {
 		t.Fatal(err)
 	}
-	startRouter(t, r)
+	testenv.RunRouter(t, r)
 	testenv.WaitFor(t, 10*time.Second, "consumer attached", func() bool { return r.Ready() == nil })
 
 	msg, err := messaging.NewEventMessage(codec, planEvent("p1", 1, events.PlanCreated))

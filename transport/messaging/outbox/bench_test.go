@@ -28,8 +28,8 @@ func relayPipeline(b *testing.B, store outbox.Outbox) (got *sink, startRelay fun
 	if err := consumers.AddConsumer(bus, got.consumer("bench")); err != nil {
 		b.Fatal(err)
 	}
-	run(b, consumers)
-	return got, func() { run(b, relay) }
+	testenv.RunRouter(b, consumers)
+	return got, func() { testenv.RunRouter(b, relay) }
 }
 
 // BenchmarkRelayThroughput commits b.N events at once and measures how fast they are
@@ -82,7 +82,7 @@ func BenchmarkRelayPublishOnly(b *testing.B) {
 	bus := newAMQPBus(b, url, "bench")
 	relay := newRouter(b, prometheus.NewRegistry())
 	addRelay(b, relay, store, bus)
-	run(b, relay)
+	testenv.RunRouter(b, relay)
 	evs := history("bench", max(b.N/10, 1), 10)[:b.N]
 	b.ResetTimer()
 	start := time.Now()
@@ -142,7 +142,7 @@ func BenchmarkRelayEmbedded(b *testing.B) {
 		}
 	}
 	addRelay(b, r, store, bus)
-	run(b, r)
+	testenv.RunRouter(b, r)
 	evs := history("bench", max(b.N/10, 1), 10)[:b.N]
 	b.ResetTimer()
 	start := time.Now()

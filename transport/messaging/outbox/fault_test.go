@@ -94,7 +94,7 @@ var realStores = []struct {
 }{
 	{"redis", func(t *testing.T) eventStore { return openRedisStore(t) }},
 	{"bolt", func(t *testing.T) eventStore {
-		store, err := boltstore.Open(t.TempDir(), testCodec(t))
+		store, err := boltstore.Open(t.TempDir(), testenv.PlanCodec(t))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -109,7 +109,7 @@ const redisTestDB = 14
 func openRedisStore(t testing.TB) *redisstore.Store {
 	t.Helper()
 	client := testenv.Redis(t, redisTestDB)
-	store, err := redisstore.New(context.Background(), client, testCodec(t), redisstore.WithLogger(testLogger(t)))
+	store, err := redisstore.New(context.Background(), client, testenv.PlanCodec(t), redisstore.WithLogger(testLogger(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,8 +147,8 @@ func TestRelayAndConsumersSurviveABrokerRestartUnderLoad(t *testing.T) {
 			if err := consumers.AddConsumer(bus, projector); err != nil {
 				t.Fatal(err)
 			}
-			run(t, consumers)
-			run(t, relay)
+			testenv.RunRouter(t, consumers)
+			testenv.RunRouter(t, relay)
 
 			stop := make(chan struct{})
 			stopLoad := sync.OnceFunc(func() { close(stop) })
@@ -209,7 +209,7 @@ func TestRelayChildProcess(t *testing.T) {
 	// as it has delivered everything, which can be right after it starts.
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, syscall.SIGTERM, os.Interrupt)
-	codec := testCodec(t)
+	codec := testenv.PlanCodec(t)
 	var store eventStore
 	if redisURL := os.Getenv(childRedisEnv); redisURL != "" {
 		s, err := redisstore.Dial(context.Background(), redisURL, codec, redisstore.WithLogger(testLogger(t)))
@@ -233,7 +233,7 @@ func TestRelayChildProcess(t *testing.T) {
 	defer bus.Close()
 	relay := newRouter(t, prometheus.NewRegistry())
 	addRelay(t, relay, store, bus)
-	stopRelay := run(t, relay)
+	stopRelay := testenv.RunRouter(t, relay)
 	fmt.Println(childReadyLine)
 
 	plans, _ := strconv.Atoi(os.Getenv(childPlansEnv))
@@ -297,7 +297,7 @@ func TestRelaySurvivesKill9(t *testing.T) {
 			if err := consumers.AddConsumer(bus, got.consumer("audit")); err != nil {
 				t.Fatal(err)
 			}
-			run(t, consumers)
+			testenv.RunRouter(t, consumers)
 
 			env := []string{childDirEnv + "=" + dir, childAMQPEnv + "=" + url}
 			var l *load

@@ -16,23 +16,10 @@ import (
 	"github.com/planstore/planstore/events/storetest"
 	"github.com/planstore/planstore/transport/messaging"
 	"github.com/planstore/planstore/transport/messaging/outbox"
+	"github.com/planstore/planstore/transport/testenv"
 )
 
-func testLogger(t testing.TB) *slog.Logger {
-	level := slog.LevelError
-	if os.Getenv("PLANSTORE_TEST_LOG") == "debug" {
-		level = slog.LevelDebug
-	}
-	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: level}))
-}
-
-func testCodec(t testing.TB) *events.Codec {
-	codec, err := events.NewPlanCodec()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return codec
-}
+func testLogger(t testing.TB) *slog.Logger { return testenv.Logger(t, slog.LevelError) }
 
 // history returns the events of plans plans with versions versions each, interleaved
 // the way concurrent writers produce them: v1 of every plan, then v2 of every plan...
@@ -132,7 +119,7 @@ func newRouter(t testing.TB, reg *prometheus.Registry) *messaging.Router {
 	t.Helper()
 	r, err := messaging.NewRouter(messaging.RouterConfig{
 		Logger:       testLogger(t),
-		Codec:        testCodec(t),
+		Codec:        testenv.PlanCodec(t),
 		Registry:     reg,
 		CloseTimeout: 20 * time.Second,
 	})
@@ -142,37 +129,10 @@ func newRouter(t testing.TB, reg *prometheus.Registry) *messaging.Router {
 	return r
 }
 
-// run starts r and returns a stop function, also registered as cleanup.
-func run(t testing.TB, r *messaging.Router) (stop func()) {
-	t.Helper()
-	done := make(chan error, 1)
-	go func() { done <- r.Run(context.Background()) }()
-	select {
-	case <-r.Running():
-	case err := <-done:
-		t.Fatalf("router stopped at start: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("router did not start within 30s")
-	}
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			if err := r.Close(); err != nil {
-				t.Errorf("close router: %v", err)
-			}
-			if err := <-done; err != nil {
-				t.Errorf("run router: %v", err)
-			}
-		})
-	}
-	t.Cleanup(stop)
-	return stop
-}
-
 func addRelay(t testing.TB, r *messaging.Router, store outbox.Outbox, bus messaging.Bus) {
 	t.Helper()
 	err := outbox.AddRelay(r, outbox.RelayConfig{
-		SubscriberConfig: outbox.SubscriberConfig{Outbox: store, Codec: testCodec(t), Logger: testLogger(t), ReadWait: 200 * time.Millisecond, RedeliverMax: time.Second, Lanes: testLanes},
+		SubscriberConfig: outbox.SubscriberConfig{Outbox: store, Codec: testenv.PlanCodec(t), Logger: testLogger(t), ReadWait: 200 * time.Millisecond, RedeliverMax: time.Second, Lanes: testLanes},
 		Bus:              bus,
 	})
 	if err != nil {
@@ -185,14 +145,5 @@ var testLanes, _ = strconv.Atoi(os.Getenv("PLANSTORE_BENCH_LANES"))
 
 func newAMQPBus(t testing.TB, url string, consumers ...string) *messaging.AMQPBus {
 	t.Helper()
-	bus, err := messaging.NewAMQPBus(messaging.AMQPConfig{URL: url, Logger: testLogger(t), Consumers: consumers, PublisherChannels: testLanes})
-	if err != nil {
-		t.Fatalf("amqp bus: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := bus.Close(); err != nil {
-			t.Errorf("close bus: %v", err)
-		}
-	})
-	return bus
+	return testenv.AMQPBus(t, messaging.AMQPConfig{URL: url, Logger: testLogger(t), Consumers: consumers, PublisherChannels: testLanes})
 }

@@ -24,8 +24,8 @@ func TestRelayThroughRabbitMQDeliversEveryEventInPlanOrder(t *testing.T) {
 	if err := consumers.AddConsumer(bus, got.consumer("audit")); err != nil {
 		t.Fatal(err)
 	}
-	run(t, consumers)
-	run(t, relay)
+	testenv.RunRouter(t, consumers)
+	testenv.RunRouter(t, relay)
 
 	evs := history("plan", 40, 10)
 	store.Append(evs...)
@@ -36,7 +36,7 @@ func TestRelayThroughRabbitMQDeliversEveryEventInPlanOrder(t *testing.T) {
 }
 
 func TestRelayOnTheEmbeddedBusWithTheBoltStore(t *testing.T) {
-	codec := testCodec(t)
+	codec := testenv.PlanCodec(t)
 	store, err := boltstore.Open(t.TempDir(), codec)
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +60,7 @@ func TestRelayOnTheEmbeddedBusWithTheBoltStore(t *testing.T) {
 		}
 	}
 	addRelay(t, r, store, bus)
-	stop := run(t, r)
+	stop := testenv.RunRouter(t, r)
 
 	evs := appendHistory(t, store, "plan", 20, 5)
 	testenv.WaitFor(t, 60*time.Second, "every event at both consumers", func() bool {
