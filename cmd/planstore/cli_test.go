@@ -30,6 +30,7 @@ func TestCommandLineRefusals(t *testing.T) {
 		"oidc without issuer":     {[]string{"serve", "--auth", "oidc", "--data-dir", dir}, 1, "--oidc-issuer"},
 		"bad log level":           {[]string{"serve", "--log-level", "loud", "--data-dir", dir}, 1, "--log-level"},
 		"relay on embedded store": {[]string{"relay", "--data-dir", dir}, 1, "--redis-url"},
+		"tiny relay lease":        {[]string{"relay", "--relay-lease-ttl", "10ms", "--data-dir", dir}, 1, "--relay-lease-ttl"},
 		"projector without es":    {[]string{"projector", "--redis-url", "redis://127.0.0.1:6379/0", "--amqp-url", "amqp://x/"}, 1, "--es-url"},
 		"healthcheck of nothing":  {[]string{"healthcheck", "--url", "http://127.0.0.1:1/readyz", "--timeout", "1s"}, 1, "127.0.0.1:1"},
 	} {

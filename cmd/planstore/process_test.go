@@ -140,4 +140,18 @@ func (p *process) kill() {
 	_ = p.cmd.Wait()
 }
 
+// wait waits for the role to exit on its own, and returns how it exited.
+func (p *process) wait(limit time.Duration) error {
+	done := make(chan error, 1)
+	go func() { done <- p.cmd.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(limit):
+		p.kill()
+		p.t.Fatalf("%s did not exit within %s; its log:\n%s", p.name, limit, p.logTail())
+		return nil
+	}
+}
+
 func (p *process) logMentions(s string) bool { return strings.Contains(p.logText(), s) }

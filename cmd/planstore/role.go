@@ -29,6 +29,10 @@ func runRole(ctx context.Context, name string, args []string, stderr io.Writer) 
 		_ = m.Close()
 		return err
 	}
-	<-ctx.Done()
-	return m.Close()
+	select {
+	case <-ctx.Done():
+		return m.Close()
+	case err := <-m.Failed():
+		return errors.Join(err, m.Close())
+	}
 }

@@ -28,6 +28,7 @@ type Config struct {
 	MaxBodyBytes  int64
 	ShutdownGrace time.Duration
 	PprofAddr     string
+	RelayLeaseTTL time.Duration
 }
 
 // Auth modes.
@@ -36,6 +37,10 @@ const (
 	AuthOIDC = "oidc"
 	AuthOff  = "off"
 )
+
+// defaultRelayLeaseTTL: a standby relay takes over within 10 s of the leader's death;
+// shorter makes a stalled leader (a long GC pause, a slow Redis) lose the lead sooner.
+const defaultRelayLeaseTTL = 10 * time.Second
 
 // EnvPrefix prefixes the environment variable of every flag: --redis-url is read from
 // PLANSTORE_REDIS_URL when the flag is not given.
@@ -64,6 +69,7 @@ func RegisterFlags(fs *flag.FlagSet) *Config {
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", 1<<20, "largest accepted request body in bytes")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 10*time.Second, "how long shutdown waits for in-flight work")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", "", "serve net/http/pprof on this address, e.g. 127.0.0.1:6060 (empty: off)")
+	fs.DurationVar(&c.RelayLeaseTTL, "relay-lease-ttl", defaultRelayLeaseTTL, "with --redis-url, one relay reads the outbox at a time; a standby takes over within this time after the leader dies")
 	return c
 }
 
@@ -112,6 +118,12 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxBodyBytes <= 0 {
 		return errors.New("--max-body-bytes must be positive")
+	}
+	if c.RelayLeaseTTL == 0 {
+		c.RelayLeaseTTL = defaultRelayLeaseTTL
+	}
+	if c.RelayLeaseTTL < 300*time.Millisecond {
+		return fmt.Errorf("--relay-lease-ttl %s: want at least 300ms (renewed every third of it)", c.RelayLeaseTTL)
 	}
 	return nil
 }

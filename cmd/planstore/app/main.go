@@ -33,6 +33,8 @@ type Main struct {
 	listener net.Listener
 	server   *http.Server
 	closers  []closer // closed in reverse order
+
+	failed chan error // a worker that cannot go on; see Failed
 }
 
 type closer struct {
@@ -55,7 +57,23 @@ func New(cfg Config, role Role, logOutput io.Writer) (*Main, error) {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	return &Main{cfg: cfg, role: role, parts: p, log: log.With(slog.String("role", string(role))), registry: reg}, nil
+	return &Main{
+		cfg: cfg, role: role, parts: p, log: log.With(slog.String("role", string(role))), registry: reg,
+		failed: make(chan error, 1),
+	}, nil
+}
+
+// Failed receives the error of a worker that cannot go on after Run returned (a relay
+// that lost the lead of the outbox): the role should then Close and exit non-zero, so
+// that its supervisor restarts it.
+func (m *Main) Failed() <-chan error { return m.failed }
+
+// fail reports err on Failed; only the first failure is kept.
+func (m *Main) fail(err error) {
+	select {
+	case m.failed <- err:
+	default:
+	}
 }
 
 // Addr is the address the HTTP server listens on (useful with port 0).

@@ -105,7 +105,7 @@ func (m *Main) startRouter(ctx context.Context, store eventStore, projector *ela
 	health.router = router
 	if m.parts.relay {
 		err := outbox.AddRelay(router, outbox.RelayConfig{
-			SubscriberConfig: outbox.SubscriberConfig{Outbox: store, Codec: m.codec, Logger: m.log},
+			SubscriberConfig: m.relaySubscriberConfig(store),
 			Bus:              bus,
 		})
 		if err != nil {

@@ -2,6 +2,7 @@ package outbox
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -76,8 +77,12 @@ func (r *run) run() {
 	close(r.out)
 }
 
-// read fills the lane queues until the run stops.
+// read fills the lane queues until the run stops (or, with a Leader, this relay stops
+// leading).
 func (r *run) read() {
+	if !r.lead() {
+		return
+	}
 	failures := 0
 	retry := backoff{min: 100 * time.Millisecond, max: 5 * time.Second}
 	for {
@@ -172,4 +177,34 @@ func signal(ch chan struct{}) {
 	case ch <- struct{}{}:
 	default:
 	}
+}
+
+// lead waits until this relay may read the outbox (see SubscriberConfig.Leader), and
+// arranges for the run to stop when it no longer may. False: the run stopped first.
+func (r *run) lead() bool {
+	if r.cfg.Leader == nil {
+		return true
+	}
+	r.s.setStandby(true)
+	r.logger.Info("relay on standby: waiting to lead the outbox")
+	lost, err := r.cfg.Leader.Lead(r.ctx)
+	r.s.setStandby(false)
+	if err != nil {
+		return false // the run is stopping
+	}
+	r.logger.Info("relay leads the outbox")
+	go func() {
+		select {
+		case err := <-lost:
+			if r.ctx.Err() == nil {
+				// Another relay may read now: hand out nothing more. What is in flight is
+				// acked or left for the next leader, which reads it again.
+				r.logger.Error("relay lost the lead of the outbox; stopping", "error", err)
+				r.s.setReadErr(fmt.Errorf("lost the lead: %w", err))
+				r.s.stopRun()
+			}
+		case <-r.ctx.Done():
+		}
+	}()
+	return true
 }

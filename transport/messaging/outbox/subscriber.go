@@ -45,6 +45,18 @@ type SubscriberConfig struct {
 	AckInterval time.Duration
 	// CloseTimeout bounds how long Close waits for messages in flight (default 30s).
 	CloseTimeout time.Duration
+	// Leader, when set, is asked before the outbox is read: the relay reads only while
+	// it leads, so several relay processes on one shared outbox (Redis) take over from
+	// each other instead of racing a plan's events to the bus. Nil: read at once (the
+	// embedded store belongs to one process anyway).
+	Leader Leader
+}
+
+// Leader elects the one relay that reads a shared outbox.
+type Leader interface {
+	// Lead blocks until this relay leads (or ctx ends); lost then receives why it
+	// stopped leading.
+	Lead(ctx context.Context) (lost <-chan error, err error)
 }
 
 func (c SubscriberConfig) withDefaults() (SubscriberConfig, error) {
@@ -100,6 +112,7 @@ type Subscriber struct {
 
 	mu         sync.Mutex
 	subscribed bool
+	standby    bool // waiting to lead (see SubscriberConfig.Leader)
 	closed     bool
 	stop       context.CancelFunc // ends the subscription
 	done       chan struct{}      // closed when the subscription has fully stopped
@@ -154,7 +167,21 @@ func (s *Subscriber) Close() error {
 	return nil
 }
 
-// Ready is nil while the outbox is being read successfully.
+// Standby reports whether the subscriber is waiting for its turn to lead.
+func (s *Subscriber) Standby() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.standby
+}
+
+func (s *Subscriber) setStandby(standby bool) {
+	s.mu.Lock()
+	s.standby = standby
+	s.mu.Unlock()
+}
+
+// Ready is nil while the outbox is being read successfully, and while a standby relay
+// waits for its turn (it is healthy, and ready to take over).
 func (s *Subscriber) Ready() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -167,6 +194,16 @@ func (s *Subscriber) Ready() error {
 		return fmt.Errorf("outbox unreadable: %w", s.readErr)
 	}
 	return nil
+}
+
+// stopRun ends the subscription without closing the subscriber.
+func (s *Subscriber) stopRun() {
+	s.mu.Lock()
+	stop := s.stop
+	s.mu.Unlock()
+	if stop != nil {
+		stop()
+	}
 }
 
 func (s *Subscriber) setReadErr(err error) {
