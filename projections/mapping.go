@@ -20,10 +20,12 @@ const (
 
 // IndexBody is the settings and mapping of every index behind the alias. One shard keeps
 // parent and child on the same shard trivially and is plenty for this data size; the
-// join field still needs routing by plan id so a later reshard stays correct.
-// Numbers are doubles because money may carry cents.
+// join field still needs routing by plan id so a later reshard stays correct. The shard
+// gets a replica wherever there is a second node (auto_expand_replicas "0-1"), so the
+// read model survives losing a node of the three-node cluster, while a single node
+// stays green with none. Numbers are doubles because money may carry cents.
 const IndexBody = `{
-  "settings": {"number_of_shards": 1, "number_of_replicas": 0},
+  "settings": {"number_of_shards": 1, "auto_expand_replicas": "0-1"},
   "mappings": {
     "dynamic": "strict",
     "properties": {

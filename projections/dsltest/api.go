@@ -19,6 +19,7 @@ func runAPICases(t *testing.T, client *elasticsearch.Client) {
 	t.Run("api/bulk items", func(t *testing.T) { apiBulk(t, client) })
 	t.Run("api/missing index", func(t *testing.T) { apiMissingIndex(t, client) })
 	t.Run("api/alias move", func(t *testing.T) { apiAliasMove(t, client) })
+	t.Run("api/replica settings", func(t *testing.T) { apiReplicaSettings(t, client) })
 }
 
 const planDoc = `{"objectId":"%s","objectType":"plan","_org":"example.com","plan_join":"plan"}`
@@ -256,5 +257,53 @@ func apiAliasMove(t *testing.T, client *elasticsearch.Client) {
 	res = on(t).call(client.Indices.GetAlias(client.Indices.GetAlias.WithName(alias)))
 	if len(res.body) != 1 {
 		t.Fatalf("a failed action list must change nothing: %s", res.raw)
+	}
+}
+
+// apiReplicaSettings: the read model's index asks for a replica wherever there is a
+// second node (auto_expand_replicas "0-1"); the setting must round-trip through GET
+// _settings, and a malformed range must be refused when the index is created.
+func apiReplicaSettings(t *testing.T, client *elasticsearch.Client) {
+	index := createIndex(t, client, "dsltest-api")
+	settings := func(name string) map[string]any {
+		t.Helper()
+		res := on(t).call(client.Indices.GetSettings(client.Indices.GetSettings.WithIndex(name)))
+		wantStatus(t, res, 200, "get settings of "+name)
+		entry, _ := res.body[name].(map[string]any)
+		s, _ := entry["settings"].(map[string]any)
+		ix, _ := s["index"].(map[string]any)
+		if ix == nil {
+			t.Fatalf("get settings of %s: no settings.index: %s", name, res.raw)
+		}
+		return ix
+	}
+	got := settings(index)
+	if got["auto_expand_replicas"] != "0-1" {
+		t.Fatalf("auto_expand_replicas = %v, want 0-1", got["auto_expand_replicas"])
+	}
+	// One replica when the cluster has a second node, none on a single node.
+	if r := got["number_of_replicas"]; r != "0" && r != "1" {
+		t.Fatalf("number_of_replicas = %v, want 0 or 1", r)
+	}
+
+	all := "dsltest-api-" + randomSuffix(t)
+	res := on(t).call(client.Indices.Create(all, client.Indices.Create.WithBody(strings.NewReader(`{"settings":{"index":{"auto_expand_replicas":"0-all"}}}`))))
+	wantStatus(t, res, 200, "create with 0-all")
+	t.Cleanup(func() { _ = on(t).call(client.Indices.Delete([]string{all})) })
+	if got := settings(all)["auto_expand_replicas"]; got != "0-all" {
+		t.Fatalf("auto_expand_replicas = %v, want 0-all", got)
+	}
+
+	for value, reason := range map[string]string{
+		`"garbage"`: "failed to parse [index.auto_expand_replicas] from value: [garbage] at index -1",
+		`"one-2"`:   "failed to parse [index.auto_expand_replicas] from value: [one-2] at index 3",
+		`"2-1"`:     "[index.auto_expand_replicas] minReplicas must be =< maxReplicas but wasn't 2 > 1",
+	} {
+		name := "dsltest-api-" + randomSuffix(t)
+		res := on(t).call(client.Indices.Create(name, client.Indices.Create.WithBody(strings.NewReader(`{"settings":{"auto_expand_replicas":`+value+`}}`))))
+		if res.status == 200 {
+			_ = on(t).call(client.Indices.Delete([]string{name}))
+		}
+		checkError(t, res, WantError{Status: 400, Type: "illegal_argument_exception", Reason: reason})
 	}
 }

@@ -44,26 +44,14 @@ func newDocID() string {
 }
 
 func (e *Engine) writeDoc(r *request, op writeOp) (reply, error) {
-	forced, rerr := checkRefresh(r.params)
-	if rerr != nil {
-		return reply{}, rerr
-	}
-	if len(r.body) == 0 {
-		return reply{}, errBodyRequired()
-	}
-	if err := op.validate(false); err != nil {
-		return reply{}, err
-	}
-	ix, err := e.resolveWriteIndex(r.vars["index"], r.params.get("require_alias") == "true", false)
-	if err != nil {
-		return reply{}, err
-	}
-	res, werr := ix.indexDoc(op, r.body)
-	if werr != nil {
-		return reply{}, werr
-	}
-	res.forced = forced
-	return reply{status: res.status, body: res.body()}, nil
+	return e.writeOne(r, false, func() *esError {
+		if len(r.body) == 0 {
+			return errBodyRequired()
+		}
+		return op.validate(false)
+	}, func(ix *index) (writeResult, *esError) {
+		return ix.indexDoc(op, r.body)
+	})
 }
 
 func handleDeleteDoc(e *Engine, r *request) (reply, error) {
@@ -71,23 +59,11 @@ func handleDeleteDoc(e *Engine, r *request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	forced, rerr := checkRefresh(r.params)
-	if rerr != nil {
-		return reply{}, rerr
-	}
-	if err := op.validate(true); err != nil {
-		return reply{}, err
-	}
-	ix, ierr := e.resolveWriteIndex(r.vars["index"], false, true)
-	if ierr != nil {
-		return reply{}, ierr
-	}
-	res, derr := ix.deleteDoc(op)
-	if derr != nil {
-		return reply{}, derr
-	}
-	res.forced = forced
-	return reply{status: res.status, body: res.body()}, nil
+	return e.writeOne(r, true, func() *esError {
+		return op.validate(true)
+	}, func(ix *index) (writeResult, *esError) {
+		return ix.deleteDoc(op)
+	})
 }
 
 func handleUpdateDoc(e *Engine, r *request) (reply, error) {
@@ -95,21 +71,35 @@ func handleUpdateDoc(e *Engine, r *request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	forced, rerr := checkRefresh(r.params)
-	if rerr != nil {
-		return reply{}, rerr
+	var req updateRequest
+	return e.writeOne(r, false, func() (perr *esError) {
+		req, perr = parseUpdateBody(r.body)
+		return perr
+	}, func(ix *index) (writeResult, *esError) {
+		return ix.updateDoc(op, req)
+	})
+}
+
+// writeOne runs a single-document write (index, create, delete, update) in the order
+// Elasticsearch checks it: the refresh parameter, then the request itself (check), then
+// the target index, which require_alias may restrict (deletes ignore it), and answers
+// with write's result.
+func (e *Engine) writeOne(r *request, isDelete bool, check func() *esError, write func(*index) (writeResult, *esError)) (reply, error) {
+	forced, err := checkRefresh(r.params)
+	if err == nil {
+		err = check()
 	}
-	req, perr := parseUpdateBody(r.body)
-	if perr != nil {
-		return reply{}, perr
+	if err != nil {
+		return reply{}, err
 	}
-	ix, ierr := e.resolveWriteIndex(r.vars["index"], r.params.get("require_alias") == "true", false)
-	if ierr != nil {
-		return reply{}, ierr
+	requireAlias := !isDelete && r.params.get("require_alias") == "true"
+	ix, err := e.resolveWriteIndex(r.vars["index"], requireAlias, isDelete)
+	if err != nil {
+		return reply{}, err
 	}
-	res, uerr := ix.updateDoc(op, req)
-	if uerr != nil {
-		return reply{}, uerr
+	res, err := write(ix)
+	if err != nil {
+		return reply{}, err
 	}
 	res.forced = forced
 	return reply{status: res.status, body: res.body()}, nil

@@ -43,27 +43,9 @@ func appendJSON(buf []byte, v any) ([]byte, error) {
 		}
 		return append(buf, '}'), nil
 	case []orderedObject:
-		buf = append(buf, '[')
-		for i, e := range x {
-			if i > 0 {
-				buf = append(buf, ',')
-			}
-			if buf, err = appendJSON(buf, e); err != nil {
-				return nil, err
-			}
-		}
-		return append(buf, ']'), nil
+		return appendArray(buf, x)
 	case []any:
-		buf = append(buf, '[')
-		for i, e := range x {
-			if i > 0 {
-				buf = append(buf, ',')
-			}
-			if buf, err = appendJSON(buf, e); err != nil {
-				return nil, err
-			}
-		}
-		return append(buf, ']'), nil
+		return appendArray(buf, x)
 	case string:
 		return appendString(buf, x), nil
 	case bool:
@@ -92,6 +74,21 @@ func appendJSON(buf []byte, v any) ([]byte, error) {
 		return nil, err
 	}
 	return append(buf, b...), nil
+}
+
+// appendArray encodes the elements of a response list as a JSON array.
+func appendArray[E any](buf []byte, elems []E) ([]byte, error) {
+	buf = append(buf, '[')
+	var err error
+	for i, e := range elems {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		if buf, err = appendJSON(buf, e); err != nil {
+			return nil, err
+		}
+	}
+	return append(buf, ']'), nil
 }
 
 // appendString appends s as a JSON string with encoding/json's escaping.

@@ -16,16 +16,8 @@ type boolQuery struct {
 }
 
 func parseBool(p *queryParser, body any) (query, *esError) {
-	obj := body.(map[string]any)
 	q := &boolQuery{boost: 1}
-	for _, k := range sortedKeys(obj) {
-		v := obj[k]
-		if handled, err := commonOption(k, v, &q.boost); handled {
-			if err != nil {
-				return nil, err
-			}
-			continue
-		}
+	err := eachOption(body.(map[string]any), &q.boost, func(k string, v any) *esError {
 		var target *[]query
 		switch k {
 		case "must":
@@ -39,20 +31,24 @@ func parseBool(p *queryParser, body any) (query, *esError) {
 		case "minimum_should_match":
 			s, ok := scalarText(v)
 			if !ok {
-				return nil, errXContentParse("[bool] failed to parse field [minimum_should_match]")
+				return errXContentParse("[bool] failed to parse field [minimum_should_match]")
 			}
 			q.minimumShouldMatch = s
-			continue
+			return nil
 		case "adjust_pure_negative":
-			continue
+			return nil
 		default:
-			return nil, errXContentParse("[bool] unknown field [%s]", k)
+			return errXContentParse("[bool] unknown field [%s]", k)
 		}
 		clauses, err := parseClauses(p, k, v)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		*target = append(*target, clauses...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return q, nil
 }

@@ -15,21 +15,16 @@ type existsQuery struct {
 
 func parseExists(_ *queryParser, body any) (query, *esError) {
 	q := &existsQuery{boost: 1}
-	for k, v := range body.(map[string]any) {
-		if handled, err := commonOption(k, v, &q.boost); handled {
-			if err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if k != "field" {
-			return nil, errParsing("[exists] query does not support [%s]", k)
-		}
+	err := eachOption(body.(map[string]any), &q.boost, func(k string, v any) *esError {
 		s, ok := v.(string)
-		if !ok {
-			return nil, errParsing("[exists] query does not support [%s]", k)
+		if k != "field" || !ok {
+			return errUnsupportedParam("exists", k)
 		}
 		q.field = s
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if q.field == "" {
 		return nil, errParsing("[exists] must be provided with a [field]")

@@ -39,33 +39,18 @@ func parseChildScoreMode(s string) (childScoreMode, *esError) {
 }
 
 type hasChildQuery struct {
-	childType      string
-	inner          query
-	scoreMode      childScoreMode
-	minChildren    int
-	maxChildren    int
-	ignoreUnmapped bool
-	boost          float64
+	innerJoin
+	childType   string
+	scoreMode   childScoreMode
+	minChildren int
+	maxChildren int
 }
 
 func parseHasChild(p *queryParser, body any) (query, *esError) {
-	obj := body.(map[string]any)
-	q := &hasChildQuery{minChildren: 1, maxChildren: math.MaxInt32, boost: 1}
-	for _, k := range sortedKeys(obj) {
-		v := obj[k]
-		if handled, err := commonOption(k, v, &q.boost); handled {
-			if err != nil {
-				return nil, err
-			}
-			continue
-		}
+	q := &hasChildQuery{innerJoin: newInnerJoin("has_child"), minChildren: 1, maxChildren: math.MaxInt32}
+	err := eachOption(body.(map[string]any), &q.boost, func(k string, v any) *esError {
 		var err *esError
 		switch k {
-		case "query":
-			if _, isObj := v.(map[string]any); !isObj {
-				return nil, errParsing("[has_child] query does not support [%s]", k)
-			}
-			q.inner, err = p.parse(v)
 		case "type":
 			q.childType, _ = scalarText(v)
 		case "score_mode":
@@ -74,33 +59,25 @@ func parseHasChild(p *queryParser, body any) (query, *esError) {
 		case "min_children", "max_children":
 			n, isInt := asInt(v)
 			if !isInt {
-				return nil, errParsing("[has_child] failed to parse [%s]", k)
+				return errParsing("[has_child] failed to parse [%s]", k)
 			}
 			if k == "min_children" {
 				q.minChildren = n
 			} else {
 				q.maxChildren = n
 			}
-		case "ignore_unmapped":
-			b, isBool := asBool(v)
-			if !isBool {
-				return nil, errParsing("[has_child] failed to parse [%s]", k)
-			}
-			q.ignoreUnmapped = b
-		case "inner_hits":
-			err = errParsing("[has_child] inner_hits are not supported by the embedded search engine")
 		default:
-			err = errParsing("[has_child] query does not support [%s]", k)
+			err = q.option(p, k, v)
 		}
-		if err != nil {
-			return nil, err
-		}
+		return err
+	})
+	if err == nil {
+		err = q.requireFields("type", q.childType)
+	}
+	if err != nil {
+		return nil, err
 	}
 	switch {
-	case q.childType == "":
-		return nil, errIllegalArgument("[has_child] requires 'type' field")
-	case q.inner == nil:
-		return nil, errIllegalArgument("[has_child] requires 'query' field")
 	case q.minChildren < 0:
 		return nil, errIllegalArgument("[has_child] requires non-negative 'min_children' field")
 	case q.maxChildren < 0:
@@ -118,19 +95,9 @@ type childAggregate struct {
 }
 
 func (q *hasChildQuery) eval(c *evalContext, scoring bool) (docSet, *esError) {
-	j := c.m.join
-	if j == nil {
-		if q.ignoreUnmapped {
-			return emptySet(), nil
-		}
-		return docSet{}, errQueryShard("[has_child] no join field has been configured")
-	}
-	parentRel, isChild := j.parentOf[q.childType]
-	if !isChild {
-		if q.ignoreUnmapped {
-			return emptySet(), nil
-		}
-		return docSet{}, errQueryShard("[has_child] join field [%s] doesn't hold [%s] as a child", j.field, q.childType)
+	_, parentRel, failure := q.parentRelation(c, &q.childType)
+	if failure != nil {
+		return q.unmapped(failure)
 	}
 	childDocs := c.relationDocs(q.childType)
 	if childDocs == nil {

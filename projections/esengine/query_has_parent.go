@@ -5,76 +5,42 @@ import (
 )
 
 type hasParentQuery struct {
-	parentType     string
-	inner          query
-	score          bool
-	ignoreUnmapped bool
-	boost          float64
+	innerJoin
+	parentType string
+	score      bool
 }
 
 func parseHasParent(p *queryParser, body any) (query, *esError) {
-	obj := body.(map[string]any)
-	q := &hasParentQuery{boost: 1}
-	for _, k := range sortedKeys(obj) {
-		v := obj[k]
-		if handled, err := commonOption(k, v, &q.boost); handled {
-			if err != nil {
-				return nil, err
-			}
-			continue
-		}
-		var err *esError
+	q := &hasParentQuery{innerJoin: newInnerJoin("has_parent")}
+	err := eachOption(body.(map[string]any), &q.boost, func(k string, v any) *esError {
 		switch k {
-		case "query":
-			if _, isObj := v.(map[string]any); !isObj {
-				return nil, errParsing("[has_parent] query does not support [%s]", k)
-			}
-			q.inner, err = p.parse(v)
 		case "parent_type", "type":
 			q.parentType, _ = scalarText(v)
 		case "score":
-			b, isBool := asBool(v)
-			if !isBool {
-				return nil, errParsing("[has_parent] failed to parse [%s]", k)
-			}
-			q.score = b
-		case "ignore_unmapped":
-			b, isBool := asBool(v)
-			if !isBool {
-				return nil, errParsing("[has_parent] failed to parse [%s]", k)
-			}
-			q.ignoreUnmapped = b
-		case "inner_hits":
-			err = errParsing("[has_parent] inner_hits are not supported by the embedded search engine")
+			var err *esError
+			q.score, err = q.boolOption(k, v)
+			return err
 		default:
-			err = errParsing("[has_parent] query does not support [%s]", k)
+			return q.option(p, k, v)
 		}
-		if err != nil {
-			return nil, err
-		}
+		return nil
+	})
+	if err == nil {
+		err = q.requireFields("parent_type", q.parentType)
 	}
-	switch {
-	case q.parentType == "":
-		return nil, errIllegalArgument("[has_parent] requires 'parent_type' field")
-	case q.inner == nil:
-		return nil, errIllegalArgument("[has_parent] requires 'query' field")
+	if err != nil {
+		return nil, err
 	}
 	return q, nil
 }
 
 func (q *hasParentQuery) eval(c *evalContext, scoring bool) (docSet, *esError) {
-	j := c.m.join
-	if j == nil {
-		if q.ignoreUnmapped {
-			return emptySet(), nil
-		}
-		return docSet{}, errQueryShard("[has_parent] no join field has been configured")
+	j, failure := q.joinField(c)
+	if failure != nil {
+		return q.unmapped(failure)
 	}
 	if _, isParent := j.children[q.parentType]; !isParent {
-		if q.ignoreUnmapped {
-			return emptySet(), nil
-		}
-		return docSet{}, errQueryShard("[has_parent] join field [%s] doesn't hold [%s] as a parent", j.field, q.parentType)
+		return q.unmapped(errQueryShard("[has_parent] join field [%s] doesn't hold [%s] as a parent", j.field, q.parentType))
 	}
 	parentDocs := c.relationDocs(q.parentType)
 	if parentDocs == nil {

@@ -29,14 +29,7 @@ func parseMatch(_ *queryParser, body any) (query, *esError) {
 		q.text = spec
 		return q, nil
 	}
-	for _, k := range sortedKeys(obj) {
-		v := obj[k]
-		if handled, cerr := commonOption(k, v, &q.boost); handled {
-			if cerr != nil {
-				return nil, cerr
-			}
-			continue
-		}
+	err = eachOption(obj, &q.boost, func(k string, v any) *esError {
 		switch k {
 		case "query":
 			q.text = v
@@ -47,12 +40,12 @@ func parseMatch(_ *queryParser, body any) (query, *esError) {
 			case "and":
 				q.and = true
 			default:
-				return nil, errIllegalArgument("No enum constant org.elasticsearch.index.query.Operator.%s", strings.ToUpper(s))
+				return errIllegalArgument("No enum constant org.elasticsearch.index.query.Operator.%s", strings.ToUpper(s))
 			}
 		case "minimum_should_match":
 			s, ok := scalarText(v)
 			if !ok {
-				return nil, errParsing("[match] query does not support [%s]", k)
+				return errParsing("[match] query does not support [%s]", k)
 			}
 			q.minimumShouldMatch = s
 		case "zero_terms_query":
@@ -62,19 +55,23 @@ func parseMatch(_ *queryParser, body any) (query, *esError) {
 			case "all":
 				q.zeroTermsAll = true
 			default:
-				return nil, errParsing("Unsupported zero_terms_query value [%s]", s)
+				return errParsing("Unsupported zero_terms_query value [%s]", s)
 			}
 		case "analyzer":
 			if s, _ := v.(string); s != "standard" && s != "default" {
-				return nil, errParsing("[match] analyzer [%v] is not supported by the embedded search engine", v)
+				return errParsing("[match] analyzer [%v] is not supported by the embedded search engine", v)
 			}
 		case "lenient", "auto_generate_synonyms_phrase_query", "prefix_length", "max_expansions", "fuzzy_transpositions":
 			// No effect without fuzziness or synonyms, which the engine does not have.
 		case "fuzziness", "fuzzy_rewrite", "cutoff_frequency":
-			return nil, errParsing("[match] %s is not supported by the embedded search engine", k)
+			return errParsing("[match] %s is not supported by the embedded search engine", k)
 		default:
-			return nil, errUnsupportedParam("match", k)
+			return errUnsupportedParam("match", k)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if q.text == nil {
 		return nil, errParsing("No text specified for text query")

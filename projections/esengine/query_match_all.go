@@ -5,15 +5,12 @@ type matchAllQuery struct{ boost float64 }
 
 func parseMatchAll(_ *queryParser, body any) (query, *esError) {
 	q := &matchAllQuery{boost: 1}
-	for k, v := range body.(map[string]any) {
-		if handled, err := commonOption(k, v, &q.boost); handled {
-			if err != nil {
-				return nil, err
-			}
-			continue
-		}
+	err := eachOption(body.(map[string]any), &q.boost, func(k string, _ any) *esError {
 		inner := errXContentParse("[match_all] unknown field [%s]", k)
-		return nil, errParsing("%s", inner.reason).because(inner)
+		return errParsing("%s", inner.reason).because(inner)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return q, nil
 }

@@ -5,66 +5,46 @@ import (
 )
 
 type parentIDQuery struct {
-	childType      string
-	id             string
-	hasID          bool
-	ignoreUnmapped bool
-	boost          float64
+	joinOptions
+	childType *string // nil when the clause names no relation: a shard failure, not a parse error
+	id        string
+	hasID     bool
 }
 
 func parseParentID(_ *queryParser, body any) (query, *esError) {
-	obj := body.(map[string]any)
-	q := &parentIDQuery{boost: 1}
-	for _, k := range sortedKeys(obj) {
-		v := obj[k]
-		if handled, err := commonOption(k, v, &q.boost); handled {
-			if err != nil {
-				return nil, err
-			}
-			continue
-		}
+	q := &parentIDQuery{joinOptions: newJoinOptions("parent_id")}
+	err := eachOption(body.(map[string]any), &q.boost, func(k string, v any) *esError {
 		switch k {
 		case "type":
-			q.childType, _ = scalarText(v)
+			s, isScalar := scalarText(v)
+			if !isScalar {
+				return errUnsupportedParam("parent_id", k)
+			}
+			q.childType = &s
 		case "id":
 			q.id, q.hasID = scalarText(v)
-		case "ignore_unmapped":
-			b, isBool := asBool(v)
-			if !isBool {
-				return nil, errParsing("[parent_id] failed to parse [%s]", k)
-			}
-			q.ignoreUnmapped = b
 		default:
-			return nil, errParsing("[parent_id] query does not support [%s]", k)
+			return q.option(k, v)
 		}
-	}
-	if q.childType == "" {
-		return nil, errIllegalArgument("[parent_id] requires 'type' field")
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return q, nil
 }
 
 func (q *parentIDQuery) eval(c *evalContext, scoring bool) (docSet, *esError) {
-	j := c.m.join
-	if j == nil {
-		if q.ignoreUnmapped {
-			return emptySet(), nil
-		}
-		return docSet{}, errQueryShard("[parent_id] no join field has been configured")
-	}
-	parentRel, isChild := j.parentOf[q.childType]
-	if !isChild {
-		if q.ignoreUnmapped {
-			return emptySet(), nil
-		}
-		return docSet{}, errQueryShard("[parent_id] no relation found for child [%s]", q.childType)
+	j, parentRel, failure := q.parentRelation(c, q.childType)
+	if failure != nil {
+		return q.unmapped(failure)
 	}
 	if !q.hasID {
 		return docSet{}, errQueryShard("failed to create query: [parent_id] requires 'id' field")
 	}
 	field := j.parentField(parentRel)
 	withParent := c.keywordDocs(field, q.id, false, scoring)
-	childDocs := c.relationDocs(q.childType)
+	childDocs := c.relationDocs(*q.childType)
 	if childDocs == nil || withParent.docs.IsEmpty() {
 		return emptySet(), nil
 	}

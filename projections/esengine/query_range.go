@@ -27,19 +27,12 @@ func parseRange(_ *queryParser, body any) (query, *esError) {
 	q := &rangeQuery{field: field, bounds: map[string]any{}, boost: 1}
 	includeLower, includeUpper := true, true
 	var from, to any
-	for _, k := range sortedKeys(obj) {
-		v := obj[k]
-		if handled, cerr := commonOption(k, v, &q.boost); handled {
-			if cerr != nil {
-				return nil, cerr
-			}
-			continue
-		}
+	err = eachOption(obj, &q.boost, func(k string, v any) *esError {
 		switch k {
 		case "gt", "gte", "lt", "lte":
 			if v != nil {
 				if _, bad := v.(map[string]any); bad {
-					return nil, errParsing("[range] query does not support [%s] as an object", k)
+					return errParsing("[range] query does not support [%s] as an object", k)
 				}
 				q.bounds[k] = v
 			}
@@ -50,7 +43,7 @@ func parseRange(_ *queryParser, body any) (query, *esError) {
 		case "include_lower", "include_upper":
 			b, ok := asBool(v)
 			if !ok {
-				return nil, errParsing("[range] failed to parse [%s]", k)
+				return errParsing("[range] failed to parse [%s]", k)
 			}
 			if k == "include_lower" {
 				includeLower = b
@@ -60,8 +53,12 @@ func parseRange(_ *queryParser, body any) (query, *esError) {
 		case "relation", "format", "time_zone":
 			// Only meaningful for dates and ranges, which the engine does not index.
 		default:
-			return nil, errUnsupportedParam("range", k)
+			return errUnsupportedParam("range", k)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if from != nil {
 		if includeLower {

@@ -26,25 +26,23 @@ func parseTerm(_ *queryParser, body any) (query, *esError) {
 	q := &termQuery{field: field, boost: 1}
 	switch s := spec.(type) {
 	case map[string]any:
-		for _, k := range sortedKeys(s) {
-			if handled, cerr := commonOption(k, s[k], &q.boost); handled {
-				if cerr != nil {
-					return nil, cerr
-				}
-				continue
-			}
+		err = eachOption(s, &q.boost, func(k string, v any) *esError {
 			switch k {
 			case "value":
-				q.value = s[k]
+				q.value = v
 			case "case_insensitive":
-				b, isBool := asBool(s[k])
+				b, isBool := asBool(v)
 				if !isBool {
-					return nil, errParsing("[term] failed to parse [case_insensitive]")
+					return errParsing("[term] failed to parse [case_insensitive]")
 				}
 				q.caseInsensitive = b
 			default:
-				return nil, errUnsupportedParam("term", k)
+				return errUnsupportedParam("term", k)
 			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 		if q.value == nil {
 			return nil, errIllegalArgument("value cannot be null")

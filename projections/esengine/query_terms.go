@@ -13,32 +13,29 @@ type termsQuery struct {
 }
 
 func parseTerms(_ *queryParser, body any) (query, *esError) {
-	obj := body.(map[string]any)
 	q := &termsQuery{boost: 1}
-	for _, k := range sortedKeys(obj) {
-		if handled, err := commonOption(k, obj[k], &q.boost); handled {
-			if err != nil {
-				return nil, err
-			}
-			continue
-		}
-		switch v := obj[k].(type) {
+	err := eachOption(body.(map[string]any), &q.boost, func(k string, v any) *esError {
+		switch v := v.(type) {
 		case []any:
 			if q.field != "" {
-				return nil, errParsing("[terms] query does not support multiple fields")
+				return errParsing("[terms] query does not support multiple fields")
 			}
 			for _, e := range v {
 				switch e.(type) {
 				case map[string]any, []any, nil:
-					return nil, errParsing("[terms] query does not support [%s] values of type %s", k, tokenKind(e))
+					return errParsing("[terms] query does not support [%s] values of type %s", k, tokenKind(e))
 				}
 			}
 			q.field, q.values = k, v
 		case map[string]any:
-			return nil, errParsing("[terms] query does not support terms lookup in the embedded search engine")
+			return errParsing("[terms] query does not support terms lookup in the embedded search engine")
 		default:
-			return nil, errParsing("[terms] query does not support [%s]", k)
+			return errUnsupportedParam("terms", k)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if q.field == "" {
 		return nil, errParsing("[terms] query requires a field with an array of values")
@@ -65,36 +62,30 @@ type idsQuery struct {
 }
 
 func parseIDs(_ *queryParser, body any) (query, *esError) {
-	obj := body.(map[string]any)
 	q := &idsQuery{boost: 1}
-	for _, k := range sortedKeys(obj) {
-		if handled, err := commonOption(k, obj[k], &q.boost); handled {
-			if err != nil {
-				return nil, err
-			}
-			continue
-		}
+	err := eachOption(body.(map[string]any), &q.boost, func(k string, v any) *esError {
 		switch k {
 		case "values":
-			var list []any
-			switch v := obj[k].(type) {
-			case []any:
-				list = v
-			default:
+			list, isList := v.([]any)
+			if !isList {
 				list = []any{v}
 			}
 			for _, e := range list {
 				s, ok := scalarText(e)
 				if !ok {
-					return nil, errParsing("[ids] failed to parse field [values]")
+					return errParsing("[ids] failed to parse field [values]")
 				}
 				q.ids = append(q.ids, s)
 			}
 		case "type", "types":
 			// Mapping types are gone; Elasticsearch 7 still accepts and ignores them.
 		default:
-			return nil, errParsing("[ids] query does not support [%s]", k)
+			return errUnsupportedParam("ids", k)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return q, nil
 }

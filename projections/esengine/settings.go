@@ -3,6 +3,7 @@ package esengine
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 type indexSettings struct {
 	shards          int
 	replicas        int
+	autoExpand      string // auto_expand_replicas as given ("0-1", "0-all", "false"); "" when not set
 	maxResultWindow int
 	gcDeletes       time.Duration // 0 keeps tombstones forever
 	gcDeletesText   string
@@ -26,7 +28,7 @@ func defaultSettings(tombstoneTTL time.Duration) indexSettings {
 
 // acceptedSettings are settings that do not change the engine's behaviour.
 var acceptedSettings = map[string]bool{
-	"refresh_interval": true, "auto_expand_replicas": true, "codec": true, "max_inner_result_window": true,
+	"refresh_interval": true, "codec": true, "max_inner_result_window": true,
 	"mapping.total_fields.limit": true, "mapping.depth.limit": true, "max_terms_count": true,
 	"routing.allocation.include._tier_preference": true,
 }
@@ -53,6 +55,9 @@ func parseSettings(raw any, base indexSettings) (indexSettings, *esError) {
 			s.shards, err = positiveSetting(key, value, 1)
 		case "number_of_replicas":
 			s.replicas, err = positiveSetting(key, value, 0)
+		case "auto_expand_replicas":
+			s.autoExpand = value
+			err = checkAutoExpandReplicas(value)
 		case "max_result_window":
 			s.maxResultWindow, err = positiveSetting(key, value, 1)
 			s.windowSet = true
@@ -76,7 +81,65 @@ func parseSettings(raw any, base indexSettings) (indexSettings, *esError) {
 			return base, err
 		}
 	}
+	if lowest, expands := autoExpandMin(s.autoExpand); expands {
+		// The engine is one node: Elasticsearch expands to as many replicas as there are
+		// other data nodes, within the range, which here is the range's minimum.
+		s.replicas = lowest
+	}
 	return s, nil
+}
+
+// checkAutoExpandReplicas validates index.auto_expand_replicas like Elasticsearch 7.17:
+// "false", or "min-max" where max is a number or "all", and min <= max.
+func checkAutoExpandReplicas(value string) *esError {
+	if value == "false" {
+		return nil
+	}
+	const key = "index.auto_expand_replicas"
+	dash := strings.IndexByte(value, '-')
+	if dash < 0 {
+		return errIllegalArgument("failed to parse [%s] from value: [%s] at index %d", key, value, dash)
+	}
+	minText, maxText := value[:dash], value[dash+1:]
+	minimum, ok := javaInt(minText)
+	if !ok {
+		return errAutoExpandNumber(value, dash, minText)
+	}
+	if maxText == "all" {
+		return nil
+	}
+	maximum, ok := javaInt(maxText)
+	if !ok {
+		return errAutoExpandNumber(value, dash, maxText)
+	}
+	if minimum > maximum {
+		return errIllegalArgument("[%s] minReplicas must be =< maxReplicas but wasn't %d > %d", key, minimum, maximum)
+	}
+	return nil
+}
+
+// errAutoExpandNumber is Elasticsearch's answer when a bound of auto_expand_replicas is
+// not a number: the index it reports is the dash's, whichever bound failed.
+func errAutoExpandNumber(value string, dash int, bound string) *esError {
+	return errIllegalArgument("failed to parse [index.auto_expand_replicas] from value: [%s] at index %d", value, dash).
+		because(newError(http.StatusBadRequest, "number_format_exception", "For input string: \"%s\"", bound))
+}
+
+// javaInt parses s as Java's Integer.parseInt does (optional sign, 32 bits).
+func javaInt(s string) (int, bool) {
+	n, err := strconv.ParseInt(s, 10, 32)
+	return int(n), err == nil
+}
+
+// autoExpandMin reports the lower bound of a valid auto_expand_replicas value, and
+// whether the setting expands at all.
+func autoExpandMin(value string) (int, bool) {
+	minText, _, found := strings.Cut(value, "-")
+	if !found {
+		return 0, false
+	}
+	n, _ := javaInt(minText)
+	return n, true
 }
 
 func flattenSettings(prefix string, obj map[string]any, out map[string]string) {
@@ -136,14 +199,17 @@ func parseTimeValue(v string) (time.Duration, error) {
 
 // render produces the settings as GET /{index}/_settings shows them.
 func (s indexSettings) render(ix *index) orderedObject {
-	o := orderedObject{
-		{"number_of_shards", strconv.Itoa(s.shards)},
+	o := orderedObject{{"number_of_shards", strconv.Itoa(s.shards)}}
+	if s.autoExpand != "" {
+		o = append(o, orderedField{"auto_expand_replicas", s.autoExpand})
+	}
+	o = append(o, orderedObject{
 		{"provided_name", ix.name},
 		{"creation_date", strconv.FormatInt(ix.created.UnixMilli(), 10)},
 		{"number_of_replicas", strconv.Itoa(s.replicas)},
 		{"uuid", ix.uuid},
 		{"version", orderedObject{{"created", "8150099"}}},
-	}
+	}...)
 	if s.windowSet {
 		o = append(o, orderedField{"max_result_window", strconv.Itoa(s.maxResultWindow)})
 	}
