@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"slices"
+
+	"github.com/planstore/planstore/projections/jsonscan"
 )
 
 // documentsFast is Documents for the plans the write side produces: it walks the plan's
@@ -14,10 +16,10 @@ import (
 // the encoding/json path, which is the one that words the errors. The output of both
 // paths is identical (documents_fast_test.go checks it on arbitrary input).
 func documentsFast(plan []byte) ([]Doc, bool) {
-	w := planWalker{sc: scanner{b: plan}}
+	w := planWalker{sc: jsonscan.New(plan)}
 	var rootBuf [16]member
-	root, ok := w.sc.object(rootBuf[:0])
-	if !ok || !w.sc.atEnd() {
+	root, ok := object(&w.sc, rootBuf[:0])
+	if !ok || !w.sc.AtEnd() {
 		return nil, false
 	}
 	w.buf = make([]byte, 0, len(plan)+len(plan)/2)
@@ -36,29 +38,29 @@ func documentsFast(plan []byte) ([]Doc, bool) {
 	if !present {
 		return w.finish(), true
 	}
-	sc := scanner{b: plan, i: services.start}
-	if !sc.eat('[') {
+	sc := jsonscan.At(plan, services.start)
+	if !sc.Eat('[') {
 		return nil, false
 	}
-	if sc.eat(']') {
+	if sc.Eat(']') {
 		return w.finish(), true
 	}
 	for {
-		start := sc.i
-		if !sc.skip(0) || !w.planService(member{start: start, end: sc.i}, planID) {
+		start := sc.Pos()
+		if !sc.Skip(maxScanDepth) || !w.planService(member{start: start, end: sc.Pos()}, planID) {
 			return nil, false
 		}
-		if sc.eat(']') {
+		if sc.Eat(']') {
 			return w.finish(), true
 		}
-		if !sc.eat(',') {
+		if !sc.Eat(',') {
 			return nil, false
 		}
 	}
 }
 
 type planWalker struct {
-	sc     scanner
+	sc     jsonscan.Scanner[[]byte]
 	buf    []byte // every source, back to back
 	docs   []Doc
 	bounds []int // end of each document's source in buf
@@ -78,10 +80,10 @@ func (w *planWalker) planService(v member, planID string) bool {
 	if !ok {
 		return false
 	}
-	if c, present := obj.get(w.sc.b, "linkedService"); present && !w.child(c, RelationLinkedService, serviceID) {
+	if c, present := obj.get(w.sc.Src(), "linkedService"); present && !w.child(c, RelationLinkedService, serviceID) {
 		return false
 	}
-	if c, present := obj.get(w.sc.b, "planserviceCostShares"); present && !w.child(c, RelationPlanserviceCostShare, serviceID) {
+	if c, present := obj.get(w.sc.Src(), "planserviceCostShares"); present && !w.child(c, RelationPlanserviceCostShare, serviceID) {
 		return false
 	}
 	return true
@@ -100,13 +102,13 @@ func (w *planWalker) child(v member, relation, parentID string) bool {
 // objectAt reads the members of the object value v into dst; false for anything but
 // an object.
 func (w *planWalker) objectAt(v member, dst members) (members, bool) {
-	sc := scanner{b: w.sc.b, i: v.start}
-	return sc.object(dst)
+	sc := jsonscan.At(w.sc.Src(), v.start)
+	return object(&sc, dst)
 }
 
 // add writes the document of one object, as docBuilder.add and source do.
 func (w *planWalker) add(obj members, relation, parentID string) (string, bool) {
-	b := w.sc.b
+	b := w.sc.Src()
 	raw, ok := obj.get(b, "objectId")
 	if !ok || b[raw.start] != '"' || !raw.plain || raw.end-raw.start <= 2 || raw.end-raw.start-2 > MaxIDBytes {
 		return "", false
@@ -156,6 +158,59 @@ func (w *planWalker) finish() []Doc {
 		start = end
 	}
 	return w.docs
+}
+
+// maxScanDepth and maxMembers bound what the fast path follows; larger plans take the
+// encoding/json path.
+const (
+	maxScanDepth = 64
+	maxMembers   = 256
+)
+
+// object reads an object's members, appended to dst. Escaped and duplicate keys are
+// refused: encoding/json decodes the first and keeps the last of the second, and the
+// fast path does neither.
+func object(sc *jsonscan.Scanner[[]byte], dst members) (members, bool) {
+	if !sc.Eat('{') {
+		return nil, false
+	}
+	if sc.Eat('}') {
+		return dst, true
+	}
+	b := sc.Src()
+	for {
+		k, ok := sc.Str()
+		if !ok || !k.Plain || len(dst) == maxMembers || !sc.Eat(':') {
+			return nil, false
+		}
+		for _, m := range dst {
+			if string(b[m.keyStart:m.keyEnd]) == string(b[k.Start:k.End]) {
+				return nil, false
+			}
+		}
+		m := member{keyStart: k.Start, keyEnd: k.End}
+		if sc.Peek() == '"' {
+			m.start = sc.Pos()
+			v, ok := sc.Str()
+			if !ok {
+				return nil, false
+			}
+			m.plain = v.Plain
+		} else {
+			m.start = sc.Pos()
+			if !sc.Skip(maxScanDepth - 1) {
+				return nil, false
+			}
+		}
+		m.end = sc.Pos()
+		dst = append(dst, m)
+		if sc.Eat('}') {
+			return dst, true
+		}
+		if !sc.Eat(',') {
+			return nil, false
+		}
+	}
 }
 
 // member is one key and value of an object, as bounds in the input.

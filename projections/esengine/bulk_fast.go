@@ -1,5 +1,7 @@
 package esengine
 
+import "github.com/planstore/planstore/projections/jsonscan"
+
 // parseActionFast reads an action line of the form every client sends, {"index":{"_id":
 // "...","routing":"...","version":3}}, without decoding it into maps. It returns the
 // action and the metadata sorted by key, as parseActionSlow does, with the values as
@@ -7,19 +9,19 @@ package esengine
 // duplicates, non-scalar values, malformed JSON), and parseActionSlow then answers
 // exactly as Elasticsearch would.
 func parseActionFast(line []byte, pairs []metaValue) (string, []metaValue, bool) {
-	sc := jsonScanner[[]byte]{s: line}
-	if !sc.eat('{') {
+	sc := jsonscan.New(line)
+	if !sc.Eat('{') {
 		return "", nil, false
 	}
-	k, ok := sc.str()
-	if !ok || !k.plain || !sc.eat(':') || !sc.eat('{') {
+	k, ok := sc.Str()
+	if !ok || !k.Plain || !sc.Eat(':') || !sc.Eat('{') {
 		return "", nil, false
 	}
-	action := bulkAction(line[k.start:k.end])
+	action := bulkAction(sc.Text(k))
 	if action == "" {
 		return "", nil, false
 	}
-	if !sc.eat('}') {
+	if !sc.Eat('}') {
 		for {
 			mv, ok := metaPair(&sc)
 			if !ok || len(pairs) == cap(pairs) {
@@ -31,15 +33,15 @@ func parseActionFast(line []byte, pairs []metaValue) (string, []metaValue, bool)
 				}
 			}
 			pairs = insertSorted(pairs, mv)
-			if sc.eat('}') {
+			if sc.Eat('}') {
 				break
 			}
-			if !sc.eat(',') {
+			if !sc.Eat(',') {
 				return "", nil, false
 			}
 		}
 	}
-	if !sc.eat('}') || !sc.atEnd() {
+	if !sc.Eat('}') || !sc.AtEnd() {
 		return "", nil, false
 	}
 	return action, pairs, true
@@ -56,14 +58,14 @@ func bulkAction(b []byte) string {
 }
 
 // metaPair reads one known key and its scalar value.
-func metaPair(sc *jsonScanner[[]byte]) (metaValue, bool) {
-	k, ok := sc.str()
-	if !ok || !k.plain || !sc.eat(':') {
+func metaPair(sc *jsonscan.Scanner[[]byte]) (metaValue, bool) {
+	k, ok := sc.Str()
+	if !ok || !k.Plain || !sc.Eat(':') {
 		return metaValue{}, false
 	}
 	var mv metaValue
 	for _, known := range bulkMetadataKeys {
-		if string(sc.s[k.start:k.end]) == known {
+		if string(sc.Text(k)) == known {
 			mv.key = known
 			break
 		}
@@ -72,26 +74,26 @@ func metaPair(sc *jsonScanner[[]byte]) (metaValue, bool) {
 		return metaValue{}, false
 	}
 	mv.scalar = true
-	switch sc.peek() {
+	switch sc.Peek() {
 	case '"':
-		v, ok := sc.str()
-		if !ok || !v.plain {
+		v, ok := sc.Str()
+		if !ok || !v.Plain {
 			return metaValue{}, false
 		}
-		mv.raw, mv.kind = sc.s[v.start:v.end], "VALUE_STRING"
+		mv.raw, mv.kind = sc.Text(v), "VALUE_STRING"
 	case 't', 'f':
-		start := sc.i
-		ok = sc.literal("true") || sc.literal("false")
-		mv.raw, mv.kind = sc.s[start:sc.i], "VALUE_BOOLEAN"
+		start := sc.Pos()
+		ok = sc.Literal("true") || sc.Literal("false")
+		mv.raw, mv.kind = sc.Src()[start:sc.Pos()], "VALUE_BOOLEAN"
 	case 'n':
 		mv.scalar, mv.kind = false, "VALUE_NULL"
-		ok = sc.literal("null")
+		ok = sc.Literal("null")
 	case '{', '[':
 		ok = false
 	default:
 		var start, end int
-		start, end, ok = sc.number()
-		mv.raw, mv.kind = sc.s[start:end], "VALUE_NUMBER"
+		start, end, ok = sc.Number()
+		mv.raw, mv.kind = sc.Src()[start:end], "VALUE_NUMBER"
 	}
 	return mv, ok
 }

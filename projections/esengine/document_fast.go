@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/planstore/planstore/projections/jsonscan"
 )
 
 // parseDocumentFast indexes a source without decoding it into maps: it walks the JSON
@@ -32,17 +34,21 @@ func parseDocumentFast(m *mapping, keys map[string]*joinKey, id string, routing 
 
 // walkDocument runs the fast walk over src, reporting whether src was compact.
 func walkDocument(m *mapping, keys map[string]*joinKey, id string, routing *string, src string) (*storedDoc, bool, bool) {
-	w := fastWalker{sc: jsonScanner[string]{s: src}, p: newDocParser(m, id, routing, src)}
+	w := fastWalker{sc: jsonscan.New(src), p: newDocParser(m, id, routing, src)}
 	w.p.joinKeys = keys
 	defer w.p.release()
-	if w.sc.peek() != '{' || !w.object(m.root, true, 0) || !w.sc.atEnd() {
+	if w.sc.Peek() != '{' || !w.object(m.root, true, 0) || !w.sc.AtEnd() {
 		return nil, false, false
 	}
-	return w.p.finish(), !w.sc.space, true
+	return w.p.finish(), !w.sc.Spaced(), true
 }
 
+// maxScanDepth bounds the nesting the fast walk follows; deeper documents take the
+// encoding/json path, which has its own limit and error.
+const maxScanDepth = 64
+
 type fastWalker struct {
-	sc jsonScanner[string]
+	sc jsonscan.Scanner[string]
 	p  *docParser
 }
 
@@ -53,20 +59,20 @@ const maxFastKeys = 64
 // object walks an object whose fields are all mapped under obj.
 func (w *fastWalker) object(obj *fieldMapping, root bool, depth int) bool {
 	sc := &w.sc
-	if depth > maxScanDepth || !sc.eat('{') {
+	if depth > maxScanDepth || !sc.Eat('{') {
 		return false
 	}
-	if sc.eat('}') {
+	if sc.Eat('}') {
 		return true
 	}
 	var keysBuf [16]string
 	keys := keysBuf[:0]
 	for {
-		k, ok := sc.str()
-		if !ok || !k.plain || k.start == k.end || len(keys) == maxFastKeys {
+		k, ok := sc.Str()
+		if !ok || !k.Plain || k.Start == k.End || len(keys) == maxFastKeys {
 			return false
 		}
-		name := sc.s[k.start:k.end]
+		name := sc.Text(k)
 		if strings.IndexByte(name, '.') >= 0 || root && name[0] == '_' && metadataFields[name] {
 			return false
 		}
@@ -77,13 +83,13 @@ func (w *fastWalker) object(obj *fieldMapping, root bool, depth int) bool {
 		}
 		keys = append(keys, name)
 		f := obj.properties[name]
-		if f == nil || !sc.eat(':') || !w.value(f, depth+1) {
+		if f == nil || !sc.Eat(':') || !w.value(f, depth+1) {
 			return false
 		}
-		if sc.eat('}') {
+		if sc.Eat('}') {
 			return true
 		}
-		if !sc.eat(',') {
+		if !sc.Eat(',') {
 			return false
 		}
 	}
@@ -95,20 +101,20 @@ func (w *fastWalker) value(f *fieldMapping, depth int) bool {
 	if depth > maxScanDepth {
 		return false
 	}
-	switch sc.peek() {
+	switch sc.Peek() {
 	case '[':
-		sc.i++
-		if sc.eat(']') {
+		sc.Next()
+		if sc.Eat(']') {
 			return true
 		}
 		for {
 			if !w.value(f, depth+1) {
 				return false
 			}
-			if sc.eat(']') {
+			if sc.Eat(']') {
 				return true
 			}
-			if !sc.eat(',') {
+			if !sc.Eat(',') {
 				return false
 			}
 		}
@@ -122,17 +128,17 @@ func (w *fastWalker) value(f *fieldMapping, depth int) bool {
 		return false
 	case 'n':
 		// An explicit null indexes nothing, unless null_value stands in for it.
-		return sc.literal("null") && f.nullValue == nil
+		return sc.Literal("null") && f.nullValue == nil
 	case 't':
-		return sc.literal("true") && w.scalar(f, scalarValue{kind: scalarBool, text: "true"})
+		return sc.Literal("true") && w.scalar(f, scalarValue{kind: scalarBool, text: "true"})
 	case 'f':
-		return sc.literal("false") && w.scalar(f, scalarValue{kind: scalarBool, text: "false"})
+		return sc.Literal("false") && w.scalar(f, scalarValue{kind: scalarBool, text: "false"})
 	case '"':
 		text, ok := w.stringValue()
 		return ok && w.scalar(f, scalarValue{kind: scalarString, text: text})
 	}
-	start, end, ok := sc.number()
-	return ok && w.scalar(f, scalarValue{kind: scalarNumber, text: sc.s[start:end]})
+	start, end, ok := sc.Number()
+	return ok && w.scalar(f, scalarValue{kind: scalarNumber, text: sc.Src()[start:end]})
 }
 
 // stringValue reads a string: a substring of the source when it needs no decoding,
@@ -140,15 +146,15 @@ func (w *fastWalker) value(f *fieldMapping, depth int) bool {
 // slow path.
 func (w *fastWalker) stringValue() (string, bool) {
 	sc := &w.sc
-	s, ok := sc.str()
+	s, ok := sc.Str()
 	if !ok {
 		return "", false
 	}
-	if s.plain {
-		return sc.s[s.start:s.end], true
+	if s.Plain {
+		return sc.Text(s), true
 	}
 	var decoded string
-	if json.Unmarshal([]byte(sc.s[s.start-1:s.end+1]), &decoded) != nil {
+	if json.Unmarshal([]byte(sc.Src()[s.Start-1:s.End+1]), &decoded) != nil {
 		return "", false
 	}
 	return decoded, true
@@ -245,20 +251,20 @@ func fastNumber(f *fieldMapping, v scalarValue) (float64, bool) {
 // joinObject walks the object form of a join value: {"name": ..., "parent": ...}.
 func (w *fastWalker) joinObject(f *fieldMapping) bool {
 	sc := &w.sc
-	if !sc.eat('{') {
+	if !sc.Eat('{') {
 		return false
 	}
 	var name, parent string
 	var hasName, hasParent bool
-	if !sc.eat('}') {
+	if !sc.Eat('}') {
 		for {
-			k, ok := sc.str()
-			if !ok || !k.plain || !sc.eat(':') {
+			k, ok := sc.Str()
+			if !ok || !k.Plain || !sc.Eat(':') {
 				return false
 			}
-			switch sc.s[k.start:k.end] {
+			switch sc.Text(k) {
 			case "name":
-				if hasName || sc.peek() != '"' {
+				if hasName || sc.Peek() != '"' {
 					return false
 				}
 				name, hasName = w.stringValue()
@@ -275,10 +281,10 @@ func (w *fastWalker) joinObject(f *fieldMapping) bool {
 			default:
 				return false
 			}
-			if sc.eat('}') {
+			if sc.Eat('}') {
 				break
 			}
-			if !sc.eat(',') {
+			if !sc.Eat(',') {
 				return false
 			}
 		}
@@ -289,16 +295,16 @@ func (w *fastWalker) joinObject(f *fieldMapping) bool {
 // joinParent reads the parent of a join value: any scalar but null, as its text.
 func (w *fastWalker) joinParent() (string, bool) {
 	sc := &w.sc
-	switch sc.peek() {
+	switch sc.Peek() {
 	case '"':
 		return w.stringValue()
 	case 't':
-		return "true", sc.literal("true")
+		return "true", sc.Literal("true")
 	case 'f':
-		return "false", sc.literal("false")
+		return "false", sc.Literal("false")
 	case '{', '[', 'n':
 		return "", false
 	}
-	start, end, ok := sc.number()
-	return sc.s[start:end], ok
+	start, end, ok := sc.Number()
+	return sc.Src()[start:end], ok
 }
