@@ -13,6 +13,11 @@ import (
 // handed and never acked, in order, before anything newer (redisstore's ReadOutbox).
 const relayReader = "relay"
 
+// relayStreams: the relay's lanes reach the bus through this many Watermill handlers,
+// so that a create burst on the same CPU does not starve the relay (see
+// outbox.SubscriberConfig.Streams and docs/performance.md).
+const relayStreams = 8
+
 // relayLeaseName names the lease that elects the relay reading a shared outbox.
 const relayLeaseName = "relay"
 
@@ -42,7 +47,7 @@ func (l relayLeader) Lead(ctx context.Context) (<-chan error, error) {
 // relaySubscriberConfig reads the outbox of store: on Redis, shared by every relay of the
 // deployment, one relay at a time.
 func (m *Main) relaySubscriberConfig(store eventStore) outbox.SubscriberConfig {
-	cfg := outbox.SubscriberConfig{Outbox: store, Codec: m.codec, Logger: m.log}
+	cfg := outbox.SubscriberConfig{Outbox: store, Codec: m.codec, Logger: m.log, Streams: relayStreams}
 	if rs, ok := store.(*redisstore.Store); ok {
 		cfg.Reader = relayReader
 		cfg.Leader = relayLeader{lease: rs.Lease(relayLeaseName, m.cfg.RelayLeaseTTL), onLost: m.fail}

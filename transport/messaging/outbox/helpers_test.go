@@ -131,8 +131,15 @@ func newRouter(t testing.TB, reg *prometheus.Registry) *messaging.Router {
 
 func addRelay(t testing.TB, r *messaging.Router, store outbox.Outbox, bus messaging.Bus) {
 	t.Helper()
+	addRelayStreams(t, r, store, bus, 0)
+}
+
+// addRelayStreams adds a relay whose lanes reach the bus through streams subscriptions
+// (0: the default).
+func addRelayStreams(t testing.TB, r *messaging.Router, store outbox.Outbox, bus messaging.Bus, streams int) {
+	t.Helper()
 	err := outbox.AddRelay(r, outbox.RelayConfig{
-		SubscriberConfig: outbox.SubscriberConfig{Outbox: store, Codec: testenv.PlanCodec(t), Logger: testLogger(t), ReadWait: 200 * time.Millisecond, RedeliverMax: time.Second, Lanes: testLanes},
+		SubscriberConfig: outbox.SubscriberConfig{Outbox: store, Codec: testenv.PlanCodec(t), Logger: testLogger(t), ReadWait: 200 * time.Millisecond, RedeliverMax: time.Second, Lanes: testLanes, Streams: streams},
 		Bus:              bus,
 	})
 	if err != nil {

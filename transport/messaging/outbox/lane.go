@@ -1,6 +1,8 @@
 package outbox
 
 import (
+	"github.com/ThreeDotsLabs/watermill/message"
+
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/transport/messaging"
 )
@@ -18,8 +20,9 @@ import (
 // wait for their confirms at once while per-plan order is kept. The embedded store has a
 // single partition; lanes give it parallelism too.
 type lane struct {
-	queue []events.LogEntry // head is the entry being delivered
-	wake  chan struct{}     // signalled when queue grows
+	queue []events.LogEntry       // head is the entry being delivered
+	wake  chan struct{}           // signalled when queue grows
+	out   chan<- *message.Message // the stream the lane hands its entries out on
 }
 
 // laneOf is the lane of an entry: a stable hash of its plan id.
@@ -36,7 +39,7 @@ func (r *run) deliverLane(l *lane) {
 		if !ok {
 			return
 		}
-		if !r.deliver(entry) {
+		if !r.deliver(l, entry) {
 			return
 		}
 		r.mu.Lock()
@@ -71,7 +74,7 @@ func (r *run) head(l *lane) (events.LogEntry, bool) {
 
 // deliver hands the entry out until it is acked; false when the run stops first (the
 // entry stays unacknowledged in the outbox and is relayed after a restart).
-func (r *run) deliver(e events.LogEntry) bool {
+func (r *run) deliver(l *lane, e events.LogEntry) bool {
 	retry := backoff{min: r.cfg.RedeliverMin, max: r.cfg.RedeliverMax}
 	for attempt := 1; ; attempt++ {
 		msg, err := messaging.NewEventMessage(r.cfg.Codec, e.Event)
@@ -85,7 +88,7 @@ func (r *run) deliver(e events.LogEntry) bool {
 		}
 		msg.SetContext(withAttempt(r.msgCtx, attempt))
 		select {
-		case r.out <- msg:
+		case l.out <- msg:
 		case <-r.ctx.Done():
 			return false
 		}

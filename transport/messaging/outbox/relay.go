@@ -44,11 +44,13 @@ func AddRelay(r *messaging.Router, cfg RelayConfig) error {
 		metrics: r.Metrics(),
 		logger:  sub.cfg.Logger.With("relay", sub.cfg.Reader),
 	}
-	h := r.Watermill().AddConsumerHandler(RelayHandlerName, Topic, sub, rl.handle)
-	h.AddMiddleware(
-		messaging.SettleFailures(rl.logger, slog.LevelWarn, "relay publish failed; the event's lane retries after a backoff"),
-		middleware.Recoverer,
-	)
+	for k := range sub.cfg.Streams {
+		h := r.Watermill().AddConsumerHandler(relayHandlerName(k), StreamTopic(k), sub, rl.handle)
+		h.AddMiddleware(
+			messaging.SettleFailures(rl.logger, slog.LevelWarn, "relay publish failed; the event's lane retries after a backoff"),
+			middleware.Recoverer,
+		)
+	}
 	r.AddCheck(RelayHandlerName, func() error {
 		if err := errors.Join(sub.Ready(), cfg.Bus.Ready()); err != nil {
 			return fmt.Errorf("relay: %w", err)
@@ -56,6 +58,14 @@ func AddRelay(r *messaging.Router, cfg RelayConfig) error {
 		return nil
 	})
 	return nil
+}
+
+// relayHandlerName names the handler of stream k: RelayHandlerName, then relay-1, ...
+func relayHandlerName(k int) string {
+	if k == 0 {
+		return RelayHandlerName
+	}
+	return fmt.Sprintf("%s-%d", RelayHandlerName, k)
 }
 
 // relay publishes outbox messages on the bus, counting and logging each.

@@ -1,6 +1,7 @@
 package outbox_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -35,7 +36,18 @@ func TestRelayThroughRabbitMQDeliversEveryEventInPlanOrder(t *testing.T) {
 	testenv.WaitFor(t, 10*time.Second, "relay and consumer ready", func() bool { return relay.Ready() == nil && consumers.Ready() == nil })
 }
 
+// TestRelayOnTheEmbeddedBusWithTheBoltStore runs the relay with its lanes on one
+// subscription and on several (SubscriberConfig.Streams): either way every event reaches
+// both consumers once, in per-plan order.
 func TestRelayOnTheEmbeddedBusWithTheBoltStore(t *testing.T) {
+	for _, streams := range []int{1, 4} {
+		t.Run(fmt.Sprintf("streams=%d", streams), func(t *testing.T) {
+			relayOnTheEmbeddedBusWithTheBoltStore(t, streams)
+		})
+	}
+}
+
+func relayOnTheEmbeddedBusWithTheBoltStore(t *testing.T, streams int) {
 	codec := testenv.PlanCodec(t)
 	store, err := boltstore.Open(t.TempDir(), codec)
 	if err != nil {
@@ -59,7 +71,7 @@ func TestRelayOnTheEmbeddedBusWithTheBoltStore(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	addRelay(t, r, store, bus)
+	addRelayStreams(t, r, store, bus, streams)
 	stop := testenv.RunRouter(t, r)
 
 	evs := appendHistory(t, store, "plan", 20, 5)

@@ -18,9 +18,9 @@ type run struct {
 	s      *Subscriber
 	cfg    SubscriberConfig
 	logger *slog.Logger
-	ctx    context.Context // cancelled to stop reading and delivering
-	out    chan *message.Message
-	msgCtx context.Context // context of the messages: the run's values, never cancelled,
+	ctx    context.Context         // cancelled to stop reading and delivering
+	outs   []chan *message.Message // one per stream (SubscriberConfig.Streams)
+	msgCtx context.Context         // context of the messages: the run's values, never cancelled,
 	// so that publishes in flight when shutdown starts can still complete
 	abandon chan struct{} // closed CloseTimeout after ctx ends: stop waiting for acks
 
@@ -41,13 +41,13 @@ type entryKey struct {
 
 func keyOf(e events.LogEntry) entryKey { return entryKey{e.Partition, e.Position} }
 
-func newRun(s *Subscriber, ctx context.Context, out chan *message.Message) *run {
+func newRun(s *Subscriber, ctx context.Context, outs []chan *message.Message) *run {
 	r := &run{
 		s:       s,
 		cfg:     s.cfg,
 		logger:  s.cfg.Logger.With("component", "outbox-subscriber", "reader", s.cfg.Reader),
 		ctx:     ctx,
-		out:     out,
+		outs:    outs,
 		msgCtx:  context.WithoutCancel(ctx),
 		abandon: make(chan struct{}),
 		lanes:   map[int]*lane{},
@@ -74,7 +74,9 @@ func (r *run) run() {
 	r.wakeAll()
 	r.workers.Wait()
 	r.acks.stopAndFlush()
-	close(r.out)
+	for _, out := range r.outs {
+		close(out)
+	}
 }
 
 // read fills the lane queues until the run stops (or, with a Leader, this relay stops
@@ -144,7 +146,7 @@ func (r *run) enqueue(entries []events.LogEntry) {
 		id := laneOf(e, r.cfg.Lanes)
 		l := r.lanes[id]
 		if l == nil {
-			l = &lane{wake: make(chan struct{}, 1)}
+			l = &lane{wake: make(chan struct{}, 1), out: r.outs[id%len(r.outs)]}
 			r.lanes[id] = l
 			r.workers.Add(1)
 			go r.deliverLane(l)

@@ -14,8 +14,17 @@ import (
 	"github.com/planstore/planstore/events"
 )
 
-// Topic is the topic the relay subscribes to; the subscriber has only the one.
+// Topic is the topic the relay subscribes to: the first of the subscriber's streams
+// (StreamTopic), and the only one unless SubscriberConfig.Streams says more.
 const Topic = "planstore.outbox"
+
+// StreamTopic is the topic of stream k of a subscriber (see SubscriberConfig.Streams).
+func StreamTopic(k int) string {
+	if k == 0 {
+		return Topic
+	}
+	return fmt.Sprintf("%s.%d", Topic, k)
+}
 
 // SubscriberConfig configures NewSubscriber. Outbox is required.
 type SubscriberConfig struct {
@@ -34,6 +43,12 @@ type SubscriberConfig struct {
 	// Lanes is how many chains of delivery relay in parallel (default 64); events of one
 	// plan always share a lane, so they stay in order. See lane.
 	Lanes int
+	// Streams is how many subscriptions (topics StreamTopic(0..Streams-1)) hand out the
+	// lanes' entries (default 1): lane l uses stream l % Streams. A Watermill handler
+	// takes a subscription's messages through a chain of goroutines; on a CPU shared with
+	// a busy HTTP server one chain gets one goroutine's share of the scheduler, and the
+	// relay falls behind the writes. Several streams, each with its own handler, do not.
+	Streams int
 	// MaxBuffered caps the entries read and not yet relayed (default 4096).
 	MaxBuffered int
 	// RedeliverMin and RedeliverMax bound the backoff after a failed publish (defaults
@@ -83,6 +98,7 @@ func (c SubscriberConfig) withDefaults() (SubscriberConfig, error) {
 	setDefault(&c.ReadBatch, 256)
 	setDefault(&c.ReadWait, time.Second)
 	setDefault(&c.Lanes, 64)
+	setDefault(&c.Streams, 1)
 	setDefault(&c.MaxBuffered, 4096)
 	setDefault(&c.RedeliverMin, 100*time.Millisecond)
 	setDefault(&c.RedeliverMax, 10*time.Second)
@@ -111,8 +127,10 @@ type Subscriber struct {
 	cfg SubscriberConfig
 
 	mu         sync.Mutex
-	subscribed bool
-	standby    bool // waiting to lead (see SubscriberConfig.Leader)
+	subscribed bool                    // the run has started
+	outs       []chan *message.Message // the run's streams
+	taken      []bool                  // which streams have a subscription
+	standby    bool                    // waiting to lead (see SubscriberConfig.Leader)
 	closed     bool
 	stop       context.CancelFunc // ends the subscription
 	done       chan struct{}      // closed when the subscription has fully stopped
@@ -128,29 +146,43 @@ func NewSubscriber(cfg SubscriberConfig) (*Subscriber, error) {
 	return &Subscriber{cfg: cfg}, nil
 }
 
-// Subscribe starts relaying the outbox; only Topic and only one subscription at a time.
-// The subscription ends when ctx is cancelled or Close is called; messages in flight are
-// then given CloseTimeout to be acked.
+// Subscribe returns stream k of the outbox (topic StreamTopic(k)), one subscription per
+// stream. The first subscription starts the relaying, under its ctx: it ends when that
+// ctx is cancelled or Close is called, and messages in flight are then given
+// CloseTimeout to be acked. Until all streams are subscribed, the lanes of the missing
+// ones wait.
 func (s *Subscriber) Subscribe(ctx context.Context, topic string) (<-chan *message.Message, error) {
-	if topic != Topic {
-		return nil, fmt.Errorf("outbox: unknown topic %q (only %q)", topic, Topic)
+	k := -1
+	for i := range s.cfg.Streams {
+		if StreamTopic(i) == topic {
+			k = i
+		}
+	}
+	if k < 0 {
+		return nil, fmt.Errorf("outbox: unknown topic %q (the subscriber's %d streams are %q to %q)", topic, s.cfg.Streams, StreamTopic(0), StreamTopic(s.cfg.Streams-1))
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return nil, errors.New("outbox: subscriber closed")
 	}
-	if s.subscribed {
-		return nil, errors.New("outbox: already subscribed; the outbox has one reader per subscriber")
+	if !s.subscribed {
+		s.subscribed = true
+		s.outs = make([]chan *message.Message, s.cfg.Streams)
+		for i := range s.outs {
+			s.outs[i] = make(chan *message.Message)
+		}
+		s.taken = make([]bool, s.cfg.Streams)
+		runCtx, stop := context.WithCancel(ctx)
+		s.stop = stop
+		s.done = make(chan struct{})
+		go newRun(s, runCtx, s.outs).run()
 	}
-	s.subscribed = true
-	runCtx, stop := context.WithCancel(ctx)
-	s.stop = stop
-	s.done = make(chan struct{})
-	out := make(chan *message.Message)
-	r := newRun(s, runCtx, out)
-	go r.run()
-	return out, nil
+	if s.taken[k] {
+		return nil, fmt.Errorf("outbox: %s already subscribed; the outbox has one reader per subscriber", topic)
+	}
+	s.taken[k] = true
+	return s.outs[k], nil
 }
 
 // Close ends the subscription and waits until it has stopped.
