@@ -23,9 +23,12 @@ const (
 // join field still needs routing by plan id so a later reshard stays correct. The shard
 // gets a replica wherever there is a second node (auto_expand_replicas "0-1"), so the
 // read model survives losing a node of the three-node cluster, while a single node
-// stays green with none. Numbers are doubles because money may carry cents.
+// stays green with none. Deletes keep their version for a day (gc_deletes, 60 s by
+// default), so an event older than a delete, redelivered hours later (a dead letter
+// moved back after a fix), is refused instead of resurrecting what was deleted.
+// Numbers are doubles because money may carry cents.
 const IndexBody = `{
-  "settings": {"number_of_shards": 1, "auto_expand_replicas": "0-1"},
+  "settings": {"number_of_shards": 1, "auto_expand_replicas": "0-1", "gc_deletes": "1d"},
   "mappings": {
     "dynamic": "strict",
     "properties": {
