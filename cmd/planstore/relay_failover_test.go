@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"os/exec"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -36,6 +38,9 @@ func TestRelayFailoverUnderLoad(t *testing.T) {
 	if r := call(t, http.MethodGet, standby.url+"/readyz", "", nil); r.status != http.StatusOK {
 		t.Fatalf("a standby relay is healthy; /readyz says %d %s", r.status, r.body)
 	}
+	if !metricSays(t, standby, "planstore_relay_leading 0") || !metricSays(t, leader, "planstore_relay_leading 1") {
+		t.Fatal("/metrics does not tell the leading relay from the standby")
+	}
 	token := mintToken(t, dataDir, "plans:read plans:write")
 
 	load := startCreating(t, commandAPI.url, token, 8)
@@ -45,7 +50,7 @@ func TestRelayFailoverUnderLoad(t *testing.T) {
 	}
 	leader.kill()
 	t.Log("killed the leading relay after", load.count(), "acknowledged creates")
-	testenv.WaitFor(t, 60*time.Second, "relay 2 to take the lead", func() bool { return standby.logMentions("relay leads the outbox") })
+	testenv.WaitFor(t, 60*time.Second, "relay 2 to take the lead", func() bool { return metricSays(t, standby, "planstore_relay_leading 1") })
 	load.waitFor(t, load.count()+200)
 	acked := load.stop(t)
 
@@ -95,6 +100,13 @@ func TestRelayThatLosesItsLeaseExits(t *testing.T) {
 	if !relay.logMentions("relay lost the lead of the outbox") {
 		t.Fatalf("the relay did not say why it stopped; its log:\n%s", relay.logTail())
 	}
+}
+
+// metricSays reports whether the role's /metrics has the line want.
+func metricSays(t *testing.T, p *process, want string) bool {
+	t.Helper()
+	r := call(t, http.MethodGet, p.url+"/metrics", "", nil)
+	return r.status == http.StatusOK && slices.Contains(strings.Split(string(r.body), "\n"), want)
 }
 
 // creators post unique plans from several clients until stopped, keeping the ids of

@@ -21,6 +21,7 @@ type Metrics struct {
 	queueDepth   *prometheus.GaugeVec
 	relayed      prometheus.Counter
 	relayFailed  prometheus.Counter
+	relayLeading prometheus.Gauge
 }
 
 // NewMetrics registers the messaging metrics on reg; a nil reg gives working metrics
@@ -66,6 +67,10 @@ func NewMetrics(reg *prometheus.Registry) (*Metrics, error) {
 			Name: "planstore_relay_publish_failures_total",
 			Help: "Relay publish attempts the bus refused or did not confirm (retried later).",
 		}),
+		relayLeading: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "planstore_relay_leading",
+			Help: "1 while this process's relay reads the outbox, 0 while it waits on standby (or runs no relay).",
+		}),
 	}
 	if reg == nil {
 		return m, nil
@@ -80,6 +85,7 @@ func NewMetrics(reg *prometheus.Registry) (*Metrics, error) {
 	m.queueDepth = register(reg, m.queueDepth, &err)
 	m.relayed = register(reg, m.relayed, &err)
 	m.relayFailed = register(reg, m.relayFailed, &err)
+	m.relayLeading = register(reg, m.relayLeading, &err)
 	if err != nil {
 		return nil, err
 	}
@@ -110,3 +116,12 @@ func (m *Metrics) RelayPublished(n int) { m.relayed.Add(float64(n)) }
 
 // RelayFailed counts one refused or unconfirmed relay publish.
 func (m *Metrics) RelayFailed() { m.relayFailed.Inc() }
+
+// RelayLeading records whether this process's relay reads the outbox.
+func (m *Metrics) RelayLeading(leading bool) {
+	if leading {
+		m.relayLeading.Set(1)
+		return
+	}
+	m.relayLeading.Set(0)
+}

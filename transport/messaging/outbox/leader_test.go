@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -44,8 +45,10 @@ func TestSubscriberReadsTheOutboxOnlyWhileItLeads(t *testing.T) {
 		want = append(want, e.ID)
 	}
 	leader := &handLeader{lead: make(chan struct{}), lost: make(chan error, 1)}
+	var leading atomic.Bool
 	sub, err := outbox.NewSubscriber(outbox.SubscriberConfig{
 		Outbox: box, Leader: leader, Logger: testenv.Logger(t, 0), ReadWait: 50 * time.Millisecond,
+		OnLeading: leading.Store,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -66,12 +69,18 @@ func TestSubscriberReadsTheOutboxOnlyWhileItLeads(t *testing.T) {
 	case <-time.After(200 * time.Millisecond):
 	}
 
+	if leading.Load() {
+		t.Fatal("a standby relay reports that it leads")
+	}
 	close(leader.lead)
 	got := map[string]bool{}
 	for len(got) < len(want) {
 		msg := <-msgs
 		got[msg.UUID] = true
 		msg.Ack()
+	}
+	if !leading.Load() { // it said so before reading the outbox
+		t.Error("a leading relay does not report that it leads")
 	}
 	for _, id := range want {
 		if !got[id] {
@@ -86,4 +95,5 @@ func TestSubscriberReadsTheOutboxOnlyWhileItLeads(t *testing.T) {
 	if err := sub.Ready(); err == nil || !strings.Contains(err.Error(), "lost the lead") {
 		t.Fatalf("Ready after losing the lead: %v", err)
 	}
+	testenv.WaitFor(t, 10*time.Second, "the relay to report it no longer leads", func() bool { return !leading.Load() })
 }

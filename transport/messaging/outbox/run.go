@@ -185,6 +185,7 @@ func signal(ch chan struct{}) {
 // arranges for the run to stop when it no longer may. False: the run stopped first.
 func (r *run) lead() bool {
 	if r.cfg.Leader == nil {
+		r.leading(true)
 		return true
 	}
 	r.s.setStandby(true)
@@ -195,7 +196,9 @@ func (r *run) lead() bool {
 		return false // the run is stopping
 	}
 	r.logger.Info("relay leads the outbox")
+	r.leading(true)
 	go func() {
+		defer r.leading(false)
 		select {
 		case err := <-lost:
 			if r.ctx.Err() == nil {
@@ -209,4 +212,11 @@ func (r *run) lead() bool {
 		}
 	}()
 	return true
+}
+
+// leading reports to SubscriberConfig.OnLeading.
+func (r *run) leading(leading bool) {
+	if r.cfg.OnLeading != nil {
+		r.cfg.OnLeading(leading)
+	}
 }

@@ -65,6 +65,9 @@ type SubscriberConfig struct {
 	// each other instead of racing a plan's events to the bus. Nil: read at once (the
 	// embedded store belongs to one process anyway).
 	Leader Leader
+	// OnLeading, when set, is told whenever the subscriber starts or stops reading the
+	// outbox (for a metric); without a Leader it is told true once reading starts.
+	OnLeading func(leading bool)
 }
 
 // Leader elects the one relay that reads a shared outbox.
