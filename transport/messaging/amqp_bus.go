@@ -169,6 +169,15 @@ func (b *AMQPBus) QueueDepth(ctx context.Context, consumer string) (int, error) 
 	return b.monitor.ready(ctx, QueueName(consumer))
 }
 
+// QueueConsumers returns how many AMQP consumers, in all processes, take messages from
+// the consumer's queue: Concurrency per attached process.
+func (b *AMQPBus) QueueConsumers(ctx context.Context, consumer string) (int, error) {
+	if err := ValidateConsumerName(consumer); err != nil {
+		return 0, err
+	}
+	return b.monitor.consumers(ctx, QueueName(consumer))
+}
+
 // DeadLetterPublisher implements Bus. Each publish first declares the dead-letter queue:
 // the default exchange silently drops (and still confirms) a message for a missing
 // queue, and poison messages are rare enough for the extra round trip.

@@ -30,12 +30,31 @@ func newQueueMonitor(url, name string) *queueMonitor {
 }
 
 // ready returns the number of ready messages of queue (not those delivered and awaiting
-// an ack). The broker's answer is awaited in the background, so ctx bounds the call even
-// when the broker hangs; the connection is then dropped, which ends the wait.
+// an ack).
 func (m *queueMonitor) ready(ctx context.Context, queue string) (int, error) {
+	q, err := m.inspect(ctx, queue)
+	if err != nil {
+		return 0, fmt.Errorf("messaging: depth of queue %s: %w", queue, err)
+	}
+	return q.Messages, nil
+}
+
+// consumers returns how many AMQP consumers the queue has, in every process.
+func (m *queueMonitor) consumers(ctx context.Context, queue string) (int, error) {
+	q, err := m.inspect(ctx, queue)
+	if err != nil {
+		return 0, fmt.Errorf("messaging: consumers of queue %s: %w", queue, err)
+	}
+	return q.Consumers, nil
+}
+
+// inspect passively declares queue. The broker's answer is awaited in the background,
+// so ctx bounds the call even when the broker hangs; the connection is then dropped,
+// which ends the wait.
+func (m *queueMonitor) inspect(ctx context.Context, queue string) (amqp091.Queue, error) {
 	type answer struct {
 		conn *amqp091.Connection
-		n    int
+		q    amqp091.Queue
 		err  error
 	}
 	done := make(chan answer, 1)
@@ -43,7 +62,7 @@ func (m *queueMonitor) ready(ctx context.Context, queue string) (int, error) {
 		var a answer
 		a.conn, a.err = m.connection()
 		if a.err == nil {
-			a.n, a.err = readyMessages(a.conn, queue)
+			a.q, a.err = declarePassive(a.conn, queue)
 		}
 		done <- a
 	}()
@@ -51,28 +70,24 @@ func (m *queueMonitor) ready(ctx context.Context, queue string) (int, error) {
 	case a := <-done:
 		if a.err != nil {
 			m.dropIfClosed(a.conn)
-			return 0, fmt.Errorf("messaging: depth of queue %s: %w", queue, a.err)
+			return amqp091.Queue{}, a.err
 		}
-		return a.n, nil
+		return a.q, nil
 	case <-ctx.Done():
 		go func() { m.drop((<-done).conn) }()
-		return 0, fmt.Errorf("messaging: depth of queue %s: %w", queue, ctx.Err())
+		return amqp091.Queue{}, ctx.Err()
 	}
 }
 
-func readyMessages(conn *amqp091.Connection, queue string) (int, error) {
+func declarePassive(conn *amqp091.Connection, queue string) (amqp091.Queue, error) {
 	ch, err := conn.Channel()
 	if err != nil {
-		return 0, err
+		return amqp091.Queue{}, err
 	}
 	// A failed passive declare closes the channel on the broker's side; closing it again
 	// here only reports that.
 	defer ch.Close()
-	q, err := ch.QueueDeclarePassive(queue, true, false, false, false, nil)
-	if err != nil {
-		return 0, err
-	}
-	return q.Messages, nil
+	return ch.QueueDeclarePassive(queue, true, false, false, false, nil)
 }
 
 func (m *queueMonitor) connection() (*amqp091.Connection, error) {

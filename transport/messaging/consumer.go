@@ -97,7 +97,7 @@ func (r *Router) AddConsumer(bus Bus, c Consumer) error {
 		middleware.Recoverer,
 		attemptTimeout(r.cfg.AttemptTimeout),
 	)
-	r.AddCheck("consumer "+c.Name, func() error {
+	r.AddCheck(ConsumerCheckName(c.Name), func() error {
 		if a, ok := sub.(attachable); ok {
 			if err := a.Attachment(); err != nil {
 				return fmt.Errorf("not attached to its queue: %w", err)
@@ -108,3 +108,6 @@ func (r *Router) AddConsumer(bus Bus, c Consumer) error {
 	r.watchQueueDepth(bus, c.Name)
 	return nil
 }
+
+// ConsumerCheckName is the consumer's entry in Router.Readiness.
+func ConsumerCheckName(consumer string) string { return "consumer " + consumer }

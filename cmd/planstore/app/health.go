@@ -21,6 +21,9 @@ type healthChecker struct {
 	search *elasticsearch.Client
 	bus    messaging.Bus
 	router *messaging.Router
+	// consumerChecks are checks of a consumer beyond being attached, by its name in
+	// Router.Readiness.
+	consumerChecks map[string]func(context.Context) error
 }
 
 // readiness is the /readyz body: "ok" or what is wrong, per backend and consumer.
@@ -52,6 +55,9 @@ func (h *healthChecker) Ready(ctx context.Context) (bool, any) {
 	if h.router != nil {
 		r.Consumers = map[string]string{}
 		for name, err := range h.router.Readiness() {
+			if check := h.consumerChecks[name]; err == nil && check != nil {
+				err = check(ctx)
+			}
 			set(r.Consumers, name, err)
 		}
 	}

@@ -95,6 +95,11 @@ func (m *Main) startRouter(ctx context.Context, store eventStore, projector *ela
 	}
 	m.onClose("bus", func(context.Context) error { return bus.Close() })
 	health.bus = bus
+	if counter, ok := bus.(queueConsumerCounter); ok && m.parts.projector && m.embeddedSearch {
+		health.consumerChecks = map[string]func(context.Context) error{
+			messaging.ConsumerCheckName(consumerProjector): soleEmbeddedProjector(counter),
+		}
+	}
 
 	router, err := messaging.NewRouter(messaging.RouterConfig{
 		Logger: m.log, Codec: m.codec, Registry: m.registry, CloseTimeout: m.cfg.ShutdownGrace,
