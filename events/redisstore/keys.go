@@ -16,6 +16,7 @@ import (
 //	<prefix>{pNN}:plan:<id>:txn     string token of its open ownership transaction (PX lease)
 //	<prefix>{pNN}:oid:<objectId>    hash   ownership record of an objectId (ownership.go)
 //	<prefix>{pNN}:log               stream the partition's global log, also the outbox
+//	<prefix>lease:<name>            string token of the holder of a Lease (lease.go)
 //
 // An aggregate lives in partition PartitionOf(id), an ownership record in
 // PartitionOf(objectId).
@@ -55,3 +56,7 @@ func (k keys) log(partition int) string { return k.tag(partition) + "log" }
 // notifyChannel is the pub/sub channel every append publishes its partition on, so
 // blocked outbox readers wake up (outbox.go).
 func (k keys) notifyChannel() string { return k.prefix + "outbox-notify" }
+
+// lease is the key of the lease named name: one key, no partition, so a lease script
+// runs in that key's slot alone.
+func (k keys) lease(name string) string { return k.prefix + "lease:" + name }

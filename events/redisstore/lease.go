@@ -17,9 +17,9 @@ import (
 //
 // The lease is a key holding the holder's random token with a time to live. The holder
 // renews it every third of the TTL; it is lost when a renewal finds another token (or
-// none), or when renewals have failed for a whole TTL, since by then another process
-// may hold it. A process that dies stops renewing, and a waiting one takes over within
-// a TTL.
+// none), or when renewals have failed for two thirds of the TTL, before the key can
+// expire and another process take it. A process that dies stops renewing, and a
+// waiting one takes over within a TTL.
 type Lease struct {
 	rdb   redis.UniversalClient
 	key   string
@@ -29,7 +29,7 @@ type Lease struct {
 
 // Lease returns the lease named name (a key under the store's prefix).
 func (s *Store) Lease(name string, ttl time.Duration) *Lease {
-	return &Lease{rdb: s.rdb, key: s.keys.prefix + "lease:" + name, ttl: ttl, token: newLeaseToken()}
+	return &Lease{rdb: s.rdb, key: s.keys.lease(name), ttl: ttl, token: newLeaseToken()}
 }
 
 func newLeaseToken() string {
