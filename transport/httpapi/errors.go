@@ -10,6 +10,7 @@ import (
 	"github.com/planstore/planstore/commands"
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/projections/replay"
+	"github.com/planstore/planstore/queries"
 	"github.com/planstore/planstore/queries/search"
 	"github.com/planstore/planstore/transport/auth"
 )
@@ -32,6 +33,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		taken      *events.ObjectIDTakenError
 		scope      *auth.InsufficientScopeError
 		badQuery   *search.InvalidQueryError
+		badParam   *paramError
 	)
 	switch {
 	case errors.As(err, &validation):
@@ -40,6 +42,10 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		for _, vp := range validation.Problems {
 			p.Errors = append(p.Errors, FieldProblem{Path: vp.Path, Message: vp.Message})
 		}
+		writeProblem(w, r, p)
+	case errors.As(err, &badParam):
+		p := newProblem(http.StatusBadRequest, "invalid-parameter", "A query parameter is invalid", badParam.Error())
+		p.Errors = []FieldProblem{{Path: badParam.name, Message: badParam.message}}
 		writeProblem(w, r, p)
 	case errors.Is(err, errEmptyBody):
 		writeProblem(w, r, newProblem(http.StatusBadRequest, "empty-body", "The request body is empty", "send a JSON document"))
@@ -58,6 +64,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, events.ErrVersionConflict):
 		writeProblem(w, r, newProblem(http.StatusConflict, "concurrent-write", "The plan was changed concurrently",
 			"another write to this plan won the race; retry"))
+	case errors.Is(err, queries.ErrNotThen):
+		writeProblem(w, r, newProblem(http.StatusNotFound, "not-found", "Not found",
+			"the plan did not exist at that version or time, or had been deleted; its history lists every version"))
 	case errors.Is(err, plan.ErrNotFound), errors.Is(err, events.ErrNotFound), errors.Is(err, errNotFoundRoute):
 		writeProblem(w, r, newProblem(http.StatusNotFound, "not-found", "Not found", ""))
 	case errors.Is(err, errMethodNotAllowed):

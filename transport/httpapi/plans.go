@@ -79,27 +79,6 @@ func (s *Server) deletePlan(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) getPlan(w http.ResponseWriter, r *http.Request) error {
-	view, err := s.plans.Get(r.Context(), mux.Vars(r)["id"])
-	if err != nil {
-		return err
-	}
-	if noneMatch(r.Header.Get("If-None-Match"), view.Version) {
-		w.Header().Set("ETag", etagFor(view.Version))
-		w.WriteHeader(http.StatusNotModified)
-		return nil
-	}
-	return writePlan(w, http.StatusOK, view.Version, view.Document)
-}
-
-func (s *Server) planEvents(w http.ResponseWriter, r *http.Request) error {
-	history, err := s.plans.History(r.Context(), mux.Vars(r)["id"])
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, history)
-}
-
 // planAudit lists what the audit consumer recorded for a plan: every event it received,
 // when, from whom, under which correlation id.
 func (s *Server) planAudit(w http.ResponseWriter, r *http.Request) error {
