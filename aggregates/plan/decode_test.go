@@ -180,6 +180,23 @@ func TestDecodeRejects(t *testing.T) {
 		{"deep but within the limit", exampleWith(t, edit{"extra", deep(MaxDepth - 1)}),
 			[]Problem{{"extra", `unknown field "extra"`}}},
 
+		// Issue 22: ids that are path-unsafe, strings that show nothing, lone surrogates.
+		{"objectId dot", exampleWith(t, edit{"objectId", "."}), []Problem{{"objectId", "may not be . or .."}}},
+		{"objectId dot dot", exampleWith(t, edit{"linkedPlanServices[0].objectId", ".."}),
+			[]Problem{{"linkedPlanServices[0].objectId", "may not be . or .."}}},
+		{"objectId slash", exampleWith(t, edit{"objectId", "a/b"}), []Problem{{"objectId", "may contain only"}}},
+		{"_org only NUL", exampleWith(t, edit{"_org", "\x00"}), []Problem{{"_org", "must not be blank"}}},
+		{"_org only zero-width space", exampleWith(t, edit{"_org", "\u200b"}), []Problem{{"_org", "must not be blank"}}},
+		{"planType only BOM and bidi marks", exampleWith(t, edit{"planType", "\ufeff\u200e\u2060"}), []Problem{{"planType", "must not be blank"}}},
+		{"name only control characters", exampleWith(t, edit{"linkedPlanServices[0].linkedService.name", "\x01\x1b\u0085"}),
+			[]Problem{{"linkedPlanServices[0].linkedService.name", "must not be blank"}}},
+		{"lone high surrogate", []byte(strings.Replace(string(examplePlan(t)), `"planType": "inNetwork"`, `"planType": "in\ud800Network"`, 1)),
+			[]Problem{{"planType", "lone surrogate"}}},
+		{"lone low surrogate", []byte(strings.Replace(string(examplePlan(t)), `"planType": "inNetwork"`, `"planType": "\udc00"`, 1)),
+			[]Problem{{"planType", "lone surrogate"}}},
+		{"reversed surrogate pair", []byte(strings.Replace(string(examplePlan(t)), `"planType": "inNetwork"`, `"planType": "\ude00\ud83d"`, 1)),
+			[]Problem{{"planType", "lone surrogate"}}},
+
 		// Duplicate keys, with the rest still checked.
 		{"duplicate top-level key", []byte(strings.Replace(string(examplePlan(t)), `"planType": "inNetwork"`, `"planType": "inNetwork", "planType": "outNetwork"`, 1)),
 			[]Problem{{"planType", `duplicate key "planType"`}}},

@@ -164,7 +164,8 @@ func (p *treeParser) array(depth int) (any, bool) {
 
 // string parses a JSON string at pos. Strings without escapes, by far the common case,
 // are sliced directly; escaped ones are handed to encoding/json so that escapes
-// (including surrogate pairs and lone surrogates) mean exactly what they mean there.
+// (including surrogate pairs) mean exactly what they mean there. Lone surrogates are
+// refused: encoding/json would replace them with U+FFFD, storing text nobody sent.
 func (p *treeParser) string() (string, bool) {
 	start := p.pos
 	p.pos++ // '"'
@@ -176,6 +177,10 @@ func (p *treeParser) string() (string, bool) {
 			raw := p.data[start:p.pos]
 			if !escaped {
 				return intern(raw[1 : len(raw)-1]), true
+			}
+			if loneSurrogateEscape(raw) {
+				p.fail(fmt.Sprintf("malformed JSON at byte %d: a \\u escape is half of a surrogate pair (a lone surrogate is not a character)", start))
+				return "", false
 			}
 			var s string
 			if err := json.Unmarshal(raw, &s); err != nil {

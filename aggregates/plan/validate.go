@@ -9,7 +9,6 @@ import (
 	"sync"
 
 	"github.com/go-playground/validator/v10"
-	"github.com/go-playground/validator/v10/non-standard/validators"
 )
 
 // Validate checks the value rules on a typed plan: the validate tags of document.go,
@@ -79,7 +78,7 @@ var structValidator = sync.OnceValues(func() (*validator.Validate, error) {
 	v.RegisterTagNameFunc(jsonName)
 	rules := map[string]validator.Func{
 		"objectid": func(fl validator.FieldLevel) bool { return isObjectID(fl.Field().String()) },
-		"notblank": validators.NotBlank,
+		"notblank": func(fl validator.FieldLevel) bool { return hasVisibleCharacter(fl.Field().String()) },
 		"finite": func(fl validator.FieldLevel) bool {
 			f := fl.Field().Float()
 			return !math.IsInf(f, 0) && !math.IsNaN(f)
@@ -98,9 +97,15 @@ var structValidator = sync.OnceValues(func() (*validator.Validate, error) {
 })
 
 // isObjectID checks the objectId alphabet: RFC 3986 unreserved characters plus ':'.
-// They need no escaping in a URL path and are valid in an Elasticsearch _id. Length is
-// checked by the min/max tags so that the message can say which bound was broken.
+// They need no escaping in a URL path and are valid in an Elasticsearch _id. "." and
+// ".." are refused: as a path segment they mean "this" and "the parent", so a plan
+// called ".." would be created and then be unreachable (routers and proxies clean the
+// path /v1/plans/.. to /v1/), and its children's ids would stay taken forever. Length
+// is checked by the min/max tags so that the message can say which bound was broken.
 func isObjectID(s string) bool {
+	if s == "." || s == ".." {
+		return false
+	}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
@@ -135,11 +140,11 @@ func ruleMessage(fe validator.FieldError) string {
 	case "max":
 		return "must be at most " + fe.Param() + unit(fe.Kind())
 	case "objectid":
-		return "may contain only letters, digits and the characters . _ ~ : -"
+		return "may contain only letters, digits and the characters . _ ~ : -, and may not be . or .."
 	case "eq":
 		return fmt.Sprintf("must be %q here", fe.Param())
 	case "notblank":
-		return "must not be blank"
+		return "must not be blank (white space, control and invisible characters do not count)"
 	case "finite":
 		return "must be a finite number"
 	case "gte":

@@ -18,6 +18,10 @@ func FuzzParseRequest(f *testing.F) {
 		`{"query":{"terms":{"a":[1,"b",true],"boost":1}}}`,
 		`{"query":{"range":{"a":{"gt":1e309}}}}`,
 		`{"a":"\ud800"}`,
+		`{"query":{"term":{"_org":"\udc00\ud800"}}}`,
+		`{"query":{"term":{"_org":"\ud83d\ude00"}}}`,
+		`{"query":{"term":{"_org":"\\ud800"}}}`,
+		"{\"query\":{\"term\":{\"_org\":\"\xff\"}}}",
 	} {
 		f.Add([]byte(body))
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unicode/utf8"
 )
 
 // The request body is decoded into a small tree rather than into Go structs: the DSL is
@@ -34,6 +35,14 @@ func (o object) get(key string) (any, bool) {
 
 // decodeTree parses one JSON value and nothing after it.
 func decodeTree(body []byte) (any, error) {
+	// encoding/json would replace invalid UTF-8 and lone surrogates with U+FFFD; a
+	// search for text that was never sent is refused instead.
+	if !utf8.Valid(body) {
+		return nil, malformed("", "the search body is not valid UTF-8")
+	}
+	if loneSurrogateEscape(body) {
+		return nil, malformed("", "invalid JSON: a \\u escape is half of a surrogate pair (a lone surrogate is not a character)")
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	v, err := readValue(dec, 0)
