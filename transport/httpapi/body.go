@@ -6,21 +6,26 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"os"
+	"strings"
 )
 
 // readBody reads a request body of one of the accepted media types, enforcing the size
 // limit without buffering more than limit+1 bytes.
+//
+// A declared Content-Length over the limit is refused before the first read: net/http
+// sends "100 Continue" to a client that asked for it (Expect: 100-continue) only when
+// the handler starts reading, so such a client is told 413 without sending anything.
 func (s *Server) readBody(r *http.Request, accepted ...string) ([]byte, error) {
 	if err := checkMediaType(r.Header.Get("Content-Type"), accepted); err != nil {
 		return nil, err
 	}
+	if r.ContentLength > s.maxBodyBytes {
+		return nil, errBodyTooLarge
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, s.maxBodyBytes+1))
 	if err != nil {
-		var maxErr *http.MaxBytesError
-		if errors.As(err, &maxErr) {
-			return nil, errBodyTooLarge
-		}
-		return nil, fmt.Errorf("read request body: %w", err)
+		return nil, bodyReadError(err)
 	}
 	if int64(len(body)) > s.maxBodyBytes {
 		return nil, errBodyTooLarge
@@ -39,7 +44,9 @@ func checkMediaType(contentType string, accepted []string) error {
 	if err != nil {
 		return fmt.Errorf("%w: Content-Type %q cannot be parsed", errUnsupportedMediaType, contentType)
 	}
-	if cs, ok := params["charset"]; ok && cs != "utf-8" && cs != "UTF-8" {
+	// Media type parameter values such as the charset are case-insensitive (RFC 9110
+	// 8.3.2); ParseMediaType lower-cases the type and the parameter names only.
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
 		return fmt.Errorf("%w: only utf-8 is accepted, not %q", errUnsupportedMediaType, cs)
 	}
 	for _, a := range accepted {
@@ -48,4 +55,21 @@ func checkMediaType(contentType string, accepted []string) error {
 		}
 	}
 	return fmt.Errorf("%w: %q is not accepted here; send %s", errUnsupportedMediaType, mediaType, accepted[0])
+}
+
+// bodyReadError classifies a failed body read. Every cause is the client's or its
+// network's, never the server's: a body slower than the server's read timeout is 408,
+// anything else (a malformed chunk, a connection closed mid-body, fewer bytes than
+// Content-Length) is 400. A client that is gone never sees the answer, but the request
+// is still logged once, at info, with its correlation id, and never as a 500.
+func bodyReadError(err error) error {
+	var maxErr *http.MaxBytesError
+	switch {
+	case errors.As(err, &maxErr):
+		return errBodyTooLarge
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return fmt.Errorf("%w: %w", errBodyTimeout, err)
+	default:
+		return fmt.Errorf("%w: %w", errBodyUnreadable, err)
+	}
 }

@@ -20,6 +20,8 @@ var (
 	errBodyTooLarge         = errors.New("request body too large")
 	errUnsupportedMediaType = errors.New("unsupported media type")
 	errEmptyBody            = errors.New("request body is empty")
+	errBodyTimeout          = errors.New("request body not received in time")
+	errBodyUnreadable       = errors.New("request body could not be read")
 	errNotFoundRoute        = errors.New("no such route")
 	errMethodNotAllowed     = errors.New("method not allowed")
 )
@@ -47,6 +49,15 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		p := newProblem(http.StatusBadRequest, "invalid-parameter", "A query parameter is invalid", badParam.Error())
 		p.Errors = []FieldProblem{{Path: badParam.name, Message: badParam.message}}
 		writeProblem(w, r, p)
+	case errors.Is(err, errBodyTimeout):
+		// The connection cannot be reused: the rest of the body may still arrive.
+		w.Header().Set("Connection", "close")
+		writeProblem(w, r, newProblem(http.StatusRequestTimeout, "body-timeout", "The request body came too slowly",
+			"the whole body must arrive within the server's read timeout"))
+	case errors.Is(err, errBodyUnreadable):
+		w.Header().Set("Connection", "close")
+		writeProblem(w, r, newProblem(http.StatusBadRequest, "body-unreadable", "The request body could not be read",
+			"the body ended early or its chunked encoding is malformed"))
 	case errors.Is(err, errEmptyBody):
 		writeProblem(w, r, newProblem(http.StatusBadRequest, "empty-body", "The request body is empty", "send a JSON document"))
 	case errors.As(err, &badQuery):
@@ -95,7 +106,8 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			fmt.Sprintf("this request needs the scope %q", scope.Required)))
 	default:
 		s.log.ErrorContext(r.Context(), "request failed", slog.String("method", r.Method),
-			slog.String("path", r.URL.Path), slog.Any("error", err))
+			slog.String("path", r.URL.Path), slog.Any("error", err),
+			slog.String("correlation_id", correlationIDFrom(r.Context())))
 		writeProblem(w, r, newProblem(http.StatusInternalServerError, "internal", "Internal error",
 			"the request failed on our side; quote the correlation_id when reporting it"))
 	}

@@ -75,21 +75,34 @@ func (w *statusRecorder) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
+// routeLabelKey holds a *string the router fills with the matched route's template.
+type routeLabelKey struct{}
+
+// labelRoute runs inside the router, where the matched route is known, and hands its
+// template out to observe, which wraps the router and so cannot see it itself.
+func labelRoute(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if label, ok := r.Context().Value(routeLabelKey{}).(*string); ok {
+			if cr := mux.CurrentRoute(r); cr != nil {
+				if tpl, err := cr.GetPathTemplate(); err == nil {
+					*label = tpl
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // observe records request metrics per route template and logs each request: failures at
 // info so they are seen, successes at debug so a load does not drown the log.
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
-		next.ServeHTTP(rec, r)
+		route := "unmatched"
+		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), routeLabelKey{}, &route)))
 		if rec.status == 0 {
 			rec.status = http.StatusOK
-		}
-		route := "unmatched"
-		if cr := mux.CurrentRoute(r); cr != nil {
-			if tpl, err := cr.GetPathTemplate(); err == nil {
-				route = tpl
-			}
 		}
 		elapsed := time.Since(start)
 		s.metrics.observe(route, r.Method, rec.status, elapsed)

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus"
@@ -10,38 +11,65 @@ import (
 	"github.com/planstore/planstore/transport/auth"
 )
 
-// routes lists every route in one place; the OpenAPI test walks this router.
+// routes lists every route in one place; the OpenAPI test walks this router. The /v1
+// routes are registered with their full paths rather than on a PathPrefix subrouter:
+// gorilla/mux answers a wrong method on a subrouter's route with 404, where HTTP wants
+// 405 and an Allow header.
 func (s *Server) routes(reg *prometheus.Registry) *mux.Router {
 	r := mux.NewRouter()
 	r.NotFoundHandler = s.handle(func(http.ResponseWriter, *http.Request) error { return errNotFoundRoute })
-	r.MethodNotAllowedHandler = s.handle(func(http.ResponseWriter, *http.Request) error { return errMethodNotAllowed })
-	r.Use(s.recoverPanics, s.correlate, s.observe)
+	r.MethodNotAllowedHandler = s.handle(func(w http.ResponseWriter, req *http.Request) error {
+		w.Header().Set("Allow", strings.Join(allowedMethods(r, req), ", "))
+		return errMethodNotAllowed
+	})
+	// Correlation, logging and panic recovery wrap the whole router (see ServeHTTP), so
+	// that unmatched routes get them too; inside, only the route's name is recorded.
+	r.Use(labelRoute)
 
 	r.Handle("/healthz", s.handle(s.healthz)).Methods(http.MethodGet, http.MethodHead)
 	r.Handle("/readyz", s.handle(s.readyz)).Methods(http.MethodGet, http.MethodHead)
 	r.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})).Methods(http.MethodGet)
 	r.Handle("/openapi.json", s.handle(s.openAPI)).Methods(http.MethodGet)
 
-	v1 := r.PathPrefix("/v1").Subrouter()
 	if c := s.commands; c != nil {
-		v1.Handle("/plans", s.authorized(auth.ScopeWrite, s.createPlan)).Methods(http.MethodPost)
-		v1.Handle("/plans/{id}", s.authorized(auth.ScopeWrite, s.replacePlan)).Methods(http.MethodPut)
-		v1.Handle("/plans/{id}", s.authorized(auth.ScopeWrite, s.patchPlan)).Methods(http.MethodPatch)
-		v1.Handle("/plans/{id}", s.authorized(auth.ScopeWrite, s.deletePlan)).Methods(http.MethodDelete)
+		r.Handle("/v1/plans", s.authorized(auth.ScopeWrite, s.createPlan)).Methods(http.MethodPost)
+		r.Handle("/v1/plans/{id}", s.authorized(auth.ScopeWrite, s.replacePlan)).Methods(http.MethodPut)
+		r.Handle("/v1/plans/{id}", s.authorized(auth.ScopeWrite, s.patchPlan)).Methods(http.MethodPatch)
+		r.Handle("/v1/plans/{id}", s.authorized(auth.ScopeWrite, s.deletePlan)).Methods(http.MethodDelete)
 	}
 	if s.plans != nil {
-		v1.Handle("/plans/{id}", s.authorized(auth.ScopeRead, s.getPlan)).Methods(http.MethodGet, http.MethodHead)
-		v1.Handle("/plans/{id}/events", s.authorized(auth.ScopeRead, s.planEvents)).Methods(http.MethodGet)
+		r.Handle("/v1/plans/{id}", s.authorized(auth.ScopeRead, s.getPlan)).Methods(http.MethodGet, http.MethodHead)
+		r.Handle("/v1/plans/{id}/events", s.authorized(auth.ScopeRead, s.planEvents)).Methods(http.MethodGet)
 	}
 	if s.audit != nil {
-		v1.Handle("/plans/{id}/audit", s.authorized(auth.ScopeRead, s.planAudit)).Methods(http.MethodGet)
+		r.Handle("/v1/plans/{id}/audit", s.authorized(auth.ScopeRead, s.planAudit)).Methods(http.MethodGet)
 	}
 	if s.search != nil {
-		v1.Handle("/search", s.authorized(auth.ScopeRead, s.searchPlans)).Methods(http.MethodPost, http.MethodGet)
+		r.Handle("/v1/search", s.authorized(auth.ScopeRead, s.searchPlans)).Methods(http.MethodPost, http.MethodGet)
 	}
 	if s.replay != nil {
-		v1.Handle("/admin/replay", s.authorized(auth.ScopeAdmin, s.startReplay)).Methods(http.MethodPost)
-		v1.Handle("/admin/replay/{job}", s.authorized(auth.ScopeAdmin, s.replayStatus)).Methods(http.MethodGet)
+		r.Handle("/v1/admin/replay", s.authorized(auth.ScopeAdmin, s.startReplay)).Methods(http.MethodPost)
+		r.Handle("/v1/admin/replay/{job}", s.authorized(auth.ScopeAdmin, s.replayStatus)).Methods(http.MethodGet)
 	}
 	return r
+}
+
+// methodsToTry are the methods an Allow header can list.
+var methodsToTry = []string{
+	http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete,
+}
+
+// allowedMethods lists the methods some route of r serves at req's path (RFC 9110
+// 15.5.6: a 405 must say which methods would work).
+func allowedMethods(r *mux.Router, req *http.Request) []string {
+	var allowed []string
+	for _, method := range methodsToTry {
+		probe := req.Clone(req.Context())
+		probe.Method = method
+		var match mux.RouteMatch
+		if r.Match(probe, &match) && match.MatchErr == nil {
+			allowed = append(allowed, method)
+		}
+	}
+	return allowed
 }

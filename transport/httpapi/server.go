@@ -79,6 +79,7 @@ type Server struct {
 	maxBodyBytes int64
 	metrics      *httpMetrics
 	router       *mux.Router
+	handler      http.Handler // router wrapped in the middleware every request passes
 }
 
 // New builds the server and its routes.
@@ -99,11 +100,15 @@ func New(cfg Config) (*Server, error) {
 		maxBodyBytes: cfg.MaxBodyBytes, metrics: metrics,
 	}
 	s.router = s.routes(cfg.Registry)
+	// Outermost first: every response, including 404s and 405s of no route, carries a
+	// correlation id and is logged and counted with it; a panic becomes a 500 that the
+	// log line still sees.
+	s.handler = s.correlate(s.observe(s.recoverPanics(s.router)))
 	return s, nil
 }
 
 // ServeHTTP makes the server an http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // handlerFunc is an HTTP handler that returns its error instead of writing it, so that
 // writeError stays the only place that turns errors into responses.
