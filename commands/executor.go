@@ -6,17 +6,36 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/cenkalti/backoff/v5"
 	"github.com/google/uuid"
 
 	"github.com/planstore/planstore/aggregates/plan"
 	"github.com/planstore/planstore/events"
 )
 
-// maxConflictAttempts bounds how often an unconditional command re-decides after losing
-// a race. Re-deciding on the new state is the correct answer to an optimistic-concurrency
-// failure (nothing is transient, so there is no sleep); a caller that sent If-Match gets
-// 412 at once instead, because its expectation is what failed.
-const maxConflictAttempts = 5
+// An unconditional command (no If-Match) that loses a race re-decides on the new state:
+// that is what "apply to the current version" means. Re-deciding at once makes every
+// loser collide again with the others (under 20 concurrent writers most gave up after a
+// few quick attempts), so each retry waits a jittered, exponentially growing pause that
+// spreads the writers out, for at most conflictRetryBudget in all. A caller that sent
+// If-Match gets 412 at once instead, because its expectation is what failed.
+//
+// The schedule is cenkalti/backoff's: its jitter, growth cap, elapsed-time budget and
+// context handling are tested code where a hand-written loop would re-derive them.
+const (
+	conflictFirstPause  = 2 * time.Millisecond
+	conflictMaxPause    = 250 * time.Millisecond
+	conflictRetryBudget = 15 * time.Second
+)
+
+func conflictBackOff() *backoff.ExponentialBackOff {
+	return &backoff.ExponentialBackOff{
+		InitialInterval:     conflictFirstPause,
+		RandomizationFactor: 0.5, // each pause is 50% to 150% of the current interval
+		Multiplier:          2,
+		MaxInterval:         conflictMaxPause,
+	}
+}
 
 // decision is the aggregate behaviour one command invokes.
 type decision func(a *plan.Aggregate) (plan.Change, error)
@@ -43,18 +62,26 @@ type invocation struct {
 }
 
 func (x executor) execute(ctx context.Context, inv invocation) (Result, error) {
-	for attempt := 1; ; attempt++ {
+	attempts := 0
+	result, err := backoff.Retry(ctx, func() (Result, error) {
+		attempts++
 		result, err := x.attempt(ctx, inv)
-		if !errors.Is(err, events.ErrVersionConflict) {
-			return result, err
+		switch {
+		case err == nil:
+			return result, nil
+		case !errors.Is(err, events.ErrVersionConflict):
+			return Result{}, backoff.Permanent(err)
+		case inv.precondition.Conditional():
+			return Result{}, backoff.Permanent(fmt.Errorf("%w: %w", ErrPreconditionFailed, err))
+		default:
+			return Result{}, err // lost a race: re-decide after a pause
 		}
-		if inv.precondition.Conditional() {
-			return Result{}, fmt.Errorf("%w: %w", ErrPreconditionFailed, err)
-		}
-		if attempt == maxConflictAttempts {
-			return Result{}, fmt.Errorf("plan %s: gave up after %d concurrent writes: %w", inv.planID, attempt, err)
-		}
+	}, backoff.WithBackOff(conflictBackOff()), backoff.WithMaxElapsedTime(conflictRetryBudget))
+	if errors.Is(err, events.ErrVersionConflict) && !errors.Is(err, ErrPreconditionFailed) {
+		return Result{}, fmt.Errorf("plan %s: gave up after %d attempts in %s of concurrent writes: %w",
+			inv.planID, attempts, conflictRetryBudget, err)
 	}
+	return result, err
 }
 
 func (x executor) attempt(ctx context.Context, inv invocation) (Result, error) {

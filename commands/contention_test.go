@@ -1,0 +1,109 @@
+package commands_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync"
+	"testing"
+
+	"github.com/planstore/planstore/aggregates/plan"
+	"github.com/planstore/planstore/commands"
+	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/events/boltstore"
+	"github.com/planstore/planstore/events/redisstore"
+	"github.com/planstore/planstore/transport/testenv"
+)
+
+// redisTestDB is this package's database on the test Redis.
+const redisTestDB = 9
+
+// Issue 22: 20 PATCHes without If-Match on one plan, all at once. The README promises
+// that such writes re-decide and apply; each one must succeed, and each must be in the
+// history exactly once.
+func TestUnconditionalPatchesAllApplyUnderContention(t *testing.T) {
+	for name, open := range map[string]func(t *testing.T) commands.EventStore{
+		"embedded": func(t *testing.T) commands.EventStore {
+			store, err := boltstore.Open(t.TempDir(), mustCodec(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = store.Close() })
+			return store
+		},
+		"redis": func(t *testing.T) commands.EventStore {
+			store, err := redisstore.New(context.Background(), testenv.Redis(t, redisTestDB), mustCodec(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = store.Close() })
+			return store
+		},
+	} {
+		t.Run(name, func(t *testing.T) { concurrentPatches(t, open(t)) })
+	}
+}
+
+type fullStore interface {
+	commands.EventStore
+	Events(ctx context.Context, aggregateID string) ([]events.Envelope, error)
+}
+
+func concurrentPatches(t *testing.T, store commands.EventStore) {
+	ctx := context.Background()
+	create, err := commands.NewCreatePlanHandler(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	patch, err := commands.NewPatchPlanHandler(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := os.ReadFile("../aggregates/plan/testdata/plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := plan.Decode(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := create.Handle(ctx, commands.CreatePlan{Plan: doc}); err != nil {
+		t.Fatal(err)
+	}
+	const writers = 20
+	var wg sync.WaitGroup
+	errs := make([]error, writers)
+	for i := range writers {
+		wg.Go(func() {
+			_, errs[i] = patch.Handle(ctx, commands.PatchPlan{
+				PlanID:       doc.ObjectID,
+				Patch:        fmt.Appendf(nil, `{"planType":"writer-%d"}`, i),
+				Precondition: commands.Unconditional(),
+			})
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("writer %d: %v", i, err)
+		}
+	}
+	if fs, ok := store.(fullStore); ok {
+		history, err := fs.Events(ctx, doc.ObjectID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(history) != writers+1 {
+			t.Errorf("%d events, want %d (one create and %d patches)", len(history), writers+1, writers)
+		}
+	}
+}
+
+func mustCodec(t *testing.T) *events.Codec {
+	t.Helper()
+	c, err := events.NewPlanCodec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
