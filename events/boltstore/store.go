@@ -20,6 +20,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/events/boltfile"
 )
 
 // ErrClosed is returned by calls made on (or waiting in) a closed store.
@@ -98,7 +99,9 @@ func Open(dataDir string, codec *events.Codec, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("boltstore: create data dir: %w", err)
 	}
 	path := filepath.Join(dataDir, FileName)
-	db, err := bolt.Open(path, 0o600, &bolt.Options{
+	// boltfile refuses a file that is damaged, or empty where the data dir shows it held
+	// events, instead of crashing on it or serving an empty store.
+	db, err := boltfile.Open(dataDir, FileName, boltfile.Options{SiblingsAreEvidence: true}, &bolt.Options{
 		Timeout: o.lockTimeout,
 		// As etcd does: a hashmap freelist stays fast once the file has many free pages,
 		// and not writing the freelist on every commit saves pages per fsync; bbolt
@@ -107,7 +110,7 @@ func Open(dataDir string, codec *events.Codec, opts ...Option) (*Store, error) {
 		NoFreelistSync: true,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
+		return nil, fmt.Errorf("boltstore: %w", err)
 	}
 	if err := db.Update(createBuckets); err != nil {
 		return nil, errors.Join(fmt.Errorf("boltstore: prepare %s: %w", path, err), db.Close())

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/events/boltfile"
 	"github.com/planstore/planstore/transport/messaging"
 	"github.com/planstore/planstore/transport/messaging/audit"
 	"github.com/planstore/planstore/transport/testenv"
@@ -153,5 +156,27 @@ func TestAuditConsumerRecordsEveryEventFromRabbitMQ(t *testing.T) {
 	})
 	if entries[0].EventID != sent[0].ID || entries[1].EventID != sent[1].ID {
 		t.Errorf("audit log %+v, want the two events in version order", entries)
+	}
+}
+
+// Issue 22: an audit log emptied after it recorded events is refused, not started over.
+func TestEmptiedBoltAuditLogIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	store, err := audit.OpenBoltStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Add(context.Background(), "plan-1", audit.Entry{EventID: "e1"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(filepath.Join(dir, audit.BoltFileName), 0); err != nil {
+		t.Fatal(err)
+	}
+	var lost *boltfile.LostError
+	if _, err := audit.OpenBoltStore(dir); !errors.As(err, &lost) {
+		t.Fatalf("open of an emptied audit log: %v, want a *boltfile.LostError", err)
 	}
 }

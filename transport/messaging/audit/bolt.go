@@ -10,6 +10,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/planstore/planstore/events/boltfile"
 )
 
 // BoltFileName is the audit log's file in the data dir.
@@ -30,7 +32,7 @@ func OpenBoltStore(dataDir string) (*BoltStore, error) {
 		return nil, fmt.Errorf("audit: create data dir: %w", err)
 	}
 	path := filepath.Join(dataDir, BoltFileName)
-	db, err := bolt.Open(path, 0o600, &bolt.Options{
+	db, err := boltfile.Open(dataDir, BoltFileName, boltfile.Options{}, &bolt.Options{
 		Timeout: 2 * time.Second,
 		// As the event store does (and etcd): a hashmap freelist stays fast once the
 		// file has many free pages, and not writing it on every commit saves pages per
@@ -39,7 +41,7 @@ func OpenBoltStore(dataDir string) (*BoltStore, error) {
 		NoFreelistSync: true,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("audit: open %s: %w", path, err)
+		return nil, fmt.Errorf("audit: %w", err)
 	}
 	// A short batch window: long enough to gather the adds in flight (one per embedded
 	// shard or AMQP subscription), short against an fsync.

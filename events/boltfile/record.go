@@ -1,0 +1,94 @@
+package boltfile
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+)
+
+// RecordName is the data dir's record of the store files planstore created in it.
+const RecordName = "planstore-files.json"
+
+type record struct {
+	// Files maps a file name to when planstore first found it holding a store.
+	Files map[string]time.Time `json:"files"`
+}
+
+// recordMu serialises updates of the record within the process; one process at a time
+// owns a data dir (bbolt's file lock).
+var recordMu sync.Mutex
+
+func readRecord(dataDir string) (record, error) {
+	rec := record{Files: map[string]time.Time{}}
+	b, err := os.ReadFile(filepath.Join(dataDir, RecordName))
+	if errors.Is(err, fs.ErrNotExist) {
+		return rec, nil
+	}
+	if err != nil {
+		return rec, err
+	}
+	if err := json.Unmarshal(b, &rec); err != nil {
+		return rec, fmt.Errorf("%s is not valid JSON: %w", RecordName, err)
+	}
+	if rec.Files == nil {
+		rec.Files = map[string]time.Time{}
+	}
+	return rec, nil
+}
+
+// RecordFile notes in the data dir that name now holds a store, so that losing it later
+// is noticed. It is written atomically (temporary file, fsync, rename, fsync of the dir).
+func RecordFile(dataDir, name string) error {
+	recordMu.Lock()
+	defer recordMu.Unlock()
+	rec, err := readRecord(dataDir)
+	if err != nil {
+		rec = record{Files: map[string]time.Time{}} // rewritten below, from what exists now
+	}
+	if _, ok := rec.Files[name]; ok && err == nil {
+		return nil
+	}
+	rec.Files[name] = time.Now().UTC().Truncate(time.Second)
+	b, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeAtomically(filepath.Join(dataDir, RecordName), append(b, '\n'))
+}
+
+func writeAtomically(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".planstore-files-*.tmp")
+	if err != nil {
+		return fmt.Errorf("record store files: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	if _, err := tmp.Write(data); err != nil {
+		_ = tmp.Close()
+		return fmt.Errorf("record store files: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		_ = tmp.Close()
+		return fmt.Errorf("record store files: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("record store files: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("record store files: %w", err)
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("record store files: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("record store files: sync %s: %w", dir, err)
+	}
+	return nil
+}
