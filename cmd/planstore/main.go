@@ -25,6 +25,7 @@ commands:
   replay       rebuilds the search read model from the event log
   token        mints a development bearer token (for --auth dev)
   healthcheck  exits 0 when a running role is ready (for container health checks)
+  check        verifies the embedded store files of a data dir offline (exit 1 when damaged)
 
 Run 'planstore <command> -h' for the flags of a command.
 `
@@ -52,6 +53,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runToken(rest, stdout, stderr)
 	case "healthcheck":
 		err = runHealthcheck(ctx, rest, stderr)
+	case "check":
+		err = runCheck(rest, stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return 0
