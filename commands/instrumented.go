@@ -87,6 +87,8 @@ func Outcome(err error) string {
 		return "not_found"
 	case errors.Is(err, plan.ErrAlreadyExists), errors.As(err, &taken), errors.Is(err, events.ErrVersionConflict):
 		return "conflict"
+	case errors.Is(err, events.ErrStorageFull):
+		return "storage_full"
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return "canceled"
 	default:

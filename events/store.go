@@ -13,6 +13,9 @@ var (
 	ErrVersionConflict = errors.New("events: version conflict")
 	// ErrNotFound: the aggregate has never had an event.
 	ErrNotFound = errors.New("events: aggregate not found")
+	// ErrStorageFull: the store has no room for the write (a full disk); nothing of the
+	// commit was stored, and the same write can succeed once space is freed.
+	ErrStorageFull = errors.New("events: storage full")
 )
 
 // ObjectIDTakenError says an objectId the commit claims belongs to another aggregate.

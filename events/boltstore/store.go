@@ -32,9 +32,10 @@ const FileName = "events.db"
 // Store is the embedded event store. It is safe for concurrent use; only one process
 // may open a data dir at a time (bbolt locks the file).
 type Store struct {
-	db    *bolt.DB
-	codec *events.Codec
-	opts  options
+	db      *bolt.DB
+	dataDir string
+	codec   *events.Codec
+	opts    options
 
 	// closeMu guards closed and the queue's closing: Append sends under the read lock,
 	// so Close never closes the queue under a sender.
@@ -53,6 +54,10 @@ type Store struct {
 	// batchSizes holds the sizes of the last batches; only the writer goroutine uses it.
 	batchSizes [recentBatches]int
 	batchNext  int
+
+	// outOfSpace is set when a commit failed on a full disk, cleared by the next one
+	// that succeeds (space.go).
+	outOfSpace atomic.Bool
 
 	outboxMu sync.Mutex
 	inflight map[uint64]time.Time // outbox entries handed out and not acked, and when
@@ -117,6 +122,7 @@ func Open(dataDir string, codec *events.Codec, opts ...Option) (*Store, error) {
 	}
 	s := &Store{
 		db:         db,
+		dataDir:    dataDir,
 		codec:      codec,
 		opts:       o,
 		queue:      make(chan *writeRequest, o.maxBatch),

@@ -175,6 +175,7 @@ func (s *Store) commitAlone(req *writeRequest) {
 
 // answer reports the outcome of a committed (err == nil) or failed transaction.
 func (s *Store) answer(batch []*writeRequest, err error) {
+	err = s.noteCommit(err)
 	wroteLog := false
 	for _, req := range batch {
 		if err != nil {

@@ -82,6 +82,15 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		writeProblem(w, r, newProblem(http.StatusNotFound, "not-found", "Not found", ""))
 	case errors.Is(err, errMethodNotAllowed):
 		writeProblem(w, r, newProblem(http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed", ""))
+	case errors.Is(err, events.ErrStorageFull):
+		// 507 (RFC 4918 11.5): nothing was stored, and the same request can succeed once
+		// an operator frees space. The error itself is for the operator: /readyz names it.
+		s.log.WarnContext(r.Context(), "write refused: storage full", slog.String("method", r.Method),
+			slog.String("path", r.URL.Path), slog.Any("error", err),
+			slog.String("correlation_id", correlationIDFrom(r.Context())))
+		w.Header().Set("Retry-After", "60")
+		writeProblem(w, r, newProblem(http.StatusInsufficientStorage, "storage-full", "The server is out of storage",
+			"nothing was stored; retry later (the event store's disk is full)"))
 	case errors.Is(err, errBodyTooLarge):
 		writeProblem(w, r, newProblem(http.StatusRequestEntityTooLarge, "body-too-large", "The request body is too large",
 			fmt.Sprintf("the limit is %d bytes", s.maxBodyBytes)))

@@ -64,12 +64,22 @@ func (h *healthChecker) Ready(ctx context.Context) (bool, any) {
 	return r.Status == "ready", r
 }
 
+// healthReporter is a store that knows more about its health than a read shows: the
+// embedded store reports a full disk that refuses writes (events.ErrStorageFull).
+type healthReporter interface {
+	Healthy(ctx context.Context) error
+}
+
 // pingStore reads a plan that cannot exist: the store answering "not found" proves it
-// is reachable, through the same path every request takes.
+// is reachable, through the same path every request takes. A store that can also say
+// whether writes would be stored is asked that too.
 func pingStore(ctx context.Context, store eventStore) error {
 	_, err := store.Load(ctx, "readyz-probe")
-	if err == nil || errors.Is(err, events.ErrNotFound) {
-		return nil
+	if err != nil && !errors.Is(err, events.ErrNotFound) {
+		return err
 	}
-	return err
+	if h, ok := store.(healthReporter); ok {
+		return h.Healthy(ctx)
+	}
+	return nil
 }
