@@ -88,9 +88,15 @@ func examplePlanBody(t *testing.T) []byte {
 	return b
 }
 
+// rawResponse is what rawExchange saw: the status, the headers and the first bytes.
+type rawResponse struct {
+	StatusCode int
+	Header     http.Header
+}
+
 // rawExchange writes request bytes on a fresh connection and returns the first
-// response status line and its headers. send runs after the request head is written.
-func rawExchange(t *testing.T, ts *httptest.Server, head string, send func(net.Conn)) (*http.Response, string) {
+// response and its first bytes (to see an interim 100 Continue).
+func rawExchange(t *testing.T, ts *httptest.Server, head string) (rawResponse, string) {
 	t.Helper()
 	conn, err := net.Dial("tcp", ts.Listener.Addr().String())
 	if err != nil {
@@ -99,9 +105,6 @@ func rawExchange(t *testing.T, ts *httptest.Server, head string, send func(net.C
 	defer conn.Close()
 	if _, err := conn.Write([]byte(head)); err != nil {
 		t.Fatal(err)
-	}
-	if send != nil {
-		send(conn)
 	}
 	_ = conn.SetReadDeadline(time.Now().Add(30 * time.Second))
 	br := bufio.NewReader(conn)
@@ -113,8 +116,8 @@ func rawExchange(t *testing.T, ts *httptest.Server, head string, send func(net.C
 	if err != nil {
 		t.Fatalf("read response: %v", err)
 	}
-	defer resp.Body.Close()
-	return resp, string(first)
+	_ = resp.Body.Close()
+	return rawResponse{StatusCode: resp.StatusCode, Header: resp.Header}, string(first)
 }
 
 // waitForLog waits for a log line containing every part, with a generous deadline.
@@ -149,7 +152,7 @@ func TestBodySlowerThanTheReadTimeoutIs408(t *testing.T) {
 	ts, logs := edgeServer(t)
 	head := "POST /v1/plans HTTP/1.1\r\nHost: x\r\nAuthorization: " + writeToken +
 		"\r\nContent-Type: application/json\r\nX-Correlation-ID: slow-body-1\r\nContent-Length: 1000\r\n\r\n{\"objectId\":"
-	resp, _ := rawExchange(t, ts, head, nil) // and then nothing more
+	resp, _ := rawExchange(t, ts, head) // and then nothing more
 	if resp.StatusCode != http.StatusRequestTimeout {
 		t.Fatalf("status %d, want 408", resp.StatusCode)
 	}
@@ -164,7 +167,7 @@ func TestMalformedChunkIs400(t *testing.T) {
 	ts, logs := edgeServer(t)
 	head := "POST /v1/plans HTTP/1.1\r\nHost: x\r\nAuthorization: " + writeToken +
 		"\r\nContent-Type: application/json\r\nX-Correlation-ID: bad-chunk-1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"
-	resp, _ := rawExchange(t, ts, head, nil)
+	resp, _ := rawExchange(t, ts, head)
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("status %d, want 400", resp.StatusCode)
 	}
@@ -192,7 +195,7 @@ func TestExpectContinueOverTheLimitIs413WithoutContinue(t *testing.T) {
 	ts, _ := edgeServer(t)
 	head := "POST /v1/plans HTTP/1.1\r\nHost: x\r\nAuthorization: " + writeToken +
 		"\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 10737418240\r\n\r\n"
-	resp, first := rawExchange(t, ts, head, nil)
+	resp, first := rawExchange(t, ts, head)
 	if strings.Contains(first, "100") || resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Fatalf("first line %q, status %d; want 413 and no 100 Continue", first, resp.StatusCode)
 	}
