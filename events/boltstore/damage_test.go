@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/events/boltfile"
@@ -200,5 +201,20 @@ func overwriteRange(t *testing.T, path string, from, to int64) {
 	defer f.Close()
 	if _, err := f.WriteAt(junk, from); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A store file held by a running store is reported in use, not damaged.
+func TestVerifyOfAStoreInUse(t *testing.T) {
+	dir := filledDir(t, 1)
+	s, err := boltstore.Open(dir, storetest.NewCodec(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, err = boltfile.Verify(dir, boltstore.FileName, boltfile.Options{LockTimeout: 100 * time.Millisecond})
+	var damaged *boltfile.DamagedError
+	if !errors.Is(err, boltfile.ErrInUse) || errors.As(err, &damaged) {
+		t.Fatalf("verify of a store in use: %v, want ErrInUse", err)
 	}
 }
