@@ -17,8 +17,14 @@ import (
 // AMQPConfig configures the RabbitMQ bus.
 type AMQPConfig struct {
 	// URL of the broker, with the vhost as its path: amqp://user:pass@host:5672/vhost.
-	URL    string
-	Logger *slog.Logger
+	// For a cluster, a comma-separated list of its nodes' URLs, which differ only in host
+	// and port: every connection goes to a reachable node and, when its node goes, to
+	// another one.
+	URL string
+	// QueueType is the type of every planstore queue: classic (the default) or quorum
+	// (replicated; the choice for a cluster).
+	QueueType QueueType
+	Logger    *slog.Logger
 	// Consumers whose queues (and dead-letter queues) are declared at start. The
 	// exchange drops messages no queue is bound for, so the relay lists every consumer of
 	// the deployment: events then wait in a consumer's queue until it first attaches.
@@ -48,6 +54,7 @@ const (
 // replacingPublisher).
 type AMQPBus struct {
 	cfg     AMQPConfig
+	nodes   *brokerNodes
 	logger  watermill.LoggerAdapter
 	subConn *amqp.ConnectionWrapper
 
@@ -64,8 +71,12 @@ type AMQPBus struct {
 // NewAMQPBus connects to RabbitMQ and declares the topology of cfg.Consumers. An
 // unreachable broker is an error, never a silent fallback.
 func NewAMQPBus(cfg AMQPConfig) (*AMQPBus, error) {
-	if cfg.URL == "" {
-		return nil, errors.New("messaging: AMQP URL is empty")
+	nodes, err := parseBrokerNodes(cfg.URL)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.QueueType, err = ParseQueueType(string(cfg.QueueType)); err != nil {
+		return nil, err
 	}
 	for _, c := range cfg.Consumers {
 		if err := ValidateConsumerName(c); err != nil {
@@ -85,22 +96,23 @@ func NewAMQPBus(cfg AMQPConfig) (*AMQPBus, error) {
 		cfg.DrainTimeout = defaultDrainTimeout
 	}
 	logger := NewLogger(cfg.Logger)
-	conn, err := amqp.NewConnection(subscriberConnection(cfg.URL, cfg.ConnectionName+" consumers"), logger)
+	conn, err := amqp.NewConnection(subscriberConnection(nodes, cfg.ConnectionName+" consumers"), logger)
 	if err != nil {
-		return nil, fmt.Errorf("messaging: connect to RabbitMQ: %w", err)
+		return nil, fmt.Errorf("messaging: connect to RabbitMQ (%s): %w", nodes, err)
 	}
 	b := &AMQPBus{
 		cfg:         cfg,
+		nodes:       nodes,
 		logger:      logger,
 		subConn:     conn,
-		monitor:     newQueueMonitor(cfg.URL, cfg.ConnectionName+" monitor"),
+		monitor:     newQueueMonitor(nodes, cfg.ConnectionName+" monitor"),
 		subscribers: map[string]*trackedSubscriber{},
 	}
 	b.events = newReplacingPublisher("events publisher", func() amqp.Config {
-		return eventsConfig(singleDialConnection(cfg.URL, cfg.ConnectionName+" relay"), cfg.PublisherChannels, cfg.Prefetch)
+		return eventsConfig(singleDialConnection(nodes, cfg.ConnectionName+" relay"), cfg.PublisherChannels, cfg.Prefetch)
 	}, logger)
 	b.deadLetters = newReplacingPublisher("dead-letter publisher", func() amqp.Config {
-		return deadLetterConfig(singleDialConnection(cfg.URL, cfg.ConnectionName+" dead letters"), 2)
+		return deadLetterConfig(singleDialConnection(nodes, cfg.ConnectionName+" dead letters"), 2)
 	}, logger)
 	for _, c := range cfg.Consumers {
 		if err := b.declareConsumer(c); err != nil {
@@ -135,16 +147,21 @@ func (b *AMQPBus) ConsumerSubscriber(consumer string, concurrency int) (message.
 	if _, dup := b.subscribers[consumer]; dup {
 		return nil, fmt.Errorf("messaging: consumer %s already has a subscriber on this bus", consumer)
 	}
-	config := eventsConfig(amqp.ConnectionConfig{}, 0, prefetchShare(b.cfg.Prefetch, concurrency))
+	config := b.consumerQueueConfig(consumer, prefetchShare(b.cfg.Prefetch, concurrency))
 	sub, err := amqp.NewSubscriberWithConnection(config, b.logger.With(watermill.LogFields{"consumer": consumer}), b.subConn)
 	if err != nil {
 		return nil, fmt.Errorf("messaging: subscriber of %s: %w", consumer, err)
 	}
 	tracked := &trackedSubscriber{
-		consumer:     consumer,
-		inner:        sub,
-		innerTopics:  slices.Repeat([]string{QueueName(consumer)}, concurrency),
-		connected:    b.subConn.IsConnected,
+		consumer:    consumer,
+		inner:       sub,
+		innerTopics: slices.Repeat([]string{QueueName(consumer)}, concurrency),
+		connected:   b.subConn.IsConnected,
+		brokerConsumers: func() (int, error) {
+			ctx, cancel := context.WithTimeout(context.Background(), brokerCheckTimeout)
+			defer cancel()
+			return b.QueueConsumers(ctx, consumer)
+		},
 		drainTimeout: b.cfg.DrainTimeout,
 		inFlight:     newInFlight(),
 	}
@@ -203,18 +220,33 @@ func (d deadLetterPublisher) Publish(_ string, msgs ...*message.Message) error {
 
 func (deadLetterPublisher) Close() error { return nil }
 
+// brokerCheckTimeout bounds the readiness check's question to the broker.
+const brokerCheckTimeout = 2 * time.Second
+
+// consumerQueueConfig is the subscriber configuration of a consumer's queue, declared
+// with the bus's queue type on every (re)connect.
+func (b *AMQPBus) consumerQueueConfig(consumer string, prefetch int) amqp.Config {
+	return withQueueType(eventsConfig(amqp.ConnectionConfig{}, 0, prefetch), consumerQueueArguments(b.cfg.QueueType, consumer))
+}
+
 func (b *AMQPBus) declareConsumer(consumer string) error {
-	config := eventsConfig(amqp.ConnectionConfig{}, 0, b.cfg.Prefetch)
-	if err := b.initialize(config, QueueName(consumer)); err != nil {
-		return fmt.Errorf("messaging: declare queue of %s: %w", consumer, err)
+	// The dead-letter queue first: a quorum consumer queue names it as where the broker
+	// moves messages over the delivery limit.
+	if err := b.declareDeadLetterQueue(consumer); err != nil {
+		return err
 	}
-	return b.declareDeadLetterQueue(consumer)
+	queue := QueueName(consumer)
+	if err := b.initialize(b.consumerQueueConfig(consumer, b.cfg.Prefetch), queue); err != nil {
+		return fmt.Errorf("messaging: declare queue of %s: %w", consumer, queueTypeMismatch(err, queue, b.cfg.QueueType))
+	}
+	return nil
 }
 
 func (b *AMQPBus) declareDeadLetterQueue(consumer string) error {
-	config := deadLetterConfig(amqp.ConnectionConfig{}, 0)
-	if err := b.initialize(config, DeadLetterQueueName(consumer)); err != nil {
-		return fmt.Errorf("messaging: declare dead-letter queue of %s: %w", consumer, err)
+	queue := DeadLetterQueueName(consumer)
+	config := withQueueType(deadLetterConfig(amqp.ConnectionConfig{}, 0), deadLetterQueueArguments(b.cfg.QueueType))
+	if err := b.initialize(config, queue); err != nil {
+		return fmt.Errorf("messaging: declare dead-letter queue of %s: %w", consumer, queueTypeMismatch(err, queue, b.cfg.QueueType))
 	}
 	return nil
 }

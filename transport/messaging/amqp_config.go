@@ -72,17 +72,21 @@ func deadLetterConfig(conn amqp.ConnectionConfig, channels int) amqp.Config {
 	}
 }
 
+// dialTimeout bounds one TCP connect to one node.
+const dialTimeout = 10 * time.Second
+
 // subscriberConnection is the shared connection of a process's consumers. It relies on
 // watermill-amqp's reconnect, with a short maximum backoff so that consumers reattach
-// within seconds of the broker coming back.
-func subscriberConnection(url, name string) amqp.ConnectionConfig {
+// within seconds of the broker coming back; every (re)dial goes to the next reachable
+// node of the cluster (brokerNodes.dialer).
+func subscriberConnection(nodes *brokerNodes, name string) amqp.ConnectionConfig {
 	return amqp.ConnectionConfig{
-		AmqpURI: url,
+		AmqpURI: nodes.uri,
 		AmqpConfig: &amqp091.Config{
 			Heartbeat:  10 * time.Second,
 			Locale:     "en_US",
 			Properties: amqp091.Table{"connection_name": name},
-			Dial:       amqp091.DefaultDial(10 * time.Second),
+			Dial:       nodes.dialer(dialTimeout),
 		},
 		Reconnect: &amqp.ReconnectConfig{
 			BackoffInitialInterval:     200 * time.Millisecond,
@@ -95,12 +99,14 @@ func subscriberConnection(url, name string) amqp.ConnectionConfig {
 
 // singleDialConnection is the connection of one publisher generation: it dials once and
 // refuses watermill-amqp's redials, because replacingPublisher replaces the whole
-// publisher (connection and channel pool) instead. See replacingPublisher for why.
-func singleDialConnection(url, name string) amqp.ConnectionConfig {
-	dial := amqp091.DefaultDial(10 * time.Second)
+// publisher (connection and channel pool) instead. See replacingPublisher for why. The
+// one dial goes to the next reachable node, so the next generation after a node was lost
+// is on another node.
+func singleDialConnection(nodes *brokerNodes, name string) amqp.ConnectionConfig {
+	dial := nodes.dialer(dialTimeout)
 	var dialled atomic.Bool
 	return amqp.ConnectionConfig{
-		AmqpURI: url,
+		AmqpURI: nodes.uri,
 		AmqpConfig: &amqp091.Config{
 			Heartbeat:  10 * time.Second,
 			Locale:     "en_US",

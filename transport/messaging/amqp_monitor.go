@@ -16,7 +16,8 @@ import (
 // metrics poll must neither race with that nor disturb the consumers' channels (a
 // passive declare of a missing queue closes its channel).
 type queueMonitor struct {
-	url, name string
+	nodes *brokerNodes
+	name  string
 
 	mu     sync.Mutex
 	conn   *amqp091.Connection
@@ -25,8 +26,8 @@ type queueMonitor struct {
 
 const monitorDialTimeout = 10 * time.Second
 
-func newQueueMonitor(url, name string) *queueMonitor {
-	return &queueMonitor{url: url, name: name}
+func newQueueMonitor(nodes *brokerNodes, name string) *queueMonitor {
+	return &queueMonitor{nodes: nodes, name: name}
 }
 
 // ready returns the number of ready messages of queue (not those delivered and awaiting
@@ -99,11 +100,11 @@ func (m *queueMonitor) connection() (*amqp091.Connection, error) {
 	if m.conn != nil && !m.conn.IsClosed() {
 		return m.conn, nil
 	}
-	conn, err := amqp091.DialConfig(m.url, amqp091.Config{
+	conn, err := amqp091.DialConfig(m.nodes.uri, amqp091.Config{
 		Heartbeat:  10 * time.Second,
 		Locale:     "en_US",
 		Properties: amqp091.Table{"connection_name": m.name},
-		Dial:       amqp091.DefaultDial(monitorDialTimeout),
+		Dial:       m.nodes.dialer(monitorDialTimeout),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("connect: %w", err)

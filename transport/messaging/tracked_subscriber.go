@@ -24,13 +24,19 @@ import (
 //   - Readiness. It knows whether every subscription is live, which /readyz reports as the
 //     consumer being attached.
 type trackedSubscriber struct {
-	consumer     string
-	inner        message.Subscriber
-	innerTopics  []string                  // what to subscribe on inner, merged into one output; nil = the caller's topic
-	closeInner   func() error              // nil = inner.Close
-	connected    func() bool               // nil = always connected
-	onAck        func(ctx context.Context) // called with the arriving message's context before it is acked; nil = nothing to record
-	drainTimeout time.Duration
+	consumer    string
+	inner       message.Subscriber
+	innerTopics []string     // what to subscribe on inner, merged into one output; nil = the caller's topic
+	closeInner  func() error // nil = inner.Close
+	connected   func() bool  // nil = always connected
+	// brokerConsumers asks the broker how many consumers the queue has in all
+	// processes; nil = not asked. A connection that is up does not prove that the
+	// subscriptions consume again after a reconnect (re-consuming can keep failing, e.g.
+	// on a quorum queue without a leader); the broker's count does, at least as far as
+	// fewer consumers than this process's own subscriptions prove it has not.
+	brokerConsumers func() (int, error)
+	onAck           func(ctx context.Context) // called with the arriving message's context before it is acked; nil = nothing to record
+	drainTimeout    time.Duration
 
 	inFlight *inFlight
 
@@ -159,6 +165,14 @@ func (s *trackedSubscriber) Attachment() error {
 		return errors.New("not subscribed to its queue")
 	case s.connected != nil && !s.connected():
 		return errors.New("connection down, reconnecting")
+	case s.brokerConsumers != nil:
+		n, err := s.brokerConsumers()
+		if err != nil {
+			return fmt.Errorf("cannot ask the broker for the queue's consumers: %w", err)
+		}
+		if n < complete.size {
+			return fmt.Errorf("the broker counts %d consumers on the queue, fewer than this process's %d subscriptions: re-attaching", n, complete.size)
+		}
 	}
 	return nil
 }
