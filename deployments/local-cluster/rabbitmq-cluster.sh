@@ -16,6 +16,7 @@
 #   rabbitmq-cluster.sh kill-node I   kill -9 node I's Erlang VM
 #   rabbitmq-cluster.sh status        which nodes run, and the cluster as node 1 sees it
 #   rabbitmq-cluster.sh urls          print the AMQP URLs
+#   rabbitmq-cluster.sh ctl ARGS...   rabbitmqctl ARGS on the first node that answers
 #
 # Environment: PLANSTORE_RMQ_CLUSTER_DIR (state dir, default <repo>/.cache/rabbitmq-cluster),
 # PLANSTORE_RMQ_CLUSTER_PORT (node 1's AMQP port, default 5701; node I listens on
@@ -239,6 +240,16 @@ kill-node)
   ;;
 status) cmd_status ;;
 urls) urls ;;
+ctl)
+  shift
+  for ((i = 1; i <= nodes; i++)); do
+    if answers "$i"; then
+      ctl -n "$(node "$i")" "$@"
+      exit
+    fi
+  done
+  die "no node answers"
+  ;;
 *)
   sed -n '2,/^set -e/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
   exit 2

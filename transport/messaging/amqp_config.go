@@ -21,7 +21,7 @@ import (
 func eventsConfig(conn amqp.ConnectionConfig, channels, prefetch int) amqp.Config {
 	return amqp.Config{
 		Connection: conn,
-		Marshaler:  amqp.DefaultMarshaler{PostprocessPublishing: standardProperties},
+		Marshaler:  newMarshaler(),
 		Exchange: amqp.ExchangeConfig{
 			GenerateName: func(string) string { return ExchangeName },
 			Type:         "topic",
@@ -54,7 +54,7 @@ func eventsConfig(conn amqp.ConnectionConfig, channels, prefetch int) amqp.Confi
 func deadLetterConfig(conn amqp.ConnectionConfig, channels int) amqp.Config {
 	return amqp.Config{
 		Connection: conn,
-		Marshaler:  amqp.DefaultMarshaler{PostprocessPublishing: standardProperties},
+		Marshaler:  newMarshaler(),
 		Exchange: amqp.ExchangeConfig{
 			GenerateName: func(string) string { return "" },
 		},

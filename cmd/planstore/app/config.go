@@ -9,6 +9,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/planstore/planstore/transport/messaging"
 )
 
 // Config is everything a role needs to start. An empty backend URL means the embedded
@@ -17,7 +19,8 @@ type Config struct {
 	Addr          string
 	DataDir       string
 	RedisURL      string
-	AMQPURL       string
+	AMQPURL       string // one URL, or a comma-separated list of a cluster's nodes
+	AMQPQueueType string
 	ESURLs        []string
 	Auth          string // dev, oidc or off
 	OIDCIssuer    string
@@ -52,7 +55,8 @@ func RegisterFlags(fs *flag.FlagSet) *Config {
 	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "HTTP listen address (port 0 picks a free port)")
 	fs.StringVar(&c.DataDir, "data-dir", "./data", "directory of the embedded stores and the dev signing key")
 	fs.StringVar(&c.RedisURL, "redis-url", "", "Redis URL for the event store (empty: embedded store in the data dir)")
-	fs.StringVar(&c.AMQPURL, "amqp-url", "", "RabbitMQ URL for the event bus (empty: in-process bus)")
+	fs.StringVar(&c.AMQPURL, "amqp-url", "", "RabbitMQ URL for the event bus, or a comma-separated list of a cluster's node URLs (empty: in-process bus)")
+	fs.StringVar(&c.AMQPQueueType, "amqp-queue-type", string(messaging.QueueClassic), "type of planstore's RabbitMQ queues: classic, or quorum (replicated, for a cluster)")
 	fs.Func("es-url", "comma-separated Elasticsearch node URLs (empty: embedded search engine)", func(v string) error {
 		c.ESURLs = splitList(v)
 		return nil
@@ -118,6 +122,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxBodyBytes <= 0 {
 		return errors.New("--max-body-bytes must be positive")
+	}
+	if _, err := messaging.ParseQueueType(c.AMQPQueueType); err != nil {
+		return fmt.Errorf("--amqp-queue-type %q: want classic or quorum", c.AMQPQueueType)
 	}
 	if c.RelayLeaseTTL == 0 {
 		c.RelayLeaseTTL = defaultRelayLeaseTTL

@@ -159,10 +159,11 @@ func (m *Main) openBus() (messaging.Bus, error) {
 		return messaging.NewEmbeddedBus(messaging.EmbeddedConfig{Logger: m.log, Consumers: expected})
 	}
 	bus, err := messaging.NewAMQPBus(messaging.AMQPConfig{
-		URL: m.cfg.AMQPURL, Logger: m.log, Consumers: allConsumers, ConnectionName: "planstore-" + string(m.role),
+		URL: m.cfg.AMQPURL, QueueType: messaging.QueueType(m.cfg.AMQPQueueType),
+		Logger: m.log, Consumers: allConsumers, ConnectionName: "planstore-" + string(m.role),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("rabbitmq at %s: %w", redactURL(m.cfg.AMQPURL), err)
+		return nil, fmt.Errorf("rabbitmq at %s: %w", redactURLList(m.cfg.AMQPURL), err)
 	}
 	return bus, nil
 }

@@ -1,0 +1,362 @@
+package messaging_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	amqp091 "github.com/rabbitmq/amqp091-go"
+
+	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/transport/messaging"
+	"github.com/planstore/planstore/transport/testenv"
+)
+
+// clusterPort is node 1's AMQP port of this package's RabbitMQ cluster (5711-5713);
+// cmd/planstore/app's tests use another.
+const clusterPort = 5711
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	testenv.StopRabbitClusters()
+	os.Exit(code)
+}
+
+func quorumBus(t testing.TB, urls string, consumers ...string) *messaging.AMQPBus {
+	t.Helper()
+	return testenv.AMQPBus(t, messaging.AMQPConfig{
+		URL: urls, QueueType: messaging.QueueQuorum, Logger: testLogger(t), Consumers: consumers, DrainTimeout: 20 * time.Second,
+	})
+}
+
+// nodeOf returns the cluster node (1-based) that the first consumer of queue is
+// connected to, as the broker sees it, or 0 while the queue has none.
+func nodeOf(t *testing.T, c *testenv.RabbitCluster, vhost, queue string) int {
+	t.Helper()
+	out := c.Ctl(t, "list_consumers", "-p", vhost, "queue_name", "channel_pid")
+	for line := range strings.SplitSeq(out, "\n") {
+		if f := strings.Fields(line); len(f) == 2 && f[0] == queue {
+			return nodeIndex(t, c, f[1])
+		}
+	}
+	return 0
+}
+
+// connectionNode returns the node (1-based) of the vhost's connection named name
+// (AMQPConfig.ConnectionName and its role), or 0 while there is none.
+func connectionNode(t *testing.T, c *testenv.RabbitCluster, vhost, name string) int {
+	t.Helper()
+	out := c.Ctl(t, "list_connections", "vhost", "pid", "client_properties")
+	for line := range strings.SplitSeq(out, "\n") {
+		if f := strings.Fields(line); len(f) >= 3 && f[0] == vhost && strings.Contains(line, `"`+name+`"`) {
+			return nodeIndex(t, c, f[1])
+		}
+	}
+	return 0
+}
+
+// leaderOf returns the node (1-based) of queue's quorum leader.
+func leaderOf(t *testing.T, c *testenv.RabbitCluster, vhost, queue string) int {
+	t.Helper()
+	out := c.Ctl(t, "list_queues", "-p", vhost, "name", "leader")
+	for line := range strings.SplitSeq(out, "\n") {
+		if f := strings.Fields(line); len(f) == 2 && f[0] == queue {
+			return nodeIndex(t, c, f[1])
+		}
+	}
+	t.Fatalf("queue %s not in list_queues:\n%s", queue, out)
+	return 0
+}
+
+func nodeIndex(t *testing.T, c *testenv.RabbitCluster, s string) int {
+	t.Helper()
+	for i := 1; i <= len(c.URLs); i++ {
+		if strings.Contains(s, c.NodeName(i)) {
+			return i
+		}
+	}
+	t.Fatalf("%q names no node of the cluster", s)
+	return 0
+}
+
+func vhostOf(url string) string { return url[strings.LastIndex(url, "/")+1:] }
+
+// confirmedLog is what the publisher got confirmed, per plan in version order.
+type confirmedLog struct {
+	mu   sync.Mutex
+	sent []events.Envelope
+}
+
+func (l *confirmedLog) add(e events.Envelope) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.sent = append(l.sent, e)
+}
+
+func (l *confirmedLog) all() []events.Envelope {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]events.Envelope(nil), l.sent...)
+}
+
+// publishUntilStopped publishes versions 1, 2, 3... of plans round robin, each event
+// once it is confirmed after the previous one of its plan, retrying a failed publish as
+// the outbox relay does (an unconfirmed event stays in the outbox). It returns when stop
+// is closed.
+func publishUntilStopped(t *testing.T, bus messaging.Bus, plans int, stop <-chan struct{}, confirmed *confirmedLog) {
+	codec := testenv.PlanCodec(t)
+	versions := make([]int64, plans)
+	for n := 0; ; n++ {
+		select {
+		case <-stop:
+			return
+		default:
+		}
+		p := n % plans
+		e := planEvent(fmt.Sprintf("plan-%02d", p), versions[p]+1, events.PlanPatched)
+		msg, err := messaging.NewEventMessage(codec, e)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		for {
+			err := bus.EventPublisher().Publish(messaging.ExchangeName, msg)
+			if err == nil {
+				break
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+		versions[p]++
+		confirmed.add(e)
+		time.Sleep(5 * time.Millisecond) // a steady flow, not a flood the 2-core host chokes on
+	}
+}
+
+// TestAMQPClusterConsumerAndPublisherFailOverWithQuorumQueues stops the node the consumer
+// is connected to, and then the node that leads the queue, while events flow: every
+// confirmed event is delivered, and a Concurrency 1 consumer sees each plan's versions
+// in order.
+func TestAMQPClusterConsumerAndPublisherFailOverWithQuorumQueues(t *testing.T) {
+	cluster := testenv.StartRabbitCluster(t, clusterPort)
+	cluster.EnsureAllRunning(t)
+	list, urls := cluster.Vhost(t)
+	vhost := vhostOf(urls[0])
+
+	relay := quorumBus(t, list, "audit") // the relay's process: declares the queues, publishes
+	consumerBus := quorumBus(t, list)    // the consumer's process
+	queue := messaging.QueueName("audit")
+	if out := cluster.Ctl(t, "list_queues", "-p", vhost, "name", "type"); !regexp.MustCompile(`(?m)^planstore\.audit\s+quorum$`).MatchString(out) ||
+		!regexp.MustCompile(`(?m)^planstore\.audit\.dlq\s+quorum$`).MatchString(out) {
+		t.Fatalf("queues are not quorum queues:\n%s", out)
+	}
+
+	var got received
+	r := newRouter(t, prometheus.NewRegistry())
+	if err := r.AddConsumer(consumerBus, messaging.Consumer{Name: "audit", Handle: got.handle, Concurrency: 1}); err != nil {
+		t.Fatal(err)
+	}
+	testenv.RunRouter(t, r)
+	testenv.WaitFor(t, 30*time.Second, "consumer attached", func() bool { return r.Ready() == nil })
+
+	// Readiness as /readyz polls it: it must not say ready while the consumer is gone.
+	var notReadySeen atomic.Int32
+	pollDone := make(chan struct{})
+	stopPolling := make(chan struct{})
+	go func() {
+		defer close(pollDone)
+		for {
+			select {
+			case <-stopPolling:
+				return
+			case <-time.After(10 * time.Millisecond):
+			}
+			if r.Ready() != nil {
+				notReadySeen.Add(1)
+			}
+		}
+	}()
+
+	var confirmed confirmedLog
+	stop := make(chan struct{})
+	published := make(chan struct{})
+	go func() {
+		defer close(published)
+		publishUntilStopped(t, relay, 8, stop, &confirmed)
+	}()
+	progress := func(what string) {
+		t.Helper()
+		n := got.distinct()
+		testenv.WaitFor(t, 90*time.Second, what, func() bool { return got.distinct() >= n+40 })
+	}
+	progress("events flowing before any fault")
+
+	consumerNode := nodeOf(t, cluster, vhost, queue)
+	if consumerNode == 0 {
+		t.Fatal("the broker sees no consumer on the queue")
+	}
+	t.Logf("consumer on node %d; stopping it", consumerNode)
+	cluster.StopNode(t, consumerNode)
+	testenv.WaitFor(t, 90*time.Second, "consumer re-attached on another node", func() bool {
+		n := nodeOf(t, cluster, vhost, queue)
+		return n != 0 && n != consumerNode && r.Ready() == nil
+	})
+	progress("events flowing after the consumer's node stopped")
+	cluster.StartNode(t, consumerNode)
+
+	leader := leaderOf(t, cluster, vhost, queue)
+	t.Logf("queue leader on node %d; stopping it (consumer now on node %d)", leader, nodeOf(t, cluster, vhost, queue))
+	cluster.StopNode(t, leader)
+	progress("events flowing after the queue leader's node stopped")
+	testenv.WaitFor(t, 90*time.Second, "consumer attached", func() bool { return r.Ready() == nil })
+	if now := leaderOf(t, cluster, vhost, queue); now == leader {
+		t.Errorf("queue leader still on stopped node %d", leader)
+	}
+	cluster.StartNode(t, leader)
+
+	publisherNode := connectionNode(t, cluster, vhost, "planstore relay")
+	if publisherNode == 0 {
+		t.Fatalf("no relay connection:\n%s", cluster.Ctl(t, "list_connections", "vhost", "pid", "client_properties"))
+	}
+	t.Logf("publisher on node %d; kill -9", publisherNode)
+	cluster.KillNode(t, publisherNode)
+	progress("events flowing after the publisher's node was killed")
+	if now := connectionNode(t, cluster, vhost, "planstore relay"); now == publisherNode || now == 0 {
+		t.Errorf("publisher connection on node %d after node %d was killed", now, publisherNode)
+	}
+	cluster.StartNode(t, publisherNode)
+
+	close(stop)
+	<-published
+	sent := confirmed.all()
+	testenv.WaitFor(t, 120*time.Second, fmt.Sprintf("all %d confirmed events", len(sent)), func() bool {
+		ids := map[string]bool{}
+		for _, e := range got.all() {
+			ids[e.ID] = true
+		}
+		for _, e := range sent {
+			if !ids[e.ID] {
+				return false
+			}
+		}
+		return true
+	})
+	close(stopPolling)
+	<-pollDone
+
+	// Per plan, the first delivery of each version comes after the first of the one before.
+	seen := map[string]int64{}
+	for _, e := range got.all() {
+		last := seen[e.AggregateID]
+		switch {
+		case e.Version <= last: // a redelivery after the failover: at least once
+		case e.Version == last+1:
+			seen[e.AggregateID] = e.Version
+		default:
+			t.Errorf("plan %s: v%d arrived before v%d", e.AggregateID, e.Version, last+1)
+			seen[e.AggregateID] = e.Version
+		}
+	}
+	all := got.all()
+	t.Logf("%d events confirmed, %d deliveries (%d redelivered); readiness said not ready in %d polls",
+		len(sent), len(all), len(all)-got.distinct(), notReadySeen.Load())
+}
+
+// TestAMQPClusterQuorumQueuesKeepDeadLettering: a poison event reaches the quorum
+// dead-letter queue through the PoisonQueue middleware, and an event its consumer keeps
+// giving back is moved there by the broker once over the delivery limit.
+func TestAMQPClusterQuorumQueuesKeepDeadLettering(t *testing.T) {
+	cluster := testenv.StartRabbitCluster(t, clusterPort)
+	cluster.EnsureAllRunning(t)
+	list, urls := cluster.Vhost(t)
+	bus := quorumBus(t, list, "audit", "mirror")
+	codec := testenv.PlanCodec(t)
+
+	poison := planEvent("p2", 2, events.PlanPatched)
+	var got received
+	r := newRouter(t, prometheus.NewRegistry())
+	err := r.AddConsumer(bus, messaging.Consumer{Name: "audit", Handle: func(ctx context.Context, e events.Envelope) error {
+		if e.ID == poison.ID {
+			return errors.New("this event always fails")
+		}
+		return got.handle(ctx, e)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	testenv.RunRouter(t, r)
+	publish(t, bus, codec, planEvent("p1", 1, events.PlanCreated), poison, planEvent("p3", 1, events.PlanCreated))
+	testenv.WaitFor(t, 60*time.Second, "the healthy events", func() bool { return got.distinct() == 2 })
+	testenv.WaitFor(t, 60*time.Second, "the dead-lettered event", func() bool {
+		n, _ := testenv.Queue(t, urls[1], "planstore.audit.dlq")
+		return n == 1
+	})
+	if dead := testenv.Drain(t, urls[2], "planstore.audit.dlq"); len(dead) != 1 || dead[0].MessageId != poison.ID {
+		t.Fatalf("dead letters %+v, want event %s", dead, poison.ID)
+	}
+
+	// "mirror" has no planstore consumer: a raw one gives its three events back every time.
+	conn, err := amqp091.Dial(urls[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	ch, err := conn.Channel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ch.Qos(1, 0, false); err != nil {
+		t.Fatal(err)
+	}
+	deliveries, err := ch.Consume("planstore.mirror", "", false, false, false, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	returned := 0
+	timeout := time.After(60 * time.Second)
+	for dlq := 0; dlq == 0; {
+		select {
+		case d := <-deliveries:
+			if err := d.Nack(false, true); err != nil {
+				t.Fatal(err)
+			}
+			returned++
+		case <-time.After(500 * time.Millisecond): // no more deliveries: dead-lettered?
+			dlq, _ = testenv.Queue(t, urls[0], "planstore.mirror.dlq")
+		case <-timeout:
+			t.Fatalf("event not dead-lettered after %d returns", returned)
+		}
+	}
+	if returned < 50 {
+		t.Errorf("dead-lettered after %d returns, want more than the delivery limit (50)", returned)
+	}
+}
+
+// TestAMQPClusterURLListIsValidated: the URLs of one cluster must agree on all but the
+// address.
+func TestAMQPClusterURLListIsValidated(t *testing.T) {
+	for _, list := range []string{
+		"amqp://guest:guest@127.0.0.1:5711/a,amqp://guest:guest@127.0.0.1:5712/b",
+		"amqp://guest:guest@127.0.0.1:5711/,amqp://other:guest@127.0.0.1:5712/",
+		"amqp://guest:guest@127.0.0.1:5711/,amqp://guest:guest@127.0.0.1:5711/",
+		"amqps://guest:guest@h1:5671/,amqps://guest:guest@h2:5671/",
+		" , ",
+	} {
+		if _, err := messaging.NewAMQPBus(messaging.AMQPConfig{URL: list}); err == nil {
+			t.Errorf("%q accepted", list)
+		} else {
+			t.Logf("%q: %v", list, err)
+		}
+	}
+}
