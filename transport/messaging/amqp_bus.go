@@ -237,7 +237,7 @@ func (b *AMQPBus) declareConsumer(consumer string) error {
 	}
 	queue := QueueName(consumer)
 	if err := b.initialize(b.consumerQueueConfig(consumer, b.cfg.Prefetch), queue); err != nil {
-		return fmt.Errorf("messaging: declare queue of %s: %w", consumer, queueTypeMismatch(err, queue, b.cfg.QueueType))
+		return fmt.Errorf("messaging: declare queue of %s: %w", consumer, queueTypeMismatch(err, consumer, queue, b.cfg.QueueType))
 	}
 	return nil
 }
@@ -246,7 +246,7 @@ func (b *AMQPBus) declareDeadLetterQueue(consumer string) error {
 	queue := DeadLetterQueueName(consumer)
 	config := withQueueType(deadLetterConfig(amqp.ConnectionConfig{}, 0), deadLetterQueueArguments(b.cfg.QueueType))
 	if err := b.initialize(config, queue); err != nil {
-		return fmt.Errorf("messaging: declare dead-letter queue of %s: %w", consumer, queueTypeMismatch(err, queue, b.cfg.QueueType))
+		return fmt.Errorf("messaging: declare dead-letter queue of %s: %w", consumer, queueTypeMismatch(err, consumer, queue, b.cfg.QueueType))
 	}
 	return nil
 }

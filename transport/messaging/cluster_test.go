@@ -360,3 +360,28 @@ func TestAMQPClusterURLListIsValidated(t *testing.T) {
 		}
 	}
 }
+
+// TestAMQPQueueOfTheOtherTypeIsAClearStartupError: a classic queue left from before
+// cannot be redeclared as quorum (nor the other way round); the bus says which queue and
+// what to do instead of RabbitMQ's bare PRECONDITION_FAILED.
+func TestAMQPQueueOfTheOtherTypeIsAClearStartupError(t *testing.T) {
+	url := testenv.Vhost(t) // the single shared broker: quorum queues work on one node too
+	newAMQPBus(t, url, "audit")
+	_, err := messaging.NewAMQPBus(messaging.AMQPConfig{URL: url, QueueType: messaging.QueueQuorum, Logger: testLogger(t), Consumers: []string{"audit"}})
+	if err == nil {
+		t.Fatal("quorum bus started on classic queues")
+	}
+	for _, want := range []string{"planstore.audit", "--amqp-queue-type quorum", "rabbitmqctl delete_queue"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not say %q: %v", want, err)
+		}
+	}
+	t.Log(err)
+
+	quorum := testenv.Vhost(t)
+	quorumBus(t, quorum, "audit")
+	if _, err := messaging.NewAMQPBus(messaging.AMQPConfig{URL: quorum, Logger: testLogger(t), Consumers: []string{"audit"}}); err == nil ||
+		!strings.Contains(err.Error(), "--amqp-queue-type classic") {
+		t.Errorf("classic bus on quorum queues: %v", err)
+	}
+}

@@ -83,14 +83,14 @@ func withQueueType(config amqp.Config, args amqp091.Table) amqp.Config {
 // queueTypeMismatch turns the broker's refusal to redeclare a queue with other
 // arguments (PRECONDITION_FAILED, which RabbitMQ answers when, e.g., a classic queue is
 // declared as quorum) into an error that says what to do.
-func queueTypeMismatch(err error, queue string, t QueueType) error {
+func queueTypeMismatch(err error, consumer, queue string, t QueueType) error {
 	var amqpErr *amqp091.Error
 	if !errors.As(err, &amqpErr) || amqpErr.Code != amqp091.PreconditionFailed {
 		return err
 	}
 	return fmt.Errorf("queue %s exists with other arguments than planstore declares for --amqp-queue-type %s "+
-		"(a queue keeps the type it was created with): %s. Start with the --amqp-queue-type the queue was created "+
-		"with, or move the queue: stop its consumers, let it drain (or shovel its messages away), delete it "+
-		"(rabbitmqctl delete_queue %s) and start again; see README, RabbitMQ cluster: %w",
-		queue, t, amqpErr.Reason, queue, err)
+		"(a queue keeps the type it was created with; RabbitMQ says: %w). Start with the --amqp-queue-type the "+
+		"queues were created with, or change their type: stop the consumers, let the queues drain, delete them "+
+		"(rabbitmqctl delete_queue %s; rabbitmqctl delete_queue %s) and start again; see README, RabbitMQ cluster",
+		queue, t, amqpErr, QueueName(consumer), DeadLetterQueueName(consumer))
 }
