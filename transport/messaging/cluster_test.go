@@ -149,6 +149,9 @@ func publishUntilStopped(t *testing.T, bus messaging.Bus, plans int, stop <-chan
 // confirmed event is delivered, and a Concurrency 1 consumer sees each plan's versions
 // in order.
 func TestAMQPClusterConsumerAndPublisherFailOverWithQuorumQueues(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fault test")
+	}
 	cluster := testenv.StartRabbitCluster(t, clusterPort)
 	cluster.EnsureAllRunning(t)
 	list, urls := cluster.Vhost(t)
@@ -277,6 +280,9 @@ func TestAMQPClusterConsumerAndPublisherFailOverWithQuorumQueues(t *testing.T) {
 // dead-letter queue through the PoisonQueue middleware, and an event its consumer keeps
 // giving back is moved there by the broker once over the delivery limit.
 func TestAMQPClusterQuorumQueuesKeepDeadLettering(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs a RabbitMQ cluster")
+	}
 	cluster := testenv.StartRabbitCluster(t, clusterPort)
 	cluster.EnsureAllRunning(t)
 	list, urls := cluster.Vhost(t)

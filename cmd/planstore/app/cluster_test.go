@@ -26,6 +26,9 @@ func TestMain(m *testing.M) {
 // three-node RabbitMQ cluster with quorum queues, configured through the flags a user
 // gives: a create becomes searchable, and so does one made after a broker node stopped.
 func TestServeOnARabbitMQClusterSurvivesLosingANode(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fault test")
+	}
 	testenv.Redis(t, redisDBApp)
 	cluster := testenv.StartRabbitCluster(t, rabbitClusterPort)
 	cluster.EnsureAllRunning(t)
