@@ -19,7 +19,7 @@ test: test-unit fuzz-smoke
 
 test-unit:
 	$(GO) vet $(PKG)
-	$(GO) test -count=1 -timeout 10m $(PKG)
+	$(GO) test -count=1 -timeout 20m $(PKG)
 
 # Runs every fuzz target briefly, so CI keeps the fuzzers compiling and their seed
 # corpora passing. A count, not a duration: Go's fuzzer can report a spurious "context

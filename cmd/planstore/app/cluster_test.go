@@ -75,5 +75,4 @@ func TestServeOnARabbitMQClusterSurvivesLosingANode(t *testing.T) {
 	c.eventually(`{"query":{"ids":{"values":["`+objectID(t, second)+`"]}}}`, objectID(t, second))
 	ready()
 	c.eventually(plansWithCopay, planID, objectID(t, second))
-	cluster.StartNode(t, 1)
 }
