@@ -45,12 +45,14 @@ check_index() {
   [[ ${1:-} =~ ^[0-9]+$ && $1 -ge 1 && $1 -le $nodes ]] || die "node index must be 1..$nodes, got '${1:-}'"
 }
 
-# The CLI tools find the cookie in $HOME; their own distribution ports stay out of the
-# default range (35672-35682) that every other rabbitmqctl on the host uses.
+# The CLI tools find the cookie in $HOME. Their own (short-lived) distribution ports
+# stay out of the default range (35672-35682) that every other rabbitmqctl on the host
+# uses, in 25780-25799 unless RABBITMQ_CTL_DIST_PORT_MIN/MAX say otherwise.
+ctl_port_min=${RABBITMQ_CTL_DIST_PORT_MIN:-25780}
+ctl_port_max=${RABBITMQ_CTL_DIST_PORT_MAX:-25799}
 cli_env() {
   export HOME="$dir/home"
-  export RABBITMQ_CTL_DIST_PORT_MIN=$((first_port + 20000 + 80))
-  export RABBITMQ_CTL_DIST_PORT_MAX=$((first_port + 20000 + 98))
+  export RABBITMQ_CTL_DIST_PORT_MIN=$ctl_port_min RABBITMQ_CTL_DIST_PORT_MAX=$ctl_port_max
 }
 
 ctl() { (cli_env; "$sbin/rabbitmqctl" -q "$@"); }
