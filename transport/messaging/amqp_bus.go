@@ -96,6 +96,10 @@ func NewAMQPBus(cfg AMQPConfig) (*AMQPBus, error) {
 		cfg.DrainTimeout = defaultDrainTimeout
 	}
 	logger := NewLogger(cfg.Logger)
+	if len(nodes.addrs) > 1 && cfg.QueueType == QueueClassic {
+		warnLogger(cfg.Logger).Warn("several RabbitMQ nodes with classic queues: a classic queue lives on one node and "+
+			"is unavailable while that node is down; use --amqp-queue-type quorum for a cluster", "nodes", nodes.String())
+	}
 	conn, err := amqp.NewConnection(subscriberConnection(nodes, cfg.ConnectionName+" consumers"), logger)
 	if err != nil {
 		return nil, fmt.Errorf("messaging: connect to RabbitMQ (%s): %w", nodes, err)
@@ -292,4 +296,11 @@ func (b *AMQPBus) Close() error {
 	}
 	errs = append(errs, b.events.Close(), b.deadLetters.Close(), b.monitor.Close(), b.subConn.Close())
 	return errors.Join(errs...)
+}
+
+func warnLogger(l *slog.Logger) *slog.Logger {
+	if l == nil {
+		return slog.Default()
+	}
+	return l
 }
