@@ -86,6 +86,8 @@ func newESCluster(o *options, logs *logDir) *backend {
 	if o.esCache != "" {
 		env = append(env, "PLANSTORE_ES_CACHE="+o.esCache)
 	}
-	at := func(name string) script { return script{path: filepath.Join(o.esDir, name), env: env, log: logs.backends} }
+	at := func(name string) script {
+		return script{path: filepath.Join(o.esDir, name), env: env, log: logs.backends}
+	}
 	return &backend{name: "es-cluster", url: o.esURL, control: at("start.sh"), nodeScript: at("node.sh"), stopScript: at("stop.sh")}
 }

@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -16,6 +18,9 @@ import (
 type readySample struct {
 	At     time.Time
 	Status int // 0: no answer
+	// NotListening: the connection was refused, i.e. the process was not running (a
+	// role that exited on purpose, between its exit and its restart).
+	NotListening bool
 	// Summary names what the role said was down ("event_store, bus"), or the error.
 	Summary string
 	Took    time.Duration
@@ -31,7 +36,8 @@ func probeReady(ctx context.Context, c *http.Client, r *role) readySample {
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, r.baseURL()+"/readyz", nil)
 	res, err := c.Do(req)
 	if err != nil {
-		return readySample{At: start, Summary: "no answer: " + shortErr(err), Took: time.Since(start)}
+		return readySample{At: start, Summary: "no answer: " + shortErr(err), Took: time.Since(start),
+			NotListening: errors.Is(err, syscall.ECONNREFUSED)}
 	}
 	defer res.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
@@ -110,9 +116,10 @@ func (l *readinessLog) sample(ctx context.Context, roles []*role) {
 
 // readyVerdict is what one role's /readyz said during one phase.
 type readyVerdict struct {
-	Ready, NotReady, NoAnswer int
-	Down                      map[string]int // what it named, how often
-	// ReadyWhileFailing: seconds it said ready while requests to it failed;
+	Ready, NotReady, NoAnswer, NotRunning int
+	Down                                  map[string]int // what it named, how often
+	// ReadyWhileFailing: seconds it said ready while every request to it failed (two at
+	// least, so a second's boundary does not make a lie of one unlucky request);
 	// NotReadyWhileServing: seconds it said not ready while every request to it worked.
 	ReadyWhileFailing, NotReadyWhileServing int
 	// Back: it answered 200 again by the end of the phase.
@@ -129,6 +136,9 @@ func (v readyVerdict) String() string {
 		}
 		sort.Strings(named)
 		parts = append(parts, fmt.Sprintf("503x%d (%s)", v.NotReady, strings.Join(named, "; ")))
+	}
+	if v.NotRunning > 0 {
+		parts = append(parts, fmt.Sprintf("not running x%d", v.NotRunning))
 	}
 	if v.NoAnswer > 0 {
 		parts = append(parts, fmt.Sprintf("no answer x%d", v.NoAnswer))
@@ -158,11 +168,15 @@ func (l *readinessLog) verdict(r *role, p phase, cnt *counters) readyVerdict {
 		switch s.Status {
 		case http.StatusOK:
 			v.Ready++
-			if serving.failed > 0 {
+			if serving.failed > 1 && serving.ok == 0 {
 				v.ReadyWhileFailing++
 			}
 		case 0:
-			v.NoAnswer++
+			if s.NotListening {
+				v.NotRunning++
+			} else {
+				v.NoAnswer++
+			}
 		default:
 			v.NotReady++
 			v.Down[s.Summary]++

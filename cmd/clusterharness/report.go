@@ -36,7 +36,7 @@ func (r *report) violations() []string {
 			if v.NoAnswer > 0 {
 				out = append(out, fmt.Sprintf("%s: /readyz of %s did not answer %d times", p.Name, ro.Name, v.NoAnswer))
 			}
-			if !v.Back && v.Ready+v.NotReady+v.NoAnswer > 0 {
+			if !v.Back && v.Ready+v.NotReady+v.NoAnswer+v.NotRunning > 0 {
 				out = append(out, fmt.Sprintf("%s: %s was not ready again by the end of the phase", p.Name, ro.Name))
 			}
 		}
