@@ -5,7 +5,7 @@ FUZZTIME  ?= 2000x
 BENCHTIME ?= 1s
 PKG       := ./...
 
-.PHONY: all build run test test-unit fuzz-smoke bench lint fmt test-es up down clean
+.PHONY: all build run test test-unit fuzz-smoke bench lint fmt test-es test-cluster up down clean
 
 all: lint test
 
@@ -37,6 +37,14 @@ fuzz-smoke:
 # loopback, stopped afterwards if this target started it).
 test-es:
 	deployments/local-es/with-es.sh $(GO) test -count=1 -timeout 10m $(PKG)
+
+# The fault harness (deployments/README.md, "Fault harness"): Redis Cluster, RabbitMQ
+# cluster and Elasticsearch cluster on loopback, planstore as 8 role processes, a steady
+# load, and one fault per cluster. CLUSTER_ARGS=--quick for a shorter run.
+CLUSTER_ARGS ?=
+test-cluster:
+	$(GO) build -o bin/clusterharness ./cmd/clusterharness
+	bin/clusterharness --repo . $(CLUSTER_ARGS)
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count 1 $(PKG)
