@@ -110,7 +110,7 @@ func (v *verifier) verifyAll(ctx context.Context, l *ledger, timeout time.Durati
 // checkPlans checks plans on a few goroutines and returns what is wrong, by plan.
 func (v *verifier) checkPlans(ctx context.Context, plans []planState) map[string]string {
 	var mu sync.Mutex
-	var problems map[string]string
+	problems := map[string]string{}
 	work := make(chan planState)
 	var wg sync.WaitGroup
 	for range 4 {
