@@ -220,6 +220,9 @@ func (v *verifier) checkSearch(ctx context.Context, q *role, planID string, docs
 		switch seen[d.ID] {
 		case 1:
 		case 0:
+			if len(a.Hits.Hits) == 0 {
+				return fmt.Errorf("search on %s: none of its %d objects found (never projected)", q.Name, len(docs))
+			}
 			return fmt.Errorf("search on %s: object %s missing (%d of %d objects found: half there)", q.Name, d.ID, len(a.Hits.Hits), len(docs))
 		default:
 			return fmt.Errorf("search on %s: object %s found %d times", q.Name, d.ID, seen[d.ID])
