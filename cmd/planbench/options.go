@@ -38,6 +38,7 @@ type options struct {
 	lagTimeout time.Duration
 	serverPID  int
 	backendPID []int
+	preloadURL string
 	progress   progress.Mode
 	bareMode   string
 	rounds     int
@@ -53,6 +54,7 @@ func parseOptions(command string, args []string, stderr io.Writer) (*options, er
 	fs.SetOutput(stderr)
 	var tokenFile, progressMode string
 	fs.StringVar(&o.url, "url", "http://127.0.0.1:8080", "base URL of the planstore to drive")
+	fs.StringVar(&o.preloadURL, "preload-url", "", "base URL the preload creates its plans through (default: --url); for a query-api, which takes no writes, give a command-api")
 	fs.StringVar(&o.token, "token", "", "bearer token (default: --token-file, else $"+tokenEnv+")")
 	fs.StringVar(&tokenFile, "token-file", "", "file holding the bearer token")
 	fs.IntVar(&o.clients, "clients", defaultClients(), "concurrent clients, each sending its next request when the last one is answered")

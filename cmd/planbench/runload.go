@@ -105,7 +105,7 @@ func runLoad(ctx context.Context, opts *options, stdout, stderr io.Writer) error
 
 // preload creates n plans and, when asked, waits until they are all searchable.
 func (s *session) preload(ctx context.Context, pool *load.Pool, n int, waitSearchable bool) (*stats.Preload, error) {
-	pr, err := load.Preload(ctx, s.client, s.gen, pool, n, s.opts.clients, s.opts.seed, s.live)
+	pr, err := load.Preload(ctx, s.preloader, s.gen, pool, n, s.opts.clients, s.opts.seed, s.live)
 	if err != nil {
 		return nil, err
 	}

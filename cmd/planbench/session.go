@@ -14,11 +14,14 @@ import (
 // session holds what every command needs: the client of the server under test, the
 // plan generator of this run and the progress display.
 type session struct {
-	opts    *options
-	client  *client.Client
-	gen     *plangen.Generator
-	live    *progress.Counters
-	display *progress.Display
+	opts   *options
+	client *client.Client
+	// preloader creates the plans before a run: the client itself, or one of
+	// --preload-url when reads and searches go to a query-api that takes no writes.
+	preloader *client.Client
+	gen       *plangen.Generator
+	live      *progress.Counters
+	display   *progress.Display
 }
 
 // extraConns leaves connections for the lag prober and the searchability checks beside
@@ -41,8 +44,14 @@ func newSession(ctx context.Context, opts *options, stderr io.Writer) (*session,
 	if err := preflight(ctx, c, gen.RunID()); err != nil {
 		return nil, err
 	}
+	preloader := c
+	if opts.preloadURL != "" {
+		if preloader, err = newClient(opts, opts.preloadURL); err != nil {
+			return nil, err
+		}
+	}
 	live := &progress.Counters{}
-	return &session{opts: opts, client: c, gen: gen, live: live, display: progress.Start(stderr, mode, live)}, nil
+	return &session{opts: opts, client: c, preloader: preloader, gen: gen, live: live, display: progress.Start(stderr, mode, live)}, nil
 }
 
 func newClient(opts *options, url string) (*client.Client, error) {
@@ -53,6 +62,9 @@ func newClient(opts *options, url string) (*client.Client, error) {
 func (s *session) close() {
 	s.display.Stop()
 	s.client.Close()
+	if s.preloader != s.client {
+		s.preloader.Close()
+	}
 }
 
 // preflight fails fast, with a message that says what to fix, when the server is not
