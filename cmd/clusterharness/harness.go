@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -34,6 +36,9 @@ func (h *harness) run(ctx context.Context) (*report, error) {
 	dataDir := filepath.Join(h.o.workDir, "planstore-data")
 	token, err := mintToken(ctx, bin, dataDir)
 	if err != nil {
+		return rep, err
+	}
+	if err := os.WriteFile(filepath.Join(h.o.workDir, "token"), []byte(token+"\n"), 0o600); err != nil {
 		return rep, err
 	}
 	if h.roles, err = startRoles(h.o, bin, rep.urls, h.logs); err != nil {
@@ -77,6 +82,11 @@ func (h *harness) run(ctx context.Context) (*report, error) {
 	vc := v.verifyAll(ctx, rep.ledger, h.o.converge)
 	rep.verified = &vc
 	h.logs.logf("verification done in %s after %d passes", vc.Took.Round(time.Millisecond), vc.Attempts)
+	if h.o.holdOpen {
+		h.logs.logf("--hold-open: command-api %s, query-api %s; token in %s; SIGINT or SIGTERM (pid %d) tears down",
+			baseURLs(commands), baseURLs(queries), filepath.Join(h.o.workDir, "token"), os.Getpid())
+		<-ctx.Done()
+	}
 	return rep, nil
 }
 
@@ -189,6 +199,14 @@ func (h *harness) teardown() {
 	}
 	wg.Wait()
 	h.logs.logf("torn down")
+}
+
+func baseURLs(roles []*role) string {
+	var out []string
+	for _, r := range roles {
+		out = append(out, r.baseURL())
+	}
+	return strings.Join(out, ",")
 }
 
 func byKind(roles []*role, kind string) []*role {

@@ -30,7 +30,7 @@ type options struct {
 	readyTimeout, converge     time.Duration
 	rate                       float64
 	workers                    int
-	keep                       bool
+	keep, holdOpen             bool
 }
 
 var allFaults = []string{"redis", "rabbitmq", "es"}
@@ -68,6 +68,7 @@ func parseOptions(args []string, stderr io.Writer) (*options, error) {
 	fs.Float64Var(&o.rate, "rate", 40, "requests per second of the whole load")
 	fs.IntVar(&o.workers, "clients", 4, "concurrent clients of the load")
 	fs.BoolVar(&o.keep, "keep", false, "leave the clusters and roles running at the end (to look around); default: tear everything down")
+	fs.BoolVar(&o.holdOpen, "hold-open", false, "after verifying, keep everything up until SIGINT/SIGTERM (to point planbench at it), then tear down")
 	quick := fs.Bool("quick", false, "short phases (warmup 8s, hold 12s, settle 10s, rate 25): a smoke run")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
