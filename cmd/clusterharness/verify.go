@@ -107,36 +107,90 @@ func (v *verifier) verifyAll(ctx context.Context, l *ledger, timeout time.Durati
 	return out
 }
 
-// checkPlans checks plans on a few goroutines and returns what is wrong, by plan.
+// verifyWorkers and verifyBatch: plans are checked in batches, so the read model is
+// asked two searches per batch and query API instead of two per plan.
+const (
+	verifyWorkers = 8
+	verifyBatch   = 25
+)
+
+// checkPlans checks plans in batches on a few goroutines and returns what is wrong, by
+// plan.
 func (v *verifier) checkPlans(ctx context.Context, plans []planState) map[string]string {
 	var mu sync.Mutex
 	problems := map[string]string{}
-	work := make(chan planState)
+	work := make(chan []planState)
 	var wg sync.WaitGroup
-	for range 4 {
+	for range verifyWorkers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for s := range work {
-				if err := v.checkPlan(ctx, s); err != nil {
-					mu.Lock()
-					problems[s.ID] = err.Error()
-					mu.Unlock()
+			for batch := range work {
+				found := v.checkBatch(ctx, batch)
+				mu.Lock()
+				for id, p := range found {
+					problems[id] = p
 				}
+				mu.Unlock()
 			}
 		}()
 	}
-	for _, s := range plans {
-		work <- s
+	for i := 0; i < len(plans); i += verifyBatch {
+		work <- plans[i:min(i+verifyBatch, len(plans))]
 	}
 	close(work)
 	wg.Wait()
 	return problems
 }
 
-// checkPlan: the store answers the plan's last state on every API role, and the read
-// model holds exactly its objects in that state (or none of them, when it is gone).
-func (v *verifier) checkPlan(ctx context.Context, s planState) error {
+// expected is what the read model must hold for one plan.
+type expected struct {
+	state    planState
+	docs     []projections.Doc
+	children int // documents whose parent is the plan
+}
+
+// checkBatch: the store answers each plan's last state on every API role, and the read
+// model holds exactly each plan's objects in that state (or none of them, when it is
+// gone).
+func (v *verifier) checkBatch(ctx context.Context, batch []planState) map[string]string {
+	problems := map[string]string{}
+	var plans []expected
+	for _, s := range batch {
+		if err := v.checkStore(ctx, s); err != nil {
+			problems[s.ID] = err.Error()
+			continue
+		}
+		docs, err := projections.Documents(s.Doc)
+		if err != nil {
+			problems[s.ID] = "the harness's own record of the plan does not project: " + err.Error()
+			continue
+		}
+		e := expected{state: s, docs: docs}
+		for _, d := range docs {
+			var src map[string]any
+			_ = json.Unmarshal(d.Source, &src)
+			if join, ok := src[projections.JoinField].(map[string]any); ok && join["parent"] == s.ID {
+				e.children++
+			}
+		}
+		plans = append(plans, e)
+	}
+	if len(plans) == 0 {
+		return problems
+	}
+	for _, q := range v.queries {
+		for id, p := range v.checkSearch(ctx, q, plans) {
+			if _, seen := problems[id]; !seen {
+				problems[id] = p
+			}
+		}
+	}
+	return problems
+}
+
+// checkStore GETs the plan on every API role.
+func (v *verifier) checkStore(ctx context.Context, s planState) error {
 	present := !s.Deleted
 	for _, api := range v.apis {
 		res := v.api.do(ctx, http.MethodGet, api.baseURL()+"/v1/plans/"+s.ID, nil)
@@ -153,21 +207,13 @@ func (v *verifier) checkPlan(ctx context.Context, s planState) error {
 			return fmt.Errorf("GET on %s: document differs from the acknowledged one", api.Name)
 		}
 	}
-	docs, err := projections.Documents(s.Doc)
-	if err != nil {
-		return fmt.Errorf("the harness's own record of the plan does not project: %w", err)
-	}
-	for _, q := range v.queries {
-		if err := v.checkSearch(ctx, q, s.ID, docs, present); err != nil {
-			return err
-		}
-	}
 	return nil
 }
 
 type searchHit struct {
-	ID     string         `json:"_id"`
-	Source map[string]any `json:"_source"`
+	ID      string         `json:"_id"`
+	Routing string         `json:"_routing"`
+	Source  map[string]any `json:"_source"`
 }
 
 type searchAnswer struct {
@@ -191,23 +237,31 @@ func (v *verifier) search(ctx context.Context, q *role, query string) (searchAns
 	return a, nil
 }
 
-// checkSearch finds every object of the plan by id, exactly once and in its last state,
-// and counts the plan's children through has_parent.
-func (v *verifier) checkSearch(ctx context.Context, q *role, planID string, docs []projections.Doc, present bool) error {
-	ids := make([]string, len(docs))
-	for i, d := range docs {
-		ids[i] = d.ID
+// checkSearch finds every object of the batch's plans by id (each exactly once and in
+// its last state), and counts each live plan's children through one has_parent query.
+func (v *verifier) checkSearch(ctx context.Context, q *role, plans []expected) map[string]string {
+	problems := map[string]string{}
+	failAll := func(err error) map[string]string {
+		for _, e := range plans {
+			problems[e.state.ID] = err.Error()
+		}
+		return problems
+	}
+	var ids, live []string
+	children := 0
+	for _, e := range plans {
+		for _, d := range e.docs {
+			ids = append(ids, d.ID)
+		}
+		if !e.state.Deleted {
+			live = append(live, e.state.ID)
+			children += e.children
+		}
 	}
 	idList, _ := json.Marshal(ids)
-	a, err := v.search(ctx, q, `{"size":100,"query":{"ids":{"values":`+string(idList)+`}}}`)
+	a, err := v.search(ctx, q, fmt.Sprintf(`{"size":%d,"query":{"ids":{"values":%s}}}`, len(ids)+10, idList))
 	if err != nil {
-		return err
-	}
-	if !present {
-		if n := len(a.Hits.Hits); n > 0 {
-			return fmt.Errorf("search on %s: %d of its %d objects still found (want none: deleted or never created)", q.Name, n, len(docs))
-		}
-		return nil
+		return failAll(err)
 	}
 	seen := map[string]int{}
 	byID := map[string]searchHit{}
@@ -215,37 +269,68 @@ func (v *verifier) checkSearch(ctx context.Context, q *role, planID string, docs
 		seen[h.ID]++
 		byID[h.ID] = h
 	}
-	children := 0
-	for _, d := range docs {
+	for _, e := range plans {
+		if msg := objectsProblem(q, e, seen, byID); msg != "" {
+			problems[e.state.ID] = msg
+		}
+	}
+	if len(live) == 0 {
+		return problems
+	}
+	liveList, _ := json.Marshal(live)
+	c, err := v.search(ctx, q, fmt.Sprintf(`{"size":%d,"query":{"has_parent":{"parent_type":"plan","query":{"ids":{"values":%s}}}}}`, children+10, liveList))
+	if err != nil {
+		return failAll(err)
+	}
+	perPlan := map[string]int{}
+	for _, h := range c.Hits.Hits {
+		perPlan[h.Routing]++
+	}
+	for _, e := range plans {
+		if _, bad := problems[e.state.ID]; bad || e.state.Deleted {
+			continue
+		}
+		if n := perPlan[e.state.ID]; n != e.children {
+			problems[e.state.ID] = fmt.Sprintf("search on %s: has_parent finds %d children, the plan has %d", q.Name, n, e.children)
+		}
+	}
+	return problems
+}
+
+// objectsProblem says what is wrong with one plan's objects in an ids answer, or "".
+func objectsProblem(q *role, e expected, seen map[string]int, byID map[string]searchHit) string {
+	found := 0
+	for _, d := range e.docs {
+		if seen[d.ID] > 0 {
+			found++
+		}
+	}
+	if e.state.Deleted {
+		if found > 0 {
+			return fmt.Sprintf("search on %s: %d of its %d objects still found (want none: deleted or never created)", q.Name, found, len(e.docs))
+		}
+		return ""
+	}
+	if found == 0 {
+		return fmt.Sprintf("search on %s: none of its %d objects found (never projected)", q.Name, len(e.docs))
+	}
+	for _, d := range e.docs {
 		switch seen[d.ID] {
 		case 1:
 		case 0:
-			if len(a.Hits.Hits) == 0 {
-				return fmt.Errorf("search on %s: none of its %d objects found (never projected)", q.Name, len(docs))
-			}
-			return fmt.Errorf("search on %s: object %s missing (%d of %d objects found: half there)", q.Name, d.ID, len(a.Hits.Hits), len(docs))
+			return fmt.Sprintf("search on %s: object %s missing (%d of %d objects found: half there)", q.Name, d.ID, found, len(e.docs))
 		default:
-			return fmt.Errorf("search on %s: object %s found %d times", q.Name, d.ID, seen[d.ID])
+			return fmt.Sprintf("search on %s: object %s found %d times", q.Name, d.ID, seen[d.ID])
 		}
 		var want map[string]any
 		_ = json.Unmarshal(d.Source, &want)
 		for k, wv := range want {
 			if gv := byID[d.ID].Source[k]; !reflect.DeepEqual(gv, wv) {
-				return fmt.Errorf("search on %s: object %s has %s=%v, last acknowledged %v (stale)", q.Name, d.ID, k, gv, wv)
+				return fmt.Sprintf("search on %s: object %s has %s=%v, last acknowledged %v (stale)", q.Name, d.ID, k, gv, wv)
 			}
 		}
-		if join, ok := want[projections.JoinField].(map[string]any); ok && join["parent"] == planID {
-			children++
-		}
 	}
-	c, err := v.search(ctx, q, `{"size":0,"track_total_hits":true,"query":{"has_parent":{"parent_type":"plan","query":{"term":{"_id":"`+planID+`"}}}}}`)
-	if err != nil {
-		return err
-	}
-	if c.Hits.Total.Value != children {
-		return fmt.Errorf("search on %s: has_parent finds %d children, the plan has %d", q.Name, c.Hits.Total.Value, children)
-	}
-	return nil
+	return ""
 }
 
 func jsonEqual(a, b []byte) bool {
