@@ -82,7 +82,10 @@ func newRabbitCluster(o *options, logs *logDir) *backend {
 
 // newESCluster drives deployments/local-es (start.sh, node.sh, stop.sh).
 func newESCluster(o *options, logs *logDir) *backend {
-	env := []string{"PLANSTORE_ES_NODES=3", "PLANSTORE_ES_PORT=" + strconv.Itoa(o.esPort), "PLANSTORE_ES_HEAP=" + o.esHeap}
+	// A cluster name of its own, wiped at each start: the harness's indexes neither mix
+	// with a developer's cluster in the same cache nor pile up run after run.
+	env := []string{"PLANSTORE_ES_NODES=3", "PLANSTORE_ES_PORT=" + strconv.Itoa(o.esPort), "PLANSTORE_ES_HEAP=" + o.esHeap,
+		"PLANSTORE_ES_CLUSTER_NAME=planstore-harness", "PLANSTORE_ES_RESET=1"}
 	if o.esCache != "" {
 		env = append(env, "PLANSTORE_ES_CACHE="+o.esCache)
 	}
