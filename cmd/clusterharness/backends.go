@@ -85,12 +85,14 @@ func newESCluster(o *options, logs *logDir) *backend {
 	// A cluster name of its own, wiped at each start: the harness's indexes neither mix
 	// with a developer's cluster in the same cache nor pile up run after run.
 	env := []string{"PLANSTORE_ES_NODES=3", "PLANSTORE_ES_PORT=" + strconv.Itoa(o.esPort), "PLANSTORE_ES_HEAP=" + o.esHeap,
-		"PLANSTORE_ES_CLUSTER_NAME=planstore-harness", "PLANSTORE_ES_RESET=1"}
+		"PLANSTORE_ES_CLUSTER_NAME=planstore-harness"}
 	if o.esCache != "" {
 		env = append(env, "PLANSTORE_ES_CACHE="+o.esCache)
 	}
 	at := func(name string) script {
 		return script{path: filepath.Join(o.esDir, name), env: env, log: logs.backends}
 	}
-	return &backend{name: "es-cluster", url: o.esURL, control: at("start.sh"), nodeScript: at("node.sh"), stopScript: at("stop.sh")}
+	start := at("start.sh")
+	start.env = append(append([]string(nil), env...), "PLANSTORE_ES_RESET=1") // start.sh only: node.sh start must keep the node's data
+	return &backend{name: "es-cluster", url: o.esURL, control: start, nodeScript: at("node.sh"), stopScript: at("stop.sh")}
 }
