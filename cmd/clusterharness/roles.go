@@ -219,11 +219,7 @@ func stopRoles(roles []*role, grace time.Duration) {
 		case <-done:
 		case <-deadline:
 			signal(syscall.SIGKILL)
-			for _, r := range roles {
-				_, done := r.current()
-				<-done
-			}
-			return
+			<-done
 		}
 	}
 	for _, r := range roles {
