@@ -19,7 +19,7 @@ wait_ok() {
 case "${1:-}" in
   start) start; echo "redis://127.0.0.1:$port/0" ;;
   stop) redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true ;;
-  reset) rm -rf "$dir"/* ;;
+  reset) rm -rf "${dir:?}"/* ;;
   kill) kill -9 "$(cat "$dir/redis.pid")"; rm -f "$dir/redis.pid" ;;
   restart) start ;;
   masters) echo "$port" ;;
