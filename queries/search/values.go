@@ -3,6 +3,7 @@ package search
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -119,18 +120,32 @@ func isMinimumShouldMatch(v any, path string) error {
 	return malformed(path, "must be an integer or a string such as \"75%\"")
 }
 
-// nonNegativeInt reads a JSON integer >= 0 (no quotes, no fraction).
+// nonNegativeInt reads a JSON integer >= 0 (no quotes). An integral number written with
+// a fraction or exponent (20.0, 2e1) is that integer, as in JSON Schema and as
+// Elasticsearch reads it; 20.5 is refused.
 func nonNegativeInt(v any, path string) (int, error) {
 	n, ok := v.(json.Number)
 	if !ok {
 		return 0, malformed(path, "must be a non-negative integer")
 	}
-	// 32 bits, as Elasticsearch reads these parameters.
-	i, err := strconv.ParseInt(string(n), 10, 32)
-	if err != nil || i < 0 {
+	i, ok := integral(n)
+	if !ok || i < 0 {
 		return 0, malformed(path, "must be a non-negative 32-bit integer")
 	}
 	return int(i), nil
+}
+
+// integral reads n as a 32-bit integer, the width Elasticsearch reads these parameters
+// in, accepting integral numbers written with a fraction or exponent.
+func integral(n json.Number) (int64, bool) {
+	if i, err := strconv.ParseInt(string(n), 10, 32); err == nil {
+		return i, true
+	}
+	f, err := strconv.ParseFloat(string(n), 64)
+	if err != nil || f != math.Trunc(f) || f < math.MinInt32 || f > math.MaxInt32 {
+		return 0, false
+	}
+	return int64(f), true
 }
 
 func isNonNegativeInt(v any, path string) error {
