@@ -67,11 +67,13 @@ func TestParseRequestDefaults(t *testing.T) {
 // Elasticsearch reads them as such: they are accepted and re-encoded as integers, so the
 // embedded engine reads them the same way (issue 22: schemathesis sent {"size": 365.0}).
 func TestParseRequestReadsIntegralNumbersAsIntegers(t *testing.T) {
-	req, err := ParseRequest([]byte(`{"from":2.0,"size":1e1,"track_total_hits":247.0}`))
+	req, err := ParseRequest([]byte(`{"from":2.0,"size":1e1,"track_total_hits":247.0,` +
+		`"query":{"has_child":{"type":"planCostShare","query":{"match_all":{}},"min_children":1.0,"max_children":2e0}}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"from":2,"size":10,"track_total_hits":247}`
+	want := `{"query":{"has_child":{"type":"planCostShare","query":{"match_all":{}},"min_children":1,"max_children":2}},` +
+		`"from":2,"size":10,"track_total_hits":247}`
 	if got := string(req.Body()); got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
 	}

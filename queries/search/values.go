@@ -13,7 +13,7 @@ type valueCheck func(v any, path string) error
 
 // checkParams refuses any key outside allowed and checks every value it knows.
 func checkParams(obj object, path string, allowed map[string]valueCheck) error {
-	for _, m := range obj {
+	for i, m := range obj {
 		check, ok := allowed[m.key]
 		if !ok {
 			return unsupported(path+"."+m.key, fmt.Sprintf("unsupported parameter %q", m.key))
@@ -21,9 +21,23 @@ func checkParams(obj object, path string, allowed map[string]valueCheck) error {
 		if err := check(m.value, path+"."+m.key); err != nil {
 			return err
 		}
+		canonicalInteger(obj, i)
 	}
 	return nil
 }
+
+// canonicalInteger re-writes a checked integer parameter of obj written as 2.0 or 2e0
+// as 2, so every engine reads it as the integer it is.
+func canonicalInteger(obj object, i int) {
+	if n, isNumber := obj[i].value.(json.Number); isNumber && integerParams[obj[i].key] {
+		if v, ok := integral(n); ok {
+			obj[i].value = numberOf(int(v))
+		}
+	}
+}
+
+// integerParams are the query parameters that take an integer.
+var integerParams = map[string]bool{"min_children": true, "max_children": true}
 
 // require refuses an object that lacks one of the named keys.
 func require(obj object, path string, keys ...string) error {
