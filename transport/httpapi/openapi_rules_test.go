@@ -234,3 +234,64 @@ func TestOpenAPIDocumentsTheEdgeResponses(t *testing.T) {
 		t.Error("components.responses.NoSuchRoute is missing")
 	}
 }
+
+// The "not blank" pattern of _org, planType and name (a character class of what does not
+// count as visible) agrees with the server's validation for every code point of the
+// Basic Multilingual Plane and around each astral range of the class.
+func TestOpenAPINotBlankPatternIsTheServersRule(t *testing.T) {
+	pattern := member(t, rawSchema(t, "Plan"), "properties", "planType", "pattern").(string)
+	for _, other := range []any{
+		member(t, rawSchema(t, "Org"), "pattern"),
+		member(t, rawSchema(t, "Service"), "properties", "name", "pattern"),
+		member(t, rawSchema(t, "PlanPatch"), "properties", "planType", "pattern"),
+		member(t, rawSchema(t, "ServicePatch"), "properties", "name", "pattern"),
+	} {
+		if other != pattern {
+			t.Fatalf("not-blank patterns differ: %q and %q", other, pattern)
+		}
+	}
+	// ECMA-262 writes \uXXXX where Go's regexp writes \x{XXXX}.
+	re := regexp.MustCompile(regexp.MustCompile(`\\u([0-9A-Fa-f]{4})`).ReplaceAllString(pattern, `\x{$1}`))
+	example := mustExample(t)
+	var runes []rune
+	for r := rune(0); r <= 0xFFFF; r++ {
+		if r < 0xD800 || r > 0xDFFF {
+			runes = append(runes, r)
+		}
+	}
+	for _, r := range pattern {
+		if r > 0xFFFF {
+			runes = append(runes, r-1, r, r+1)
+		}
+	}
+	for _, r := range runes {
+		s := string(r)
+		quoted, _ := json.Marshal(s)
+		body := strings.Replace(string(example), `"planType":"inNetwork"`, `"planType":`+string(quoted), 1)
+		_, err := plan.Decode([]byte(body))
+		if accepted := err == nil; accepted != re.MatchString(s) {
+			t.Fatalf("planType %U: pattern says %v, server says %v", r, re.MatchString(s), err)
+		}
+	}
+}
+
+// mustExample is the document's Plan example, compact.
+func mustExample(t *testing.T) []byte {
+	t.Helper()
+	ex, ok := loadOpenAPI(t).Components.Examples["Plan"]
+	if !ok {
+		t.Fatal("no Plan example")
+	}
+	var v any
+	if err := json.Unmarshal(ex.Value, &v); err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"planType":"inNetwork"`) {
+		t.Fatal(`the Plan example has no "planType":"inNetwork"`)
+	}
+	return b
+}
