@@ -55,10 +55,12 @@ bench:
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
+# Fails when golangci-lint is missing: a lint that silently skips its linter passes
+# code that CI would refuse.
 lint:
+	@command -v golangci-lint >/dev/null || { echo "golangci-lint is not installed; install it with: go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) (it lands in $$(go env GOPATH)/bin, which must be on PATH)" >&2; exit 1; }
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet $(PKG)
-	@command -v golangci-lint >/dev/null || { echo "golangci-lint is not installed; install it with: go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) (it lands in $$(go env GOPATH)/bin, which must be on PATH)" >&2; exit 1; }
 	golangci-lint run $(PKG)
 
 # The distributed stack of deployments/ (needs a Docker engine).

@@ -17,6 +17,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
+local_es="${PLANSTORE_LOCAL_ES_DIR:-$repo/deployments/local-es}" # tests substitute it
 [ $# -gt 0 ] || { echo "usage: $0 COMMAND [ARGS...]" >&2; exit 2; }
 
 log() { printf '[test-services] %s\n' "$*" >&2; }
@@ -94,8 +95,8 @@ ensure_elasticsearch() {
   # start.sh prints the URL it started (or reused) on stdout: its port is the one
   # PLANSTORE_ES_PORT chose, not necessarily 9200.
   local url
-  url="$("$repo/deployments/local-es/start.sh")" || die "elasticsearch did not start (deployments/local-es/README.md)"
-  [ "${PLANSTORE_ES_SMOKE:-1}" = 0 ] || "$repo/deployments/local-es/smoke.sh" "$url" >&2
+  url="$("$local_es/start.sh")" || die "elasticsearch did not start (deployments/local-es/README.md)"
+  [ "${PLANSTORE_ES_SMOKE:-1}" = 0 ] || "$local_es/smoke.sh" "$url" >&2
   export PLANSTORE_TEST_ES_URL="$url"
 }
 
