@@ -6,7 +6,9 @@ as valid (positive mode) only, these hooks make the generated data satisfy those
 changing nothing the schema decides; requests generated as invalid are sent untouched.
 
 - objectIds are unique within a plan and across plans (JSON Schema cannot relate values
-  across a tree): every objectId a positive plan body carries is made unique.
+  across a tree): every valid objectId a plan body carries is made unique. This one is
+  done for invalid requests too, so that they are refused for what makes them invalid
+  rather than for a repeated id; an objectId that breaks the schema is left as it is.
 - PUT /v1/plans/{id}: the body's objectId is the id in the path.
 - PATCH /v1/plans/{id}: the patch cannot change the plan's objectId, and a
   linkedPlanServices element it appends (new objectId) must be a complete PlanService.
@@ -17,11 +19,13 @@ changing nothing the schema decides; requests generated as invalid are sent unto
 
 import itertools
 import json
+import re
 
 import schemathesis
 from schemathesis.generation.modes import GenerationMode
 
 _ids = itertools.count()
+_valid_id = re.compile(r"^[A-Za-z0-9._~:-]{1,128}$")
 
 
 def _fresh_id():
@@ -29,9 +33,10 @@ def _fresh_id():
 
 
 def _unique_ids(value):
-    """Replaces every string objectId in value with a fresh one, in place."""
+    """Replaces every valid objectId in value with a fresh one, in place."""
     if isinstance(value, dict):
-        if isinstance(value.get("objectId"), str):
+        oid = value.get("objectId")
+        if isinstance(oid, str) and _valid_id.match(oid) and oid not in (".", ".."):
             value["objectId"] = _fresh_id()
         for child in value.values():
             _unique_ids(child)
@@ -84,6 +89,13 @@ def _is_positive(case):
 
 @schemathesis.hook
 def before_call(context, case, kwargs):
+    op = "%s %s" % (case.method.upper(), case.path)
+    if op in ("POST /v1/plans", "PUT /v1/plans/{id}", "PATCH /v1/plans/{id}") and isinstance(case.body, (dict, list)):
+        # A JSON round trip, not deepcopy: generated values may share one dict in
+        # several places, and each place needs its own objectIds.
+        body = json.loads(json.dumps(case.body))
+        _unique_ids(body)
+        case.body = body
     if not _is_positive(case):
         return
     if case.method.upper() == "GET" and case.path == "/v1/plans/{id}" and case.query:
@@ -91,17 +103,12 @@ def before_call(context, case, kwargs):
             case.query = {k: v for k, v in case.query.items() if k != "as_of"}
     if not isinstance(case.body, dict):
         return
-    op = "%s %s" % (case.method.upper(), case.path)
-    # A JSON round trip, not deepcopy: generated values may share one dict in several
-    # places, and each place needs its own objectIds.
     body = json.loads(json.dumps(case.body))
-    if op in ("POST /v1/plans", "PUT /v1/plans/{id}"):
-        _unique_ids(body)
-        if op.startswith("PUT") and isinstance(case.path_parameters.get("id"), str):
+    if op == "PUT /v1/plans/{id}":
+        if isinstance(case.path_parameters.get("id"), str):
             body["objectId"] = case.path_parameters["id"]
     elif op == "PATCH /v1/plans/{id}":
         body.pop("objectId", None)
-        _unique_ids(body)
         for ps in body.get("linkedPlanServices") or []:
             if isinstance(ps, dict):
                 _complete_plan_service(ps)
