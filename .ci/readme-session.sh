@@ -21,6 +21,7 @@ run_once() {
   # The wrapper adds one write-out line per request on stderr (curl >= 7.63:
   # %{stderr}), leaving the README's own output as it is.
   { printf 'curl() { command curl -w "%%{stderr}readme-status %%{http_code}\\n" "$@"; }\n'
+    # shellcheck disable=SC2016 # $SERVER is the session's, expanded when it runs
     printf 'trap '\''kill $SERVER 2>/dev/null || true'\'' EXIT\n'
     printf '%s\n' "$block"
   } | bash -euo pipefail 2> >(tee "$codes.stderr" >&2)

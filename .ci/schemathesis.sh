@@ -26,6 +26,7 @@ work="$(mktemp -d)"
 go build -o "$work/planstore" ./cmd/planstore
 "$work/planstore" serve --addr "$addr" --data-dir "$work/data" >"$work/serve.log" 2>&1 &
 server=$!
+# shellcheck disable=SC2317 # called by the trap
 cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 curl -sf --retry 30 --retry-connrefused --retry-delay 1 "http://$addr/readyz" >/dev/null \

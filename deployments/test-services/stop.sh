@@ -11,7 +11,7 @@ for pidfile in "$state"/redis-*/redis.pid; do
   rm -f "$pidfile"
 done
 if [ -f "$state/rabbitmq.started" ]; then
-  rabbitmqctl -q stop >/dev/null 2>&1 && echo "[test-services] stopped rabbitmq" || true
+  if rabbitmqctl -q stop >/dev/null 2>&1; then echo "[test-services] stopped rabbitmq"; fi
   rm -f "$state/rabbitmq.started"
 fi
 "$repo/deployments/local-es/stop.sh"
