@@ -166,7 +166,7 @@ func TestCIRunsWhatTheREADMEPromises(t *testing.T) {
 	if strings.Contains(ci, "9200") {
 		t.Error(".ci/run names port 9200; the tests must get the port Elasticsearch started on")
 	}
-	if !regexp.MustCompile("(?m)^GOLANGCI_LINT_VERSION \\?= v[0-9]+\\.[0-9]+\\.[0-9]+$").MatchString(readFile(t, "Makefile")) {
+	if !regexp.MustCompile(`(?m)^GOLANGCI_LINT_VERSION \?= v[0-9]+\.[0-9]+\.[0-9]+$`).MatchString(readFile(t, "Makefile")) {
 		t.Error("the Makefile does not pin GOLANGCI_LINT_VERSION")
 	}
 	readme := readFile(t, "README.md")
