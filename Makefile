@@ -1,11 +1,14 @@
 # planstore developer tasks. `make run` starts the whole system on embedded backends;
-# `make test` is what CI runs.
+# `make test` is what CI runs: it starts (installing if root) Redis, RabbitMQ and a local
+# Elasticsearch when they are not running, then runs the Go tests and fuzz smoke.
 GO        ?= go
 FUZZTIME  ?= 2000x
 BENCHTIME ?= 1s
 PKG       := ./...
 
-.PHONY: all build run test test-unit fuzz-smoke bench lint fmt test-es test-cluster up down clean
+GOLANGCI_LINT_VERSION ?= v2.15.0
+
+.PHONY: all build run test test-go test-unit fuzz-smoke bench lint fmt test-es test-cluster test-services-stop up down clean
 
 all: lint test
 
@@ -15,7 +18,15 @@ build:
 run: build
 	./bin/planstore serve
 
-test: test-unit fuzz-smoke
+# The tests with every service they need (deployments/test-services/with-services.sh);
+# `make test-go` runs them with whatever is already running (the rest skip).
+test:
+	deployments/test-services/with-services.sh $(MAKE) --no-print-directory test-go
+
+test-go: test-unit fuzz-smoke
+
+test-services-stop:
+	deployments/test-services/stop.sh
 
 test-unit:
 	$(GO) vet $(PKG)
@@ -52,10 +63,13 @@ bench:
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
+# Fails when golangci-lint is missing: a lint that silently skips its linter passes
+# code that CI would refuse.
 lint:
+	@command -v golangci-lint >/dev/null || { echo "golangci-lint is not installed; install it with: go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION) (it lands in $$(go env GOPATH)/bin, which must be on PATH)" >&2; exit 1; }
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet $(PKG)
-	@if command -v golangci-lint >/dev/null; then golangci-lint run $(PKG); else echo "golangci-lint not installed: go install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@latest"; fi
+	golangci-lint run $(PKG)
 
 # The distributed stack of deployments/ (needs a Docker engine).
 COMPOSE ?= docker compose -f deployments/compose.yaml

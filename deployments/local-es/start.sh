@@ -14,22 +14,26 @@ set_paths
 lock_cache
 
 health() { curl -fsS --max-time 5 "$ES_URL/_cluster/health?wait_for_status=green&timeout=${1:-1s}" 2>/dev/null; }
+# A running node is reused when it serves: yellow on one node only means some index asks
+# for a replica there is no second node for (the tests' own indices ask for none).
+serving() { curl -fsS --max-time 35 "$ES_URL/_cluster/health?wait_for_status=yellow&timeout=30s" 2>/dev/null \
+  | grep -Eq '"status":"(green|yellow)"'; }
 
 pid="$(running_pid)"
 if [ -n "$pid" ]; then
-  if health 30s | grep -q '"status":"green"'; then
+  if serving; then
     log "already running (pid $pid): $ES_URL"
     echo "$ES_URL"
     exit 0
   fi
-  die "a node is running (pid $pid, $ES_PIDFILE) but $ES_URL is not green; run stop.sh first"
+  die "a node is running (pid $pid, $ES_PIDFILE) but $ES_URL does not serve (not yellow or green in 30s); run stop.sh first"
 fi
 
 if root_json="$(curl -s --max-time 5 "$ES_URL/" 2>/dev/null)" || [ -n "${root_json:-}" ]; then
   # A node of ours started from another checkout/cache (same cluster name): reuse it, and
   # leave it alone in stop.sh (its pid file lives in the other cache).
   if printf '%s' "$root_json" | grep -q '"cluster_name" *: *"planstore-test"' \
-     && health 30s | grep -q '"status":"green"'; then
+     && serving; then
     log "reusing the planstore-test node already on $ES_URL (started from another cache; stop.sh here will not stop it)"
     echo "$ES_URL"
     exit 0

@@ -144,7 +144,7 @@ func validateJoin(v any, path string, depth int, relationKey string, params map[
 	if err := require(obj, path, relationKey, "query"); err != nil {
 		return err
 	}
-	for _, m := range obj {
+	for i, m := range obj {
 		check, ok := params[m.key]
 		if !ok {
 			return unsupported(path+"."+m.key, fmt.Sprintf("unsupported parameter %q", m.key))
@@ -158,6 +158,7 @@ func validateJoin(v any, path string, depth int, relationKey string, params map[
 		if err := check(m.value, path+"."+m.key); err != nil {
 			return err
 		}
+		canonicalInteger(obj, i)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ package search
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -63,8 +64,8 @@ func ParseRequest(body []byte) (Request, error) {
 	if err := refuseScripts(root, ""); err != nil {
 		return Request{}, err
 	}
-	for _, m := range root {
-		if err := req.read(m); err != nil {
+	for i := range root {
+		if err := req.read(&root[i]); err != nil {
 			return Request{}, err
 		}
 	}
@@ -75,8 +76,9 @@ func ParseRequest(body []byte) (Request, error) {
 	return req, nil
 }
 
-// read validates one top-level member.
-func (r *Request) read(m member) error {
+// read validates one top-level member, writing an integral track_total_hits such as
+// 100.0 as 100 so that every engine reads it as the integer it is.
+func (r *Request) read(m *member) error {
 	var err error
 	switch m.key {
 	case "query":
@@ -91,6 +93,10 @@ func (r *Request) read(m member) error {
 		err = validateSource(m.value, "_source")
 	case "track_total_hits":
 		err = validateTrackTotalHits(m.value, "track_total_hits")
+		if n, ok := m.value.(json.Number); ok && err == nil {
+			i, _ := integral(n)
+			m.value = numberOf(int(i))
+		}
 	default:
 		err = unsupported(m.key, fmt.Sprintf("unsupported top-level key %q; allowed: %s", m.key, strings.Join(topLevel, ", ")))
 	}

@@ -63,6 +63,22 @@ func TestParseRequestDefaults(t *testing.T) {
 	}
 }
 
+// JSON Schema (and so the OpenAPI document) counts 20.0 and 2e1 as integers, and
+// Elasticsearch reads them as such: they are accepted and re-encoded as integers, so the
+// embedded engine reads them the same way (issue 22: schemathesis sent {"size": 365.0}).
+func TestParseRequestReadsIntegralNumbersAsIntegers(t *testing.T) {
+	req, err := ParseRequest([]byte(`{"from":2.0,"size":1e1,"track_total_hits":247.0,` +
+		`"query":{"has_child":{"type":"planCostShare","query":{"match_all":{}},"min_children":1.0,"max_children":2e0}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"query":{"has_child":{"type":"planCostShare","query":{"match_all":{}},"min_children":1,"max_children":2}},` +
+		`"from":2,"size":10,"track_total_hits":247}`
+	if got := string(req.Body()); got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}
+
 func TestParseRequestReEncodesInFixedOrder(t *testing.T) {
 	req, err := ParseRequest([]byte(`{"track_total_hits":true,"size":3,"query":{"term":{"objectType":"plan"}},"from":1}`))
 	if err != nil {
@@ -108,6 +124,9 @@ func TestParseRequestRefuses(t *testing.T) {
 		{"json too deep", strings.Repeat("[", MaxJSONDepth+1), `nested deeper than`, ErrMalformed},
 		{"negative size", `{"size":-1}`, `size: must be a non-negative 32-bit integer`, ErrMalformed},
 		{"string size", `{"size":"10"}`, `size: must be a non-negative integer`, ErrMalformed},
+		{"fractional size", `{"size":1.5}`, `size: must be a non-negative 32-bit integer`, ErrMalformed},
+		{"size beyond 32 bits", `{"size":3e9}`, `size: must be a non-negative 32-bit integer`, ErrMalformed},
+		{"fractional track_total_hits", `{"track_total_hits":2.5}`, `track_total_hits: must be a non-negative 32-bit integer`, ErrMalformed},
 		{"two query types", `{"query":{"match_all":{},"term":{"a":"b"}}}`, `query: a query must name exactly one query type, found 2 keys`, ErrMalformed},
 		{"two fields", `{"query":{"term":{"a":"b","c":"d"}}}`, `query.term: term must name exactly one field, found 2`, ErrMalformed},
 		{"missing relation", `{"query":{"has_parent":{"query":{"match_all":{}}}}}`, `query.has_parent: missing required parameter "parent_type"`, ErrMalformed},

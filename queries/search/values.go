@@ -3,6 +3,7 @@ package search
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -12,7 +13,7 @@ type valueCheck func(v any, path string) error
 
 // checkParams refuses any key outside allowed and checks every value it knows.
 func checkParams(obj object, path string, allowed map[string]valueCheck) error {
-	for _, m := range obj {
+	for i, m := range obj {
 		check, ok := allowed[m.key]
 		if !ok {
 			return unsupported(path+"."+m.key, fmt.Sprintf("unsupported parameter %q", m.key))
@@ -20,9 +21,23 @@ func checkParams(obj object, path string, allowed map[string]valueCheck) error {
 		if err := check(m.value, path+"."+m.key); err != nil {
 			return err
 		}
+		canonicalInteger(obj, i)
 	}
 	return nil
 }
+
+// canonicalInteger re-writes a checked integer parameter of obj written as 2.0 or 2e0
+// as 2, so every engine reads it as the integer it is.
+func canonicalInteger(obj object, i int) {
+	if n, isNumber := obj[i].value.(json.Number); isNumber && integerParams[obj[i].key] {
+		if v, ok := integral(n); ok {
+			obj[i].value = numberOf(int(v))
+		}
+	}
+}
+
+// integerParams are the query parameters that take an integer.
+var integerParams = map[string]bool{"min_children": true, "max_children": true}
 
 // require refuses an object that lacks one of the named keys.
 func require(obj object, path string, keys ...string) error {
@@ -119,18 +134,32 @@ func isMinimumShouldMatch(v any, path string) error {
 	return malformed(path, "must be an integer or a string such as \"75%\"")
 }
 
-// nonNegativeInt reads a JSON integer >= 0 (no quotes, no fraction).
+// nonNegativeInt reads a JSON integer >= 0 (no quotes). An integral number written with
+// a fraction or exponent (20.0, 2e1) is that integer, as in JSON Schema and as
+// Elasticsearch reads it; 20.5 is refused.
 func nonNegativeInt(v any, path string) (int, error) {
 	n, ok := v.(json.Number)
 	if !ok {
 		return 0, malformed(path, "must be a non-negative integer")
 	}
-	// 32 bits, as Elasticsearch reads these parameters.
-	i, err := strconv.ParseInt(string(n), 10, 32)
-	if err != nil || i < 0 {
+	i, ok := integral(n)
+	if !ok || i < 0 {
 		return 0, malformed(path, "must be a non-negative 32-bit integer")
 	}
 	return int(i), nil
+}
+
+// integral reads n as a 32-bit integer, the width Elasticsearch reads these parameters
+// in, accepting integral numbers written with a fraction or exponent.
+func integral(n json.Number) (int64, bool) {
+	if i, err := strconv.ParseInt(string(n), 10, 32); err == nil {
+		return i, true
+	}
+	f, err := strconv.ParseFloat(string(n), 64)
+	if err != nil || f != math.Trunc(f) || f < math.MinInt32 || f > math.MaxInt32 {
+		return 0, false
+	}
+	return int64(f), true
 }
 
 func isNonNegativeInt(v any, path string) error {

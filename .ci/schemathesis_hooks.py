@@ -1,0 +1,123 @@
+"""schemathesis hooks for .ci/schemathesis.sh (loaded through SCHEMATHESIS_HOOKS).
+
+Some rules of the API cannot be written in JSON Schema, so a request schemathesis
+generates as valid can still be one the server rightly refuses. For requests generated
+as valid (positive mode) only, these hooks make the generated data satisfy those rules,
+changing nothing the schema decides; requests generated as invalid are sent untouched.
+
+- objectIds are unique within a plan and across plans (JSON Schema cannot relate values
+  across a tree): every valid objectId a plan body carries is made unique. This one is
+  done for invalid requests too, so that they are refused for what makes them invalid
+  rather than for a repeated id; an objectId that breaks the schema is left as it is.
+- PUT /v1/plans/{id}: the body's objectId is the id in the path.
+- PATCH /v1/plans/{id}: the patch cannot change the plan's objectId, and a
+  linkedPlanServices element it appends (new objectId) must be a complete PlanService.
+- GET /v1/plans/{id}: `version` and `as_of` name the same thing two ways; one at a time.
+- POST/GET /v1/search: from + size must not exceed 10,000, and a has_child query's
+  max_children must not be below its min_children.
+"""
+
+import itertools
+import json
+import re
+
+import schemathesis
+from schemathesis.generation.modes import GenerationMode
+
+_ids = itertools.count()
+_valid_id = re.compile(r"^[A-Za-z0-9._~:-]{1,128}$")
+
+
+def _fresh_id():
+    return "st-%d" % next(_ids)
+
+
+def _unique_ids(value):
+    """Replaces every valid objectId in value with a fresh one, in place."""
+    if isinstance(value, dict):
+        oid = value.get("objectId")
+        if isinstance(oid, str) and _valid_id.match(oid) and oid not in (".", ".."):
+            value["objectId"] = _fresh_id()
+        for child in value.values():
+            _unique_ids(child)
+    elif isinstance(value, list):
+        for child in value:
+            _unique_ids(child)
+
+
+def _complete_cost_share(cs):
+    cs = dict(cs) if isinstance(cs, dict) else {}
+    cs.setdefault("objectId", _fresh_id())
+    cs.setdefault("objectType", "membercostshare")
+    cs.setdefault("_org", "example.com")
+    cs.setdefault("deductible", 0)
+    cs.setdefault("copay", 0)
+    return cs
+
+
+def _complete_plan_service(ps):
+    ps["objectType"] = ps.get("objectType", "planservice")
+    ps.setdefault("_org", "example.com")
+    svc = dict(ps.get("linkedService") or {})
+    svc.setdefault("objectId", _fresh_id())
+    svc.setdefault("objectType", "service")
+    svc.setdefault("_org", "example.com")
+    svc.setdefault("name", "Yearly physical")
+    ps["linkedService"] = svc
+    ps["planserviceCostShares"] = _complete_cost_share(ps.get("planserviceCostShares"))
+
+
+def _order_children_bounds(value):
+    """Swaps has_child min_children/max_children where max < min, in place."""
+    if isinstance(value, dict):
+        hc = value.get("has_child")
+        if isinstance(hc, dict):
+            lo, hi = hc.get("min_children"), hc.get("max_children")
+            if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and hi < lo:
+                hc["min_children"], hc["max_children"] = hi, lo
+        for child in value.values():
+            _order_children_bounds(child)
+    elif isinstance(value, list):
+        for child in value:
+            _order_children_bounds(child)
+
+
+def _is_positive(case):
+    meta = case.meta
+    return meta is not None and meta.generation.mode == GenerationMode.POSITIVE
+
+
+@schemathesis.hook
+def before_call(context, case, kwargs):
+    op = "%s %s" % (case.method.upper(), case.path)
+    if op in ("POST /v1/plans", "PUT /v1/plans/{id}", "PATCH /v1/plans/{id}") and isinstance(case.body, (dict, list)):
+        # A JSON round trip, not deepcopy: generated values may share one dict in
+        # several places, and each place needs its own objectIds.
+        body = json.loads(json.dumps(case.body))
+        _unique_ids(body)
+        case.body = body
+    if not _is_positive(case):
+        return
+    if case.method.upper() == "GET" and case.path == "/v1/plans/{id}" and case.query:
+        if "version" in case.query and "as_of" in case.query:
+            case.query = {k: v for k, v in case.query.items() if k != "as_of"}
+    if not isinstance(case.body, dict):
+        return
+    body = json.loads(json.dumps(case.body))
+    if op == "PUT /v1/plans/{id}":
+        if isinstance(case.path_parameters.get("id"), str):
+            body["objectId"] = case.path_parameters["id"]
+    elif op == "PATCH /v1/plans/{id}":
+        body.pop("objectId", None)
+        for ps in body.get("linkedPlanServices") or []:
+            if isinstance(ps, dict):
+                _complete_plan_service(ps)
+    elif op in ("POST /v1/search", "GET /v1/search"):
+        size = body.get("size", 10)
+        start = body.get("from", 0)
+        if isinstance(size, (int, float)) and isinstance(start, (int, float)) and start + size > 10000:
+            body["from"] = max(0, 10000 - int(size))
+        _order_children_bounds(body)
+    else:
+        return
+    case.body = body
