@@ -21,7 +21,8 @@ type AMQPConfig struct {
 	// and port: every connection goes to a reachable node and, when its node goes, to
 	// another one.
 	URL string
-	// QueueType is the type of every planstore queue: classic (the default) or quorum
+	// QueueType is the type of every planstore queue: classic or quorum (empty: classic
+	// for one node, quorum for several; see queueTypeFor)
 	// (replicated; the choice for a cluster).
 	QueueType QueueType
 	Logger    *slog.Logger
@@ -75,7 +76,7 @@ func NewAMQPBus(cfg AMQPConfig) (*AMQPBus, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.QueueType, err = ParseQueueType(string(cfg.QueueType)); err != nil {
+	if cfg.QueueType, err = queueTypeFor(string(cfg.QueueType), len(nodes.addrs)); err != nil {
 		return nil, err
 	}
 	for _, c := range cfg.Consumers {
@@ -96,10 +97,6 @@ func NewAMQPBus(cfg AMQPConfig) (*AMQPBus, error) {
 		cfg.DrainTimeout = defaultDrainTimeout
 	}
 	logger := NewLogger(cfg.Logger)
-	if len(nodes.addrs) > 1 && cfg.QueueType == QueueClassic {
-		warnLogger(cfg.Logger).Warn("several RabbitMQ nodes with classic queues: a classic queue lives on one node and "+
-			"is unavailable while that node is down; use --amqp-queue-type quorum for a cluster", "nodes", nodes.String())
-	}
 	conn, err := amqp.NewConnection(subscriberConnection(nodes, cfg.ConnectionName+" consumers"), logger)
 	if err != nil {
 		return nil, fmt.Errorf("messaging: connect to RabbitMQ (%s): %w", nodes, err)
@@ -296,11 +293,4 @@ func (b *AMQPBus) Close() error {
 	}
 	errs = append(errs, b.events.Close(), b.deadLetters.Close(), b.monitor.Close(), b.subConn.Close())
 	return errors.Join(errs...)
-}
-
-func warnLogger(l *slog.Logger) *slog.Logger {
-	if l == nil {
-		return slog.Default()
-	}
-	return l
 }

@@ -41,6 +41,26 @@ func ParseQueueType(s string) (QueueType, error) {
 // failover and graceful restart also returns the messages in flight.
 const quorumDeliveryLimit = 50
 
+// queueTypeFor decides the queue type for a broker of nodes nodes. Empty picks the safe
+// one: classic on a single node, quorum on a cluster. Classic queues on a cluster are
+// refused: a classic queue lives on one node, and while that node is down the events
+// exchange drops what it would route there, yet the publisher confirm still arrives, so
+// the relay would count lost events as delivered (the fault harness saw exactly that).
+func queueTypeFor(requested string, nodes int) (QueueType, error) {
+	if requested == "" && nodes > 1 {
+		return QueueQuorum, nil
+	}
+	t, err := ParseQueueType(requested)
+	if err != nil {
+		return "", err
+	}
+	if t == QueueClassic && nodes > 1 {
+		return "", fmt.Errorf("messaging: classic queues on a cluster of %d RabbitMQ nodes would lose the events published "+
+			"while a queue's node is down; use quorum queues (--amqp-queue-type quorum, the default with several nodes)", nodes)
+	}
+	return t, nil
+}
+
 // consumerQueueArguments are the x-arguments of a consumer's queue. Classic queues keep
 // none (as planstore always declared them, so existing queues stay equivalent).
 func consumerQueueArguments(t QueueType, consumer string) amqp091.Table {
