@@ -12,7 +12,7 @@ ensure_user
 resolve_cache
 set_paths
 started=0
-if [ -z "$(running_pid)" ]; then started=1; fi
+if [ -z "$(running_pid "$ES_PIDFILE")" ]; then started=1; fi
 if [ "$started" = 1 ]; then trap '"$LOCAL_ES_DIR/stop.sh" || true' EXIT; fi
 
 "$LOCAL_ES_DIR/start.sh" >/dev/null
