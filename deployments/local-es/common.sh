@@ -198,5 +198,5 @@ report_leftovers() {
   local url="$1" line
   line="$(curl -fsS --max-time 10 "$url/_cat/indices/plans?h=index,docs.count&expand_wildcards=all" 2>/dev/null \
     | awk '$1 == "plans"' || true)"
-  [ -z "$line" ] || log "WARNING: an index named 'plans' ($(echo "$line" | awk '{print $2}') documents) is in the way of the read model's alias 'plans'; planstore refuses to start until it is deleted: curl -X DELETE $url/plans (then 'planstore replay' rebuilds the read model)"
+  [ -z "$line" ] || log "WARNING: an index named 'plans' ($(echo "$line" | awk '{print $2}') document(s)) is in the way of the read model's alias 'plans'; planstore refuses to start until it is deleted: curl -X DELETE $url/plans (then 'planstore replay' rebuilds the read model)"
 }

@@ -45,6 +45,7 @@ case "$cmd" in
       log "node $i: already running (pid $(node_pid "$i"))"
     else
       check_port_free "$i"
+      # shellcheck disable=SC2034 # read by launch_es (common.sh)
       JAVA_HOME_ES="$(find_java_home)"
       t=$(date +%s%N)
       launch_node "$i"

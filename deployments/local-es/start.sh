@@ -72,7 +72,7 @@ node.name: planstore-es-1
 discovery.type: single-node
 network.host: $ES_HOST
 http.port: $ES_PORT
-transport.port: 9300-9399
+transport.port: ${PLANSTORE_ES_TRANSPORT_PORT:-9300-9399}
 path.data: $ES_RUN/data
 path.logs: $ES_RUN/logs
 # The integ-test zip carries x-pack core/security: no TLS, no auth, no "security not

@@ -26,7 +26,7 @@ type AliasBlockedError struct {
 }
 
 func (e *AliasBlockedError) Error() string {
-	return fmt.Sprintf("elastic: an index named %q holding %d documents is in the way of the read model's alias %q "+
+	return fmt.Sprintf("elastic: an index named %q holding %d document(s) is in the way of the read model's alias %q "+
 		"(planstore never creates it: its indices are %s-NNNNNN behind the alias; it was left by a crashed test or a "+
 		"write to %q before the alias existed). If those documents are not needed, delete that index "+
 		"(curl -X DELETE <elasticsearch>/%s) and start again: the alias is then created, and `planstore replay` "+
