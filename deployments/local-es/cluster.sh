@@ -200,7 +200,8 @@ cluster_start() {
   done
   log "green with $ES_NODES nodes: boot $(secs "$t_launch"), total $(secs "$t0") ($rss)"
   report_leftovers "$(node_url 1)"
-  log "stop with: PLANSTORE_ES_NODES=$ES_NODES $LOCAL_ES_DIR/stop.sh; one node: $LOCAL_ES_DIR/node.sh kill|stop|start I"
+  local env="PLANSTORE_ES_NODES=$ES_NODES PLANSTORE_ES_PORT=$ES_PORT PLANSTORE_ES_CLUSTER_NAME=$CLUSTER_NAME PLANSTORE_ES_CACHE=$ES_CACHE"
+  log "stop with: $env $LOCAL_ES_DIR/stop.sh; one node: $env $LOCAL_ES_DIR/node.sh kill|stop|start I"
   cluster_urls
 }
 
