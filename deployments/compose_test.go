@@ -16,8 +16,8 @@ func TestElasticsearchNodesFormOneCluster(t *testing.T) {
 	for _, name := range esNodes {
 		s := f.mustService(t, name)
 		e := s.Environment
-		if !strings.HasPrefix(s.Image, "docker.elastic.co/elasticsearch/elasticsearch:8.") {
-			t.Errorf("%s: image %q, want Elasticsearch 8.x", name, s.Image)
+		if want := "docker.elastic.co/elasticsearch/elasticsearch:" + localESVersion(t); s.Image != want {
+			t.Errorf("%s: image %q, want %q: the version deployments/local-es pins, which CI tests", name, s.Image, want)
 		}
 		if e["cluster.name"] == "" {
 			t.Errorf("%s: no cluster.name", name)
@@ -45,7 +45,7 @@ func TestElasticsearchNodesFormOneCluster(t *testing.T) {
 			t.Errorf("%s: memory_lock needs ulimits memlock soft and hard -1, got %+v", name, m)
 		}
 		// planstore talks plain HTTP without credentials to the local cluster; the
-		// setting must be explicit, because 8.x turns security on by default.
+		// setting must be explicit (7.17 warns without it, 8.x turns security on).
 		if e["xpack.security.enabled"] != "false" {
 			t.Errorf("%s: xpack.security.enabled %q, want \"false\" for the local stack (http:// URLs, no credentials)", name, e["xpack.security.enabled"])
 		}

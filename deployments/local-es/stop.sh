@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # Stop the node started by start.sh (SIGTERM, then SIGKILL after PLANSTORE_ES_STOP_TIMEOUT
 # seconds, default 30). Idempotent: succeeds when nothing is running.
+# With PLANSTORE_ES_NODES=N (N > 1) it stops every node of that cluster (cluster.sh).
 set -euo pipefail
 # shellcheck source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+if [ "$ES_NODES" -gt 1 ]; then
+  # shellcheck source=cluster.sh
+  . "$LOCAL_ES_DIR/cluster.sh"
+  cluster_stop
+  exit 0
+fi
 
 resolve_cache
 set_paths

@@ -56,7 +56,15 @@ func ensureAlias(ctx context.Context, client *elasticsearch.Client, alias, initi
 		return "", err
 	}
 	actions := []aliasAction{{Add: &aliasTarget{Index: initial, Alias: alias}}}
-	if err := updateAliases(ctx, client, actions); err != nil {
+	err = updateAliases(ctx, client, actions)
+	if errors.Is(err, errAliasNameTaken) {
+		// An index carries the alias's name. Empty, it is removed and the alias made;
+		// holding documents, it is reported with what to do.
+		if err = clearAliasName(ctx, client, alias); err == nil {
+			err = updateAliases(ctx, client, actions)
+		}
+	}
+	if err != nil {
 		return "", err
 	}
 	return initial, nil

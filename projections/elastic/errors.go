@@ -16,6 +16,8 @@ var (
 	ErrIndexExists   = errors.New("elastic: index already exists")
 	ErrIndexNotFound = errors.New("elastic: index not found")
 	ErrAliasNotFound = errors.New("elastic: alias not found")
+	// errAliasNameTaken: an alias cannot be made because an index has its name.
+	errAliasNameTaken = errors.New("elastic: an index has the alias's name")
 )
 
 // ResponseError is a request Elasticsearch answered with an error status.
@@ -42,6 +44,8 @@ func (e *ResponseError) Is(target error) bool {
 		return e.Type == "index_not_found_exception"
 	case ErrAliasNotFound:
 		return e.Type == "aliases_not_found_exception" || (e.Status == http.StatusNotFound && e.Type == "")
+	case errAliasNameTaken:
+		return e.Type == "invalid_alias_name_exception"
 	}
 	return false
 }

@@ -117,6 +117,12 @@ func acquireLock(ctx context.Context, client *elasticsearch.Client, alias, owner
 		}
 		return l, nil
 	}
+	if l.isOwn(current) {
+		// Our own create, applied, whose answer was lost; the client's retry then
+		// conflicted with it (a node died after the write reached its replica).
+		l.seqNo, l.term = meta.SeqNo, meta.PrimaryTerm
+		return l, nil
+	}
 	if now().UnixMilli() < current.ExpiresAt {
 		return nil, &LockHeldError{Holder: current}
 	}
@@ -203,6 +209,13 @@ func (l *clusterLock) remember(body []byte, err error) error {
 	return nil
 }
 
+// isOwn tells whether a lock document names this lock's job and owner.
+func (l *clusterLock) isOwn(rec LockRecord) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return rec.JobID == l.rec.JobID && rec.Owner == l.rec.Owner && rec.Alias == l.rec.Alias
+}
+
 // recordIndex notes the index being built in the lock, for an operator reading it.
 func (l *clusterLock) recordIndex(ctx context.Context, index string) error {
 	l.mu.Lock()
@@ -214,6 +227,17 @@ func (l *clusterLock) recordIndex(ctx context.Context, index string) error {
 // renew pushes the expiry forward; ErrLockLost when another replay took the lock.
 func (l *clusterLock) renew(ctx context.Context) error {
 	err := l.write(ctx)
+	if isConflict(err) {
+		// A renewal applied whose answer was lost conflicts with its own retry: the
+		// document then still names this job, and only its token is new.
+		current, meta, rerr := readLock(ctx, l.client, l.rec.Alias)
+		if rerr == nil && meta.Found && l.isOwn(current) {
+			l.mu.Lock()
+			l.seqNo, l.term = meta.SeqNo, meta.PrimaryTerm
+			l.mu.Unlock()
+			return nil
+		}
+	}
 	if isConflict(err) || isNotFound(err) {
 		return fmt.Errorf("%w: %w", ErrLockLost, err)
 	}

@@ -2,6 +2,11 @@ package search
 
 import "errors"
 
+// ErrUnavailable: the search engine could not answer now (no node reachable, or the
+// cluster answered 429/5xx, e.g. while a lost node's shards are being promoted). The
+// HTTP layer maps it to 503 with Retry-After: the request itself was fine.
+var ErrUnavailable = errors.New("search engine unavailable")
+
 // InvalidQueryError is a search request that cannot run: refused by this package's
 // allow-list or limits, or by Elasticsearch itself (a 400). Path and Reason are safe to
 // show to the client; the HTTP layer maps this one type to 400.

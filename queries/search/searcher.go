@@ -32,16 +32,27 @@ func NewSearcher(client *elasticsearch.Client) (*Searcher, error) {
 // reads, and returns Elasticsearch's answer untouched: {took, timed_out, _shards,
 // hits: {total: {value, relation}, max_score, hits: [{_index, _id, _score, _routing,
 // _source}]}}. A request Elasticsearch refuses (400) is an *InvalidQueryError with its
-// reason; any other failure is a wrapped error not meant for clients.
+// reason; a cluster that cannot answer now (no node reachable, or every node answered
+// 429/5xx after the client's retries on other nodes) is an error matching
+// ErrUnavailable; any other failure is a wrapped error not meant for clients.
+//
+// Partial results are refused (allow_partial_search_results=false): when a shard copy
+// fails mid-search (its node was just lost), Elasticsearch retries the other copies of
+// that shard, and if none answers it fails the search instead of silently returning
+// fewer hits, so a caller never mistakes a node loss for missing plans.
 func (s *Searcher) Search(ctx context.Context, req Request) (json.RawMessage, error) {
 	api := s.client.Search
 	res, err := api(
 		api.WithContext(ctx),
 		api.WithIndex(projections.Alias),
 		api.WithBody(bytes.NewReader(req.Body())),
+		api.WithAllowPartialSearchResults(false),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("search: run on %s: %w", projections.Alias, err)
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("search: run on %s: %w", projections.Alias, err)
+		}
+		return nil, fmt.Errorf("%w: search on %s: %w", ErrUnavailable, projections.Alias, err)
 	}
 	defer res.Body.Close()
 	body, err := io.ReadAll(res.Body)
@@ -51,6 +62,8 @@ func (s *Searcher) Search(ctx context.Context, req Request) (json.RawMessage, er
 	switch {
 	case res.StatusCode == http.StatusBadRequest:
 		return nil, &InvalidQueryError{Reason: rejectionReason(body), Kind: ErrRejected}
+	case res.StatusCode == http.StatusTooManyRequests || res.StatusCode >= http.StatusInternalServerError:
+		return nil, fmt.Errorf("%w: %s answered %d: %s", ErrUnavailable, projections.Alias, res.StatusCode, truncate(body, 512))
 	case res.IsError():
 		return nil, fmt.Errorf("search: %s answered %d: %s", projections.Alias, res.StatusCode, truncate(body, 512))
 	}

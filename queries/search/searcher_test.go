@@ -109,3 +109,14 @@ func TestNewSearcherRefusesNil(t *testing.T) {
 		t.Fatal("accepted a nil client")
 	}
 }
+
+func TestSearchMapsEngineTroubleToUnavailable(t *testing.T) {
+	es503 := `{"error":{"root_cause":[],"type":"search_phase_execution_exception","reason":"all shards failed","phase":"query","grouped":true,"failed_shards":[]},"status":503}`
+	for _, status := range []int{429, 500, 503} {
+		s := newTestSearcher(t, &canned{status: status, body: es503})
+		_, err := s.Search(context.Background(), Request{})
+		if !errors.Is(err, ErrUnavailable) {
+			t.Errorf("status %d: got %v, want ErrUnavailable", status, err)
+		}
+	}
+}

@@ -97,6 +97,13 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, errUnsupportedMediaType):
 		writeProblem(w, r, newProblem(http.StatusUnsupportedMediaType, "unsupported-media-type", "Unsupported media type",
 			err.Error()))
+	case errors.Is(err, search.ErrUnavailable):
+		// Not the client's fault and not a bug: the cluster is recovering (a node lost,
+		// shards being promoted) after the client already retried on other nodes.
+		s.log.WarnContext(r.Context(), "search unavailable", slog.Any("error", err))
+		w.Header().Set("Retry-After", "1")
+		writeProblem(w, r, newProblem(http.StatusServiceUnavailable, "search-unavailable", "Search is unavailable",
+			"the search engine could not answer right now; retry in a moment"))
 	case errors.Is(err, replay.ErrReplayRunning):
 		writeProblem(w, r, newProblem(http.StatusConflict, "replay-running", "A replay is already running",
 			"follow the running job, or wait until it is done"))

@@ -24,9 +24,8 @@ func (m *Main) openSearch(ctx context.Context) (*elasticsearch.Client, error) {
 		m.embeddedSearch = true
 		return esengine.NewClient(esengine.New())
 	}
-	client, err := elasticsearch.NewClient(elasticsearch.Config{
-		Addresses: m.cfg.ESURLs, MaxRetries: 3, RetryOnStatus: []int{502, 503, 504, 429},
-	})
+	// Every node given, and retries on another node: see elastic.NewClient.
+	client, err := elastic.NewClient(m.cfg.ESURLs)
 	if err != nil {
 		return nil, fmt.Errorf("elasticsearch: %w", err)
 	}
