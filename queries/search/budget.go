@@ -10,9 +10,9 @@ import "fmt"
 // the embedded engine alike and both answer the same 400.
 const (
 	// MaxQueryClauses bounds the query clauses in the whole tree, every level counted:
-	// each bool, term, has_child... is one clause (Elasticsearch 8's
-	// indices.query.bool.max_clause_count counts the same way).
-	MaxQueryClauses = 1024
+	// each bool, term, has_child... is one clause. It leaves room for a few bools of
+	// MaxBoolClauses each.
+	MaxQueryClauses = 4096
 	// MaxJoinQueries bounds the has_child and has_parent clauses in one request. Each
 	// evaluates its inner query and then maps every matching document across the join,
 	// so each costs up to a pass over the index; a real query on the plan join uses a
