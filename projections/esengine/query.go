@@ -18,9 +18,10 @@ type query interface {
 
 // evalContext is one index seen by a query; the caller holds the index's read lock.
 type evalContext struct {
-	ix *index
-	m  *mapping
-	s  *store
+	ix   *index
+	m    *mapping
+	s    *store
+	stop *searchStop // nil: never stops early
 }
 
 // docSet is a query result: matching documents and how each scores. The bitmap may be

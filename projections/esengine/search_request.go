@@ -4,6 +4,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"time"
 )
 
 // defaultTrackTotalHits is how far Elasticsearch counts hits exactly by default.
@@ -21,6 +22,7 @@ type searchRequest struct {
 	seqNoPrimaryTerm bool
 	restTotalAsInt   bool
 	minScore         *float64
+	timeout          time.Duration // 0 or less: none
 }
 
 // unsupportedSearchKeys are search body features Elasticsearch has and the engine does
@@ -97,7 +99,14 @@ func (req *searchRequest) setBodyKey(k string, v any) *esError {
 		}
 		req.minScore = &f
 	case "timeout":
-		// Searches here finish long before any timeout a caller would set.
+		s, isStr := v.(string)
+		if !isStr {
+			if _, isNum := asFloat(v); !isNum {
+				return errParsing("[search] failed to parse field [timeout]")
+			}
+			s, _ = scalarText(v)
+		}
+		req.timeout, err = parseSearchTimeout(s)
 	default:
 		if unsupportedSearchKeys[k] {
 			return errParsing("[%s] is not supported by the embedded search engine", k)
@@ -190,8 +199,25 @@ func (req *searchRequest) applyParams(q paramReader) *esError {
 			*target = b
 		}
 	}
+	if v, has := q.lookup("timeout"); has {
+		d, err := parseSearchTimeout(v)
+		if err != nil {
+			return err
+		}
+		req.timeout = d
+	}
 	if req.restTotalAsInt {
 		req.trackTotalUpTo = math.MaxInt
 	}
 	return nil
+}
+
+// parseSearchTimeout reads the timeout of a search: a time value ("500ms", "2s"), or -1
+// for none.
+func parseSearchTimeout(v string) (time.Duration, *esError) {
+	d, err := parseTimeValue(v)
+	if err != nil {
+		return 0, errIllegalArgument("failed to parse setting [timeout] with value [%s] as a time value: unit is missing or unrecognized", v)
+	}
+	return d, nil
 }
