@@ -26,7 +26,7 @@ func handleCount(e *Engine, r *request) (reply, error) {
 	}
 	var total uint64
 	for _, ix := range targets {
-		n, cerr := ix.count(q, e.newStop(r.ctx, time.Now(), 0))
+		n, cerr := ix.count(q, e.newStop(r.ctx, time.Now(), 0), e.aliasesOf(ix.name))
 		if cerr == errStopCancelled {
 			return reply{}, cerr
 		}
@@ -41,10 +41,10 @@ func handleCount(e *Engine, r *request) (reply, error) {
 	}), nil
 }
 
-func (ix *index) count(q query, stop *searchStop) (uint64, *esError) {
+func (ix *index) count(q query, stop *searchStop, aliases []string) (uint64, *esError) {
 	v, unpin := ix.pin()
 	defer unpin()
-	c := &evalContext{ix: ix, m: v.m, s: v.s, stop: stop}
+	c := &evalContext{ix: ix, m: v.m, s: v.s, stop: stop, aliases: aliases}
 	d, err := c.eval(q, false)
 	if err != nil {
 		return 0, err

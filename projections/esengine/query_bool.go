@@ -158,16 +158,15 @@ func (q *boolQuery) eval(c *evalContext, scoring bool) (docSet, *esError) {
 }
 
 // scores sums the must scores and the scores of the should clauses a document matches.
-// A query made only of filters and exclusions scores 0, and an empty bool matches all
-// with score 1, as in Elasticsearch.
+// A query made only of filters and exclusions (must_not alone too) scores 0, and an
+// empty bool matches all with score 1, as in Elasticsearch.
 func (q *boolQuery) scores(docs *roaring.Bitmap, required, should []docSet) docSet {
 	if len(required) == 0 && len(should) == 0 {
 		if len(q.filter) == 0 && len(q.mustNot) == 0 {
 			return constantSet(docs, 1)
 		}
-		if len(q.filter) == 0 {
-			return constantSet(docs, 1) // pure negative: match_all minus exclusions
-		}
+		// Filters and exclusions only, pure negatives included: Elasticsearch 7.17
+		// scores them 0.
 		return constantSet(docs, 0)
 	}
 	base := sumScores(docs, required)

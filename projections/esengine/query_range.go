@@ -3,6 +3,9 @@ package esengine
 import (
 	"math"
 	"net/http"
+	"regexp"
+	"time"
+	_ "time/tzdata" // time zones are checked the same whether or not the host has tzdata
 
 	"github.com/RoaringBitmap/roaring/v2"
 )
@@ -50,7 +53,11 @@ func parseRange(_ *queryParser, body any) (query, *esError) {
 			} else {
 				includeUpper = b
 			}
-		case "relation", "format", "time_zone":
+		case "time_zone":
+			// Only meaningful for dates, which the engine does not index; an unknown
+			// zone is still refused, as Elasticsearch refuses it.
+			return checkTimeZone(v)
+		case "relation", "format":
 			// Only meaningful for dates and ranges, which the engine does not index.
 		default:
 			return errUnsupportedParam("range", k)
@@ -162,4 +169,21 @@ func (c *evalContext) tokenRange(field string, lo, hi bound[string]) *roaring.Bi
 		sets = append(sets, bm)
 	}
 	return union(sets, len(c.s.docs))
+}
+
+// zoneOffset is the offset form of a time zone: Z, +01, -05:30, +0530.
+var zoneOffset = regexp.MustCompile(`^(Z|[+-][0-9]{1,2}(:?[0-9]{2})?)$`)
+
+// checkTimeZone refuses a time_zone Java's ZoneId would not parse.
+func checkTimeZone(v any) *esError {
+	s, _ := scalarText(v)
+	if zoneOffset.MatchString(s) {
+		return nil
+	}
+	if s != "" && s != "Local" {
+		if _, err := time.LoadLocation(s); err == nil {
+			return nil
+		}
+	}
+	return errIllegalArgument("java.time.zone.ZoneRulesException: Unknown time-zone ID: %s", s)
 }

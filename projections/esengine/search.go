@@ -50,7 +50,7 @@ func handleSearch(e *Engine, r *request) (reply, error) {
 	maxScore, hasMax, timedOut := 0.0, false, false
 	var ranks ranking
 	for i, ix := range targets {
-		res, rk, serr := ix.search(q, req, i, stop)
+		res, rk, serr := ix.search(q, req, i, stop, e.aliasesOf(ix.name))
 		if serr == errStopCancelled {
 			return reply{}, serr
 		}
@@ -86,6 +86,13 @@ func handleSearch(e *Engine, r *request) (reply, error) {
 	return ok(out), nil
 }
 
+// aliasesOf returns the aliases of the index name.
+func (e *Engine) aliasesOf(name string) []string {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.aliasesOfLocked(name)
+}
+
 // newStop returns what a search checks to stop early: the client's context and the
 // request's timeout (none when timeout <= 0).
 func (e *Engine) newStop(ctx context.Context, start time.Time, timeout time.Duration) *searchStop {
@@ -98,14 +105,14 @@ func (e *Engine) newStop(ctx context.Context, start time.Time, timeout time.Dura
 
 // search runs the query on a pinned view of one index: writes to the index go on
 // meanwhile, into a copy when needed (index_view.go).
-func (ix *index) search(q query, req *searchRequest, shard int, stop *searchStop) (indexResult, ranking, *esError) {
+func (ix *index) search(q query, req *searchRequest, shard int, stop *searchStop, aliases []string) (indexResult, ranking, *esError) {
 	v, unpin := ix.pin()
 	defer unpin()
 	if window := req.from + req.size; window > v.settings.maxResultWindow {
 		return indexResult{}, ranking{}, errIllegalArgument("Result window is too large, from + size must be less than or equal to: [%d] but was [%d]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.",
 			v.settings.maxResultWindow, window)
 	}
-	c := &evalContext{ix: ix, m: v.m, s: v.s, stop: stop}
+	c := &evalContext{ix: ix, m: v.m, s: v.s, stop: stop, aliases: aliases}
 	byScore := sortedByScoreOnly(req.sort)
 	var fields []*sortField
 	if !byScore {

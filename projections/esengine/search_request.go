@@ -10,13 +10,17 @@ import (
 // defaultTrackTotalHits is how far Elasticsearch counts hits exactly by default.
 const defaultTrackTotalHits = 10000
 
+// trackTotalNever is track_total_hits false (or -1): no total at all. 0 is different:
+// Elasticsearch then answers a total of 0, relation gte, when anything matched.
+const trackTotalNever = -1
+
 // searchRequest is a parsed _search body with its query-string overrides applied.
 type searchRequest struct {
 	query            query // nil means match_all
 	from, size       int
 	sort             []sortSpec
 	source           sourceFilter
-	trackTotalUpTo   int // counts exactly up to this; math.MaxInt is always, 0 is never
+	trackTotalUpTo   int // counts exactly up to this; math.MaxInt is always, trackTotalNever never
 	trackScores      bool
 	version          bool
 	seqNoPrimaryTerm bool
@@ -130,7 +134,7 @@ func parseTrackTotalHits(v any) (int, *esError) {
 		if b {
 			return math.MaxInt, nil
 		}
-		return 0, nil
+		return trackTotalNever, nil
 	}
 	n, isInt := asInt(v)
 	if !isInt {
@@ -143,7 +147,7 @@ func parseTrackTotalHits(v any) (int, *esError) {
 	}
 	switch {
 	case n == -1:
-		return 0, nil
+		return trackTotalNever, nil
 	case n < 0:
 		return 0, errIllegalArgument("[track_total_hits] parameter must be positive or equals to -1, got %d", n)
 	}
