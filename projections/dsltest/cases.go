@@ -163,5 +163,8 @@ var Cases = []Case{
 		Err: &WantError{Status: 400, Type: "search_phase_execution_exception", RootCause: "number_format_exception", Reason: `For input string: "abc"`}},
 	{Name: "unknown time_zone refused", Body: `{"query":{"range":{"copay":{"gte":1,"time_zone":"Nowhere/Land"}}}}`,
 		Err: &WantError{Status: 400, Type: "illegal_argument_exception", RootCause: "illegal_argument_exception", Reason: "Unknown time-zone ID: Nowhere/Land"}},
+	{Name: "range from +Infinity matches nothing", Body: `{"query":{"range":{"copay":{"gte":"Infinity"}}}}`, IDs: []string{}},
+	{Name: "range from -Infinity is open", Body: `{"query":{"range":{"copay":{"gte":"-Infinity","lte":0}}}}`, Total: total(4)},
+	{Name: "range below -Infinity matches nothing", Body: `{"query":{"range":{"copay":{"lt":"-Infinity"}}}}`, IDs: []string{}},
 	{Name: "offset time_zone accepted", Body: `{"query":{"range":{"copay":{"gte":175,"time_zone":"+01:00"}}}}`, IDs: []string{"p1-ps2-cs"}},
 }

@@ -91,16 +91,16 @@ func (q *rangeQuery) eval(c *evalContext, _ bool) (docSet, *esError) {
 	}
 	lower, upper := q.bound("gt", "gte"), q.bound("lt", "lte")
 	if f := c.m.field(q.field); f != nil && f.isNumeric() {
-		lo, err := c.numericBound(f, lower)
+		lo, loEmpty, err := c.numericBound(f, lower, true)
 		if err != nil {
 			return docSet{}, err
 		}
-		hi, err := c.numericBound(f, upper)
+		hi, hiEmpty, err := c.numericBound(f, upper, false)
 		if err != nil {
 			return docSet{}, err
 		}
 		p := c.s.numbers[q.field]
-		if p == nil {
+		if p == nil || loEmpty || hiEmpty {
 			return emptySet(), nil
 		}
 		return constantSet(p.between(lo, hi, len(c.s.docs)), q.boost), nil
@@ -130,18 +130,21 @@ func (q *rangeQuery) bound(exclusive, inclusive string) *rawBound {
 	return nil
 }
 
-func (c *evalContext) numericBound(f *fieldMapping, b *rawBound) (bound[float64], *esError) {
+// numericBound reads a lower or upper bound. An infinite bound on the outside (a lower
+// -Infinity) leaves the range open; on the inside (a lower +Infinity) no finite value
+// passes it, and empty reports that the range matches nothing, as in Elasticsearch.
+func (c *evalContext) numericBound(f *fieldMapping, b *rawBound, lower bool) (bnd bound[float64], empty bool, err *esError) {
 	if b == nil {
-		return bound[float64]{}, nil
+		return bound[float64]{}, false, nil
 	}
 	n, err := c.numericValue(f, b.value)
 	if err != nil {
-		return bound[float64]{}, err
+		return bound[float64]{}, false, err
 	}
 	if math.IsInf(n, 0) {
-		return bound[float64]{}, nil
+		return bound[float64]{}, (n > 0) == lower, nil
 	}
-	return bound[float64]{value: normalisedForField(f, n), inclusive: b.inclusive, set: true}, nil
+	return bound[float64]{value: normalisedForField(f, n), inclusive: b.inclusive, set: true}, false, nil
 }
 
 func stringBound(b *rawBound) bound[string] {
