@@ -33,13 +33,17 @@ func chains(n int) string {
 	return `{"query":{"bool":{"should":[` + strings.TrimSuffix(strings.Repeat(chain+",", n), ",") + `]}}}`
 }
 
-// searchCtx runs a search through RoundTrip with ctx.
-func searchCtx(ctx context.Context, e *Engine, path, body string) (*http.Response, error) {
+// searchCtx runs a search through RoundTrip with ctx and returns its error.
+func searchCtx(ctx context.Context, e *Engine, path, body string) error {
 	req, err := http.NewRequestWithContext(ctx, "POST", "http://engine"+path, strings.NewReader(body))
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return e.RoundTrip(req)
+	res, err := e.RoundTrip(req)
+	if err == nil {
+		_ = res.Body.Close()
+	}
+	return err
 }
 
 func TestTimeoutAnswersWhatWasFoundTimedOut(t *testing.T) {
@@ -93,7 +97,7 @@ func TestCancelledSearchStopsWorking(t *testing.T) {
 			cancel() // the client goes away in the middle of the search
 		}
 	}
-	_, err := searchCtx(ctx, e, "/plans-test/_search", chains(16))
+	err := searchCtx(ctx, e, "/plans-test/_search", chains(16))
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v, want context.Canceled", err)
 	}
@@ -110,7 +114,7 @@ func TestCancelledSearchStopsWorking(t *testing.T) {
 			cancel()
 		}
 	}
-	_, err = searchCtx(ctx, e, "/plans-test/_count", chains(16))
+	err = searchCtx(ctx, e, "/plans-test/_count", chains(16))
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("count: got %v, want context.Canceled", err)
 	}
