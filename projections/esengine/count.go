@@ -8,6 +8,7 @@ func handleCount(e *Engine, r *request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
+	lastBoundWins(r.body, obj)
 	var q query = &matchAllQuery{boost: 1}
 	for _, k := range sortedKeys(obj) {
 		if k != "query" {

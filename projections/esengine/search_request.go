@@ -46,6 +46,7 @@ func parseSearchRequest(body []byte, q paramReader) (*searchRequest, *esError) {
 	if err != nil {
 		return nil, err
 	}
+	lastBoundWins(body, obj)
 	for _, k := range sortedKeys(obj) {
 		if err := req.setBodyKey(k, obj[k]); err != nil {
 			return nil, err
