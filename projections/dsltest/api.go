@@ -251,6 +251,13 @@ func apiAliasMove(t *testing.T, client *elasticsearch.Client) {
 	res = on(t).call(client.Indices.ExistsAlias([]string{alias}))
 	wantStatus(t, res, 200, "alias exists")
 
+	// A term on _index naming the alias matches every document of the index behind it.
+	res = on(t).call(client.Search(client.Search.WithIndex(alias), client.Search.WithBody(strings.NewReader(fmt.Sprintf(`{"query":{"term":{"_index":%q}}}`, alias)))))
+	wantStatus(t, res, 200, "term on _index by alias")
+	if ids := hitIDs(res.body["hits"].(map[string]any)); len(ids) != 1 || ids[0] != "a2" {
+		t.Fatalf("term on _index naming the alias should match a2, got %v", ids)
+	}
+
 	res = on(t).call(client.Indices.UpdateAliases(strings.NewReader(fmt.Sprintf(
 		`{"actions":[{"add":{"index":%q,"alias":%q}},{"remove_index":{"index":"no-such-index-%s"}}]}`, oldIndex, alias, randomSuffix(t)))))
 	wantStatus(t, res, 404, "failing alias actions")

@@ -18,6 +18,8 @@ type Case struct {
 	Relation string
 	// NoTotal expects hits.total to be absent (track_total_hits: false).
 	NoTotal bool
+	// MaxScore, when set, is the expected hits.max_score.
+	MaxScore *float64
 	// Err expects a failure instead of hits.
 	Err *WantError
 	// SkipIfAccepted skips the case, with this reason, when a cluster answers 2xx: some
@@ -34,6 +36,8 @@ type WantError struct {
 }
 
 func total(n int) *int { return &n }
+
+func score(f float64) *float64 { return &f }
 
 // plansOnly restricts a query to plan documents.
 const plansOnly = `{"term":{"objectType":"plan"}}`
@@ -143,4 +147,28 @@ var Cases = []Case{
 	{Name: "number expected", Body: `{"query":{"range":{"copay":{"gte":"abc"}}}}`, Err: &WantError{Status: 400, Type: "search_phase_execution_exception", RootCause: "query_shard_exception"}},
 	{Name: "empty query clause", Body: `{"query":{}}`, Err: &WantError{Status: 400, Type: "illegal_argument_exception", RootCause: "illegal_argument_exception"}},
 	{Name: "has_child without type", Body: `{"query":{"has_child":{"query":{"match_all":{}}}}}`, Err: &WantError{Status: 400, Type: "illegal_argument_exception", RootCause: "illegal_argument_exception"}},
+
+	// Fidelity classes of issue 14, each once wrong in the embedded engine.
+	{Name: "track_total_hits 0 still reports a total", Body: `{"track_total_hits":0,"size":0}`, Total: total(0), Relation: "gte"},
+	{Name: "bool with only must_not scores 0", Body: `{"query":{"bool":{"must_not":{"term":{"objectType":"plan"}}}},"size":1}`, Total: total(26), MaxScore: score(0)},
+	{Name: "negative boost refused", Body: `{"query":{"term":{"objectId":{"value":"p1","boost":-1}}}}`,
+		Err: &WantError{Status: 400, Type: "illegal_argument_exception", RootCause: "illegal_argument_exception", Reason: "negative [boost] are not allowed"}},
+	{Name: "Infinity on a double field refused", Body: `{"query":{"term":{"copay":"Infinity"}}}`,
+		Err: &WantError{Status: 400, Type: "search_phase_execution_exception", RootCause: "query_shard_exception", Reason: "supports only finite values, but got [Infinity]"}},
+	{Name: "NaN in terms on a double field refused", Body: `{"query":{"terms":{"copay":["NaN"]}}}`,
+		Err: &WantError{Status: 400, Type: "search_phase_execution_exception", RootCause: "query_shard_exception", Reason: "supports only finite values, but got [NaN]"}},
+	{Name: "exists on _source refused", Body: `{"query":{"exists":{"field":"_source"}}}`,
+		Err: &WantError{Status: 400, Type: "search_phase_execution_exception", RootCause: "query_shard_exception", Reason: "The _source field is not searchable"}},
+	{Name: "non-numeric missing on a number sort refused", Body: `{"sort":[{"copay":{"missing":"abc"}}]}`,
+		Err: &WantError{Status: 400, Type: "search_phase_execution_exception", RootCause: "number_format_exception", Reason: `For input string: "abc"`}},
+	{Name: "unknown time_zone refused", Body: `{"query":{"range":{"copay":{"gte":1,"time_zone":"Nowhere/Land"}}}}`,
+		Err: &WantError{Status: 400, Type: "illegal_argument_exception", RootCause: "illegal_argument_exception", Reason: "Unknown time-zone ID: Nowhere/Land"}},
+	{Name: "range: of gte and gt the last written wins (gt)", Body: `{"query":{"range":{"copay":{"gte":175,"gt":175}}}}`, IDs: []string{}},
+	{Name: "range: of gt and gte the last written wins (gte)", Body: `{"query":{"range":{"copay":{"gt":175,"gte":175}}}}`, IDs: []string{"p1-ps2-cs"}},
+	{Name: "range: of lt and lte the last written wins (lt)", Body: `{"query":{"range":{"copay":{"lte":175,"lt":175}}}}`, Total: total(11)},
+	{Name: "range: of from and gt the last written wins (gt)", Body: `{"query":{"range":{"copay":{"from":175,"gt":175}}}}`, IDs: []string{}},
+	{Name: "range from +Infinity matches nothing", Body: `{"query":{"range":{"copay":{"gte":"Infinity"}}}}`, IDs: []string{}},
+	{Name: "range from -Infinity is open", Body: `{"query":{"range":{"copay":{"gte":"-Infinity","lte":0}}}}`, Total: total(4)},
+	{Name: "range below -Infinity matches nothing", Body: `{"query":{"range":{"copay":{"lt":"-Infinity"}}}}`, IDs: []string{}},
+	{Name: "offset time_zone accepted", Body: `{"query":{"range":{"copay":{"gte":175,"time_zone":"+01:00"}}}}`, IDs: []string{"p1-ps2-cs"}},
 }

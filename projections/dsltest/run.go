@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -135,6 +136,12 @@ func runCase(t *testing.T, client *elasticsearch.Client, index string, c Case) {
 	}
 	hits, _ := res.body["hits"].(map[string]any)
 	checkTotal(t, hits, c)
+	if c.MaxScore != nil {
+		got, err := strconv.ParseFloat(fmt.Sprint(hits["max_score"]), 64)
+		if err != nil || got != *c.MaxScore {
+			t.Fatalf("hits.max_score = %v, want %v", hits["max_score"], *c.MaxScore)
+		}
+	}
 	if c.IDs == nil {
 		return
 	}

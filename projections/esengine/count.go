@@ -1,11 +1,14 @@
 package esengine
 
+import "time"
+
 // handleCount answers _count: the exact number of matching documents.
 func handleCount(e *Engine, r *request) (reply, error) {
 	obj, err := parseBody(r.body)
 	if err != nil {
 		return reply{}, err
 	}
+	lastBoundWins(r.body, obj)
 	var q query = &matchAllQuery{boost: 1}
 	for _, k := range sortedKeys(obj) {
 		if k != "query" {
@@ -24,7 +27,10 @@ func handleCount(e *Engine, r *request) (reply, error) {
 	}
 	var total uint64
 	for _, ix := range targets {
-		n, cerr := ix.count(q)
+		n, cerr := ix.count(q, e.newStop(r.ctx, time.Now(), 0), e.aliasesOf(ix.name))
+		if cerr == errStopCancelled {
+			return reply{}, cerr
+		}
 		if cerr != nil {
 			return reply{}, asShardFailure(cerr, ix, e.nodeID)
 		}
@@ -36,10 +42,11 @@ func handleCount(e *Engine, r *request) (reply, error) {
 	}), nil
 }
 
-func (ix *index) count(q query) (uint64, *esError) {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	d, err := q.eval(&evalContext{ix: ix, m: ix.mapping, s: ix.store}, false)
+func (ix *index) count(q query, stop *searchStop, aliases []string) (uint64, *esError) {
+	v, unpin := ix.pin()
+	defer unpin()
+	c := &evalContext{ix: ix, m: v.m, s: v.s, stop: stop, aliases: aliases}
+	d, err := c.eval(q, false)
 	if err != nil {
 		return 0, err
 	}

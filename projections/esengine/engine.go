@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/elastic/go-elasticsearch/v8"
@@ -23,6 +24,11 @@ type Engine struct {
 	mu      sync.RWMutex // guards indices and aliases, not the indices' contents
 	indices map[string]*index
 	aliases map[string]map[string]aliasProps // alias -> index name -> properties
+
+	// evaluations counts the stop checks of every search (stop.go); stopHook, set by
+	// tests only before any search runs, is called at each.
+	evaluations atomic.Int64
+	stopHook    func()
 }
 
 type aliasProps struct {

@@ -18,6 +18,10 @@ type index struct {
 	mu      sync.RWMutex
 	mapping *mapping
 	store   *store
+	// pins counts the searches reading the current mapping and store; nextCopy is when
+	// a write may next copy them rather than wait for those searches (index_view.go).
+	pins     *pins
+	nextCopy time.Time
 	// mappingSeqNo is the first sequence number handed out after the mapping last
 	// changed: a document with a higher one was parsed under the current mapping, so
 	// re-indexing its unchanged source cannot index anything else.
@@ -59,6 +63,7 @@ func newIndex(name string, settings indexSettings, m *mapping, now func() time.T
 		now:      now,
 		mapping:  m,
 		store:    newStore(),
+		pins:     &pins{},
 		// No document predates the mapping an index is created with.
 		mappingSeqNo: -1,
 	}

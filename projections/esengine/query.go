@@ -18,9 +18,12 @@ type query interface {
 
 // evalContext is one index seen by a query; the caller holds the index's read lock.
 type evalContext struct {
-	ix *index
-	m  *mapping
-	s  *store
+	ix   *index
+	m    *mapping
+	s    *store
+	stop *searchStop // nil: never stops early
+	// aliases are the aliases of ix when the search began: _index matches them too.
+	aliases []string
 }
 
 // docSet is a query result: matching documents and how each scores. The bitmap may be
@@ -149,6 +152,9 @@ func commonOption(key string, v any, boost *float64) (bool, *esError) {
 		f, ok := asFloat(v)
 		if !ok {
 			return true, errParsing("[boost] must be a number")
+		}
+		if f < 0 {
+			return true, errIllegalArgument("negative [boost] are not allowed, use a value between 0 and 1 to deboost")
 		}
 		*boost = f
 		return true, nil

@@ -82,7 +82,7 @@ func parseClauses(p *queryParser, occur string, v any) ([]query, *esError) {
 func (q *boolQuery) eval(c *evalContext, scoring bool) (docSet, *esError) {
 	required := make([]docSet, 0, len(q.must)+len(q.filter))
 	for _, m := range q.must {
-		d, err := m.eval(c, scoring)
+		d, err := c.eval(m, scoring)
 		if err != nil {
 			return docSet{}, err
 		}
@@ -90,7 +90,7 @@ func (q *boolQuery) eval(c *evalContext, scoring bool) (docSet, *esError) {
 	}
 	filters := make([]*roaring.Bitmap, 0, len(q.filter))
 	for _, f := range q.filter {
-		d, err := f.eval(c, false)
+		d, err := c.eval(f, false)
 		if err != nil {
 			return docSet{}, err
 		}
@@ -98,7 +98,7 @@ func (q *boolQuery) eval(c *evalContext, scoring bool) (docSet, *esError) {
 	}
 	should := make([]docSet, 0, len(q.should))
 	for _, s := range q.should {
-		d, err := s.eval(c, scoring)
+		d, err := c.eval(s, scoring)
 		if err != nil {
 			return docSet{}, err
 		}
@@ -106,7 +106,7 @@ func (q *boolQuery) eval(c *evalContext, scoring bool) (docSet, *esError) {
 	}
 	exclusions := make([]*roaring.Bitmap, 0, len(q.mustNot))
 	for _, mn := range q.mustNot {
-		d, err := mn.eval(c, false)
+		d, err := c.eval(mn, false)
 		if err != nil {
 			return docSet{}, err
 		}
@@ -158,16 +158,15 @@ func (q *boolQuery) eval(c *evalContext, scoring bool) (docSet, *esError) {
 }
 
 // scores sums the must scores and the scores of the should clauses a document matches.
-// A query made only of filters and exclusions scores 0, and an empty bool matches all
-// with score 1, as in Elasticsearch.
+// A query made only of filters and exclusions (must_not alone too) scores 0, and an
+// empty bool matches all with score 1, as in Elasticsearch.
 func (q *boolQuery) scores(docs *roaring.Bitmap, required, should []docSet) docSet {
 	if len(required) == 0 && len(should) == 0 {
 		if len(q.filter) == 0 && len(q.mustNot) == 0 {
 			return constantSet(docs, 1)
 		}
-		if len(q.filter) == 0 {
-			return constantSet(docs, 1) // pure negative: match_all minus exclusions
-		}
+		// Filters and exclusions only, pure negatives included: Elasticsearch 7.17
+		// scores them 0.
 		return constantSet(docs, 0)
 	}
 	base := sumScores(docs, required)

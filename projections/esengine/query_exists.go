@@ -34,7 +34,9 @@ func parseExists(_ *queryParser, body any) (query, *esError) {
 
 func (q *existsQuery) eval(c *evalContext, _ bool) (docSet, *esError) {
 	switch q.field {
-	case "_id", "_index", "_source", "_seq_no", "_version", "_primary_term":
+	case "_source":
+		return docSet{}, errQueryShard("The _source field is not searchable")
+	case "_id", "_index", "_seq_no", "_version", "_primary_term":
 		return constantSet(c.s.live, q.boost), nil
 	}
 	if strings.ContainsAny(q.field, "*") {

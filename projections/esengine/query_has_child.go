@@ -104,7 +104,7 @@ func (q *hasChildQuery) eval(c *evalContext, scoring bool) (docSet, *esError) {
 		return emptySet(), nil
 	}
 	wantScores := scoring && q.scoreMode != scoreNone
-	inner, err := q.inner.eval(c, wantScores)
+	inner, err := c.eval(q.inner, wantScores)
 	if err != nil {
 		return docSet{}, err
 	}
@@ -117,9 +117,14 @@ func (q *hasChildQuery) eval(c *evalContext, scoring bool) (docSet, *esError) {
 		aggs = map[uint32]*childAggregate{}
 	}
 	parentDoc := c.s.parentDoc
+	var stopped *esError
 	if !counting {
 		words := parents.words
 		eachBatch(children, func(batch []uint32) {
+			if stopped != nil {
+				return
+			}
+			stopped = c.stop.check()
 			for _, child := range batch {
 				if pd := parentDoc[child]; pd >= 0 {
 					words[pd>>6] |= 1 << (pd & 63)
@@ -128,7 +133,14 @@ func (q *hasChildQuery) eval(c *evalContext, scoring bool) (docSet, *esError) {
 			}
 		})
 	}
+	tick := c.every()
 	forEachIf(counting, children, func(child uint32) {
+		if stopped != nil {
+			return
+		}
+		if stopped = tick(); stopped != nil {
+			return
+		}
 		pd := parentDoc[child]
 		if pd < 0 {
 			return
@@ -149,6 +161,9 @@ func (q *hasChildQuery) eval(c *evalContext, scoring bool) (docSet, *esError) {
 		a.max = math.Max(a.max, s)
 		a.min = math.Min(a.min, s)
 	})
+	if stopped != nil {
+		return docSet{}, stopped
+	}
 	// The child's relation fixes its parent's, unless an id is shared across levels;
 	// intersecting once is cheaper than checking every parent.
 	docs := roaring.And(parents.bitmap(), c.relationDocsOrEmpty(parentRel))

@@ -47,17 +47,26 @@ func (q *hasParentQuery) eval(c *evalContext, scoring bool) (docSet, *esError) {
 		return emptySet(), nil
 	}
 	wantScores := scoring && q.score
-	inner, err := q.inner.eval(c, wantScores)
+	inner, err := c.eval(q.inner, wantScores)
 	if err != nil {
 		return docSet{}, err
 	}
 	parents := roaring.And(inner.docs, parentDocs)
 	var childSets []*roaring.Bitmap
-	forEach(parents, func(parent uint32) {
+	tick := c.every()
+	var stopped *esError
+	parents.Iterate(func(parent uint32) bool {
+		if stopped = tick(); stopped != nil {
+			return false
+		}
 		if d := c.s.docs[parent]; d != nil && d.join != nil && d.join.self != nil && d.join.self.children != nil && !d.join.self.children.IsEmpty() {
 			childSets = append(childSets, d.join.self.children)
 		}
+		return true
 	})
+	if stopped != nil {
+		return docSet{}, stopped
+	}
 	var relations []*roaring.Bitmap
 	for _, rel := range j.children[q.parentType] {
 		if bm := c.relationDocs(rel); bm != nil {

@@ -3,6 +3,9 @@ package esengine
 import (
 	"math"
 	"net/http"
+	"regexp"
+	"time"
+	_ "time/tzdata" // time zones are checked the same whether or not the host has tzdata
 
 	"github.com/RoaringBitmap/roaring/v2"
 )
@@ -50,7 +53,11 @@ func parseRange(_ *queryParser, body any) (query, *esError) {
 			} else {
 				includeUpper = b
 			}
-		case "relation", "format", "time_zone":
+		case "time_zone":
+			// Only meaningful for dates, which the engine does not index; an unknown
+			// zone is still refused, as Elasticsearch refuses it.
+			return checkTimeZone(v)
+		case "relation", "format":
 			// Only meaningful for dates and ranges, which the engine does not index.
 		default:
 			return errUnsupportedParam("range", k)
@@ -84,16 +91,16 @@ func (q *rangeQuery) eval(c *evalContext, _ bool) (docSet, *esError) {
 	}
 	lower, upper := q.bound("gt", "gte"), q.bound("lt", "lte")
 	if f := c.m.field(q.field); f != nil && f.isNumeric() {
-		lo, err := c.numericBound(f, lower)
+		lo, loEmpty, err := c.numericBound(f, lower, true)
 		if err != nil {
 			return docSet{}, err
 		}
-		hi, err := c.numericBound(f, upper)
+		hi, hiEmpty, err := c.numericBound(f, upper, false)
 		if err != nil {
 			return docSet{}, err
 		}
 		p := c.s.numbers[q.field]
-		if p == nil {
+		if p == nil || loEmpty || hiEmpty {
 			return emptySet(), nil
 		}
 		return constantSet(p.between(lo, hi, len(c.s.docs)), q.boost), nil
@@ -123,18 +130,21 @@ func (q *rangeQuery) bound(exclusive, inclusive string) *rawBound {
 	return nil
 }
 
-func (c *evalContext) numericBound(f *fieldMapping, b *rawBound) (bound[float64], *esError) {
+// numericBound reads a lower or upper bound. An infinite bound on the outside (a lower
+// -Infinity) leaves the range open; on the inside (a lower +Infinity) no finite value
+// passes it, and empty reports that the range matches nothing, as in Elasticsearch.
+func (c *evalContext) numericBound(f *fieldMapping, b *rawBound, lower bool) (bnd bound[float64], empty bool, err *esError) {
 	if b == nil {
-		return bound[float64]{}, nil
+		return bound[float64]{}, false, nil
 	}
 	n, err := c.numericValue(f, b.value)
 	if err != nil {
-		return bound[float64]{}, err
+		return bound[float64]{}, false, err
 	}
 	if math.IsInf(n, 0) {
-		return bound[float64]{}, nil
+		return bound[float64]{}, (n > 0) == lower, nil
 	}
-	return bound[float64]{value: normalisedForField(f, n), inclusive: b.inclusive, set: true}, nil
+	return bound[float64]{value: normalisedForField(f, n), inclusive: b.inclusive, set: true}, false, nil
 }
 
 func stringBound(b *rawBound) bound[string] {
@@ -162,4 +172,21 @@ func (c *evalContext) tokenRange(field string, lo, hi bound[string]) *roaring.Bi
 		sets = append(sets, bm)
 	}
 	return union(sets, len(c.s.docs))
+}
+
+// zoneOffset is the offset form of a time zone: Z, +01, -05:30, +0530.
+var zoneOffset = regexp.MustCompile(`^(Z|[+-][0-9]{1,2}(:?[0-9]{2})?)$`)
+
+// checkTimeZone refuses a time_zone Java's ZoneId would not parse.
+func checkTimeZone(v any) *esError {
+	s, _ := scalarText(v)
+	if zoneOffset.MatchString(s) {
+		return nil
+	}
+	if s != "" && s != "Local" {
+		if _, err := time.LoadLocation(s); err == nil {
+			return nil
+		}
+	}
+	return errIllegalArgument("java.time.zone.ZoneRulesException: Unknown time-zone ID: %s", s)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -85,7 +86,7 @@ func (c *evalContext) termDocs(field string, value any, caseInsensitive, scoring
 		}
 		return emptySet(), nil
 	case "_index":
-		if text == c.ix.name {
+		if text == c.ix.name || slices.Contains(c.aliases, text) {
 			return constantSet(c.s.live, 1), nil
 		}
 		return emptySet(), nil
@@ -112,6 +113,9 @@ func (c *evalContext) termDocs(field string, value any, caseInsensitive, scoring
 		}
 		return c.keywordDocs(field, strconv.FormatBool(b), false, scoring), nil
 	case f.isNumeric():
+		if n, perr := strconv.ParseFloat(strings.TrimSpace(text), 64); perr == nil && !f.isIntegral() && (math.IsInf(n, 0) || math.IsNaN(n)) {
+			return docSet{}, errQueryShard("failed to create query: [%s] supports only finite values, but got [%s]", f.typ, text)
+		}
 		n, err := c.numericValue(f, value)
 		if err != nil {
 			return docSet{}, err

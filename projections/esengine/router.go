@@ -1,6 +1,7 @@
 package esengine
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 
 // request is an incoming REST call, decoded once for the handlers.
 type request struct {
+	ctx    context.Context // the caller's: done when the client went away
 	method string
 	path   string   // as sent, for Elasticsearch's error messages
 	segs   []string // unescaped path segments
@@ -54,6 +56,10 @@ func (e *Engine) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("esengine: %w", err)
 	}
 	status, body := e.serve(req)
+	if err := req.Context().Err(); err != nil && status == errStopCancelled.status {
+		// The client went away and the search stopped: there is nobody to answer.
+		return nil, fmt.Errorf("esengine: %w", err)
+	}
 	return e.httpResponse(req, status, body), nil
 }
 
@@ -96,7 +102,7 @@ func (e *Engine) call(h handler, r *request) (out reply, err error) {
 }
 
 func (e *Engine) decodeRequest(req *http.Request) (*request, error) {
-	r := &request{method: req.Method, path: req.URL.EscapedPath(), params: paramReader(req.URL.Query())}
+	r := &request{ctx: req.Context(), method: req.Method, path: req.URL.EscapedPath(), params: paramReader(req.URL.Query())}
 	if r.path == "" {
 		r.path = "/"
 	}

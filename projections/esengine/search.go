@@ -1,6 +1,7 @@
 package esengine
 
 import (
+	"context"
 	"slices"
 	"time"
 
@@ -14,6 +15,7 @@ type indexResult struct {
 	maxScore float64
 	hasMax   bool
 	hits     []*hit
+	timedOut bool // the timeout expired: hits are those collected until then
 }
 
 // hit is a materialised search hit.
@@ -42,12 +44,16 @@ func handleSearch(e *Engine, r *request) (reply, error) {
 	if q == nil {
 		q = &matchAllQuery{boost: 1}
 	}
+	stop := e.newStop(r.ctx, start, req.timeout)
 	var all []*hit
 	var total uint64
-	maxScore, hasMax := 0.0, false
+	maxScore, hasMax, timedOut := 0.0, false, false
 	var ranks ranking
 	for i, ix := range targets {
-		res, rk, serr := ix.search(q, req, i)
+		res, rk, serr := ix.search(q, req, i, stop, e.aliasesOf(ix.name))
+		if serr == errStopCancelled {
+			return reply{}, serr
+		}
 		if serr != nil {
 			return reply{}, asShardFailure(serr, ix, e.nodeID)
 		}
@@ -56,6 +62,11 @@ func handleSearch(e *Engine, r *request) (reply, error) {
 		all = append(all, res.hits...)
 		if res.hasMax && (!hasMax || res.maxScore > maxScore) {
 			maxScore, hasMax = res.maxScore, true
+		}
+		if res.timedOut {
+			// Like Elasticsearch: what was collected is the answer, marked timed out.
+			timedOut = true
+			break
 		}
 	}
 	if len(targets) > 1 {
@@ -70,18 +81,38 @@ func handleSearch(e *Engine, r *request) (reply, error) {
 		})
 	}
 	page := all[min(req.from, len(all)):min(req.from+req.size, len(all))]
-	return ok(renderSearch(req, targets, page, total, maxScore, hasMax, time.Since(start))), nil
+	out := renderSearch(req, targets, page, total, maxScore, hasMax, time.Since(start))
+	out[1].value = timedOut
+	return ok(out), nil
 }
 
-// search runs the query on one index under its read lock.
-func (ix *index) search(q query, req *searchRequest, shard int) (indexResult, ranking, *esError) {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	if window := req.from + req.size; window > ix.settings.maxResultWindow {
-		return indexResult{}, ranking{}, errIllegalArgument("Result window is too large, from + size must be less than or equal to: [%d] but was [%d]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.",
-			ix.settings.maxResultWindow, window)
+// aliasesOf returns the aliases of the index name.
+func (e *Engine) aliasesOf(name string) []string {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.aliasesOfLocked(name)
+}
+
+// newStop returns what a search checks to stop early: the client's context and the
+// request's timeout (none when timeout <= 0).
+func (e *Engine) newStop(ctx context.Context, start time.Time, timeout time.Duration) *searchStop {
+	s := &searchStop{ctx: ctx, evaluations: &e.evaluations, hook: e.stopHook}
+	if timeout > 0 {
+		s.deadline = start.Add(timeout)
 	}
-	c := &evalContext{ix: ix, m: ix.mapping, s: ix.store}
+	return s
+}
+
+// search runs the query on a pinned view of one index: writes to the index go on
+// meanwhile, into a copy when needed (index_view.go).
+func (ix *index) search(q query, req *searchRequest, shard int, stop *searchStop, aliases []string) (indexResult, ranking, *esError) {
+	v, unpin := ix.pin()
+	defer unpin()
+	if window := req.from + req.size; window > v.settings.maxResultWindow {
+		return indexResult{}, ranking{}, errIllegalArgument("Result window is too large, from + size must be less than or equal to: [%d] but was [%d]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.",
+			v.settings.maxResultWindow, window)
+	}
+	c := &evalContext{ix: ix, m: v.m, s: v.s, stop: stop, aliases: aliases}
 	byScore := sortedByScoreOnly(req.sort)
 	var fields []*sortField
 	if !byScore {
@@ -91,7 +122,11 @@ func (ix *index) search(q query, req *searchRequest, shard int) (indexResult, ra
 		}
 	}
 	needScores := byScore || req.trackScores || req.minScore != nil || slices.ContainsFunc(fields, func(f *sortField) bool { return f.kind == sortByScore })
-	matched, err := q.eval(c, needScores)
+	rank := ranking{fields: fields}
+	matched, err := c.eval(q, needScores)
+	if err == errStopTimedOut {
+		return indexResult{timedOut: true}, rank, nil
+	}
 	if err != nil {
 		return indexResult{}, ranking{}, err
 	}
@@ -100,7 +135,6 @@ func (ix *index) search(q query, req *searchRequest, shard int) (indexResult, ra
 		docs = filterByScore(docs, matched, *req.minScore)
 	}
 	res := indexResult{total: docs.GetCardinality()}
-	rank := ranking{fields: fields}
 	k := req.from + req.size
 	var top []*candidate
 	switch {
@@ -114,7 +148,12 @@ func (ix *index) search(q query, req *searchRequest, shard int) (indexResult, ra
 		}
 	default:
 		s := c.s
-		top = topK(docs, k, rank, func(doc uint32) *candidate {
+		tick := c.every()
+		top = topK(docs, k, rank, func(doc uint32) (*candidate, bool) {
+			if serr := tick(); serr != nil {
+				err = serr
+				return nil, false
+			}
 			cand := &candidate{shard: shard, doc: doc}
 			if needScores {
 				cand.score = matched.score(doc)
@@ -128,8 +167,15 @@ func (ix *index) search(q query, req *searchRequest, shard int) (indexResult, ra
 					cand.keys[i] = f.key(s.docs[doc], doc, cand.score)
 				}
 			}
-			return cand
+			return cand, true
 		})
+		switch err {
+		case nil:
+		case errStopTimedOut:
+			res.timedOut = true // the best of the documents collected so far
+		default:
+			return indexResult{}, ranking{}, err
+		}
 	}
 	if !byScore && !req.trackScores {
 		res.hasMax = false

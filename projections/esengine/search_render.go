@@ -38,7 +38,7 @@ func renderSearch(req *searchRequest, targets []*index, page []*hit, total uint6
 		hits = append(hits, o)
 	}
 	hitsObj := orderedObject{}
-	if req.trackTotalUpTo > 0 {
+	if req.trackTotalUpTo != trackTotalNever {
 		if req.restTotalAsInt {
 			hitsObj = append(hitsObj, orderedField{"total", total})
 		} else {

@@ -4,10 +4,15 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"time"
 )
 
 // defaultTrackTotalHits is how far Elasticsearch counts hits exactly by default.
 const defaultTrackTotalHits = 10000
+
+// trackTotalNever is track_total_hits false (or -1): no total at all. 0 is different:
+// Elasticsearch then answers a total of 0, relation gte, when anything matched.
+const trackTotalNever = -1
 
 // searchRequest is a parsed _search body with its query-string overrides applied.
 type searchRequest struct {
@@ -15,12 +20,13 @@ type searchRequest struct {
 	from, size       int
 	sort             []sortSpec
 	source           sourceFilter
-	trackTotalUpTo   int // counts exactly up to this; math.MaxInt is always, 0 is never
+	trackTotalUpTo   int // counts exactly up to this; math.MaxInt is always, trackTotalNever never
 	trackScores      bool
 	version          bool
 	seqNoPrimaryTerm bool
 	restTotalAsInt   bool
 	minScore         *float64
+	timeout          time.Duration // 0 or less: none
 }
 
 // unsupportedSearchKeys are search body features Elasticsearch has and the engine does
@@ -40,6 +46,7 @@ func parseSearchRequest(body []byte, q paramReader) (*searchRequest, *esError) {
 	if err != nil {
 		return nil, err
 	}
+	lastBoundWins(body, obj)
 	for _, k := range sortedKeys(obj) {
 		if err := req.setBodyKey(k, obj[k]); err != nil {
 			return nil, err
@@ -97,7 +104,14 @@ func (req *searchRequest) setBodyKey(k string, v any) *esError {
 		}
 		req.minScore = &f
 	case "timeout":
-		// Searches here finish long before any timeout a caller would set.
+		s, isStr := v.(string)
+		if !isStr {
+			if _, isNum := asFloat(v); !isNum {
+				return errParsing("[search] failed to parse field [timeout]")
+			}
+			s, _ = scalarText(v)
+		}
+		req.timeout, err = parseSearchTimeout(s)
 	default:
 		if unsupportedSearchKeys[k] {
 			return errParsing("[%s] is not supported by the embedded search engine", k)
@@ -121,7 +135,7 @@ func parseTrackTotalHits(v any) (int, *esError) {
 		if b {
 			return math.MaxInt, nil
 		}
-		return 0, nil
+		return trackTotalNever, nil
 	}
 	n, isInt := asInt(v)
 	if !isInt {
@@ -134,7 +148,7 @@ func parseTrackTotalHits(v any) (int, *esError) {
 	}
 	switch {
 	case n == -1:
-		return 0, nil
+		return trackTotalNever, nil
 	case n < 0:
 		return 0, errIllegalArgument("[track_total_hits] parameter must be positive or equals to -1, got %d", n)
 	}
@@ -190,8 +204,25 @@ func (req *searchRequest) applyParams(q paramReader) *esError {
 			*target = b
 		}
 	}
+	if v, has := q.lookup("timeout"); has {
+		d, err := parseSearchTimeout(v)
+		if err != nil {
+			return err
+		}
+		req.timeout = d
+	}
 	if req.restTotalAsInt {
 		req.trackTotalUpTo = math.MaxInt
 	}
 	return nil
+}
+
+// parseSearchTimeout reads the timeout of a search: a time value ("500ms", "2s"), or -1
+// for none.
+func parseSearchTimeout(v string) (time.Duration, *esError) {
+	d, err := parseTimeValue(v)
+	if err != nil {
+		return 0, errIllegalArgument("failed to parse setting [timeout] with value [%s] as a time value: unit is missing or unrecognized", v)
+	}
+	return d, nil
 }

@@ -69,9 +69,13 @@ func compileSort(c *evalContext, specs []sortSpec) ([]*sortField, *esError) {
 		case "_first":
 			sf.missingFirst = true
 		default:
-			if n, isNum := asFloat(m); isNum && (sf.kind == sortByNumber || sf.kind == sortByInteger) {
+			numeric := sf.kind == sortByNumber || sf.kind == sortByInteger
+			if n, isNum := asFloat(m); isNum && numeric {
 				sf.missingNum = &n
-			} else if s, isText := scalarText(m); isText {
+			} else if s, isText := scalarText(m); numeric {
+				// Elasticsearch parses the stand-in as the field's number type.
+				return nil, newError(http.StatusBadRequest, "number_format_exception", "For input string: \"%s\"", s)
+			} else if isText {
 				sf.missingStr = &s
 			}
 		}

@@ -55,22 +55,27 @@ func (h *worstFirst) Pop() any {
 	return last
 }
 
-// topK returns the k best documents of docs, best first. make builds a candidate.
-func topK(docs *roaring.Bitmap, k int, r ranking, make func(doc uint32) *candidate) []*candidate {
+// topK returns the k best documents of docs, best first. make builds a candidate, or
+// reports false to stop the collection: the best of those seen so far are returned.
+func topK(docs *roaring.Bitmap, k int, r ranking, make func(doc uint32) (*candidate, bool)) []*candidate {
 	if k <= 0 {
 		return nil
 	}
 	h := &worstFirst{items: make0(k), r: r}
-	forEach(docs, func(doc uint32) {
-		c := make(doc)
+	docs.Iterate(func(doc uint32) bool {
+		c, more := make(doc)
+		if !more {
+			return false
+		}
 		if h.Len() < k {
 			heap.Push(h, c)
-			return
+			return true
 		}
 		if r.before(c, h.items[0]) {
 			h.items[0] = c
 			heap.Fix(h, 0)
 		}
+		return true
 	})
 	out := h.items
 	slices.SortFunc(out, func(a, b *candidate) int {

@@ -68,6 +68,7 @@ func (ix *index) updateDoc(op writeOp, req updateRequest) (writeResult, *esError
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	ix.beforeWrite()
 	_, existing, ok := ix.store.get(op.id)
 	if !ok {
 		upsert := req.upsert

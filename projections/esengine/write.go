@@ -52,6 +52,7 @@ func (ix *index) indexDoc(op writeOp, source []byte) (writeResult, *esError) {
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	ix.beforeWrite()
 	return ix.indexLocked(op, source)
 }
 
@@ -111,6 +112,7 @@ func (ix *index) deleteDoc(op writeOp) (writeResult, *esError) {
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	ix.beforeWrite()
 	cur := ix.currentLocked(op.id)
 	if err := op.checkConflict(ix, cur); err != nil {
 		return writeResult{}, err

@@ -22,6 +22,9 @@ func FuzzParseRequest(f *testing.F) {
 		`{"query":{"term":{"_org":"\ud83d\ude00"}}}`,
 		`{"query":{"term":{"_org":"\\ud800"}}}`,
 		"{\"query\":{\"term\":{\"_org\":\"\xff\"}}}",
+		stallingQuery(20, 2),
+		stallingQuery(1, MaxJoinDepth+1),
+		`{"query":{"bool":{"should":[{"terms":{"a":[1,2]}},{"ids":{"values":["x"]}}]}},"timeout":"5s"}`,
 	} {
 		f.Add([]byte(body))
 	}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Request is a validated search. Its fields are private so that no request reaches
@@ -19,7 +20,12 @@ import (
 type Request struct {
 	body       []byte
 	from, size int
+	timeout    time.Duration // 0: the searcher's default
 }
+
+// Timeout is the timeout the request asked for, 0 when it named none. It is not part of
+// Body: the searcher passes it (or its default) as the timeout parameter.
+func (r Request) Timeout() time.Duration { return r.timeout }
 
 // From is the offset of the first hit.
 func (r Request) From() int { return r.from }
@@ -43,10 +49,14 @@ func (r Request) Body() []byte {
 // topLevel lists the keys of the search body in the order Body writes them.
 var topLevel = []string{"query", "from", "size", "sort", "_source", "track_total_hits"}
 
+// allowedKeys are the top-level keys a body may hold: those Body writes, and timeout,
+// which travels as a parameter.
+var allowedKeys = append(append([]string(nil), topLevel...), "timeout")
+
 // ParseRequest validates a search body: {"query", "from", "size", "sort", "_source",
-// "track_total_hits"}, each optional. An empty body is the default search. Any other
+// "track_total_hits", "timeout"}, each optional. An empty body is the default search. Any other
 // key, any query, parameter or sort outside the allow-list, any script and any request
-// beyond the limits in limits.go is an *InvalidQueryError naming the offending part.
+// beyond the limits in limits.go or the cost budget in budget.go is an *InvalidQueryError naming the offending part.
 func ParseRequest(body []byte) (Request, error) {
 	req := Request{size: DefaultSize}
 	if len(bytes.TrimSpace(body)) == 0 {
@@ -82,7 +92,11 @@ func (r *Request) read(m *member) error {
 	var err error
 	switch m.key {
 	case "query":
-		err = validateQuery(m.value, "query", 1)
+		if err = validateQuery(m.value, "query", 1); err == nil {
+			err = checkBudget(m.value, "query")
+		}
+	case "timeout":
+		r.timeout, err = parseTimeout(m.value, "timeout")
 	case "from":
 		r.from, err = nonNegativeInt(m.value, "from")
 	case "size":
@@ -98,7 +112,7 @@ func (r *Request) read(m *member) error {
 			m.value = numberOf(int(i))
 		}
 	default:
-		err = unsupported(m.key, fmt.Sprintf("unsupported top-level key %q; allowed: %s", m.key, strings.Join(topLevel, ", ")))
+		err = unsupported(m.key, fmt.Sprintf("unsupported top-level key %q; allowed: %s", m.key, strings.Join(allowedKeys, ", ")))
 	}
 	return err
 }

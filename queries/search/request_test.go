@@ -182,11 +182,12 @@ func boolBody(n int) string {
 	return `{"query":{"bool":{"should":[` + strings.Join(clauses, ",") + `]}}}`
 }
 
-// deepBody nests has_child queries so the innermost match_all sits at depth n.
+// deepBody nests bool queries so the innermost match_all sits at depth n (joins that
+// deep are refused sooner, by MaxJoinDepth).
 func deepBody(n int) string {
 	q := `{"match_all":{}}`
 	for range n - 1 {
-		q = `{"has_child":{"type":"x","query":` + q + `}}`
+		q = `{"bool":{"must":` + q + `}}`
 	}
 	return `{"query":` + q + `}`
 }

@@ -8,45 +8,94 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"runtime"
 	"strings"
+	"time"
 
 	"github.com/elastic/go-elasticsearch/v8"
 
 	"github.com/planstore/planstore/projections"
 )
 
-// Searcher runs validated searches against the read model.
+// Searcher runs validated searches against the read model, at most a few at a time
+// (see slots), each with a timeout.
 type Searcher struct {
-	client *elasticsearch.Client
+	client         *elasticsearch.Client
+	defaultTimeout time.Duration
+	slots          *slots
+}
+
+// SearcherOption configures a Searcher.
+type SearcherOption func(*searcherConfig)
+
+type searcherConfig struct {
+	defaultTimeout time.Duration
+	slots, queue   int
+}
+
+// WithDefaultTimeout sets the timeout of searches that name none (DefaultSearchTimeout
+// otherwise). It is capped at MaxSearchTimeout; zero or less keeps the default.
+func WithDefaultTimeout(d time.Duration) SearcherOption {
+	return func(c *searcherConfig) {
+		if d > 0 {
+			c.defaultTimeout = min(d, MaxSearchTimeout)
+		}
+	}
+}
+
+// WithSearchSlots sets how many searches run at once and how many more may wait for a
+// slot before searches are refused with ErrBusy. The defaults are GOMAXPROCS and eight
+// times that.
+func WithSearchSlots(running, queued int) SearcherOption {
+	return func(c *searcherConfig) { c.slots, c.queue = running, queued }
 }
 
 // NewSearcher refuses a nil client.
-func NewSearcher(client *elasticsearch.Client) (*Searcher, error) {
+func NewSearcher(client *elasticsearch.Client, opts ...SearcherOption) (*Searcher, error) {
 	if client == nil {
 		return nil, errors.New("search: nil client")
 	}
-	return &Searcher{client: client}, nil
+	cfg := searcherConfig{defaultTimeout: DefaultSearchTimeout, slots: runtime.GOMAXPROCS(0)}
+	cfg.queue = 8 * cfg.slots
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	return &Searcher{client: client, defaultTimeout: cfg.defaultTimeout, slots: newSlots(cfg.slots, cfg.queue)}, nil
 }
 
 // Search runs the request against the alias `plans`, the only index the query side
 // reads, and returns Elasticsearch's answer untouched: {took, timed_out, _shards,
 // hits: {total: {value, relation}, max_score, hits: [{_index, _id, _score, _routing,
-// _source}]}}. A request Elasticsearch refuses (400) is an *InvalidQueryError with its
-// reason; a cluster that cannot answer now (no node reachable, or every node answered
-// 429/5xx after the client's retries on other nodes) is an error matching
-// ErrUnavailable; any other failure is a wrapped error not meant for clients.
+// _source}]}}. A search past its timeout answers what it found with timed_out: true.
+// A request Elasticsearch refuses (400) is an *InvalidQueryError with its reason; a
+// search that finds every slot and the queue taken is ErrBusy; a cluster that cannot
+// answer now (no node reachable, or every node answered 429/5xx after the client's
+// retries on other nodes) is an error matching ErrUnavailable; any other failure is a
+// wrapped error not meant for clients. ctx going away (the client left) stops the search.
 //
 // Partial results are refused (allow_partial_search_results=false): when a shard copy
 // fails mid-search (its node was just lost), Elasticsearch retries the other copies of
 // that shard, and if none answers it fails the search instead of silently returning
 // fewer hits, so a caller never mistakes a node loss for missing plans.
 func (s *Searcher) Search(ctx context.Context, req Request) (json.RawMessage, error) {
+	if err := s.slots.acquire(ctx); err != nil {
+		if errors.Is(err, ErrBusy) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("search: waiting for a search slot: %w", err)
+	}
+	defer s.slots.release()
+	timeout := req.Timeout()
+	if timeout == 0 {
+		timeout = s.defaultTimeout
+	}
 	api := s.client.Search
 	res, err := api(
 		api.WithContext(ctx),
 		api.WithIndex(projections.Alias),
 		api.WithBody(bytes.NewReader(req.Body())),
 		api.WithAllowPartialSearchResults(false),
+		api.WithTimeout(timeout),
 	)
 	if err != nil {
 		if ctx.Err() != nil {

@@ -29,13 +29,13 @@ func (c *canned) RoundTrip(req *http.Request) (*http.Response, error) {
 	return &http.Response{StatusCode: c.status, Header: h, Body: io.NopCloser(strings.NewReader(c.body))}, nil
 }
 
-func newTestSearcher(t *testing.T, rt http.RoundTripper) *Searcher {
+func newTestSearcher(t *testing.T, rt http.RoundTripper, opts ...SearcherOption) *Searcher {
 	t.Helper()
 	client, err := elasticsearch.NewClient(elasticsearch.Config{Addresses: []string{"http://es:9200"}, Transport: rt, MaxRetries: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := NewSearcher(client)
+	s, err := NewSearcher(client, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

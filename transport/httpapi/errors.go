@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -63,6 +64,15 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &badQuery):
 		p := newProblem(http.StatusBadRequest, "invalid-query", "The search request is invalid", badQuery.Error())
 		writeProblem(w, r, p)
+	case errors.Is(err, search.ErrBusy):
+		w.Header().Set("Retry-After", "1")
+		writeProblem(w, r, newProblem(http.StatusServiceUnavailable, "search-busy", "Too many searches",
+			"every search slot is taken and the queue is full; retry after the Retry-After delay"))
+	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+		// The client went away (a search stops then): nobody reads the answer, and it
+		// is no server error to log as one.
+		s.log.InfoContext(r.Context(), "client went away", slog.String("method", r.Method), slog.String("path", r.URL.Path))
+		writeProblem(w, r, newProblem(http.StatusServiceUnavailable, "client-gone", "The client went away", ""))
 	case errors.Is(err, plan.ErrAlreadyExists):
 		writeProblem(w, r, newProblem(http.StatusConflict, "plan-exists", "The plan already exists",
 			"a plan with this objectId exists; use PUT or PATCH to change it"))
