@@ -1,0 +1,46 @@
+package redisstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/transport/redisconn"
+)
+
+// Retry pauses grow from firstRetryPause to maxRetryPause: short enough to notice a
+// promoted master soon, long enough not to hammer a cluster that is electing one.
+const (
+	firstRetryPause = 20 * time.Millisecond
+	maxRetryPause   = 500 * time.Millisecond
+)
+
+// retrying runs op until it succeeds, fails for good, or has failed transiently for the
+// retry window (a failover, a slot on the move, a replica slow to confirm); it then
+// returns op's last error wrapped in events.ErrUnavailable, which the HTTP API answers
+// with 503 and Retry-After. op must be safe to run again after a transient failure,
+// even one whose command may have run (reads; Append, see replicas.go).
+func (s *Store) retrying(ctx context.Context, op func() error) error {
+	deadline := time.Now().Add(s.opts.retryWindow)
+	pause := firstRetryPause
+	for {
+		err := op()
+		if err == nil || !redisconn.Transient(err) || ctx.Err() != nil {
+			return err
+		}
+		if time.Now().Add(pause).After(deadline) {
+			return fmt.Errorf("%w: %w", events.ErrUnavailable, err)
+		}
+		// After a failover the client's slot map still names the dead master.
+		redisconn.Reload(ctx, s.rdb)
+		t := time.NewTimer(pause)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		}
+		pause = min(2*pause, maxRetryPause)
+	}
+}
