@@ -39,21 +39,33 @@ func Dial(ctx context.Context, rawURL string) (redis.UniversalClient, error) {
 	if err != nil {
 		return nil, fmt.Errorf("redis URL: %w", err)
 	}
+	// Probe on database 0: a cluster node refuses SELECT of any other, before INFO could
+	// tell why.
+	probeOpts := *opts
+	probeOpts.DB = 0
+	probe := redis.NewClient(&probeOpts)
+	if err := probe.Ping(ctx).Err(); err != nil {
+		return nil, errors.Join(fmt.Errorf("ping: %w", err), probe.Close())
+	}
+	isCluster := clusterEnabled(ctx, probe)
+	if !isCluster && opts.DB == 0 {
+		return probe, nil
+	}
+	if err := probe.Close(); err != nil {
+		return nil, fmt.Errorf("close probe client: %w", err)
+	}
+	if isCluster {
+		// A node of a cluster: the plain client would only reach its own slots.
+		if opts.DB != 0 {
+			return nil, fmt.Errorf("redis URL names database %d, but %s is a Redis Cluster node and a cluster has only database 0", opts.DB, opts.Addr)
+		}
+		return dialCluster(ctx, u)
+	}
 	client := redis.NewClient(opts)
 	if err := client.Ping(ctx).Err(); err != nil {
 		return nil, errors.Join(fmt.Errorf("ping: %w", err), client.Close())
 	}
-	if !clusterEnabled(ctx, client) {
-		return client, nil
-	}
-	// A node of a cluster: the plain client would only reach its own slots.
-	if err := client.Close(); err != nil {
-		return nil, fmt.Errorf("close probe client: %w", err)
-	}
-	if opts.DB != 0 {
-		return nil, fmt.Errorf("redis URL names database %d, but %s is a Redis Cluster node and a cluster has only database 0", opts.DB, opts.Addr)
-	}
-	return dialCluster(ctx, u)
+	return client, nil
 }
 
 func dialCluster(ctx context.Context, u *seedURL) (redis.UniversalClient, error) {

@@ -23,6 +23,7 @@ func (m *Main) redisClient(ctx context.Context) (redis.UniversalClient, error) {
 	if m.redis != nil {
 		return m.redis, nil
 	}
+	redisconn.SetLogger(m.log)
 	ctx, cancel := context.WithTimeout(ctx, redisDialTimeout)
 	defer cancel()
 	client, err := redisconn.Dial(ctx, m.cfg.RedisURL)
