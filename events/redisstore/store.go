@@ -19,7 +19,15 @@
 // default when AOF is on, and the setting we assume in deployments/) loses at most the
 // last second of acknowledged appends if the Redis host, not just the process, crashes.
 // Replicas do not help on their own: replication is asynchronous, and a failover can
-// drop the newest appends. RDB snapshots alone (the Redis default) are not enough.
+// drop the newest appends; so with replicas every commit waits until one has it
+// (WithMinReplicas, replicas.go). RDB snapshots alone (the Redis default) are not
+// enough.
+//
+// # Failover
+//
+// A failover or a moving slot makes Redis fail commands for a few seconds
+// (CLUSTERDOWN, TRYAGAIN, a refused connection); Append, Load and Events retry them
+// within WithRetryWindow and then fail with events.ErrUnavailable (retry.go).
 //
 // # Outbox
 //
