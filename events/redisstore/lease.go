@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/planstore/planstore/transport/redisconn"
 )
 
 // A Lease elects one holder of a named role among the processes sharing this store, for
@@ -20,16 +22,69 @@ import (
 // none), or when renewals have failed for two thirds of the TTL, before the key can
 // expire and another process take it. A process that dies stops renewing, and a
 // waiting one takes over within a TTL.
+//
+// With replicas (the store's MinReplicas), taking and renewing the lease only count
+// once a replica has them: otherwise a failover could bring back an older lease (or
+// none), and a standby take over while the holder still believes it leads.
 type Lease struct {
-	rdb   redis.UniversalClient
-	key   string
-	ttl   time.Duration
-	token string
+	rdb      redis.UniversalClient
+	key      string
+	ttl      time.Duration
+	token    string
+	replicas int
 }
 
 // Lease returns the lease named name (a key under the store's prefix).
 func (s *Store) Lease(name string, ttl time.Duration) *Lease {
-	return &Lease{rdb: s.rdb, key: s.keys.lease(name), ttl: ttl, token: newLeaseToken()}
+	return &Lease{rdb: s.rdb, key: s.keys.lease(name), ttl: ttl, token: newLeaseToken(), replicas: s.minReplicas}
+}
+
+// write runs the lease's command, followed by WAIT when replicas must confirm it; the
+// command's own result is in the command queue returns.
+func (l *Lease) write(ctx context.Context, queue func(redis.Cmdable)) error {
+	if l.replicas == 0 {
+		queue(l.rdb)
+		return nil
+	}
+	node, err := redisconn.MasterFor(ctx, l.rdb, l.key)
+	if err != nil {
+		return err
+	}
+	return redisconn.WaitOn(ctx, node, l.replicas, l.ttl/12, func(p redis.Pipeliner) { queue(p) })
+}
+
+// take sets the lease to our token if nobody holds it, and reports whether we hold it.
+func (l *Lease) take(ctx context.Context) (bool, error) {
+	var set *redis.BoolCmd
+	waitErr := l.write(ctx, func(c redis.Cmdable) { set = c.SetNX(ctx, l.key, l.token, l.ttl) })
+	ok, err := set.Result()
+	if err != nil {
+		return false, err
+	}
+	if ok && waitErr != nil {
+		// Ours on the master only: give it back rather than lead on a lease a failover
+		// could forget.
+		_ = l.write(ctx, func(c redis.Cmdable) { releaseScript.Eval(ctx, c, []string{l.key}, l.token) })
+		return false, waitErr
+	}
+	return ok, nil
+}
+
+// renew extends the lease while it holds our token: 1 if it did, 0 if another process
+// holds it.
+func (l *Lease) renew(ctx context.Context) (int64, error) {
+	var cmd *redis.Cmd
+	waitErr := l.write(ctx, func(c redis.Cmdable) {
+		cmd = renewScript.Eval(ctx, c, []string{l.key}, l.token, l.ttl.Milliseconds())
+	})
+	n, err := cmd.Int64()
+	if err != nil {
+		return 0, err
+	}
+	if n == 1 && waitErr != nil {
+		return 0, waitErr // not renewed as far as a failover is concerned
+	}
+	return n, nil
 }
 
 func newLeaseToken() string {
@@ -60,7 +115,7 @@ func (l *Lease) Acquire(ctx context.Context) (lost <-chan error, err error) {
 	retry := time.NewTicker(l.ttl / 3)
 	defer retry.Stop()
 	for {
-		ok, err := l.rdb.SetNX(ctx, l.key, l.token, l.ttl).Result()
+		ok, err := l.take(ctx)
 		if err == nil && ok {
 			break
 		}
@@ -99,7 +154,7 @@ func (l *Lease) keep(ctx context.Context) error {
 		case <-tick.C:
 		}
 		attempt, cancel := context.WithTimeout(ctx, l.ttl/6)
-		n, err := renewScript.Run(attempt, l.rdb, []string{l.key}, l.token, l.ttl.Milliseconds()).Int()
+		n, err := l.renew(attempt)
 		cancel()
 		switch {
 		case err == nil && n == 1:

@@ -63,6 +63,11 @@ func minReplicas(ctx context.Context, client redis.UniversalClient, o options) (
 	return n, nil
 }
 
+// MinReplicas is how many replicas confirm each commit (0: none), as New resolved
+// WithMinReplicas; other writes that must be as durable (the audit trail) wait for as
+// many.
+func (s *Store) MinReplicas() int { return s.minReplicas }
+
 // runDurably runs calls like runScripts and, when commits wait for replicas, follows
 // each master's share of them with WAIT on the same connection. A call that wrote
 // ("ok") on a master whose WAIT fell short gets that error instead of its reply.

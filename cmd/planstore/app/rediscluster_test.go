@@ -82,6 +82,11 @@ func TestServeOnRedisCluster(t *testing.T) {
 		r := c.do(http.MethodGet, "/v1/plans/"+planID+"/audit", nil)
 		return r.status == http.StatusOK && bytes.Count(r.body, []byte(`"event_id"`)) >= 4
 	})
+	select {
+	case err := <-m.Failed():
+		t.Fatalf("serve failed (a relay that lost its lease?): %v", err)
+	default:
+	}
 }
 
 // TestServeSurvivesRedisFailover kills a master of the cluster with SIGKILL while
