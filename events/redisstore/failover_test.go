@@ -29,8 +29,8 @@ func replicasOf(cluster *testenv.RedisCluster) []string {
 // TestCommitWithoutReplicaIsNotAcknowledged: with the replicas gone, a commit reaches
 // its master but no replica, so Append does not acknowledge it (ErrUnavailable, after
 // the retry window), though the master has it. Once the replicas are back, sending the
-// same commit again
-// recognises the earlier try as its own and succeeds, instead of a version conflict.
+// same commit again recognises the earlier try as its own and succeeds, instead of
+// failing with a version conflict.
 func TestCommitWithoutReplicaIsNotAcknowledged(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a six-node Redis Cluster")

@@ -38,9 +38,9 @@ func TestParseSeedURLs(t *testing.T) {
 
 func TestDialRefusesBadURLs(t *testing.T) {
 	for raw, want := range map[string]string{
-		"http://h:1":             "want redis://",
-		"redis://":               "names no host",
-		"redis://h1:1,h2:2/3":    "only database 0",
+		"http://h:1":          "want redis://",
+		"redis://":            "names no host",
+		"redis://h1:1,h2:2/3": "only database 0",
 	} {
 		_, err := Dial(context.Background(), raw)
 		if err == nil || !strings.Contains(err.Error(), want) {

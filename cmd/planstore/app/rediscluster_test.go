@@ -217,4 +217,3 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
-
