@@ -23,68 +23,25 @@ import (
 // expire and another process take it. A process that dies stops renewing, and a
 // waiting one takes over within a TTL.
 //
-// With replicas (the store's MinReplicas), taking and renewing the lease only count
-// once a replica has them: otherwise a failover could bring back an older lease (or
-// none), and a standby take over while the holder still believes it leads.
+// The lease does not wait for replicas (WAIT), unlike commits: after a failover the
+// promoted master has no replica until the old one rejoins, and a lease that needs one
+// would stop the relay for that long. The price: a renewal not yet replicated when its
+// master dies is forgotten, so the key can expire up to a third of a TTL early on the
+// new master and a standby take over while the holder still leads; the holder's next
+// renewal then finds another token and gives up. Two relays for that moment relay
+// distinct outbox entries, at least once as always; the projector is order-safe
+// (external versions), so at worst a consumer that needs per-plan order sees two
+// events of one plan out of order once.
 type Lease struct {
-	rdb      redis.UniversalClient
-	key      string
-	ttl      time.Duration
-	token    string
-	replicas int
+	rdb   redis.UniversalClient
+	key   string
+	ttl   time.Duration
+	token string
 }
 
 // Lease returns the lease named name (a key under the store's prefix).
 func (s *Store) Lease(name string, ttl time.Duration) *Lease {
-	return &Lease{rdb: s.rdb, key: s.keys.lease(name), ttl: ttl, token: newLeaseToken(), replicas: s.minReplicas}
-}
-
-// write runs the lease's command, followed by WAIT when replicas must confirm it; the
-// command's own result is in the command queue returns.
-func (l *Lease) write(ctx context.Context, queue func(redis.Cmdable)) error {
-	if l.replicas == 0 {
-		queue(l.rdb)
-		return nil
-	}
-	node, err := redisconn.MasterFor(ctx, l.rdb, l.key)
-	if err != nil {
-		return err
-	}
-	return redisconn.WaitOn(ctx, node, l.replicas, l.ttl/12, func(p redis.Pipeliner) { queue(p) })
-}
-
-// take sets the lease to our token if nobody holds it, and reports whether we hold it.
-func (l *Lease) take(ctx context.Context) (bool, error) {
-	var set *redis.BoolCmd
-	waitErr := l.write(ctx, func(c redis.Cmdable) { set = c.SetNX(ctx, l.key, l.token, l.ttl) })
-	ok, err := set.Result()
-	if err != nil {
-		return false, err
-	}
-	if ok && waitErr != nil {
-		// Ours on the master only: give it back rather than lead on a lease a failover
-		// could forget.
-		_ = l.write(ctx, func(c redis.Cmdable) { releaseScript.Eval(ctx, c, []string{l.key}, l.token) })
-		return false, waitErr
-	}
-	return ok, nil
-}
-
-// renew extends the lease while it holds our token: 1 if it did, 0 if another process
-// holds it.
-func (l *Lease) renew(ctx context.Context) (int64, error) {
-	var cmd *redis.Cmd
-	waitErr := l.write(ctx, func(c redis.Cmdable) {
-		cmd = renewScript.Eval(ctx, c, []string{l.key}, l.token, l.ttl.Milliseconds())
-	})
-	n, err := cmd.Int64()
-	if err != nil {
-		return 0, err
-	}
-	if n == 1 && waitErr != nil {
-		return 0, waitErr // not renewed as far as a failover is concerned
-	}
-	return n, nil
+	return &Lease{rdb: s.rdb, key: s.keys.lease(name), ttl: ttl, token: newLeaseToken()}
 }
 
 func newLeaseToken() string {
@@ -115,10 +72,11 @@ func (l *Lease) Acquire(ctx context.Context) (lost <-chan error, err error) {
 	retry := time.NewTicker(l.ttl / 3)
 	defer retry.Stop()
 	for {
-		ok, err := l.take(ctx)
+		ok, err := l.rdb.SetNX(ctx, l.key, l.token, l.ttl).Result()
 		if err == nil && ok {
 			break
 		}
+		l.reloadOn(ctx, err)
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("redisstore: acquire lease %s: %w", l.key, ctx.Err())
 		}
@@ -154,8 +112,9 @@ func (l *Lease) keep(ctx context.Context) error {
 		case <-tick.C:
 		}
 		attempt, cancel := context.WithTimeout(ctx, l.ttl/6)
-		n, err := l.renew(attempt)
+		n, err := renewScript.Run(attempt, l.rdb, []string{l.key}, l.token, l.ttl.Milliseconds()).Int()
 		cancel()
+		l.reloadOn(ctx, err)
 		switch {
 		case err == nil && n == 1:
 			renewed = time.Now()
@@ -166,5 +125,14 @@ func (l *Lease) keep(ctx context.Context) error {
 		case time.Since(renewed) >= 2*l.ttl/3:
 			return fmt.Errorf("%w: %s not renewed for %s: %w", ErrLeaseLost, l.key, time.Since(renewed).Round(time.Millisecond), err)
 		}
+	}
+}
+
+// reloadOn refreshes a cluster client's slot map after a transient failure: a renewal
+// must reach the promoted master well within two thirds of a TTL, and go-redis on its
+// own only notices a failover when another node answers MOVED, or every 10 seconds.
+func (l *Lease) reloadOn(ctx context.Context, err error) {
+	if redisconn.Transient(err) {
+		redisconn.Reload(ctx, l.rdb)
 	}
 }

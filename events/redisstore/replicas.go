@@ -20,7 +20,9 @@ package redisstore
 // WAIT, since replication is ordered. So retries never turn our own commit into a 409.
 //
 // Clean-up scripts (finalize, undo, unlock, takeover) and the transaction lock do not
-// wait: ownership.go explains why each of their losses heals itself.
+// wait: ownership.go explains why each of their losses heals itself. Nor does the
+// relay's lease (lease.go): it must be renewable on a promoted master that has no
+// replica yet, or every failover would stop the relay.
 
 import (
 	"bytes"
@@ -62,11 +64,6 @@ func minReplicas(ctx context.Context, client redis.UniversalClient, o options) (
 		slog.Duration("timeout", o.replicaTimeout))
 	return n, nil
 }
-
-// MinReplicas is how many replicas confirm each commit (0: none), as New resolved
-// WithMinReplicas; other writes that must be as durable (the audit trail) wait for as
-// many.
-func (s *Store) MinReplicas() int { return s.minReplicas }
 
 // runDurably runs calls like runScripts and, when commits wait for replicas, follows
 // each master's share of them with WAIT on the same connection. A call that wrote

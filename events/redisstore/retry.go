@@ -44,3 +44,12 @@ func (s *Store) retrying(ctx context.Context, op func() error) error {
 		pause = min(2*pause, maxRetryPause)
 	}
 }
+
+// reloadOn refreshes a cluster client's slot map after a transient failure of a call
+// its caller retries itself (the relay's outbox reads and acks): go-redis on its own
+// notices a failover only when another node answers MOVED, or every 10 seconds.
+func (s *Store) reloadOn(ctx context.Context, err error) {
+	if redisconn.Transient(err) {
+		redisconn.Reload(ctx, s.rdb)
+	}
+}

@@ -39,7 +39,7 @@ func (m *Main) startPipeline(ctx context.Context, store eventStore, httpCfg *htt
 	var auditLog *audit.Log
 	if m.parts.projector || m.parts.queryAPI || m.parts.commandAPI {
 		var err error
-		if auditLog, err = m.openAuditLog(ctx, store); err != nil {
+		if auditLog, err = m.openAuditLog(ctx); err != nil {
 			return err
 		}
 		httpCfg.Audit = auditLog

@@ -3,13 +3,9 @@ package audit
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"time"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/planstore/planstore/transport/redisconn"
 )
 
 // RedisStore keeps each plan's log in one Redis hash, field = event id, value = the
@@ -18,19 +14,6 @@ import (
 type RedisStore struct {
 	client redis.UniversalClient
 	prefix string
-
-	// replicas must confirm each entry (WAIT) before Add returns, as they confirm the
-	// event store's commits: the consumer acks the message once Add returns, so an entry
-	// lost in a failover would be lost for good. See WaitForReplicas.
-	replicas int
-	timeout  time.Duration
-}
-
-// WaitForReplicas makes Add wait until n replicas have each entry (at most timeout)
-// and fail otherwise, so the message is delivered again; 0 trusts the master alone.
-func (s *RedisStore) WaitForReplicas(n int, timeout time.Duration) *RedisStore {
-	s.replicas, s.timeout = n, timeout
-	return s
 }
 
 // DefaultRedisPrefix prefixes the audit keys: <prefix>:<planID>.
@@ -52,23 +35,8 @@ func (s *RedisStore) Add(ctx context.Context, planID string, e Entry) error {
 	if err != nil {
 		return fmt.Errorf("encode entry %s: %w", e.EventID, err)
 	}
-	key := s.key(planID)
-	if s.replicas == 0 {
-		if err := s.client.HSetNX(ctx, key, e.EventID, value).Err(); err != nil {
-			return fmt.Errorf("redis HSETNX %s: %w", key, err)
-		}
-		return nil
-	}
-	node, err := redisconn.MasterFor(ctx, s.client, key)
-	if err != nil {
-		return err
-	}
-	var set *redis.BoolCmd
-	waitErr := redisconn.WaitOn(ctx, node, s.replicas, s.timeout, func(p redis.Pipeliner) {
-		set = p.HSetNX(ctx, key, e.EventID, value)
-	})
-	if err := errors.Join(set.Err(), waitErr); err != nil {
-		return fmt.Errorf("redis HSETNX %s: %w", key, err)
+	if err := s.client.HSetNX(ctx, s.key(planID), e.EventID, value).Err(); err != nil {
+		return fmt.Errorf("redis HSETNX %s: %w", s.key(planID), err)
 	}
 	return nil
 }
