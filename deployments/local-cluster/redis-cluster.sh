@@ -138,7 +138,7 @@ cmd_start() {
 		redis-cli --cluster create "${addrs[@]}" --cluster-replicas "$replicas" --cluster-yes >&2
 	fi
 	wait_ok
-	say "ready; state in $dir"
+	say "ready; state in $dir (give planstore --relay-lease-ttl 15s or more: a failover takes ~4 s)"
 	url
 }
 

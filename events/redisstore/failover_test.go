@@ -97,7 +97,7 @@ func TestLeaseSurvivesFailover(t *testing.T) {
 	defer s.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	const ttl = 15 * time.Second // a failover here takes ~3 s; 2/3 of this is the budget
+	const ttl = 10 * time.Second // the relay's default; a failover here takes ~3 s of its 6.7 s budget
 	lease := s.Lease("relay", ttl)
 	lost, err := lease.Acquire(ctx)
 	if err != nil {

@@ -94,13 +94,14 @@ func (l *Lease) Acquire(ctx context.Context) (lost <-chan error, err error) {
 // ErrLeaseLost says another process holds (or may hold) the lease now.
 var ErrLeaseLost = errors.New("redisstore: lease lost")
 
-// keep renews the lease until ctx ends (then releases it) or the lease is lost. When
-// renewals keep failing it gives up two thirds of a TTL after the last success, before
-// the key can expire and another process take it, so two holders never overlap while
-// the clocks agree on the length of a TTL.
+// keep renews the lease until ctx ends (then releases it) or the lease is lost. A failed
+// renewal is retried every fifteenth of the TTL; when renewals keep failing it gives up
+// two thirds of a TTL after the last success, before the key can expire and another
+// process take it, so two holders never overlap while the clocks agree on the length
+// of a TTL.
 func (l *Lease) keep(ctx context.Context) error {
-	tick := time.NewTicker(l.ttl / 3)
-	defer tick.Stop()
+	timer := time.NewTimer(l.ttl / 3)
+	defer timer.Stop()
 	renewed := time.Now()
 	for {
 		select {
@@ -109,7 +110,7 @@ func (l *Lease) keep(ctx context.Context) error {
 			defer cancel()
 			_ = releaseScript.Run(release, l.rdb, []string{l.key}, l.token).Err()
 			return ctx.Err()
-		case <-tick.C:
+		case <-timer.C:
 		}
 		attempt, cancel := context.WithTimeout(ctx, l.ttl/6)
 		n, err := renewScript.Run(attempt, l.rdb, []string{l.key}, l.token, l.ttl.Milliseconds()).Int()
@@ -118,12 +119,17 @@ func (l *Lease) keep(ctx context.Context) error {
 		switch {
 		case err == nil && n == 1:
 			renewed = time.Now()
+			timer.Reset(l.ttl / 3)
 		case err == nil:
 			return fmt.Errorf("%w: %s is held by another process", ErrLeaseLost, l.key)
 		case ctx.Err() != nil:
-			continue // the next round releases
+			timer.Reset(0) // the next round releases
 		case time.Since(renewed) >= 2*l.ttl/3:
 			return fmt.Errorf("%w: %s not renewed for %s: %w", ErrLeaseLost, l.key, time.Since(renewed).Round(time.Millisecond), err)
+		default:
+			// Retry soon, not a third of a TTL later: after a failover the promoted
+			// master must be found (reloadOn) and renewed within what is left.
+			timer.Reset(l.ttl / 15)
 		}
 	}
 }

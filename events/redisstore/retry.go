@@ -26,10 +26,10 @@ func (s *Store) retrying(ctx context.Context, op func() error) error {
 	pause := firstRetryPause
 	for {
 		err := op()
-		if err == nil || !redisconn.Transient(err) || ctx.Err() != nil {
+		if err == nil || !redisconn.Transient(err) {
 			return err
 		}
-		if time.Now().Add(pause).After(deadline) {
+		if ctx.Err() != nil || time.Now().Add(pause).After(deadline) {
 			return fmt.Errorf("%w: %w", events.ErrUnavailable, err)
 		}
 		// After a failover the client's slot map still names the dead master.

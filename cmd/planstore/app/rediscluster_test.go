@@ -19,11 +19,13 @@ import (
 )
 
 // onCluster points serve at a Redis Cluster, waiting for replicas as the flag default
-// does (-1: automatic).
+// does (-1: automatic), with a relay lease that outlasts three failovers of the test
+// cluster (deployments/README.md).
 func onCluster(cluster *testenv.RedisCluster) func(*app.Config) {
 	return func(c *app.Config) {
 		c.RedisURL = cluster.URL()
 		c.RedisMinReplicas = -1
+		c.RelayLeaseTTL = 15 * time.Second
 	}
 }
 
