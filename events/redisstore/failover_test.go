@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -125,4 +126,24 @@ func TestLeaseSurvivesFailover(t *testing.T) {
 		t.Fatalf("lease lost in the failover: %v", err)
 	default:
 	}
+}
+
+// TestFullRedisIsStorageFull: a Redis at maxmemory with noeviction refuses the append
+// script before it runs, which is the store being full, not an internal error.
+func TestFullRedisIsStorageFull(t *testing.T) {
+	url := startRedisServer(t, "--maxmemory", "4mb", "--maxmemory-policy", "noeviction")
+	s := opener{url: url}.open(t)
+	defer s.Close()
+	ctx := context.Background()
+	for i := range 10000 {
+		err := s.Append(ctx, storetest.CreateCommit(storetest.NewPlan("full-"+strconv.Itoa(i), 1)))
+		if err == nil {
+			continue
+		}
+		if !errors.Is(err, events.ErrStorageFull) {
+			t.Fatalf("append %d to a full Redis: %v, want ErrStorageFull", i, err)
+		}
+		return
+	}
+	t.Fatal("10,000 plans fit in 4 MB")
 }

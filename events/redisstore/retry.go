@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/transport/redisconn"
 )
@@ -26,6 +28,11 @@ func (s *Store) retrying(ctx context.Context, op func() error) error {
 	pause := firstRetryPause
 	for {
 		err := op()
+		if redis.HasErrorPrefix(err, "OOM") {
+			// maxmemory reached (and, as it must be for an event store, noeviction):
+			// Redis refused the command before running it, so nothing was stored.
+			return fmt.Errorf("%w: %w", events.ErrStorageFull, err)
+		}
 		if err == nil || !redisconn.Transient(err) {
 			return err
 		}

@@ -106,7 +106,8 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		// A failover or a replica slow to confirm: the write was not acknowledged (it may
 		// still have been applied, so GET before writing again without If-Match).
 		s.log.WarnContext(r.Context(), "event store unavailable", slog.String("method", r.Method),
-			slog.String("path", r.URL.Path), slog.Any("error", err))
+			slog.String("path", r.URL.Path), slog.Any("error", err),
+			slog.String("correlation_id", correlationIDFrom(r.Context())))
 		w.Header().Set("Retry-After", retryAfterUnavailable)
 		writeProblem(w, r, newProblem(http.StatusServiceUnavailable, "store-unavailable", "The event store is unavailable",
 			"the event store did not confirm in time (a failover may be under way); retry after the Retry-After seconds. "+
