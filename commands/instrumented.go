@@ -91,6 +91,8 @@ func Outcome(err error) string {
 		return "storage_full"
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return "canceled"
+	case errors.Is(err, events.ErrUnavailable):
+		return "unavailable"
 	default:
 		return "error"
 	}

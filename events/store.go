@@ -16,6 +16,10 @@ var (
 	// ErrStorageFull: the store has no room for the write (a full disk); nothing of the
 	// commit was stored, and the same write can succeed once space is freed.
 	ErrStorageFull = errors.New("events: storage full")
+	// ErrUnavailable: the store cannot answer right now (a failover under way, say) and
+	// may later; a write that failed with it was not acknowledged, but may have been
+	// applied: read before writing again.
+	ErrUnavailable = errors.New("events: event store unavailable")
 )
 
 // ObjectIDTakenError says an objectId the commit claims belongs to another aggregate.

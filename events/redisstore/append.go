@@ -29,12 +29,36 @@ func (s *Store) Append(ctx context.Context, c events.Commit) error {
 	if err != nil {
 		return err
 	}
+	// Every try may follow one whose reply was lost but whose commit landed: a conflict
+	// is then our own commit (replicas.go), and anything else is safe to try again.
+	return s.retrying(ctx, func() error {
+		err := s.appendOnce(ctx, w)
+		if !errors.Is(err, events.ErrVersionConflict) {
+			return err
+		}
+		ours, checkErr := s.alreadyCommitted(ctx, w)
+		switch {
+		case ours && checkErr == nil:
+			return nil
+		case checkErr != nil:
+			return fmt.Errorf("redisstore: append to %q: %w", c.AggregateID, checkErr)
+		}
+		return err
+	})
+}
+
+// appendOnce is one try of Append.
+func (s *Store) appendOnce(ctx context.Context, w *write) error {
+	c := w.c
 	// A new aggregate owns nothing yet, so its foreign claims need the transaction: skip
 	// the direct attempt that would only say so.
 	inTxn := c.ExpectedVersion == 0 && len(w.foreignClaims) > 0
 	bo := newBackoff(2*s.opts.txnLease + time.Second)
 	for {
-		var out outcome
+		var (
+			out outcome
+			err error
+		)
 		if inTxn {
 			out, err = s.appendInTxn(ctx, w)
 		} else {
@@ -170,7 +194,7 @@ func (s *Store) appendCall(w *write, token string) *scriptCall {
 // aggregate's slot, or is a foreign objectId the aggregate already owns.
 func (s *Store) appendDirect(ctx context.Context, w *write) (outcome, error) {
 	call := s.appendCall(w, "")
-	runScripts(ctx, s.rdb, []*scriptCall{call})
+	s.runDurably(ctx, []*scriptCall{call})
 	r, err := parseReply(call.cmd)
 	if err != nil {
 		return outcome{}, fmt.Errorf("redisstore: append to %q: %w", w.c.AggregateID, err)
@@ -196,8 +220,8 @@ func conflictError(w *write, current string) error {
 }
 
 // errGaveUp: a transaction or a reservation stayed in the way longer than a lease
-// allows, which only a stuck or very slow writer explains.
-var errGaveUp = errors.New("gave up waiting for another writer's transaction")
+// allows, which only a stuck or very slow writer explains. The caller may try again.
+var errGaveUp = fmt.Errorf("%w: gave up waiting for another writer's transaction", events.ErrUnavailable)
 
 // backoff spaces out retries of a blocked append with jitter, so racing writers do not
 // retry in lockstep, and gives up after a deadline.

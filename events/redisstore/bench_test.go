@@ -4,9 +4,11 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/planstore/planstore/events/storetest"
+	"github.com/planstore/planstore/transport/testenv"
 )
 
 // benchStore opens a store on a redis-server of the benchmark's own, so other users of
@@ -81,4 +83,39 @@ func serverStats(b *testing.B, s *Store) stats {
 		}
 	}
 	return st
+}
+
+// clusterBenchStore opens a store on cluster that waits for minReplicas replicas on
+// every commit, under a prefix of its own (the benchmark function runs more than once).
+func clusterBenchStore(b *testing.B, cluster *testenv.RedisCluster, minReplicas int) *Store {
+	prefix := WithPrefix("bench" + strconv.FormatInt(benchRuns.Add(1), 10) + ":")
+	s := opener{url: cluster.URL(), opts: []Option{prefix, WithMinReplicas(minReplicas)}}.open(b)
+	b.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+var benchRuns atomic.Int64
+
+// BenchmarkClusterCreate measures POSTs on a cluster (the reservation protocol), with
+// and without waiting for a replica: the cost of WAIT (replicas.go).
+func BenchmarkClusterCreate(b *testing.B) {
+	cluster := testenv.StartRedisCluster(b, 3, 1)
+	for _, replicas := range []int{0, 1} {
+		b.Run("wait="+strconv.Itoa(replicas), func(b *testing.B) {
+			s := clusterBenchStore(b, cluster, replicas)
+			storetest.BenchmarkCreate(b, s)
+		})
+	}
+}
+
+// BenchmarkClusterReplace measures PUTs on a cluster (one script each), with and
+// without waiting for a replica.
+func BenchmarkClusterReplace(b *testing.B) {
+	cluster := testenv.StartRedisCluster(b, 3, 1)
+	for _, replicas := range []int{0, 1} {
+		b.Run("wait="+strconv.Itoa(replicas), func(b *testing.B) {
+			s := clusterBenchStore(b, cluster, replicas)
+			storetest.BenchmarkReplace(b, s)
+		})
+	}
 }

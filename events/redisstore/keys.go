@@ -16,6 +16,7 @@ import (
 //	<prefix>{pNN}:plan:<id>:txn     string token of its open ownership transaction (PX lease)
 //	<prefix>{pNN}:oid:<objectId>    hash   ownership record of an objectId (ownership.go)
 //	<prefix>{pNN}:log               stream the partition's global log, also the outbox
+//	<prefix>{pNN}:fence             string a write that WAIT can confirm (replicas.go)
 //	<prefix>lease:<name>            string token of the holder of a Lease (lease.go)
 //
 // An aggregate lives in partition PartitionOf(id), an ownership record in
@@ -52,6 +53,8 @@ func (k keys) owner(objectID string) string {
 }
 
 func (k keys) log(partition int) string { return k.tag(partition) + "log" }
+
+func (k keys) fence(partition int) string { return k.tag(partition) + "fence" }
 
 // notifyChannel is the pub/sub channel every append publishes its partition on, so
 // blocked outbox readers wake up (outbox.go).

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/planstore/planstore/transport/redisconn"
 )
 
 // A Lease elects one holder of a named role among the processes sharing this store, for
@@ -20,6 +22,16 @@ import (
 // none), or when renewals have failed for two thirds of the TTL, before the key can
 // expire and another process take it. A process that dies stops renewing, and a
 // waiting one takes over within a TTL.
+//
+// The lease does not wait for replicas (WAIT), unlike commits: after a failover the
+// promoted master has no replica until the old one rejoins, and a lease that needs one
+// would stop the relay for that long. The price: a renewal not yet replicated when its
+// master dies is forgotten, so the key can expire up to a third of a TTL early on the
+// new master and a standby take over while the holder still leads; the holder's next
+// renewal then finds another token and gives up. Two relays for that moment relay
+// distinct outbox entries, at least once as always; the projector is order-safe
+// (external versions), so at worst a consumer that needs per-plan order sees two
+// events of one plan out of order once.
 type Lease struct {
 	rdb   redis.UniversalClient
 	key   string
@@ -64,6 +76,7 @@ func (l *Lease) Acquire(ctx context.Context) (lost <-chan error, err error) {
 		if err == nil && ok {
 			break
 		}
+		l.reloadOn(ctx, err)
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("redisstore: acquire lease %s: %w", l.key, ctx.Err())
 		}
@@ -81,13 +94,14 @@ func (l *Lease) Acquire(ctx context.Context) (lost <-chan error, err error) {
 // ErrLeaseLost says another process holds (or may hold) the lease now.
 var ErrLeaseLost = errors.New("redisstore: lease lost")
 
-// keep renews the lease until ctx ends (then releases it) or the lease is lost. When
-// renewals keep failing it gives up two thirds of a TTL after the last success, before
-// the key can expire and another process take it, so two holders never overlap while
-// the clocks agree on the length of a TTL.
+// keep renews the lease until ctx ends (then releases it) or the lease is lost. A failed
+// renewal is retried every fifteenth of the TTL; when renewals keep failing it gives up
+// two thirds of a TTL after the last success, before the key can expire and another
+// process take it, so two holders never overlap while the clocks agree on the length
+// of a TTL.
 func (l *Lease) keep(ctx context.Context) error {
-	tick := time.NewTicker(l.ttl / 3)
-	defer tick.Stop()
+	timer := time.NewTimer(l.ttl / 3)
+	defer timer.Stop()
 	renewed := time.Now()
 	for {
 		select {
@@ -96,20 +110,35 @@ func (l *Lease) keep(ctx context.Context) error {
 			defer cancel()
 			_ = releaseScript.Run(release, l.rdb, []string{l.key}, l.token).Err()
 			return ctx.Err()
-		case <-tick.C:
+		case <-timer.C:
 		}
 		attempt, cancel := context.WithTimeout(ctx, l.ttl/6)
 		n, err := renewScript.Run(attempt, l.rdb, []string{l.key}, l.token, l.ttl.Milliseconds()).Int()
 		cancel()
+		l.reloadOn(ctx, err)
 		switch {
 		case err == nil && n == 1:
 			renewed = time.Now()
+			timer.Reset(l.ttl / 3)
 		case err == nil:
 			return fmt.Errorf("%w: %s is held by another process", ErrLeaseLost, l.key)
 		case ctx.Err() != nil:
-			continue // the next round releases
+			timer.Reset(0) // the next round releases
 		case time.Since(renewed) >= 2*l.ttl/3:
 			return fmt.Errorf("%w: %s not renewed for %s: %w", ErrLeaseLost, l.key, time.Since(renewed).Round(time.Millisecond), err)
+		default:
+			// Retry soon, not a third of a TTL later: after a failover the promoted
+			// master must be found (reloadOn) and renewed within what is left.
+			timer.Reset(l.ttl / 15)
 		}
+	}
+}
+
+// reloadOn refreshes a cluster client's slot map after a transient failure: a renewal
+// must reach the promoted master well within two thirds of a TTL, and go-redis on its
+// own only notices a failover when another node answers MOVED, or every 10 seconds.
+func (l *Lease) reloadOn(ctx context.Context, err error) {
+	if redisconn.Transient(err) {
+		redisconn.Reload(ctx, l.rdb)
 	}
 }

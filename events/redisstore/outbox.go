@@ -70,6 +70,7 @@ func (s *Store) ReadOutbox(ctx context.Context, consumer string, max int, wait t
 		changed := n.changed()
 		entries, err := s.takeOutbox(ctx, consumer, max)
 		if err != nil || len(entries) > 0 {
+			s.reloadOn(ctx, err) // the relay retries; let it find a promoted master
 			return entries, err
 		}
 		remaining := time.Until(deadline)
@@ -354,6 +355,7 @@ func (s *Store) AckOutbox(ctx context.Context, entries ...events.LogEntry) error
 		pipe.XAck(ctx, s.keys.log(p), s.opts.group, group...)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
+		s.reloadOn(ctx, err)
 		return fmt.Errorf("redisstore: ack: %w", err)
 	}
 	return nil

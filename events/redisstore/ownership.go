@@ -119,7 +119,7 @@ func (s *Store) appendInTxn(ctx context.Context, w *write) (outcome, error) {
 	}
 
 	call := s.appendCall(w, token)
-	runScripts(ctx, s.rdb, []*scriptCall{call})
+	s.runDurably(ctx, []*scriptCall{call})
 	r, err := parseReply(call.cmd)
 	if err != nil {
 		// The append may have run: undoing the reservations now could free objectIds
@@ -184,7 +184,7 @@ func (s *Store) reserve(ctx context.Context, w *write, token string, ids []strin
 	if len(claims) == 0 {
 		return nil, nil
 	}
-	runScripts(ctx, s.rdb, claims)
+	s.runDurably(ctx, claims)
 	var lost *outcome
 	for _, call := range claims {
 		r, err := parseReply(call.cmd)

@@ -15,7 +15,11 @@ import (
 // Load returns the aggregate's latest snapshot: events.ErrNotFound if it never had an
 // event, Deleted (with the last version) if its last event deleted it.
 func (s *Store) Load(ctx context.Context, aggregateID string) (events.Snapshot, error) {
-	fields, err := s.rdb.HGetAll(ctx, s.keys.snapshot(aggregateID)).Result()
+	var fields map[string]string
+	err := s.retrying(ctx, func() (err error) {
+		fields, err = s.rdb.HGetAll(ctx, s.keys.snapshot(aggregateID)).Result()
+		return err
+	})
 	if err != nil {
 		return events.Snapshot{}, fmt.Errorf("redisstore: load %q: %w", aggregateID, err)
 	}
@@ -35,7 +39,11 @@ func (s *Store) Load(ctx context.Context, aggregateID string) (events.Snapshot, 
 
 // Events returns every event of the aggregate in version order, upcast by the codec.
 func (s *Store) Events(ctx context.Context, aggregateID string) ([]events.Envelope, error) {
-	raw, err := s.rdb.LRange(ctx, s.keys.events(aggregateID), 0, -1).Result()
+	var raw []string
+	err := s.retrying(ctx, func() (err error) {
+		raw, err = s.rdb.LRange(ctx, s.keys.events(aggregateID), 0, -1).Result()
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("redisstore: events of %q: %w", aggregateID, err)
 	}

@@ -19,7 +19,15 @@
 // default when AOF is on, and the setting we assume in deployments/) loses at most the
 // last second of acknowledged appends if the Redis host, not just the process, crashes.
 // Replicas do not help on their own: replication is asynchronous, and a failover can
-// drop the newest appends. RDB snapshots alone (the Redis default) are not enough.
+// drop the newest appends; so with replicas every commit waits until one has it
+// (WithMinReplicas, replicas.go). RDB snapshots alone (the Redis default) are not
+// enough.
+//
+// # Failover
+//
+// A failover or a moving slot makes Redis fail commands for a few seconds
+// (CLUSTERDOWN, TRYAGAIN, a refused connection); Append, Load and Events retry them
+// within WithRetryWindow and then fail with events.ErrUnavailable (retry.go).
 //
 // # Outbox
 //
@@ -40,6 +48,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/transport/redisconn"
 )
 
 // ErrClosed is returned by calls made on (or waiting in) a closed store.
@@ -56,6 +65,10 @@ type Store struct {
 	// oneScript: every ownership record is in reach of the append script (a single
 	// server), so no append needs the reservation protocol. Decided once, in New.
 	oneScript bool
+
+	// minReplicas: how many replicas must confirm a commit before Append reports it
+	// (replicas.go); 0 trusts the master alone. Decided once, in New.
+	minReplicas int
 
 	closeOnce sync.Once
 	stop      chan struct{}
@@ -80,7 +93,10 @@ type options struct {
 	txnLease   time.Duration
 	logger     *slog.Logger
 
-	reservation bool // WithReservationProtocol
+	reservation    bool // WithReservationProtocol
+	minReplicas    int  // WithMinReplicas; -1: 1 if the deployment has replicas
+	replicaTimeout time.Duration
+	retryWindow    time.Duration
 }
 
 // Option tunes a Store.
@@ -119,6 +135,24 @@ func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l 
 // a single server, and the two modes side by side.
 func WithReservationProtocol() Option { return func(o *options) { o.reservation = true } }
 
+// WithMinReplicas makes every commit wait (WAIT) until n replicas of its master have it
+// before Append reports it; when they do not confirm in time, Append fails with
+// events.ErrUnavailable instead. Redis replicates asynchronously, so without it a
+// master that dies right after a commit can lose it to the replica promoted in its
+// place. The default, -1, waits for 1 replica when the deployment has replicas (any
+// master of a cluster has one, or a single server has a connected one) and for none
+// otherwise. See replicas.go.
+func WithMinReplicas(n int) Option { return func(o *options) { o.minReplicas = n } }
+
+// WithReplicaTimeout bounds each wait for replicas (default 1s).
+func WithReplicaTimeout(d time.Duration) Option { return func(o *options) { o.replicaTimeout = d } }
+
+// WithRetryWindow is how long a call keeps retrying while Redis answers with a
+// transient failure (a failover under way, a slot moving, a replica not confirming)
+// before it gives up with events.ErrUnavailable (default 5s). A failover takes about
+// cluster-node-timeout plus an election, so match it to that.
+func WithRetryWindow(d time.Duration) Option { return func(o *options) { o.retryWindow = d } }
+
 // New returns a store on client, which may be a *redis.Client or a *redis.ClusterClient;
 // Close leaves the client open. Events are decoded with codec, so its upcasters apply on
 // every read. New checks the server answers, caches the scripts and creates the outbox
@@ -137,6 +171,10 @@ func New(ctx context.Context, client redis.UniversalClient, codec *events.Codec,
 		claimIdle:  30 * time.Second,
 		txnLease:   5 * time.Second,
 		logger:     slog.Default(),
+
+		minReplicas:    -1,
+		replicaTimeout: time.Second,
+		retryWindow:    5 * time.Second,
 	}
 	for _, opt := range opts {
 		opt(&o)
@@ -150,6 +188,10 @@ func New(ctx context.Context, client redis.UniversalClient, codec *events.Codec,
 		return nil, fmt.Errorf("redisstore: %d partitions", o.partitions)
 	case o.txnLease < 10*time.Millisecond:
 		return nil, fmt.Errorf("redisstore: transaction lease %v is too short", o.txnLease)
+	case o.replicaTimeout < time.Millisecond:
+		return nil, fmt.Errorf("redisstore: replica timeout %v is too short", o.replicaTimeout)
+	case o.retryWindow < 0:
+		return nil, fmt.Errorf("redisstore: negative retry window %v", o.retryWindow)
 	}
 	s := &Store{
 		rdb:       client,
@@ -160,11 +202,15 @@ func New(ctx context.Context, client redis.UniversalClient, codec *events.Codec,
 		consumers: map[string]*consumerState{},
 		claimFrom: make([]string, o.partitions),
 	}
-	if err := client.Ping(ctx).Err(); err != nil {
+	var err error
+	if err = client.Ping(ctx).Err(); err != nil {
 		return nil, fmt.Errorf("redisstore: ping: %w", err)
 	}
 	if !o.reservation {
 		s.oneScript = singleServer(ctx, client, o.logger)
+	}
+	if s.minReplicas, err = minReplicas(ctx, client, o); err != nil {
+		return nil, err
 	}
 	if err := loadScripts(ctx, client); err != nil {
 		return nil, fmt.Errorf("redisstore: %w", err)
@@ -198,14 +244,14 @@ func singleServer(ctx context.Context, client redis.UniversalClient, logger *slo
 	return !strings.Contains(info, "cluster_enabled:1")
 }
 
-// Dial connects to the Redis named by a redis:// or rediss:// URL and returns a store
-// that owns the connection: Close closes it.
+// Dial connects to the Redis named by a redis:// or rediss:// URL (one server, or a
+// cluster: see redisconn.Dial for the forms) and returns a store that owns the
+// connection: Close closes it.
 func Dial(ctx context.Context, redisURL string, codec *events.Codec, opts ...Option) (*Store, error) {
-	ro, err := redis.ParseURL(redisURL)
+	client, err := redisconn.Dial(ctx, redisURL)
 	if err != nil {
-		return nil, fmt.Errorf("redisstore: redis URL: %w", err)
+		return nil, fmt.Errorf("redisstore: %w", err)
 	}
-	client := redis.NewClient(ro)
 	s, err := New(ctx, client, codec, opts...)
 	if err != nil {
 		return nil, errors.Join(err, client.Close())

@@ -13,15 +13,15 @@ import (
 
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/events/storetest"
+	"github.com/planstore/planstore/transport/testenv"
 )
 
 // opener opens stores on one Redis, one key prefix per test, so the tests share a
 // database without seeing each other; opening again with the same test reuses its
 // prefix, which is what a restart looks like.
 type opener struct {
-	url     string   // a single server, opened with Dial
-	cluster []string // or the seed addresses of a cluster
-	opts    []Option
+	url  string // a single server or a cluster (its seeds), opened with Dial
+	opts []Option
 }
 
 func (o opener) open(tb testing.TB, extra ...Option) *Store {
@@ -30,15 +30,6 @@ func (o opener) open(tb testing.TB, extra ...Option) *Store {
 	defer cancel()
 	prefix := "test:" + strings.NewReplacer("{", "(", "}", ")").Replace(tb.Name()) + ":"
 	opts := append(append([]Option{WithPrefix(prefix)}, o.opts...), extra...)
-	if o.cluster != nil {
-		client := redis.NewClusterClient(&redis.ClusterOptions{Addrs: o.cluster})
-		s, err := New(ctx, client, storetest.NewCodec(tb), opts...)
-		if err != nil {
-			tb.Fatalf("open store on cluster: %v", err)
-		}
-		tb.Cleanup(func() { _ = client.Close() })
-		return s
-	}
 	s, err := Dial(ctx, o.url, storetest.NewCodec(tb), opts...)
 	if err != nil {
 		tb.Fatalf("open store: %v", err)
@@ -113,14 +104,22 @@ func (m *mixedStore) Append(ctx context.Context, c events.Commit) error {
 
 func (m *mixedStore) Close() error { return errors.Join(m.Store.Close(), m.reservation.Close()) }
 
-// TestAcceptanceCluster runs the suite on a three-node Redis Cluster: a script whose
-// keys span slots fails there with CROSSSLOT, so passing shows the key layout and the
-// ownership transaction are cluster-safe.
+// TestAcceptanceCluster runs the suite on a Redis Cluster of three masters with a
+// replica each, dialled from its seed URL: a script whose keys span slots fails there
+// with CROSSSLOT, so passing shows the key layout and the ownership transaction are
+// cluster-safe, and every commit waits for its replica (WAIT) on the way.
 func TestAcceptanceCluster(t *testing.T) {
 	if testing.Short() {
-		t.Skip("starts a three-node cluster")
+		t.Skip("starts a six-node cluster")
 	}
-	storetest.Run(t, opener{cluster: startRedisCluster(t, 3)}.mustAppendWith(false))
+	o := opener{url: testenv.StartRedisCluster(t, 3, 1).URL()}
+	storetest.Run(t, func(t *testing.T) storetest.Store {
+		s := o.mustAppendWith(false)(t).(*Store)
+		if _, ok := s.rdb.(*redis.ClusterClient); !ok || s.minReplicas != 1 {
+			t.Fatalf("store on a cluster with replicas: client %T, waits for %d replicas; want a cluster client and 1", s.rdb, s.minReplicas)
+		}
+		return s
+	})
 }
 
 // TestAcceptanceOneNodeCluster runs the suite with a plain client on a cluster of one

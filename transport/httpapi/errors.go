@@ -27,6 +27,11 @@ var (
 	errMethodNotAllowed     = errors.New("method not allowed")
 )
 
+// retryAfterUnavailable is the Retry-After of a 503 for an unavailable event store, in
+// seconds: about what a Redis Cluster failover still has to go once the store has
+// already retried for its retry window.
+const retryAfterUnavailable = "2"
+
 // writeError is the one place where an error becomes an HTTP response. Everything a
 // client may see is chosen here; internal errors are logged once, with the correlation
 // id the client also gets, and answered with a generic 500.
@@ -114,6 +119,16 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", "1")
 		writeProblem(w, r, newProblem(http.StatusServiceUnavailable, "search-unavailable", "Search is unavailable",
 			"the search engine could not answer right now; retry in a moment"))
+	case errors.Is(err, events.ErrUnavailable):
+		// A failover or a replica slow to confirm: the write was not acknowledged (it may
+		// still have been applied, so GET before writing again without If-Match).
+		s.log.WarnContext(r.Context(), "event store unavailable", slog.String("method", r.Method),
+			slog.String("path", r.URL.Path), slog.Any("error", err),
+			slog.String("correlation_id", correlationIDFrom(r.Context())))
+		w.Header().Set("Retry-After", retryAfterUnavailable)
+		writeProblem(w, r, newProblem(http.StatusServiceUnavailable, "store-unavailable", "The event store is unavailable",
+			"the event store did not confirm in time (a failover may be under way); retry after the Retry-After seconds. "+
+				"A write answered 503 was not acknowledged but may have been applied: read before writing again"))
 	case errors.Is(err, replay.ErrReplayRunning):
 		writeProblem(w, r, newProblem(http.StatusConflict, "replay-running", "A replay is already running",
 			"follow the running job, or wait until it is done"))

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/planstore/planstore/transport/messaging/audit"
 )
 
@@ -15,14 +13,9 @@ import (
 func (m *Main) openAuditLog(ctx context.Context) (*audit.Log, error) {
 	var store audit.Store
 	if m.cfg.RedisURL != "" {
-		opts, err := redis.ParseURL(m.cfg.RedisURL)
+		client, err := m.redisClient(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("audit log: redis URL %s: %w", redactURL(m.cfg.RedisURL), err)
-		}
-		client := redis.NewClient(opts)
-		m.onClose("audit redis client", func(context.Context) error { return client.Close() })
-		if err := client.Ping(ctx).Err(); err != nil {
-			return nil, fmt.Errorf("audit log: redis at %s: %w", redactURL(m.cfg.RedisURL), err)
+			return nil, fmt.Errorf("audit log: %w", err)
 		}
 		store = audit.NewRedisStore(client, "")
 	} else {

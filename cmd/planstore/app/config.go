@@ -32,6 +32,11 @@ type Config struct {
 	ShutdownGrace time.Duration
 	PprofAddr     string
 	RelayLeaseTTL time.Duration
+	// RedisMinReplicas: replicas that must confirm a commit (-1, the flag default: 1 if
+	// Redis has replicas, else 0).
+	RedisMinReplicas int
+	// RedisRetryWindow: how long a Redis call retries through a failover before 503.
+	RedisRetryWindow time.Duration
 }
 
 // Auth modes.
@@ -74,8 +79,14 @@ func RegisterFlags(fs *flag.FlagSet) *Config {
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 10*time.Second, "how long shutdown waits for in-flight work")
 	fs.StringVar(&c.PprofAddr, "pprof-addr", "", "serve net/http/pprof on this address, e.g. 127.0.0.1:6060 (empty: off)")
 	fs.DurationVar(&c.RelayLeaseTTL, "relay-lease-ttl", defaultRelayLeaseTTL, "with --redis-url, one relay reads the outbox at a time; a standby takes over within this time after the leader dies")
+	fs.IntVar(&c.RedisMinReplicas, "redis-min-replicas", -1, "replicas that must confirm each commit (WAIT) before it is acknowledged; -1: 1 when Redis has replicas, else 0")
+	fs.DurationVar(&c.RedisRetryWindow, "redis-retry-window", defaultRedisRetryWindow, "how long a Redis call retries through a failover (CLUSTERDOWN, TRYAGAIN, a dead master) before answering 503")
 	return c
 }
+
+// defaultRedisRetryWindow covers a Redis Cluster failover with cluster-node-timeout 2s
+// (detection, election, promotion); past it a request answers 503 with Retry-After.
+const defaultRedisRetryWindow = 5 * time.Second
 
 // ParseFlags parses args, then fills every flag not given on the command line from its
 // PLANSTORE_* environment variable, so a flag always beats the environment.
@@ -128,6 +139,15 @@ func (c *Config) Validate() error {
 	}
 	if c.RelayLeaseTTL == 0 {
 		c.RelayLeaseTTL = defaultRelayLeaseTTL
+	}
+	if c.RedisRetryWindow == 0 {
+		c.RedisRetryWindow = defaultRedisRetryWindow
+	}
+	if c.RedisRetryWindow < 0 {
+		return fmt.Errorf("--redis-retry-window %s: must not be negative", c.RedisRetryWindow)
+	}
+	if c.RedisMinReplicas < -1 {
+		return fmt.Errorf("--redis-min-replicas %d: want -1 (automatic), 0 or more", c.RedisMinReplicas)
 	}
 	if c.RelayLeaseTTL < 300*time.Millisecond {
 		return fmt.Errorf("--relay-lease-ttl %s: want at least 300ms (renewed every third of it)", c.RelayLeaseTTL)

@@ -30,7 +30,7 @@ func (m *Main) openEventStore(ctx context.Context) (eventStore, error) {
 	m.codec = codec
 	var store eventStore
 	if m.cfg.RedisURL != "" {
-		store, err = openRedisStore(ctx, m.cfg.RedisURL, codec)
+		store, err = m.openRedisStore(ctx, codec)
 	} else {
 		store, err = boltstore.Open(m.cfg.DataDir, codec)
 	}

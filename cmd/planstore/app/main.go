@@ -12,6 +12,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/planstore/planstore/commands"
 	"github.com/planstore/planstore/events"
@@ -27,6 +28,7 @@ type Main struct {
 	log      *slog.Logger
 	registry *prometheus.Registry
 	codec    *events.Codec
+	redis    redis.UniversalClient // with --redis-url; see redisClient
 
 	embeddedSearch bool // the read model is the in-process engine
 

@@ -1,0 +1,62 @@
+package redisstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/transport/redisconn"
+)
+
+// Retry pauses grow from firstRetryPause to maxRetryPause: short enough to notice a
+// promoted master soon, long enough not to hammer a cluster that is electing one.
+const (
+	firstRetryPause = 20 * time.Millisecond
+	maxRetryPause   = 500 * time.Millisecond
+)
+
+// retrying runs op until it succeeds, fails for good, or has failed transiently for the
+// retry window (a failover, a slot on the move, a replica slow to confirm); it then
+// returns op's last error wrapped in events.ErrUnavailable, which the HTTP API answers
+// with 503 and Retry-After. op must be safe to run again after a transient failure,
+// even one whose command may have run (reads; Append, see replicas.go).
+func (s *Store) retrying(ctx context.Context, op func() error) error {
+	deadline := time.Now().Add(s.opts.retryWindow)
+	pause := firstRetryPause
+	for {
+		err := op()
+		if redis.HasErrorPrefix(err, "OOM") {
+			// maxmemory reached (and, as it must be for an event store, noeviction):
+			// Redis refused the command before running it, so nothing was stored.
+			return fmt.Errorf("%w: %w", events.ErrStorageFull, err)
+		}
+		if err == nil || !redisconn.Transient(err) {
+			return err
+		}
+		if ctx.Err() != nil || time.Now().Add(pause).After(deadline) {
+			return fmt.Errorf("%w: %w", events.ErrUnavailable, err)
+		}
+		// After a failover the client's slot map still names the dead master.
+		redisconn.Reload(ctx, s.rdb)
+		t := time.NewTimer(pause)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		}
+		pause = min(2*pause, maxRetryPause)
+	}
+}
+
+// reloadOn refreshes a cluster client's slot map after a transient failure of a call
+// its caller retries itself (the relay's outbox reads and acks): go-redis on its own
+// notices a failover only when another node answers MOVED, or every 10 seconds.
+func (s *Store) reloadOn(ctx context.Context, err error) {
+	if redisconn.Transient(err) {
+		redisconn.Reload(ctx, s.rdb)
+	}
+}
