@@ -26,8 +26,10 @@ var timeUnits = map[string]time.Duration{
 	"ms": time.Millisecond, "micros": time.Microsecond, "nanos": time.Nanosecond,
 }
 
-// parseTimeout reads the timeout key: "500ms", "2s"... between 1ms and MaxSearchTimeout.
-// -1 (no timeout) is refused on purpose.
+// parseTimeout reads the timeout key: "500ms", "2s"... A value past MaxSearchTimeout
+// gets MaxSearchTimeout and one under a millisecond gets a millisecond: Elasticsearch
+// accepts every time value here, so clamping keeps a request that it answers answerable
+// while bounding the work. -1 (no timeout) is refused on purpose.
 func parseTimeout(v any, path string) (time.Duration, error) {
 	s, ok := v.(string)
 	if !ok {
@@ -40,11 +42,7 @@ func parseTimeout(v any, path string) (time.Duration, error) {
 	n, err := strconv.ParseInt(m[1], 10, 64)
 	unit := timeUnits[m[2]]
 	if err != nil || n > int64(MaxSearchTimeout/unit) || time.Duration(n)*unit > MaxSearchTimeout {
-		return 0, limit(path, fmt.Sprintf("timeout may be at most %s", MaxSearchTimeout))
+		return MaxSearchTimeout, nil
 	}
-	d := time.Duration(n) * unit
-	if d < time.Millisecond {
-		return 0, limit(path, "timeout must be at least 1ms")
-	}
-	return d, nil
+	return max(time.Duration(n)*unit, time.Millisecond), nil
 }
