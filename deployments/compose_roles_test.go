@@ -175,7 +175,7 @@ func TestRolesStartWithTheirEnvironment(t *testing.T) {
 			}
 			fs := flag.NewFlagSet(r.name, flag.ContinueOnError)
 			fs.SetOutput(io.Discard)
-			cfg := app.RegisterFlags(fs)
+			cfg := app.RegisterFlags(fs, app.Role(s.Command[0]))
 			if err := app.ParseFlags(fs, s.Command[1:]); err != nil {
 				t.Fatalf("flags %v: %v", s.Command[1:], err)
 			}

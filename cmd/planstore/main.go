@@ -24,8 +24,10 @@ commands:
   projector    builds the search read model from events
   replay       rebuilds the search read model from the event log
   token        mints a development bearer token (for --auth dev)
+  keygen       writes a dev signing key to share between roles (--signing-key-file)
   healthcheck  exits 0 when a running role is ready (for container health checks)
   check        verifies the embedded store files of a data dir offline (exit 1 when damaged)
+  version      prints the build (also --version)
 
 Run 'planstore <command> -h' for the flags of a command.
 `
@@ -51,6 +53,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runReplay(ctx, rest, stdout, stderr)
 	case "token":
 		err = runToken(rest, stdout, stderr)
+	case "keygen":
+		err = runKeygen(rest, stdout, stderr)
+	case "version", "--version", "-version":
+		err = runVersion(stdout)
 	case "healthcheck":
 		err = runHealthcheck(ctx, rest, stderr)
 	case "check":

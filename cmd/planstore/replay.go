@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 
@@ -26,18 +24,16 @@ type replayFlags struct {
 // in that process). --snapshots and --check-snapshots work on the event store instead.
 func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("replay", stderr)
-	cfg := app.RegisterFlags(fs)
+	cfg := app.RegisterFlags(fs, app.RoleReplay)
 	var f replayFlags
-	fs.StringVar(&f.server, "server", "", "ask the server at this URL to replay (default: http://<--addr>, used when no --es-url is given)")
-	fs.StringVar(&f.token, "token", "", "bearer token with plans:admin for --server (default: a dev token minted from --data-dir)")
+	fs.StringVar(&f.server, "server", "", "ask the query API (or serve) at this URL to replay (default: http://<--addr>, used when no --es-url is given)")
+	fs.StringVar(&f.token, "token", "", "bearer token with plans:admin for --server (default: a dev token signed with --signing-key-file or the data dir's key)")
 	fs.BoolVar(&f.snapshots, "snapshots", false, "rebuild every snapshot that differs from its plan's events, instead of the read model")
 	fs.BoolVar(&f.checkSnapshots, "check-snapshots", false, "report plans whose snapshot differs from their events; exit 1 if any")
 	fs.BoolVar(&f.asJSON, "json", false, "print the final status or report as JSON on stdout")
-	if err := app.ParseFlags(fs, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return fmt.Errorf("%w: %w", errFlags, err)
+	setUsage(fs, "replay", "rebuilds the search read model from the event log: directly with --es-url, else by asking the running query API (--server)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if f.snapshots && f.checkSnapshots {
 		return fmt.Errorf("%w: --snapshots and --check-snapshots exclude each other", errUsage)
@@ -50,6 +46,9 @@ func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return runSnapshotCheck(ctx, *cfg, f, stdout, stderr)
 	case len(cfg.ESURLs) > 0:
 		return runDirectReplay(ctx, *cfg, f, stdout, stderr)
+	case f.server == "" && cfg.RedisURL != "":
+		return fmt.Errorf("%w: --redis-url without --es-url: give --es-url to replay directly into the cluster, "+
+			"or --server with the query API's URL to have it replay", errUsage)
 	default:
 		return runRemoteReplay(ctx, *cfg, f, stdout, stderr)
 	}

@@ -27,9 +27,13 @@ func runRemoteReplay(ctx context.Context, cfg app.Config, f replayFlags, stdout,
 	}
 	token := f.token
 	if token == "" {
+		key := cfg.SigningKeyFile
+		if key == "" {
+			key = auth.DevKeyPath(cfg.DataDir)
+		}
 		var err error
-		if token, err = auth.MintDevToken(cfg.DataDir, "planstore-replay", []string{auth.ScopeAdmin}, 10*time.Minute); err != nil {
-			return fmt.Errorf("mint an admin token from --data-dir %s (or pass --token): %w", cfg.DataDir, err)
+		if token, err = auth.MintDevTokenWithKeyFile(key, "planstore-replay", []string{auth.ScopeAdmin}, 10*time.Minute); err != nil {
+			return fmt.Errorf("%w; pass the server's --signing-key-file or --data-dir, or --token with a plans:admin token", err)
 		}
 	}
 	client := &http.Client{Timeout: 30 * time.Second}
@@ -62,6 +66,9 @@ func startRemoteReplay(ctx context.Context, client *http.Client, base, token str
 		return replay.Status{}, "", err
 	}
 	body := resp.body
+	if resp.status == http.StatusNotFound {
+		return replay.Status{}, "", fmt.Errorf("%s has no replay endpoint (answered 404): the admin routes live on the query API (or serve); point --server there", base)
+	}
 	if resp.status != http.StatusAccepted && resp.status != http.StatusOK {
 		return replay.Status{}, "", problemError(resp)
 	}

@@ -20,10 +20,29 @@ const (
 )
 
 // MintDevToken signs a dev-mode token with the data dir's key, creating the
-// key on first use. scopes may be given one per element or space-separated;
-// each must be a scope planstore knows, so a typo fails here instead of
-// surfacing later as a puzzling 403.
+// key on first use (the single-process default: the server and the token share
+// the data dir). scopes may be given one per element or space-separated; each
+// must be a scope planstore knows, so a typo fails here instead of surfacing
+// later as a puzzling 403.
 func MintDevToken(dataDir, subject string, scopes []string, ttl time.Duration) (string, error) {
+	key, err := loadOrCreateDevKey(dataDir)
+	if err != nil {
+		return "", fmt.Errorf("mint dev token: %w", err)
+	}
+	return mintDevToken(key, subject, scopes, ttl)
+}
+
+// MintDevTokenWithKeyFile signs a dev-mode token with the key at path, which must
+// exist (ErrNoSigningKey otherwise): every role given the same file accepts it.
+func MintDevTokenWithKeyFile(path, subject string, scopes []string, ttl time.Duration) (string, error) {
+	key, err := loadDevKeyFile(path)
+	if err != nil {
+		return "", fmt.Errorf("mint dev token: %w", err)
+	}
+	return mintDevToken(key, subject, scopes, ttl)
+}
+
+func mintDevToken(key *devKey, subject string, scopes []string, ttl time.Duration) (string, error) {
 	subject = strings.TrimSpace(subject)
 	if subject == "" {
 		return "", errors.New("mint dev token: subject is empty")
@@ -36,10 +55,6 @@ func MintDevToken(dataDir, subject string, scopes []string, ttl time.Duration) (
 		if !isKnownScope(s) {
 			return "", fmt.Errorf("mint dev token: unknown scope %q (known: %s)", s, strings.Join(AllScopes(), " "))
 		}
-	}
-	key, err := loadOrCreateDevKey(dataDir)
-	if err != nil {
-		return "", fmt.Errorf("mint dev token: %w", err)
 	}
 	jti, err := randomID()
 	if err != nil {
@@ -86,6 +101,21 @@ func NewDevVerifier(dataDir string) (*DevVerifier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dev verifier: %w", err)
 	}
+	return newDevVerifier(key), nil
+}
+
+// NewDevVerifierWithKeyFile verifies with the key at path, which must exist: the key
+// shared by every role of a deployment (--signing-key-file). A server never creates it,
+// so that a typo in the path is a start-up error rather than a key nobody else has.
+func NewDevVerifierWithKeyFile(path string) (*DevVerifier, error) {
+	key, err := loadDevKeyFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("dev verifier: %w (create it once with: planstore keygen %s)", err, path)
+	}
+	return newDevVerifier(key), nil
+}
+
+func newDevVerifier(key *devKey) *DevVerifier {
 	public := &key.private.PublicKey
 	keyfunc := func(t *jwt.Token) (any, error) {
 		if kid, _ := t.Header["kid"].(string); kid != key.kid {
@@ -95,7 +125,7 @@ func NewDevVerifier(dataDir string) (*DevVerifier, error) {
 	}
 	rules := newTokenRules(DevIssuer, DevAudience, []string{jwt.SigningMethodES256.Alg()},
 		DefaultLeeway, defaultScopeClaims, keyfunc)
-	return &DevVerifier{rules: rules}, nil
+	return &DevVerifier{rules: rules}
 }
 
 // Verify checks a dev-mode token.

@@ -21,6 +21,7 @@ func (m *Main) openAuditLog(ctx context.Context) (*audit.Log, error) {
 	} else {
 		bolt, err := audit.OpenBoltStore(m.cfg.DataDir)
 		if err != nil {
+			err = explainLocked(err, m.cfg.DataDir, audit.BoltFileName)
 			return nil, fmt.Errorf("audit log: %w", err)
 		}
 		m.onClose("audit store", func(context.Context) error { return bolt.Close() })

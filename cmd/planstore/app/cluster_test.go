@@ -35,7 +35,7 @@ func TestServeOnARabbitMQClusterSurvivesLosingANode(t *testing.T) {
 	list, _ := cluster.Vhost(t)
 
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	flags := app.RegisterFlags(fs)
+	flags := app.RegisterFlags(fs, app.RoleServe)
 	if err := app.ParseFlags(fs, []string{"--amqp-url", list, "--amqp-queue-type", "quorum"}); err != nil {
 		t.Fatal(err)
 	}

@@ -33,6 +33,7 @@ func (m *Main) openEventStore(ctx context.Context) (eventStore, error) {
 		store, err = m.openRedisStore(ctx, codec)
 	} else {
 		store, err = boltstore.Open(m.cfg.DataDir, codec)
+		err = explainLocked(err, m.cfg.DataDir, boltstore.FileName)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("event store: %w", err)

@@ -26,6 +26,7 @@ type Main struct {
 	role     Role
 	parts    parts
 	log      *slog.Logger
+	announce *slog.Logger // start-up lines printed whatever the log level
 	registry *prometheus.Registry
 	codec    *events.Codec
 	redis    redis.UniversalClient // with --redis-url; see redisClient
@@ -53,6 +54,9 @@ func New(cfg Config, role Role, logOutput io.Writer) (*Main, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := cfg.checkDataDir(); err != nil {
+		return nil, err
+	}
 	log, err := newLogger(logOutput, cfg.LogLevel)
 	if err != nil {
 		return nil, err
@@ -61,7 +65,8 @@ func New(cfg Config, role Role, logOutput io.Writer) (*Main, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return &Main{
 		cfg: cfg, role: role, parts: p, log: log.With(slog.String("role", string(role))), registry: reg,
-		failed: make(chan error, 1),
+		announce: announcer(logOutput).With(slog.String("role", string(role))),
+		failed:   make(chan error, 1),
 	}, nil
 }
 
@@ -93,11 +98,13 @@ func (m *Main) URL() string { return "http://" + m.Addr() }
 // answer), starts its workers and the HTTP server, and returns.
 func (m *Main) Run(ctx context.Context) error {
 	start := time.Now()
-	store, err := m.openEventStore(ctx)
+	// The key first: a missing --signing-key-file is a mistake in the set-up, cheaper to
+	// report than any backend's.
+	verifier, err := m.openVerifier(ctx)
 	if err != nil {
 		return err
 	}
-	verifier, err := m.openVerifier(ctx)
+	store, err := m.openEventStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -127,12 +134,29 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.servePprof(); err != nil {
 		return err
 	}
-	m.log.Info("planstore started", slog.String("addr", m.URL()), slog.Duration("startup", time.Since(start)),
-		slog.String("event_store", backendName(m.cfg.RedisURL, "redis", "embedded")),
-		slog.String("bus", backendName(m.cfg.AMQPURL, "rabbitmq", "embedded")),
-		slog.String("search", backendName(join(m.cfg.ESURLs), "elasticsearch", "embedded")),
-		slog.String("auth", m.cfg.Auth))
+	m.announce.Info("planstore started", m.startedAttrs(time.Since(start))...)
 	return nil
+}
+
+// startedAttrs describe what this role runs on: only the backends it uses, and auth
+// only where it verifies tokens.
+func (m *Main) startedAttrs(took time.Duration) []any {
+	attrs := []any{slog.String("addr", m.URL()), slog.Duration("startup", took), slog.String("version", Version()),
+		slog.String("event_store", backendName(m.cfg.RedisURL, "redis", "embedded"))}
+	if m.parts.relay || m.parts.projector {
+		attrs = append(attrs, slog.String("bus", backendName(m.cfg.AMQPURL, "rabbitmq", "embedded")))
+	}
+	if m.parts.queryAPI || m.parts.projector {
+		attrs = append(attrs, slog.String("search", backendName(join(m.cfg.ESURLs), "elasticsearch", "embedded")))
+	}
+	if m.verifiesTokens() {
+		auth := m.cfg.Auth
+		if auth == AuthDev {
+			auth += " (key " + m.signingKeyPath() + ")"
+		}
+		attrs = append(attrs, slog.String("auth", auth))
+	}
+	return attrs
 }
 
 func (m *Main) serveHTTP(handler http.Handler) error {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/planstore/planstore/projections/elastic"
+	"github.com/planstore/planstore/projections/replay"
 	"github.com/planstore/planstore/queries/search"
 	"github.com/planstore/planstore/transport/httpapi"
 	"github.com/planstore/planstore/transport/messaging"
@@ -42,7 +43,9 @@ func (m *Main) startPipeline(ctx context.Context, store eventStore, httpCfg *htt
 		if auditLog, err = m.openAuditLog(ctx); err != nil {
 			return err
 		}
-		httpCfg.Audit = auditLog
+		if m.parts.commandAPI || m.parts.queryAPI {
+			httpCfg.Audit = auditLog
+		}
 	}
 
 	var projector *elastic.Projector
@@ -55,12 +58,13 @@ func (m *Main) startPipeline(ctx context.Context, store eventStore, httpCfg *htt
 		if err := ensureReadModel(ctx, client); err != nil {
 			return err
 		}
-		replayer, err := m.newReplayer(client, store)
-		if err != nil {
-			return err
-		}
-		httpCfg.Replay = replayer
+		// The replay admin routes live where searches are answered: the query API.
+		var replayer *replay.Replayer
 		if m.parts.queryAPI {
+			if replayer, err = m.newReplayer(client, store); err != nil {
+				return err
+			}
+			httpCfg.Replay = replayer
 			if httpCfg.Search, err = search.NewSearcher(client); err != nil {
 				return err
 			}
@@ -74,7 +78,7 @@ func (m *Main) startPipeline(ctx context.Context, store eventStore, httpCfg *htt
 			if projector, err = elastic.NewProjector(writer); err != nil {
 				return err
 			}
-			if m.embeddedSearch {
+			if m.embeddedSearch && replayer != nil {
 				if err := m.rebuildEmbeddedEngine(ctx, replayer); err != nil {
 					return err
 				}

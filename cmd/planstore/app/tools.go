@@ -17,6 +17,9 @@ func OpenTools(ctx context.Context, cfg Config, logOutput io.Writer) (*Tools, er
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
+	if err := cfg.checkDataDir(); err != nil {
+		return nil, err
+	}
 	log, err := newLogger(logOutput, cfg.LogLevel)
 	if err != nil {
 		return nil, err

@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/planstore/planstore/transport/auth"
 )
@@ -11,7 +13,23 @@ import (
 // the hot path.
 const verifierCacheSize = 10_000
 
+// verifiesTokens: only the roles with /v1 routes check tokens; a relay or a projector
+// serves /healthz, /readyz and /metrics alone and holds no key.
+func (m *Main) verifiesTokens() bool { return m.parts.commandAPI || m.parts.queryAPI }
+
+// signingKeyPath is the dev signing key this role verifies with: the shared file, or
+// the data dir's own.
+func (m *Main) signingKeyPath() string {
+	if m.cfg.SigningKeyFile != "" {
+		return m.cfg.SigningKeyFile
+	}
+	return auth.DevKeyPath(m.cfg.DataDir)
+}
+
 func (m *Main) openVerifier(ctx context.Context) (auth.Verifier, error) {
+	if !m.verifiesTokens() {
+		return noTokens{}, nil
+	}
 	switch m.cfg.Auth {
 	case AuthOff:
 		m.log.Warn("authentication is OFF: every request is treated as an all-scopes caller; use this for local experiments only")
@@ -30,10 +48,35 @@ func (m *Main) openVerifier(ctx context.Context) (auth.Verifier, error) {
 		}
 		return auth.NewCachingVerifier(v, verifierCacheSize), nil
 	default:
-		v, err := auth.NewDevVerifier(m.cfg.DataDir)
-		if err != nil {
-			return nil, fmt.Errorf("dev auth: %w", err)
-		}
-		return auth.NewCachingVerifier(v, verifierCacheSize), nil
+		return m.openDevVerifier()
 	}
+}
+
+// openDevVerifier: with --signing-key-file every role of a deployment verifies with the
+// one key, which must exist; without it, the data dir's key, created on first use, is
+// right for one process (serve) and a warning for a role that runs beside others.
+func (m *Main) openDevVerifier() (auth.Verifier, error) {
+	var v *auth.DevVerifier
+	var err error
+	if m.cfg.SigningKeyFile != "" {
+		v, err = auth.NewDevVerifierWithKeyFile(m.cfg.SigningKeyFile)
+	} else {
+		v, err = auth.NewDevVerifier(m.cfg.DataDir)
+		if err == nil && m.role != RoleServe {
+			m.log.Warn("dev tokens are verified with this data dir's own key; give every role of the deployment the same --signing-key-file (made by planstore keygen) so that one token works on all",
+				slog.String("key", m.signingKeyPath()))
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("dev auth: %w", err)
+	}
+	return auth.NewCachingVerifier(v, verifierCacheSize), nil
+}
+
+// noTokens is the verifier of a role without /v1 routes: nothing asks it, and were
+// something to, it would refuse.
+type noTokens struct{}
+
+func (noTokens) Verify(context.Context, string) (auth.Principal, error) {
+	return auth.Principal{}, errors.New("this role serves no API and verifies no tokens")
 }

@@ -1,0 +1,193 @@
+package app
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/planstore/planstore/transport/messaging"
+)
+
+// Command is one command of the binary that takes configuration flags: a role, or the
+// replay tool.
+type Command = Role
+
+// RoleReplay is `planstore replay`: it opens the event store and the read model like a
+// role, and asks a running query API otherwise.
+const RoleReplay Role = "replay"
+
+// Sets of commands a flag belongs to.
+var (
+	allRoles    = []Command{RoleServe, RoleCommandAPI, RoleQueryAPI, RoleRelay, RoleProjector}
+	apiRoles    = []Command{RoleServe, RoleCommandAPI, RoleQueryAPI}            // verify tokens
+	busRoles    = []Command{RoleServe, RoleQueryAPI, RoleRelay, RoleProjector}  // use the bus
+	searchRoles = []Command{RoleServe, RoleQueryAPI, RoleProjector, RoleReplay} // use the read model
+	storeUsers  = []Command{RoleServe, RoleCommandAPI, RoleQueryAPI, RoleRelay, RoleProjector, RoleReplay}
+)
+
+// with adds commands to a set.
+func with(set []Command, more ...Command) []Command { return append(slices.Clone(set), more...) }
+
+// configFlag is one flag, the commands that accept it, and how it fills Config. Each
+// command registers only its own flags, so `planstore relay -h` lists what a relay
+// uses and `planstore command-api --es-url ...` is refused instead of ignored. Adding a
+// flag to some roles is one entry here.
+type configFlag struct {
+	name     string
+	commands []Command
+	define   func(fs *flag.FlagSet, c *Config)
+}
+
+var configFlags = []configFlag{
+	{"addr", with(allRoles, RoleReplay), func(fs *flag.FlagSet, c *Config) {
+		fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "HTTP listen address (port 0 picks a free port)")
+	}},
+	{"data-dir", []Command{RoleServe, RoleCommandAPI, RoleQueryAPI, RoleReplay}, func(fs *flag.FlagSet, c *Config) {
+		fs.StringVar(&c.DataDir, "data-dir", "./data", "directory of the embedded stores and the default dev signing key (auth/dev-signing-key.pem)")
+	}},
+	{"redis-url", storeUsers, func(fs *flag.FlagSet, c *Config) {
+		fs.StringVar(&c.RedisURL, "redis-url", "", "Redis URL for the event store (empty: embedded store in the data dir)")
+	}},
+	{"redis-min-replicas", storeUsers, func(fs *flag.FlagSet, c *Config) {
+		fs.IntVar(&c.RedisMinReplicas, "redis-min-replicas", -1, "replicas that must confirm each commit (WAIT) before it is acknowledged; -1: 1 when Redis has replicas, else 0")
+	}},
+	{"redis-retry-window", storeUsers, func(fs *flag.FlagSet, c *Config) {
+		fs.DurationVar(&c.RedisRetryWindow, "redis-retry-window", defaultRedisRetryWindow, "how long a Redis call retries through a failover (CLUSTERDOWN, TRYAGAIN, a dead master) before answering 503")
+	}},
+	{"amqp-url", busRoles, func(fs *flag.FlagSet, c *Config) {
+		fs.StringVar(&c.AMQPURL, "amqp-url", "", "RabbitMQ URL for the event bus, or a comma-separated list of a cluster's node URLs (empty: in-process bus)")
+	}},
+	{"amqp-queue-type", busRoles, func(fs *flag.FlagSet, c *Config) {
+		fs.StringVar(&c.AMQPQueueType, "amqp-queue-type", string(messaging.QueueClassic), "type of planstore's RabbitMQ queues: classic, or quorum (replicated, for a cluster)")
+	}},
+	{"es-url", searchRoles, func(fs *flag.FlagSet, c *Config) {
+		fs.Func("es-url", "comma-separated Elasticsearch node URLs (empty: embedded search engine)", func(v string) error {
+			c.ESURLs = splitList(v)
+			return nil
+		})
+	}},
+	{"auth", apiRoles, func(fs *flag.FlagSet, c *Config) {
+		fs.StringVar(&c.Auth, "auth", "", "token verification: dev, oidc or off (default: oidc when --oidc-issuer is set, else dev)")
+	}},
+	{"signing-key-file", with(apiRoles, RoleReplay), func(fs *flag.FlagSet, c *Config) {
+		fs.StringVar(&c.SigningKeyFile, "signing-key-file", "", "dev signing key (PEM, from planstore keygen) shared by every role of a deployment (default: the data dir's, created on first use)")
+	}},
+	{"oidc-issuer", apiRoles, func(fs *flag.FlagSet, c *Config) {
+		fs.StringVar(&c.OIDCIssuer, "oidc-issuer", "", "OpenID Connect issuer URL (for --auth oidc)")
+	}},
+	{"oidc-audience", apiRoles, func(fs *flag.FlagSet, c *Config) {
+		fs.StringVar(&c.OIDCAudience, "oidc-audience", "", "expected audience of access tokens (for --auth oidc)")
+	}},
+	{"jwks-url", apiRoles, func(fs *flag.FlagSet, c *Config) {
+		fs.StringVar(&c.JWKSURL, "jwks-url", "", "JWKS URL (default: from the issuer's discovery document)")
+	}},
+	{"oidc-scope-claims", apiRoles, func(fs *flag.FlagSet, c *Config) {
+		fs.Func("oidc-scope-claims", "comma-separated claims that carry scopes (default: scope,scp; Auth0 RBAC: scope,permissions)", func(v string) error {
+			c.ScopeClaims = splitList(v)
+			return nil
+		})
+	}},
+	{"log-level", with(allRoles, RoleReplay), func(fs *flag.FlagSet, c *Config) {
+		fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
+	}},
+	{"max-body-bytes", apiRoles, func(fs *flag.FlagSet, c *Config) {
+		fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", defaultMaxBodyBytes, "largest accepted request body in bytes")
+	}},
+	{"shutdown-grace", allRoles, func(fs *flag.FlagSet, c *Config) {
+		fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 10*time.Second, "how long shutdown waits for in-flight work")
+	}},
+	{"pprof-addr", allRoles, func(fs *flag.FlagSet, c *Config) {
+		fs.StringVar(&c.PprofAddr, "pprof-addr", "", "serve net/http/pprof on this address, e.g. 127.0.0.1:6060 (empty: off)")
+	}},
+	{"relay-lease-ttl", []Command{RoleServe, RoleRelay}, func(fs *flag.FlagSet, c *Config) {
+		fs.DurationVar(&c.RelayLeaseTTL, "relay-lease-ttl", defaultRelayLeaseTTL, "with --redis-url, one relay reads the outbox at a time; a standby takes over within this time after the leader dies")
+	}},
+	{"max-projection-lag", []Command{RoleQueryAPI}, func(fs *flag.FlagSet, c *Config) {
+		fs.DurationVar(&c.MaxProjectionLag, "max-projection-lag", defaultMaxProjectionLag, "/readyz answers 503 while an event committed longer ago than this has not reached the read model (0: never)")
+	}},
+}
+
+// RegisterFlags declares the flags of cmd on fs and returns the config they fill.
+func RegisterFlags(fs *flag.FlagSet, cmd Command) *Config {
+	c := &Config{}
+	for _, f := range configFlags {
+		if slices.Contains(f.commands, cmd) {
+			f.define(fs, c)
+		}
+	}
+	return c
+}
+
+// ParseFlags parses args, then fills every flag not given on the command line from its
+// PLANSTORE_* environment variable, so a flag always beats the environment. A flag that
+// belongs to other commands is refused with a message naming them; its environment
+// variable is ignored, so one environment can serve every role of a deployment.
+func ParseFlags(fs *flag.FlagSet, args []string) error {
+	if err := refuseForeignFlags(fs, args); err != nil {
+		fmt.Fprintln(fs.Output(), strings.TrimPrefix(err.Error(), errForeignFlag.Error()+": "))
+		return err
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		if given[f.Name] {
+			return
+		}
+		env := EnvName(f.Name)
+		if v, ok := os.LookupEnv(env); ok {
+			if err := fs.Set(f.Name, v); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", env, err))
+			}
+		}
+	})
+	return errors.Join(errs...)
+}
+
+// EnvName is the environment variable of flag name: redis-url → PLANSTORE_REDIS_URL.
+func EnvName(name string) string {
+	return EnvPrefix + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+}
+
+// refuseForeignFlags explains a flag of another command before the flag package calls
+// it merely undefined: `command-api --es-url` says that the search URL is for serve,
+// query-api, projector and replay.
+func refuseForeignFlags(fs *flag.FlagSet, args []string) error {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" || !strings.HasPrefix(a, "-") || a == "-" {
+			return nil // flags end here
+		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if own := fs.Lookup(name); own != nil {
+			if b, ok := own.Value.(interface{ IsBoolFlag() bool }); !hasValue && !(ok && b.IsBoolFlag()) {
+				i++ // its value is the next argument
+			}
+			continue
+		}
+		for _, f := range configFlags {
+			if f.name == name {
+				return fmt.Errorf("%w: --%s is a flag of %s; %s does not use it (see %s -h)",
+					errForeignFlag, name, commandList(f.commands), fs.Name(), fs.Name())
+			}
+		}
+	}
+	return nil
+}
+
+var errForeignFlag = errors.New("flag not accepted")
+
+func commandList(cmds []Command) string {
+	names := make([]string, len(cmds))
+	for i, c := range cmds {
+		names[i] = string(c)
+	}
+	return strings.Join(names, ", ")
+}
