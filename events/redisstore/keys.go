@@ -18,6 +18,7 @@ import (
 //	<prefix>{pNN}:log               stream the partition's global log, also the outbox
 //	<prefix>{pNN}:fence             string a write that WAIT can confirm (replicas.go)
 //	<prefix>lease:<name>            string token of the holder of a Lease (lease.go)
+//	<prefix>applied:<consumer>      hash   partition → last log position a consumer applied (progress.go)
 //
 // An aggregate lives in partition PartitionOf(id), an ownership record in
 // PartitionOf(objectId).
@@ -63,3 +64,7 @@ func (k keys) notifyChannel() string { return k.prefix + "outbox-notify" }
 // lease is the key of the lease named name: one key, no partition, so a lease script
 // runs in that key's slot alone.
 func (k keys) lease(name string) string { return k.prefix + "lease:" + name }
+
+// applied is the hash of how far consumer has applied each partition of the log: one
+// key, no partition, read and written whole.
+func (k keys) applied(consumer string) string { return k.prefix + "applied:" + consumer }

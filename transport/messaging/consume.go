@@ -3,6 +3,7 @@ package messaging
 import (
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -20,12 +21,22 @@ func (r *Router) consume(c Consumer, logger *slog.Logger) message.NoPublishHandl
 	dedup := r.cfg.NewDeduplicator(c.Name)
 	inHand := newClaims()
 	codec := r.cfg.Codec
+	var busy atomic.Int64 // events in hand, across the consumer's subscriptions
 	return func(msg *message.Message) error {
+		busy.Add(1)
+		defer func() {
+			// Nothing in hand means nothing waits here (prefetch would have handed more):
+			// the last lag then reads 0 instead of the lag of the last event handled.
+			if busy.Add(-1) == 0 {
+				lastLag.Set(0)
+			}
+		}()
 		e, err := DecodeEventMessage(codec, msg)
 		if err != nil {
 			return Permanent(err)
 		}
 		ctx := WithCorrelationID(msg.Context(), e.CorrelationID)
+		ctx = withLogPosition(ctx, msg.Metadata.Get(MetadataLogPosition))
 		key := DedupKey(e)
 		release, err := inHand.acquire(ctx, key)
 		if err != nil {

@@ -105,7 +105,7 @@ func (r *Router) AddConsumer(bus Bus, c Consumer) error {
 		}
 		return nil
 	})
-	r.watchQueueDepth(bus, c.Name)
+	r.WatchQueueDepth(bus, c.Name)
 	return nil
 }
 

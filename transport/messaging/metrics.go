@@ -12,6 +12,7 @@ import (
 // process may share a registry: the second registration reuses the first's collectors.
 // The README lists them.
 type Metrics struct {
+	reg          *prometheus.Registry
 	consumed     *prometheus.CounterVec
 	duplicates   *prometheus.CounterVec
 	failed       *prometheus.CounterVec
@@ -29,6 +30,7 @@ type Metrics struct {
 func NewMetrics(reg *prometheus.Registry) (*Metrics, error) {
 	perConsumer := []string{"consumer"}
 	m := &Metrics{
+		reg: reg,
 		consumed: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "planstore_messaging_consumed_total",
 			Help: "Events a consumer handled successfully.",
@@ -53,11 +55,11 @@ func NewMetrics(reg *prometheus.Registry) (*Metrics, error) {
 		}, perConsumer),
 		lastLag: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "planstore_consumer_last_lag_seconds",
-			Help: "Lag (occurred_at to handled) of the event a consumer handled last.",
+			Help: "Lag (occurred_at to handled) of the event a consumer handled last; 0 once it has nothing in hand.",
 		}, perConsumer),
 		queueDepth: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "planstore_consumer_queue_depth",
-			Help: "Events waiting for a consumer: ready messages in its RabbitMQ queue, or on the embedded bus events being published it has not acknowledged. Polled; absent while the bus cannot tell.",
+			Help: "Events waiting for a consumer: ready messages in its RabbitMQ queue, or on the embedded bus events being published it has not acknowledged. Polled every second by the consumer's process and by the relay; absent while the bus cannot tell.",
 		}, perConsumer),
 		relayed: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "planstore_relay_published_total",
@@ -83,13 +85,24 @@ func NewMetrics(reg *prometheus.Registry) (*Metrics, error) {
 	m.lag = register(reg, m.lag, &err)
 	m.lastLag = register(reg, m.lastLag, &err)
 	m.queueDepth = register(reg, m.queueDepth, &err)
-	m.relayed = register(reg, m.relayed, &err)
-	m.relayFailed = register(reg, m.relayFailed, &err)
-	m.relayLeading = register(reg, m.relayLeading, &err)
 	if err != nil {
 		return nil, err
 	}
 	return m, nil
+}
+
+// RegisterRelay exports the relay's metrics; outbox.AddRelay calls it, so that a process
+// without a relay (a projector) does not export "relay not leading" for an alert on
+// "no relay leads" to fire on.
+func (m *Metrics) RegisterRelay() error {
+	if m.reg == nil {
+		return nil
+	}
+	var err error
+	m.relayed = register(m.reg, m.relayed, &err)
+	m.relayFailed = register(m.reg, m.relayFailed, &err)
+	m.relayLeading = register(m.reg, m.relayLeading, &err)
+	return err
 }
 
 // register adds c to reg, or returns the collector already registered under the same

@@ -12,10 +12,18 @@ type depthSource struct {
 	failing  bool // the last poll failed; only the poller goroutine touches it
 }
 
-// watchQueueDepth adds consumer to the consumers whose queue depth Run polls.
-func (r *Router) watchQueueDepth(bus Bus, consumer string) {
+// WatchQueueDepth adds consumer to the consumers whose queue depth Run polls
+// (planstore_consumer_queue_depth). AddConsumer does it for its consumer; the relay's
+// process does it for every consumer it publishes to, so that the events waiting for a
+// consumer that is down are seen. Call before Run.
+func (r *Router) WatchQueueDepth(bus Bus, consumer string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	for _, d := range r.depths {
+		if d.consumer == consumer {
+			return // serve runs the relay and the consumer on one router
+		}
+	}
 	r.depths = append(r.depths, depthSource{consumer: consumer, bus: bus})
 }
 

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 	"time"
 
 	"github.com/elastic/go-elasticsearch/v8"
@@ -24,6 +25,23 @@ type healthChecker struct {
 	// consumerChecks are checks of a consumer beyond being attached, by its name in
 	// Router.Readiness.
 	consumerChecks map[string]func(context.Context) error
+	// relay is whether this process's relay leads or waits on standby (both are ready).
+	relay *relayState
+	// pipeline judges the read model's freshness (query API on Redis).
+	pipeline         *pipelineView
+	maxProjectionLag time.Duration
+}
+
+// relayState is whether this process's relay reads the outbox now.
+type relayState struct{ leading atomic.Bool }
+
+func (r *relayState) set(leading bool) { r.leading.Store(leading) }
+
+func (r *relayState) String() string {
+	if r.leading.Load() {
+		return "leading"
+	}
+	return "standby"
 }
 
 // readiness is the /readyz body: "ok" or what is wrong, per backend and consumer.
@@ -31,6 +49,18 @@ type readiness struct {
 	Status    string            `json:"status"`
 	Backends  map[string]string `json:"backends"`
 	Consumers map[string]string `json:"consumers,omitempty"`
+	// Relay is "leading" or "standby" in a process that runs a relay.
+	Relay string `json:"relay,omitempty"`
+	// ReadModel is "ok" or why searches miss committed events (query API on Redis),
+	// with the measures behind the verdict.
+	ReadModel *readModelReport `json:"read_model,omitempty"`
+}
+
+type readModelReport struct {
+	Status        string `json:"status"`
+	ProjectionLag string `json:"projection_lag"`
+	OutboxBacklog int64  `json:"outbox_backlog"`
+	MaxLag        string `json:"max_projection_lag"`
 }
 
 func (h *healthChecker) Ready(ctx context.Context) (bool, any) {
@@ -60,6 +90,20 @@ func (h *healthChecker) Ready(ctx context.Context) (bool, any) {
 			}
 			set(r.Consumers, name, err)
 		}
+	}
+	if h.relay != nil {
+		r.Relay = h.relay.String()
+	}
+	if h.pipeline != nil {
+		state := h.pipeline.measure(ctx)
+		err := state.freshness(h.maxProjectionLag)
+		rm := &readModelReport{Status: "ok", ProjectionLag: state.projectionLag().Round(time.Millisecond).String(),
+			OutboxBacklog: state.backlog.Events, MaxLag: h.maxProjectionLag.String()}
+		if err != nil {
+			rm.Status = err.Error()
+			r.Status = "not ready"
+		}
+		r.ReadModel = rm
 	}
 	return r.Status == "ready", r
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
+	"github.com/planstore/planstore/events/redisstore"
 	"github.com/planstore/planstore/projections/elastic"
 	"github.com/planstore/planstore/projections/replay"
 	"github.com/planstore/planstore/queries/search"
@@ -16,6 +18,9 @@ import (
 
 // Consumer names: each has its own durable queue and dead-letter queue.
 const consumerProjector = "projector"
+
+// queueDepthInterval: planstore_consumer_queue_depth is at most this old.
+const queueDepthInterval = time.Second
 
 // projectorConcurrency is how many events one projector process handles at once on
 // RabbitMQ: 16 in flight fill a bulk request of ~16 events per Elasticsearch round trip.
@@ -36,6 +41,9 @@ var allConsumers = []string{consumerProjector, audit.ConsumerName}
 func (m *Main) startPipeline(ctx context.Context, store eventStore, httpCfg *httpapi.Config) error {
 	health := &healthChecker{store: store}
 	httpCfg.Health = health
+	if err := m.watchPipeline(store, health); err != nil {
+		return err
+	}
 
 	var auditLog *audit.Log
 	if m.parts.projector || m.parts.queryAPI || m.parts.commandAPI {
@@ -107,25 +115,46 @@ func (m *Main) startRouter(ctx context.Context, store eventStore, projector *ela
 
 	router, err := messaging.NewRouter(messaging.RouterConfig{
 		Logger: m.log, Codec: m.codec, Registry: m.registry, CloseTimeout: m.cfg.ShutdownGrace,
+		QueueDepthInterval: queueDepthInterval,
 	})
 	if err != nil {
 		return err
 	}
 	health.router = router
 	if m.parts.relay {
-		err := outbox.AddRelay(router, outbox.RelayConfig{
-			SubscriberConfig: m.relaySubscriberConfig(store),
-			Bus:              bus,
-		})
+		relayState := &relayState{}
+		health.relay = relayState
+		sub := m.relaySubscriberConfig(store)
+		sub.OnLeading = func(leading bool) {
+			router.Metrics().RelayLeading(leading)
+			relayState.set(leading)
+		}
+		err := outbox.AddRelay(router, outbox.RelayConfig{SubscriberConfig: sub, Bus: bus})
 		if err != nil {
 			return err
 		}
+		// The relay feeds every consumer's queue: its process reports what waits there,
+		// also while a consumer is down and reports nothing itself.
+		for _, c := range allConsumers {
+			router.WatchQueueDepth(bus, c)
+		}
 	}
 	if m.parts.projector {
+		handle := projector.Handle
+		if rs, ok := store.(*redisstore.Store); ok {
+			tracker := newAppliedTracker(consumerProjector, rs, m.log)
+			stop, err := tracker.start(ctx)
+			if err != nil {
+				return fmt.Errorf("projector progress: %w", err)
+			}
+			// Registered before the router: closed after it, so the last positions land.
+			m.onClose("projector progress", func(context.Context) error { stop(); return nil })
+			handle = tracker.wrap(handle)
+		}
 		// The projector is order-safe (external versioning by aggregate version), so it
 		// may take events concurrently; concurrency is what lets the bulk writer batch.
 		err := router.AddConsumer(bus, messaging.Consumer{
-			Name: consumerProjector, Handle: projector.Handle, Concurrency: projectorConcurrency,
+			Name: consumerProjector, Handle: handle, Concurrency: projectorConcurrency,
 		})
 		if err != nil {
 			return err
@@ -170,4 +199,23 @@ func (m *Main) openBus() (messaging.Bus, error) {
 		return nil, fmt.Errorf("rabbitmq at %s: %w", redactURLList(m.cfg.AMQPURL), err)
 	}
 	return bus, nil
+}
+
+// watchPipeline exports, on Redis, what waits between a commit and the read model: the
+// relay reports its outbox backlog, the query API that and its read model's lag, which
+// /readyz also judges against --max-projection-lag.
+func (m *Main) watchPipeline(store eventStore, health *healthChecker) error {
+	rs, ok := store.(*redisstore.Store)
+	if !ok || !(m.parts.queryAPI || m.parts.relay) {
+		return nil
+	}
+	view := &pipelineView{store: rs, projection: m.parts.queryAPI}
+	if err := view.register(m.registry); err != nil {
+		return err
+	}
+	if m.parts.queryAPI {
+		health.pipeline = view
+		health.maxProjectionLag = m.cfg.MaxProjectionLag
+	}
+	return nil
 }

@@ -86,6 +86,7 @@ func (r *run) deliver(l *lane, e events.LogEntry) bool {
 			}
 			continue
 		}
+		messaging.SetLogPosition(msg, e.Partition, e.Position)
 		msg.SetContext(withAttempt(r.msgCtx, attempt))
 		select {
 		case l.out <- msg:

@@ -35,6 +35,9 @@ func AddRelay(r *messaging.Router, cfg RelayConfig) error {
 	if cfg.Bus == nil {
 		return errors.New("outbox: relay has no Bus to publish to")
 	}
+	if err := r.Metrics().RegisterRelay(); err != nil {
+		return err
+	}
 	if cfg.OnLeading == nil {
 		cfg.OnLeading = r.Metrics().RelayLeading
 	}
