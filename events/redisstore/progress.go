@@ -194,3 +194,16 @@ func (s *Store) Unapplied(ctx context.Context, consumer string) (time.Time, erro
 	}
 	return oldest, nil
 }
+
+// LogLength is how many events partition holds (XLEN): a replay sums it to know its
+// total (planstore_replay_events_total, the ETA of its progress).
+func (s *Store) LogLength(ctx context.Context, partition int) (int64, error) {
+	if err := s.checkPartition(partition); err != nil {
+		return 0, err
+	}
+	n, err := s.rdb.XLen(ctx, s.keys.log(partition)).Result()
+	if err != nil && !isNil(err) {
+		return 0, fmt.Errorf("redisstore: length of log %d: %w", partition, err)
+	}
+	return n, nil
+}
