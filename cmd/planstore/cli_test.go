@@ -15,6 +15,10 @@ func TestCommandLineRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
+	existingKey := dir + "/existing.pem"
+	if out, err := exec.Command(bin, "keygen", existingKey).CombinedOutput(); err != nil {
+		t.Fatalf("keygen: %v\n%s", err, out)
+	}
 	for name, tc := range map[string]struct {
 		args []string
 		code int
@@ -26,7 +30,7 @@ func TestCommandLineRefusals(t *testing.T) {
 		"unknown scope":           {[]string{"token", "--init", "--data-dir", dir, "--scope", "plans:everything"}, 1, "plans:everything"},
 		"token without a key":     {[]string{"token", "--data-dir", t.TempDir()}, 1, "planstore keygen"},
 		"token, missing key file": {[]string{"token", "--signing-key-file", dir + "/none.pem"}, 1, "no dev signing key at " + dir + "/none.pem"},
-		"keygen over a key":       {[]string{"keygen", dir + "/auth/dev-signing-key.pem"}, 1, "already exists"},
+		"keygen over a key":       {[]string{"keygen", existingKey}, 1, "already exists"},
 		"keygen without a file":   {[]string{"keygen"}, 2, "usage: planstore keygen FILE"},
 		"flag of another role":    {[]string{"command-api", "--es-url", "http://x"}, 2, "--es-url is a flag of serve, query-api, projector, replay; planstore command-api does not use it"},
 		"auth flag on a relay":    {[]string{"relay", "--auth", "off"}, 2, "--auth is a flag of serve, command-api, query-api"},

@@ -93,7 +93,12 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, queries.ErrNotThen):
 		writeProblem(w, r, newProblem(http.StatusNotFound, "not-found", "Not found",
 			"the plan did not exist at that version or time, or had been deleted; its history lists every version"))
-	case errors.Is(err, plan.ErrNotFound), errors.Is(err, events.ErrNotFound), errors.Is(err, errNotFoundRoute):
+	case errors.Is(err, errNotFoundRoute):
+		// Each role serves its own routes: say so, since the usual cause is a request sent
+		// to the wrong role (a replay to the command API).
+		writeProblem(w, r, newProblem(http.StatusNotFound, "not-found", "Not found",
+			"this server has no route "+r.Method+" "+r.URL.Path+": each planstore role serves its own routes (README, Roles)"))
+	case errors.Is(err, plan.ErrNotFound), errors.Is(err, events.ErrNotFound):
 		writeProblem(w, r, newProblem(http.StatusNotFound, "not-found", "Not found", ""))
 	case errors.Is(err, errMethodNotAllowed):
 		writeProblem(w, r, newProblem(http.StatusMethodNotAllowed, "method-not-allowed", "Method not allowed", ""))
