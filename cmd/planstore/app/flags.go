@@ -167,7 +167,8 @@ func refuseForeignFlags(fs *flag.FlagSet, args []string) error {
 		}
 		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
 		if own := fs.Lookup(name); own != nil {
-			if b, ok := own.Value.(interface{ IsBoolFlag() bool }); !hasValue && !(ok && b.IsBoolFlag()) {
+			b, isBool := own.Value.(interface{ IsBoolFlag() bool })
+			if !hasValue && (!isBool || !b.IsBoolFlag()) {
 				i++ // its value is the next argument
 			}
 			continue

@@ -206,7 +206,7 @@ func (m *Main) openBus() (messaging.Bus, error) {
 // /readyz also judges against --max-projection-lag.
 func (m *Main) watchPipeline(store eventStore, health *healthChecker) error {
 	rs, ok := store.(*redisstore.Store)
-	if !ok || !(m.parts.queryAPI || m.parts.relay) {
+	if !ok || (!m.parts.queryAPI && !m.parts.relay) {
 		return nil
 	}
 	view := &pipelineView{store: rs, projection: m.parts.queryAPI}
