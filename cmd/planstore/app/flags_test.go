@@ -1,0 +1,65 @@
+package app_test
+
+import (
+	"flag"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/planstore/planstore/cmd/planstore/app"
+)
+
+// TestEachRoleTakesItsOwnFlags: a role accepts its flags from the command line and the
+// environment, refuses another role's flag by name, and ignores another role's
+// environment variable (one environment serves a whole deployment).
+func TestEachRoleTakesItsOwnFlags(t *testing.T) {
+	t.Setenv("PLANSTORE_REDIS_URL", "redis://from-env:6379/0")
+	t.Setenv("PLANSTORE_ES_URL", "http://es:9200")
+	t.Setenv("PLANSTORE_SIGNING_KEY_FILE", "/keys/k.pem")
+
+	parse := func(role app.Role, args ...string) (*app.Config, string, error) {
+		fs := flag.NewFlagSet("planstore "+string(role), flag.ContinueOnError)
+		var out strings.Builder
+		fs.SetOutput(&out)
+		cfg := app.RegisterFlags(fs, role)
+		err := app.ParseFlags(fs, args)
+		return cfg, out.String(), err
+	}
+
+	cfg, _, err := parse(app.RoleCommandAPI, "--addr", "127.0.0.1:9", "--max-body-bytes=5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.RedisURL != "redis://from-env:6379/0" || cfg.SigningKeyFile != "/keys/k.pem" || cfg.Addr != "127.0.0.1:9" || cfg.MaxBodyBytes != 5 {
+		t.Errorf("command-api config = %+v", cfg)
+	}
+	if len(cfg.ESURLs) != 0 {
+		t.Errorf("command-api took PLANSTORE_ES_URL: %v", cfg.ESURLs)
+	}
+
+	_, out, err := parse(app.RoleCommandAPI, "--redis-url", "redis://x/0", "--amqp-url", "amqp://x/")
+	if err == nil || !strings.Contains(out, "--amqp-url is a flag of serve, query-api, relay, projector; planstore command-api does not use it") {
+		t.Errorf("command-api --amqp-url: %v, %q", err, out)
+	}
+	_, out, err = parse(app.RoleRelay, "--signing-key-file=/k.pem")
+	if err == nil || !strings.Contains(out, "--signing-key-file is a flag of") {
+		t.Errorf("relay --signing-key-file: %v, %q", err, out)
+	}
+	// replay takes the backend flags it shares with the roles.
+	if _, _, err := parse(app.RoleReplay, "--es-url", "http://a", "--log-level", "warn"); err != nil {
+		t.Errorf("replay with its own flags: %v", err)
+	}
+
+	cfg, _, err = parse(app.RoleQueryAPI, "--max-projection-lag", "5s")
+	if err != nil || cfg.MaxProjectionLag.String() != "5s" || len(cfg.ESURLs) != 1 {
+		t.Errorf("query-api: %+v, %v", cfg, err)
+	}
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	app.RegisterFlags(fs, app.RoleProjector)
+	for _, name := range []string{"auth", "signing-key-file", "data-dir", "max-body-bytes", "relay-lease-ttl"} {
+		if fs.Lookup(name) != nil {
+			t.Errorf("projector registers --%s", name)
+		}
+	}
+}
