@@ -87,6 +87,9 @@ func TestOperatingTheRolesAsMicroservices(t *testing.T) {
 	if metricOf(t, relays[0], "planstore_relay_leading") == nil {
 		t.Error("a relay does not export planstore_relay_leading")
 	}
+	if held := metricOf(t, queryAPI, "planstore_replay_lock_held"); held == nil || *held < 0 {
+		t.Errorf("planstore_replay_lock_held on query-api = %v, want 0 or 1", held)
+	}
 
 	// Relay outage: events wait in the outbox; query-api says so and the gauges show it.
 	start := time.Now()

@@ -73,6 +73,11 @@ func (m *Main) startPipeline(ctx context.Context, store eventStore, httpCfg *htt
 				return err
 			}
 			httpCfg.Replay = replayer
+			if !m.embeddedSearch {
+				if err := m.registerReplayLockGauge(client); err != nil {
+					return err
+				}
+			}
 			if httpCfg.Search, err = search.NewSearcher(client); err != nil {
 				return err
 			}
