@@ -51,6 +51,26 @@ func TestOperatingTheRolesAsMicroservices(t *testing.T) {
 	projector := startProcess(t, "projector", env, "projector")
 	queryAPI := startProcess(t, "query-api", own(), "query-api", "--max-projection-lag", "2s")
 
+	// Each start-up line names only what the role uses.
+	for p, want := range map[*process]struct{ has, hasNot []string }{
+		commandAPI: {[]string{"event_store", "auth"}, []string{"bus", "search"}},
+		relays[0]:  {[]string{"event_store", "bus"}, []string{"search", "auth"}},
+		projector:  {[]string{"event_store", "bus", "search"}, []string{"auth"}},
+		queryAPI:   {[]string{"event_store", "search", "auth"}, []string{"bus"}},
+	} {
+		line := startedLine(t, p)
+		for _, k := range want.has {
+			if _, ok := line[k]; !ok {
+				t.Errorf("%s start-up line lacks %q: %v", p.name, k, line)
+			}
+		}
+		for _, k := range want.hasNot {
+			if _, ok := line[k]; ok {
+				t.Errorf("%s start-up line names %q, which it does not use: %v", p.name, k, line)
+			}
+		}
+	}
+
 	// One token, minted from the key file, works on both API roles.
 	token := strings.TrimSpace(runCLI(t, "token", "--signing-key-file", keyFile, "--scope", "plans:read plans:write plans:admin", "--sub", "ops"))
 	write := func(suffix string) {
@@ -243,5 +263,18 @@ func metricOf(t *testing.T, p *process, series string) *float64 {
 		}
 		return &v
 	}
+	return nil
+}
+
+// startedLine is the role's "planstore started" log entry.
+func startedLine(t *testing.T, p *process) map[string]any {
+	t.Helper()
+	for _, line := range strings.Split(p.logText(), "\n") {
+		var entry map[string]any
+		if json.Unmarshal([]byte(line), &entry) == nil && entry["msg"] == "planstore started" {
+			return entry
+		}
+	}
+	t.Fatalf("%s logged no start-up line:\n%s", p.name, p.logTail())
 	return nil
 }
