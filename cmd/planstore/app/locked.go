@@ -10,12 +10,15 @@ import (
 	"syscall"
 
 	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/planstore/planstore/events/boltfile"
 )
 
-// explainLocked turns bbolt's bare "timeout" (another process holds the file's lock)
-// into what an operator needs: which file, held by which process, and what to do.
+// explainLocked turns "another process holds the file's lock" (boltfile.ErrInUse, or
+// bbolt's bare timeout) into what an operator needs: which file, held by which process,
+// and what to do.
 func explainLocked(err error, dataDir, file string) error {
-	if !errors.Is(err, bolterrors.ErrTimeout) {
+	if !errors.Is(err, boltfile.ErrInUse) && !errors.Is(err, bolterrors.ErrTimeout) {
 		return err
 	}
 	path := filepath.Join(dataDir, file)
@@ -24,7 +27,8 @@ func explainLocked(err error, dataDir, file string) error {
 		holder = fmt.Sprintf("process %d (%s)", pid, cmd)
 	}
 	return fmt.Errorf("%s is locked by %s: an embedded data dir belongs to one process at a time; "+
-		"stop that process, or give this one its own --data-dir (processes share data through --redis-url)", path, holder)
+		"stop that process, or give this one its own --data-dir (processes share data through --redis-url) [%w]",
+		path, holder, boltfile.ErrInUse)
 }
 
 // lockHolder finds, on Linux, the process holding a lock on path through /proc/locks
