@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/planstore/planstore/transport/messaging"
 )
 
 // Command is one command of the binary that takes configuration flags: a role, or the
@@ -62,7 +61,7 @@ var configFlags = []configFlag{
 		fs.StringVar(&c.AMQPURL, "amqp-url", "", "RabbitMQ URL for the event bus, or a comma-separated list of a cluster's node URLs (empty: in-process bus)")
 	}},
 	{"amqp-queue-type", busRoles, func(fs *flag.FlagSet, c *Config) {
-		fs.StringVar(&c.AMQPQueueType, "amqp-queue-type", string(messaging.QueueClassic), "type of planstore's RabbitMQ queues: classic, or quorum (replicated, for a cluster)")
+		fs.StringVar(&c.AMQPQueueType, "amqp-queue-type", "", "type of planstore's RabbitMQ queues: classic, or quorum (replicated; the default, and the only choice, with several --amqp-url nodes; classic for one)")
 	}},
 	{"es-url", searchRoles, func(fs *flag.FlagSet, c *Config) {
 		fs.Func("es-url", "comma-separated Elasticsearch node URLs (empty: embedded search engine)", func(v string) error {
