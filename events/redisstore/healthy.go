@@ -56,3 +56,19 @@ func (s *Store) Healthy(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Reachable says whether every server of the deployment answers: each master of a
+// cluster, or the one server. What a role that only reads needs.
+func (s *Store) Reachable(ctx context.Context) error {
+	var err error
+	if c, ok := s.rdb.(*redis.ClusterClient); ok {
+		err = c.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error { return node.Ping(ctx).Err() })
+	} else {
+		err = s.rdb.Ping(ctx).Err()
+	}
+	if err != nil {
+		redisconn.Reload(ctx, s.rdb)
+		return fmt.Errorf("%w: %w", events.ErrUnavailable, err)
+	}
+	return nil
+}

@@ -31,14 +31,20 @@ func TestHealthySeesEveryMaster(t *testing.T) {
 	if err := s.Healthy(ctx); !errors.Is(err, events.ErrUnavailable) {
 		t.Fatalf("a cluster with master %s killed is healthy: %v", victim, err)
 	}
+	if err := s.Reachable(ctx); !errors.Is(err, events.ErrUnavailable) {
+		t.Fatalf("a cluster with master %s killed is reachable: %v", victim, err)
+	}
 	testenv.WaitFor(t, time.Minute, "a replica promoted in place of "+victim, func() bool {
 		m := cluster.Masters()
 		return len(m) == 3 && !slices.Contains(m, victim)
 	})
-	// The promoted master has no replica: commits there would answer 503.
+	// The promoted master has no replica: commits there would answer 503, reads work.
 	if err := s.Healthy(ctx); !errors.Is(err, events.ErrUnavailable) {
 		t.Fatalf("a promoted master without a replica counts as healthy: %v", err)
 	}
+	testenv.WaitFor(t, 10*time.Second, "every master reachable after the failover", func() bool {
+		return s.Reachable(ctx) == nil
+	})
 	cluster.Restart(victim)
 	testenv.WaitFor(t, time.Minute, "healthy again once "+victim+" is back as a replica", func() bool {
 		return s.Healthy(ctx) == nil

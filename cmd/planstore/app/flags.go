@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
 )
 
 // Command is one command of the binary that takes configuration flags: a role, or the

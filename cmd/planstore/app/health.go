@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -30,6 +31,9 @@ type healthChecker struct {
 	// pipeline judges the read model's freshness (query API on Redis).
 	pipeline         *pipelineView
 	maxProjectionLag time.Duration
+	// writes: the role appends to the event store, so /readyz asks whether a commit
+	// would be acknowledged now, not only whether the store answers.
+	writes bool
 }
 
 // relayState is whether this process's relay reads the outbox now.
@@ -64,8 +68,6 @@ type readModelReport struct {
 }
 
 func (h *healthChecker) Ready(ctx context.Context) (bool, any) {
-	ctx, cancel := context.WithTimeout(ctx, readinessTimeout)
-	defer cancel()
 	r := readiness{Status: "ready", Backends: map[string]string{}}
 	set := func(m map[string]string, name string, err error) {
 		if err != nil {
@@ -75,9 +77,33 @@ func (h *healthChecker) Ready(ctx context.Context) (bool, any) {
 		}
 		m[name] = "ok"
 	}
-	set(r.Backends, "event_store", pingStore(ctx, h.store))
+	// The checks that wait on a backend run at once, each under its own deadline: one
+	// slow backend (a Redis failing over) must neither delay the answer past a probe's
+	// timeout nor make the others look down because it used up a shared deadline.
+	var (
+		wg                  sync.WaitGroup
+		storeErr, searchErr error
+		state               pipelineState
+	)
+	within := func(check func(context.Context)) {
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(ctx, readinessTimeout)
+			defer cancel()
+			check(ctx)
+		})
+	}
+	within(func(ctx context.Context) { storeErr = pingStore(ctx, h.store, h.writes) })
 	if h.search != nil {
-		set(r.Backends, "search", pingSearch(ctx, h.search, readinessTimeout))
+		within(func(ctx context.Context) { searchErr = pingSearch(ctx, h.search, readinessTimeout) })
+	}
+	if h.pipeline != nil {
+		within(func(ctx context.Context) { state = h.pipeline.measure(ctx) })
+	}
+	wg.Wait()
+
+	set(r.Backends, "event_store", storeErr)
+	if h.search != nil {
+		set(r.Backends, "search", searchErr)
 	}
 	if h.bus != nil {
 		set(r.Backends, "bus", h.bus.Ready())
@@ -86,7 +112,9 @@ func (h *healthChecker) Ready(ctx context.Context) (bool, any) {
 		r.Consumers = map[string]string{}
 		for name, err := range h.router.Readiness() {
 			if check := h.consumerChecks[name]; err == nil && check != nil {
-				err = check(ctx)
+				cctx, cancel := context.WithTimeout(ctx, readinessTimeout)
+				err = check(cctx)
+				cancel()
 			}
 			set(r.Consumers, name, err)
 		}
@@ -95,7 +123,6 @@ func (h *healthChecker) Ready(ctx context.Context) (bool, any) {
 		r.Relay = h.relay.String()
 	}
 	if h.pipeline != nil {
-		state := h.pipeline.measure(ctx)
 		err := state.freshness(h.maxProjectionLag)
 		rm := &readModelReport{Status: "ok", ProjectionLag: state.projectionLag().Round(time.Millisecond).String(),
 			OutboxBacklog: state.backlog.Events, MaxLag: h.maxProjectionLag.String()}
@@ -109,21 +136,33 @@ func (h *healthChecker) Ready(ctx context.Context) (bool, any) {
 }
 
 // healthReporter is a store that knows more about its health than a read shows: the
-// embedded store reports a full disk that refuses writes (events.ErrStorageFull).
+// embedded store reports a full disk that refuses writes (events.ErrStorageFull); the
+// Redis store, whether every master could acknowledge a commit now.
 type healthReporter interface {
 	Healthy(ctx context.Context) error
 }
 
+// reachabilityReporter is a store spread over several servers that can say whether all
+// of them answer, which one read (reaching one server) cannot.
+type reachabilityReporter interface {
+	Reachable(ctx context.Context) error
+}
+
 // pingStore reads a plan that cannot exist: the store answering "not found" proves it
-// is reachable, through the same path every request takes. A store that can also say
-// whether writes would be stored is asked that too.
-func pingStore(ctx context.Context, store eventStore) error {
+// is reachable, through the same path every request takes. For a role that writes, a
+// store that can say whether writes would be acknowledged is asked that too; for the
+// others (they read, and a promoted master without a replica serves reads fine), whether
+// every server answers.
+func pingStore(ctx context.Context, store eventStore, writes bool) error {
 	_, err := store.Load(ctx, "readyz-probe")
 	if err != nil && !errors.Is(err, events.ErrNotFound) {
 		return err
 	}
-	if h, ok := store.(healthReporter); ok {
+	if h, ok := store.(healthReporter); ok && writes {
 		return h.Healthy(ctx)
+	}
+	if r, ok := store.(reachabilityReporter); ok {
+		return r.Reachable(ctx)
 	}
 	return nil
 }

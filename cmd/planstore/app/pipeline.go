@@ -39,7 +39,7 @@ var allConsumers = []string{consumerProjector, audit.ConsumerName}
 // relay and projector, in the order that loses nothing: the read model exists before
 // the projector consumes, and the embedded engine is rebuilt before new events arrive.
 func (m *Main) startPipeline(ctx context.Context, store eventStore, httpCfg *httpapi.Config) error {
-	health := &healthChecker{store: store}
+	health := &healthChecker{store: store, writes: m.parts.commandAPI}
 	httpCfg.Health = health
 	if err := m.watchPipeline(store, health); err != nil {
 		return err
