@@ -33,8 +33,7 @@ func (h *harness) run(ctx context.Context) (*report, error) {
 		return rep, err
 	}
 	rep.urls = backendURLs{redis: redis.url, amqp: rabbit.url, es: es.url}
-	dataDir := filepath.Join(h.o.workDir, "planstore-data")
-	token, err := mintToken(ctx, bin, dataDir)
+	token, err := mintToken(ctx, bin, signingKeyFile(h.o))
 	if err != nil {
 		return rep, err
 	}

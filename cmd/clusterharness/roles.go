@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"os/exec"
@@ -58,8 +60,13 @@ func buildPlanstore(ctx context.Context, o *options, logs *logDir) (string, erro
 
 // mintToken makes the dev token every role accepts: all roles share the data dir that
 // holds the dev signing key.
-func mintToken(ctx context.Context, bin, dataDir string) (string, error) {
-	out, err := exec.CommandContext(ctx, bin, "token", "--data-dir", dataDir,
+func mintToken(ctx context.Context, bin, keyFile string) (string, error) {
+	if _, err := os.Stat(keyFile); errors.Is(err, fs.ErrNotExist) {
+		if out, err := exec.CommandContext(ctx, bin, "keygen", keyFile).CombinedOutput(); err != nil {
+			return "", fmt.Errorf("planstore keygen: %w: %s", err, out)
+		}
+	}
+	out, err := exec.CommandContext(ctx, bin, "token", "--signing-key-file", keyFile,
 		"--scope", "plans:read plans:write plans:admin", "--sub", "clusterharness", "--ttl", "6h").Output()
 	if err != nil {
 		return "", fmt.Errorf("planstore token: %w", err)
@@ -67,10 +74,15 @@ func mintToken(ctx context.Context, bin, dataDir string) (string, error) {
 	return strings.TrimSpace(string(out)), nil
 }
 
-// roleArgs are the flags of one role. Flags only some versions of planstore know
-// (the quorum queue type) are added when the binary's help lists them.
-func roleArgs(kind, addr, dataDir string, urls backendURLs, extra []string, help string) []string {
-	args := []string{kind, "--addr", addr, "--data-dir", dataDir, "--redis-url", urls.redis}
+// roleArgs are the flags of one role, as an operator following the README gives them:
+// the API roles each with a data dir of its own and the deployment's one signing key,
+// relay and projector without either (they verify no token). Flags only some versions
+// of planstore know (the quorum queue type) are added when the binary's help lists them.
+func roleArgs(kind, addr, dataDir, keyFile string, urls backendURLs, extra []string, help string) []string {
+	args := []string{kind, "--addr", addr, "--redis-url", urls.redis}
+	if kind == "command-api" || kind == "query-api" {
+		args = append(args, "--data-dir", dataDir, "--signing-key-file", keyFile)
+	}
 	if kind != "command-api" {
 		args = append(args, "--amqp-url", urls.amqp)
 		if strings.Contains(help, "amqp-queue-type") {
@@ -80,22 +92,30 @@ func roleArgs(kind, addr, dataDir string, urls backendURLs, extra []string, help
 	if kind == "query-api" || kind == "projector" {
 		args = append(args, "--es-url", urls.es)
 	}
+	if kind == "relay" {
+		// Longer than three Redis failovers (cluster-node-timeout 2 s each), so the lease
+		// survives the master that holds it being killed (deployments/README.md).
+		args = append(args, "--relay-lease-ttl", "15s")
+	}
 	return append(args, extra...)
 }
 
 type backendURLs struct{ redis, amqp, es string }
 
+// signingKeyFile is the deployment's one dev signing key, made by planstore keygen.
+func signingKeyFile(o *options) string { return filepath.Join(o.workDir, "signing-key.pem") }
+
 // startRoles starts two processes of every role, each logging to its own file.
 func startRoles(o *options, bin string, urls backendURLs, logs *logDir) ([]*role, error) {
 	help, _ := exec.Command(bin, "relay", "-h").CombinedOutput() // -h exits non-zero; its text is what counts
-	dataDir := filepath.Join(o.workDir, "planstore-data")
+	keyFile := signingKeyFile(o)
 	var roles []*role
 	port := o.portBase
 	for _, kind := range roleKinds {
 		for i := 1; i <= 2; i++ {
 			port++
 			r := &role{Name: kind + "-" + strconv.Itoa(i), Kind: kind, Addr: "127.0.0.1:" + strconv.Itoa(port), bin: bin, logs: logs}
-			r.args = roleArgs(kind, r.Addr, dataDir, urls, o.roleArgs, string(help))
+			r.args = roleArgs(kind, r.Addr, filepath.Join(o.workDir, "data-"+r.Name), keyFile, urls, o.roleArgs, string(help))
 			f, err := logs.file(r.Name + ".log")
 			if err != nil {
 				return roles, err
