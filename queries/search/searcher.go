@@ -44,11 +44,22 @@ func WithDefaultTimeout(d time.Duration) SearcherOption {
 }
 
 // WithSearchSlots sets how many searches run at once and how many more may wait for a
-// slot before searches are refused with ErrBusy. The defaults are GOMAXPROCS and eight
-// times that.
+// slot before searches are refused with ErrBusy. The defaults are GOMAXPROCS and
+// DefaultSearchQueue: a waiting search costs a goroutine and its request, and waits at
+// most until its client gives up, so the queue can be deep.
 func WithSearchSlots(running, queued int) SearcherOption {
 	return func(c *searcherConfig) { c.slots, c.queue = running, queued }
 }
+
+// DefaultSearchQueue is how many searches may wait for a slot by default: enough for
+// hundreds of concurrent clients, which a queue of a few slots' worth refused with 503.
+const DefaultSearchQueue = 1024
+
+// RemoteSearchSlots is how many searches a query API sends a real Elasticsearch at once:
+// the cluster, not this process, does the work, queues it in its search thread pool
+// and answers 429 (then 503 here) past that, so a slot per core here would only cap a
+// cluster's throughput at this machine's core count.
+const RemoteSearchSlots = 256
 
 // NewSearcher refuses a nil client.
 func NewSearcher(client *elasticsearch.Client, opts ...SearcherOption) (*Searcher, error) {
@@ -56,7 +67,7 @@ func NewSearcher(client *elasticsearch.Client, opts ...SearcherOption) (*Searche
 		return nil, errors.New("search: nil client")
 	}
 	cfg := searcherConfig{defaultTimeout: DefaultSearchTimeout, slots: runtime.GOMAXPROCS(0)}
-	cfg.queue = 8 * cfg.slots
+	cfg.queue = DefaultSearchQueue
 	for _, opt := range opts {
 		opt(&cfg)
 	}

@@ -78,7 +78,11 @@ func (m *Main) startPipeline(ctx context.Context, store eventStore, httpCfg *htt
 					return err
 				}
 			}
-			if httpCfg.Search, err = search.NewSearcher(client); err != nil {
+			var searchOpts []search.SearcherOption
+			if !m.embeddedSearch {
+				searchOpts = append(searchOpts, search.WithSearchSlots(search.RemoteSearchSlots, search.DefaultSearchQueue))
+			}
+			if httpCfg.Search, err = search.NewSearcher(client, searchOpts...); err != nil {
 				return err
 			}
 		}
