@@ -178,7 +178,7 @@ func (p *treeParser) string() (string, bool) {
 			if !escaped {
 				return intern(raw[1 : len(raw)-1]), true
 			}
-			if loneSurrogateEscape(raw) {
+			if HasLoneSurrogateEscape(raw) {
 				p.fail(fmt.Sprintf("malformed JSON at byte %d: a \\u escape is half of a surrogate pair (a lone surrogate is not a character)", start))
 				return "", false
 			}

@@ -26,11 +26,12 @@ func isInvisible(r rune) bool {
 	}
 }
 
-// loneSurrogateEscape reports whether the JSON text s (a string token with its quotes,
+// HasLoneSurrogateEscape reports whether the JSON text s (a string token with its quotes,
 // or a whole document) contains a \uD800-\uDFFF escape that is not one half of a
 // surrogate pair. encoding/json silently turns such an escape into U+FFFD, so the
-// stored text would differ from what the client sent; it is refused instead.
-func loneSurrogateEscape(s []byte) bool {
+// stored text would differ from what the client sent; it is refused instead. The search
+// request parser applies the same rule to search bodies.
+func HasLoneSurrogateEscape(s []byte) bool {
 	inString := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]

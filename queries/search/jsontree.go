@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"unicode/utf8"
+
+	"github.com/planstore/planstore/aggregates/plan"
 )
 
 // The request body is decoded into a small tree rather than into Go structs: the DSL is
@@ -40,7 +42,7 @@ func decodeTree(body []byte) (any, error) {
 	if !utf8.Valid(body) {
 		return nil, malformed("", "the search body is not valid UTF-8")
 	}
-	if loneSurrogateEscape(body) {
+	if plan.HasLoneSurrogateEscape(body) {
 		return nil, malformed("", "invalid JSON: a \\u escape is half of a surrogate pair (a lone surrogate is not a character)")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
