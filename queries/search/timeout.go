@@ -39,9 +39,12 @@ func parseTimeout(v any, path string) (time.Duration, error) {
 	if m == nil {
 		return 0, malformed(path, fmt.Sprintf(`timeout %q is not a time value such as "500ms" or "2s"`, s))
 	}
-	n, err := strconv.ParseInt(m[1], 10, 64)
+	n, err := strconv.ParseInt(m[1], 10, 64) // at most 12 digits: never out of range
+	if err != nil {
+		return 0, malformed(path, fmt.Sprintf(`timeout %q is not a time value such as "500ms" or "2s"`, s))
+	}
 	unit := timeUnits[m[2]]
-	if err != nil || n > int64(MaxSearchTimeout/unit) || time.Duration(n)*unit > MaxSearchTimeout {
+	if n > int64(MaxSearchTimeout/unit) || time.Duration(n)*unit > MaxSearchTimeout {
 		return MaxSearchTimeout, nil
 	}
 	return max(time.Duration(n)*unit, time.Millisecond), nil
