@@ -26,8 +26,10 @@ type response struct {
 }
 
 // requestTimeout bounds every request, so a role that hangs shows up as a failure
-// instead of stalling a worker (and the run's schedule) forever.
-const requestTimeout = 10 * time.Second
+// instead of stalling a worker (and the run's schedule) forever. A write may make two
+// store calls (read, then append), each bounded by the Redis retry window (5 s) plus a
+// replica timeout (1 s), so a role that keeps its bounds answers within 12 s.
+const requestTimeout = 15 * time.Second
 
 func newAPIClient(token string) *apiClient {
 	return &apiClient{

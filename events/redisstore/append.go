@@ -31,7 +31,7 @@ func (s *Store) Append(ctx context.Context, c events.Commit) error {
 	}
 	// Every try may follow one whose reply was lost but whose commit landed: a conflict
 	// is then our own commit (replicas.go), and anything else is safe to try again.
-	return s.retrying(ctx, func() error {
+	return s.retrying(ctx, func(ctx context.Context) error {
 		err := s.appendOnce(ctx, w)
 		if !errors.Is(err, events.ErrVersionConflict) {
 			return err

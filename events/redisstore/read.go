@@ -16,7 +16,7 @@ import (
 // event, Deleted (with the last version) if its last event deleted it.
 func (s *Store) Load(ctx context.Context, aggregateID string) (events.Snapshot, error) {
 	var fields map[string]string
-	err := s.retrying(ctx, func() (err error) {
+	err := s.retrying(ctx, func(ctx context.Context) (err error) {
 		fields, err = s.rdb.HGetAll(ctx, s.keys.snapshot(aggregateID)).Result()
 		return err
 	})
@@ -40,7 +40,7 @@ func (s *Store) Load(ctx context.Context, aggregateID string) (events.Snapshot, 
 // Events returns every event of the aggregate in version order, upcast by the codec.
 func (s *Store) Events(ctx context.Context, aggregateID string) ([]events.Envelope, error) {
 	var raw []string
-	err := s.retrying(ctx, func() (err error) {
+	err := s.retrying(ctx, func(ctx context.Context) (err error) {
 		raw, err = s.rdb.LRange(ctx, s.keys.events(aggregateID), 0, -1).Result()
 		return err
 	})

@@ -23,20 +23,36 @@ const (
 // returns op's last error wrapped in events.ErrUnavailable, which the HTTP API answers
 // with 503 and Retry-After. op must be safe to run again after a transient failure,
 // even one whose command may have run (reads; Append, see replicas.go).
-func (s *Store) retrying(ctx context.Context, op func() error) error {
+//
+// op gets a context that ends with the window (plus one replica timeout, for the WAIT of
+// an attempt begun at its very end): an attempt stuck on a dead master's connection is
+// cut there, so the caller hears 503 within the window, not after the client's dial and
+// read timeouts on top of it.
+func (s *Store) retrying(ctx context.Context, op func(ctx context.Context) error) error {
 	deadline := time.Now().Add(s.opts.retryWindow)
+	wctx, cancel := context.WithDeadline(ctx, deadline.Add(s.opts.replicaTimeout))
+	defer cancel()
 	pause := firstRetryPause
 	for {
-		err := op()
+		err := op(wctx)
 		if redis.HasErrorPrefix(err, "OOM") {
 			// maxmemory reached (and, as it must be for an event store, noeviction):
 			// Redis refused the command before running it, so nothing was stored.
 			return fmt.Errorf("%w: %w", events.ErrStorageFull, err)
 		}
-		if err == nil || !redisconn.Transient(err) {
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return err // the caller gave up: not the store's unavailability
+		}
+		if wctx.Err() != nil {
+			return fmt.Errorf("%w: no answer within the retry window: %w", events.ErrUnavailable, err)
+		}
+		if !redisconn.Transient(err) {
 			return err
 		}
-		if ctx.Err() != nil || time.Now().Add(pause).After(deadline) {
+		if time.Now().Add(pause).After(deadline) {
 			return fmt.Errorf("%w: %w", events.ErrUnavailable, err)
 		}
 		// After a failover the client's slot map still names the dead master.

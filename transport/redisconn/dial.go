@@ -39,6 +39,7 @@ func Dial(ctx context.Context, rawURL string) (redis.UniversalClient, error) {
 	if err != nil {
 		return nil, fmt.Errorf("redis URL: %w", err)
 	}
+	opts.ContextTimeoutEnabled = true // see dialCluster
 	// Probe on database 0: a cluster node refuses SELECT of any other, before INFO could
 	// tell why.
 	probeOpts := *opts
@@ -78,6 +79,11 @@ func dialCluster(ctx context.Context, u *seedURL) (redis.UniversalClient, error)
 	}
 	// Writes and reads on the slot's master only: read-your-writes.
 	opts.ReadOnly, opts.RouteByLatency, opts.RouteRandomly = false, false, false
+	// A caller's deadline bounds the socket reads and writes too, not only the wait for a
+	// connection: the store's retry window must end a request stuck on a dead master's
+	// connection, or a write meant to answer 503 within the window hangs for the client's
+	// dial and read timeouts first.
+	opts.ContextTimeoutEnabled = true
 	client := redis.NewClusterClient(opts)
 	if err := client.Ping(ctx).Err(); err != nil {
 		return nil, errors.Join(fmt.Errorf("ping cluster: %w", err), client.Close())
