@@ -97,3 +97,18 @@ func ExampleParseRequest_budget() {
 	fmt.Println(err)
 	// Output: query.bool.should[8].has_parent: a search may hold at most 16 has_child and has_parent queries in all
 }
+
+// TestIntegralMinimumShouldMatchIsThatInteger: 4.0 is the integer 4 in JSON Schema, so
+// the API document allows it; Elasticsearch would refuse "4.0", so it travels as 4.
+func TestIntegralMinimumShouldMatchIsThatInteger(t *testing.T) {
+	req, err := ParseRequest([]byte(`{"query":{"bool":{"should":[{"match_all":{}}],"minimum_should_match":4.0}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := string(req.Body()); !strings.Contains(body, `"minimum_should_match":4}`) {
+		t.Fatalf("minimum_should_match not sent as an integer: %s", body)
+	}
+	if _, err := ParseRequest([]byte(`{"query":{"bool":{"minimum_should_match":4.5}}}`)); err == nil {
+		t.Fatal("minimum_should_match 4.5 accepted")
+	}
+}

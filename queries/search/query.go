@@ -65,7 +65,7 @@ func validateBool(v any, path string, depth int) error {
 		return err
 	}
 	clauses := 0
-	for _, m := range obj {
+	for i, m := range obj {
 		check, ok := boolParams[m.key]
 		if !ok {
 			return unsupported(path+"."+m.key, fmt.Sprintf("unsupported parameter %q", m.key))
@@ -75,6 +75,7 @@ func validateBool(v any, path string, depth int) error {
 			if err := check(m.value, p); err != nil {
 				return err
 			}
+			canonicalInteger(obj, i)
 			continue
 		}
 		list, isList := m.value.([]any)

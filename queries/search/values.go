@@ -37,7 +37,7 @@ func canonicalInteger(obj object, i int) {
 }
 
 // integerParams are the query parameters that take an integer.
-var integerParams = map[string]bool{"min_children": true, "max_children": true}
+var integerParams = map[string]bool{"min_children": true, "max_children": true, "minimum_should_match": true}
 
 // require refuses an object that lacks one of the named keys.
 func require(obj object, path string, keys ...string) error {
@@ -121,7 +121,9 @@ func isStringOrStrings(v any, path string) error {
 func isMinimumShouldMatch(v any, path string) error {
 	switch v := v.(type) {
 	case json.Number:
-		if _, err := strconv.ParseInt(string(v), 10, 32); err != nil {
+		// An integral number written as 4.0 or 4e0 is that integer (JSON Schema's view);
+		// canonicalInteger rewrites it as 4 before any engine reads it.
+		if _, ok := integral(v); !ok {
 			return malformed(path, "must be an integer or a string such as \"75%\"")
 		}
 		return nil
