@@ -12,8 +12,11 @@ import (
 
 // A full disk (ENOSPC, or EDQUOT over a quota) fails a commit without harming the file:
 // bbolt writes new pages before it switches its meta page, and rolls back. The write is
-// answered with events.ErrStorageFull, and the store remembers it until a commit
-// succeeds again, so readiness can say the event store is out of space.
+// answered with events.ErrStorageFull, and the store remembers it until the volume has
+// room again (Healthy's probe), so readiness can say the event store is out of space.
+// A later commit that succeeds proves nothing: a small one (the relay deleting acked
+// outbox entries) reuses freed pages without growing the file, while every write of a
+// plan still fails.
 
 // probeBytes is the room Healthy asks of the volume while the store is out of space:
 // more than one group commit of typical plans needs.
@@ -27,7 +30,6 @@ func isOutOfSpace(err error) bool {
 // into events.ErrStorageFull.
 func (s *Store) noteCommit(err error) error {
 	if err == nil {
-		s.outOfSpace.Store(false)
 		return nil
 	}
 	if isOutOfSpace(err) {
@@ -48,6 +50,7 @@ func (s *Store) Healthy(context.Context) error {
 		return fmt.Errorf("%w: %s: the volume has no room for writes (%w); free space on it, writes resume without a restart",
 			events.ErrStorageFull, s.db.Path(), err)
 	}
+	s.outOfSpace.Store(false)
 	return nil
 }
 

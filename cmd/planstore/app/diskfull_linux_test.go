@@ -38,7 +38,8 @@ func mountTmpfs(t *testing.T, size int) string {
 func fillVolume(t *testing.T, dir string) string {
 	t.Helper()
 	path := filepath.Join(dir, "filler")
-	f, err := os.Create(path)
+	// Appends, so a second call takes up whatever space was given back since the first.
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,6 +99,9 @@ func TestFullDiskIs507AndRecovers(t *testing.T) {
 	// Every other write is refused the same way while the disk is full.
 	expectStatus(t, c.do(http.MethodPatch, "/v1/plans/"+stored[0], []byte(`{"planType":"x"}`)), http.StatusInsufficientStorage)
 
+	// A commit that failed can give back what it had grown the file by (tmpfs frees it at
+	// once); take that up too, so the volume is full when /readyz probes it.
+	fillVolume(t, dataDir)
 	ready := c.do(http.MethodGet, "/readyz", nil)
 	if ready.status != http.StatusServiceUnavailable || !strings.Contains(string(ready.body), `"event_store":"down: `) ||
 		!strings.Contains(string(ready.body), "events.db") {
