@@ -51,9 +51,11 @@ func StartRedisCluster(tb testing.TB, masters, replicas int) *RedisCluster {
 	if err != nil {
 		Unavailable(tb, "redis-cli is not installed: %v", err)
 	}
+	// TempDir first: cleanups run last-registered-first, so the nodes are stopped before
+	// their directory is removed (a live node still writing there makes RemoveAll fail).
+	dir := tb.TempDir()
 	c := &RedisCluster{tb: tb, bin: bin}
 	tb.Cleanup(c.stopAll)
-	dir := tb.TempDir()
 	var addrs []string
 	for i := range masters * (1 + replicas) {
 		port, busPort := freePort(tb), freePort(tb)
