@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/elastic/go-elasticsearch/v8"
 
@@ -65,5 +66,8 @@ func clearAliasName(ctx context.Context, client *elasticsearch.Client, alias str
 	if _, err = do("delete empty index "+alias, res, err); err != nil && !errors.Is(err, ErrIndexNotFound) {
 		return err
 	}
+	// An operator who finds an index gone should find why in the log.
+	slog.Warn("elastic: deleted an empty index that had the read model alias's name, so the alias can be created",
+		"index", alias)
 	return nil
 }

@@ -148,21 +148,23 @@ type reachabilityReporter interface {
 	Reachable(ctx context.Context) error
 }
 
-// pingStore reads a plan that cannot exist: the store answering "not found" proves it
-// is reachable, through the same path every request takes. For a role that writes, a
-// store that can say whether writes would be acknowledged is asked that too; for the
-// others (they read, and a promoted master without a replica serves reads fine), whether
-// every server answers.
+// pingStore asks the store the question that matters for the role. A role that writes
+// asks a store that can tell whether a commit would be acknowledged now; the others (they
+// read, and a promoted master without a replica serves reads fine) whether every server
+// answers. Those questions already talk to every server, so a probe read on top would
+// only add a round trip; a store that answers neither is asked for a plan that cannot
+// exist instead.
 func pingStore(ctx context.Context, store eventStore, writes bool) error {
-	_, err := store.Load(ctx, "readyz-probe")
-	if err != nil && !errors.Is(err, events.ErrNotFound) {
-		return err
-	}
 	if h, ok := store.(healthReporter); ok && writes {
 		return h.Healthy(ctx)
 	}
 	if r, ok := store.(reachabilityReporter); ok {
 		return r.Reachable(ctx)
+	}
+	// A store that reports nothing itself is asked for a plan that does not exist: any
+	// answer but a failure means it serves reads.
+	if _, err := store.Load(ctx, "readyz-probe"); err != nil && !errors.Is(err, events.ErrNotFound) {
+		return err
 	}
 	return nil
 }
