@@ -34,7 +34,11 @@ func (m *Main) openVerifier(ctx context.Context) (auth.Verifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	return auth.WithTenancy(v, auth.Tenancy{OrgClaim: m.cfg.OrgClaim, DefaultOrg: m.cfg.DefaultOrg}), nil
+	defaultOrg := m.cfg.DefaultOrg
+	if defaultOrg == "" {
+		defaultOrg = auth.DefaultOrgName // a Config built in code rather than by flags
+	}
+	return auth.WithTenancy(v, auth.Tenancy{OrgClaim: m.cfg.OrgClaim, DefaultOrg: defaultOrg}), nil
 }
 
 func (m *Main) openTokenVerifier(ctx context.Context) (auth.Verifier, error) {
