@@ -52,7 +52,7 @@ func (s *Server) routes(reg *prometheus.Registry) *mux.Router {
 		r.Handle("/v1/admin/replay/{job}", s.authorized(auth.ScopeAdmin, s.replayStatus)).Methods(http.MethodGet)
 	}
 	if _, ok := s.audit.(operatorAuditor); ok {
-		r.Handle("/v1/admin/operator-audit", s.authorized(auth.ScopeAdmin, s.operatorAudit)).Methods(http.MethodGet)
+		r.Handle("/v1/admin/operator-audit", s.authorized(auth.ScopeOperator, s.operatorAudit)).Methods(http.MethodGet)
 	}
 	return r
 }
