@@ -35,7 +35,7 @@ func (q *Plans) locate(ctx context.Context, planID string) (string, []events.Env
 		if err != nil {
 			return "", nil, fmt.Errorf("plan %s: %w", planID, err)
 		}
-		if len(evs) == 0 || orgOfHistory(evs) != org {
+		if len(evs) == 0 || (!access.All() && orgOfHistory(evs) != org) {
 			continue // the default namespace holds pre-tenancy plans of every _org
 		}
 		return key, evs, nil
@@ -57,7 +57,7 @@ func (q *Plans) loadSnapshot(ctx context.Context, planID string) (events.Snapsho
 		if snap.Deleted {
 			continue
 		}
-		if owner, err := tenancy.OrgOf(snap.Document); err != nil || owner != org {
+		if owner, err := tenancy.OrgOf(snap.Document); !access.All() && (err != nil || owner != org) {
 			continue
 		}
 		return snap, nil
