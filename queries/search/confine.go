@@ -239,12 +239,6 @@ func replaced(o object, key string, v any) object {
 	return out
 }
 
-// hitIDs is the part of an answer whose ids a confined caller sees bare.
-type hitIDs struct {
-	ID      string `json:"_id"`
-	Routing string `json:"_routing"`
-}
-
 // bareIDs takes the namespace off every hit's _id and _routing: a caller confined to
 // its organisations addresses its plans by their objectIds. An answer without
 // qualified ids (the default organisation's) is returned untouched.
