@@ -13,6 +13,8 @@ changing nothing the schema decides; requests generated as invalid are sent unto
 - PATCH /v1/plans/{id}: the patch cannot change the plan's objectId, and a
   linkedPlanServices element it appends (new objectId) must be a complete PlanService.
 - GET /v1/plans/{id}: `version` and `as_of` name the same thing two ways; one at a time.
+- Tenancy (docs/tenancy.md): every `_org` of a plan body is the token's organisation
+  (example.com, the default of a token without an org claim), and so is `org`.
 - POST/GET /v1/search: from + size must not exceed 10,000, and a has_child query's
   max_children must not be below its min_children.
 """
@@ -67,6 +69,18 @@ def _complete_plan_service(ps):
     ps["planserviceCostShares"] = _complete_cost_share(ps.get("planserviceCostShares"))
 
 
+def _own_org(value):
+    """Sets every _org in value to the token's organisation, in place."""
+    if isinstance(value, dict):
+        if "_org" in value:
+            value["_org"] = "example.com"
+        for child in value.values():
+            _own_org(child)
+    elif isinstance(value, list):
+        for child in value:
+            _own_org(child)
+
+
 def _order_children_bounds(value):
     """Swaps has_child min_children/max_children where max < min, in place."""
     if isinstance(value, dict):
@@ -98,12 +112,16 @@ def before_call(context, case, kwargs):
         case.body = body
     if not _is_positive(case):
         return
+    if case.query and "org" in case.query:
+        case.query = dict(case.query, org="example.com")
     if case.method.upper() == "GET" and case.path == "/v1/plans/{id}" and case.query:
         if "version" in case.query and "as_of" in case.query:
             case.query = {k: v for k, v in case.query.items() if k != "as_of"}
     if not isinstance(case.body, dict):
         return
     body = json.loads(json.dumps(case.body))
+    if op in ("POST /v1/plans", "PUT /v1/plans/{id}", "PATCH /v1/plans/{id}"):
+        _own_org(body)
     if op == "PUT /v1/plans/{id}":
         if isinstance(case.path_parameters.get("id"), str):
             body["objectId"] = case.path_parameters["id"]
@@ -112,6 +130,8 @@ def before_call(context, case, kwargs):
         for ps in body.get("linkedPlanServices") or []:
             if isinstance(ps, dict):
                 _complete_plan_service(ps)
+    elif op == "POST /v1/plans":
+        pass
     elif op in ("POST /v1/search", "GET /v1/search"):
         size = body.get("size", 10)
         start = body.get("from", 0)

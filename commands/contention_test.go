@@ -12,6 +12,7 @@ import (
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/events/boltstore"
 	"github.com/planstore/planstore/events/redisstore"
+	"github.com/planstore/planstore/tenancy"
 	"github.com/planstore/planstore/transport/testenv"
 )
 
@@ -50,7 +51,7 @@ type fullStore interface {
 }
 
 func concurrentPatches(t *testing.T, store commands.EventStore) {
-	ctx := context.Background()
+	ctx := tenancy.WithAccess(context.Background(), tenancy.ForOrgs("example.com", "example.com"))
 	create, err := commands.NewCreatePlanHandler(store)
 	if err != nil {
 		t.Fatal(err)

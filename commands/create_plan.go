@@ -25,6 +25,7 @@ func NewCreatePlanHandler(store EventStore) (*CreatePlanHandler, error) {
 func (h *CreatePlanHandler) Handle(ctx context.Context, cmd CreatePlan) (Result, error) {
 	return h.x.execute(ctx, invocation{
 		planID:       cmd.Plan.ObjectID,
+		newOrg:       cmd.Plan.Org,
 		precondition: Unconditional(),
 		meta:         cmd.Meta,
 		decide:       func(a *plan.Aggregate) (plan.Change, error) { return a.Create(cmd.Plan) },

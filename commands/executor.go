@@ -11,6 +11,7 @@ import (
 
 	"github.com/planstore/planstore/aggregates/plan"
 	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/tenancy"
 )
 
 // An unconditional command (no If-Match) that loses a race re-decides on the new state:
@@ -55,6 +56,7 @@ func newExecutor(store EventStore) (executor, error) {
 
 type invocation struct {
 	planID       string
+	newOrg       string // create: the new plan's organisation (its _org)
 	precondition Precondition
 	mustExist    bool // replace, patch and delete need a plan; create does not
 	meta         Metadata
@@ -85,7 +87,8 @@ func (x executor) execute(ctx context.Context, inv invocation) (Result, error) {
 }
 
 func (x executor) attempt(ctx context.Context, inv invocation) (Result, error) {
-	agg, err := x.load(ctx, inv.planID)
+	access := tenancy.FromContext(ctx)
+	tgt, agg, err := x.locate(ctx, access, inv)
 	if err != nil {
 		return Result{}, err
 	}
@@ -102,7 +105,12 @@ func (x executor) attempt(ctx context.Context, inv invocation) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	commit, err := x.commitFor(inv.planID, agg.Version(), change, inv.meta)
+	if change.After != nil {
+		if err := tenancy.CheckPlan(access, tgt.org, change.After); err != nil {
+			return Result{}, err
+		}
+	}
+	commit, err := x.commitFor(tgt.key, agg.Version(), change, inv.meta)
 	if err != nil {
 		return Result{}, err
 	}
@@ -113,8 +121,31 @@ func (x executor) attempt(ctx context.Context, inv invocation) (Result, error) {
 	return Result{PlanID: inv.planID, Version: change.Version, Document: change.After}, nil
 }
 
-func (x executor) load(ctx context.Context, planID string) (*plan.Aggregate, error) {
-	snap, err := x.store.Load(ctx, planID)
+// locate finds the plan the command is about, within the caller's organisations: a new
+// plan's namespace is its _org's; an existing plan is looked up in each of the
+// caller's namespaces.
+func (x executor) locate(ctx context.Context, access tenancy.Access, inv invocation) (target, *plan.Aggregate, error) {
+	if !inv.mustExist {
+		tgt, err := targetOfNew(access, inv.newOrg, inv.planID)
+		if err != nil {
+			return target{}, nil, err
+		}
+		agg, err := x.load(ctx, tgt.key, inv.planID)
+		return tgt, agg, err
+	}
+	tgt, snap, found, err := findTarget(ctx, x.store, access, inv.planID)
+	if err != nil || !found {
+		return tgt, plan.New(inv.planID), err
+	}
+	agg, err := plan.Rehydrate(inv.planID, snap.Version, snap.Document, snap.Deleted)
+	if err != nil {
+		return target{}, nil, fmt.Errorf("rehydrate plan %s at version %d: %w", inv.planID, snap.Version, err)
+	}
+	return tgt, agg, nil
+}
+
+func (x executor) load(ctx context.Context, key, planID string) (*plan.Aggregate, error) {
+	snap, err := x.store.Load(ctx, key)
 	if errors.Is(err, events.ErrNotFound) {
 		return plan.New(planID), nil
 	}
@@ -128,7 +159,9 @@ func (x executor) load(ctx context.Context, planID string) (*plan.Aggregate, err
 	return agg, nil
 }
 
-func (x executor) commitFor(planID string, expected int64, c plan.Change, meta Metadata) (events.Commit, error) {
+// commitFor builds the commit of a change to the plan stored under key: the events, the
+// snapshot and the objectIds it claims and releases all live in key's namespace.
+func (x executor) commitFor(key string, expected int64, c plan.Change, meta Metadata) (events.Commit, error) {
 	id, err := uuid.NewV7()
 	if err != nil {
 		return events.Commit{}, fmt.Errorf("event id: %w", err)
@@ -138,7 +171,7 @@ func (x executor) commitFor(planID string, expected int64, c plan.Change, meta M
 		Type:          events.Type(c.Type),
 		SchemaVersion: events.CurrentSchemaVersion,
 		AggregateType: events.AggregateTypePlan,
-		AggregateID:   planID,
+		AggregateID:   key,
 		Version:       c.Version,
 		OccurredAt:    x.now().UTC(),
 		Actor:         meta.Actor,
@@ -146,11 +179,11 @@ func (x executor) commitFor(planID string, expected int64, c plan.Change, meta M
 		Data:          events.Data{Before: c.Before, After: c.After, Patch: c.Patch},
 	}
 	return events.Commit{
-		AggregateID:      planID,
+		AggregateID:      key,
 		ExpectedVersion:  expected,
 		Events:           []events.Envelope{env},
 		Snapshot:         c.After,
-		ClaimObjectIDs:   c.ObjectIDsAdded,
-		ReleaseObjectIDs: c.ObjectIDsRemoved,
+		ClaimObjectIDs:   qualify(tenancy.Prefix(key), c.ObjectIDsAdded),
+		ReleaseObjectIDs: qualify(tenancy.Prefix(key), c.ObjectIDsRemoved),
 	}, nil
 }

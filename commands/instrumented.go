@@ -10,6 +10,7 @@ import (
 
 	"github.com/planstore/planstore/aggregates/plan"
 	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/tenancy"
 )
 
 // Handler is any command handler of this package.
@@ -79,8 +80,10 @@ func Outcome(err error) string {
 	switch {
 	case err == nil:
 		return "ok"
-	case errors.As(err, &invalid):
+	case errors.As(err, &invalid), errors.Is(err, tenancy.ErrOrgMismatch):
 		return "invalid"
+	case errors.Is(err, tenancy.ErrForbiddenOrg):
+		return "forbidden"
 	case errors.Is(err, ErrPreconditionFailed):
 		return "precondition_failed"
 	case errors.Is(err, plan.ErrNotFound), errors.Is(err, events.ErrNotFound):

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/tenancy"
 )
 
 // ErrInvalidEvent marks an event no retry can project (malformed state, unknown type):
@@ -119,8 +120,8 @@ func planDocuments(state []byte, which, aggregateID string) ([]Doc, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", which, err)
 	}
-	if aggregateID != "" && docs[0].ID != aggregateID {
+	if aggregateID != "" && docs[0].ID != tenancy.Bare(aggregateID) {
 		return nil, fmt.Errorf("%s: plan objectId %q is not the event's aggregate %q", which, docs[0].ID, aggregateID)
 	}
-	return docs, nil
+	return qualifyDocs(tenancy.Prefix(aggregateID), docs)
 }

@@ -37,7 +37,7 @@ func NewPlans(store PlanStore) (*Plans, error) {
 
 // Get returns the current plan; a deleted plan is not found.
 func (q *Plans) Get(ctx context.Context, planID string) (PlanView, error) {
-	snap, err := q.store.Load(ctx, planID)
+	snap, err := q.loadSnapshot(ctx, planID)
 	if err != nil {
 		return PlanView{}, fmt.Errorf("get plan %s: %w", planID, err)
 	}
@@ -50,7 +50,7 @@ func (q *Plans) Get(ctx context.Context, planID string) (PlanView, error) {
 // History returns every event of a plan in version order, deleted plans included: the
 // audit trail outlives the plan.
 func (q *Plans) History(ctx context.Context, planID string) ([]events.Envelope, error) {
-	evs, err := q.store.Events(ctx, planID)
+	_, evs, err := q.locate(ctx, planID)
 	if err != nil {
 		return nil, fmt.Errorf("history of plan %s: %w", planID, err)
 	}

@@ -17,7 +17,7 @@ var ErrNotThen = errors.New("the plan did not exist then")
 // event log is the truth, so any past state is as exact as the current one. A version
 // whose event deleted the plan is not found; the version before it holds its last state.
 func (q *Plans) GetVersion(ctx context.Context, planID string, version int64) (PlanView, error) {
-	evs, err := q.store.Events(ctx, planID)
+	_, evs, err := q.locate(ctx, planID)
 	if err != nil {
 		return PlanView{}, fmt.Errorf("plan %s at version %d: %w", planID, version, err)
 	}
@@ -32,7 +32,7 @@ func (q *Plans) GetVersion(ctx context.Context, planID string, version int64) (P
 // GetAsOf returns the plan as it was at the instant at: the state after the last event
 // that occurred at or before it.
 func (q *Plans) GetAsOf(ctx context.Context, planID string, at time.Time) (PlanView, error) {
-	evs, err := q.store.Events(ctx, planID)
+	_, evs, err := q.locate(ctx, planID)
 	if err != nil {
 		return PlanView{}, fmt.Errorf("plan %s as of %s: %w", planID, at.Format(time.RFC3339Nano), err)
 	}

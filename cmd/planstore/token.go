@@ -21,7 +21,8 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 	fset := newFlagSet("token", stderr)
 	dataDir := fset.String("data-dir", "./data", "data dir of the server that will verify the token (its key is auth/dev-signing-key.pem)")
 	keyFile := fset.String("signing-key-file", "", "the dev signing key the roles are given (instead of the data dir's)")
-	scope := fset.String("scope", auth.ScopeRead+" "+auth.ScopeWrite, "space-separated scopes: plans:read plans:write plans:admin")
+	scope := fset.String("scope", auth.ScopeRead+" "+auth.ScopeWrite, "space-separated scopes: plans:read plans:write plans:admin plans:operator")
+	org := fset.String("org", "", "comma-separated organisations of the caller (the org claim); none: the server's --default-org")
 	sub := fset.String("sub", "dev", "subject (the actor recorded in events)")
 	ttl := fset.Duration("ttl", time.Hour, "lifetime of the token")
 	initKey := fset.Bool("init", false, "create the signing key first if it does not exist yet")
@@ -41,7 +42,7 @@ func runToken(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	token, err := auth.MintDevTokenWithKeyFile(path, *sub, strings.Fields(*scope), *ttl)
+	token, err := auth.MintDevTokenWithKeyFile(path, *sub, strings.Fields(*scope), *ttl, *org)
 	if errors.Is(err, auth.ErrNoSigningKey) {
 		return fmt.Errorf("%w\n  the servers verify with the key they were given: pass the same --signing-key-file (or --data-dir);\n"+
 			"  to start a new deployment, create it with: planstore keygen %s  (or planstore token --init)", err, path)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/planstore/planstore/aggregates/plan"
 	"github.com/planstore/planstore/commands"
+	"github.com/planstore/planstore/tenancy"
 )
 
 // workload drives the command side the way the HTTP layer does, so the log holds
@@ -90,7 +91,7 @@ func (w *workload) run(t testing.TB, prefix string, plans int, seed uint64) coun
 
 // history writes one plan's life.
 func (w *workload) history(id string, rng *rand.Rand) (counts, error) {
-	ctx := context.Background()
+	ctx := tenancy.WithAccess(context.Background(), tenancy.ForOrgs("example.com", "example.com")) // the workload's plans are example.com's
 	meta := commands.Metadata{Actor: "replay-test", CorrelationID: id}
 	var c counts
 	rev := 0

@@ -15,6 +15,7 @@ import (
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/projections/elastic"
 	"github.com/planstore/planstore/projections/enginetest"
+	"github.com/planstore/planstore/tenancy"
 )
 
 // Everything ParseRequest accepts must run: the allow-list may be narrower than the
@@ -132,12 +133,12 @@ func TestSearcherOnTheAlias(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = s.Search(ctx, req)
+			_, err = s.Search(tenancy.WithAccess(ctx, tenancy.Operator("example.com")), req)
 			var iq *InvalidQueryError
 			if !errors.As(err, &iq) || !errors.Is(err, ErrRejected) {
 				t.Fatalf("got %v, want a rejection", err)
 			}
-			answer, err := s.Search(ctx, Request{})
+			answer, err := s.Search(tenancy.WithAccess(ctx, tenancy.Operator("example.com")), Request{})
 			if err != nil {
 				t.Fatal(err)
 			}

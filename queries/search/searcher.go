@@ -15,6 +15,7 @@ import (
 	"github.com/elastic/go-elasticsearch/v8"
 
 	"github.com/planstore/planstore/projections"
+	"github.com/planstore/planstore/tenancy"
 )
 
 // Searcher runs validated searches against the read model, at most a few at a time
@@ -89,6 +90,20 @@ func NewSearcher(client *elasticsearch.Client, opts ...SearcherOption) (*Searche
 // that shard, and if none answers it fails the search instead of silently returning
 // fewer hits, so a caller never mistakes a node loss for missing plans.
 func (s *Searcher) Search(ctx context.Context, req Request) (json.RawMessage, error) {
+	// Confined in the engine, not after the fact, so totals count the caller's plans.
+	access := tenancy.FromContext(ctx)
+	req, err := req.Confined(access)
+	if err != nil {
+		return nil, err
+	}
+	answer, err := s.search(ctx, req)
+	if err != nil || access.All() {
+		return answer, err
+	}
+	return bareIDs(answer)
+}
+
+func (s *Searcher) search(ctx context.Context, req Request) (json.RawMessage, error) {
 	if err := s.slots.acquire(ctx); err != nil {
 		if errors.Is(err, ErrBusy) {
 			return nil, err

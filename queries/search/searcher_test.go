@@ -1,7 +1,6 @@
 package search
 
 import (
-	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -50,7 +49,7 @@ func TestSearchRunsOnTheAliasAndReturnsTheAnswerAsIs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.Search(context.Background(), req)
+	got, err := s.Search(asOperator(), req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +70,7 @@ func TestSearchMapsBadRequestsToInvalidQuery(t *testing.T) {
 		"failed_shards":[{"shard":0,"index":"plans-000001","reason":{"type":"query_shard_exception","reason":"failed to create query: For input string: \"abc\"",
 		"caused_by":{"type":"number_format_exception","reason":"For input string: \"abc\""}}}]},"status":400}`
 	s := newTestSearcher(t, &canned{status: 400, body: es400})
-	_, err := s.Search(context.Background(), Request{})
+	_, err := s.Search(asOperator(), Request{})
 	var iq *InvalidQueryError
 	if !errors.As(err, &iq) || !errors.Is(err, ErrRejected) {
 		t.Fatalf("got %v, want an *InvalidQueryError of kind ErrRejected", err)
@@ -84,7 +83,7 @@ func TestSearchMapsBadRequestsToInvalidQuery(t *testing.T) {
 
 func TestSearchWrapsOtherFailures(t *testing.T) {
 	s := newTestSearcher(t, &canned{status: 404, body: `{"error":{"type":"index_not_found_exception","reason":"no such index [plans]"},"status":404}`})
-	_, err := s.Search(context.Background(), Request{})
+	_, err := s.Search(asOperator(), Request{})
 	var iq *InvalidQueryError
 	if err == nil || errors.As(err, &iq) {
 		t.Fatalf("got %v, want a plain wrapped error", err)
@@ -114,7 +113,7 @@ func TestSearchMapsEngineTroubleToUnavailable(t *testing.T) {
 	es503 := `{"error":{"root_cause":[],"type":"search_phase_execution_exception","reason":"all shards failed","phase":"query","grouped":true,"failed_shards":[]},"status":503}`
 	for _, status := range []int{429, 500, 503} {
 		s := newTestSearcher(t, &canned{status: status, body: es503})
-		_, err := s.Search(context.Background(), Request{})
+		_, err := s.Search(asOperator(), Request{})
 		if !errors.Is(err, ErrUnavailable) {
 			t.Errorf("status %d: got %v, want ErrUnavailable", status, err)
 		}

@@ -28,14 +28,14 @@ func TestSearchSlotsQueueThenRefuse(t *testing.T) {
 	s := newTestSearcher(t, g, WithSearchSlots(1, 1))
 	results := make(chan error, 2)
 	search := func() {
-		_, err := s.Search(context.Background(), Request{})
+		_, err := s.Search(asOperator(), Request{})
 		results <- err
 	}
 	go search()
 	<-g.arrived // the first holds the only slot
 	go search() // the second queues
 	waitFor(t, func() bool { return s.slots.waiting.Load() == 1 })
-	_, err := s.Search(context.Background(), Request{})
+	_, err := s.Search(asOperator(), Request{})
 	if !errors.Is(err, ErrBusy) {
 		t.Fatalf("third search: got %v, want ErrBusy", err)
 	}
@@ -50,7 +50,7 @@ func TestSearchSlotsQueueThenRefuse(t *testing.T) {
 func TestQueuedSearchGivesUpWithItsClient(t *testing.T) {
 	g := &gate{arrived: make(chan struct{}, 4), release: make(chan struct{})}
 	s := newTestSearcher(t, g, WithSearchSlots(1, 4))
-	go func() { _, _ = s.Search(context.Background(), Request{}) }()
+	go func() { _, _ = s.Search(asOperator(), Request{}) }()
 	<-g.arrived
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
@@ -63,7 +63,7 @@ func TestQueuedSearchGivesUpWithItsClient(t *testing.T) {
 func TestTimeoutTravelsAsTheParameter(t *testing.T) {
 	rt := &canned{status: 200, body: `{}`}
 	s := newTestSearcher(t, rt, WithDefaultTimeout(1500*time.Millisecond))
-	if _, err := s.Search(context.Background(), Request{}); err != nil {
+	if _, err := s.Search(asOperator(), Request{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := rt.got.URL.Query().Get("timeout"); got != "1500ms" {
@@ -73,7 +73,7 @@ func TestTimeoutTravelsAsTheParameter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Search(context.Background(), req); err != nil {
+	if _, err := s.Search(asOperator(), req); err != nil {
 		t.Fatal(err)
 	}
 	if got := rt.got.URL.Query().Get("timeout"); got != "250ms" {

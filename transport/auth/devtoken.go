@@ -23,26 +23,27 @@ const (
 // key on first use (the single-process default: the server and the token share
 // the data dir). scopes may be given one per element or space-separated; each
 // must be a scope planstore knows, so a typo fails here instead of surfacing
-// later as a puzzling 403.
-func MintDevToken(dataDir, subject string, scopes []string, ttl time.Duration) (string, error) {
+// later as a puzzling 403. orgs, when given, become the org claim (an array); a
+// token without it belongs to the server's default organisation.
+func MintDevToken(dataDir, subject string, scopes []string, ttl time.Duration, orgs ...string) (string, error) {
 	key, err := loadOrCreateDevKey(dataDir)
 	if err != nil {
 		return "", fmt.Errorf("mint dev token: %w", err)
 	}
-	return mintDevToken(key, subject, scopes, ttl)
+	return mintDevToken(key, subject, scopes, ttl, orgs)
 }
 
 // MintDevTokenWithKeyFile signs a dev-mode token with the key at path, which must
 // exist (ErrNoSigningKey otherwise): every role given the same file accepts it.
-func MintDevTokenWithKeyFile(path, subject string, scopes []string, ttl time.Duration) (string, error) {
+func MintDevTokenWithKeyFile(path, subject string, scopes []string, ttl time.Duration, orgs ...string) (string, error) {
 	key, err := loadDevKeyFile(path)
 	if err != nil {
 		return "", fmt.Errorf("mint dev token: %w", err)
 	}
-	return mintDevToken(key, subject, scopes, ttl)
+	return mintDevToken(key, subject, scopes, ttl, orgs)
 }
 
-func mintDevToken(key *devKey, subject string, scopes []string, ttl time.Duration) (string, error) {
+func mintDevToken(key *devKey, subject string, scopes []string, ttl time.Duration, orgs []string) (string, error) {
 	subject = strings.TrimSpace(subject)
 	if subject == "" {
 		return "", errors.New("mint dev token: subject is empty")
@@ -61,7 +62,7 @@ func mintDevToken(key *devKey, subject string, scopes []string, ttl time.Duratio
 		return "", fmt.Errorf("mint dev token: %w", err)
 	}
 	now := time.Now()
-	token := jwt.NewWithClaims(jwt.SigningMethodES256, jwt.MapClaims{
+	claims := jwt.MapClaims{
 		"iss":   DevIssuer,
 		"aud":   DevAudience,
 		"sub":   subject,
@@ -70,7 +71,15 @@ func mintDevToken(key *devKey, subject string, scopes []string, ttl time.Duratio
 		"nbf":   now.Unix(),
 		"exp":   now.Add(ttl).Unix(),
 		"jti":   jti,
-	})
+	}
+	var named []string
+	for _, o := range orgs {
+		named = append(named, strings.FieldsFunc(o, func(r rune) bool { return r == ',' || r == ' ' })...)
+	}
+	if len(named) > 0 {
+		claims[DefaultOrgClaim] = named
+	}
+	token := jwt.NewWithClaims(jwt.SigningMethodES256, claims)
 	token.Header["kid"] = key.kid
 	signed, err := token.SignedString(key.private)
 	if err != nil {

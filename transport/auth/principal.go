@@ -3,6 +3,8 @@ package auth
 import (
 	"slices"
 	"time"
+
+	"github.com/planstore/planstore/tenancy"
 )
 
 // Principal is the authenticated caller.
@@ -14,6 +16,15 @@ type Principal struct {
 	// ExpiresAt is the token's exp; zero when nothing expires (auth off).
 	// It lets the caching verifier never serve a principal past its token.
 	ExpiresAt time.Time
+	// Orgs are the organisations the token's org claim names (see tenancy.go).
+	Orgs []string
+	// Access is what the caller may see: Orgs, or every organisation with
+	// ScopeOperator. WithPrincipal puts it in the context for the command and
+	// query layers.
+	Access tenancy.Access
+	// claims are the token's claims, kept so WithTenancy can read the org
+	// claim under the name a deployment configured.
+	claims map[string]any
 }
 
 // HasScope reports whether the principal was granted scope s. Scopes are

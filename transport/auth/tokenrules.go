@@ -75,11 +75,13 @@ func (r *tokenRules) verify(raw string) (Principal, error) {
 		// change can never yield a principal without an expiry.
 		return Principal{}, invalidToken("token has no expiry", err)
 	}
-	return Principal{
+	p := Principal{
 		Subject:   sub,
 		Scopes:    scopesFromClaims(claims, r.scopeClaims),
 		ExpiresAt: exp.Time,
-	}, nil
+		claims:    claims,
+	}
+	return DefaultTenancy.apply(p), nil
 }
 
 // scopesFromClaims collects scopes from each named claim, accepting a

@@ -13,6 +13,7 @@ import (
 	"github.com/planstore/planstore/projections/replay"
 	"github.com/planstore/planstore/queries"
 	"github.com/planstore/planstore/queries/search"
+	"github.com/planstore/planstore/tenancy"
 	"github.com/planstore/planstore/transport/auth"
 )
 
@@ -42,6 +43,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		scope      *auth.InsufficientScopeError
 		badQuery   *search.InvalidQueryError
 		badParam   *paramError
+		orgErr     *tenancy.OrgError
 	)
 	switch {
 	case errors.As(err, &validation):
@@ -50,6 +52,16 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		for _, vp := range validation.Problems {
 			p.Errors = append(p.Errors, FieldProblem{Path: vp.Path, Message: vp.Message})
 		}
+		writeProblem(w, r, p)
+	case errors.As(err, &orgErr) && errors.Is(err, tenancy.ErrForbiddenOrg):
+		p := newProblem(http.StatusForbidden, "forbidden-org", "Not one of your organisations",
+			fmt.Sprintf("%s %q is not one of the organisations of your token", orgErr.Path, orgErr.Org))
+		p.Errors = []FieldProblem{{Path: orgErr.Path, Message: orgErr.Reason}}
+		writeProblem(w, r, p)
+	case errors.As(err, &orgErr):
+		p := newProblem(http.StatusUnprocessableEntity, "org-mismatch", "The plan's organisations do not match",
+			orgErr.Error())
+		p.Errors = []FieldProblem{{Path: orgErr.Path, Message: orgErr.Reason}}
 		writeProblem(w, r, p)
 	case errors.As(err, &badParam):
 		p := newProblem(http.StatusBadRequest, "invalid-parameter", "A query parameter is invalid", badParam.Error())
@@ -83,7 +95,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			"a plan with this objectId exists; use PUT or PATCH to change it"))
 	case errors.As(err, &taken):
 		writeProblem(w, r, newProblem(http.StatusConflict, "object-id-taken", "An objectId belongs to another plan",
-			fmt.Sprintf("objectId %q is already used by another plan; objectIds are unique across all plans", taken.ObjectID)))
+			fmt.Sprintf("objectId %q is already used by another plan; objectIds are unique across the plans of an organisation", tenancy.Bare(taken.ObjectID))))
 	case errors.Is(err, commands.ErrPreconditionFailed):
 		writeProblem(w, r, newProblem(http.StatusPreconditionFailed, "precondition-failed", "The plan has changed",
 			"If-Match does not match the current ETag; GET the plan and retry with its ETag"))

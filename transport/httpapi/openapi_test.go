@@ -390,3 +390,7 @@ func (readyHealth) Ready(context.Context) (bool, any) {
 type failingAudit struct{}
 
 func (failingAudit) ForPlan(context.Context, string) ([]audit.Entry, error) { return nil, errDouble }
+
+func (failingAudit) RecordOperatorAccess(context.Context, string, string, string) error { return nil }
+
+func (failingAudit) OperatorAccesses(context.Context) ([]audit.Entry, error) { return nil, errDouble }

@@ -82,7 +82,16 @@ func (s *Server) deletePlan(w http.ResponseWriter, r *http.Request) error {
 // planAudit lists what the audit consumer recorded for a plan: every event it received,
 // when, from whom, under which correlation id.
 func (s *Server) planAudit(w http.ResponseWriter, r *http.Request) error {
-	entries, err := s.audit.ForPlan(r.Context(), mux.Vars(r)["id"])
+	// The audit log is keyed like the store: find the plan within the caller's
+	// organisations first, so another organisation's log is never read.
+	if s.plans == nil {
+		return errNotFoundRoute
+	}
+	key, err := s.plans.Locate(r.Context(), mux.Vars(r)["id"])
+	if err != nil {
+		return err
+	}
+	entries, err := s.audit.ForPlan(r.Context(), key)
 	if err != nil {
 		return err
 	}

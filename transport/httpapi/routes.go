@@ -51,6 +51,9 @@ func (s *Server) routes(reg *prometheus.Registry) *mux.Router {
 		r.Handle("/v1/admin/replay", s.authorized(auth.ScopeAdmin, s.startReplay)).Methods(http.MethodPost)
 		r.Handle("/v1/admin/replay/{job}", s.authorized(auth.ScopeAdmin, s.replayStatus)).Methods(http.MethodGet)
 	}
+	if _, ok := s.audit.(operatorAuditor); ok {
+		r.Handle("/v1/admin/operator-audit", s.authorized(auth.ScopeOperator, s.operatorAudit)).Methods(http.MethodGet)
+	}
 	return r
 }
 

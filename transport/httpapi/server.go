@@ -132,6 +132,9 @@ func (s *Server) authorized(scope string, h handlerFunc) http.Handler {
 		if err := auth.RequireScope(principal, scope); err != nil {
 			return err
 		}
+		if r, err = s.confine(r, principal); err != nil {
+			return err
+		}
 		return h(w, r)
 	})
 }

@@ -25,6 +25,8 @@ type Config struct {
 	OIDCAudience  string
 	JWKSURL       string
 	ScopeClaims   []string
+	OrgClaim      string // claim of the caller's organisations (tenancy)
+	DefaultOrg    string // organisation of tokens without it, and of the pre-tenancy layout
 	LogLevel      string
 	MaxBodyBytes  int64
 	ShutdownGrace time.Duration

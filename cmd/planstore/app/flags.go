@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/planstore/planstore/transport/auth"
 )
 
 // Command is one command of the binary that takes configuration flags: a role, or the
@@ -88,6 +90,12 @@ var configFlags = []configFlag{
 			c.ScopeClaims = splitList(v)
 			return nil
 		})
+	}},
+	{"org-claim", apiRoles, func(fs *flag.FlagSet, c *Config) {
+		fs.StringVar(&c.OrgClaim, "org-claim", auth.DefaultOrgClaim, "token claim naming the caller's organisations: a string (comma- or space-separated) or an array (docs/tenancy.md)")
+	}},
+	{"default-org", apiRoles, func(fs *flag.FlagSet, c *Config) {
+		fs.StringVar(&c.DefaultOrg, "default-org", auth.DefaultOrgName, "organisation of tokens without the org claim, whose plans keep the pre-tenancy key layout (docs/tenancy.md)")
 	}},
 	{"log-level", with(allRoles, RoleReplay), func(fs *flag.FlagSet, c *Config) {
 		fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")

@@ -30,6 +30,18 @@ func (m *Main) openVerifier(ctx context.Context) (auth.Verifier, error) {
 	if !m.verifiesTokens() {
 		return noTokens{}, nil
 	}
+	v, err := m.openTokenVerifier(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defaultOrg := m.cfg.DefaultOrg
+	if defaultOrg == "" {
+		defaultOrg = auth.DefaultOrgName // a Config built in code rather than by flags
+	}
+	return auth.WithTenancy(v, auth.Tenancy{OrgClaim: m.cfg.OrgClaim, DefaultOrg: defaultOrg}), nil
+}
+
+func (m *Main) openTokenVerifier(ctx context.Context) (auth.Verifier, error) {
 	switch m.cfg.Auth {
 	case AuthOff:
 		m.log.Warn("authentication is OFF: every request is treated as an all-scopes caller; use this for local experiments only")

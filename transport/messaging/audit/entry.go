@@ -23,6 +23,8 @@ type Entry struct {
 	// ReceivedAt is when the audit consumer first received the event; a redelivery
 	// keeps the first time.
 	ReceivedAt time.Time `json:"received_at"`
+	// Detail says what an operator's request was (operator entries only).
+	Detail string `json:"detail,omitempty"`
 }
 
 // entryOf is the audit entry of an event received at receivedAt.
