@@ -210,15 +210,11 @@ func (q *qgen) match() Obj {
 	if q.chance(3) {
 		o = append(o, Member{"operator", pick(q.r, []string{"and", "or", "AND"})})
 	}
-	if q.chance(3) {
-		msm := []any{num(1), num(2), "2", num(-1), "1"}
-		multi := field == "name" && strings.ContainsAny(text.(string), " -,")
-		if !q.known.Has(KnownMatchMinimumShouldMatch) {
-			msm = append(msm, "50%", "-25%", "100%", "3<90%")
-		}
-		if multi || !q.known.Has(KnownMatchMinimumShouldMatch) {
-			o = append(o, Member{"minimum_should_match", pick(q.r, msm)})
-		}
+	// minimum_should_match on match is a known class as a whole: single terms,
+	// percentages, duplicate terms and operator and all differ today.
+	if !q.known.Has(KnownMatchMinimumShouldMatch) && q.chance(3) {
+		msm := []any{num(1), num(2), "2", num(-1), "1", "50%", "-25%", "100%", "3<90%"}
+		o = append(o, Member{"minimum_should_match", pick(q.r, msm)})
 	}
 	return O("match", O(field, q.opts(o)))
 }

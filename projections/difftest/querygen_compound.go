@@ -71,19 +71,61 @@ func (q *qgen) boolQuery(depth int) Obj {
 	if q.chance(4) {
 		o = append(o, Member{"minimum_should_match", pick(q.r, []any{num(0), num(1), num(2), "1", "-1", "50%", "-50%", "100%", num(3)})})
 	}
+	if q.known.Has(KnownJoinBoost) && containsScoringJoin(o) {
+		// Elasticsearch drops a boost on its way into a scoring join, from any level.
+		return O("bool", q.optsNoBoost(o))
+	}
 	return O("bool", q.opts(o))
 }
 
 // joinOpts adds boost and _name to a join; boost only where the engine keeps it while
 // the join-boost class is tolerated.
 func (q *qgen) joinOpts(o Obj, scoring bool) Obj {
-	if scoring && q.known.Has(KnownJoinBoost) {
-		if !q.known.Has(KnownHitFields) && q.chance(8) {
-			o = append(o, Member{"_name", "j"})
-		}
-		return o
+	if q.known.Has(KnownJoinBoost) && (scoring || containsScoringJoin(o)) {
+		return q.optsNoBoost(o)
 	}
 	return q.opts(o)
+}
+
+func (q *qgen) optsNoBoost(o Obj) Obj {
+	if !q.known.Has(KnownHitFields) && q.chance(8) {
+		o = append(o, Member{"_name", "j"})
+	}
+	return o
+}
+
+// containsScoringJoin reports whether a clause body holds a join that scores: has_child
+// with a score_mode other than none or with max_children, has_parent with score true.
+func containsScoringJoin(v any) bool {
+	switch x := v.(type) {
+	case Obj:
+		for _, m := range x {
+			if body, ok := m.Value.(Obj); ok {
+				switch m.Key {
+				case "has_child":
+					mode, _ := body.Get("score_mode")
+					_, max := body.Get("max_children")
+					if (mode != nil && mode != "none") || max {
+						return true
+					}
+				case "has_parent":
+					if score, _ := body.Get("score"); score == true {
+						return true
+					}
+				}
+			}
+			if containsScoringJoin(m.Value) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if containsScoringJoin(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (q *qgen) hasChild(depth int) Obj {
@@ -152,7 +194,12 @@ func (q *qgen) invalid() Obj {
 	case 2:
 		return O("range", O("_id", O("gte", "a")))
 	case 3:
-		return O("match", O("name", O("query", "well", "minimum_should_match", "abc")))
+		if q.known.Has(KnownMatchMinimumShouldMatch) {
+			// A malformed minimum_should_match is refused with another error type today
+			// (fidelity's minimum_should_match work fixes it).
+			return O("match", O("copay", "many words"))
+		}
+		return O("match", O("name", O("query", pick(q.r, []string{"well", "well baby"}), "minimum_should_match", "abc")))
 	case 4:
 		return O("term", O("copay", "not a number"))
 	case 5:

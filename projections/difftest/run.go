@@ -232,7 +232,8 @@ func (ws *worldState) run(ctx context.Context, query Obj) (c Case, refused bool,
 	if c.Elasticsearch, err = ws.real.search(ctx, body, timeout); err != nil {
 		return c, false, err
 	}
-	c.Diff = compare(c.Engine, c.Elasticsearch, ws.opt)
+	opt := ws.opt
+	opt.docSorts = docSortPositions(query)
+	c.Diff = compare(c.Engine, c.Elasticsearch, opt)
 	return c, false, nil
 }
-

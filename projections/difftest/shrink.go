@@ -41,20 +41,27 @@ func (e *Engines) shrink(ctx context.Context, ws *worldState, world World, c Cas
 		}
 		return got, true, nil
 	}
-	// Whole plans first (all the writes of one plan), then single writes.
+	// Whole plans first (all the writes of one plan), then single writes; in chunks
+	// that halve, so a large world loses most of its plans in a few trials.
 	for _, byPlan := range []bool{true, false} {
-		for i := 0; i < len(world.Ops) && trials < cfg.ShrinkTrials; {
-			candidate := without(world, i, byPlan)
-			got, ok, err := try(candidate)
-			if err != nil {
-				return best, err
+		base, units := world, unitsOf(world, byPlan)
+		var removed []string
+		for chunk := max(len(units)/2, 1); chunk >= 1 && trials < cfg.ShrinkTrials; chunk /= 2 {
+			for i := 0; i < len(units) && trials < cfg.ShrinkTrials; {
+				chunkUnits := units[i:min(i+chunk, len(units))]
+				candidate := withoutUnits(base, append(append([]string{}, removed...), chunkUnits...))
+				got, ok, err := try(candidate)
+				if err != nil {
+					return best, err
+				}
+				if !ok {
+					i += chunk
+					continue
+				}
+				world, best = candidate, got
+				removed = append(removed, chunkUnits...)
+				units = append(units[:i:i], units[min(i+chunk, len(units)):]...)
 			}
-			if !ok {
-				i++
-				continue
-			}
-			world = candidate
-			best = got
 		}
 	}
 	best.Ops = world.Ops
@@ -76,11 +83,32 @@ func (e *Engines) shrink(ctx context.Context, ws *worldState, world World, c Cas
 	return best, nil
 }
 
-// without removes op i, or every op of op i's plan.
-func without(w World, i int, byPlan bool) World {
+// unitsOf lists what the world shrink removes: plan ids, or op positions.
+func unitsOf(w World, byPlan bool) []string {
+	var units []string
+	seen := map[string]bool{}
+	for i, op := range w.Ops {
+		u := fmt.Sprint(i)
+		if byPlan {
+			u = "plan:" + op.Plan
+		}
+		if !seen[u] {
+			seen[u] = true
+			units = append(units, u)
+		}
+	}
+	return units
+}
+
+// withoutUnits removes the ops of the given units, as unitsOf named them in w.
+func withoutUnits(w World, units []string) World {
+	drop := map[string]bool{}
+	for _, u := range units {
+		drop[u] = true
+	}
 	var out World
-	for j, op := range w.Ops {
-		if j == i || byPlan && op.Plan == w.Ops[i].Plan {
+	for i, op := range w.Ops {
+		if drop["plan:"+op.Plan] || drop[fmt.Sprint(i)] {
 			continue
 		}
 		out.Ops = append(out.Ops, op)

@@ -2,8 +2,8 @@ package difftest
 
 import (
 	"bytes"
-	"encoding/json"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -12,6 +12,7 @@ import (
 	"github.com/elastic/go-elasticsearch/v8"
 
 	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/projections"
 	"github.com/planstore/planstore/projections/elastic"
 	"github.com/planstore/planstore/projections/esengine"
 )
@@ -61,11 +62,48 @@ func (e *Engines) open(ctx context.Context, name string) (embedded, real *target
 }
 
 func (t *target) create(ctx context.Context) error {
-	if err := elastic.CreateIndex(ctx, t.client, t.index); err != nil {
+	if t.real {
+		if err := createWithoutSoftDeletes(ctx, t.client, t.index); err != nil {
+			return fmt.Errorf("%s: %w", t.name, err)
+		}
+	} else if err := elastic.CreateIndex(ctx, t.client, t.index); err != nil {
 		return fmt.Errorf("%s: %w", t.name, err)
 	}
 	if _, err := elastic.SwapAlias(ctx, t.client, t.alias, t.index); err != nil {
 		return fmt.Errorf("%s: %w", t.name, err)
+	}
+	return nil
+}
+
+// createWithoutSoftDeletes creates the read model's index (projections.IndexBody) with
+// soft deletes off. With soft deletes (Elasticsearch 7's default) a merge keeps
+// recently deleted documents for peer recovery, and they go on counting in BM25's
+// statistics, so a force merge would not make the index's scores those of its live
+// documents; with them off, it does. Nothing a search can see depends on the setting.
+func createWithoutSoftDeletes(ctx context.Context, client *elasticsearch.Client, name string) error {
+	var body map[string]any
+	if err := json.Unmarshal([]byte(projections.IndexBody), &body); err != nil {
+		return fmt.Errorf("reading projections.IndexBody: %w", err)
+	}
+	settings, _ := body["settings"].(map[string]any)
+	if settings == nil {
+		settings = map[string]any{}
+		body["settings"] = settings
+	}
+	settings["soft_deletes"] = map[string]any{"enabled": false}
+	data, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	api := client.Indices.Create
+	res, err := api(name, api.WithContext(ctx), api.WithBody(bytes.NewReader(data)))
+	if err != nil {
+		return fmt.Errorf("create index %s: %w", name, err)
+	}
+	defer func() { _ = res.Body.Close() }()
+	if res.IsError() {
+		msg, _ := io.ReadAll(res.Body)
+		return fmt.Errorf("create index %s: %s: %s", name, res.Status(), msg)
 	}
 	return nil
 }
