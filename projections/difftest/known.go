@@ -40,6 +40,18 @@ const (
 	KnownRefusals Class = "refusals"
 	// BM25 statistics (field lengths from the same tokenization).
 	KnownBM25 Class = "bm25"
+
+	// Classes the differential tester found beyond the issue's list.
+
+	// Elasticsearch rewrites a query before building it: a must or filter clause that
+	// rewrites to match_none (an empty terms or ids, a term or range on an unmapped
+	// field...) makes the whole bool match nothing, so an invalid sibling clause is
+	// never refused (200 and no hits) where the engine refuses it (400).
+	KnownRewriteToNone Class = "rewrite-to-none"
+	// An error raised while parsing a clause nested in a bool (max_children below
+	// min_children, say) is wrapped by Elasticsearch's bool parser, so its type and root
+	// cause are x_content_parse_exception; the engine reports the inner error.
+	KnownNestedParseError Class = "nested-parse-error"
 )
 
 // AllClasses lists every class, in the issue's order.
@@ -47,6 +59,7 @@ var AllClasses = []Class{
 	KnownRangeTwoBounds, KnownTokenization, KnownIgnoreAboveUTF16, KnownMatchMinimumShouldMatch,
 	KnownTrackTotalHitsZero, KnownIndexAliasTerm, KnownSortSpecialFields, KnownHitFields,
 	KnownMustNotOnlyScore, KnownJoinBoost, KnownRefusals, KnownBM25,
+	KnownRewriteToNone, KnownNestedParseError,
 }
 
 // DefaultKnown is what CI tolerates today: every class of the issue not yet fixed on
