@@ -65,7 +65,7 @@ func (g *gen) plan(id string) Obj {
 // changed or appended linked service (arrays of objects merge by objectId).
 func (g *gen) patch(current Obj) Obj {
 	p := Obj{}
-	for p == nil || len(p) == 0 {
+	for len(p) == 0 {
 		if g.r.IntN(3) == 0 {
 			p = append(p, Member{"planType", pick(g.r, planTypes)})
 		}
