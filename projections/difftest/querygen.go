@@ -235,7 +235,7 @@ func (q *qgen) term() Obj {
 
 func (q *qgen) terms() Obj {
 	field := q.anyField()
-	vals := make([]any, q.r.IntN(5))
+	vals := make([]any, q.listLen())
 	for i := range vals {
 		vals[i] = q.value(field)
 	}
@@ -243,11 +243,20 @@ func (q *qgen) terms() Obj {
 }
 
 func (q *qgen) ids() Obj {
-	vals := make([]any, q.r.IntN(5))
+	vals := make([]any, q.listLen())
 	for i := range vals {
 		vals[i] = q.value("_id")
 	}
 	return O("ids", q.opts(O("values", vals)))
+}
+
+// listLen is the length of a terms or ids list: an empty one rewrites to match_none
+// in Elasticsearch, which hides its siblings' errors (KnownRewriteToNone).
+func (q *qgen) listLen() int {
+	if q.known.Has(KnownRewriteToNone) {
+		return 1 + q.r.IntN(4)
+	}
+	return q.r.IntN(5)
 }
 
 func (q *qgen) exists() Obj {

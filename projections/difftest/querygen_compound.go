@@ -41,7 +41,7 @@ func (q *qgen) rangeQuery() Obj {
 func (q *qgen) boolQuery(depth int) Obj {
 	o := Obj{}
 	occurs := []string{"must", "filter", "should", "must_not"}
-	scoring := false
+	scoring, negative := false, false
 	for _, occur := range occurs {
 		if !q.chance(2) {
 			continue
@@ -49,6 +49,9 @@ func (q *qgen) boolQuery(depth int) Obj {
 		n := q.r.IntN(3)
 		if occur != "must_not" && n > 0 {
 			scoring = true
+		}
+		if occur == "must_not" && n > 0 {
+			negative = true
 		}
 		if n == 1 && q.chance(2) {
 			o = append(o, Member{occur, q.query(depth + 1)})
@@ -58,12 +61,9 @@ func (q *qgen) boolQuery(depth int) Obj {
 		for i := range list {
 			list[i] = q.query(depth + 1)
 		}
-		if occur != "must_not" && n > 0 {
-			scoring = true
-		}
 		o = append(o, Member{occur, list})
 	}
-	if !scoring && q.known.Has(KnownMustNotOnlyScore) {
+	if !scoring && negative && q.known.Has(KnownMustNotOnlyScore) {
 		// A bool of must_not clauses alone scores 0 in Elasticsearch; give it a clause
 		// that matches everything while that class is tolerated.
 		o = append(o, Member{"filter", O("match_all", Obj{})})
