@@ -94,6 +94,18 @@ func (q *qgen) query(depth int) Obj {
 	return q.boolQuery(depth)
 }
 
+// callerOrgs picks whose search this is: an operator's (nil: sent as is) or a caller's
+// with one or two organisations, which the query API confines the search to.
+func (q *qgen) callerOrgs() []string {
+	switch q.r.IntN(3) {
+	case 0:
+		return nil
+	case 1:
+		return []string{pick(q.r, orgs)}
+	}
+	return []string{pick(q.r, orgs), pick(q.r, orgs)}
+}
+
 // opts adds boost and _name to a clause's parameters now and then.
 func (q *qgen) opts(o Obj) Obj {
 	if q.chance(5) {

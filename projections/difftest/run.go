@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/planstore/planstore/queries/search"
+	"github.com/planstore/planstore/tenancy"
 )
 
 // Config is one run.
@@ -118,7 +119,7 @@ func (e *Engines) Run(ctx context.Context, cfg Config) (Report, error) {
 		for q := 0; q < cfg.Queries && rep.Cases < cfg.Cases; q++ {
 			rep.Cases++
 			query := qg.search()
-			c, refused, err := ws.run(ctx, query)
+			c, refused, err := ws.run(ctx, query, qg.callerOrgs())
 			if err != nil {
 				ws.close(ctx)
 				return rep, err
@@ -167,6 +168,9 @@ type Case struct {
 	Diff          *Diff           `json:"diff"`
 	Ops           []Op            `json:"ops"`
 	Query         json.RawMessage `json:"search"`
+	Orgs          []string        `json:"caller_orgs,omitempty"` // the caller's organisations; none: an operator's search, as sent
+	Sent          json.RawMessage `json:"sent"`                  // what both engines got: validated, confined
+
 	Engine        answer          `json:"engine"`
 	Elasticsearch answer          `json:"elasticsearch"`
 }
@@ -214,18 +218,25 @@ func (ws *worldState) close(ctx context.Context) {
 
 // run validates the search as the query API does, and sends what passes to both
 // engines. refused: the validator refused it (no engine sees it; both alike).
-func (ws *worldState) run(ctx context.Context, query Obj) (c Case, refused bool, err error) {
+func (ws *worldState) run(ctx context.Context, query Obj, orgs []string) (c Case, refused bool, err error) {
 	raw := mustJSON(query)
 	req, err := search.ParseRequest(raw)
 	if err != nil {
 		return Case{}, true, nil //nolint:nilerr // a refusal is an outcome, not a failure of the run
+	}
+	if orgs != nil {
+		// The query API confines a caller's search to its organisations (and qualifies
+		// its ids); the engines get the confined body.
+		if req, err = req.Confined(tenancy.ForOrgs(DefaultOrg, orgs...)); err != nil {
+			return Case{}, false, err
+		}
 	}
 	timeout := req.Timeout()
 	if timeout == 0 {
 		timeout = search.DefaultSearchTimeout
 	}
 	body := req.Body()
-	c = Case{Query: raw, Merged: ws.merged, Known: ws.opt.known.String()}
+	c = Case{Query: raw, Orgs: orgs, Sent: body, Merged: ws.merged, Known: ws.opt.known.String()}
 	if c.Engine, err = ws.embedded.search(ctx, body, timeout); err != nil {
 		return c, false, err
 	}

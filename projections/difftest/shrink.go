@@ -35,7 +35,7 @@ func (e *Engines) shrink(ctx context.Context, ws *worldState, world World, c Cas
 			return Case{}, false, err
 		}
 		defer small.close(ctx)
-		got, refused, err := small.run(ctx, query)
+		got, refused, err := small.run(ctx, query, c.Orgs)
 		if err != nil || refused || got.Diff == nil || got.Diff.Kind != kind {
 			return Case{}, false, err
 		}
@@ -72,7 +72,7 @@ func (e *Engines) shrink(ctx context.Context, ws *worldState, world World, c Cas
 			return best, err
 		}
 		defer final.close(ctx)
-		if got, refused, err := final.run(ctx, query); err == nil && !refused && got.Diff != nil && got.Diff.Kind == kind {
+		if got, refused, err := final.run(ctx, query, c.Orgs); err == nil && !refused && got.Diff != nil && got.Diff.Kind == kind {
 			best = got
 			if smaller, err := shrinkQuery(ctx, final, best, kind); err == nil {
 				best = smaller
@@ -125,7 +125,7 @@ func shrinkQuery(ctx context.Context, ws *worldState, c Case, kind string) (Case
 		improved := false
 		for _, candidate := range smaller(current) {
 			trials++
-			got, refused, err := ws.run(ctx, candidate)
+			got, refused, err := ws.run(ctx, candidate, c.Orgs)
 			if err != nil {
 				return best, err
 			}

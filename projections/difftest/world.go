@@ -7,7 +7,12 @@ import (
 
 	"github.com/planstore/planstore/aggregates/plan"
 	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/tenancy"
 )
+
+// DefaultOrg is the organisation whose plans keep bare objectIds in the read model (the
+// server's --default-org); every other organisation's documents have namespaced ids.
+const DefaultOrg = "example.com"
 
 // Op is one write of a plan as a client sends it to the command API.
 type Op struct {
@@ -90,6 +95,7 @@ func idOf(o Obj) string {
 // a shrunk history no longer creates, say) is left out, as the API would refuse it.
 func (w World) Events() ([]events.Envelope, error) {
 	aggs := map[string]*plan.Aggregate{}
+	planOrgs := map[string]string{} // a plan's organisation, fixed by its first write
 	var out []events.Envelope
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i, op := range w.Ops {
@@ -122,10 +128,22 @@ func (w World) Events() ([]events.Envelope, error) {
 		if err != nil {
 			continue
 		}
+		// The command API refuses a plan that moves to another organisation or whose
+		// objects carry another organisation than the plan's (tenancy.CheckPlan).
+		org := planOrgs[op.Plan]
+		if c.After != nil {
+			if err := tenancy.CheckPlan(tenancy.Operator(DefaultOrg), org, c.After); err != nil {
+				continue
+			}
+			if org == "" {
+				org, _ = tenancy.OrgOf(c.After)
+				planOrgs[op.Plan] = org
+			}
+		}
 		a.Apply(c)
 		out = append(out, events.Envelope{
 			ID: fmt.Sprintf("difftest-%d", i), Type: events.Type(c.Type), SchemaVersion: events.CurrentSchemaVersion,
-			AggregateType: events.AggregateTypePlan, AggregateID: op.Plan, Version: c.Version,
+			AggregateType: events.AggregateTypePlan, AggregateID: tenancy.Key(DefaultOrg, org, op.Plan), Version: c.Version,
 			OccurredAt: at.Add(time.Duration(i) * time.Second), Actor: "difftest",
 			Data: events.Data{Before: c.Before, After: c.After, Patch: c.Patch},
 		})
