@@ -46,7 +46,7 @@ const (
 	// Elasticsearch rewrites a query before building it: a must or filter clause that
 	// rewrites to match_none (an empty terms or ids, a term or range on an unmapped
 	// field...) makes the whole bool match nothing, so an invalid sibling clause is
-	// never refused (200 and no hits) where the engine refuses it (400), or an error
+	// never refused (200) where the engine refuses it (400), or an error
 	// of another part (a sort on a text field) is reported instead of the query's.
 	KnownRewriteToNone Class = "rewrite-to-none"
 	// An error raised while parsing a clause nested in a bool (max_children below

@@ -160,19 +160,19 @@ func (e *Engines) Run(ctx context.Context, cfg Config) (Report, error) {
 // Case is one search and both answers, with the writes that built the index: enough
 // to reproduce a divergence by hand (each op is a request to the command API).
 type Case struct {
-	Seed          uint64          `json:"seed"`
-	World         int             `json:"world"`
-	Index         int             `json:"case"`
-	Known         string          `json:"known"`
-	Merged        bool            `json:"elasticsearch_force_merged"`
-	Diff          *Diff           `json:"diff"`
-	Ops           []Op            `json:"ops"`
-	Query         json.RawMessage `json:"search"`
-	Orgs          []string        `json:"caller_orgs,omitempty"` // the caller's organisations; none: an operator's search, as sent
-	Sent          json.RawMessage `json:"sent"`                  // what both engines got: validated, confined
+	Seed   uint64          `json:"seed"`
+	World  int             `json:"world"`
+	Index  int             `json:"case"`
+	Known  string          `json:"known"`
+	Merged bool            `json:"elasticsearch_force_merged"`
+	Diff   *Diff           `json:"diff"`
+	Ops    []Op            `json:"ops"`
+	Query  json.RawMessage `json:"search"`
+	Orgs   []string        `json:"caller_orgs,omitempty"` // the caller's organisations; none: an operator's search, as sent
+	Sent   json.RawMessage `json:"sent"`                  // what both engines got: validated, confined
 
-	Engine        answer          `json:"engine"`
-	Elasticsearch answer          `json:"elasticsearch"`
+	Engine        answer `json:"engine"`
+	Elasticsearch answer `json:"elasticsearch"`
 }
 
 // JSON prints the case indented.
