@@ -188,7 +188,12 @@ func boolInt(b bool) int {
 func (q *qgen) invalid() Obj {
 	switch q.r.IntN(10) {
 	case 0:
-		return O("fuzzy", O("name", "wel"))
+		// Query types the validator refuses by name (CONTRACT.md 3's allow-list).
+		return pick(q.r, []Obj{
+			O("fuzzy", O("name", "wel")), O("prefix", O("objectId", "a")), O("wildcard", O("name", "we*")),
+			O("multi_match", O("query", "well", "fields", []any{"name"})), O("match_phrase", O("name", "well baby")),
+			O("nested", O("path", "x", "query", O("match_all", Obj{}))),
+		})
 	case 1:
 		return O("term", O("objectId", "a", "_org", "b"))
 	case 2:
