@@ -8,7 +8,7 @@ PKG       := ./...
 
 GOLANGCI_LINT_VERSION ?= v2.15.0
 
-.PHONY: all build run test test-go test-unit fuzz-smoke bench lint fmt test-es test-cluster test-services-stop up down clean
+.PHONY: all build run test test-go test-unit fuzz-smoke bench lint fmt test-es test-cluster test-services-stop up down clean difftest
 
 all: lint test
 
@@ -56,6 +56,17 @@ CLUSTER_ARGS ?=
 test-cluster:
 	$(GO) build -o bin/clusterharness ./cmd/clusterharness
 	bin/clusterharness --repo . $(CLUSTER_ARGS)
+
+# The differential tester's long run (docs/search-fidelity.md): random plans, writes and
+# searches on the embedded engine and a real Elasticsearch, divergences shrunk and
+# printed. Needs PLANSTORE_TEST_ES_URL (or ES_URL). e.g.
+#   make difftest CASES=20000 SEED=7 KNOWN=none
+CASES ?= 5000
+SEED  ?= $(shell date +%s)
+KNOWN ?= default
+ES_URL ?= $(PLANSTORE_TEST_ES_URL)
+difftest:
+	$(GO) run ./cmd/difftest -es "$(ES_URL)" -cases $(CASES) -seed $(SEED) -known $(KNOWN)
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count 1 $(PKG)

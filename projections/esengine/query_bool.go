@@ -119,7 +119,10 @@ func (q *boolQuery) eval(c *evalContext, scoring bool) (docSet, *esError) {
 	if len(q.must) == 0 && len(q.filter) == 0 && len(should) > 0 {
 		msm = 1
 	}
-	if q.minimumShouldMatch != "" {
+	// A bool without clauses is match_all in Elasticsearch before minimum_should_match
+	// is looked at (BoolQueryBuilder.doToQuery), so {"minimum_should_match": 2} alone
+	// matches everything, and a malformed one is never read.
+	if q.minimumShouldMatch != "" && len(q.must)+len(q.filter)+len(q.should)+len(q.mustNot) > 0 {
 		n, err := minimumShouldMatch(len(should), q.minimumShouldMatch)
 		if err != nil {
 			return docSet{}, err
@@ -128,6 +131,12 @@ func (q *boolQuery) eval(c *evalContext, scoring bool) (docSet, *esError) {
 		if len(q.must) == 0 && len(q.filter) == 0 && len(should) > 0 {
 			// Lucene still needs one optional clause when nothing is required.
 			msm = max(msm, 1)
+		}
+		if len(q.must)+len(q.filter)+len(q.should) == 0 {
+			// must_not alone: Elasticsearch reads the value (a malformed one is refused)
+			// but rebuilds the pure negative query around a match_all without it
+			// (Queries.fixNegativeQueryIfNeeded).
+			msm = 0
 		}
 	}
 

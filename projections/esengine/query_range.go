@@ -85,9 +85,15 @@ func parseRange(_ *queryParser, body any) (query, *esError) {
 }
 
 func (q *rangeQuery) eval(c *evalContext, _ bool) (docSet, *esError) {
-	if q.field == "_id" {
-		return docSet{}, errQueryShard("failed to create query: Field [_id] of type [_id] does not support range queries").
-			because(newError(http.StatusBadRequest, "illegal_argument_exception", "Field [_id] of type [_id] does not support range queries"))
+	if len(q.bounds) == 0 {
+		// Open on both sides (no bounds, or null ones): Elasticsearch rewrites the range
+		// into an exists query on the field (RangeQueryBuilder.doToQuery), before any
+		// field type could refuse ranges, so it matches on _id and _index too.
+		return (&existsQuery{field: q.field, boost: q.boost}).eval(c, false)
+	}
+	if q.field == "_id" || q.field == "_index" {
+		return docSet{}, errQueryShard("failed to create query: Field [%s] of type [%s] does not support range queries", q.field, q.field).
+			because(newError(http.StatusBadRequest, "illegal_argument_exception", "Field [%s] of type [%s] does not support range queries", q.field, q.field))
 	}
 	lower, upper := q.bound("gt", "gte"), q.bound("lt", "lte")
 	if f := c.m.field(q.field); f != nil && f.isNumeric() {

@@ -81,6 +81,9 @@ func (c *evalContext) termDocs(field string, value any, caseInsensitive, scoring
 	}
 	switch field {
 	case "_id":
+		if text == "" {
+			return docSet{}, errEmptyID()
+		}
 		if n, _, found := c.s.get(text); found {
 			return constantSet(roaring.BitmapOf(n), 1), nil
 		}

@@ -55,6 +55,12 @@ func (q *termsQuery) eval(c *evalContext, _ bool) (docSet, *esError) {
 	return constantSet(roaring.FastOr(sets...), q.boost), nil
 }
 
+// errEmptyID is Elasticsearch's refusal of an empty _id in ids, term and terms: no
+// document can have one.
+func errEmptyID() *esError {
+	return errQueryShard("failed to create query: Ids can't be empty")
+}
+
 // idsQuery matches documents by _id.
 type idsQuery struct {
 	ids   []string
@@ -93,6 +99,9 @@ func parseIDs(_ *queryParser, body any) (query, *esError) {
 func (q *idsQuery) eval(c *evalContext, _ bool) (docSet, *esError) {
 	docs := roaring.New()
 	for _, id := range q.ids {
+		if id == "" {
+			return docSet{}, errEmptyID()
+		}
 		if n, _, found := c.s.get(id); found {
 			docs.Add(n)
 		}

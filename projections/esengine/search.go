@@ -118,6 +118,11 @@ func (ix *index) search(q query, req *searchRequest, shard int, stop *searchStop
 	if !byScore {
 		var err *esError
 		if fields, err = compileSort(c, req.sort); err != nil {
+			// Elasticsearch builds the query before the sort, so a query it refuses is
+			// the error reported even when the sort is wrong too.
+			if _, qerr := c.eval(q, false); qerr != nil && qerr != errStopTimedOut {
+				return indexResult{}, ranking{}, qerr
+			}
 			return indexResult{}, ranking{}, err
 		}
 	}

@@ -60,6 +60,11 @@ func parseSortObject(field string, v any) (sortSpec, *esError) {
 	case map[string]any:
 		for _, k := range sortedKeys(x) {
 			val := x[k]
+			if field == "_score" && k != "order" {
+				// Elasticsearch's score sort parser knows only order; missing, mode and
+				// the other field sort options are refused while parsing.
+				return spec, errXContentParse("[_score] unknown field [%s]", k)
+			}
 			switch k {
 			case "order":
 				s, _ := val.(string)
