@@ -65,7 +65,7 @@ func TestCheckPlan(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		doc, current, path string
-		kind                error
+		kind               error
 	}{
 		{`{"_org":"b.org"}`, "", "_org", tenancy.ErrForbiddenOrg},
 		{strings.Replace(ok, `"linkedService":{"_org":"a.org"}`, `"linkedService":{"_org":"b.org"}`, 1), "", "linkedPlanServices[0].linkedService._org", tenancy.ErrOrgMismatch},
