@@ -141,6 +141,18 @@ func twoTenants(t *testing.T, m *app.Main, dir, orgA, orgB string) {
 	}
 	expectStatus(t, alice.do(http.MethodGet, "/v1/admin/operator-audit", nil), http.StatusForbidden)
 
+	// A caller of both organisations finds a plan id in the first of its claim, and
+	// names the other with ?org=; its searches count both.
+	carol := tenantClient(t, m, dir, "carol", rw, orgA, orgB)
+	if got := orgOfBody(t, carol.do(http.MethodGet, "/v1/plans/"+id, nil)); got != orgA {
+		t.Fatalf("carol reads %q first, want %q", got, orgA)
+	}
+	if got := orgOfBody(t, carol.do(http.MethodGet, "/v1/plans/"+id+"?org="+url.QueryEscape(orgB), nil)); got != orgB {
+		t.Fatalf("carol with ?org=%s reads %q", orgB, got)
+	}
+	carol.eventuallyTotal(`{"query":{"match_all":{}},"size":100}`, 2*objects)
+	carol.eventually(`{"query":{"ids":{"values":["`+id+`"]}}}`, id, id)
+
 	// Alice deletes hers; bob's stays.
 	expectStatus(t, alice.do(http.MethodDelete, "/v1/plans/"+id, nil), http.StatusNoContent)
 	expectStatus(t, bob.do(http.MethodGet, "/v1/plans/"+id, nil), http.StatusOK)
