@@ -122,6 +122,9 @@ func twoTenants(t *testing.T, m *app.Main, dir, orgA, orgB string) {
 	alice.eventuallyTotal(`{"query":{"has_parent":{"parent_type":"plan","query":{"term":{"planType":"alice-only"}}}},"size":100}`, 3) // its cost share and two services
 	bob.eventuallyTotal(`{"query":{"has_parent":{"parent_type":"plan","query":{"term":{"planType":"alice-only"}}}},"size":100}`, 0)
 	bob.eventuallyTotal(`{"query":{"parent_id":{"type":"planCostShare","id":"`+id+`"}}}`, 1)
+	if r := alice.do(http.MethodPost, "/v1/search", []byte(`{"size":100}`)); bytes.Contains(r.body, []byte(orgA+"/")) {
+		t.Fatalf("alice's hits show stored ids: %s", r.body)
+	}
 	expectProblem(t, alice.do(http.MethodGet, "/v1/plans/"+id+"?org="+url.QueryEscape(orgB), nil), http.StatusForbidden)
 	expectProblem(t, alice.do(http.MethodPost, "/v1/search?org="+url.QueryEscape(orgB), []byte(`{}`)), http.StatusForbidden)
 
