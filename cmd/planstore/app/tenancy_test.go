@@ -242,3 +242,31 @@ func (c *client) eventuallyTotal(query string, want int) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestDefaultOrganisationKeepsThePreTenancyLayout: a token without an org claim is in
+// the default organisation, whose plans keep their bare objectId as the aggregate id
+// (the layout written before tenancy, so old data needs no migration); another
+// organisation's plans are namespaced, and neither sees the other.
+func TestDefaultOrganisationKeepsThePreTenancyLayout(t *testing.T) {
+	dir := t.TempDir()
+	m := startServe(t, dir)
+	legacy := newClient(t, m, dir) // no org claim
+	alice := tenantClient(t, m, dir, "alice@a.org", []string{auth.ScopeRead, auth.ScopeWrite}, "a.org")
+	doc := planWithIDs(t, "layout")
+	id := objectID(t, doc)
+	expectStatus(t, legacy.do(http.MethodPost, "/v1/plans", doc), http.StatusCreated)
+	expectStatus(t, alice.do(http.MethodPost, "/v1/plans", inOrg(t, doc, "a.org")), http.StatusCreated)
+	for c, want := range map[*client]string{legacy: id, alice: "a.org/" + id} {
+		r := c.do(http.MethodGet, "/v1/plans/"+id+"/events", nil)
+		expectStatus(t, r, http.StatusOK)
+		var evs []struct {
+			AggregateID string `json:"aggregate_id"`
+		}
+		if err := json.Unmarshal(r.body, &evs); err != nil || len(evs) != 1 || evs[0].AggregateID != want {
+			t.Fatalf("events %s, want aggregate_id %q", r.body, want)
+		}
+	}
+	if got := orgOfBody(t, legacy.do(http.MethodGet, "/v1/plans/"+id, nil)); got != "example.com" {
+		t.Fatalf("the default organisation reads %q", got)
+	}
+}
