@@ -23,7 +23,22 @@ import (
 // and an operator sees both, audited. Embedded backends.
 func TestTenantsSeeOnlyTheirOwnPlans(t *testing.T) {
 	dir := t.TempDir()
-	twoTenants(t, startServe(t, dir), dir, "a.org", "b.org")
+	m := startServe(t, dir)
+	id := twoTenants(t, m, dir, "a.org", "b.org")
+
+	// A restart rebuilds the embedded engine from the log (replay): the namespaces
+	// come back with it, so bob's plan is still his alone.
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	m = startServe(t, dir)
+	rw := []string{auth.ScopeRead, auth.ScopeWrite}
+	bob := tenantClient(t, m, dir, "bob", rw, "b.org")
+	alice := tenantClient(t, m, dir, "alice@a.org", rw, "a.org")
+	bob.eventually(`{"query":{"has_child":{"type":"planCostShare","query":{"range":{"copay":{"gte":900}}}}}}`, id)
+	alice.eventuallyTotal(`{"query":{"match_all":{}}}`, 0)
+	expectStatus(t, alice.do(http.MethodGet, "/v1/plans/"+id, nil), http.StatusNotFound)
+	expectStatus(t, alice.do(http.MethodPost, "/v1/plans", inOrg(t, planWithIDs(t, "again"), "a.org")), http.StatusCreated)
 }
 
 // TestTenantsOnRealBackends is the same on Redis and RabbitMQ, and on the real
@@ -45,7 +60,9 @@ func TestTenantsOnRealBackends(t *testing.T) {
 	twoTenants(t, m, dir, "a.org-"+run, "b.org-"+run)
 }
 
-func twoTenants(t *testing.T, m *app.Main, dir, orgA, orgB string) {
+// twoTenants runs the scenario and returns the objectId both organisations used; bob's
+// plan is left in place.
+func twoTenants(t *testing.T, m *app.Main, dir, orgA, orgB string) string {
 	rw := []string{auth.ScopeRead, auth.ScopeWrite}
 	alice := tenantClient(t, m, dir, "alice@"+orgA, rw, orgA)
 	bob := tenantClient(t, m, dir, "bob", rw, orgB)
@@ -161,6 +178,7 @@ func twoTenants(t *testing.T, m *app.Main, dir, orgA, orgB string) {
 	expectStatus(t, bob.do(http.MethodGet, "/v1/plans/"+id, nil), http.StatusOK)
 	alice.eventuallyTotal(`{"query":{"match_all":{}}}`, 0)
 	bob.eventuallyTotal(`{"query":{"match_all":{}},"size":100}`, objects)
+	return id
 }
 
 func tenantClient(t *testing.T, m *app.Main, dir, sub string, scopes []string, orgs ...string) *client {
