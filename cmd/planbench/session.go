@@ -23,8 +23,8 @@ type session struct {
 	gen       *plangen.Generator
 	// baseline is how many plans of the run's organisation were searchable before it.
 	baseline int64
-	live      *progress.Counters
-	display   *progress.Display
+	live     *progress.Counters
+	display  *progress.Display
 }
 
 // extraConns leaves connections for the lag prober and the searchability checks beside
