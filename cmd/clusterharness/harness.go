@@ -33,7 +33,10 @@ func (h *harness) run(ctx context.Context) (*report, error) {
 		return rep, err
 	}
 	rep.urls = backendURLs{redis: redis.url, amqp: rabbit.url, es: es.url}
-	token, err := mintToken(ctx, bin, signingKeyFile(h.o))
+	// Each run writes in an organisation of its own (tenancy), which its token holds.
+	runID := "ch" + strconv.FormatInt(time.Now().Unix(), 36)
+	org := runID + ".clusterharness.example"
+	token, err := mintToken(ctx, bin, signingKeyFile(h.o), org)
 	if err != nil {
 		return rep, err
 	}
@@ -52,10 +55,9 @@ func (h *harness) run(ctx context.Context) (*report, error) {
 
 	api := newAPIClient(token)
 	commands, queries := byKind(h.roles, "command-api"), byKind(h.roles, "query-api")
-	runID := "ch" + strconv.FormatInt(time.Now().Unix(), 36)
 	rep.runID = runID
 	l := &load{api: api, commands: commands, queries: queries, ledger: rep.ledger, counts: rep.counts, clock: rep.clock,
-		runID: runID, org: runID + ".clusterharness.example", rate: h.o.rate, workers: h.o.workers}
+		runID: runID, org: org, rate: h.o.rate, workers: h.o.workers}
 
 	faults := h.faults(redis, rabbit, es)
 	sampleCtx, stopSampling := context.WithCancel(ctx)

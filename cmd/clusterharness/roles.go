@@ -60,14 +60,14 @@ func buildPlanstore(ctx context.Context, o *options, logs *logDir) (string, erro
 
 // mintToken makes the dev token every role accepts: all roles share the data dir that
 // holds the dev signing key.
-func mintToken(ctx context.Context, bin, keyFile string) (string, error) {
+func mintToken(ctx context.Context, bin, keyFile, org string) (string, error) {
 	if _, err := os.Stat(keyFile); errors.Is(err, fs.ErrNotExist) {
 		if out, err := exec.CommandContext(ctx, bin, "keygen", keyFile).CombinedOutput(); err != nil {
 			return "", fmt.Errorf("planstore keygen: %w: %s", err, out)
 		}
 	}
 	out, err := exec.CommandContext(ctx, bin, "token", "--signing-key-file", keyFile,
-		"--scope", "plans:read plans:write plans:admin", "--sub", "clusterharness", "--ttl", "6h").Output()
+		"--scope", "plans:read plans:write plans:admin", "--sub", "clusterharness", "--ttl", "6h", "--org", org).Output()
 	if err != nil {
 		return "", fmt.Errorf("planstore token: %w", err)
 	}

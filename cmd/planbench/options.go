@@ -22,6 +22,7 @@ const tokenEnv = "PLANSTORE_TOKEN"
 type options struct {
 	url        string
 	token      string
+	org        string
 	clients    int
 	duration   time.Duration
 	warmup     time.Duration
@@ -57,6 +58,7 @@ func parseOptions(command string, args []string, stderr io.Writer) (*options, er
 	fs.StringVar(&o.preloadURL, "preload-url", "", "base URL the preload creates its plans through (default: --url); for a query-api, which takes no writes, give a command-api")
 	fs.StringVar(&o.token, "token", "", "bearer token (default: --token-file, else $"+tokenEnv+")")
 	fs.StringVar(&tokenFile, "token-file", "", "file holding the bearer token")
+	fs.StringVar(&o.org, "org", "", "organisation the run writes in, one of the token's (default: the first of the token's org claim, else example.com, the server's default organisation)")
 	fs.IntVar(&o.clients, "clients", defaultClients(), "concurrent clients, each sending its next request when the last one is answered")
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "measured window")
 	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "load before the measured window, not recorded")

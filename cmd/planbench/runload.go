@@ -117,7 +117,7 @@ func (s *session) preload(ctx context.Context, pool *load.Pool, n int, waitSearc
 		return out, nil
 	}
 	s.live.SetPhase("index")
-	d, err := load.WaitSearchable(ctx, s.client, s.gen.Org(), pr.Created, pr.LastCreate, 20*time.Millisecond, settleTimeout)
+	d, err := load.WaitSearchable(ctx, s.client, s.gen.Org(), s.baseline, pr.Created, pr.LastCreate, 20*time.Millisecond, settleTimeout)
 	if err != nil {
 		return nil, fmt.Errorf("wait until the preloaded plans are searchable: %w", err)
 	}
@@ -139,7 +139,7 @@ func (s *session) settleLag(ctx context.Context, prober *load.LagProber, pool *l
 		return nil, fmt.Errorf("lag probe searches failed: %s", failure)
 	}
 	if res.Created > 0 {
-		drain, err := load.WaitSearchable(ctx, s.client, s.gen.Org(), int64(pool.Len()), res.LastCreate,
+		drain, err := load.WaitSearchable(ctx, s.client, s.gen.Org(), s.baseline, int64(pool.Len()), res.LastCreate,
 			s.opts.lagPoll, s.opts.lagTimeout)
 		if err != nil {
 			return nil, fmt.Errorf("wait until every plan is searchable: %w", err)

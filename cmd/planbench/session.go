@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/planstore/planstore/cmd/planbench/internal/client"
+	"github.com/planstore/planstore/cmd/planbench/internal/load"
 	"github.com/planstore/planstore/cmd/planbench/internal/plangen"
 	"github.com/planstore/planstore/cmd/planbench/internal/progress"
 )
@@ -20,8 +21,10 @@ type session struct {
 	// --preload-url when reads and searches go to a query-api that takes no writes.
 	preloader *client.Client
 	gen       *plangen.Generator
-	live      *progress.Counters
-	display   *progress.Display
+	// baseline is how many plans of the run's organisation were searchable before it.
+	baseline int64
+	live     *progress.Counters
+	display  *progress.Display
 }
 
 // extraConns leaves connections for the lag prober and the searchability checks beside
@@ -44,6 +47,15 @@ func newSession(ctx context.Context, opts *options, stderr io.Writer) (*session,
 	if err := preflight(ctx, c, gen.RunID()); err != nil {
 		return nil, err
 	}
+	// A token names the organisations it may write in (tenancy); the run writes in the
+	// first, or in --org.
+	if org := runOrg(opts); org != "" {
+		gen.InOrg(org)
+	}
+	baseline, err := load.CountSearchable(ctx, c, gen.Org())
+	if err != nil {
+		return nil, fmt.Errorf("count the plans of %s before the run: %w", gen.Org(), err)
+	}
 	preloader := c
 	if opts.preloadURL != "" {
 		if preloader, err = newClient(opts, opts.preloadURL); err != nil {
@@ -51,7 +63,7 @@ func newSession(ctx context.Context, opts *options, stderr io.Writer) (*session,
 		}
 	}
 	live := &progress.Counters{}
-	return &session{opts: opts, client: c, preloader: preloader, gen: gen, live: live, display: progress.Start(stderr, mode, live)}, nil
+	return &session{opts: opts, client: c, preloader: preloader, gen: gen, baseline: baseline, live: live, display: progress.Start(stderr, mode, live)}, nil
 }
 
 func newClient(opts *options, url string) (*client.Client, error) {

@@ -239,9 +239,40 @@ func replaced(o object, key string, v any) object {
 	return out
 }
 
+// bareParent takes the namespace off a child's join parent in _source; false when there
+// is none to take off. Sources are written with sorted keys, so re-encoding the object
+// keeps their order.
+func bareParent(raw json.RawMessage) (json.RawMessage, bool) {
+	if !bytes.Contains(raw, []byte(tenancy.Separator)) {
+		return nil, false
+	}
+	var src map[string]json.RawMessage
+	if json.Unmarshal(raw, &src) != nil {
+		return nil, false
+	}
+	var join map[string]json.RawMessage
+	if json.Unmarshal(src["plan_join"], &join) != nil || join == nil {
+		return nil, false
+	}
+	var parent string
+	if json.Unmarshal(join["parent"], &parent) != nil || !strings.Contains(parent, tenancy.Separator) {
+		return nil, false
+	}
+	var err error
+	if join["parent"], err = json.Marshal(tenancy.Bare(parent)); err != nil {
+		return nil, false
+	}
+	if src["plan_join"], err = json.Marshal(join); err != nil {
+		return nil, false
+	}
+	out, err := json.Marshal(src)
+	return out, err == nil
+}
+
 // bareIDs takes the namespace off every hit's _id and _routing: a caller confined to
 // its organisations addresses its plans by their objectIds. An answer without
-// qualified ids (the default organisation's) is returned untouched.
+// qualified ids (the default organisation's) is returned untouched. The join parent in
+// each child's _source is taken back to the bare objectId too.
 func bareIDs(answer []byte) ([]byte, error) {
 	if !bytes.Contains(answer, []byte(tenancy.Separator)) {
 		return answer, nil
@@ -267,6 +298,9 @@ func bareIDs(answer []byte) ([]byte, error) {
 			}
 			bare, _ := json.Marshal(tenancy.Bare(id))
 			hit[key], changed = bare, true
+		}
+		if src, ok := bareParent(hit["_source"]); ok {
+			hit["_source"], changed = src, true
 		}
 	}
 	if !changed {

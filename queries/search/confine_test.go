@@ -49,12 +49,12 @@ func TestConfinedQueries(t *testing.T) {
 }
 
 func TestHitsAnswerBareIDs(t *testing.T) {
-	in := `{"took":1,"hits":{"total":{"value":1,"relation":"eq"},"hits":[{"_id":"a.org/x","_routing":"a.org/p","_source":{"copay":1.50}}]}}`
+	in := `{"took":1,"hits":{"total":{"value":1,"relation":"eq"},"hits":[{"_id":"a.org/x","_routing":"a.org/p","_source":{"copay":1.50,"plan_join":{"name":"planCostShare","parent":"a.org/p"}}}]}}`
 	out, err := bareIDs([]byte(in))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"hits":{"hits":[{"_id":"x","_routing":"p","_source":{"copay":1.50}}],"total":{"value":1,"relation":"eq"}},"took":1}`
+	want := `{"hits":{"hits":[{"_id":"x","_routing":"p","_source":{"copay":1.50,"plan_join":{"name":"planCostShare","parent":"p"}}}],"total":{"value":1,"relation":"eq"}},"took":1}`
 	if string(out) != want {
 		t.Fatalf("got %s", out)
 	}

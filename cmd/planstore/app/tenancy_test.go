@@ -23,7 +23,22 @@ import (
 // and an operator sees both, audited. Embedded backends.
 func TestTenantsSeeOnlyTheirOwnPlans(t *testing.T) {
 	dir := t.TempDir()
-	twoTenants(t, startServe(t, dir), dir, "a.org", "b.org")
+	m := startServe(t, dir)
+	id := twoTenants(t, m, dir, "a.org", "b.org")
+
+	// A restart rebuilds the embedded engine from the log (replay): the namespaces
+	// come back with it, so bob's plan is still his alone.
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	m = startServe(t, dir)
+	rw := []string{auth.ScopeRead, auth.ScopeWrite}
+	bob := tenantClient(t, m, dir, "bob", rw, "b.org")
+	alice := tenantClient(t, m, dir, "alice@a.org", rw, "a.org")
+	bob.eventually(`{"query":{"has_child":{"type":"planCostShare","query":{"range":{"copay":{"gte":900}}}}}}`, id)
+	alice.eventuallyTotal(`{"query":{"match_all":{}}}`, 0)
+	expectStatus(t, alice.do(http.MethodGet, "/v1/plans/"+id, nil), http.StatusNotFound)
+	expectStatus(t, alice.do(http.MethodPost, "/v1/plans", inOrg(t, planWithIDs(t, "again"), "a.org")), http.StatusCreated)
 }
 
 // TestTenantsOnRealBackends is the same on Redis and RabbitMQ, and on the real
@@ -45,7 +60,9 @@ func TestTenantsOnRealBackends(t *testing.T) {
 	twoTenants(t, m, dir, "a.org-"+run, "b.org-"+run)
 }
 
-func twoTenants(t *testing.T, m *app.Main, dir, orgA, orgB string) {
+// twoTenants runs the scenario and returns the objectId both organisations used; bob's
+// plan is left in place.
+func twoTenants(t *testing.T, m *app.Main, dir, orgA, orgB string) string {
 	rw := []string{auth.ScopeRead, auth.ScopeWrite}
 	alice := tenantClient(t, m, dir, "alice@"+orgA, rw, orgA)
 	bob := tenantClient(t, m, dir, "bob", rw, orgB)
@@ -122,6 +139,9 @@ func twoTenants(t *testing.T, m *app.Main, dir, orgA, orgB string) {
 	alice.eventuallyTotal(`{"query":{"has_parent":{"parent_type":"plan","query":{"term":{"planType":"alice-only"}}}},"size":100}`, 3) // its cost share and two services
 	bob.eventuallyTotal(`{"query":{"has_parent":{"parent_type":"plan","query":{"term":{"planType":"alice-only"}}}},"size":100}`, 0)
 	bob.eventuallyTotal(`{"query":{"parent_id":{"type":"planCostShare","id":"`+id+`"}}}`, 1)
+	if r := alice.do(http.MethodPost, "/v1/search", []byte(`{"size":100}`)); bytes.Contains(r.body, []byte(orgA+"/")) {
+		t.Fatalf("alice's hits show stored ids: %s", r.body)
+	}
 	expectProblem(t, alice.do(http.MethodGet, "/v1/plans/"+id+"?org="+url.QueryEscape(orgB), nil), http.StatusForbidden)
 	expectProblem(t, alice.do(http.MethodPost, "/v1/search?org="+url.QueryEscape(orgB), []byte(`{}`)), http.StatusForbidden)
 
@@ -141,11 +161,24 @@ func twoTenants(t *testing.T, m *app.Main, dir, orgA, orgB string) {
 	}
 	expectStatus(t, alice.do(http.MethodGet, "/v1/admin/operator-audit", nil), http.StatusForbidden)
 
+	// A caller of both organisations finds a plan id in the first of its claim, and
+	// names the other with ?org=; its searches count both.
+	carol := tenantClient(t, m, dir, "carol", rw, orgA, orgB)
+	if got := orgOfBody(t, carol.do(http.MethodGet, "/v1/plans/"+id, nil)); got != orgA {
+		t.Fatalf("carol reads %q first, want %q", got, orgA)
+	}
+	if got := orgOfBody(t, carol.do(http.MethodGet, "/v1/plans/"+id+"?org="+url.QueryEscape(orgB), nil)); got != orgB {
+		t.Fatalf("carol with ?org=%s reads %q", orgB, got)
+	}
+	carol.eventuallyTotal(`{"query":{"match_all":{}},"size":100}`, 2*objects)
+	carol.eventually(`{"query":{"ids":{"values":["`+id+`"]}}}`, id, id)
+
 	// Alice deletes hers; bob's stays.
 	expectStatus(t, alice.do(http.MethodDelete, "/v1/plans/"+id, nil), http.StatusNoContent)
 	expectStatus(t, bob.do(http.MethodGet, "/v1/plans/"+id, nil), http.StatusOK)
 	alice.eventuallyTotal(`{"query":{"match_all":{}}}`, 0)
 	bob.eventuallyTotal(`{"query":{"match_all":{}},"size":100}`, objects)
+	return id
 }
 
 func tenantClient(t *testing.T, m *app.Main, dir, sub string, scopes []string, orgs ...string) *client {
@@ -225,5 +258,33 @@ func (c *client) eventuallyTotal(query string, want int) {
 			c.t.Fatalf("search %s: total %d, want %d: %s", query, resp.Hits.Total.Value, want, r.body)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestDefaultOrganisationKeepsThePreTenancyLayout: a token without an org claim is in
+// the default organisation, whose plans keep their bare objectId as the aggregate id
+// (the layout written before tenancy, so old data needs no migration); another
+// organisation's plans are namespaced, and neither sees the other.
+func TestDefaultOrganisationKeepsThePreTenancyLayout(t *testing.T) {
+	dir := t.TempDir()
+	m := startServe(t, dir)
+	legacy := newClient(t, m, dir) // no org claim
+	alice := tenantClient(t, m, dir, "alice@a.org", []string{auth.ScopeRead, auth.ScopeWrite}, "a.org")
+	doc := planWithIDs(t, "layout")
+	id := objectID(t, doc)
+	expectStatus(t, legacy.do(http.MethodPost, "/v1/plans", doc), http.StatusCreated)
+	expectStatus(t, alice.do(http.MethodPost, "/v1/plans", inOrg(t, doc, "a.org")), http.StatusCreated)
+	for c, want := range map[*client]string{legacy: id, alice: "a.org/" + id} {
+		r := c.do(http.MethodGet, "/v1/plans/"+id+"/events", nil)
+		expectStatus(t, r, http.StatusOK)
+		var evs []struct {
+			AggregateID string `json:"aggregate_id"`
+		}
+		if err := json.Unmarshal(r.body, &evs); err != nil || len(evs) != 1 || evs[0].AggregateID != want {
+			t.Fatalf("events %s, want aggregate_id %q", r.body, want)
+		}
+	}
+	if got := orgOfBody(t, legacy.do(http.MethodGet, "/v1/plans/"+id, nil)); got != "example.com" {
+		t.Fatalf("the default organisation reads %q", got)
 	}
 }

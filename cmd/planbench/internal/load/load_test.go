@@ -181,7 +181,7 @@ func TestLagProberAndWaitSearchable(t *testing.T) {
 		t.Fatalf("lag %+v, want 30..200 ms", rep.Latency)
 	}
 
-	drain, err := WaitSearchable(context.Background(), c, gen.Org(), int64(pool.Len()), res.LastCreate, 2*time.Millisecond, 5*time.Second)
+	drain, err := WaitSearchable(context.Background(), c, gen.Org(), 0, int64(pool.Len()), res.LastCreate, 2*time.Millisecond, 5*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}

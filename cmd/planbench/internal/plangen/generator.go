@@ -39,6 +39,13 @@ func New(runID string) (*Generator, error) {
 	return &Generator{run: runID, org: runID + ".planbench.example"}, nil
 }
 
+// InOrg makes org the _org of every object of this run: the organisation of the token
+// the run writes with (tenancy), when that is not the run's own.
+func (g *Generator) InOrg(org string) *Generator {
+	g.org = org
+	return g
+}
+
 // Org is the _org of every object of this run. It is a keyword in the read model, so a
 // term query on it counts exactly this run's documents.
 func (g *Generator) Org() string { return g.org }
