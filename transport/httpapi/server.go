@@ -62,6 +62,13 @@ type Config struct {
 	Audit        auditTrail
 	Replay       Replayer
 	Health       HealthChecker
+	// System, DeadLetters (with the Consumers they belong to), AdminActions and Console
+	// are the admin console's parts (issue 21); nil parts are not routed.
+	System       SystemView
+	DeadLetters  DeadLetters
+	Consumers    []string
+	AdminActions AdminActions
+	Console      http.Handler
 	Registry     *prometheus.Registry
 	MaxBodyBytes int64
 }
@@ -76,6 +83,11 @@ type Server struct {
 	audit        auditTrail
 	replay       Replayer
 	health       HealthChecker
+	system       SystemView
+	deadLetters  DeadLetters
+	consumers    []string
+	adminActions AdminActions
+	console      http.Handler
 	maxBodyBytes int64
 	metrics      *httpMetrics
 	router       *mux.Router
@@ -97,6 +109,8 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		log: cfg.Logger, verifier: cfg.Verifier, commands: cfg.Commands, plans: cfg.Plans,
 		search: cfg.Search, audit: cfg.Audit, replay: cfg.Replay, health: cfg.Health,
+		system: cfg.System, deadLetters: cfg.DeadLetters, consumers: cfg.Consumers,
+		adminActions: cfg.AdminActions, console: cfg.Console,
 		maxBodyBytes: cfg.MaxBodyBytes, metrics: metrics,
 	}
 	s.router = s.routes(cfg.Registry)
