@@ -110,8 +110,9 @@ async function refreshSystem() {
   document.getElementById('down-after').textContent = data.down_after_seconds;
   const body = document.querySelector('#instances tbody');
   body.replaceChildren(...data.instances.map((i) => {
-    const consumers = (i.consumers || []).map((c) => el('div', { class: 'consumer' + (c.attached ? '' : ' detached') },
-      c.name, c.attached ? ' ✓' : (c.error ? ' ✗ ' + c.error : ' (watched)'),
+    const state = (c) => (c.attached ? '' : (c.error ? ' detached' : ' watched'));
+    const consumers = (i.consumers || []).map((c) => el('div', { class: 'consumer' + state(c) },
+      c.name, c.attached ? ' ✓' : (c.error ? ' ✗ ' + c.error : ' (queue watched)'),
       c.queue_depth !== undefined ? ` · depth ${c.queue_depth}` : '',
       c.lag_seconds !== undefined ? ` · lag ${c.lag_seconds.toFixed(1)} s` : ''));
     if (i.relay) consumers.push(el('div', {}, `relay ${i.relay}` + (i.outbox_backlog !== undefined ? ` · outbox ${i.outbox_backlog}` : '')));
@@ -119,7 +120,8 @@ async function refreshSystem() {
     return el('tr', { class: i.status, 'data-role': i.role, 'data-status': i.status, 'data-id': i.id },
       el('td', {}, el('span', { class: 'status ' + i.status }, i.status)),
       el('td', {}, i.role), el('td', {}, i.id, el('br'), el('small', {}, `pid ${i.pid}`)),
-      el('td', {}, el('small', {}, i.version)), el('td', {}, fmtDuration(i.uptime_seconds)),
+      el('td', {}, el('small', {}, i.version)), el('td', {}, i.status === 'up' ? fmtDuration(i.uptime_seconds)
+        : `last heard ${fmtDuration((Date.parse(data.now) - Date.parse(i.last_seen)) / 1000)} ago`),
       el('td', {}, consumers), el('td', {}, charts));
   }));
 }
@@ -222,7 +224,7 @@ function flatten(v, path, out) {
 }
 
 function diff(before, after) {
-  const a = flatten(before, '', {}), b = flatten(after, '', {});
+  const a = before ? flatten(before, '', {}) : {}, b = after ? flatten(after, '', {}) : {};
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
   return keys.filter((k) => a[k] !== b[k]).map((k) => {
     if (!(k in a)) return el('li', { class: 'diff-add' }, `+ ${k}: ${JSON.stringify(b[k])}`);
