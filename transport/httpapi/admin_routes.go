@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gorilla/mux"
 
@@ -25,9 +26,26 @@ func (s *Server) adminRoutes(r *mux.Router) {
 	if s.adminActions != nil {
 		r.Handle("/v1/admin/actions", s.authorized(auth.ScopeAdmin, s.recentAdminActions)).Methods(http.MethodGet)
 	}
-	if s.console != nil {
-		// The console's pages and assets carry no data and need no token: every data
-		// call they make is a /v1 request with the signed-in caller's bearer token.
-		r.PathPrefix("/admin").Handler(s.console).Methods(http.MethodGet, http.MethodHead)
+}
+
+// withConsole sends /admin and everything under it to the console, beside the API's
+// router: the console is no API route for the OpenAPI document to describe. Its pages and
+// assets carry no data and need no token; every data call they make is a /v1 request
+// with the signed-in caller's bearer token.
+func (s *Server) withConsole(api http.Handler) http.Handler {
+	if s.console == nil {
+		return api
 	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/admin" && !strings.HasPrefix(r.URL.Path, "/admin/") {
+			api.ServeHTTP(w, r)
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			s.writeError(w, r, errMethodNotAllowed)
+			return
+		}
+		s.console.ServeHTTP(w, r)
+	})
 }

@@ -54,14 +54,14 @@ type Commands struct {
 // Config wires the transport. Nil parts are simply not routed, so each role serves only
 // what it runs.
 type Config struct {
-	Logger       *slog.Logger
-	Verifier     auth.Verifier
-	Commands     *Commands
-	Plans        *queries.Plans
-	Search       searcher
-	Audit        auditTrail
-	Replay       Replayer
-	Health       HealthChecker
+	Logger   *slog.Logger
+	Verifier auth.Verifier
+	Commands *Commands
+	Plans    *queries.Plans
+	Search   searcher
+	Audit    auditTrail
+	Replay   Replayer
+	Health   HealthChecker
 	// System, DeadLetters (with the Consumers they belong to), AdminActions and Console
 	// are the admin console's parts (issue 21); nil parts are not routed.
 	System       SystemView
@@ -117,7 +117,7 @@ func New(cfg Config) (*Server, error) {
 	// Outermost first: every response, including 404s and 405s of no route, carries a
 	// correlation id and is logged and counted with it; a panic becomes a 500 that the
 	// log line still sees.
-	s.handler = s.correlate(s.observe(s.recoverPanics(s.router)))
+	s.handler = s.correlate(s.observe(s.recoverPanics(s.withConsole(s.router))))
 	return s, nil
 }
 
