@@ -75,8 +75,11 @@ func (d *AMQPDeadLetters) Redeliver(ctx context.Context, consumer, id string) er
 			return fmt.Errorf("messaging: redeliver %s to %s: %w", id, QueueName(consumer), err)
 		}
 		ok, err := conf.WaitContext(ctx)
-		if err != nil || !ok {
-			return fmt.Errorf("messaging: redeliver %s: the broker did not confirm (%v)", id, err)
+		if err != nil {
+			return fmt.Errorf("messaging: redeliver %s: waiting for the broker's confirm: %w", id, err)
+		}
+		if !ok {
+			return fmt.Errorf("messaging: redeliver %s: the broker refused it (nack)", id)
 		}
 		return del.Ack(false)
 	})

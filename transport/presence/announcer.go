@@ -47,12 +47,15 @@ func NewAnnouncer(store Store, self Instance, probe Probe, logger *slog.Logger) 
 
 // Start sends the first heartbeat now and then one every HeartbeatInterval until Stop.
 func (a *Announcer) Start(ctx context.Context) {
-	a.beat(ctx)
+	err := a.beat(ctx)
+	if err != nil {
+		a.logger.Warn("heartbeat failed; other instances will see this one as down", slog.Any("error", err))
+	}
 	go func() {
 		defer close(a.done)
 		tick := time.NewTicker(HeartbeatInterval)
 		defer tick.Stop()
-		failing := false
+		failing := err != nil
 		for {
 			select {
 			case <-a.stop:
