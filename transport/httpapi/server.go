@@ -109,9 +109,12 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		log: cfg.Logger, verifier: cfg.Verifier, commands: cfg.Commands, plans: cfg.Plans,
 		search: cfg.Search, audit: cfg.Audit, replay: cfg.Replay, health: cfg.Health,
-		system: cfg.System, deadLetters: cfg.DeadLetters, consumers: cfg.Consumers,
+		system: cfg.System, consumers: cfg.Consumers,
 		adminActions: cfg.AdminActions, console: cfg.Console,
 		maxBodyBytes: cfg.MaxBodyBytes, metrics: metrics,
+	}
+	if cfg.DeadLetters != nil {
+		s.deadLetters = confinedDeadLetters{next: cfg.DeadLetters}
 	}
 	s.router = s.routes(cfg.Registry)
 	// Outermost first: every response, including 404s and 405s of no route, carries a
