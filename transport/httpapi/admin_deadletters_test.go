@@ -64,7 +64,7 @@ func (m *memoryDeadLetters) Discard(_ context.Context, _ string, id string) erro
 // own, another's answers 404 like a missing one, and the operator sees both.
 func TestDeadLettersAreConfinedToTheCallersOrganisations(t *testing.T) {
 	queue := &memoryDeadLetters{letters: []messaging.DeadLetter{
-		{ID: "ev-a", AggregateID: "plan-1", Payload: []byte(`{}`)},        // example.com: the bare namespace
+		{ID: "ev-a", AggregateID: "plan-1", Payload: []byte(`{}`)},       // example.com: the bare namespace
 		{ID: "ev-b", AggregateID: "b.org/plan-1", Payload: []byte(`{}`)}, // same objectId, b.org
 	}}
 	s, err := New(Config{
