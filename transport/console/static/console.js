@@ -233,11 +233,15 @@ function diff(before, after) {
   });
 }
 
-async function openPlan(id) {
+// orgQuery narrows a request to one of the caller's organisations (?org=), for a caller
+// in several; empty: the server looks in each of them in turn.
+function orgQuery(org, sep) { return org ? `${sep}org=${encodeURIComponent(org)}` : ''; }
+
+async function openPlan(id, org) {
   const enc = encodeURIComponent(id);
   const section = document.getElementById('plan');
   try {
-    const r = await api('GET', '/v1/plans/' + enc);
+    const r = await api('GET', '/v1/plans/' + enc + orgQuery(org, '?'));
     document.getElementById('plan-doc').textContent = JSON.stringify(r.data, null, 2);
     document.getElementById('plan-etag').textContent = 'ETag ' + r.headers.get('ETag');
   } catch (e) {
@@ -246,7 +250,7 @@ async function openPlan(id) {
     document.getElementById('plan-etag').textContent = '';
   }
   const events = [];
-  let path = '/v1/plans/' + enc + '/events';
+  let path = '/v1/plans/' + enc + '/events' + orgQuery(org, '?');
   while (path) {
     const r = await api('GET', path);
     events.push(...(Array.isArray(r.data) ? r.data : (r.data.events || [])));
@@ -261,7 +265,7 @@ async function openPlan(id) {
 
 function pagePlans() {
   const input = document.getElementById('plan-id');
-  const go = () => openPlan(input.value.trim()).then(() => showError('')).catch((e) => showError(e.message));
+  const go = () => openPlan(input.value.trim(), document.getElementById('plan-org').value.trim()).then(() => showError('')).catch((e) => showError(e.message));
   document.getElementById('plan-form').addEventListener('submit', (ev) => { ev.preventDefault(); go(); });
   const fromHash = decodeURIComponent(location.hash.slice(1));
   if (fromHash) { input.value = fromHash; go(); }
