@@ -47,8 +47,9 @@ type process struct {
 	log bytes.Buffer
 }
 
-// startProcess runs `planstore <args>` with --addr 127.0.0.1:0 and waits for its
-// "planstore started" log line, which names the address it listens on.
+// startProcess runs `planstore <args>` with --addr 127.0.0.1:0 (or PLANSTORE_TEST_ADDR
+// from env) and waits for its "planstore started" log line, which names the address it
+// listens on.
 func startProcess(t *testing.T, name string, env []string, args ...string) *process {
 	t.Helper()
 	bin, err := buildBinary()
@@ -56,7 +57,13 @@ func startProcess(t *testing.T, name string, env []string, args ...string) *proc
 		t.Fatalf("build planstore: %v", err)
 	}
 	p := &process{t: t, name: name}
-	p.cmd = exec.Command(bin, append(args, "--addr", "127.0.0.1:0")...)
+	addr := "127.0.0.1:0"
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "PLANSTORE_TEST_ADDR="); ok {
+			addr = v
+		}
+	}
+	p.cmd = exec.Command(bin, append(args, "--addr", addr)...)
 	p.cmd.Env = append(os.Environ(), env...)
 	stderr, err := p.cmd.StderrPipe()
 	if err != nil {

@@ -100,9 +100,32 @@ ensure_elasticsearch() {
   export PLANSTORE_TEST_ES_URL="$url"
 }
 
+# The admin console's browser test (cmd/planstore/console_browser_test.go): Debian's
+# chromium, node, and playwright-core from the committed lock file (no browser download:
+# playwright drives the system chromium). Not root and missing: the test skips, and under
+# CI=true fails naming what is missing.
+ensure_browser_tests() {
+  local dir="$repo/cmd/planstore/testdata/console"
+  if ! command -v chromium >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    if ! is_root || ! command -v apt-get >/dev/null 2>&1; then
+      log "browser tests: chromium or npm missing and not root; the console browser test will skip (fail under CI)"
+      return 0
+    fi
+    command -v chromium >/dev/null 2>&1 || ensure_installed chromium chromium
+    command -v npm >/dev/null 2>&1 || ensure_installed npm npm
+  fi
+  # npm ci only when the lock file changed since the last install.
+  if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed" 2>/dev/null; then
+    log "browser tests: npm ci in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || die "npm ci in $dir failed"
+    cp "$dir/package-lock.json" "$dir/node_modules/.package-lock.json.installed"
+  fi
+}
+
 # Elasticsearch first: its boot is the slowest, and it wants the CPU before the tests.
 ensure_elasticsearch
 ensure_redis
 ensure_rabbitmq
+ensure_browser_tests
 log "PLANSTORE_TEST_ES_URL=$PLANSTORE_TEST_ES_URL $*"
 exec "$@"

@@ -15,6 +15,7 @@ import (
 	"github.com/planstore/planstore/queries/search"
 	"github.com/planstore/planstore/tenancy"
 	"github.com/planstore/planstore/transport/auth"
+	"github.com/planstore/planstore/transport/messaging"
 )
 
 // Errors raised by the transport itself, before a command or query runs.
@@ -110,6 +111,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		// to the wrong role (a replay to the command API).
 		writeProblem(w, r, newProblem(http.StatusNotFound, "not-found", "Not found",
 			"this server has no route "+r.Method+" "+r.URL.Path+": each planstore role serves its own routes (README, Roles)"))
+	case errors.Is(err, messaging.ErrDeadLetterNotFound):
+		writeProblem(w, r, newProblem(http.StatusNotFound, "not-found", "Not found",
+			"no such dead letter: it was redelivered or discarded, or never dead-lettered"))
 	case errors.Is(err, plan.ErrNotFound), errors.Is(err, events.ErrNotFound):
 		writeProblem(w, r, newProblem(http.StatusNotFound, "not-found", "Not found", ""))
 	case errors.Is(err, errMethodNotAllowed):

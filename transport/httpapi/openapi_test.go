@@ -23,7 +23,9 @@ import (
 	"github.com/planstore/planstore/queries"
 	"github.com/planstore/planstore/queries/search"
 	"github.com/planstore/planstore/transport/auth"
+	"github.com/planstore/planstore/transport/messaging"
 	"github.com/planstore/planstore/transport/messaging/audit"
+	"github.com/planstore/planstore/transport/presence"
 )
 
 // openAPIDoc is the part of the OpenAPI document these tests read.
@@ -295,15 +297,19 @@ func newFullServer(t *testing.T) *Server {
 		t.Fatal(err)
 	}
 	s, err := New(Config{
-		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Verifier: scopeVerifier{},
-		Commands: &Commands{Create: failingCreate{}, Replace: failingReplace{}, Patch: failingPatch{}, Delete: failingDelete{}},
-		Plans:    plans,
-		Search:   failingSearcher{},
-		Audit:    failingAudit{},
-		Replay:   failingReplayer{},
-		Health:   readyHealth{},
-		Registry: prometheus.NewRegistry(),
+		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Verifier:     scopeVerifier{},
+		Commands:     &Commands{Create: failingCreate{}, Replace: failingReplace{}, Patch: failingPatch{}, Delete: failingDelete{}},
+		Plans:        plans,
+		Search:       failingSearcher{},
+		Audit:        failingAudit{},
+		Replay:       failingReplayer{},
+		Health:       readyHealth{},
+		Registry:     prometheus.NewRegistry(),
+		System:       failingSystem{},
+		DeadLetters:  failingDeadLetters{},
+		Consumers:    []string{"projector"},
+		AdminActions: failingActions{},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -394,3 +400,26 @@ func (failingAudit) ForPlan(context.Context, string) ([]audit.Entry, error) { re
 func (failingAudit) RecordOperatorAccess(context.Context, string, string, string) error { return nil }
 
 func (failingAudit) OperatorAccesses(context.Context) ([]audit.Entry, error) { return nil, errDouble }
+
+type failingSystem struct{}
+
+func (failingSystem) Instances(context.Context) ([]presence.Instance, error) { return nil, errDouble }
+
+type failingDeadLetters struct{}
+
+func (failingDeadLetters) List(context.Context, string, int) ([]messaging.DeadLetter, error) {
+	return nil, errDouble
+}
+
+func (failingDeadLetters) Get(context.Context, string, string) (messaging.DeadLetter, error) {
+	return messaging.DeadLetter{}, errDouble
+}
+func (failingDeadLetters) Redeliver(context.Context, string, string) error { return errDouble }
+func (failingDeadLetters) Discard(context.Context, string, string) error   { return errDouble }
+
+type failingActions struct{}
+
+func (failingActions) Record(context.Context, AdminAction) error { return errDouble }
+func (failingActions) Recent(context.Context, int) ([]AdminAction, error) {
+	return nil, errDouble
+}

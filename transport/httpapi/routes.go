@@ -54,6 +54,7 @@ func (s *Server) routes(reg *prometheus.Registry) *mux.Router {
 	if _, ok := s.audit.(operatorAuditor); ok {
 		r.Handle("/v1/admin/operator-audit", s.authorized(auth.ScopeOperator, s.operatorAudit)).Methods(http.MethodGet)
 	}
+	s.adminRoutes(r)
 	return r
 }
 

@@ -54,14 +54,21 @@ type Commands struct {
 // Config wires the transport. Nil parts are simply not routed, so each role serves only
 // what it runs.
 type Config struct {
-	Logger       *slog.Logger
-	Verifier     auth.Verifier
-	Commands     *Commands
-	Plans        *queries.Plans
-	Search       searcher
-	Audit        auditTrail
-	Replay       Replayer
-	Health       HealthChecker
+	Logger   *slog.Logger
+	Verifier auth.Verifier
+	Commands *Commands
+	Plans    *queries.Plans
+	Search   searcher
+	Audit    auditTrail
+	Replay   Replayer
+	Health   HealthChecker
+	// System, DeadLetters (with the Consumers they belong to), AdminActions and Console
+	// are the admin console's parts (issue 21); nil parts are not routed.
+	System       SystemView
+	DeadLetters  DeadLetters
+	Consumers    []string
+	AdminActions AdminActions
+	Console      http.Handler
 	Registry     *prometheus.Registry
 	MaxBodyBytes int64
 }
@@ -76,6 +83,11 @@ type Server struct {
 	audit        auditTrail
 	replay       Replayer
 	health       HealthChecker
+	system       SystemView
+	deadLetters  DeadLetters
+	consumers    []string
+	adminActions AdminActions
+	console      http.Handler
 	maxBodyBytes int64
 	metrics      *httpMetrics
 	router       *mux.Router
@@ -97,13 +109,18 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		log: cfg.Logger, verifier: cfg.Verifier, commands: cfg.Commands, plans: cfg.Plans,
 		search: cfg.Search, audit: cfg.Audit, replay: cfg.Replay, health: cfg.Health,
+		system: cfg.System, consumers: cfg.Consumers,
+		adminActions: cfg.AdminActions, console: cfg.Console,
 		maxBodyBytes: cfg.MaxBodyBytes, metrics: metrics,
+	}
+	if cfg.DeadLetters != nil {
+		s.deadLetters = confinedDeadLetters{next: cfg.DeadLetters}
 	}
 	s.router = s.routes(cfg.Registry)
 	// Outermost first: every response, including 404s and 405s of no route, carries a
 	// correlation id and is logged and counted with it; a panic becomes a 500 that the
 	// log line still sees.
-	s.handler = s.correlate(s.observe(s.recoverPanics(s.router)))
+	s.handler = s.correlate(s.observe(s.recoverPanics(s.withConsole(s.router))))
 	return s, nil
 }
 

@@ -62,6 +62,8 @@ type EmbeddedBus struct {
 	subscribers map[string]*trackedSubscriber
 	pending     map[string]int // per consumer: events being published it has not acknowledged
 	closed      bool
+
+	deadLetters embeddedDeadLetters
 }
 
 // NewEmbeddedBus returns an in-process bus.
@@ -86,6 +88,7 @@ func NewEmbeddedBus(cfg EmbeddedConfig) (*EmbeddedBus, error) {
 		expected:     map[string]bool{},
 		subscribers:  map[string]*trackedSubscriber{},
 		pending:      map[string]int{},
+		deadLetters:  embeddedDeadLetters{msgs: map[string][]*message.Message{}},
 		pubSub: gochannel.NewGoChannel(gochannel.Config{
 			BlockPublishUntilSubscriberAck: true,
 			// The receipt travels in the context; consumers detach from cancellation
@@ -218,7 +221,7 @@ func (b *EmbeddedBus) ConsumerSubscriber(consumer string, concurrency int) (mess
 	s := &trackedSubscriber{
 		consumer:     consumer,
 		inner:        b.pubSub,
-		innerTopics:  b.shards,
+		innerTopics:  append(slices.Clone(b.shards), redeliveryTopic(consumer)),
 		closeInner:   func() error { return nil }, // the subscription ends with its context
 		onAck:        func(ctx context.Context) { receiptFrom(ctx).ack(consumer) },
 		drainTimeout: b.drainTimeout,
@@ -230,22 +233,15 @@ func (b *EmbeddedBus) ConsumerSubscriber(consumer string, concurrency int) (mess
 }
 
 // DeadLetterPublisher implements Bus. Embedded mode has no broker to keep poison
-// messages in: they are dropped, after the router logged each at error level with
-// everything needed to find it, and the event itself stays in the event log, from which a
-// replay re-feeds it after a fix.
+// messages in: they are kept in memory (see embeddedDeadLetters) for DeadLetters to
+// list, redeliver or discard; the event itself stays in the event log, from which a
+// replay re-feeds it after a restart.
 func (b *EmbeddedBus) DeadLetterPublisher(consumer string) (message.Publisher, error) {
 	if err := ValidateConsumerName(consumer); err != nil {
 		return nil, err
 	}
-	return busOwned{droppedDeadLetters{}}, nil
+	return busOwned{embeddedDeadLetterPublisher{bus: b, consumer: consumer}}, nil
 }
-
-// droppedDeadLetters accepts poison messages and keeps nothing (see DeadLetterPublisher).
-type droppedDeadLetters struct{}
-
-func (droppedDeadLetters) Publish(string, ...*message.Message) error { return nil }
-
-func (droppedDeadLetters) Close() error { return nil }
 
 // Ready implements Bus.
 func (b *EmbeddedBus) Ready() error {

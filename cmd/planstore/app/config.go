@@ -27,11 +27,15 @@ type Config struct {
 	ScopeClaims   []string
 	OrgClaim      string // claim of the caller's organisations (tenancy)
 	DefaultOrg    string // organisation of tokens without it, and of the pre-tenancy layout
-	LogLevel      string
-	MaxBodyBytes  int64
-	ShutdownGrace time.Duration
-	PprofAddr     string
-	RelayLeaseTTL time.Duration
+	// OIDCClientID is the admin console's client at the provider (code flow + PKCE).
+	OIDCClientID string
+	// OIDCConsoleScope is what the console asks the provider for.
+	OIDCConsoleScope string
+	LogLevel         string
+	MaxBodyBytes     int64
+	ShutdownGrace    time.Duration
+	PprofAddr        string
+	RelayLeaseTTL    time.Duration
 	// RedisMinReplicas: replicas that must confirm a commit (-1, the flag default: 1 if
 	// Redis has replicas, else 0).
 	RedisMinReplicas int

@@ -85,6 +85,12 @@ var configFlags = []configFlag{
 	{"jwks-url", apiRoles, func(fs *flag.FlagSet, c *Config) {
 		fs.StringVar(&c.JWKSURL, "jwks-url", "", "JWKS URL (default: from the issuer's discovery document)")
 	}},
+	{"oidc-client-id", apiRoles, func(fs *flag.FlagSet, c *Config) {
+		fs.StringVar(&c.OIDCClientID, "oidc-client-id", "", "the admin console's public client id at the provider (sign-in by authorization code with PKCE; empty: the console takes a pasted token)")
+	}},
+	{"oidc-console-scope", apiRoles, func(fs *flag.FlagSet, c *Config) {
+		fs.StringVar(&c.OIDCConsoleScope, "oidc-console-scope", "", `scopes the console requests at sign-in (default "openid plans:read plans:write plans:admin")`)
+	}},
 	{"oidc-scope-claims", apiRoles, func(fs *flag.FlagSet, c *Config) {
 		fs.Func("oidc-scope-claims", "comma-separated claims that carry scopes (default: scope,scp; Auth0 RBAC: scope,permissions)", func(v string) error {
 			c.ScopeClaims = splitList(v)

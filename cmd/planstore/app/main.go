@@ -18,6 +18,7 @@ import (
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/queries"
 	"github.com/planstore/planstore/transport/httpapi"
+	"github.com/planstore/planstore/transport/presence"
 )
 
 // Main is one running role. Run starts it and returns once it serves; Close stops it.
@@ -32,6 +33,10 @@ type Main struct {
 	redis    redis.UniversalClient // with --redis-url; see redisClient
 
 	embeddedSearch bool // the read model is the in-process engine
+
+	store    eventStore     // the role's event store, once open
+	presence presence.Store // where heartbeats go (presence.go)
+	pipeline *pipelineParts // what the role runs of the pipeline, for its heartbeat
 
 	listener net.Listener
 	server   *http.Server
@@ -121,8 +126,17 @@ func (m *Main) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	m.store = store
 	if err := m.startPipeline(ctx, store, &cfg); err != nil {
 		return err
+	}
+	if err := m.openPresence(ctx, &cfg); err != nil {
+		return err
+	}
+	if m.verifiesTokens() {
+		if cfg.Console, err = m.newConsole(); err != nil {
+			return err
+		}
 	}
 	handler, err := httpapi.New(cfg)
 	if err != nil {
@@ -134,6 +148,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.servePprof(); err != nil {
 		return err
 	}
+	m.startHeartbeat(ctx, start)
 	m.announce.Info("planstore started", m.startedAttrs(time.Since(start))...)
 	return nil
 }

@@ -130,9 +130,11 @@ func (m *Main) startRouter(ctx context.Context, store eventStore, projector *ela
 		return err
 	}
 	health.router = router
+	m.pipeline = &pipelineParts{bus: bus, router: router}
 	if m.parts.relay {
 		relayState := &relayState{}
 		health.relay = relayState
+		m.pipeline.relay, m.pipeline.watched = relayState, allConsumers
 		sub := m.relaySubscriberConfig(store)
 		sub.OnLeading = func(leading bool) {
 			router.Metrics().RelayLeading(leading)
@@ -173,6 +175,7 @@ func (m *Main) startRouter(ctx context.Context, store eventStore, projector *ela
 		if err := router.AddConsumer(bus, audit); err != nil {
 			return err
 		}
+		m.pipeline.consumers = allConsumers
 	}
 	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan error, 1)
