@@ -37,6 +37,9 @@ const retryAfterUnavailable = "2"
 // client may see is chosen here; internal errors are logged once, with the correlation
 // id the client also gets, and answered with a generic 500.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if s.writeImportError(w, r, err) {
+		return
+	}
 	var (
 		validation *plan.ValidationError
 		taken      *events.ObjectIDTakenError

@@ -54,6 +54,12 @@ func (s *Server) routes(reg *prometheus.Registry) *mux.Router {
 	if _, ok := s.audit.(operatorAuditor); ok {
 		r.Handle("/v1/admin/operator-audit", s.authorized(auth.ScopeOperator, s.operatorAudit)).Methods(http.MethodGet)
 	}
+	if s.imports != nil {
+		r.Handle("/v1/imports", s.authorized(auth.ScopeWrite, s.startImport)).Methods(http.MethodPost)
+		r.Handle("/v1/imports/{job}", s.authorized(auth.ScopeWrite, s.importStatus)).Methods(http.MethodGet)
+		r.Handle("/v1/imports/{job}", s.authorized(auth.ScopeWrite, s.cancelImport)).Methods(http.MethodDelete)
+		r.Handle("/v1/imports/{job}/errors", s.authorized(auth.ScopeWrite, s.importErrors)).Methods(http.MethodGet)
+	}
 	return r
 }
 

@@ -61,6 +61,7 @@ type Config struct {
 	Search       searcher
 	Audit        auditTrail
 	Replay       Replayer
+	Imports      Importer // bulk imports; nil: not routed
 	Health       HealthChecker
 	Registry     *prometheus.Registry
 	MaxBodyBytes int64
@@ -75,6 +76,7 @@ type Server struct {
 	search       searcher
 	audit        auditTrail
 	replay       Replayer
+	imports      Importer
 	health       HealthChecker
 	maxBodyBytes int64
 	metrics      *httpMetrics
@@ -96,7 +98,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		log: cfg.Logger, verifier: cfg.Verifier, commands: cfg.Commands, plans: cfg.Plans,
-		search: cfg.Search, audit: cfg.Audit, replay: cfg.Replay, health: cfg.Health,
+		search: cfg.Search, audit: cfg.Audit, replay: cfg.Replay, imports: cfg.Imports, health: cfg.Health,
 		maxBodyBytes: cfg.MaxBodyBytes, metrics: metrics,
 	}
 	s.router = s.routes(cfg.Registry)
