@@ -24,9 +24,9 @@ const RoleReplay Role = "replay"
 // Sets of commands a flag belongs to.
 var (
 	allRoles    = []Command{RoleServe, RoleCommandAPI, RoleQueryAPI, RoleRelay, RoleProjector, RoleWorker}
-	apiRoles    = []Command{RoleServe, RoleCommandAPI, RoleQueryAPI}            // verify tokens
+	apiRoles    = []Command{RoleServe, RoleCommandAPI, RoleQueryAPI}                                       // verify tokens
 	busRoles    = []Command{RoleServe, RoleQueryAPI, RoleRelay, RoleProjector, RoleCommandAPI, RoleWorker} // the bus, or the import queue
-	searchRoles = []Command{RoleServe, RoleQueryAPI, RoleProjector, RoleReplay} // use the read model
+	searchRoles = []Command{RoleServe, RoleQueryAPI, RoleProjector, RoleReplay}                            // use the read model
 	storeUsers  = []Command{RoleServe, RoleCommandAPI, RoleQueryAPI, RoleRelay, RoleProjector, RoleReplay, RoleWorker}
 )
 
