@@ -54,14 +54,17 @@ type Commands struct {
 // Config wires the transport. Nil parts are simply not routed, so each role serves only
 // what it runs.
 type Config struct {
-	Logger       *slog.Logger
-	Verifier     auth.Verifier
-	Commands     *Commands
-	Plans        *queries.Plans
-	Search       searcher
-	Audit        auditTrail
-	Replay       Replayer
-	Imports      Importer // bulk imports; nil: not routed
+	Logger   *slog.Logger
+	Verifier auth.Verifier
+	Commands *Commands
+	Plans    *queries.Plans
+	Search   searcher
+	Audit    auditTrail
+	Replay   Replayer
+	Imports  Importer // bulk imports; nil: not routed
+	// Idempotency keeps Idempotency-Key answers of the plan writes; nil: the header is
+	// ignored.
+	Idempotency  IdempotencyStore
 	Health       HealthChecker
 	Registry     *prometheus.Registry
 	MaxBodyBytes int64
@@ -77,6 +80,7 @@ type Server struct {
 	audit        auditTrail
 	replay       Replayer
 	imports      Importer
+	idempotency  IdempotencyStore
 	health       HealthChecker
 	maxBodyBytes int64
 	metrics      *httpMetrics
@@ -98,7 +102,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		log: cfg.Logger, verifier: cfg.Verifier, commands: cfg.Commands, plans: cfg.Plans,
-		search: cfg.Search, audit: cfg.Audit, replay: cfg.Replay, imports: cfg.Imports, health: cfg.Health,
+		search: cfg.Search, audit: cfg.Audit, replay: cfg.Replay, imports: cfg.Imports, idempotency: cfg.Idempotency, health: cfg.Health,
 		maxBodyBytes: cfg.MaxBodyBytes, metrics: metrics,
 	}
 	s.router = s.routes(cfg.Registry)

@@ -115,6 +115,9 @@ func (m *Main) Run(ctx context.Context) error {
 		if cfg.Commands, err = newCommands(store, m.registry); err != nil {
 			return err
 		}
+		if cfg.Idempotency, err = m.openIdempotency(ctx); err != nil {
+			return err
+		}
 	}
 	if m.parts.commandAPI || m.parts.queryAPI {
 		if cfg.Plans, err = queries.NewPlans(store); err != nil {
