@@ -20,6 +20,7 @@ import (
 	"github.com/planstore/planstore/aggregates/plan"
 	"github.com/planstore/planstore/commands"
 	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/imports"
 	"github.com/planstore/planstore/queries"
 	"github.com/planstore/planstore/queries/search"
 	"github.com/planstore/planstore/transport/auth"
@@ -302,6 +303,7 @@ func newFullServer(t *testing.T) *Server {
 		Search:   failingSearcher{},
 		Audit:    failingAudit{},
 		Replay:   failingReplayer{},
+		Imports:  failingImporter{},
 		Health:   readyHealth{},
 		Registry: prometheus.NewRegistry(),
 	})
@@ -309,6 +311,21 @@ func newFullServer(t *testing.T) *Server {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// failingImporter routes the import endpoints; its job store knows no job.
+type failingImporter struct{}
+
+func (failingImporter) Ingest(context.Context, imports.Request) (imports.Job, error) {
+	return imports.Job{}, errDouble
+}
+func (failingImporter) MaxBytes() int64      { return 1 << 20 }
+func (failingImporter) Store() imports.Store { return failingJobs{} }
+
+type failingJobs struct{ imports.Store }
+
+func (failingJobs) Job(context.Context, string) (imports.Job, error) {
+	return imports.Job{}, imports.ErrJobNotFound
 }
 
 // errDouble is what every double answers; it maps to 404, so nothing logs an error.
