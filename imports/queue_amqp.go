@@ -159,18 +159,20 @@ func (q *AMQPQueue) drop(ch *amqp.Channel) {
 // Consume takes chunks on a connection of its own, reconnecting after a broker outage,
 // until ctx ends.
 func (q *AMQPQueue) Consume(ctx context.Context, prefetch int, handle func(context.Context, ChunkRef) error) error {
-	for ctx.Err() == nil {
+	for {
 		err := q.consumeOnce(ctx, prefetch, handle)
-		if ctx.Err() != nil {
-			return nil
+		select {
+		case <-ctx.Done():
+			return nil // stopped: the error, if any, is the shutdown's
+		default:
 		}
 		q.log.Warn("import queue consumer stopped; reconnecting", slog.Any("error", err))
 		select {
 		case <-ctx.Done():
+			return nil
 		case <-time.After(retryPause):
 		}
 	}
-	return nil
 }
 
 func (q *AMQPQueue) consumeOnce(ctx context.Context, prefetch int, handle func(context.Context, ChunkRef) error) error {

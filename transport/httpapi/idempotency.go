@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -25,8 +24,6 @@ type IdempotencyStore interface {
 
 // maxIdempotencyKey bounds the header's length.
 const maxIdempotencyKey = 255
-
-var errBadIdempotencyKey = errors.New("invalid Idempotency-Key")
 
 // replayedHeaders are the response headers a replay repeats.
 var replayedHeaders = []string{"Content-Type", "ETag", "Location", "Cache-Control"}
