@@ -40,6 +40,7 @@ func (h *UpsertPlanHandler) Handle(ctx context.Context, cmd UpsertPlan) (UpsertR
 	var created bool
 	res, err := h.x.execute(ctx, invocation{
 		planID:       cmd.Plan.ObjectID,
+		newOrg:       cmd.Plan.Org,
 		precondition: Unconditional(),
 		meta:         cmd.Meta,
 		decide: func(a *plan.Aggregate) (plan.Change, error) {

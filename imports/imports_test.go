@@ -18,6 +18,7 @@ import (
 	"github.com/planstore/planstore/imports"
 	"github.com/planstore/planstore/imports/importtest"
 	"github.com/planstore/planstore/queries"
+	"github.com/planstore/planstore/tenancy"
 	"github.com/planstore/planstore/transport/auth"
 	"github.com/planstore/planstore/transport/testenv"
 )
@@ -80,7 +81,13 @@ func (r *rig) run(t *testing.T) {
 	t.Cleanup(func() { cancel(); wg.Wait() })
 }
 
-var caller = auth.Principal{Subject: "importer", Scopes: []string{auth.ScopeWrite}}
+var (
+	callerAccess = tenancy.ForOrgs("example.com", "example.com") // the test plans are example.com's
+	caller       = auth.Principal{Subject: "importer", Scopes: []string{auth.ScopeWrite}, Orgs: []string{"example.com"}, Access: callerAccess}
+)
+
+// asCaller is a context of the caller, as a request of theirs has.
+func asCaller() context.Context { return auth.WithPrincipal(context.Background(), caller) }
 
 func (r *rig) seed(t *testing.T, exp importtest.Expected) {
 	t.Helper()
@@ -89,7 +96,7 @@ func (r *rig) seed(t *testing.T, exp importtest.Expected) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := r.create.Handle(context.Background(), commands.CreatePlan{Plan: doc}); err != nil {
+		if _, err := r.create.Handle(asCaller(), commands.CreatePlan{Plan: doc}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -118,7 +125,7 @@ func checkImport(t *testing.T, r *rig, lines int) {
 		t.Fatal(err)
 	}
 	r.seed(t, exp)
-	job, err := r.ingest.Ingest(context.Background(), imports.Request{Body: &body, Mode: imports.ModeCreate, Principal: caller, CorrelationID: "c1"})
+	job, err := r.ingest.Ingest(context.Background(), imports.Request{Body: &body, Mode: imports.ModeCreate, Principal: caller, Access: callerAccess, CorrelationID: "c1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +223,7 @@ func TestRedeliveredChunkCountsCommittedLinesOnce(t *testing.T) {
 	var body bytes.Buffer
 	exp, _ := importtest.Write(&body, importtest.Mix{Prefix: "redo", Lines: 250, InvalidEvery: 10})
 	lines := strings.Split(strings.TrimSpace(body.String()), "\n")
-	job, err := r.ingest.Ingest(context.Background(), imports.Request{Body: &body, Mode: imports.ModeCreate, Principal: caller})
+	job, err := r.ingest.Ingest(context.Background(), imports.Request{Body: &body, Mode: imports.ModeCreate, Principal: caller, Access: callerAccess})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +238,7 @@ func TestRedeliveredChunkCountsCommittedLinesOnce(t *testing.T) {
 			continue // an invalid line writes nothing
 		}
 		meta := commands.Metadata{Actor: caller.Subject, CausationID: fmt.Sprintf("import:%s:line:%d", job.ID, i+1)}
-		if _, err := r.create.Handle(context.Background(), commands.CreatePlan{Plan: doc, Meta: meta}); err != nil {
+		if _, err := r.create.Handle(asCaller(), commands.CreatePlan{Plan: doc, Meta: meta}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -258,7 +265,7 @@ func TestUpsertOutcomes(t *testing.T) {
 	r := embeddedRig(t, 1)
 	r.run(t)
 	first := importtest.Plan("up-1", "up-1", 0) + "\n" + importtest.Plan("up-2", "up-2", 0) + "\n"
-	job, err := r.ingest.Ingest(context.Background(), imports.Request{Body: strings.NewReader(first), Mode: imports.ModeUpsert, Principal: caller})
+	job, err := r.ingest.Ingest(context.Background(), imports.Request{Body: strings.NewReader(first), Mode: imports.ModeUpsert, Principal: caller, Access: callerAccess})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,7 +273,7 @@ func TestUpsertOutcomes(t *testing.T) {
 		t.Fatalf("first upsert: %v", j.Counts)
 	}
 	second := importtest.Plan("up-1", "up-1", 0) + "\n\n" + importtest.Plan("up-2", "up-2", 7) + "\n" + importtest.Plan("up-3", "up-1", 0) + "\n"
-	job, err = r.ingest.Ingest(context.Background(), imports.Request{Body: strings.NewReader(second), Mode: imports.ModeUpsert, Principal: caller})
+	job, err = r.ingest.Ingest(context.Background(), imports.Request{Body: strings.NewReader(second), Mode: imports.ModeUpsert, Principal: caller, Access: callerAccess})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,7 +297,7 @@ func TestCancelSkipsTheRest(t *testing.T) {
 	r := embeddedRig(t, 1) // no worker runs: the chunks wait
 	var body bytes.Buffer
 	_, _ = importtest.Write(&body, importtest.Mix{Prefix: "cancel", Lines: 300})
-	job, err := r.ingest.Ingest(context.Background(), imports.Request{Body: &body, Mode: imports.ModeCreate, Principal: caller})
+	job, err := r.ingest.Ingest(context.Background(), imports.Request{Body: &body, Mode: imports.ModeCreate, Principal: caller, Access: callerAccess})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,5 +315,36 @@ func TestCancelSkipsTheRest(t *testing.T) {
 	}
 	if _, err := r.jobs.Cancel(context.Background(), job.ID, time.Now()); err == nil {
 		t.Fatal("cancelling twice: want ErrJobFinished")
+	}
+}
+
+// Two organisations import the same objectIds: each gets its own plans (objectIds are
+// unique per organisation), and a line of an organisation the caller does not hold is
+// invalid, naming the _org path.
+func TestTwoOrganisationsImportTheSameObjectIDs(t *testing.T) {
+	r := embeddedRig(t, 1)
+	r.run(t)
+	orgPlan := func(org string) string {
+		return strings.ReplaceAll(importtest.Plan("shared-1", "shared-1", 0), `"example.com"`, `"`+org+`"`)
+	}
+	for _, org := range []string{"a.org", "b.org"} {
+		access := tenancy.ForOrgs("example.com", org)
+		p := auth.Principal{Subject: "importer-" + org, Scopes: []string{auth.ScopeWrite}, Orgs: []string{org}, Access: access}
+		other := map[string]string{"a.org": "b.org", "b.org": "a.org"}[org]
+		body := orgPlan(org) + "\n" + strings.ReplaceAll(orgPlan(other), "shared-1", "foreign-1") + "\n"
+		job, err := r.ingest.Ingest(context.Background(), imports.Request{Body: strings.NewReader(body), Mode: imports.ModeCreate, Principal: p, Access: access})
+		if err != nil {
+			t.Fatal(err)
+		}
+		j := r.waitFinal(t, job.ID)
+		want := imports.Counts{imports.OutcomeCreated: 1, imports.OutcomeInvalid: 1}
+		if fmt.Sprint(j.Counts) != fmt.Sprint(want) {
+			t.Fatalf("%s: %v, want %v", org, j.Counts, want)
+		}
+		var out bytes.Buffer
+		_ = r.jobs.WriteErrors(context.Background(), job.ID, &out)
+		if !strings.Contains(out.String(), `"line":2`) || !strings.Contains(out.String(), `"path":"_org"`) {
+			t.Fatalf("%s: errors %s, want line 2 refused at _org", org, out.String())
+		}
 	}
 }

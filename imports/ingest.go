@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/planstore/planstore/tenancy"
 	"github.com/planstore/planstore/transport/auth"
 )
 
@@ -65,6 +66,7 @@ type Request struct {
 	Body          io.Reader // NDJSON, already decompressed
 	Mode          Mode
 	Principal     auth.Principal
+	Access        tenancy.Access // the request's (the principal's, narrowed by ?org=)
 	CorrelationID string
 }
 
@@ -86,7 +88,7 @@ func (in *Ingester) Ingest(ctx context.Context, req Request) (Job, error) {
 		return Job{}, err
 	}
 	job := Job{
-		ID: id.String(), State: StateReceiving, Mode: req.Mode, Principal: req.Principal,
+		ID: id.String(), State: StateReceiving, Mode: req.Mode, Principal: req.Principal, Access: req.Access,
 		CorrelationID: req.CorrelationID, Created: in.cfg.Now(), Counts: Counts{},
 	}
 	if err := in.cfg.Store.CreateJob(ctx, job); err != nil {

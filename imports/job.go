@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/planstore/planstore/tenancy"
 	"github.com/planstore/planstore/transport/auth"
 )
 
@@ -97,6 +98,9 @@ type Job struct {
 	State     State
 	Mode      Mode
 	Principal auth.Principal // the caller; every line is written as them
+	// Access is the caller's tenancy access at the upload (?org= narrowing included):
+	// every line is confined to it, as the caller's own POST would be.
+	Access tenancy.Access
 	// CorrelationID is the upload request's; every event of the job carries it.
 	CorrelationID string
 	Created       time.Time

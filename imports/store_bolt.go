@@ -65,6 +65,7 @@ func (s *BoltStore) Close() error { return s.db.Close() }
 type jobRecord struct {
 	Job
 	Counts map[Outcome]int64 `json:"counts"`
+	Caller json.RawMessage   `json:"caller"` // the principal and its access (access.go)
 }
 
 func chunkKey(jobID string, index int) []byte {
@@ -80,10 +81,14 @@ func getJob(tx *bolt.Tx, jobID string) (Job, error) {
 		return Job{}, fmt.Errorf("import %s: %w", jobID, ErrJobNotFound)
 	}
 	var r jobRecord
-	if err := json.Unmarshal(v, &r); err != nil {
+	err := json.Unmarshal(v, &r)
+	if err != nil {
 		return Job{}, fmt.Errorf("import %s: decode: %w", jobID, err)
 	}
 	r.Job.Counts = Counts(r.Counts)
+	if r.Job.Principal, r.Job.Access, err = decodeCaller(r.Caller); err != nil {
+		return Job{}, fmt.Errorf("import %s: decode caller: %w", jobID, err)
+	}
 	if r.Job.Counts == nil {
 		r.Job.Counts = Counts{}
 	}
@@ -91,7 +96,11 @@ func getJob(tx *bolt.Tx, jobID string) (Job, error) {
 }
 
 func putJob(tx *bolt.Tx, j Job) error {
-	b, err := json.Marshal(jobRecord{Job: j, Counts: j.Counts})
+	caller, err := encodeCaller(j.Principal, j.Access)
+	if err != nil {
+		return err
+	}
+	b, err := json.Marshal(jobRecord{Job: j, Counts: j.Counts, Caller: caller})
 	if err != nil {
 		return err
 	}

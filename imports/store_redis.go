@@ -2,7 +2,6 @@ package imports
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,8 +10,6 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/planstore/planstore/transport/auth"
 )
 
 // RedisStore keeps jobs in Redis. Every key of a job carries the hash tag {import:<id>},
@@ -46,7 +43,7 @@ func (s *RedisStore) index() string { return s.prefix + "imports" }
 
 // CreateJob stores a new receiving job.
 func (s *RedisStore) CreateJob(ctx context.Context, j Job) error {
-	principal, err := json.Marshal(j.Principal)
+	principal, err := encodeCaller(j.Principal, j.Access)
 	if err != nil {
 		return err
 	}
@@ -144,11 +141,9 @@ func (s *RedisStore) Job(ctx context.Context, jobID string) (Job, error) {
 	if f := atoi64(h["finished"]); f != 0 {
 		j.Finished = time.Unix(0, f)
 	}
-	var p auth.Principal
-	if err := json.Unmarshal([]byte(h["principal"]), &p); err != nil {
+	if j.Principal, j.Access, err = decodeCaller([]byte(h["principal"])); err != nil {
 		return Job{}, fmt.Errorf("import %s: principal: %w", jobID, err)
 	}
-	j.Principal = p
 	for _, o := range Outcomes {
 		if n := atoi64(h["c:"+string(o)]); n != 0 {
 			j.Counts[o] = n

@@ -13,6 +13,7 @@ import (
 	"github.com/planstore/planstore/aggregates/plan"
 	"github.com/planstore/planstore/commands"
 	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/tenancy"
 	"github.com/planstore/planstore/transport/auth"
 )
 
@@ -158,7 +159,9 @@ type lineResult struct {
 func (w *Worker) process(ctx context.Context, job Job, c Chunk, recovering bool) (ChunkResult, error) {
 	lines := splitLines(c.Data)
 	results := make([]lineResult, len(lines))
-	ctx = auth.WithPrincipal(ctx, job.Principal)
+	// As the caller's request: its principal, and its access (narrowed by ?org= if it
+	// was), which the command layer confines every write to.
+	ctx = tenancy.WithAccess(auth.WithPrincipal(ctx, job.Principal), job.Access)
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var wg sync.WaitGroup
@@ -277,7 +280,13 @@ func (w *Worker) recorded(ctx context.Context, planID, causation string) (Outcom
 func (w *Worker) failed(lineNo int64, err error) (lineResult, error) {
 	var validation *plan.ValidationError
 	var taken *events.ObjectIDTakenError
+	var org *tenancy.OrgError
 	switch {
+	case errors.As(err, &org):
+		// An organisation the caller does not hold, or a plan whose objects name several:
+		// what the caller's POST would get as 403 or 422 is the line's fault here.
+		return lineResult{outcome: OutcomeInvalid, failure: &LineError{Line: lineNo, Outcome: OutcomeInvalid,
+			Detail: err.Error(), Errors: []FieldError{{Path: org.Path, Message: org.Reason}}}}, nil
 	case errors.As(err, &validation):
 		le := &LineError{Line: lineNo, Outcome: OutcomeInvalid, Detail: fmt.Sprintf("%d problem(s) found", len(validation.Problems))}
 		for _, p := range validation.Problems {

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -16,8 +17,18 @@ import (
 	"github.com/planstore/planstore/events/boltstore"
 	"github.com/planstore/planstore/idempotency"
 	"github.com/planstore/planstore/queries"
+	"github.com/planstore/planstore/tenancy"
 	"github.com/planstore/planstore/transport/auth"
 )
+
+// exampleOrgVerifier gives the test tokens the organisation of the example plan.
+type exampleOrgVerifier struct{}
+
+func (exampleOrgVerifier) Verify(ctx context.Context, raw string) (auth.Principal, error) {
+	p, err := scopeVerifier{}.Verify(ctx, raw)
+	p.Orgs, p.Access = []string{"example.com"}, tenancy.ForOrgs("example.com", "example.com")
+	return p, err
+}
 
 // idempotencyServer is the server on a real embedded event store and key store.
 func idempotencyServer(t *testing.T) (*httptest.Server, *boltstore.Store) {
@@ -43,7 +54,7 @@ func idempotencyServer(t *testing.T) (*httptest.Server, *boltstore.Store) {
 	del, _ := commands.NewDeletePlanHandler(store)
 	plans, _ := queries.NewPlans(store)
 	s, err := New(Config{
-		Logger: slog.New(slog.DiscardHandler), Verifier: scopeVerifier{},
+		Logger: slog.New(slog.DiscardHandler), Verifier: exampleOrgVerifier{},
 		Commands: &Commands{Create: create, Replace: replace, Patch: patch, Delete: del},
 		Plans:    plans, Health: readyHealth{}, Registry: prometheus.NewRegistry(), Idempotency: keys,
 	})

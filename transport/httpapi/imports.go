@@ -15,6 +15,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/planstore/planstore/imports"
+	"github.com/planstore/planstore/tenancy"
 	"github.com/planstore/planstore/transport/auth"
 )
 
@@ -62,7 +63,8 @@ func (s *Server) startImport(w http.ResponseWriter, r *http.Request) error {
 	}
 	principal, _ := auth.PrincipalFrom(r.Context())
 	job, err := s.imports.Ingest(r.Context(), imports.Request{
-		Body: body, Mode: mode, Principal: principal, CorrelationID: correlationIDFrom(r.Context()),
+		Body: body, Mode: mode, Principal: principal, Access: tenancy.FromContext(r.Context()),
+		CorrelationID: correlationIDFrom(r.Context()),
 	})
 	if err != nil {
 		return err
