@@ -348,3 +348,26 @@ func TestTwoOrganisationsImportTheSameObjectIDs(t *testing.T) {
 		}
 	}
 }
+
+// An upload cut off by a crash of the embedded server leaves a job receiving; at the
+// next start Resume seals it failed and still imports the chunks it had stored.
+func TestResumeEndsAnUploadCutOffByACrash(t *testing.T) {
+	r := embeddedRig(t, 1)
+	ctx := context.Background()
+	job := imports.Job{ID: "cut-off", Mode: imports.ModeCreate, Principal: caller, Access: callerAccess, Created: time.Now()}
+	if err := r.jobs.CreateJob(ctx, job); err != nil {
+		t.Fatal(err)
+	}
+	data := importtest.Plan("cut-1", "cut-1", 0) + "\n"
+	if err := r.jobs.AddChunk(ctx, imports.Chunk{Job: job.ID, FirstLine: 1, Data: []byte(data)}, 1); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := r.workers[0].Resume(ctx); err != nil || n != 1 {
+		t.Fatalf("resume: %d chunks, %v", n, err)
+	}
+	r.run(t)
+	j := r.waitFinal(t, job.ID)
+	if j.State != imports.StateFailed || j.Counts[imports.OutcomeCreated] != 1 || !strings.Contains(j.Error, "interrupted") {
+		t.Fatalf("job %s %v %q, want failed with the stored line created", j.State, j.Counts, j.Error)
+	}
+}

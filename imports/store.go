@@ -49,6 +49,8 @@ type Store interface {
 	// Pending lists the chunks of jobs not final that are not done, for a queue that does
 	// not keep its messages across a restart (the in-process one).
 	Pending(ctx context.Context) ([]ChunkRef, error)
+	// Receiving lists the jobs whose upload has not ended.
+	Receiving(ctx context.Context) ([]string, error)
 }
 
 // JobRetention is how long a finished job, its counts and its errors are kept.

@@ -316,6 +316,21 @@ func (s *BoltStore) WriteErrors(_ context.Context, jobID string, w io.Writer) er
 	})
 }
 
+// Receiving lists the jobs whose upload has not ended.
+func (s *BoltStore) Receiving(_ context.Context) ([]string, error) {
+	var out []string
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketJobs).ForEach(func(k, _ []byte) error {
+			j, err := getJob(tx, string(k))
+			if err == nil && j.State == StateReceiving {
+				out = append(out, j.ID)
+			}
+			return err
+		})
+	})
+	return out, err
+}
+
 // Pending lists the chunks not done of every job not final.
 func (s *BoltStore) Pending(_ context.Context) ([]ChunkRef, error) {
 	var refs []ChunkRef

@@ -262,6 +262,25 @@ func (s *RedisStore) WriteErrors(ctx context.Context, jobID string, w io.Writer)
 	return nil
 }
 
+// Receiving lists the jobs whose upload has not ended.
+func (s *RedisStore) Receiving(ctx context.Context) ([]string, error) {
+	ids, err := s.client.ZRange(ctx, s.index(), 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("imports: list jobs: %w", err)
+	}
+	var out []string
+	for _, id := range ids {
+		st, err := s.client.HGet(ctx, s.key(id, "job"), "state").Result()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return nil, fmt.Errorf("import %s: %w", id, err)
+		}
+		if State(st) == StateReceiving {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
 // Pending lists the chunks not done of every job still running or receiving.
 func (s *RedisStore) Pending(ctx context.Context) ([]ChunkRef, error) {
 	ids, err := s.client.ZRange(ctx, s.index(), 0, -1).Result()

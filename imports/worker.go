@@ -83,8 +83,19 @@ func (w *Worker) Run(ctx context.Context) error {
 }
 
 // Resume re-publishes the chunks not done of unfinished jobs: for a queue that loses
-// its messages with the process (the in-process one), at start-up, before Run.
+// its messages with the process (the in-process one), at start-up, before Run. That
+// process is the only one taking uploads, so a job still receiving lost its upload with
+// the last process: it is sealed as failed, its chunks received before still imported.
 func (w *Worker) Resume(ctx context.Context) (int, error) {
+	receiving, err := w.cfg.Store.Receiving(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, id := range receiving {
+		if _, err := w.cfg.Store.Seal(ctx, id, "upload interrupted: the server stopped before the upload ended", w.cfg.Now()); err != nil {
+			return 0, err
+		}
+	}
 	refs, err := w.cfg.Store.Pending(ctx)
 	if err != nil {
 		return 0, err
