@@ -127,7 +127,7 @@ type Status struct {
 	ChunksDone int              `json:"chunks_done"`
 	// Rate is lines processed per second since the job was created (until it finished).
 	Rate       float64    `json:"rate"`
-	CreatedAt  time.Time  `json:"created_at"`
+	StartedAt  time.Time  `json:"started_at"` // when the upload began
 	FinishedAt *time.Time `json:"finished_at,omitempty"`
 	Error      string     `json:"error,omitempty"`
 }
@@ -137,7 +137,7 @@ func StatusOf(j Job, now time.Time) Status {
 	st := Status{
 		ID: j.ID, State: j.State, Mode: j.Mode, Lines: j.Lines, Processed: j.Processed(),
 		Counts: map[string]int64{}, Chunks: j.Chunks, ChunksDone: j.ChunksDone,
-		CreatedAt: j.Created.UTC(), Error: j.Error,
+		StartedAt: j.Created.UTC(), Error: j.Error,
 	}
 	for _, o := range Outcomes {
 		st.Counts[string(o)] = j.Counts[o]

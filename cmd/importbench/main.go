@@ -122,7 +122,7 @@ func run(ctx context.Context, o options) error {
 		fmt.Fprintf(os.Stderr, "\r%s: %d/%d, %.0f lines/s   ", st.State, st.Processed, st.Lines, st.Rate)
 	}
 	fmt.Fprintln(os.Stderr)
-	rep.ImportSeconds = st.FinishedAt.Sub(st.CreatedAt).Seconds()
+	rep.ImportSeconds = st.FinishedAt.Sub(st.StartedAt).Seconds()
 	rep.ImportRate = float64(st.Processed) / rep.ImportSeconds
 	rep.Counts = st.Counts
 	rep.CountsExact = st.State == imports.StateSucceeded && st.Counts["created"] == int64(exp.Created) &&
