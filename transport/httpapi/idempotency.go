@@ -39,9 +39,13 @@ func (s *Server) idempotent(h handlerFunc) handlerFunc {
 		return h
 	}
 	return func(w http.ResponseWriter, r *http.Request) error {
-		key := strings.Trim(strings.TrimSpace(r.Header.Get("Idempotency-Key")), `"`) // sf-string or bare
-		if r.Header.Get("Idempotency-Key") == "" {
+		raw, sent := r.Header["Idempotency-Key"]
+		if !sent {
 			return h(w, r)
+		}
+		key := strings.TrimSpace(strings.Join(raw, ","))
+		if unquoted := strings.Trim(key, `"`); unquoted != "" { // a structured-field string, or bare
+			key = unquoted
 		}
 		if key == "" || len(key) > maxIdempotencyKey {
 			return &paramError{name: "Idempotency-Key", message: fmt.Sprintf("must be 1 to %d characters", maxIdempotencyKey)}

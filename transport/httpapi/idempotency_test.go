@@ -126,3 +126,18 @@ func TestIdempotencyKeyReplaysTheFirstAnswer(t *testing.T) {
 		t.Fatalf("a key too long: %d, want 400", r.StatusCode)
 	}
 }
+
+func TestIdempotencyKeySentEmptyIsRefused(t *testing.T) {
+	ts, _ := idempotencyServer(t)
+	req, _ := http.NewRequest(http.MethodDelete, ts.URL+"/v1/plans/x-1", nil)
+	req.Header.Set("Authorization", "Bearer "+tokenFor(auth.ScopeWrite))
+	req.Header["Idempotency-Key"] = []string{""}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("empty Idempotency-Key: %d, want 400", resp.StatusCode)
+	}
+}

@@ -36,8 +36,9 @@ var importMediaTypes = []string{"application/x-ndjson", "application/ndjson", "a
 const uploadReadTimeout = 30 * time.Second
 
 func (s *Server) startImport(w http.ResponseWriter, r *http.Request) error {
-	mode, err := imports.ParseMode(r.URL.Query().Get("mode"))
-	if err != nil {
+	q := r.URL.Query()
+	mode, err := imports.ParseMode(q.Get("mode"))
+	if err != nil || (q.Has("mode") && q.Get("mode") == "") {
 		return &paramError{name: "mode", message: "must be create or upsert"}
 	}
 	if err := checkMediaType(r.Header.Get("Content-Type"), importMediaTypes); err != nil {
