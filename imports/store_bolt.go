@@ -86,7 +86,7 @@ func getJob(tx *bolt.Tx, jobID string) (Job, error) {
 		return Job{}, fmt.Errorf("import %s: decode: %w", jobID, err)
 	}
 	r.Job.Counts = Counts(r.Counts)
-	if r.Job.Principal, r.Job.Access, err = decodeCaller(r.Caller); err != nil {
+	if r.Principal, r.Access, err = decodeCaller(r.Caller); err != nil {
 		return Job{}, fmt.Errorf("import %s: decode caller: %w", jobID, err)
 	}
 	if r.Job.Counts == nil {
