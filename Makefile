@@ -8,7 +8,7 @@ PKG       := ./...
 
 GOLANGCI_LINT_VERSION ?= v2.15.0
 
-.PHONY: all build run test test-go test-unit fuzz-smoke bench lint fmt test-es test-cluster test-services-stop up down clean difftest
+.PHONY: all build run test test-go test-unit fuzz-smoke bench bench-import lint fmt test-es test-cluster test-services-stop up down clean difftest
 
 all: lint test
 
@@ -67,6 +67,13 @@ KNOWN ?= default
 ES_URL ?= $(PLANSTORE_TEST_ES_URL)
 difftest:
 	$(GO) run ./cmd/difftest -es "$(ES_URL)" -cases $(CASES) -seed $(SEED) -known $(KNOWN)
+
+# The 100,000-plan import (1 % invalid, 1 % conflicts) against single POSTs on the same
+# fresh server (docs/performance.md): embedded, or IMPORT_MODE=rabbitmq for Redis and
+# RabbitMQ with two worker processes. LINES=... for another size.
+IMPORT_MODE ?= embedded
+bench-import:
+	cmd/importbench/run.sh $(IMPORT_MODE)
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) -count 1 $(PKG)

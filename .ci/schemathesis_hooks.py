@@ -15,10 +15,16 @@ changing nothing the schema decides; requests generated as invalid are sent unto
 - GET /v1/plans/{id}: `version` and `as_of` name the same thing two ways; one at a time.
 - Tenancy (docs/tenancy.md): every `_org` of a plan body is the token's organisation
   (example.com, the default of a token without an org claim), and so is `org`.
+- Idempotency-Key: a client uses a new key for each new request (a key reused for
+  another request is refused with 422 by design), so positive cases get a fresh key.
+- POST /v1/imports takes NDJSON, which schemathesis has no serializer for: any value is
+  sent as its text (JSON for structures), gzipped for application/gzip. Every text is an
+  acceptable upload: each line becomes an outcome of the job, invalid lines included.
 - POST/GET /v1/search: from + size must not exceed 10,000, and a has_child query's
   max_children must not be below its min_children.
 """
 
+import gzip
 import itertools
 import json
 import re
@@ -96,6 +102,24 @@ def _order_children_bounds(value):
             _order_children_bounds(child)
 
 
+def _as_text(value):
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass")
+    return json.dumps(value).encode("utf-8")
+
+
+@schemathesis.serializer("application/x-ndjson")
+def _ndjson(ctx, value):
+    return _as_text(value)
+
+
+@schemathesis.serializer("application/gzip")
+def _gzip(ctx, value):
+    return gzip.compress(_as_text(value))
+
+
 def _is_positive(case):
     meta = case.meta
     return meta is not None and meta.generation.mode == GenerationMode.POSITIVE
@@ -112,6 +136,8 @@ def before_call(context, case, kwargs):
         case.body = body
     if not _is_positive(case):
         return
+    if case.headers and "Idempotency-Key" in case.headers:
+        case.headers = dict(case.headers, **{"Idempotency-Key": "st-key-%d" % next(_ids)})
     if case.query and "org" in case.query:
         case.query = dict(case.query, org="example.com")
     if case.method.upper() == "GET" and case.path == "/v1/plans/{id}" and case.query:

@@ -176,6 +176,7 @@ func (x executor) commitFor(key string, expected int64, c plan.Change, meta Meta
 		OccurredAt:    x.now().UTC(),
 		Actor:         meta.Actor,
 		CorrelationID: meta.CorrelationID,
+		CausationID:   meta.CausationID,
 		Data:          events.Data{Before: c.Before, After: c.After, Patch: c.Patch},
 	}
 	return events.Commit{

@@ -22,10 +22,11 @@ var roles = []struct {
 	redis, amqp, es  bool
 	publishesAPIPort bool
 }{
-	{name: "command-api", redis: true, publishesAPIPort: true},
+	{name: "command-api", redis: true, amqp: true, publishesAPIPort: true},
 	{name: "query-api", redis: true, es: true, publishesAPIPort: true},
 	{name: "relay", redis: true, amqp: true},
 	{name: "projector", redis: true, amqp: true, es: true},
+	{name: "worker", redis: true, amqp: true},
 }
 
 // Backend services and the port each listens on inside the compose network.

@@ -22,6 +22,8 @@ commands:
   query-api    the read and search API only
   relay        moves committed events from the event store's outbox to RabbitMQ
   projector    builds the search read model from events
+  worker       processes bulk import chunks from RabbitMQ (start more to scale)
+  import       imports an NDJSON file of plans through a running server, with progress
   replay       rebuilds the search read model from the event log
   token        mints a development bearer token (for --auth dev)
   keygen       writes a dev signing key to share between roles (--signing-key-file)
@@ -47,10 +49,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	name, rest := args[0], args[1:]
 	var err error
 	switch name {
-	case "serve", "command-api", "query-api", "relay", "projector":
+	case "serve", "command-api", "query-api", "relay", "projector", "worker":
 		err = runRole(ctx, name, rest, stderr)
 	case "replay":
 		err = runReplay(ctx, rest, stdout, stderr)
+	case "import":
+		err = runImport(ctx, rest, stdout, stderr)
 	case "token":
 		err = runToken(rest, stdout, stderr)
 	case "keygen":

@@ -165,7 +165,8 @@ func TestOperatingTheRolesAsMicroservices(t *testing.T) {
 // TestRoleHelpListsOnlyItsFlags: `planstore <role> -h` shows the flags that role uses.
 func TestRoleHelpListsOnlyItsFlags(t *testing.T) {
 	for role, tc := range map[string]struct{ has, hasNot []string }{
-		"command-api": {[]string{"-redis-url", "-signing-key-file", "-auth", "-max-body-bytes"}, []string{"-amqp-url", "-es-url", "-relay-lease-ttl", "-max-projection-lag"}},
+		"command-api": {[]string{"-redis-url", "-signing-key-file", "-auth", "-max-body-bytes", "-amqp-url", "-import-max-bytes"}, []string{"-es-url", "-relay-lease-ttl", "-max-projection-lag", "-import-workers"}},
+		"worker":      {[]string{"-redis-url", "-amqp-url", "-import-workers"}, []string{"-auth", "-signing-key-file", "-data-dir", "-es-url", "-max-body-bytes", "-import-max-bytes"}},
 		"query-api":   {[]string{"-redis-url", "-es-url", "-amqp-url", "-signing-key-file", "-max-projection-lag"}, []string{"-relay-lease-ttl"}},
 		"relay":       {[]string{"-redis-url", "-amqp-url", "-relay-lease-ttl"}, []string{"-auth", "-signing-key-file", "-data-dir", "-es-url", "-max-body-bytes"}},
 		"projector":   {[]string{"-redis-url", "-amqp-url", "-es-url"}, []string{"-auth", "-signing-key-file", "-data-dir", "-relay-lease-ttl", "-max-body-bytes"}},

@@ -10,6 +10,7 @@ import (
 	"github.com/planstore/planstore/aggregates/plan"
 	"github.com/planstore/planstore/commands"
 	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/idempotency"
 	"github.com/planstore/planstore/projections/replay"
 	"github.com/planstore/planstore/queries"
 	"github.com/planstore/planstore/queries/search"
@@ -38,6 +39,9 @@ const retryAfterUnavailable = "2"
 // client may see is chosen here; internal errors are logged once, with the correlation
 // id the client also gets, and answered with a generic 500.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if s.writeImportError(w, r, err) {
+		return
+	}
 	var (
 		validation *plan.ValidationError
 		taken      *events.ObjectIDTakenError
@@ -68,6 +72,13 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		p := newProblem(http.StatusBadRequest, "invalid-parameter", "A query parameter is invalid", badParam.Error())
 		p.Errors = []FieldProblem{{Path: badParam.name, Message: badParam.message}}
 		writeProblem(w, r, p)
+	case errors.Is(err, idempotency.ErrMismatch):
+		writeProblem(w, r, newProblem(http.StatusUnprocessableEntity, "idempotency-key-reused", "The Idempotency-Key was used for another request",
+			"a key stands for one request (method, path, If-Match, Content-Type and body); use a new key for a new request"))
+	case errors.Is(err, idempotency.ErrInProgress):
+		w.Header().Set("Retry-After", "1")
+		writeProblem(w, r, newProblem(http.StatusConflict, "idempotency-key-in-progress", "A request with this Idempotency-Key is still running",
+			"retry after it has been answered"))
 	case errors.Is(err, errBodyTimeout):
 		// The connection cannot be reused: the rest of the body may still arrive.
 		w.Header().Set("Connection", "close")

@@ -20,6 +20,7 @@ import (
 	"github.com/planstore/planstore/aggregates/plan"
 	"github.com/planstore/planstore/commands"
 	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/imports"
 	"github.com/planstore/planstore/queries"
 	"github.com/planstore/planstore/queries/search"
 	"github.com/planstore/planstore/transport/auth"
@@ -310,11 +311,27 @@ func newFullServer(t *testing.T) *Server {
 		DeadLetters:  failingDeadLetters{},
 		Consumers:    []string{"projector"},
 		AdminActions: failingActions{},
+		Imports:      failingImporter{},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
+}
+
+// failingImporter routes the import endpoints; its job store knows no job.
+type failingImporter struct{}
+
+func (failingImporter) Ingest(context.Context, imports.Request) (imports.Job, error) {
+	return imports.Job{}, errDouble
+}
+func (failingImporter) MaxBytes() int64      { return 1 << 20 }
+func (failingImporter) Store() imports.Store { return failingJobs{} }
+
+type failingJobs struct{ imports.Store }
+
+func (failingJobs) Job(context.Context, string) (imports.Job, error) {
+	return imports.Job{}, imports.ErrJobNotFound
 }
 
 // errDouble is what every double answers; it maps to 404, so nothing logs an error.

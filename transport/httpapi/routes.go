@@ -32,10 +32,10 @@ func (s *Server) routes(reg *prometheus.Registry) *mux.Router {
 	r.Handle("/openapi.json", s.handle(s.openAPI)).Methods(http.MethodGet)
 
 	if c := s.commands; c != nil {
-		r.Handle("/v1/plans", s.authorized(auth.ScopeWrite, s.createPlan)).Methods(http.MethodPost)
-		r.Handle("/v1/plans/{id}", s.authorized(auth.ScopeWrite, s.replacePlan)).Methods(http.MethodPut)
-		r.Handle("/v1/plans/{id}", s.authorized(auth.ScopeWrite, s.patchPlan)).Methods(http.MethodPatch)
-		r.Handle("/v1/plans/{id}", s.authorized(auth.ScopeWrite, s.deletePlan)).Methods(http.MethodDelete)
+		r.Handle("/v1/plans", s.authorized(auth.ScopeWrite, s.idempotent(s.createPlan))).Methods(http.MethodPost)
+		r.Handle("/v1/plans/{id}", s.authorized(auth.ScopeWrite, s.idempotent(s.replacePlan))).Methods(http.MethodPut)
+		r.Handle("/v1/plans/{id}", s.authorized(auth.ScopeWrite, s.idempotent(s.patchPlan))).Methods(http.MethodPatch)
+		r.Handle("/v1/plans/{id}", s.authorized(auth.ScopeWrite, s.idempotent(s.deletePlan))).Methods(http.MethodDelete)
 	}
 	if s.plans != nil {
 		r.Handle("/v1/plans/{id}", s.authorized(auth.ScopeRead, s.getPlan)).Methods(http.MethodGet, http.MethodHead)
@@ -55,6 +55,12 @@ func (s *Server) routes(reg *prometheus.Registry) *mux.Router {
 		r.Handle("/v1/admin/operator-audit", s.authorized(auth.ScopeOperator, s.operatorAudit)).Methods(http.MethodGet)
 	}
 	s.adminRoutes(r)
+	if s.imports != nil {
+		r.Handle("/v1/imports", s.authorized(auth.ScopeWrite, s.startImport)).Methods(http.MethodPost)
+		r.Handle("/v1/imports/{job}", s.authorized(auth.ScopeWrite, s.importStatus)).Methods(http.MethodGet)
+		r.Handle("/v1/imports/{job}", s.authorized(auth.ScopeWrite, s.cancelImport)).Methods(http.MethodDelete)
+		r.Handle("/v1/imports/{job}/errors", s.authorized(auth.ScopeWrite, s.importErrors)).Methods(http.MethodGet)
+	}
 	return r
 }
 

@@ -61,7 +61,11 @@ type Config struct {
 	Search   searcher
 	Audit    auditTrail
 	Replay   Replayer
-	Health   HealthChecker
+	Imports  Importer // bulk imports; nil: not routed
+	// Idempotency keeps Idempotency-Key answers of the plan writes; nil: the header is
+	// ignored.
+	Idempotency IdempotencyStore
+	Health      HealthChecker
 	// System, DeadLetters (with the Consumers they belong to), AdminActions and Console
 	// are the admin console's parts (issue 21); nil parts are not routed.
 	System       SystemView
@@ -82,6 +86,8 @@ type Server struct {
 	search       searcher
 	audit        auditTrail
 	replay       Replayer
+	imports      Importer
+	idempotency  IdempotencyStore
 	health       HealthChecker
 	system       SystemView
 	deadLetters  DeadLetters
@@ -109,6 +115,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		log: cfg.Logger, verifier: cfg.Verifier, commands: cfg.Commands, plans: cfg.Plans,
 		search: cfg.Search, audit: cfg.Audit, replay: cfg.Replay, health: cfg.Health,
+		imports: cfg.Imports, idempotency: cfg.Idempotency,
 		system: cfg.System, consumers: cfg.Consumers,
 		adminActions: cfg.AdminActions, console: cfg.Console,
 		maxBodyBytes: cfg.MaxBodyBytes, metrics: metrics,

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/planstore/planstore/imports"
 	"github.com/planstore/planstore/transport/messaging"
 )
 
@@ -47,6 +48,10 @@ type Config struct {
 	// MaxProjectionLag: a query API is not ready while an event committed longer ago
 	// has not reached the read model; 0 turns the check off.
 	MaxProjectionLag time.Duration
+	// ImportMaxBytes bounds one bulk import upload, uncompressed.
+	ImportMaxBytes int64
+	// ImportWorkers: import chunks the process's worker takes at once (0 in serve: none).
+	ImportWorkers int
 }
 
 // Auth modes.
@@ -108,6 +113,12 @@ func (c *Config) Validate() error {
 	}
 	if _, err := messaging.ParseQueueType(c.AMQPQueueType); err != nil {
 		return fmt.Errorf("--amqp-queue-type %q: want classic or quorum", c.AMQPQueueType)
+	}
+	if c.ImportMaxBytes <= 0 {
+		c.ImportMaxBytes = imports.DefaultMaxBytes
+	}
+	if c.ImportWorkers == 0 {
+		c.ImportWorkers = imports.DefaultPrefetch
 	}
 	if c.MaxProjectionLag < 0 {
 		return errors.New("--max-projection-lag must not be negative (0 turns the check off)")

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/planstore/planstore/imports"
 	"github.com/planstore/planstore/transport/auth"
 )
 
@@ -22,11 +23,11 @@ const RoleReplay Role = "replay"
 
 // Sets of commands a flag belongs to.
 var (
-	allRoles    = []Command{RoleServe, RoleCommandAPI, RoleQueryAPI, RoleRelay, RoleProjector}
-	apiRoles    = []Command{RoleServe, RoleCommandAPI, RoleQueryAPI}            // verify tokens
-	busRoles    = []Command{RoleServe, RoleQueryAPI, RoleRelay, RoleProjector}  // use the bus
-	searchRoles = []Command{RoleServe, RoleQueryAPI, RoleProjector, RoleReplay} // use the read model
-	storeUsers  = []Command{RoleServe, RoleCommandAPI, RoleQueryAPI, RoleRelay, RoleProjector, RoleReplay}
+	allRoles    = []Command{RoleServe, RoleCommandAPI, RoleQueryAPI, RoleRelay, RoleProjector, RoleWorker}
+	apiRoles    = []Command{RoleServe, RoleCommandAPI, RoleQueryAPI}                                       // verify tokens
+	busRoles    = []Command{RoleServe, RoleQueryAPI, RoleRelay, RoleProjector, RoleCommandAPI, RoleWorker} // the bus, or the import queue
+	searchRoles = []Command{RoleServe, RoleQueryAPI, RoleProjector, RoleReplay}                            // use the read model
+	storeUsers  = []Command{RoleServe, RoleCommandAPI, RoleQueryAPI, RoleRelay, RoleProjector, RoleReplay, RoleWorker}
 )
 
 // with adds commands to a set.
@@ -108,6 +109,12 @@ var configFlags = []configFlag{
 	}},
 	{"max-body-bytes", apiRoles, func(fs *flag.FlagSet, c *Config) {
 		fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", defaultMaxBodyBytes, "largest accepted request body in bytes")
+	}},
+	{"import-max-bytes", []Command{RoleServe, RoleCommandAPI}, func(fs *flag.FlagSet, c *Config) {
+		fs.Int64Var(&c.ImportMaxBytes, "import-max-bytes", imports.DefaultMaxBytes, "largest bulk import (POST /v1/imports) in bytes, uncompressed")
+	}},
+	{"import-workers", []Command{RoleServe, RoleWorker}, func(fs *flag.FlagSet, c *Config) {
+		fs.IntVar(&c.ImportWorkers, "import-workers", imports.DefaultPrefetch, "import chunks this process works on at once ("+fmt.Sprint(imports.DefaultLineConcurrency)+" lines of each at a time); -1 in serve: no import worker (with --amqp-url, `planstore worker` processes run them)")
 	}},
 	{"shutdown-grace", allRoles, func(fs *flag.FlagSet, c *Config) {
 		fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 10*time.Second, "how long shutdown waits for in-flight work")

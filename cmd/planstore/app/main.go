@@ -120,6 +120,9 @@ func (m *Main) Run(ctx context.Context) error {
 		if cfg.Commands, err = newCommands(store, m.registry); err != nil {
 			return err
 		}
+		if cfg.Idempotency, err = m.openIdempotency(ctx); err != nil {
+			return err
+		}
 	}
 	if m.parts.commandAPI || m.parts.queryAPI {
 		if cfg.Plans, err = queries.NewPlans(store); err != nil {
@@ -137,6 +140,9 @@ func (m *Main) Run(ctx context.Context) error {
 		if cfg.Console, err = m.newConsole(); err != nil {
 			return err
 		}
+	}
+	if err := m.startImports(ctx, store, &cfg); err != nil {
+		return err
 	}
 	handler, err := httpapi.New(cfg)
 	if err != nil {

@@ -15,6 +15,7 @@ const (
 	RoleQueryAPI   Role = "query-api"
 	RoleRelay      Role = "relay"
 	RoleProjector  Role = "projector"
+	RoleWorker     Role = "worker" // bulk import chunks (package imports)
 )
 
 // parts says which components a role runs.
@@ -23,15 +24,23 @@ type parts struct {
 	queryAPI   bool
 	relay      bool
 	projector  bool
+	// importWorker processes import chunks; imports routes POST /v1/imports, which needs
+	// a queue a worker reads: RabbitMQ, or the in-process one when a worker runs here.
+	importWorker bool
+	imports      bool
 }
 
 func (r Role) parts(c *Config) (parts, error) {
 	embeddedSearch := len(c.ESURLs) == 0
 	switch r {
 	case RoleServe:
-		return parts{commandAPI: true, queryAPI: true, relay: true, projector: true}, nil
+		return parts{commandAPI: true, queryAPI: true, relay: true, projector: true, imports: true,
+			importWorker: c.ImportWorkers > 0}, nil
 	case RoleCommandAPI:
-		return parts{commandAPI: true}, r.needs(c.RedisURL != "", "--redis-url")
+		// Imports need RabbitMQ here: the workers are other processes.
+		return parts{commandAPI: true, imports: c.AMQPURL != ""}, r.needs(c.RedisURL != "", "--redis-url")
+	case RoleWorker:
+		return parts{importWorker: true}, errors.Join(r.needs(c.RedisURL != "", "--redis-url"), r.needs(c.AMQPURL != "", "--amqp-url"))
 	case RoleQueryAPI:
 		if err := r.needs(c.RedisURL != "", "--redis-url"); err != nil {
 			return parts{}, err
