@@ -12,6 +12,11 @@ var ErrForbiddenOrg = errors.New("organisation not among the caller's")
 // cannot move to another organisation.
 var ErrOrgMismatch = errors.New("organisation mismatch")
 
+// ErrDeploymentWide: the action touches every organisation at once (a replay rebuilds
+// the whole read model, and its progress counts every organisation's events), so only
+// an operator, who may see them all, may take it.
+var ErrDeploymentWide = errors.New("a deployment-wide action: it needs the plans:operator scope")
+
 // OrgError says which _org of a document is refused and why; it wraps ErrForbiddenOrg
 // (403) or ErrOrgMismatch (422).
 type OrgError struct {

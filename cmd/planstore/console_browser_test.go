@@ -59,7 +59,7 @@ func TestAdminConsoleInABrowser(t *testing.T) {
 	queryAPI := startProcess(t, "query-api", env, "query-api")
 
 	writer := mintToken(t, dataDir, "plans:read plans:write")
-	admin := mintToken(t, dataDir, "plans:read plans:write plans:admin")
+	admin := mintToken(t, dataDir, "plans:read plans:write plans:admin plans:operator")
 
 	// A plan with a history: created, then patched.
 	planID := "plan-console"

@@ -72,7 +72,7 @@ func TestOperatingTheRolesAsMicroservices(t *testing.T) {
 	}
 
 	// One token, minted from the key file, works on both API roles.
-	token := strings.TrimSpace(runCLI(t, "token", "--signing-key-file", keyFile, "--scope", "plans:read plans:write plans:admin", "--sub", "ops"))
+	token := strings.TrimSpace(runCLI(t, "token", "--signing-key-file", keyFile, "--scope", "plans:read plans:write plans:admin plans:operator", "--sub", "ops"))
 	write := func(suffix string) {
 		t.Helper()
 		if r := call(t, http.MethodPost, commandAPI.url+"/v1/plans", token, uniquePlan(t, suffix)); r.status != http.StatusCreated {

@@ -27,7 +27,7 @@ func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	cfg := app.RegisterFlags(fs, app.RoleReplay)
 	var f replayFlags
 	fs.StringVar(&f.server, "server", "", "ask the query API (or serve) at this URL to replay (default: http://<--addr>, used when no --es-url is given)")
-	fs.StringVar(&f.token, "token", "", "bearer token with plans:admin for --server (default: a dev token signed with --signing-key-file or the data dir's key)")
+	fs.StringVar(&f.token, "token", "", "bearer token with plans:admin and plans:operator for --server (default: a dev token signed with --signing-key-file or the data dir's key)")
 	fs.BoolVar(&f.snapshots, "snapshots", false, "rebuild every snapshot that differs from its plan's events, instead of the read model")
 	fs.BoolVar(&f.checkSnapshots, "check-snapshots", false, "report plans whose snapshot differs from their events; exit 1 if any")
 	fs.BoolVar(&f.asJSON, "json", false, "print the final status or report as JSON on stdout")

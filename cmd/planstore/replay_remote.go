@@ -32,7 +32,7 @@ func runRemoteReplay(ctx context.Context, cfg app.Config, f replayFlags, stdout,
 			key = auth.DevKeyPath(cfg.DataDir)
 		}
 		var err error
-		if token, err = auth.MintDevTokenWithKeyFile(key, "planstore-replay", []string{auth.ScopeAdmin}, 10*time.Minute); err != nil {
+		if token, err = auth.MintDevTokenWithKeyFile(key, "planstore-replay", []string{auth.ScopeAdmin, auth.ScopeOperator}, 10*time.Minute); err != nil {
 			return fmt.Errorf("%w; pass the server's --signing-key-file or --data-dir, or --token with a plans:admin token", err)
 		}
 	}

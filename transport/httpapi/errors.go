@@ -63,6 +63,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			fmt.Sprintf("%s %q is not one of the organisations of your token", orgErr.Path, orgErr.Org))
 		p.Errors = []FieldProblem{{Path: orgErr.Path, Message: orgErr.Reason}}
 		writeProblem(w, r, p)
+	case errors.Is(err, tenancy.ErrDeploymentWide):
+		writeProblem(w, r, newProblem(http.StatusForbidden, "operator-only", "Only an operator may do this",
+			"this action touches every organisation's plans: it needs a token with plans:operator besides plans:admin"))
 	case errors.As(err, &orgErr):
 		p := newProblem(http.StatusUnprocessableEntity, "org-mismatch", "The plan's organisations do not match",
 			orgErr.Error())

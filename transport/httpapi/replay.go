@@ -5,6 +5,8 @@ import (
 	"net/http"
 
 	"github.com/gorilla/mux"
+
+	"github.com/planstore/planstore/tenancy"
 )
 
 // Replayer runs read-model rebuilds as jobs.
@@ -17,6 +19,9 @@ type Replayer interface {
 }
 
 func (s *Server) startReplay(w http.ResponseWriter, r *http.Request) error {
+	if !tenancy.FromContext(r.Context()).All() {
+		return tenancy.ErrDeploymentWide
+	}
 	id, err := s.replay.Start(r.Context())
 	if err != nil {
 		return err
@@ -30,6 +35,9 @@ func (s *Server) startReplay(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) replayStatus(w http.ResponseWriter, r *http.Request) error {
+	if !tenancy.FromContext(r.Context()).All() {
+		return tenancy.ErrDeploymentWide
+	}
 	status, _, found := s.replay.Status(mux.Vars(r)["job"])
 	if !found {
 		return errNotFoundRoute

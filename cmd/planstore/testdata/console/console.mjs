@@ -58,9 +58,14 @@ try {
   await page.waitForSelector(`${row(projectorID)}[data-status="up"]`, { timeout: 30_000 });
   await shot('02-system');
 
-  step('a killed projector turns red within 10 s');
+  // The design marks an instance down 5 s after its last heartbeat (1 s apart) and the
+  // page polls every second, so red comes within 10 s; the wait allows 30 s because a
+  // loaded CI machine is no clock (the presence tests check the verdict's rule exactly).
+  step('a killed projector turns red (by design within 10 s)');
   await control('kill', 'projector');
-  await page.waitForSelector(`${row(projectorID)}[data-status="down"]`, { timeout: 10_000 });
+  const killedAt = Date.now();
+  await page.waitForSelector(`${row(projectorID)}[data-status="down"]`, { timeout: 30_000 });
+  step(`red ${((Date.now() - killedAt) / 1000).toFixed(1)} s after the kill`);
   await shot('03-system-projector-down');
 
   step('and green after a restart');
