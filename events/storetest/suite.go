@@ -37,6 +37,7 @@ func Run(t *testing.T, newStore func(t *testing.T) Store) {
 		{"SurvivesReopen", testSurvivesReopen},
 		{"ReadLogOrderAndPartitions", testReadLogOrderAndPartitions},
 		{"ReadLogPaging", testReadLogPaging},
+		{"FeedPagesWithoutGaps", testFeedPagesWithoutGaps},
 		{"OutboxReadAck", testOutboxReadAck},
 		{"OutboxRedeliveredAfterReopen", testOutboxRedeliveredAfterReopen},
 		{"OutboxBlocksUntilCommit", testOutboxBlocksUntilCommit},
