@@ -21,3 +21,11 @@ type GlobalLog interface {
 type LogWatcher interface {
 	LogChanged(ctx context.Context) (<-chan struct{}, error)
 }
+
+// LogTail tells where each partition of the global log ends, so a follower can start
+// "from now" without reading the whole log first.
+type LogTail interface {
+	// LogEnd returns the position of the last entry of the partition ("" when the
+	// partition is empty): reading after it returns only later commits.
+	LogEnd(ctx context.Context, partition int) (string, error)
+}

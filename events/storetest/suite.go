@@ -38,6 +38,7 @@ func Run(t *testing.T, newStore func(t *testing.T) Store) {
 		{"ReadLogOrderAndPartitions", testReadLogOrderAndPartitions},
 		{"ReadLogPaging", testReadLogPaging},
 		{"FeedPagesWithoutGaps", testFeedPagesWithoutGaps},
+		{"LogEndStartsFromNow", testLogEndStartsFromNow},
 		{"OutboxReadAck", testOutboxReadAck},
 		{"OutboxRedeliveredAfterReopen", testOutboxRedeliveredAfterReopen},
 		{"OutboxBlocksUntilCommit", testOutboxBlocksUntilCommit},
