@@ -786,16 +786,16 @@ func (x *SearchResponse) GetBody() *structpb.Struct {
 
 type SubscribeRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// after is a cursor from an earlier SubscribeResponse: the stream starts right after
-	// it. Empty with from_now false: from the beginning of the log.
+	// after is a position from an earlier SubscribeResponse (or GET /v1/events): the
+	// stream starts right after it. Empty with from_now false: from the beginning of the log.
 	After string `protobuf:"bytes,1,opt,name=after,proto3" json:"after,omitempty"`
 	// from_now starts at the end of the log: only events committed after the call.
 	FromNow bool `protobuf:"varint,2,opt,name=from_now,json=fromNow,proto3" json:"from_now,omitempty"`
 	// types keeps only these event types (plan.created, plan.replaced, plan.patched,
 	// plan.deleted); empty keeps all.
 	Types []string `protobuf:"bytes,3,rep,name=types,proto3" json:"types,omitempty"`
-	// plan_ids keeps only the events of these plans; empty keeps all.
-	PlanIds       []string `protobuf:"bytes,4,rep,name=plan_ids,json=planIds,proto3" json:"plan_ids,omitempty"`
+	// plan_id keeps only the events of this plan; empty keeps all.
+	PlanId        string `protobuf:"bytes,4,opt,name=plan_id,json=planId,proto3" json:"plan_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -851,18 +851,21 @@ func (x *SubscribeRequest) GetTypes() []string {
 	return nil
 }
 
-func (x *SubscribeRequest) GetPlanIds() []string {
+func (x *SubscribeRequest) GetPlanId() string {
 	if x != nil {
-		return x.PlanIds
+		return x.PlanId
 	}
-	return nil
+	return ""
 }
 
 type SubscribeResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	Event *Event                 `protobuf:"bytes,1,opt,name=event,proto3" json:"event,omitempty"`
-	// cursor is the position right after this event; resume with after = cursor.
-	Cursor        string `protobuf:"bytes,2,opt,name=cursor,proto3" json:"cursor,omitempty"`
+	// event is absent in a checkpoint: sent when the stream has caught up and the filters
+	// skipped events since the last message, so that a resume skips them too.
+	Event *Event `protobuf:"bytes,1,opt,name=event,proto3" json:"event,omitempty"`
+	// position is the cursor right after this message (the same cursors as GET
+	// /v1/events): resume with after = position.
+	Position      string `protobuf:"bytes,2,opt,name=position,proto3" json:"position,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -904,9 +907,9 @@ func (x *SubscribeResponse) GetEvent() *Event {
 	return nil
 }
 
-func (x *SubscribeResponse) GetCursor() string {
+func (x *SubscribeResponse) GetPosition() string {
 	if x != nil {
-		return x.Cursor
+		return x.Position
 	}
 	return ""
 }
@@ -973,15 +976,15 @@ const file_api_planstore_v1_plan_service_proto_rawDesc = "" +
 	"\rSearchRequest\x12+\n" +
 	"\x04body\x18\x01 \x01(\v2\x17.google.protobuf.StructR\x04body\"=\n" +
 	"\x0eSearchResponse\x12+\n" +
-	"\x04body\x18\x01 \x01(\v2\x17.google.protobuf.StructR\x04body\"t\n" +
+	"\x04body\x18\x01 \x01(\v2\x17.google.protobuf.StructR\x04body\"r\n" +
 	"\x10SubscribeRequest\x12\x14\n" +
 	"\x05after\x18\x01 \x01(\tR\x05after\x12\x19\n" +
 	"\bfrom_now\x18\x02 \x01(\bR\afromNow\x12\x14\n" +
-	"\x05types\x18\x03 \x03(\tR\x05types\x12\x19\n" +
-	"\bplan_ids\x18\x04 \x03(\tR\aplanIds\"V\n" +
+	"\x05types\x18\x03 \x03(\tR\x05types\x12\x17\n" +
+	"\aplan_id\x18\x04 \x01(\tR\x06planId\"Z\n" +
 	"\x11SubscribeResponse\x12)\n" +
-	"\x05event\x18\x01 \x01(\v2\x13.planstore.v1.EventR\x05event\x12\x16\n" +
-	"\x06cursor\x18\x02 \x01(\tR\x06cursor2\xad\x04\n" +
+	"\x05event\x18\x01 \x01(\v2\x13.planstore.v1.EventR\x05event\x12\x1a\n" +
+	"\bposition\x18\x02 \x01(\tR\bposition2\xad\x04\n" +
 	"\vPlanService\x12=\n" +
 	"\x06Create\x12\x1f.planstore.v1.CreatePlanRequest\x1a\x12.planstore.v1.Plan\x127\n" +
 	"\x03Get\x12\x1c.planstore.v1.GetPlanRequest\x1a\x12.planstore.v1.Plan\x12?\n" +

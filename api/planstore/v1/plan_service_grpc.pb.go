@@ -61,7 +61,7 @@ type PlanServiceClient interface {
 	// in Elasticsearch's shape, as POST /v1/search does.
 	Search(ctx context.Context, in *SearchRequest, opts ...grpc.CallOption) (*SearchResponse, error)
 	// Subscribe streams committed events from a cursor (or from now), filtered by type and
-	// plan id. Every event carries the cursor just after it: send it back as `after` to
+	// plan id. Every event carries the position just after it: send it back as `after` to
 	// resume after a disconnect with no gap and no duplicate. The stream reads the
 	// durable event log at the client's pace, so a slow client only falls behind.
 	Subscribe(ctx context.Context, in *SubscribeRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[SubscribeResponse], error)
@@ -192,7 +192,7 @@ type PlanServiceServer interface {
 	// in Elasticsearch's shape, as POST /v1/search does.
 	Search(context.Context, *SearchRequest) (*SearchResponse, error)
 	// Subscribe streams committed events from a cursor (or from now), filtered by type and
-	// plan id. Every event carries the cursor just after it: send it back as `after` to
+	// plan id. Every event carries the position just after it: send it back as `after` to
 	// resume after a disconnect with no gap and no duplicate. The stream reads the
 	// durable event log at the client's pace, so a slow client only falls behind.
 	Subscribe(*SubscribeRequest, grpc.ServerStreamingServer[SubscribeResponse]) error
