@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/planstore/planstore/commands"
@@ -66,6 +67,9 @@ type Server struct {
 	search   searcher
 	feed     eventFeed
 	tail     feedTail
+
+	stopping     chan struct{} // closed by StopStreams
+	stoppingOnce sync.Once
 }
 
 // New checks the configuration.
@@ -75,13 +79,18 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		log: cfg.Logger, verifier: cfg.Verifier, errors: cfg.Errors, commands: cfg.Commands,
-		search: cfg.Search, feed: cfg.Feed, tail: cfg.Tail,
+		search: cfg.Search, feed: cfg.Feed, tail: cfg.Tail, stopping: make(chan struct{}),
 	}
 	if cfg.Plans != nil {
 		s.plans = cfg.Plans
 	}
 	return s, nil
 }
+
+// StopStreams ends every Subscribe stream with UNAVAILABLE (the client resumes from
+// its last position elsewhere or later), so that a graceful stop of the server waits
+// for unary calls only.
+func (s *Server) StopStreams() { s.stoppingOnce.Do(func() { close(s.stopping) }) }
 
 // commandMeta is what every command carries into its events.
 func commandMeta(ctx context.Context) commands.Metadata {

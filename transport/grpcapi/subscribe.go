@@ -2,9 +2,9 @@ package grpcapi
 
 import (
 	"context"
-	"errors"
 
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 
 	"github.com/planstore/planstore/events"
@@ -26,7 +26,15 @@ const subscribeBatch = 256
 // nothing: it falls behind and catches up.
 func (s *Server) Subscribe(req *planstorev1.SubscribeRequest, stream planstorev1.PlanService_SubscribeServer) error {
 	const method = planstorev1.PlanService_Subscribe_FullMethodName
-	ctx := stream.Context()
+	ctx, cancel := context.WithCancel(stream.Context())
+	defer cancel()
+	go func() {
+		select {
+		case <-s.stopping:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	if s.feed == nil || s.tail == nil {
 		return status.Error(codes.Unimplemented, "this planstore role serves no event stream")
 	}
@@ -40,6 +48,11 @@ func (s *Server) Subscribe(req *planstorev1.SubscribeRequest, stream planstorev1
 			return s.status(ctx, method, "", err)
 		}
 		after = end
+	}
+	// The start is fixed: the headers tell the client so (a from_now stream sees every
+	// commit after this), and where the stream starts.
+	if err := stream.SendHeader(metadata.Pairs("x-planstore-start", after)); err != nil {
+		return status.FromContextError(err).Err()
 	}
 	fr := queries.FeedRequest{After: after, Limit: subscribeBatch, Plan: req.GetPlanId()}
 	for _, t := range req.GetTypes() {
@@ -62,7 +75,12 @@ func (s *Server) Subscribe(req *planstorev1.SubscribeRequest, stream planstorev1
 		last = cursor
 		return stream.Send(&planstorev1.SubscribeResponse{Position: cursor})
 	})
-	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || status.Code(err) != codes.OK) {
+	select {
+	case <-s.stopping:
+		return status.Error(codes.Unavailable, "planstore is shutting down; subscribe again with after = the last position received")
+	default:
+	}
+	if ctx.Err() != nil {
 		return status.FromContextError(ctx.Err()).Err()
 	}
 	return s.status(ctx, method, req.GetPlanId(), err)
