@@ -84,4 +84,3 @@ func first(values []string) string {
 	}
 	return values[0]
 }
-

@@ -41,7 +41,7 @@ type Main struct {
 	listener net.Listener
 	server   *http.Server
 	grpc     *grpcRole // API roles: PlanService on the HTTP port and --grpc-addr
-	closers  []closer // closed in reverse order
+	closers  []closer  // closed in reverse order
 
 	failed chan error // a worker that cannot go on; see Failed
 }
