@@ -12,6 +12,8 @@ GOLANGCI_LINT_VERSION ?= v2.15.0
 PROTOC_GEN_GO_VERSION      ?= v1.36.12
 PROTOC_GEN_GO_GRPC_VERSION ?= v1.6.2
 PROTO_DIR                  := api/planstore/v1
+# grpcurl drives the gRPC session of .ci/grpcurl-session.sh.
+GRPCURL_VERSION            ?= v1.9.4
 
 .PHONY: all build run test test-go test-unit fuzz-smoke bench bench-import lint fmt test-es test-cluster test-services-stop up down clean difftest
 
@@ -105,6 +107,12 @@ proto:
 		--go_out=. --go_opt=paths=source_relative \
 		--go-grpc_out=. --go-grpc_opt=paths=source_relative \
 		$(PROTO_DIR)/*.proto
+
+# The gRPC API driven with grpcurl, as CI does (PLANSTORE_ADDR picks the port).
+.PHONY: grpcurl-session
+grpcurl-session:
+	@command -v grpcurl >/dev/null || $(GO) install github.com/fullstorydev/grpcurl/cmd/grpcurl@$(GRPCURL_VERSION)
+	PATH=$$PATH:$$($(GO) env GOPATH)/bin .ci/grpcurl-session.sh
 
 # The distributed stack of deployments/ (needs a Docker engine).
 COMPOSE ?= docker compose -f deployments/compose.yaml
