@@ -136,3 +136,20 @@ func (e *FeedRequestError) Error() string {
 
 // feedTypes are the event types a feed can be filtered by.
 var feedTypes = []events.Type{events.PlanCreated, events.PlanReplaced, events.PlanPatched, events.PlanDeleted}
+
+// End is the cursor after the last event committed so far: where a follower that wants
+// only new events starts. It reads through the whole log once.
+func (q *Feed) End(ctx context.Context) (string, error) {
+	cursor := feed.Start(q.reader.Partitions())
+	skip := func(events.Envelope) bool { return false }
+	for {
+		page, err := q.reader.Read(ctx, cursor, MaxFeedPage, MaxFeedPage, skip)
+		if err != nil {
+			return "", fmt.Errorf("find the end of the event feed: %w", err)
+		}
+		cursor = page.Next
+		if !page.More {
+			return cursor.String(), nil
+		}
+	}
+}
