@@ -112,12 +112,16 @@ func (q *Feed) check(req FeedRequest) (feed.Cursor, int, error) {
 }
 
 // filter keeps what the request asks for, of what the caller may see.
-func (q *Feed) filter(_ context.Context, req FeedRequest) feed.Filter {
-	if len(req.Types) == 0 && req.Plan == "" {
+func (q *Feed) filter(ctx context.Context, req FeedRequest) feed.Filter {
+	visible := feedVisible(ctx)
+	if len(req.Types) == 0 && req.Plan == "" && visible == nil {
 		return nil
 	}
 	return func(e events.Envelope) bool {
-		if req.Plan != "" && e.AggregateID != req.Plan {
+		if visible != nil && !visible(e) {
+			return false
+		}
+		if !feedPlanMatches(e, req.Plan) {
 			return false
 		}
 		return len(req.Types) == 0 || slices.Contains(req.Types, e.Type)

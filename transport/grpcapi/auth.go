@@ -2,10 +2,13 @@ package grpcapi
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
 
+	"github.com/planstore/planstore/tenancy"
 	"github.com/planstore/planstore/transport/auth"
 	"github.com/planstore/planstore/transport/httpapi"
 
@@ -47,7 +50,40 @@ func (s *Server) admit(ctx context.Context, method string) (context.Context, err
 	if err := auth.RequireScope(principal, scope); err != nil {
 		return ctx, s.status(ctx, method, "", err)
 	}
-	return auth.WithPrincipal(ctx, principal), nil
+	ctx = auth.WithPrincipal(ctx, principal)
+	if ctx, err = s.confine(ctx, md, principal, method); err != nil {
+		return ctx, s.status(ctx, method, "", err)
+	}
+	return ctx, nil
+}
+
+// orgMetadata narrows a call to one of the caller's organisations, as REST's ?org= does.
+const orgMetadata = "x-planstore-org"
+
+// confine applies x-planstore-org to the caller's access and audits every call an
+// operator makes, as the HTTP API does; the confinement itself happens in the command
+// and query layers, which read the access from the context.
+func (s *Server) confine(ctx context.Context, md metadata.MD, p auth.Principal, method string) (context.Context, error) {
+	if orgs := md.Get(orgMetadata); len(orgs) > 0 {
+		narrowed, ok := p.Access.Narrow(orgs[0])
+		if !ok || len(orgs) > 1 {
+			return ctx, &tenancy.OrgError{Path: orgMetadata, Org: orgs[0], Kind: tenancy.ErrForbiddenOrg,
+				Reason: "is not one of your organisations"}
+		}
+		ctx = tenancy.WithAccess(ctx, narrowed)
+	}
+	if !p.Access.All() {
+		return ctx, nil
+	}
+	id := httpapi.CorrelationIDFrom(ctx)
+	s.log.InfoContext(ctx, "operator access", slog.String("actor", p.Subject),
+		slog.String("request", "gRPC "+method), slog.String("correlation_id", id))
+	if s.operators != nil {
+		if err := s.operators.RecordOperatorAccess(ctx, p.Subject, id, "gRPC "+method); err != nil {
+			return ctx, fmt.Errorf("operator access could not be audited: %w", err)
+		}
+	}
+	return ctx, nil
 }
 
 // UnaryInterceptor admits unary calls.

@@ -36,6 +36,10 @@ type (
 	feedTail interface {
 		End(ctx context.Context) (string, error)
 	}
+	// operatorAuditor records the calls made with the cross-tenant operator scope.
+	operatorAuditor interface {
+		RecordOperatorAccess(ctx context.Context, actor, correlationID, detail string) error
+	}
 	// problemMapper is the one mapping of errors (httpapi.Server.ProblemFor).
 	problemMapper interface {
 		ProblemFor(ctx context.Context, method, path string, err error) (httpapi.Problem, http.Header)
@@ -53,20 +57,23 @@ type Config struct {
 	Search   searcher
 	Feed     eventFeed
 	Tail     feedTail
+	// Operators audits operator calls (the audit log); nil logs them only.
+	Operators operatorAuditor
 }
 
 // Server implements planstorev1.PlanServiceServer.
 type Server struct {
 	planstorev1.UnimplementedPlanServiceServer
 
-	log      *slog.Logger
-	verifier auth.Verifier
-	errors   problemMapper
-	commands *httpapi.Commands
-	plans    planReader
-	search   searcher
-	feed     eventFeed
-	tail     feedTail
+	log       *slog.Logger
+	verifier  auth.Verifier
+	errors    problemMapper
+	commands  *httpapi.Commands
+	plans     planReader
+	search    searcher
+	feed      eventFeed
+	tail      feedTail
+	operators operatorAuditor
 
 	stopping     chan struct{} // closed by StopStreams
 	stoppingOnce sync.Once
@@ -79,7 +86,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		log: cfg.Logger, verifier: cfg.Verifier, errors: cfg.Errors, commands: cfg.Commands,
-		search: cfg.Search, feed: cfg.Feed, tail: cfg.Tail, stopping: make(chan struct{}),
+		search: cfg.Search, feed: cfg.Feed, tail: cfg.Tail, operators: cfg.Operators, stopping: make(chan struct{}),
 	}
 	if cfg.Plans != nil {
 		s.plans = cfg.Plans

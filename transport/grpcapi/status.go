@@ -36,7 +36,7 @@ var codeBySlug = map[string]codes.Code{
 
 func codeByHTTPStatus(s int) codes.Code {
 	switch {
-	case s == http.StatusBadRequest:
+	case s == http.StatusBadRequest, s == http.StatusUnprocessableEntity:
 		return codes.InvalidArgument
 	case s == http.StatusUnauthorized:
 		return codes.Unauthenticated

@@ -117,4 +117,3 @@ func find[D any](t *testing.T, st *status.Status) D {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
-

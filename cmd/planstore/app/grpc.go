@@ -40,6 +40,11 @@ func (m *Main) newGRPC(ctx context.Context, store eventStore, cfg httpapi.Config
 	if cfg.Search != nil {
 		gcfg.Search = cfg.Search
 	}
+	if a, ok := cfg.Audit.(interface {
+		RecordOperatorAccess(ctx context.Context, actor, correlationID, detail string) error
+	}); ok {
+		gcfg.Operators = a
+	}
 	feed, err := queries.NewFeed(store)
 	if err != nil {
 		return nil, err
