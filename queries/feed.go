@@ -8,6 +8,7 @@ import (
 
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/events/feed"
+	"github.com/planstore/planstore/tenancy"
 )
 
 // Feed limits: a page holds at most MaxFeedPage events, and one read looks at no more
@@ -111,21 +112,33 @@ func (q *Feed) check(req FeedRequest) (feed.Cursor, int, error) {
 	return after, limit, nil
 }
 
-// filter keeps what the request asks for, of what the caller may see.
+// filter keeps what the request asks for, of what the caller may see: only events of
+// plans of the caller's organisations (tenancy.Access from the context; an operator
+// sees all, a context without an access nothing). plan is the plan's objectId, or its
+// qualified key as the events carry it.
 func (q *Feed) filter(ctx context.Context, req FeedRequest) feed.Filter {
-	visible := feedVisible(ctx)
-	if len(req.Types) == 0 && req.Plan == "" && visible == nil {
-		return nil
-	}
+	access := tenancy.FromContext(ctx)
 	return func(e events.Envelope) bool {
-		if visible != nil && !visible(e) {
+		if req.Plan != "" && e.AggregateID != req.Plan && tenancy.Bare(e.AggregateID) != req.Plan {
 			return false
 		}
-		if !feedPlanMatches(e, req.Plan) {
+		if len(req.Types) > 0 && !slices.Contains(req.Types, e.Type) {
 			return false
 		}
-		return len(req.Types) == 0 || slices.Contains(req.Types, e.Type)
+		return visible(access, e)
 	}
+}
+
+// visible says whether access may see event e: its plan's _org is one of the caller's
+// and the plan lives in that organisation's namespace (the default namespace holds
+// pre-tenancy plans of every _org, which only an operator sees unless they are the
+// default organisation's), as GET /v1/plans/{id} decides.
+func visible(access tenancy.Access, e events.Envelope) bool {
+	if access.All() {
+		return true
+	}
+	org := orgOfHistory([]events.Envelope{e})
+	return org != "" && access.Allows(org) && access.Key(org, tenancy.Bare(e.AggregateID)) == e.AggregateID
 }
 
 // FeedRequestError says a feed parameter is invalid (a 400).
