@@ -7,6 +7,13 @@ BENCHTIME ?= 1s
 PKG       := ./...
 
 GOLANGCI_LINT_VERSION ?= v2.15.0
+# The gRPC code generators, pinned so that `make proto` regenerates byte for byte what is
+# committed (protoc-gen-go follows google.golang.org/protobuf in go.mod).
+PROTOC_GEN_GO_VERSION      ?= v1.36.12
+PROTOC_GEN_GO_GRPC_VERSION ?= v1.6.2
+PROTO_DIR                  := api/planstore/v1
+# grpcurl drives the gRPC session of .ci/grpcurl-session.sh.
+GRPCURL_VERSION            ?= v1.9.4
 
 .PHONY: all build run test test-go test-unit fuzz-smoke bench bench-import lint fmt test-es test-cluster test-services-stop up down clean difftest
 
@@ -88,6 +95,24 @@ lint:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) vet $(PKG)
 	golangci-lint run $(PKG)
+
+# Regenerates the gRPC code from $(PROTO_DIR)/*.proto (needs protoc: apt-get install
+# protobuf-compiler); the generators are installed at their pinned versions.
+.PHONY: proto
+proto:
+	@command -v protoc >/dev/null || { echo "protoc is not installed; install it with: apt-get install protobuf-compiler" >&2; exit 1; }
+	GOBIN=$(CURDIR)/bin $(GO) install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOC_GEN_GO_VERSION)
+	GOBIN=$(CURDIR)/bin $(GO) install google.golang.org/grpc/cmd/protoc-gen-go-grpc@$(PROTOC_GEN_GO_GRPC_VERSION)
+	PATH=$(CURDIR)/bin:$$PATH protoc --proto_path=. --fatal_warnings \
+		--go_out=. --go_opt=paths=source_relative \
+		--go-grpc_out=. --go-grpc_opt=paths=source_relative \
+		$(PROTO_DIR)/*.proto
+
+# The gRPC API driven with grpcurl, as CI does (PLANSTORE_ADDR picks the port).
+.PHONY: grpcurl-session
+grpcurl-session:
+	@command -v grpcurl >/dev/null || $(GO) install github.com/fullstorydev/grpcurl/cmd/grpcurl@$(GRPCURL_VERSION)
+	PATH=$$PATH:$$($(GO) env GOPATH)/bin .ci/grpcurl-session.sh
 
 # The distributed stack of deployments/ (needs a Docker engine).
 COMPOSE ?= docker compose -f deployments/compose.yaml

@@ -1,6 +1,9 @@
 package boltstore
 
-import "sync"
+import (
+	"context"
+	"sync"
+)
 
 // notifier wakes every waiter at once: waiters take the current channel, and a
 // broadcast closes it and installs a fresh one. Taking the channel before looking at the
@@ -24,4 +27,10 @@ func (n *notifier) broadcast() {
 	defer n.mu.Unlock()
 	close(n.ch)
 	n.ch = make(chan struct{})
+}
+
+// LogChanged returns a channel closed by the next transaction that adds log entries
+// (events.LogWatcher), so feed followers wait for commits instead of polling.
+func (s *Store) LogChanged(context.Context) (<-chan struct{}, error) {
+	return s.committed.changed(), nil
 }

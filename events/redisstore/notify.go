@@ -55,3 +55,13 @@ func (n *notifier) close() error {
 	<-n.done
 	return err
 }
+
+// LogChanged returns a channel closed by the next append on any partition
+// (events.LogWatcher), from the same subscription that wakes outbox readers.
+func (s *Store) LogChanged(ctx context.Context) (<-chan struct{}, error) {
+	n, err := s.notifier(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: watch the log: %w", err)
+	}
+	return n.changed(), nil
+}

@@ -37,6 +37,8 @@ func Run(t *testing.T, newStore func(t *testing.T) Store) {
 		{"SurvivesReopen", testSurvivesReopen},
 		{"ReadLogOrderAndPartitions", testReadLogOrderAndPartitions},
 		{"ReadLogPaging", testReadLogPaging},
+		{"FeedPagesWithoutGaps", testFeedPagesWithoutGaps},
+		{"LogEndStartsFromNow", testLogEndStartsFromNow},
 		{"OutboxReadAck", testOutboxReadAck},
 		{"OutboxRedeliveredAfterReopen", testOutboxRedeliveredAfterReopen},
 		{"OutboxBlocksUntilCommit", testOutboxBlocksUntilCommit},

@@ -1,9 +1,6 @@
 package auth
 
-import (
-	"errors"
-	"net/http"
-)
+import "net/http"
 
 // Authenticate returns the caller of r.
 //
@@ -18,17 +15,8 @@ func Authenticate(r *http.Request, v Verifier) (*http.Request, Principal, error)
 	if p, ok := PrincipalFrom(r.Context()); ok {
 		return r, p, nil
 	}
-	token, err := BearerToken(r)
-	if err != nil && !isTokenOptional(v) {
-		return r, Principal{}, err
-	}
-	p, err := v.Verify(r.Context(), token)
+	p, err := AuthenticateValues(r.Context(), r.Header.Values("Authorization"), v)
 	if err != nil {
-		if !errors.Is(err, ErrMissingToken) && !errors.Is(err, ErrInvalidToken) {
-			// Keep the promise that callers only ever see the two
-			// refusal kinds, even if a verifier misbehaves.
-			err = invalidToken("token could not be verified", err)
-		}
 		return r, Principal{}, err
 	}
 	return r.WithContext(WithPrincipal(r.Context(), p)), p, nil

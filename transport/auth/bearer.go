@@ -20,7 +20,12 @@ func BearerToken(r *http.Request) (string, error) {
 	if r == nil {
 		return "", ErrMissingToken
 	}
-	values := r.Header.Values("Authorization")
+	return BearerTokenOf(r.Header.Values("Authorization"))
+}
+
+// BearerTokenOf is BearerToken for the values of an Authorization header however they
+// travelled (gRPC metadata carries them as "authorization"), with the same rules.
+func BearerTokenOf(values []string) (string, error) {
 	switch len(values) {
 	case 0:
 		return "", ErrMissingToken

@@ -36,7 +36,9 @@ type Config struct {
 	MaxBodyBytes     int64
 	ShutdownGrace    time.Duration
 	PprofAddr        string
-	RelayLeaseTTL    time.Duration
+	// GRPCAddr, when set, serves gRPC on its own listener too (it is always on --addr).
+	GRPCAddr      string
+	RelayLeaseTTL time.Duration
 	// RedisMinReplicas: replicas that must confirm a commit (-1, the flag default: 1 if
 	// Redis has replicas, else 0).
 	RedisMinReplicas int

@@ -107,6 +107,9 @@ var configFlags = []configFlag{
 	{"log-level", with(allRoles, RoleReplay), func(fs *flag.FlagSet, c *Config) {
 		fs.StringVar(&c.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
 	}},
+	{"grpc-addr", apiRoles, func(fs *flag.FlagSet, c *Config) {
+		fs.StringVar(&c.GRPCAddr, "grpc-addr", "", "also serve gRPC on this address with gRPC's own transport, e.g. 127.0.0.1:9090 (gRPC is always served on --addr too)")
+	}},
 	{"max-body-bytes", apiRoles, func(fs *flag.FlagSet, c *Config) {
 		fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", defaultMaxBodyBytes, "largest accepted request body in bytes")
 	}},

@@ -40,7 +40,8 @@ type Main struct {
 
 	listener net.Listener
 	server   *http.Server
-	closers  []closer // closed in reverse order
+	grpc     *grpcRole // API roles: PlanService on the HTTP port and --grpc-addr
+	closers  []closer  // closed in reverse order
 
 	failed chan error // a worker that cannot go on; see Failed
 }
@@ -148,7 +149,14 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := m.serveHTTP(handler); err != nil {
+	root, err := m.newGRPC(ctx, store, cfg, handler)
+	if err != nil {
+		return err
+	}
+	if err := m.serveHTTP(root); err != nil {
+		return err
+	}
+	if err := m.serveGRPC(); err != nil {
 		return err
 	}
 	if err := m.servePprof(); err != nil {
@@ -194,6 +202,12 @@ func (m *Main) serveHTTP(handler http.Handler) error {
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(m.log.Handler(), slog.LevelWarn),
+	}
+	if m.grpc != nil {
+		// gRPC clients speak HTTP/2 with prior knowledge to a plaintext address (h2c).
+		m.server.Protocols = new(http.Protocols)
+		m.server.Protocols.SetHTTP1(true)
+		m.server.Protocols.SetUnencryptedHTTP2(true)
 	}
 	go func() {
 		if err := m.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

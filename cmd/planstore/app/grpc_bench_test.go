@@ -1,0 +1,145 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/types/known/structpb"
+
+	"github.com/planstore/planstore/cmd/planstore/app"
+	"github.com/planstore/planstore/transport/auth"
+
+	planstorev1 "github.com/planstore/planstore/api/planstore/v1"
+)
+
+// grpcBenchConns: gRPC clients multiplex calls over few connections; REST's client
+// keeps one connection per concurrent request.
+const grpcBenchConns = 4
+
+// BenchmarkRESTvsGRPC measures creates and gets through REST, gRPC on the HTTP port
+// (h2c, grpc.Server.ServeHTTP) and gRPC on --grpc-addr (gRPC's own transport), against
+// one `planstore serve` on embedded backends with the whole pipeline running, in one
+// run, so that the figures are comparable on a shared, noisy machine:
+//
+//	go test -run '^$' -bench RESTvsGRPC -benchtime 3s ./cmd/planstore/app/
+func BenchmarkRESTvsGRPC(b *testing.B) {
+	dir := b.TempDir()
+	m, err := app.New(app.Config{Addr: "127.0.0.1:0", GRPCAddr: "127.0.0.1:0", DataDir: dir, Auth: app.AuthDev,
+		LogLevel: "error", MaxBodyBytes: 1 << 20, ShutdownGrace: 10 * time.Second}, app.RoleServe, io.Discard)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := m.Run(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	defer m.Close()
+	token, err := auth.MintDevToken(dir, "bench", []string{auth.ScopeRead, auth.ScopeWrite}, time.Hour)
+	if err != nil {
+		b.Fatal(err)
+	}
+	template := string(benchPlan(b))
+	var seq atomic.Int64
+	nextPlan := func() string { return strings.ReplaceAll(template, "SUFFIX", fmt.Sprint(seq.Add(1))) }
+	getID := "12xvxc345ssdsds-508-get"
+	if _, err := restCall(&http.Client{}, http.MethodPost, m.URL()+"/v1/plans", token, strings.ReplaceAll(template, "SUFFIX", "get"), http.StatusCreated); err != nil {
+		b.Fatal(err)
+	}
+	ctx := metadata.AppendToOutgoingContext(context.Background(), "authorization", "Bearer "+token)
+
+	rest := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
+	for _, op := range []string{"create", "get"} {
+		b.Run(op+"/rest", func(b *testing.B) {
+			parallel(b, op, func() error {
+				if op == "create" {
+					_, err := restCall(rest, http.MethodPost, m.URL()+"/v1/plans", token, nextPlan(), http.StatusCreated)
+					return err
+				}
+				_, err := restCall(rest, http.MethodGet, m.URL()+"/v1/plans/"+getID, token, "", http.StatusOK)
+				return err
+			})
+		})
+		for _, tr := range []struct{ name, addr string }{{"grpc-h2c", m.Addr()}, {"grpc-native", m.GRPCAddr()}} {
+			b.Run(op+"/"+tr.name, func(b *testing.B) {
+				clients := grpcClients(b, tr.addr)
+				var turn atomic.Int64
+				parallel(b, op, func() error {
+					api := clients[turn.Add(1)%grpcBenchConns]
+					if op == "create" {
+						doc := &structpb.Struct{}
+						if err := protojson.Unmarshal([]byte(nextPlan()), doc); err != nil {
+							return err
+						}
+						_, err := api.Create(ctx, &planstorev1.CreatePlanRequest{Plan: doc})
+						return err
+					}
+					_, err := api.Get(ctx, &planstorev1.GetPlanRequest{Id: getID})
+					return err
+				})
+			})
+		}
+	}
+}
+
+// parallel runs call from 16 x GOMAXPROCS clients and reports op+"s/s".
+func parallel(b *testing.B, op string, call func() error) {
+	b.SetParallelism(16)
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := call(); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), op+"s/s")
+}
+
+func grpcClients(b *testing.B, addr string) []planstorev1.PlanServiceClient {
+	out := make([]planstorev1.PlanServiceClient, grpcBenchConns)
+	for i := range out {
+		conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { _ = conn.Close() })
+		out[i] = planstorev1.NewPlanServiceClient(conn)
+	}
+	return out
+}
+
+func restCall(c *http.Client, method, url, token, body string, want int) ([]byte, error) {
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, url, rd)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode != want {
+		err = fmt.Errorf("%s %s: status %d: %s", method, url, resp.StatusCode, b)
+	}
+	return b, err
+}
