@@ -54,8 +54,8 @@ func TestOperatingTheRolesAsMicroservices(t *testing.T) {
 	// Each start-up line names only what the role uses.
 	for p, want := range map[*process]struct{ has, hasNot []string }{
 		commandAPI: {[]string{"event_store", "auth"}, []string{"bus", "search"}},
-		relays[0]:  {[]string{"event_store", "bus"}, []string{"search", "auth"}},
-		projector:  {[]string{"event_store", "bus", "search"}, []string{"auth"}},
+		relays[0]:  {[]string{"event_store", "bus", "auth"}, []string{"search"}}, // auth: the shared key lets it answer the system view
+		projector:  {[]string{"event_store", "bus", "search", "auth"}, nil},
 		queryAPI:   {[]string{"event_store", "search", "auth"}, []string{"bus"}},
 	} {
 		line := startedLine(t, p)
@@ -87,6 +87,24 @@ func TestOperatingTheRolesAsMicroservices(t *testing.T) {
 	}
 	if r := call(t, http.MethodGet, queryAPI.url+"/v1/admin/replay/none", token, nil); r.status != http.StatusNotFound {
 		t.Fatalf("the admin routes on query-api with the shared token: %d %s", r.status, r.body)
+	}
+	// Any role answers the system view, a relay and a projector too (given the shared key).
+	for _, p := range []*process{relays[0], projector} {
+		testenv.WaitFor(t, 30*time.Second, p.name+"'s system view to list every role", func() bool {
+			r := call(t, http.MethodGet, p.url+"/v1/admin/system", token, nil)
+			if r.status != http.StatusOK {
+				t.Fatalf("GET /v1/admin/system on %s: %d %s", p.name, r.status, r.body)
+			}
+			for _, role := range []string{"command-api", "query-api", "relay", "projector"} {
+				if !strings.Contains(string(r.body), `"role":"`+role+`"`) {
+					return false
+				}
+			}
+			return true
+		})
+	}
+	if r := call(t, http.MethodPost, relays[0].url+"/v1/plans", token, uniquePlan(t, "on-relay")); r.status != http.StatusNotFound {
+		t.Errorf("a relay took a plan write: %d %s", r.status, r.body)
 	}
 
 	// A ready pipeline: one relay leads, the other waits and says so; both are ready.
@@ -166,10 +184,10 @@ func TestOperatingTheRolesAsMicroservices(t *testing.T) {
 func TestRoleHelpListsOnlyItsFlags(t *testing.T) {
 	for role, tc := range map[string]struct{ has, hasNot []string }{
 		"command-api": {[]string{"-redis-url", "-signing-key-file", "-auth", "-max-body-bytes", "-amqp-url", "-import-max-bytes"}, []string{"-es-url", "-relay-lease-ttl", "-max-projection-lag", "-import-workers"}},
-		"worker":      {[]string{"-redis-url", "-amqp-url", "-import-workers"}, []string{"-auth", "-signing-key-file", "-data-dir", "-es-url", "-max-body-bytes", "-import-max-bytes"}},
+		"worker":      {[]string{"-redis-url", "-amqp-url", "-import-workers", "-signing-key-file", "-auth"}, []string{"-data-dir", "-es-url", "-max-body-bytes", "-import-max-bytes"}},
 		"query-api":   {[]string{"-redis-url", "-es-url", "-amqp-url", "-signing-key-file", "-max-projection-lag"}, []string{"-relay-lease-ttl"}},
-		"relay":       {[]string{"-redis-url", "-amqp-url", "-relay-lease-ttl"}, []string{"-auth", "-signing-key-file", "-data-dir", "-es-url", "-max-body-bytes"}},
-		"projector":   {[]string{"-redis-url", "-amqp-url", "-es-url"}, []string{"-auth", "-signing-key-file", "-data-dir", "-relay-lease-ttl", "-max-body-bytes"}},
+		"relay":       {[]string{"-redis-url", "-amqp-url", "-relay-lease-ttl", "-signing-key-file", "-auth"}, []string{"-data-dir", "-es-url", "-max-body-bytes"}},
+		"projector":   {[]string{"-redis-url", "-amqp-url", "-es-url", "-signing-key-file", "-auth"}, []string{"-data-dir", "-relay-lease-ttl", "-max-body-bytes"}},
 		"replay":      {[]string{"-es-url", "-server", "-token", "-signing-key-file"}, []string{"-amqp-url", "-max-body-bytes", "-relay-lease-ttl", "-pprof-addr"}},
 		"token":       {[]string{"-signing-key-file", "-init", "-scope"}, []string{"-redis-url"}},
 	} {

@@ -71,19 +71,19 @@ var configFlags = []configFlag{
 			return nil
 		})
 	}},
-	{"auth", apiRoles, func(fs *flag.FlagSet, c *Config) {
+	{"auth", allRoles, func(fs *flag.FlagSet, c *Config) {
 		fs.StringVar(&c.Auth, "auth", "", "token verification: dev, oidc or off (default: oidc when --oidc-issuer is set, else dev)")
 	}},
-	{"signing-key-file", with(apiRoles, RoleReplay), func(fs *flag.FlagSet, c *Config) {
+	{"signing-key-file", with(allRoles, RoleReplay), func(fs *flag.FlagSet, c *Config) {
 		fs.StringVar(&c.SigningKeyFile, "signing-key-file", "", "dev signing key (PEM, from planstore keygen) shared by every role of a deployment (default: the data dir's, created on first use)")
 	}},
-	{"oidc-issuer", apiRoles, func(fs *flag.FlagSet, c *Config) {
+	{"oidc-issuer", allRoles, func(fs *flag.FlagSet, c *Config) {
 		fs.StringVar(&c.OIDCIssuer, "oidc-issuer", "", "OpenID Connect issuer URL (for --auth oidc)")
 	}},
-	{"oidc-audience", apiRoles, func(fs *flag.FlagSet, c *Config) {
+	{"oidc-audience", allRoles, func(fs *flag.FlagSet, c *Config) {
 		fs.StringVar(&c.OIDCAudience, "oidc-audience", "", "expected audience of access tokens (for --auth oidc)")
 	}},
-	{"jwks-url", apiRoles, func(fs *flag.FlagSet, c *Config) {
+	{"jwks-url", allRoles, func(fs *flag.FlagSet, c *Config) {
 		fs.StringVar(&c.JWKSURL, "jwks-url", "", "JWKS URL (default: from the issuer's discovery document)")
 	}},
 	{"oidc-client-id", apiRoles, func(fs *flag.FlagSet, c *Config) {
@@ -92,16 +92,16 @@ var configFlags = []configFlag{
 	{"oidc-console-scope", apiRoles, func(fs *flag.FlagSet, c *Config) {
 		fs.StringVar(&c.OIDCConsoleScope, "oidc-console-scope", "", `scopes the console requests at sign-in (default "openid plans:read plans:write plans:admin")`)
 	}},
-	{"oidc-scope-claims", apiRoles, func(fs *flag.FlagSet, c *Config) {
+	{"oidc-scope-claims", allRoles, func(fs *flag.FlagSet, c *Config) {
 		fs.Func("oidc-scope-claims", "comma-separated claims that carry scopes (default: scope,scp; Auth0 RBAC: scope,permissions)", func(v string) error {
 			c.ScopeClaims = splitList(v)
 			return nil
 		})
 	}},
-	{"org-claim", apiRoles, func(fs *flag.FlagSet, c *Config) {
+	{"org-claim", allRoles, func(fs *flag.FlagSet, c *Config) {
 		fs.StringVar(&c.OrgClaim, "org-claim", auth.DefaultOrgClaim, "token claim naming the caller's organisations: a string (comma- or space-separated) or an array (docs/tenancy.md)")
 	}},
-	{"default-org", apiRoles, func(fs *flag.FlagSet, c *Config) {
+	{"default-org", allRoles, func(fs *flag.FlagSet, c *Config) {
 		fs.StringVar(&c.DefaultOrg, "default-org", auth.DefaultOrgName, "organisation of tokens without the org claim, whose plans keep the pre-tenancy key layout (docs/tenancy.md)")
 	}},
 	{"log-level", with(allRoles, RoleReplay), func(fs *flag.FlagSet, c *Config) {

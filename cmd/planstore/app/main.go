@@ -137,7 +137,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.openPresence(ctx, &cfg); err != nil {
 		return err
 	}
-	if m.verifiesTokens() {
+	if m.servesPlans() {
 		if cfg.Console, err = m.newConsole(); err != nil {
 			return err
 		}

@@ -13,9 +13,21 @@ import (
 // the hot path.
 const verifierCacheSize = 10_000
 
-// verifiesTokens: only the roles with /v1 routes check tokens; a relay or a projector
-// serves /healthz, /readyz and /metrics alone and holds no key.
-func (m *Main) verifiesTokens() bool { return m.parts.commandAPI || m.parts.queryAPI }
+// verifiesTokens: the roles with /v1 routes check tokens. A relay, projector or worker
+// has no plan routes, yet answers the admin system view (and its dead letters) like any
+// role when it can check an admin's token: given the deployment's shared
+// --signing-key-file or an OIDC issuer. Without either it serves /healthz, /readyz and
+// /metrics alone and holds no key (it has no data dir to make one in).
+func (m *Main) verifiesTokens() bool {
+	if m.servesPlans() {
+		return true
+	}
+	return m.cfg.SigningKeyFile != "" || m.cfg.OIDCIssuer != ""
+}
+
+// servesPlans: the roles with the plan, search and import routes, which the console's
+// pages call.
+func (m *Main) servesPlans() bool { return m.parts.commandAPI || m.parts.queryAPI }
 
 // signingKeyPath is the dev signing key this role verifies with: the shared file, or
 // the data dir's own.
