@@ -45,9 +45,13 @@ func TestEachRoleTakesItsOwnFlags(t *testing.T) {
 	if cfg, _, err := parse(app.RoleCommandAPI, "--amqp-url", "amqp://x/"); err != nil || cfg.AMQPURL != "amqp://x/" {
 		t.Errorf("command-api --amqp-url: %v", err)
 	}
-	_, out, err = parse(app.RoleRelay, "--signing-key-file=/k.pem")
-	if err == nil || !strings.Contains(out, "--signing-key-file is a flag of") {
-		t.Errorf("relay --signing-key-file: %v, %q", err, out)
+	// A relay takes the shared key, to answer the admin system view; not a request limit.
+	if cfg, _, err := parse(app.RoleRelay, "--signing-key-file=/k.pem"); err != nil || cfg.SigningKeyFile != "/k.pem" {
+		t.Errorf("relay --signing-key-file: %v", err)
+	}
+	_, out, err = parse(app.RoleRelay, "--max-body-bytes=5")
+	if err == nil || !strings.Contains(out, "--max-body-bytes is a flag of") {
+		t.Errorf("relay --max-body-bytes: %v, %q", err, out)
 	}
 	// replay takes the backend flags it shares with the roles.
 	if _, _, err := parse(app.RoleReplay, "--es-url", "http://a", "--log-level", "warn"); err != nil {
@@ -61,7 +65,7 @@ func TestEachRoleTakesItsOwnFlags(t *testing.T) {
 	fs := flag.NewFlagSet("x", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	app.RegisterFlags(fs, app.RoleProjector)
-	for _, name := range []string{"auth", "signing-key-file", "data-dir", "max-body-bytes", "relay-lease-ttl"} {
+	for _, name := range []string{"data-dir", "max-body-bytes", "relay-lease-ttl"} {
 		if fs.Lookup(name) != nil {
 			t.Errorf("projector registers --%s", name)
 		}
