@@ -42,6 +42,7 @@ func Run(t *testing.T, client *elasticsearch.Client) {
 		t.Run("dsl/"+c.Name, func(t *testing.T) { runCase(t, client, index, c) })
 	}
 	runAPICases(t, client)
+	runTextCases(t, client)
 }
 
 // createIndex makes an index with a unique name and the read model's mapping.
