@@ -43,6 +43,7 @@ func Run(t *testing.T, client *elasticsearch.Client) {
 	}
 	runAPICases(t, client)
 	runTextCases(t, client)
+	runIgnoreAbove(t, client)
 }
 
 // createIndex makes an index with a unique name and the read model's mapping.

@@ -3,6 +3,7 @@ package dsltest
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -92,4 +93,34 @@ func runTextCases(t *testing.T, client *elasticsearch.Client) {
 			}
 		})
 	}
+}
+
+// runIgnoreAbove: name.keyword's ignore_above (256) counts UTF-16 code units, as Java's
+// String.length() does, so 130 emoji (260 units, 130 code points) are not indexed there,
+// while 200 letters are.
+func runIgnoreAbove(t *testing.T, client *elasticsearch.Client) {
+	t.Run("text/ignore_above counts UTF-16 code units", func(t *testing.T) {
+		index := createIndex(t, client, "dsltest-text")
+		emoji, letters := strings.Repeat("😀", 130), strings.Repeat("x", 200)
+		docs := []fixtureDoc{
+			{id: "emoji", routing: "emoji", source: map[string]any{"objectId": "emoji", "name": emoji, "plan_join": "plan"}},
+			{id: "letters", routing: "letters", source: map[string]any{"objectId": "letters", "name": letters, "plan_join": "plan"}},
+		}
+		body, err := bulkBody(docs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := on(t).call(client.Bulk(strings.NewReader(string(body)), client.Bulk.WithIndex(index), client.Bulk.WithRefresh("true")))
+		if res.status != 200 || res.body["errors"] != false {
+			t.Fatalf("indexing: status %d: %s", res.status, res.raw)
+		}
+		for value, want := range map[string][]string{emoji: {}, letters: {"letters"}} {
+			query := fmt.Sprintf(`{"query":{"term":{"name.keyword":%q}}}`, value)
+			res := on(t).call(client.Search(client.Search.WithIndex(index), client.Search.WithBody(strings.NewReader(query))))
+			hits, _ := res.body["hits"].(map[string]any)
+			if got := hitIDs(hits); res.status != 200 || !slices.Equal(got, want) {
+				t.Errorf("term on name.keyword of %d characters: status %d, ids %v, want %v", len([]rune(value)), res.status, got, want)
+			}
+		}
+	})
 }

@@ -155,7 +155,17 @@ func isComplexContext(segment string) bool {
 	return letter
 }
 
-// charCount is the length Elasticsearch compares with ignore_above: characters, not bytes.
-func charCount(s string) int {
-	return utf8.RuneCountInString(s)
+// utf16Length is the length Elasticsearch compares with ignore_above: Java's
+// String.length(), UTF-16 code units, so a character outside the Basic Multilingual
+// Plane (an emoji, a CJK extension ideograph) counts twice.
+func utf16Length(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x10000 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
 }

@@ -191,7 +191,7 @@ func (w *fastWalker) scalar(f *fieldMapping, v scalarValue) bool {
 	case typeJoin:
 		return v.kind == scalarString && p.joinValue(f, v.text, "", false) == nil
 	case typeKeyword:
-		if f.ignoreAbove == 0 || charCount(v.text) <= f.ignoreAbove {
+		if f.ignoreAbove == 0 || utf16Length(v.text) <= f.ignoreAbove {
 			p.term(f.path, v.text)
 		}
 	case typeText:

@@ -38,7 +38,7 @@ func (p *docParser) value(f *fieldMapping, v any, chain []*fieldMapping) *esErro
 		if !ok {
 			return p.fieldError(f, v, newError(http.StatusBadRequest, "illegal_state_exception", "Can't get text on a START_OBJECT"))
 		}
-		if f.ignoreAbove == 0 || charCount(s) <= f.ignoreAbove {
+		if f.ignoreAbove == 0 || utf16Length(s) <= f.ignoreAbove {
 			p.term(f.path, s)
 		}
 	case typeText:
