@@ -1,6 +1,7 @@
 package esengine
 
 import (
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -204,7 +205,7 @@ func minimumShouldMatch(n int, spec string) (int, *esError) {
 			limit, rest, ok := strings.Cut(part, "<")
 			upTo, err := strconv.Atoi(limit)
 			if !ok || err != nil {
-				return 0, errIllegalArgument("Invalid minimum_should_match spec [%s]", spec)
+				return 0, errMinimumShouldMatch(limit)
 			}
 			if n <= upTo {
 				break
@@ -221,7 +222,7 @@ func minimumShouldMatch(n int, spec string) (int, *esError) {
 	if pct, isPct := strings.CutSuffix(spec, "%"); isPct {
 		p, err := strconv.Atoi(pct)
 		if err != nil {
-			return 0, errIllegalArgument("Invalid minimum_should_match spec [%s]", spec)
+			return 0, errMinimumShouldMatch(pct)
 		}
 		calc := int(float32(n*p) * (1 / float32(100)))
 		if p < 0 {
@@ -232,7 +233,7 @@ func minimumShouldMatch(n int, spec string) (int, *esError) {
 	} else {
 		v, err := strconv.Atoi(spec)
 		if err != nil {
-			return 0, errIllegalArgument("Invalid minimum_should_match spec [%s]", spec)
+			return 0, errMinimumShouldMatch(spec)
 		}
 		if v < 0 {
 			result = n + v
@@ -241,4 +242,11 @@ func minimumShouldMatch(n int, spec string) (int, *esError) {
 		}
 	}
 	return max(result, 0), nil
+}
+
+// errMinimumShouldMatch is Elasticsearch's answer to a spec whose number does not parse:
+// Java's Integer.parseInt fails while the query is built.
+func errMinimumShouldMatch(number string) *esError {
+	return errQueryShard("failed to create query: For input string: \"%s\"", number).
+		because(newError(http.StatusBadRequest, "number_format_exception", "For input string: \"%s\"", number))
 }
