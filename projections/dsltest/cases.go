@@ -11,6 +11,9 @@ type Case struct {
 	// IDs are the expected hit ids, compared as a set unless Ordered.
 	IDs     []string
 	Ordered bool
+	// Sort, when set, is each hit's sort values as JSON, in hit order; INDEX stands for
+	// the index's name.
+	Sort []string
 	// Total is the expected hits.total.value (or count); when nil and IDs is set, the
 	// total must equal len(IDs).
 	Total *int
@@ -182,5 +185,36 @@ var Cases = []Case{
 	{Name: "minimum_should_match: 66% of 3 should clauses is 1", Body: `{"query":{"bool":{"should":[{"ids":{"values":["p1"]}},{"ids":{"values":["p2"]}},{"ids":{"values":["p3"]}}],"minimum_should_match":"66%"}}}`, IDs: []string{"p1", "p2", "p3"}},
 	{Name: "minimum_should_match: unparsable with several tokens refused", Body: `{"query":{"match":{"name":{"query":"yearly physical","minimum_should_match":"50.5%"}}}}`,
 		Err: &WantError{Status: 400, Type: "search_phase_execution_exception", RootCause: "query_shard_exception", Reason: `failed to create query: For input string: "50.5"`}},
+	{Name: "sort: unmapped_type long prints Long.MAX_VALUE", Body: `{"query":{"ids":{"values":["p1","p2"]}},"sort":[{"nofield":{"unmapped_type":"long"}},"objectId"]}`,
+		IDs: []string{"p1", "p2"}, Ordered: true, Sort: []string{`[9223372036854775807,"p1"]`, `[9223372036854775807,"p2"]`}},
+	{Name: "sort: unmapped_type date descending prints Long.MIN_VALUE", Body: `{"query":{"ids":{"values":["p1","p2"]}},"sort":[{"nofield":{"unmapped_type":"date","order":"desc"}},"objectId"]}`,
+		IDs: []string{"p1", "p2"}, Ordered: true, Sort: []string{`[-9223372036854775808,"p1"]`, `[-9223372036854775808,"p2"]`}},
+	{Name: "sort: unmapped_type double prints Infinity", Body: `{"query":{"ids":{"values":["p1","p2"]}},"sort":[{"nofield":{"unmapped_type":"double"}},{"objectId":"desc"}]}`,
+		IDs: []string{"p2", "p1"}, Ordered: true, Sort: []string{`["Infinity","p2"]`, `["Infinity","p1"]`}},
+	{Name: "sort: unmapped_type keyword prints null", Body: `{"query":{"ids":{"values":["p1"]}},"sort":[{"nofield":{"unmapped_type":"keyword"}}]}`,
+		IDs: []string{"p1"}, Sort: []string{`[null]`}},
+	{Name: "sort: unmapped_type with a missing number", Body: `{"query":{"ids":{"values":["p1"]}},"sort":[{"nofield":{"unmapped_type":"long","missing":5}}]}`,
+		IDs: []string{"p1"}, Sort: []string{`[5]`}},
+	{Name: "sort: a mapped field ignores unmapped_type", Body: `{"query":{"ids":{"values":["p1","p1-pcs"]}},"sort":[{"copay":{"unmapped_type":"keyword"}}]}`,
+		IDs: []string{"p1-pcs", "p1"}, Ordered: true, Sort: []string{`[23.0]`, `["Infinity"]`}},
+	{Name: "sort: missing on a double field descending prints -Infinity", Body: `{"query":{"ids":{"values":["p1","p1-pcs"]}},"sort":[{"copay":"desc"}]}`,
+		IDs: []string{"p1-pcs", "p1"}, Ordered: true, Sort: []string{`[23.0]`, `["-Infinity"]`}},
+	{Name: "sort: unmapped_type text refused", Body: `{"sort":[{"nofield":{"unmapped_type":"text"}}]}`,
+		Err: &WantError{Status: 400, Type: "search_phase_execution_exception", RootCause: "illegal_argument_exception", Reason: "set fielddata=true on [__anonymous_]"}},
+	{Name: "sort: unknown unmapped_type refused", Body: `{"sort":[{"nofield":{"unmapped_type":"nope"}}]}`,
+		Err: &WantError{Status: 400, Type: "search_phase_execution_exception", RootCause: "illegal_argument_exception", Reason: "No mapper found for type [nope]"}},
+	{Name: "sort: on _index", Body: `{"query":{"ids":{"values":["p1"]}},"sort":["_index"]}`, IDs: []string{"p1"}, Sort: []string{`["INDEX"]`}},
+	{Name: "sort: on _seq_no", Body: `{"query":{"ids":{"values":["p1","p2","p1-pcs"]}},"sort":[{"_seq_no":"desc"}]}`,
+		IDs: []string{"p2", "p1-pcs", "p1"}, Ordered: true, Sort: []string{`[8]`, `[1]`, `[0]`}},
+	{Name: "sort: on _version", Body: `{"query":{"ids":{"values":["p1"]}},"sort":["_version"]}`, IDs: []string{"p1"}, Sort: []string{`[1]`}},
+	{Name: "sort: on _routing refused", Body: `{"sort":["_routing"]}`,
+		Err: &WantError{Status: 400, Type: "search_phase_execution_exception", RootCause: "illegal_argument_exception", Reason: "Fielddata is not supported on field [_routing] of type [_routing]"}},
+	{Name: "sort: on _source refused", Body: `{"sort":["_source"]}`,
+		Err: &WantError{Status: 400, Type: "search_phase_execution_exception", RootCause: "illegal_argument_exception", Reason: "Fielddata is not supported on field [_source] of type [_source]"}},
+	{Name: "sort: mode avg on _id refused", Body: `{"sort":[{"_id":{"mode":"avg"}}]}`,
+		Err: &WantError{Status: 400, Type: "search_phase_execution_exception", RootCause: "query_shard_exception", Reason: "we only support AVG, MEDIAN and SUM on number based fields"}},
+	{Name: "sort: mode median on a keyword refused", Body: `{"sort":[{"objectId":{"mode":"median"}}]}`,
+		Err: &WantError{Status: 400, Type: "search_phase_execution_exception", RootCause: "query_shard_exception", Reason: "we only support AVG, MEDIAN and SUM on number based fields"}},
+	{Name: "sort: mode avg on a number", Body: `{"query":{"ids":{"values":["p1-pcs"]}},"sort":[{"copay":{"mode":"avg"}}]}`, IDs: []string{"p1-pcs"}, Sort: []string{`[23.0]`}},
 	{Name: "offset time_zone accepted", Body: `{"query":{"range":{"copay":{"gte":175,"time_zone":"+01:00"}}}}`, IDs: []string{"p1-ps2-cs"}},
 }

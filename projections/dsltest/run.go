@@ -156,6 +156,28 @@ func runCase(t *testing.T, client *elasticsearch.Client, index string, c Case) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("ids = %v, want %v", got, want)
 	}
+	if c.Sort != nil {
+		checkSortValues(t, hits, index, c.Sort)
+	}
+}
+
+// checkSortValues compares each hit's sort values, as JSON, with the expected ones.
+func checkSortValues(t *testing.T, hits map[string]any, index string, want []string) {
+	t.Helper()
+	list, _ := hits["hits"].([]any)
+	if len(list) != len(want) {
+		t.Fatalf("%d hits, want sort values for %d", len(list), len(want))
+	}
+	for i, h := range list {
+		m, _ := h.(map[string]any)
+		got, err := json.Marshal(m["sort"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := strings.ReplaceAll(want[i], "INDEX", index); string(got) != w {
+			t.Errorf("hit %d (%v): sort = %s, want %s", i, m["_id"], got, w)
+		}
+	}
 }
 
 func checkTotal(t *testing.T, hits map[string]any, c Case) {
