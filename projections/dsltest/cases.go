@@ -14,6 +14,9 @@ type Case struct {
 	// Sort, when set, is each hit's sort values as JSON, in hit order; INDEX stands for
 	// the index's name.
 	Sort []string
+	// Matched, when set, is each hit's matched_queries as JSON, in hit order ("" when the
+	// hit has none).
+	Matched []string
 	// Total is the expected hits.total.value (or count); when nil and IDs is set, the
 	// total must equal len(IDs).
 	Total *int
@@ -216,5 +219,19 @@ var Cases = []Case{
 	{Name: "sort: mode median on a keyword refused", Body: `{"sort":[{"objectId":{"mode":"median"}}]}`,
 		Err: &WantError{Status: 400, Type: "search_phase_execution_exception", RootCause: "query_shard_exception", Reason: "we only support AVG, MEDIAN and SUM on number based fields"}},
 	{Name: "sort: mode avg on a number", Body: `{"query":{"ids":{"values":["p1-pcs"]}},"sort":[{"copay":{"mode":"avg"}}]}`, IDs: []string{"p1-pcs"}, Sort: []string{`[23.0]`}},
+	{Name: "named queries: matched_queries in Java HashMap order", Body: `{"query":{"bool":{"should":[{"term":{"objectId":{"value":"p1","_name":"b"}}},{"term":{"_org":{"value":"acme.org","_name":"a"}}},{"match_all":{"_name":"zeta"}},{"ids":{"values":["p1"],"_name":"alpha"}},{"exists":{"field":"copay","_name":"c"}}],"filter":{"terms":{"_id":["p1","p3","p3-pcs","p2"]}}}},"sort":["_id"]}`,
+		IDs: []string{"p1", "p2", "p3", "p3-pcs"}, Ordered: true, Matched: []string{`["zeta","b","alpha"]`, `["zeta"]`, `["zeta","a"]`, `["zeta","a","c"]`}},
+	{Name: "named queries: under must_not and inside a join they test the hit itself", Body: `{"query":{"bool":{"must_not":{"term":{"objectId":{"value":"p1","_name":"not-p1"}}},"filter":{"has_child":{"type":"planCostShare","query":{"range":{"copay":{"gte":1,"_name":"inner"}}},"_name":"hc"}}}},"sort":["_id"]}`,
+		IDs: []string{"p3", "p5"}, Ordered: true, Matched: []string{`["hc"]`, `["hc"]`}},
+	{Name: "named queries: a repeated name keeps the last clause", Body: `{"query":{"bool":{"should":[{"term":{"objectId":{"value":"p1","_name":"x"}}},{"term":{"objectId":{"value":"p2","_name":"x"}}}]}},"sort":["_id"]}`,
+		IDs: []string{"p1", "p2"}, Ordered: true, Matched: []string{``, `["x"]`}},
+	{Name: "named queries: a bool's name comes after its clauses'", Body: `{"query":{"bool":{"_name":"outer","should":[{"term":{"objectId":{"value":"p1","_name":"q1"}}},{"term":{"objectId":{"value":"p2","_name":"q2"}}},{"term":{"objectId":{"value":"p2","_name":"q3"}}},{"term":{"objectId":{"value":"p2","_name":"q4"}}},{"term":{"objectId":{"value":"p2","_name":"q5"}}},{"term":{"objectId":{"value":"p2","_name":"q6"}}},{"term":{"objectId":{"value":"p2","_name":"q7"}}},{"term":{"objectId":{"value":"p2","_name":"q8"}}},{"term":{"objectId":{"value":"p2","_name":"q9"}}},{"term":{"objectId":{"value":"p2","_name":"q10"}}},{"term":{"objectId":{"value":"p2","_name":"q11"}}},{"term":{"objectId":{"value":"p2","_name":"q12"}}},{"term":{"objectId":{"value":"p2","_name":"q13"}}},{"term":{"objectId":{"value":"p2","_name":"Aa"}}},{"term":{"objectId":{"value":"p2","_name":"BB"}}}]}},"sort":["_id"]}`,
+		IDs: []string{"p1", "p2"}, Ordered: true, Matched: []string{`["q1","outer"]`, `["Aa","BB","q2","q3","q4","q5","q6","q7","q8","q9","outer","q11","q10","q13","q12"]`}},
+	{Name: "named queries: a number as a name", Body: `{"query":{"term":{"objectId":{"value":"p1","_name":7}}}}`, IDs: []string{"p1"}, Matched: []string{`["7"]`}},
+	{Name: "named queries: _name beside the field of a term is a second field", Body: `{"query":{"term":{"_name":"top","objectId":"p1"}}}`,
+		Err: &WantError{Status: 400, Type: "parsing_exception", RootCause: "parsing_exception", Reason: "query doesn't support multiple fields"}},
+	{Name: "named queries: range refuses _name beside the field", Body: `{"query":{"range":{"_name":"top","copay":{"gte":6}}}}`,
+		Err: &WantError{Status: 400, Type: "parsing_exception", RootCause: "parsing_exception", Reason: "[range] query does not support [_name]"}},
+	{Name: "named queries: term on the field _name", Body: `{"query":{"term":{"_name":"p1"}}}`, IDs: []string{}},
 	{Name: "offset time_zone accepted", Body: `{"query":{"range":{"copay":{"gte":175,"time_zone":"+01:00"}}}}`, IDs: []string{"p1-ps2-cs"}},
 }

@@ -114,6 +114,13 @@ func runIgnoreAbove(t *testing.T, client *elasticsearch.Client) {
 		if res.status != 200 || res.body["errors"] != false {
 			t.Fatalf("indexing: status %d: %s", res.status, res.raw)
 		}
+		// The hit of a document with a value left out names its field in _ignored.
+		res = on(t).call(client.Search(client.Search.WithIndex(index), client.Search.WithBody(strings.NewReader(`{"query":{"match_all":{}},"sort":["_id"]}`))))
+		if res.status != 200 {
+			t.Fatalf("match_all: status %d: %s", res.status, res.raw)
+		}
+		hits, _ := res.body["hits"].(map[string]any)
+		checkHitField(t, hits, "_ignored", []string{`["name.keyword"]`, ``})
 		for value, want := range map[string][]string{emoji: {}, letters: {"letters"}} {
 			query := fmt.Sprintf(`{"query":{"term":{"name.keyword":%q}}}`, value)
 			res := on(t).call(client.Search(client.Search.WithIndex(index), client.Search.WithBody(strings.NewReader(query))))

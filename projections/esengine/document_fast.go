@@ -193,6 +193,8 @@ func (w *fastWalker) scalar(f *fieldMapping, v scalarValue) bool {
 	case typeKeyword:
 		if f.ignoreAbove == 0 || utf16Length(v.text) <= f.ignoreAbove {
 			p.term(f.path, v.text)
+		} else {
+			p.ignore(f.path)
 		}
 	case typeText:
 		p.text(f.path, v.text)

@@ -40,6 +40,8 @@ func (p *docParser) value(f *fieldMapping, v any, chain []*fieldMapping) *esErro
 		}
 		if f.ignoreAbove == 0 || utf16Length(s) <= f.ignoreAbove {
 			p.term(f.path, s)
+		} else {
+			p.ignore(f.path)
 		}
 	case typeText:
 		s, ok := scalarText(v)

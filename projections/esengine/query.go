@@ -105,11 +105,19 @@ var knownElsewhere = map[string]bool{
 
 type queryParser struct {
 	depth int
+	named []namedQuery // clauses with a _name, in the order Elasticsearch registers them
 }
 
 // parseQuery parses the value of a "query" key: an object with exactly one clause.
 func parseQuery(v any) (query, *esError) {
 	return (&queryParser{}).parse(v)
+}
+
+// parseNamedQuery is parseQuery that also returns the clauses given a _name.
+func parseNamedQuery(v any) (query, []namedQuery, *esError) {
+	p := &queryParser{}
+	q, err := p.parse(v)
+	return q, p.named, err
 }
 
 func (p *queryParser) parse(v any) (query, *esError) {
@@ -141,7 +149,12 @@ func (p *queryParser) parse(v any) (query, *esError) {
 	if p.depth > maxQueryDepth {
 		return nil, errIllegalArgument("The nested depth of the query exceeds the maximum nested depth for queries set in [indices.query.bool.max_nested_depth]")
 	}
-	return parse(p, obj[name])
+	q, err := parse(p, obj[name])
+	if err != nil {
+		return nil, err
+	}
+	p.noteName(name, obj[name], q)
+	return q, nil
 }
 
 // commonOption reads boost and _name, which every clause accepts; it reports whether key
@@ -159,7 +172,7 @@ func commonOption(key string, v any, boost *float64) (bool, *esError) {
 		*boost = f
 		return true, nil
 	case "_name":
-		// Named queries are accepted; hits do not report matched_queries.
+		// Recorded by queryParser.noteName once the clause is built.
 		return true, nil
 	}
 	return false, nil
@@ -171,8 +184,10 @@ func singleField(name string, body any) (string, any, *esError) {
 	var field string
 	var spec any
 	for _, k := range sortedKeys(obj) {
-		if k == "boost" || k == "_name" {
-			continue
+		// boost and _name go inside the field's object: at the top, term and match read
+		// them as field names and range refuses them, as Elasticsearch does.
+		if name == "range" && (k == "boost" || k == "_name") {
+			return "", nil, errParsing("[range] query does not support [%s]", k)
 		}
 		if field != "" {
 			return "", nil, errParsing("[%s] query doesn't support multiple fields, found [%s] and [%s]", name, field, k)

@@ -18,6 +18,7 @@ type boolQuery struct {
 
 func parseBool(p *queryParser, body any) (query, *esError) {
 	q := &boolQuery{boost: 1}
+	namedFrom, namedBlocks := len(p.named), map[string][][2]int{}
 	err := eachOption(body.(map[string]any), &q.boost, func(k string, v any) *esError {
 		var target *[]query
 		switch k {
@@ -41,16 +42,23 @@ func parseBool(p *queryParser, body any) (query, *esError) {
 		default:
 			return errXContentParse("[bool] unknown field [%s]", k)
 		}
+		start := len(p.named)
 		clauses, err := parseClauses(p, k, v)
 		if err != nil {
 			return err
 		}
+		occur := k
+		if occur == "mustNot" {
+			occur = "must_not"
+		}
+		namedBlocks[occur] = append(namedBlocks[occur], [2]int{start, len(p.named)})
 		*target = append(*target, clauses...)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	p.reorderBoolNames(namedFrom, namedBlocks)
 	return q, nil
 }
 

@@ -23,6 +23,7 @@ type storedDoc struct {
 	numbers []indexedNumber // numeric and boolean values
 	tokens  []indexedToken  // analyzed text
 	lengths []fieldLength   // text token counts, for BM25 length normalisation
+	ignored []string        // fields whose values were left out (ignore_above): hits' _ignored
 	join    *docJoin
 }
 
