@@ -233,5 +233,13 @@ var Cases = []Case{
 	{Name: "named queries: range refuses _name beside the field", Body: `{"query":{"range":{"_name":"top","copay":{"gte":6}}}}`,
 		Err: &WantError{Status: 400, Type: "parsing_exception", RootCause: "parsing_exception", Reason: "[range] query does not support [_name]"}},
 	{Name: "named queries: term on the field _name", Body: `{"query":{"term":{"_name":"p1"}}}`, IDs: []string{}},
+	{Name: "boost: has_child with a score_mode ignores its boost", Body: `{"query":{"has_child":{"type":"planCostShare","query":{"match_all":{"boost":2}},"score_mode":"sum","boost":3}},"size":1}`, Total: total(5), MaxScore: score(2)},
+	{Name: "boost: has_child max over a constant inner query", Body: `{"query":{"has_child":{"type":"planCostShare","query":{"range":{"copay":{"gte":1}}},"score_mode":"max","boost":3}},"size":1}`, Total: total(3), MaxScore: score(1)},
+	{Name: "boost: has_child with max_children scores 1", Body: `{"query":{"has_child":{"type":"planCostShare","query":{"match_all":{"boost":2}},"max_children":5,"boost":3}},"size":1}`, Total: total(5), MaxScore: score(1)},
+	{Name: "boost: has_child with min_children 2 scores 1", Body: `{"query":{"has_child":{"type":"linkedPlanService","query":{"match_all":{"boost":2}},"min_children":2,"boost":3}},"size":1}`, Total: total(3), MaxScore: score(1)},
+	{Name: "boost: has_child with score_mode none keeps its boost", Body: `{"query":{"has_child":{"type":"planCostShare","query":{"match_all":{"boost":2}},"boost":3}},"size":1}`, Total: total(5), MaxScore: score(3)},
+	{Name: "boost: has_parent with score ignores its boost", Body: `{"query":{"has_parent":{"parent_type":"plan","score":true,"query":{"match_all":{"boost":2}},"boost":3}},"size":1}`, Total: total(12), MaxScore: score(2)},
+	{Name: "boost: has_parent without score keeps its boost", Body: `{"query":{"has_parent":{"parent_type":"plan","query":{"match_all":{"boost":2}},"boost":3}},"size":1}`, Total: total(12), MaxScore: score(3)},
+	{Name: "boost: a bool's boost skips a scoring join inside it", Body: `{"query":{"bool":{"should":[{"has_child":{"type":"planCostShare","query":{"match_all":{}},"score_mode":"max","boost":5}},{"ids":{"values":["p1"]}}],"boost":2}},"size":1}`, Total: total(5), MaxScore: score(3)},
 	{Name: "offset time_zone accepted", Body: `{"query":{"range":{"copay":{"gte":175,"time_zone":"+01:00"}}}}`, IDs: []string{"p1-ps2-cs"}},
 }

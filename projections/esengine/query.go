@@ -32,6 +32,7 @@ type docSet struct {
 	docs     *roaring.Bitmap
 	scoreFn  func(doc uint32) float64 // nil: every document scores constant
 	constant float64
+	immune   func(doc uint32) float64 // nil: 0; the part of the score boosts leave alone (boost_immune.go)
 }
 
 func (d docSet) score(doc uint32) float64 {
@@ -50,9 +51,17 @@ func constantSet(docs *roaring.Bitmap, s float64) docSet {
 
 func emptySet() docSet { return constantSet(roaring.New(), 0) }
 
-// boosted multiplies a result's scores by boost.
+// boosted multiplies a result's scores by boost, all but their immune part.
 func boosted(d docSet, boost float64) docSet {
 	if boost == 1 {
+		return d
+	}
+	if d.immune != nil {
+		score, immune := d.score, d.immune
+		d.scoreFn = func(doc uint32) float64 {
+			fixed := immune(doc)
+			return fixed + boost*(score(doc)-fixed)
+		}
 		return d
 	}
 	if d.scoreFn == nil {

@@ -189,9 +189,9 @@ func (q *boolQuery) scores(docs *roaring.Bitmap, required, should []docSet) docS
 	}
 	base := sumScores(docs, required)
 	if len(should) == 0 {
-		return base
+		return withImmuneSum(base, required, nil)
 	}
-	return docSet{docs: docs, scoreFn: func(doc uint32) float64 {
+	return withImmuneSum(docSet{docs: docs, scoreFn: func(doc uint32) float64 {
 		s := base.score(doc)
 		for _, sh := range should {
 			if sh.docs.Contains(doc) {
@@ -199,7 +199,7 @@ func (q *boolQuery) scores(docs *roaring.Bitmap, required, should []docSet) docS
 			}
 		}
 		return s
-	}}
+	}}, required, should)
 }
 
 // minimumShouldMatch computes how many of n optional clauses must match for a
