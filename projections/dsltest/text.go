@@ -25,6 +25,8 @@ var textDocs = map[string]string{
 	"t4": "日本語テキスト 🍕 pizza",
 	"t5": "a very long name with many many words in it so that the length is lossy in the norm of lucene which rounds lengths above twenty four tokens test",
 	"t6": strings.Repeat("filler ", 45) + "test lab",
+	// No token at all: exists still matches it, BM25's statistics leave it out.
+	"t7": "!!! ???",
 }
 
 // ScoredHit is one expected hit, in order, with Elasticsearch's score.
@@ -53,6 +55,7 @@ var TextCases = []TextCase{
 	{Name: "numbers keep their separators", Body: `{"query":{"match":{"name":"2.0.1 1,000"}}}`, Hits: []ScoredHit{{"t3", 4.253562}}},
 	{Name: "numbers are not split", Body: `{"query":{"match":{"name":"2 000"}}}`, Hits: []ScoredHit{}},
 	{Name: "ideographs one by one, katakana and emoji whole", Body: `{"query":{"match":{"name":"本 テキスト 🍕"}}}`, Hits: []ScoredHit{{"t4", 6.1536727}}},
+	{Name: "exists matches a value without tokens", Body: `{"query":{"bool":{"must":{"exists":{"field":"name"}},"filter":{"ids":{"values":["t7"]}}}}}`, Hits: []ScoredHit{{"t7", 1}}},
 	{Name: "lossy length norms of long fields", Body: `{"query":{"match":{"name":"test"}}}`, Hits: []ScoredHit{{"t2", 1.0330853}, {"t5", 0.5079398}, {"t6", 0.38123095}}},
 }
 

@@ -210,9 +210,8 @@ func (p *docParser) text(field, value string) {
 		count++
 		p.token(field, tok)
 	})
-	if count == 0 {
-		return
-	}
+	// A value without tokens still counts as a value of the field (exists matches it,
+	// as Elasticsearch's _field_names does), with length 0.
 	for i := range p.lengths {
 		if p.lengths[i].field == field {
 			p.lengths[i].length += count
