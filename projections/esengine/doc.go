@@ -61,9 +61,7 @@
 //     order, which is not necessarily a cluster's segment order, so page through ties
 //     with a sort.
 //   - Hits carry _type (_doc), _ignored and matched_queries as 7.17's do; matched_queries
-//     come in the order of Elasticsearch's HashMap (named_queries.go), except that among
-//     names sharing a hash bucket, clauses of one JSON object (a bool's must and should
-//     keys) are taken in Elasticsearch's build order rather than the body's.
+//     come in the order of Elasticsearch's HashMap of names (named_queries.go).
 //   - Delete tombstones are kept for index.gc_deletes (60s by default) as in
 //     Elasticsearch; WithTombstoneRetention(0) keeps them forever, so a redelivered old
 //     event can never resurrect a deleted object, however late.
