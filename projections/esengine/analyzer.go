@@ -72,6 +72,13 @@ func forEachToken(text string, fn func(tok string)) {
 // emitToken lowercases a segment, code point by code point as Lucene's
 // LowerCaseFilter does, and cuts it at maxTokenLength UTF-16 code units.
 func emitToken(segment string, fn func(tok string)) {
+	if len(segment) <= maxTokenLength {
+		// No more bytes than the limit means no more UTF-16 units either. strings.ToLower
+		// maps each code point with unicode.ToLower and returns segment itself, without
+		// a copy, when nothing changes.
+		fn(strings.ToLower(segment))
+		return
+	}
 	var b strings.Builder
 	units := 0
 	for _, r := range segment {
