@@ -19,14 +19,6 @@ func immuneSet(d docSet) docSet {
 	return d
 }
 
-// immuneScore is the part of doc's score in d that boosts do not scale.
-func (d docSet) immuneScore(doc uint32) float64 {
-	if d.immune == nil {
-		return 0
-	}
-	return d.immune(doc)
-}
-
 // withImmuneSum carries the immune parts of the clauses a bool adds up into its result:
 // every required clause, and each optional one the document matches.
 func withImmuneSum(d docSet, required, optional []docSet) docSet {
