@@ -35,6 +35,10 @@ var analyzerCases = map[string][]string{
 	"don't' 'quoted' x__y":               {"don't", "quoted", "x__y"},
 	"٣٤٥ Ⅻ ½ x½y ²":                      {"٣٤٥", "ⅻ", "x", "y"},
 	"Yearly physical":                    {"yearly", "physical"},
+	"ⓐⓑ c🇺 d":                            {"ⓐⓑ", "c", "d"},
+	"🏻🏻 テ⃣🏻 ב🏻ב":                         {"🏻", "🏻", "テ⃣", "🏻", "ב", "🏻", "ב"},
+	"_⃣ .⃣ \u200d🍕":                      {"\u200d🍕"},
+	"ภา\u200d ษ️":                        {"ภา\u200d", "ษ️"},
 	"":                                   nil,
 	strings.Repeat("a", 300):             {strings.Repeat("a", 255), strings.Repeat("a", 45)},
 }
