@@ -241,5 +241,11 @@ var Cases = []Case{
 	{Name: "boost: has_parent with score ignores its boost", Body: `{"query":{"has_parent":{"parent_type":"plan","score":true,"query":{"match_all":{"boost":2}},"boost":3}},"size":1}`, Total: total(12), MaxScore: score(2)},
 	{Name: "boost: has_parent without score keeps its boost", Body: `{"query":{"has_parent":{"parent_type":"plan","query":{"match_all":{"boost":2}},"boost":3}},"size":1}`, Total: total(12), MaxScore: score(3)},
 	{Name: "boost: a bool's boost skips a scoring join inside it", Body: `{"query":{"bool":{"should":[{"has_child":{"type":"planCostShare","query":{"match_all":{}},"score_mode":"max","boost":5}},{"ids":{"values":["p1"]}}],"boost":2}},"size":1}`, Total: total(5), MaxScore: score(3)},
+	{Name: "a clause that does not parse inside a bool is the bool's x_content_parse_exception", Body: `{"query":{"bool":{"must":{"no_such_query":{}}}}}`,
+		Err: &WantError{Status: 400, Type: "x_content_parse_exception", RootCause: "parsing_exception", Reason: "unknown query [no_such_query]"}},
+	{Name: "a parse error two bools deep", Body: `{"query":{"bool":{"filter":{"bool":{"must":{"term":{"_org":["x"]}}}}}}}`,
+		Err: &WantError{Status: 400, Type: "x_content_parse_exception", RootCause: "parsing_exception"}},
+	{Name: "an unknown time_zone inside a bool", Body: `{"query":{"bool":{"must":{"range":{"copay":{"gte":1,"time_zone":"Nowhere/Land"}}}}}}`,
+		Err: &WantError{Status: 400, Type: "x_content_parse_exception", RootCause: "x_content_parse_exception", Reason: "[bool] failed to parse field [must]"}},
 	{Name: "offset time_zone accepted", Body: `{"query":{"range":{"copay":{"gte":175,"time_zone":"+01:00"}}}}`, IDs: []string{"p1-ps2-cs"}},
 }

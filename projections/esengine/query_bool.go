@@ -63,29 +63,31 @@ func parseBool(p *queryParser, body any) (query, *esError) {
 }
 
 // parseClauses reads one occurrence list: a single clause object or an array of them.
+// A clause that does not parse fails as Elasticsearch's ObjectParser reports it: an
+// x_content_parse_exception naming the occurrence, caused by the clause's own error.
 func parseClauses(p *queryParser, occur string, v any) ([]query, *esError) {
+	wrap := func(err *esError) *esError {
+		return newError(http.StatusBadRequest, "x_content_parse_exception", "[bool] failed to parse field [%s]", occur).because(err)
+	}
 	switch x := v.(type) {
 	case map[string]any:
 		c, err := p.parse(x)
 		if err != nil {
-			return nil, err
+			return nil, wrap(err)
 		}
 		return []query{c}, nil
 	case []any:
 		out := make([]query, 0, len(x))
 		for _, e := range x {
-			if _, isObj := e.(map[string]any); !isObj {
-				return nil, errXContentParse("[bool] failed to parse field [%s]", occur)
-			}
 			c, err := p.parse(e)
 			if err != nil {
-				return nil, err
+				return nil, wrap(err)
 			}
 			out = append(out, c)
 		}
 		return out, nil
 	}
-	return nil, errXContentParse("[bool] failed to parse field [%s]", occur)
+	return nil, errXContentParse("[bool] %s doesn't support values of type: %s", occur, tokenKind(v))
 }
 
 func (q *boolQuery) eval(c *evalContext, scoring bool) (docSet, *esError) {
