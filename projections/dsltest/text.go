@@ -124,6 +124,10 @@ func runIgnoreAbove(t *testing.T, client *elasticsearch.Client) {
 		}
 		hits, _ := res.body["hits"].(map[string]any)
 		checkHitField(t, hits, "_ignored", []string{`["name.keyword"]`, ``})
+		// Without _source, Elasticsearch loads no stored fields, and so no _ignored.
+		res = on(t).call(client.Search(client.Search.WithIndex(index), client.Search.WithBody(strings.NewReader(`{"query":{"match_all":{}},"sort":["_id"],"_source":false}`))))
+		hits, _ = res.body["hits"].(map[string]any)
+		checkHitField(t, hits, "_ignored", []string{``, ``})
 		for value, want := range map[string][]string{emoji: {}, letters: {"letters"}} {
 			query := fmt.Sprintf(`{"query":{"term":{"name.keyword":%q}}}`, value)
 			res := on(t).call(client.Search(client.Search.WithIndex(index), client.Search.WithBody(strings.NewReader(query))))

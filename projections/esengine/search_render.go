@@ -25,10 +25,13 @@ func renderSearch(req *searchRequest, targets []*index, page []*hit, total uint6
 		if h.routing != nil {
 			o = append(o, orderedField{"_routing", *h.routing})
 		}
-		if len(h.ignored) > 0 {
+		src, include := req.source.apply(h.source)
+		if len(h.ignored) > 0 && include {
+			// Elasticsearch loads _ignored with the stored fields, which _source: false
+			// skips.
 			o = append(o, orderedField{"_ignored", h.ignored})
 		}
-		if src, include := req.source.apply(h.source); include {
+		if include {
 			o = append(o, orderedField{"_source", src})
 		}
 		if !byScore {
