@@ -56,6 +56,11 @@ func boosted(d docSet, boost float64) docSet {
 	if boost == 1 {
 		return d
 	}
+	if boost == 0 {
+		// Zero scores everything, scoring joins included (Elasticsearch answers 0 there
+		// too, though it ignores any other boost of theirs).
+		return docSet{docs: d.docs}
+	}
 	if d.immune != nil {
 		score, immune := d.score, d.immune
 		d.scoreFn = func(doc uint32) float64 {

@@ -174,6 +174,9 @@ func (q *hasChildQuery) eval(c *evalContext, scoring bool) (docSet, *esError) {
 			}
 		}
 	}
+	if scoring && q.boost == 0 {
+		return docSet{docs: docs}, nil // a zero boost still zeroes (boost_immune.go)
+	}
 	if !wantScores {
 		if scoring && (q.minChildren > 1 || q.maxChildren < math.MaxInt32) {
 			// Counting children makes Lucene's join a scoring one even with score_mode
