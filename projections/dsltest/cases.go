@@ -251,5 +251,9 @@ var Cases = []Case{
 		Err: &WantError{Status: 400, Type: "illegal_argument_exception", RootCause: "illegal_argument_exception", Reason: "Zone offset hours not in valid range: value 25 is not in the range -18 to 18"}},
 	{Name: "boost: 0 zeroes a scoring join too", Body: `{"query":{"bool":{"should":[{"has_child":{"type":"planCostShare","query":{"match_all":{}},"score_mode":"max"}},{"ids":{"values":["p1"]}}],"boost":0}},"size":1}`, Total: total(5), MaxScore: score(0)},
 	{Name: "boost: 0 on a scoring join zeroes it", Body: `{"query":{"has_child":{"type":"planCostShare","query":{"match_all":{}},"max_children":3,"boost":0}},"size":1}`, Total: total(5), MaxScore: score(0)},
+	{Name: "negative boost on ids: its ObjectParser's parsing_exception", Body: `{"query":{"ids":{"values":["p1"],"boost":-1}}}`,
+		Err: &WantError{Status: 400, Type: "parsing_exception", RootCause: "parsing_exception", Reason: "[ids] failed to parse field [boost]"}},
+	{Name: "negative boost on bool: its ObjectParser's x_content_parse_exception", Body: `{"query":{"bool":{"boost":-1}}}`,
+		Err: &WantError{Status: 400, Type: "x_content_parse_exception", RootCause: "x_content_parse_exception", Reason: "[bool] failed to parse field [boost]"}},
 	{Name: "offset time_zone accepted", Body: `{"query":{"range":{"copay":{"gte":175,"time_zone":"+01:00"}}}}`, IDs: []string{"p1-ps2-cs"}},
 }

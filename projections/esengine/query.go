@@ -1,7 +1,9 @@
 package esengine
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/RoaringBitmap/roaring/v2"
 )
@@ -165,7 +167,7 @@ func (p *queryParser) parse(v any) (query, *esError) {
 	}
 	q, err := parse(p, obj[name])
 	if err != nil {
-		return nil, err
+		return nil, objectParserBoostError(name, err)
 	}
 	p.noteName(name, obj[name], q)
 	return q, nil
@@ -230,4 +232,22 @@ func parseScript(_ *queryParser, body any) (query, *esError) {
 func (scriptQuery) eval(*evalContext, bool) (docSet, *esError) {
 	return docSet{}, errQueryShard("failed to create query: script queries are not supported by the embedded search engine").
 		because(newError(http.StatusBadRequest, "illegal_argument_exception", "script queries are not supported by the embedded search engine"))
+}
+
+// objectParserBoostError wraps a negative boost's refusal as Elasticsearch reports it
+// for the clauses it reads with an ObjectParser (ids, match_all, bool), which wraps
+// whatever a field's parser throws; the other clauses answer the bare refusal.
+func objectParserBoostError(clause string, err *esError) *esError {
+	if err.typ != "illegal_argument_exception" || !strings.HasPrefix(err.reason, "negative [boost]") {
+		return err
+	}
+	reason := fmt.Sprintf("[%s] failed to parse field [boost]", clause)
+	switch clause {
+	case "ids", "match_all":
+		return newError(http.StatusBadRequest, "parsing_exception", "%s", reason).
+			because(newError(http.StatusBadRequest, "x_content_parse_exception", "%s", reason).because(err))
+	case "bool":
+		return newError(http.StatusBadRequest, "x_content_parse_exception", "%s", reason).because(err)
+	}
+	return err
 }
