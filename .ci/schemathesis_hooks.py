@@ -20,8 +20,10 @@ changing nothing the schema decides; requests generated as invalid are sent unto
 - POST /v1/imports takes NDJSON, which schemathesis has no serializer for: any value is
   sent as its text (JSON for structures), gzipped for application/gzip. Every text is an
   acceptable upload: each line becomes an outcome of the job, invalid lines included.
-- POST/GET /v1/search: from + size must not exceed 10,000, and a has_child query's
-  max_children must not be below its min_children.
+- POST/GET /v1/search: from + size must not exceed 10,000, a has_child query's
+  max_children must not be below its min_children, a sort's sum/avg/median mode needs a
+  field that sorts by number (whose missing value must be a number), an ids value is
+  not empty, and a minimum_should_match string parses.
 """
 
 import gzip
@@ -120,6 +122,61 @@ def _gzip(ctx, value):
     return gzip.compress(_as_text(value))
 
 
+_NUMBER_FIELDS = {"copay", "deductible", "_seq_no", "_version"}
+_NUMBER_UNMAPPED = {"long", "integer", "short", "byte", "double", "float", "half_float", "date", "date_nanos", "boolean"}
+
+
+def _numeric_sort_modes(body):
+    """Drops a sort's sum/avg/median mode on a field that does not sort by number:
+    Elasticsearch (and the engine) refuse those modes there, which the schema cannot say
+    since it does not know a field's type."""
+    sort = body.get("sort")
+    for key in sort if isinstance(sort, list) else [sort]:
+        if not isinstance(key, dict):
+            continue
+        for field, opts in key.items():
+            if not isinstance(opts, dict):
+                continue
+            mapped = field in _NUMBER_FIELDS or field in ("_org", "planType", "creationDate", "objectId", "objectType", "name.keyword", "plan_join", "_id", "_index", "_score", "_doc")
+            numeric = field in _NUMBER_FIELDS or (not mapped and opts.get("unmapped_type") in _NUMBER_UNMAPPED)
+            if not numeric and opts.get("mode") in ("sum", "avg", "median"):
+                del opts["mode"]
+            missing = opts.get("missing")
+            if numeric and "missing" in opts and missing not in ("_first", "_last") and (isinstance(missing, bool) or not isinstance(missing, (int, float))):
+                # A number sort parses its missing value as a number.
+                del opts["missing"]
+
+
+_MSM = re.compile(r"^\s*(-?[0-9]+%?|[0-9]+<-?[0-9]+%?(\s+[0-9]+<-?[0-9]+%?)*)\s*$")
+
+
+def _parsable_msm(value):
+    """A minimum_should_match string the engines cannot parse is refused by both (as
+    Elasticsearch's Integer.parseInt fails); the schema only says it is a string."""
+    if isinstance(value, dict):
+        for key, child in list(value.items()):
+            if key == "minimum_should_match" and isinstance(child, str) and not _MSM.match(child):
+                value[key] = "1"
+            else:
+                _parsable_msm(child)
+    elif isinstance(value, list):
+        for child in value:
+            _parsable_msm(child)
+
+
+def _no_empty_ids(value):
+    """An empty _id names no document and is refused (Ids can't be empty)."""
+    if isinstance(value, dict):
+        ids = value.get("ids")
+        if isinstance(ids, dict) and isinstance(ids.get("values"), list):
+            ids["values"] = [v if v != "" else "x" for v in ids["values"]]
+        for child in value.values():
+            _no_empty_ids(child)
+    elif isinstance(value, list):
+        for child in value:
+            _no_empty_ids(child)
+
+
 def _is_positive(case):
     meta = case.meta
     return meta is not None and meta.generation.mode == GenerationMode.POSITIVE
@@ -164,6 +221,9 @@ def before_call(context, case, kwargs):
         if isinstance(size, (int, float)) and isinstance(start, (int, float)) and start + size > 10000:
             body["from"] = max(0, 10000 - int(size))
         _order_children_bounds(body)
+        _numeric_sort_modes(body)
+        _no_empty_ids(body)
+        _parsable_msm(body)
     else:
         return
     case.body = body

@@ -64,8 +64,11 @@ var AllClasses = []Class{
 }
 
 // DefaultKnown is what CI tolerates today: every class of the issue not yet fixed on
-// main. Remove a class here when the engine matches Elasticsearch for it.
-var DefaultKnown = AllClasses
+// main. Remove a class here when the engine matches Elasticsearch for it. Every class
+// of the issue's list is fixed (dsltest pins each on both engines); what is left is a
+// query that rewrites to match_none, which Elasticsearch answers before building the
+// rest (and with track_total_hits: 0, as a total of 0 "gte").
+var DefaultKnown = []Class{KnownRewriteToNone}
 
 // Known is a set of tolerated classes.
 type Known map[Class]bool

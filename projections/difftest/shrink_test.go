@@ -60,9 +60,12 @@ func TestGeneratedWorldsAreValid(t *testing.T) {
 }
 
 func TestParseKnown(t *testing.T) {
-	k, err := ParseKnown("-tokenization")
-	if err != nil || k.Has(KnownTokenization) || !k.Has(KnownBM25) {
-		t.Fatalf("-tokenization: %v %v", k, err)
+	k, err := ParseKnown("-" + string(KnownRewriteToNone))
+	if err != nil || k.Has(KnownRewriteToNone) || k.Has(KnownTokenization) {
+		t.Fatalf("-%s: %v %v", KnownRewriteToNone, k, err)
+	}
+	if k, err := ParseKnown("tokenization,bm25"); err != nil || !k.Has(KnownTokenization) || !k.Has(KnownBM25) {
+		t.Fatalf("tokenization,bm25: %v %v", k, err)
 	}
 	if k, err := ParseKnown("none"); err != nil || len(k) != 0 {
 		t.Fatalf("none: %v %v", k, err)

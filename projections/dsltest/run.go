@@ -42,6 +42,8 @@ func Run(t *testing.T, client *elasticsearch.Client) {
 		t.Run("dsl/"+c.Name, func(t *testing.T) { runCase(t, client, index, c) })
 	}
 	runAPICases(t, client)
+	runTextCases(t, client)
+	runIgnoreAbove(t, client)
 }
 
 // createIndex makes an index with a unique name and the read model's mapping.
@@ -145,6 +147,7 @@ func runCase(t *testing.T, client *elasticsearch.Client, index string, c Case) {
 	if c.IDs == nil {
 		return
 	}
+	checkTypes(t, hits)
 	got := hitIDs(hits)
 	want := slices.Clone(c.IDs)
 	if !c.Ordered {
@@ -153,6 +156,54 @@ func runCase(t *testing.T, client *elasticsearch.Client, index string, c Case) {
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("ids = %v, want %v", got, want)
+	}
+	if c.Sort != nil {
+		checkSortValues(t, hits, index, c.Sort)
+	}
+	if c.Matched != nil {
+		checkHitField(t, hits, "matched_queries", c.Matched)
+	}
+}
+
+// checkHitField compares one field of each hit, as JSON ("" when absent), in hit order.
+func checkHitField(t *testing.T, hits map[string]any, key string, want []string) {
+	t.Helper()
+	list, _ := hits["hits"].([]any)
+	if len(list) != len(want) {
+		t.Fatalf("%d hits, want %s for %d", len(list), key, len(want))
+	}
+	for i, h := range list {
+		m, _ := h.(map[string]any)
+		got := ""
+		if v, present := m[key]; present {
+			b, err := json.Marshal(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = string(b)
+		}
+		if got != want[i] {
+			t.Errorf("hit %d (%v): %s = %s, want %s", i, m["_id"], key, got, want[i])
+		}
+	}
+}
+
+// checkSortValues compares each hit's sort values, as JSON, with the expected ones.
+func checkSortValues(t *testing.T, hits map[string]any, index string, want []string) {
+	t.Helper()
+	list, _ := hits["hits"].([]any)
+	if len(list) != len(want) {
+		t.Fatalf("%d hits, want sort values for %d", len(list), len(want))
+	}
+	for i, h := range list {
+		m, _ := h.(map[string]any)
+		got, err := json.Marshal(m["sort"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := strings.ReplaceAll(want[i], "INDEX", index); string(got) != w {
+			t.Errorf("hit %d (%v): sort = %s, want %s", i, m["_id"], got, w)
+		}
 	}
 }
 
@@ -182,6 +233,17 @@ func checkTotal(t *testing.T, hits map[string]any, c Case) {
 	}
 	if totalObj["relation"] != relation {
 		t.Fatalf("hits.total.relation = %v, want %s", totalObj["relation"], relation)
+	}
+}
+
+// checkTypes: Elasticsearch 7 gives every hit "_type": "_doc".
+func checkTypes(t *testing.T, hits map[string]any) {
+	t.Helper()
+	list, _ := hits["hits"].([]any)
+	for _, h := range list {
+		if m, _ := h.(map[string]any); m["_type"] != "_doc" {
+			t.Fatalf("hit %v: _type = %v, want _doc", m["_id"], m["_type"])
+		}
 	}
 }
 

@@ -33,7 +33,8 @@
 // (score_mode, min_children, max_children), has_parent (score), parent_id; each on any
 // field, including _id, _routing, the join field and its "join#parent" fields; short and
 // long forms; boost and _name everywhere. Search bodies take query, from, size, sort
-// (fields, _score, _doc, string and object forms, missing, mode, unmapped_type),
+// (fields, _score, _doc, _index, _seq_no, _version, string and object forms, missing,
+// mode, unmapped_type; _routing and _source refused as there),
 // _source (bool, patterns, includes/excludes), track_total_hits, track_scores, version,
 // seq_no_primary_term and min_score. Other queries are refused with a 400
 // parsing_exception "unknown query [x]"; script queries with the shard failure a cluster
@@ -53,16 +54,23 @@
 //   - An index is one shard whatever number_of_shards says. Routing is stored and
 //     returned (_routing) but does not partition; a GET with another routing still finds
 //     the document.
-//   - Scores follow BM25 as Lucene 8 computes it, but may differ from a cluster's, which
-//     counts deleted documents in its statistics until segments merge. Ids, totals and
-//     sorted orders agree; documents with equal scores come in write order, which is not
-//     necessarily a cluster's segment order, so page through ties with a sort.
+//   - Scores follow BM25 as Lucene 8 computes it (within float32 rounding), but may
+//     differ from a cluster's, which counts deleted documents in its statistics until
+//     segments merge. Scoring joins ignore boosts as Lucene's do (boost_immune.go).
+//     Ids, totals and sorted orders agree; documents with equal scores come in write
+//     order, which is not necessarily a cluster's segment order, so page through ties
+//     with a sort.
+//   - Hits carry _type (_doc), _ignored and matched_queries as 7.17's do; matched_queries
+//     come in the order of Elasticsearch's HashMap of names (named_queries.go).
 //   - Delete tombstones are kept for index.gc_deletes (60s by default) as in
 //     Elasticsearch; WithTombstoneRetention(0) keeps them forever, so a redelivered old
 //     event can never resurrect a deleted object, however late.
-//   - The analyzer splits on non-alphanumerics and lowercases; the standard tokenizer's
-//     Unicode word rules ("o'neil", "3.5") are not reproduced. There is no date type and
-//     no date detection. Long values are held as float64 (exact up to 2^53).
+//   - The analyzer is the standard one: Unicode word boundaries (UAX #29, from
+//     rivo/uniseg) with what Lucene's StandardTokenizer adds (emoji tokens, complex-context
+//     scripts kept whole, 255-unit tokens) and lowercasing, checked against a cluster's
+//     _analyze (analyzer_test.go). Field lengths go through Lucene's one-byte norm, as
+//     BM25 reads them. There is no date type and no date detection. Long values are
+//     held as float64 (exact up to 2^53).
 //   - Aliases with filters or routing are refused. An alias over several indices is
 //     searched as one (results merged in sort order), like Elasticsearch; writes through
 //     it need a write index.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -62,6 +63,13 @@ func newDocParser(m *mapping, id string, routing *string, source string) *docPar
 		p.term("_routing", *routing)
 	}
 	return p
+}
+
+// ignore records a field whose value was left out of the index, for the hit's _ignored.
+func (p *docParser) ignore(field string) {
+	if !slices.Contains(p.doc.ignored, field) {
+		p.doc.ignored = append(p.doc.ignored, field)
+	}
 }
 
 // finish hands over the document built so far.

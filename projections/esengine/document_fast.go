@@ -191,8 +191,10 @@ func (w *fastWalker) scalar(f *fieldMapping, v scalarValue) bool {
 	case typeJoin:
 		return v.kind == scalarString && p.joinValue(f, v.text, "", false) == nil
 	case typeKeyword:
-		if f.ignoreAbove == 0 || charCount(v.text) <= f.ignoreAbove {
+		if f.ignoreAbove == 0 || utf16Length(v.text) <= f.ignoreAbove {
 			p.term(f.path, v.text)
+		} else {
+			p.ignore(f.path)
 		}
 	case typeText:
 		p.text(f.path, v.text)

@@ -38,8 +38,10 @@ func (p *docParser) value(f *fieldMapping, v any, chain []*fieldMapping) *esErro
 		if !ok {
 			return p.fieldError(f, v, newError(http.StatusBadRequest, "illegal_state_exception", "Can't get text on a START_OBJECT"))
 		}
-		if f.ignoreAbove == 0 || charCount(s) <= f.ignoreAbove {
+		if f.ignoreAbove == 0 || utf16Length(s) <= f.ignoreAbove {
 			p.term(f.path, s)
+		} else {
+			p.ignore(f.path)
 		}
 	case typeText:
 		s, ok := scalarText(v)
@@ -208,9 +210,8 @@ func (p *docParser) text(field, value string) {
 		count++
 		p.token(field, tok)
 	})
-	if count == 0 {
-		return
-	}
+	// A value without tokens still counts as a value of the field (exists matches it,
+	// as Elasticsearch's _field_names does), with length 0.
 	for i := range p.lengths {
 		if p.lengths[i].field == field {
 			p.lengths[i].length += count

@@ -158,8 +158,20 @@ var javaExceptions = map[string]bool{
 }
 
 func (e *esError) rootCause() *esError {
+	// Elasticsearch unwraps an x_content_parse_exception to its cause while that is
+	// another one or one of its own exceptions (ElasticsearchException.guessRootCauses),
+	// and stops at the first of its own.
+	if e.typ == "x_content_parse_exception" {
+		if c := e.causedBy; c != nil && !javaExceptions[c.typ] {
+			return c.rootCause()
+		}
+		return e
+	}
 	root := e
 	for c := e.causedBy; c != nil; c = c.causedBy {
+		if c.typ == "x_content_parse_exception" {
+			break
+		}
 		if !javaExceptions[c.typ] {
 			root = c
 		}

@@ -1,7 +1,9 @@
 package esengine
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/RoaringBitmap/roaring/v2"
 )
@@ -32,6 +34,7 @@ type docSet struct {
 	docs     *roaring.Bitmap
 	scoreFn  func(doc uint32) float64 // nil: every document scores constant
 	constant float64
+	immune   func(doc uint32) float64 // nil: 0; the part of the score boosts leave alone (boost_immune.go)
 }
 
 func (d docSet) score(doc uint32) float64 {
@@ -50,9 +53,22 @@ func constantSet(docs *roaring.Bitmap, s float64) docSet {
 
 func emptySet() docSet { return constantSet(roaring.New(), 0) }
 
-// boosted multiplies a result's scores by boost.
+// boosted multiplies a result's scores by boost, all but their immune part.
 func boosted(d docSet, boost float64) docSet {
 	if boost == 1 {
+		return d
+	}
+	if boost == 0 {
+		// Zero scores everything, scoring joins included (Elasticsearch answers 0 there
+		// too, though it ignores any other boost of theirs).
+		return docSet{docs: d.docs}
+	}
+	if d.immune != nil {
+		score, immune := d.score, d.immune
+		d.scoreFn = func(doc uint32) float64 {
+			fixed := immune(doc)
+			return fixed + boost*(score(doc)-fixed)
+		}
 		return d
 	}
 	if d.scoreFn == nil {
@@ -105,11 +121,19 @@ var knownElsewhere = map[string]bool{
 
 type queryParser struct {
 	depth int
+	named []namedQuery // clauses with a _name, in the order Elasticsearch registers them
 }
 
 // parseQuery parses the value of a "query" key: an object with exactly one clause.
 func parseQuery(v any) (query, *esError) {
 	return (&queryParser{}).parse(v)
+}
+
+// parseNamedQuery is parseQuery that also returns the clauses given a _name.
+func parseNamedQuery(v any) (query, []namedQuery, *esError) {
+	p := &queryParser{}
+	q, err := p.parse(v)
+	return q, p.named, err
 }
 
 func (p *queryParser) parse(v any) (query, *esError) {
@@ -141,7 +165,12 @@ func (p *queryParser) parse(v any) (query, *esError) {
 	if p.depth > maxQueryDepth {
 		return nil, errIllegalArgument("The nested depth of the query exceeds the maximum nested depth for queries set in [indices.query.bool.max_nested_depth]")
 	}
-	return parse(p, obj[name])
+	q, err := parse(p, obj[name])
+	if err != nil {
+		return nil, objectParserBoostError(name, err)
+	}
+	p.noteName(name, obj[name], q)
+	return q, nil
 }
 
 // commonOption reads boost and _name, which every clause accepts; it reports whether key
@@ -159,7 +188,7 @@ func commonOption(key string, v any, boost *float64) (bool, *esError) {
 		*boost = f
 		return true, nil
 	case "_name":
-		// Named queries are accepted; hits do not report matched_queries.
+		// Recorded by queryParser.noteName once the clause is built.
 		return true, nil
 	}
 	return false, nil
@@ -171,8 +200,10 @@ func singleField(name string, body any) (string, any, *esError) {
 	var field string
 	var spec any
 	for _, k := range sortedKeys(obj) {
-		if k == "boost" || k == "_name" {
-			continue
+		// boost and _name go inside the field's object: at the top, term and match read
+		// them as field names and range refuses them, as Elasticsearch does.
+		if name == "range" && (k == "boost" || k == "_name") {
+			return "", nil, errParsing("[range] query does not support [%s]", k)
 		}
 		if field != "" {
 			return "", nil, errParsing("[%s] query doesn't support multiple fields, found [%s] and [%s]", name, field, k)
@@ -201,4 +232,22 @@ func parseScript(_ *queryParser, body any) (query, *esError) {
 func (scriptQuery) eval(*evalContext, bool) (docSet, *esError) {
 	return docSet{}, errQueryShard("failed to create query: script queries are not supported by the embedded search engine").
 		because(newError(http.StatusBadRequest, "illegal_argument_exception", "script queries are not supported by the embedded search engine"))
+}
+
+// objectParserBoostError wraps a negative boost's refusal as Elasticsearch reports it
+// for the clauses it reads with an ObjectParser (ids, match_all, bool), which wraps
+// whatever a field's parser throws; the other clauses answer the bare refusal.
+func objectParserBoostError(clause string, err *esError) *esError {
+	if err.typ != "illegal_argument_exception" || !strings.HasPrefix(err.reason, "negative [boost]") {
+		return err
+	}
+	reason := fmt.Sprintf("[%s] failed to parse field [boost]", clause)
+	switch clause {
+	case "ids", "match_all":
+		return newError(http.StatusBadRequest, "parsing_exception", "%s", reason).
+			because(newError(http.StatusBadRequest, "x_content_parse_exception", "%s", reason).because(err))
+	case "bool":
+		return newError(http.StatusBadRequest, "x_content_parse_exception", "%s", reason).because(err)
+	}
+	return err
 }

@@ -1,6 +1,7 @@
 package esengine
 
 import (
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -17,6 +18,7 @@ type boolQuery struct {
 
 func parseBool(p *queryParser, body any) (query, *esError) {
 	q := &boolQuery{boost: 1}
+	namedFrom, namedBlocks := len(p.named), map[string][][2]int{}
 	err := eachOption(body.(map[string]any), &q.boost, func(k string, v any) *esError {
 		var target *[]query
 		switch k {
@@ -40,43 +42,52 @@ func parseBool(p *queryParser, body any) (query, *esError) {
 		default:
 			return errXContentParse("[bool] unknown field [%s]", k)
 		}
+		start := len(p.named)
 		clauses, err := parseClauses(p, k, v)
 		if err != nil {
 			return err
 		}
+		occur := k
+		if occur == "mustNot" {
+			occur = "must_not"
+		}
+		namedBlocks[occur] = append(namedBlocks[occur], [2]int{start, len(p.named)})
 		*target = append(*target, clauses...)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	p.reorderBoolNames(namedFrom, namedBlocks)
 	return q, nil
 }
 
 // parseClauses reads one occurrence list: a single clause object or an array of them.
+// A clause that does not parse fails as Elasticsearch's ObjectParser reports it: an
+// x_content_parse_exception naming the occurrence, caused by the clause's own error.
 func parseClauses(p *queryParser, occur string, v any) ([]query, *esError) {
+	wrap := func(err *esError) *esError {
+		return newError(http.StatusBadRequest, "x_content_parse_exception", "[bool] failed to parse field [%s]", occur).because(err)
+	}
 	switch x := v.(type) {
 	case map[string]any:
 		c, err := p.parse(x)
 		if err != nil {
-			return nil, err
+			return nil, wrap(err)
 		}
 		return []query{c}, nil
 	case []any:
 		out := make([]query, 0, len(x))
 		for _, e := range x {
-			if _, isObj := e.(map[string]any); !isObj {
-				return nil, errXContentParse("[bool] failed to parse field [%s]", occur)
-			}
 			c, err := p.parse(e)
 			if err != nil {
-				return nil, err
+				return nil, wrap(err)
 			}
 			out = append(out, c)
 		}
 		return out, nil
 	}
-	return nil, errXContentParse("[bool] failed to parse field [%s]", occur)
+	return nil, errXContentParse("[bool] %s doesn't support values of type: %s", occur, tokenKind(v))
 }
 
 func (q *boolQuery) eval(c *evalContext, scoring bool) (docSet, *esError) {
@@ -180,9 +191,9 @@ func (q *boolQuery) scores(docs *roaring.Bitmap, required, should []docSet) docS
 	}
 	base := sumScores(docs, required)
 	if len(should) == 0 {
-		return base
+		return withImmuneSum(base, required, nil)
 	}
-	return docSet{docs: docs, scoreFn: func(doc uint32) float64 {
+	return withImmuneSum(docSet{docs: docs, scoreFn: func(doc uint32) float64 {
 		s := base.score(doc)
 		for _, sh := range should {
 			if sh.docs.Contains(doc) {
@@ -190,7 +201,7 @@ func (q *boolQuery) scores(docs *roaring.Bitmap, required, should []docSet) docS
 			}
 		}
 		return s
-	}}
+	}}, required, should)
 }
 
 // minimumShouldMatch computes how many of n optional clauses must match for a
@@ -204,7 +215,7 @@ func minimumShouldMatch(n int, spec string) (int, *esError) {
 			limit, rest, ok := strings.Cut(part, "<")
 			upTo, err := strconv.Atoi(limit)
 			if !ok || err != nil {
-				return 0, errIllegalArgument("Invalid minimum_should_match spec [%s]", spec)
+				return 0, errMinimumShouldMatch(limit)
 			}
 			if n <= upTo {
 				break
@@ -221,7 +232,7 @@ func minimumShouldMatch(n int, spec string) (int, *esError) {
 	if pct, isPct := strings.CutSuffix(spec, "%"); isPct {
 		p, err := strconv.Atoi(pct)
 		if err != nil {
-			return 0, errIllegalArgument("Invalid minimum_should_match spec [%s]", spec)
+			return 0, errMinimumShouldMatch(pct)
 		}
 		calc := int(float32(n*p) * (1 / float32(100)))
 		if p < 0 {
@@ -232,7 +243,7 @@ func minimumShouldMatch(n int, spec string) (int, *esError) {
 	} else {
 		v, err := strconv.Atoi(spec)
 		if err != nil {
-			return 0, errIllegalArgument("Invalid minimum_should_match spec [%s]", spec)
+			return 0, errMinimumShouldMatch(spec)
 		}
 		if v < 0 {
 			result = n + v
@@ -241,4 +252,11 @@ func minimumShouldMatch(n int, spec string) (int, *esError) {
 		}
 	}
 	return max(result, 0), nil
+}
+
+// errMinimumShouldMatch is Elasticsearch's answer to a spec whose number does not parse:
+// Java's Integer.parseInt fails while the query is built.
+func errMinimumShouldMatch(number string) *esError {
+	return errQueryShard("failed to create query: For input string: \"%s\"", number).
+		because(newError(http.StatusBadRequest, "number_format_exception", "For input string: \"%s\"", number))
 }

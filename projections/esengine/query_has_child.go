@@ -174,26 +174,35 @@ func (q *hasChildQuery) eval(c *evalContext, scoring bool) (docSet, *esError) {
 			}
 		}
 	}
+	if scoring && q.boost == 0 {
+		return docSet{docs: docs}, nil // a zero boost still zeroes (boost_immune.go)
+	}
 	if !wantScores {
+		if scoring && (q.minChildren > 1 || q.maxChildren < math.MaxInt32) {
+			// Counting children makes Lucene's join a scoring one even with score_mode
+			// none: every parent scores 1, and boosts are ignored (boost_immune.go).
+			return immuneSet(constantSet(docs, 1)), nil
+		}
 		return constantSet(docs, q.boost), nil
 	}
-	mode, boost := q.scoreMode, q.boost
-	return docSet{docs: docs, scoreFn: func(doc uint32) float64 {
+	// A scoring join ignores its boost and every boost around it (boost_immune.go).
+	mode := q.scoreMode
+	return immuneSet(docSet{docs: docs, scoreFn: func(doc uint32) float64 {
 		a := aggs[doc]
 		if a == nil {
 			return 0
 		}
 		switch mode {
 		case scoreAvg:
-			return boost * a.sum / float64(a.count)
+			return a.sum / float64(a.count)
 		case scoreSum:
-			return boost * a.sum
+			return a.sum
 		case scoreMax:
-			return boost * a.max
+			return a.max
 		default:
-			return boost * a.min
+			return a.min
 		}
-	}}, nil
+	}}), nil
 }
 
 func (c *evalContext) relationDocsOrEmpty(name string) *roaring.Bitmap {

@@ -78,8 +78,13 @@ func (q *hasParentQuery) eval(c *evalContext, scoring bool) (docSet, *esError) {
 	if !wantScores {
 		return constantSet(children, q.boost), nil
 	}
-	parentDoc, boost := c.s.parentDoc, q.boost
-	return docSet{docs: children, scoreFn: func(child uint32) float64 {
-		return boost * inner.score(uint32(parentDoc[child]))
-	}}, nil
+	// With score: true the join ignores its boost and every boost around it
+	// (boost_immune.go), but for a zero one.
+	if q.boost == 0 {
+		return docSet{docs: children}, nil
+	}
+	parentDoc := c.s.parentDoc
+	return immuneSet(docSet{docs: children, scoreFn: func(child uint32) float64 {
+		return inner.score(uint32(parentDoc[child]))
+	}}), nil
 }

@@ -102,8 +102,24 @@ func (q *matchQuery) eval(c *evalContext, scoring bool) (docSet, *esError) {
 	for i, tok := range tokens {
 		clauses[i] = c.tokenDocs(q.field, tok, false, scoring)
 	}
+	if len(clauses) == 1 {
+		// One token is a term query, which has no optional clauses for
+		// minimum_should_match to count: Elasticsearch ignores it, even unparsable.
+		return boosted(clauses[0], q.boost), nil
+	}
 	var d docSet
 	if q.and {
+		// The tokens are required clauses; minimum_should_match still applies, to no
+		// optional clause, so any spec that asks for one or more matches nothing.
+		if q.minimumShouldMatch != "" {
+			n, err := minimumShouldMatch(0, q.minimumShouldMatch)
+			if err != nil {
+				return docSet{}, err
+			}
+			if n > 0 {
+				return emptySet(), nil
+			}
+		}
 		d = conjunction(clauses, c.s.live)
 	} else {
 		msm := 1

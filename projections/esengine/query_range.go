@@ -4,6 +4,8 @@ import (
 	"math"
 	"net/http"
 	"regexp"
+	"strconv"
+	"strings"
 	"time"
 	_ "time/tzdata" // time zones are checked the same whether or not the host has tzdata
 
@@ -187,7 +189,7 @@ var zoneOffset = regexp.MustCompile(`^(Z|[+-][0-9]{1,2}(:?[0-9]{2})?)$`)
 func checkTimeZone(v any) *esError {
 	s, _ := scalarText(v)
 	if zoneOffset.MatchString(s) {
-		return nil
+		return checkZoneOffset(s)
 	}
 	if s != "" && s != "Local" {
 		if _, err := time.LoadLocation(s); err == nil {
@@ -195,4 +197,32 @@ func checkTimeZone(v any) *esError {
 		}
 	}
 	return errIllegalArgument("java.time.zone.ZoneRulesException: Unknown time-zone ID: %s", s)
+}
+
+// checkZoneOffset refuses an offset Java's ZoneOffset.of refuses: hours beyond 18,
+// minutes beyond 59, or past 18:00 in all.
+func checkZoneOffset(s string) *esError {
+	if s == "Z" {
+		return nil
+	}
+	digits := strings.ReplaceAll(s[1:], ":", "")
+	hours, minutes := digits, "0"
+	if len(digits) > 2 {
+		hours, minutes = digits[:len(digits)-2], digits[len(digits)-2:]
+	}
+	h, _ := strconv.Atoi(hours)
+	m, _ := strconv.Atoi(minutes)
+	sign := 1
+	if s[0] == '-' {
+		sign = -1
+	}
+	switch {
+	case h > 18:
+		return errIllegalArgument("java.time.DateTimeException: Zone offset hours not in valid range: value %d is not in the range -18 to 18", sign*h)
+	case m > 59:
+		return errIllegalArgument("java.time.DateTimeException: Zone offset minutes not in valid range: value %d is not in the range -59 to 59", sign*m)
+	case h == 18 && m > 0:
+		return errIllegalArgument("java.time.DateTimeException: Zone offset not in valid range: -18:00 to +18:00")
+	}
+	return nil
 }

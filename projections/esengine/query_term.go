@@ -225,7 +225,7 @@ func (c *evalContext) tokenDocs(field, token string, caseInsensitive, scoring bo
 	if !scoring || caseInsensitive {
 		return constantSet(docs, 1)
 	}
-	docCount := c.docCount(field)
+	docCount := uint64(ti.docCount)
 	idfValue := idf(docCount, docs.GetCardinality())
 	avg := 1.0
 	if docCount > 0 {

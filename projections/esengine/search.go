@@ -28,6 +28,8 @@ type hit struct {
 	version int64
 	seqNo   int64
 	fields  []*sortField // the sort as resolved on its index, to print sort values
+	matched []string     // matched_queries
+	ignored []string     // _ignored
 }
 
 func handleSearch(e *Engine, r *request) (reply, error) {
@@ -186,9 +188,14 @@ func (ix *index) search(q query, req *searchRequest, shard int, stop *searchStop
 		res.hasMax = false
 	}
 	res.hits = make([]*hit, len(top))
+	hitDocs := make([]uint32, len(top))
 	for i, cand := range top {
 		d := c.s.docs[cand.doc]
-		res.hits[i] = &hit{candidate: *cand, index: ix.name, id: d.id, routing: d.routing, source: d.source, version: d.version, seqNo: d.seqNo, fields: fields}
+		res.hits[i] = &hit{candidate: *cand, index: ix.name, id: d.id, routing: d.routing, source: d.source, version: d.version, seqNo: d.seqNo, fields: fields, ignored: d.ignored}
+		hitDocs[i] = cand.doc
+	}
+	if err := c.matchedQueries(req.named, res.hits, hitDocs); err != nil && err != errStopTimedOut {
+		return indexResult{}, ranking{}, err
 	}
 	return res, rank, nil
 }

@@ -10,7 +10,7 @@ func renderSearch(req *searchRequest, targets []*index, page []*hit, total uint6
 	byScore := sortedByScoreOnly(req.sort)
 	hits := make([]orderedObject, 0, len(page))
 	for _, h := range page {
-		o := orderedObject{{"_index", h.index}, {"_id", h.id}}
+		o := orderedObject{{"_index", h.index}, {"_type", "_doc"}, {"_id", h.id}}
 		if req.version {
 			o = append(o, orderedField{"_version", h.version})
 		}
@@ -25,7 +25,13 @@ func renderSearch(req *searchRequest, targets []*index, page []*hit, total uint6
 		if h.routing != nil {
 			o = append(o, orderedField{"_routing", *h.routing})
 		}
-		if src, include := req.source.apply(h.source); include {
+		src, include := req.source.apply(h.source)
+		if len(h.ignored) > 0 && include {
+			// Elasticsearch loads _ignored with the stored fields, which _source: false
+			// skips.
+			o = append(o, orderedField{"_ignored", h.ignored})
+		}
+		if include {
 			o = append(o, orderedField{"_source", src})
 		}
 		if !byScore {
@@ -34,6 +40,9 @@ func renderSearch(req *searchRequest, targets []*index, page []*hit, total uint6
 				values[i] = h.fields[i].output(k)
 			}
 			o = append(o, orderedField{"sort", values})
+		}
+		if len(h.matched) > 0 {
+			o = append(o, orderedField{"matched_queries", h.matched})
 		}
 		hits = append(hits, o)
 	}

@@ -17,6 +17,7 @@ const trackTotalNever = -1
 // searchRequest is a parsed _search body with its query-string overrides applied.
 type searchRequest struct {
 	query            query // nil means match_all
+	named            []namedQuery
 	from, size       int
 	sort             []sortSpec
 	source           sourceFilter
@@ -65,7 +66,7 @@ func (req *searchRequest) setBodyKey(k string, v any) *esError {
 		if _, isObj := v.(map[string]any); !isObj {
 			return errParsing("Unknown key for a %s in [query].", tokenKind(v))
 		}
-		req.query, err = parseQuery(v)
+		req.query, req.named, err = parseNamedQuery(v)
 	case "from", "size":
 		f, isNum := asFloat(v)
 		if !isNum || f < math.MinInt32 || f > math.MaxInt32 {

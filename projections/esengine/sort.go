@@ -15,8 +15,10 @@ const (
 	sortByDoc
 	sortByNumber  // floating point fields
 	sortByInteger // integer fields, printed as longs
-	sortByString  // keyword, join, _id, _routing
-	sortByNothing // unmapped with unmapped_type: every document is missing
+	sortByString  // keyword, join, _id
+	sortByIndex   // _index: the concrete index's name
+	sortBySeqNo   // _seq_no
+	sortByVersion // _version
 )
 
 // sortField is a sortSpec resolved against one index's mapping.
@@ -26,6 +28,7 @@ type sortField struct {
 	missingFirst bool
 	missingNum   *float64
 	missingStr   *string
+	index        string // for sortByIndex
 }
 
 // sortKey is a document's value for one sortField.
@@ -44,18 +47,27 @@ func compileSort(c *evalContext, specs []sortSpec) ([]*sortField, *esError) {
 			sf.kind = sortByScore
 		case spec.field == "_doc":
 			sf.kind = sortByDoc
-		case spec.field == "_id" || spec.field == "_routing" || joinFieldName(c.m.join, spec.field):
+		case spec.field == "_id" || joinFieldName(c.m.join, spec.field):
 			sf.kind = sortByString
 		default:
+			kind, isMeta, err := metadataSortKind(spec.field)
+			if err != nil {
+				return nil, err
+			}
+			if isMeta {
+				sf.kind, sf.index = kind, c.ix.name
+				break
+			}
 			f := c.m.field(spec.field)
 			switch {
 			case f == nil && spec.unmappedType != "":
-				sf.kind = sortByNothing
+				if sf.kind, err = unmappedSortKind(spec.unmappedType); err != nil {
+					return nil, err
+				}
 			case f == nil:
 				return nil, errQueryShard("No mapping found for [%s] in order to sort on", spec.field)
 			case f.typ == typeText:
-				return nil, newError(http.StatusBadRequest, "illegal_argument_exception",
-					"Text fields are not optimised for operations that require per-document field data like aggregations and sorting, so these operations are disabled by default. Please use a keyword field instead. Alternatively, set fielddata=true on [%s] in order to load field data by uninverting the inverted index. Note that this can use significant memory.", spec.field)
+				return nil, errTextSort(spec.field)
 			case f.isIntegral() || f.typ == typeBoolean:
 				sf.kind = sortByInteger
 			case f.isNumeric():
@@ -64,12 +76,15 @@ func compileSort(c *evalContext, specs []sortSpec) ([]*sortField, *esError) {
 				sf.kind = sortByString
 			}
 		}
+		if err := checkSortMode(sf); err != nil {
+			return nil, err
+		}
 		switch m := spec.missing; m {
 		case nil, "_last":
 		case "_first":
 			sf.missingFirst = true
 		default:
-			numeric := sf.kind == sortByNumber || sf.kind == sortByInteger
+			numeric := sf.isNumeric()
 			if n, isNum := asFloat(m); isNum && numeric {
 				sf.missingNum = &n
 			} else if s, isText := scalarText(m); numeric {
@@ -91,6 +106,12 @@ func (sf *sortField) key(d *storedDoc, doc uint32, score float64) sortKey {
 		return sortKey{num: float64(float32(score))}
 	case sortByDoc:
 		return sortKey{num: float64(doc)}
+	case sortBySeqNo:
+		return sortKey{num: float64(d.seqNo)}
+	case sortByVersion:
+		return sortKey{num: float64(d.version)}
+	case sortByIndex:
+		return sortKey{str: sf.index}
 	case sortByNumber, sortByInteger:
 		var values []float64
 		for _, n := range d.numbers {
@@ -199,7 +220,7 @@ func (sf *sortField) compare(a, b sortKey) int {
 		return 1
 	}
 	var r int
-	if sf.kind == sortByString {
+	if sf.kind == sortByString || sf.kind == sortByIndex {
 		r = strings.Compare(a.str, b.str)
 	} else {
 		r = cmp.Compare(a.num, b.num)
@@ -215,11 +236,11 @@ func (sf *sortField) output(k sortKey) any {
 	switch {
 	case k.missing:
 		return nil
-	case sf.kind == sortByString:
+	case sf.kind == sortByString, sf.kind == sortByIndex:
 		return k.str
 	case sf.kind == sortByScore:
 		return score(k.num)
-	case sf.kind == sortByDoc, sf.kind == sortByInteger:
+	case sf.kind == sortByDoc, sf.kind == sortByInteger, sf.kind == sortBySeqNo, sf.kind == sortByVersion:
 		if k.num >= math.MaxInt64 {
 			return int64(math.MaxInt64)
 		}

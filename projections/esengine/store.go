@@ -23,6 +23,7 @@ type storedDoc struct {
 	numbers []indexedNumber // numeric and boolean values
 	tokens  []indexedToken  // analyzed text
 	lengths []fieldLength   // text token counts, for BM25 length normalisation
+	ignored []string        // fields whose values were left out (ignore_above): hits' _ignored
 	join    *docJoin
 }
 
@@ -165,6 +166,9 @@ type store struct {
 type textIndex struct {
 	tokens    map[string]*roaring.Bitmap
 	sumLength int64
+	// docCount counts the documents with at least one token in the field, Lucene's
+	// docCount for BM25; a value without tokens ("", "!!!") still makes exists match.
+	docCount int64
 }
 
 func newStore() *store {
@@ -226,7 +230,11 @@ func (s *store) add(d *storedDoc) {
 		bm.Add(n)
 	}
 	for _, l := range d.lengths {
-		s.text(l.field).sumLength += int64(l.length)
+		ti := s.text(l.field)
+		ti.sumLength += int64(l.length)
+		if l.length > 0 {
+			ti.docCount++
+		}
 	}
 	d.eachField(func(f string) {
 		bm := s.exists[f]
@@ -309,7 +317,11 @@ func (s *store) remove(n uint32) {
 		}
 	}
 	for _, l := range d.lengths {
-		s.texts[l.field].sumLength -= int64(l.length)
+		ti := s.texts[l.field]
+		ti.sumLength -= int64(l.length)
+		if l.length > 0 {
+			ti.docCount--
+		}
 	}
 	d.eachField(func(f string) {
 		if bm := s.exists[f]; bm != nil {

@@ -38,7 +38,7 @@ func (s *store) clone() *store {
 		for tok, bm := range t.tokens {
 			tokens[tok] = bm.Clone()
 		}
-		c.texts[f] = &textIndex{tokens: tokens, sumLength: t.sumLength}
+		c.texts[f] = &textIndex{tokens: tokens, sumLength: t.sumLength, docCount: t.docCount}
 	}
 	for f, bm := range s.exists {
 		c.exists[f] = bm.Clone()

@@ -12,7 +12,7 @@ import (
 func (d *storedDoc) reindexed() *storedDoc {
 	nd := &storedDoc{
 		id: d.id, source: d.source, routing: d.routing,
-		terms: d.terms, numbers: d.numbers, tokens: d.tokens, lengths: d.lengths,
+		terms: d.terms, numbers: d.numbers, tokens: d.tokens, lengths: d.lengths, ignored: d.ignored,
 	}
 	if d.join != nil {
 		// The parent key only carries the id until moveJoin looks the key up again.

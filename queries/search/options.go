@@ -10,8 +10,15 @@ var sortParams = map[string]valueCheck{
 	"order":         oneOf("asc", "desc"),
 	"missing":       isScalar,
 	"mode":          oneOf("min", "max", "sum", "avg", "median"),
-	"unmapped_type": isNonEmptyString,
+	"unmapped_type": oneOf(unmappedSortTypes...),
 }
+
+// unmappedSortTypes are the unmapped_type values both engines sort by; Elasticsearch
+// refuses text, object, binary, geo_point and unknown types, and others it accepts
+// (scaled_float, wildcard...) only with a mapper plugin, so those are refused here alike.
+var unmappedSortTypes = []string{"long", "integer", "short", "byte", "double", "float", "half_float",
+	"date", "date_nanos", "boolean", "keyword", "ip", "join", "flattened",
+	"integer_range", "long_range", "float_range", "double_range", "date_range", "ip_range"}
 
 // validateSort accepts Elasticsearch's sort forms on fields, _score and _doc:
 // "field", {"field": "desc"}, {"field": {"order": "desc", ...}}, or an array of them.
