@@ -246,7 +246,7 @@ func (s *Store) readNew(ctx context.Context, consumer string, st *consumerState,
 			queue = append(queue, p)
 		}
 	}
-	s.rotate++ // with a small budget, start elsewhere next time
+	s.rotate++                              // with a small budget, start elsewhere next time
 	full := make([]bool, s.keys.partitions) // partitions that filled their share: may hold more
 	defer func() {
 		if err != nil {

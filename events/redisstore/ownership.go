@@ -260,24 +260,12 @@ func (s *Store) unlockCall(w *write, token string) *scriptCall {
 
 // finalize confirms the reservations of a committed transaction and deletes the
 // records of foreign objectIds the commit released (local ones the append did).
+// Concurrent finalizes share script calls and a round trip (finalize_batch.go).
 func (s *Store) finalize(ctx context.Context, w *write, token string, reserved []string) {
 	if len(reserved) == 0 && len(w.foreignReleases) == 0 {
 		return
 	}
-	ctx, cancel := cleanupContext(ctx)
-	defer cancel()
-	claimed, released := s.byPartition(reserved), s.byPartition(w.foreignReleases)
-	var calls []*scriptCall
-	for p := range s.keys.partitions {
-		if len(claimed[p]) == 0 && len(released[p]) == 0 {
-			continue
-		}
-		keys := append(s.ownerKeys(claimed[p]), s.ownerKeys(released[p])...)
-		args := []any{w.c.AggregateID, token, w.version, len(claimed[p])}
-		calls = append(calls, &scriptCall{script: finalizeScript, keys: keys, args: args})
-	}
-	runScripts(ctx, s.rdb, calls)
-	s.logFailures(w, "finalize", calls)
+	s.finalizer.run(ctx, s, &finalizeRequest{w: w, token: token, reserved: reserved})
 }
 
 func (s *Store) logFailures(w *write, step string, calls []*scriptCall) {

@@ -81,8 +81,9 @@ type Store struct {
 	outboxMu  sync.Mutex
 	consumers map[string]*consumerState
 	claimDue  time.Time
-	claimFrom []string // XAUTOCLAIM cursor per partition
-	rotate    int      // first partition of the next outbox read, for fairness
+	claimFrom []string  // XAUTOCLAIM cursor per partition
+	finalizer finalizer // joins concurrent finalize steps (finalize_batch.go)
+	rotate    int       // first partition of the next outbox read, for fairness
 }
 
 type options struct {
