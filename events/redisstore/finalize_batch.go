@@ -1,71 +1,15 @@
 package redisstore
 
-import (
-	"context"
-	"sync"
-)
+import "context"
 
-// finalizeBatchLimit bounds how many commits one finalize pass takes, so one script
-// call stays short (the server runs nothing else meanwhile).
-const finalizeBatchLimit = 64
-
-// finalizer joins the finalize steps of concurrent commits: one of the waiting callers
-// (the leader) runs them all in one pipeline with one script call per slot, the others
-// wait for it, and the next leader takes whatever queued up meanwhile. Each caller
-// still returns only after its own finalize ran, as before; what changes is that a
-// cluster create's clean-up costs a share of one script call per slot instead of one
-// each (group commit, as boltstore does for its fsync).
-type finalizer struct {
-	mu      sync.Mutex
-	queue   []*finalizeRequest
-	leading bool // a caller is running a batch, or was handed the next one
-}
+// batchLimit bounds how many commits one batched step takes, so one script call stays
+// short (the server runs nothing else meanwhile).
+const batchLimit = 64
 
 type finalizeRequest struct {
 	w        *write
 	token    string
 	reserved []string
-
-	wake     chan struct{} // finished, or this caller leads the next batch
-	finished bool
-}
-
-func (f *finalizer) run(ctx context.Context, s *Store, r *finalizeRequest) {
-	r.wake = make(chan struct{}, 1)
-	f.mu.Lock()
-	f.queue = append(f.queue, r)
-	if f.leading {
-		f.mu.Unlock()
-		<-r.wake
-		if r.finished {
-			return
-		}
-		f.mu.Lock() // handed the lead: r is first in the queue
-	} else {
-		f.leading = true
-	}
-	n := min(len(f.queue), finalizeBatchLimit)
-	batch := f.queue[:n:n]
-	f.queue = f.queue[n:]
-	f.mu.Unlock()
-
-	s.finalizeBatch(ctx, batch)
-	for _, other := range batch {
-		if other != r {
-			other.finished = true
-			other.wake <- struct{}{}
-		}
-	}
-
-	f.mu.Lock()
-	if len(f.queue) == 0 {
-		f.leading = false
-		f.mu.Unlock()
-		return
-	}
-	next := f.queue[0]
-	f.mu.Unlock()
-	next.wake <- struct{}{}
 }
 
 // finalizeBatch runs the finalize step of every request in one pipeline: one script call
