@@ -69,7 +69,9 @@ package redisstore
 //
 // The price: on a cluster, creating a plan costs four round trips instead of one
 // (begin, claims, append, finalize), and two writers racing for one objectId may wait
-// for each other for up to a lease when one of them dies mid-way.
+// for each other for up to a lease when one of them dies mid-way. Steps 2 and 4 of
+// concurrent transactions run together (batcher.go): one script call per slot carries
+// a group per transaction, each decided on its own, so their script calls are shared.
 //
 // # Moving between modes
 //
