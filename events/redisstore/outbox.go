@@ -33,6 +33,7 @@ import (
 type consumerState struct {
 	pendingFrom []string
 	recovering  int
+	watch       partitionWatch // which partitions readNew must look at (outbox_partitions.go)
 }
 
 func (s *Store) createGroups(ctx context.Context) error {
@@ -68,7 +69,7 @@ func (s *Store) ReadOutbox(ctx context.Context, consumer string, max int, wait t
 	deadline := time.Now().Add(wait)
 	for {
 		changed := n.changed()
-		entries, err := s.takeOutbox(ctx, consumer, max)
+		entries, err := s.takeOutbox(ctx, n, consumer, max)
 		if err != nil || len(entries) > 0 {
 			s.reloadOn(ctx, err) // the relay retries; let it find a promoted master
 			return entries, err
@@ -100,7 +101,7 @@ func (s *Store) notifier(ctx context.Context) (*notifier, error) {
 		return nil, ErrClosed
 	}
 	if s.notify == nil {
-		n, err := subscribe(ctx, s.rdb, s.keys.notifyChannel())
+		n, err := subscribe(ctx, s.rdb, s.keys.notifyChannel(), s.keys.partitions)
 		if err != nil {
 			return nil, err
 		}
@@ -117,7 +118,7 @@ type partMessage struct {
 
 // takeOutbox does one non-blocking pass of the three sources, within max entries.
 // Outbox reads of one store are serialised: they share cursors.
-func (s *Store) takeOutbox(ctx context.Context, consumer string, max int) ([]events.LogEntry, error) {
+func (s *Store) takeOutbox(ctx context.Context, n *notifier, consumer string, max int) ([]events.LogEntry, error) {
 	s.outboxMu.Lock()
 	defer s.outboxMu.Unlock()
 	st := s.consumer(consumer)
@@ -138,7 +139,7 @@ func (s *Store) takeOutbox(ctx context.Context, consumer string, max int) ([]eve
 		got = append(got, msgs...)
 	}
 	if len(got) < max {
-		msgs, err := s.readNew(ctx, consumer, max-len(got))
+		msgs, err := s.readNew(ctx, consumer, st, n, max-len(got))
 		if err != nil {
 			return nil, err
 		}
@@ -232,14 +233,32 @@ func (s *Store) claimIdle(ctx context.Context, consumer string, budget int) ([]p
 // readNew reads undelivered entries. Delivering moves the group's cursor, so it must not
 // read more than it returns: it asks each partition for a share of the budget, and asks
 // again those that filled their share, until the budget or the entries run out.
-func (s *Store) readNew(ctx context.Context, consumer string, budget int) ([]partMessage, error) {
-	queue := make([]int, 0, s.keys.partitions)
+//
+// It looks only at the partitions that may hold new entries (partitionWatch): the ones
+// notified since the last pass, the ones that filled their share, all of them now and
+// then.
+func (s *Store) readNew(ctx context.Context, consumer string, st *consumerState, n *notifier, budget int) (out []partMessage, err error) {
+	counts := n.counts()
+	candidates := st.watch.toRead(counts, time.Now())
+	queue := make([]int, 0, len(candidates))
 	for i := range s.keys.partitions {
-		queue = append(queue, (s.rotate+i)%s.keys.partitions)
+		if p := (s.rotate + i) % s.keys.partitions; candidates[p] {
+			queue = append(queue, p)
+		}
 	}
-	s.rotate++ // with a small budget, start elsewhere next time
+	s.rotate++                              // with a small budget, start elsewhere next time
+	full := make([]bool, s.keys.partitions) // partitions that filled their share: may hold more
+	defer func() {
+		if err != nil {
+			st.watch.forget() // what was read is unsure: look at every partition next time
+			return
+		}
+		for _, p := range queue { // left unread for want of budget
+			full[p] = true
+		}
+		st.watch.done(counts, full, time.Now())
+	}()
 
-	var out []partMessage
 	for remaining := budget; remaining > 0 && len(queue) > 0; {
 		round := queue[:min(len(queue), remaining)]
 		queue = queue[len(round):]
@@ -264,6 +283,9 @@ func (s *Store) readNew(ctx context.Context, consumer string, budget int) ([]par
 			remaining -= len(msgs)
 			if len(msgs) == share {
 				queue = append(queue, p) // it may hold more
+				full[p] = true
+			} else {
+				full[p] = false
 			}
 		}
 	}

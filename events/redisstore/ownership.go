@@ -33,12 +33,13 @@ package redisstore
 //     (a random token with a lease, SET NX PX), and learn which foreign objectIds the
 //     aggregate does not own yet (its oids set). Ones it owns need nothing: its records
 //     cannot be taken from it while they are in that set.
-//  2. claim (each foreign slot, pipelined): all or none per slot, reserve each record for
+//  2. claim (each foreign slot, pipelined, one call per slot for concurrent transactions
+//     together): all or none per slot and transaction, reserve each record for
 //     the token (pend=token), or report the record's owner if it is another aggregate.
 //  3. append (aggregate slot): the usual script, which additionally requires the lock to
 //     still hold the token. It commits, adds the claims to the oids set, drops the lock.
-//  4. finalize (each foreign slot, pipelined): clear the reservations, delete released
-//     records. This is clean-up: the commit is already decided.
+//  4. finalize (each foreign slot, pipelined, concurrent transactions together): clear
+//     the reservations, delete released records. This is clean-up: the commit is already decided.
 //
 // A failure before 3 undoes the reservations and drops the lock. Without a transaction
 // (no new foreign claims: every PUT that keeps its objectIds) the append is one script.
@@ -68,7 +69,9 @@ package redisstore
 //
 // The price: on a cluster, creating a plan costs four round trips instead of one
 // (begin, claims, append, finalize), and two writers racing for one objectId may wait
-// for each other for up to a lease when one of them dies mid-way.
+// for each other for up to a lease when one of them dies mid-way. Steps 2 and 4 of
+// concurrent transactions run together (batcher.go): one script call per slot carries
+// a group per transaction, each decided on its own, so their script calls are shared.
 //
 // # Moving between modes
 //
@@ -179,19 +182,19 @@ func (s *Store) begin(ctx context.Context, w *write, token string) ([]string, *o
 
 // reserve is step 2: it reserves ids for token in their slots. A non-nil outcome or an
 // error means some reservation failed; the caller aborts, which undoes the others.
+// Concurrent reservations share script calls and a round trip (batcher.go).
 func (s *Store) reserve(ctx context.Context, w *write, token string, ids []string) (*outcome, error) {
-	claims := s.claimCalls(w, token, ids)
-	if len(claims) == 0 {
+	if len(ids) == 0 {
 		return nil, nil
 	}
-	s.runDurably(ctx, claims)
+	req := &claimRequest{w: w, token: token, byPart: s.byPartition(ids)}
+	s.claims.do(req, func(batch []*claimRequest) { s.claimBatch(ctx, batch) })
 	var lost *outcome
-	for _, call := range claims {
-		r, err := parseReply(call.cmd)
-		if err != nil {
+	for p := range req.byPart {
+		if err := req.errs[p]; err != nil {
 			return nil, fmt.Errorf("redisstore: append to %q: claim: %w", w.c.AggregateID, err)
 		}
-		if r.status() == "taken" && lost == nil {
+		if r := req.replies[p]; r.status() == "taken" && lost == nil {
 			lost = &outcome{kind: contested, contest: contestOf(r)}
 		}
 	}
@@ -214,15 +217,6 @@ func (s *Store) ownerKeys(ids []string) []string {
 		out[i] = s.keys.owner(id)
 	}
 	return out
-}
-
-func (s *Store) claimCalls(w *write, token string, ids []string) []*scriptCall {
-	var calls []*scriptCall
-	for _, group := range s.byPartition(ids) {
-		args := append([]any{w.c.AggregateID, token, w.version}, toAny(group)...)
-		calls = append(calls, &scriptCall{script: claimScript, keys: s.ownerKeys(group), args: args})
-	}
-	return calls
 }
 
 // cleanupTimeout bounds clean-up after the caller's context may be gone: clean-up that
@@ -260,24 +254,14 @@ func (s *Store) unlockCall(w *write, token string) *scriptCall {
 
 // finalize confirms the reservations of a committed transaction and deletes the
 // records of foreign objectIds the commit released (local ones the append did).
+// Concurrent finalizes share script calls and a round trip (batcher.go).
 func (s *Store) finalize(ctx context.Context, w *write, token string, reserved []string) {
 	if len(reserved) == 0 && len(w.foreignReleases) == 0 {
 		return
 	}
-	ctx, cancel := cleanupContext(ctx)
-	defer cancel()
-	claimed, released := s.byPartition(reserved), s.byPartition(w.foreignReleases)
-	var calls []*scriptCall
-	for p := range s.keys.partitions {
-		if len(claimed[p]) == 0 && len(released[p]) == 0 {
-			continue
-		}
-		keys := append(s.ownerKeys(claimed[p]), s.ownerKeys(released[p])...)
-		args := []any{w.c.AggregateID, token, w.version, len(claimed[p])}
-		calls = append(calls, &scriptCall{script: finalizeScript, keys: keys, args: args})
-	}
-	runScripts(ctx, s.rdb, calls)
-	s.logFailures(w, "finalize", calls)
+	s.finalizes.do(&finalizeRequest{w: w, token: token, reserved: reserved}, func(batch []*finalizeRequest) {
+		s.finalizeBatch(ctx, batch)
+	})
 }
 
 func (s *Store) logFailures(w *write, step string, calls []*scriptCall) {

@@ -81,8 +81,10 @@ type Store struct {
 	outboxMu  sync.Mutex
 	consumers map[string]*consumerState
 	claimDue  time.Time
-	claimFrom []string // XAUTOCLAIM cursor per partition
-	rotate    int      // first partition of the next outbox read, for fairness
+	claimFrom []string                  // XAUTOCLAIM cursor per partition
+	finalizes batcher[*finalizeRequest] // joins concurrent finalize steps (finalize_batch.go)
+	claims    batcher[*claimRequest]    // joins concurrent reservation steps (claim_batch.go)
+	rotate    int                       // first partition of the next outbox read, for fairness
 }
 
 type options struct {
@@ -201,6 +203,8 @@ func New(ctx context.Context, client redis.UniversalClient, codec *events.Codec,
 		stop:      make(chan struct{}),
 		consumers: map[string]*consumerState{},
 		claimFrom: make([]string, o.partitions),
+		finalizes: batcher[*finalizeRequest]{limit: batchLimit},
+		claims:    batcher[*claimRequest]{limit: batchLimit},
 	}
 	var err error
 	if err = client.Ping(ctx).Err(); err != nil {
