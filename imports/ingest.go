@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"time"
 
 	"github.com/google/uuid"
@@ -33,6 +34,7 @@ type IngesterConfig struct {
 	// UploadLease: an upload not renewed for this long is presumed dead (default
 	// DefaultUploadLease); the ingester renews it every third of it.
 	UploadLease time.Duration
+	Logger      *slog.Logger // optional: notes each upload's job as it starts
 	Now         func() time.Time
 }
 
@@ -100,6 +102,11 @@ func (in *Ingester) Ingest(ctx context.Context, req Request) (Job, error) {
 	job.UploadLease = job.Created.Add(in.cfg.UploadLease)
 	if err := in.cfg.Store.CreateJob(ctx, job); err != nil {
 		return Job{}, err
+	}
+	if in.cfg.Logger != nil {
+		// Before the 202 the client has no job id; should the upload break off, this is
+		// where an operator finds the job it left.
+		in.cfg.Logger.Info("import upload started", slog.String("job", job.ID), slog.String("correlation_id", job.CorrelationID))
 	}
 	stopRenewing := in.renewWhileReading(ctx, job.ID)
 	readErr := in.read(ctx, job.ID, req.Body)

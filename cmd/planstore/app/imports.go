@@ -34,7 +34,7 @@ func (m *Main) startImports(ctx context.Context, store eventStore, httpCfg *http
 	if m.parts.imports {
 		ingester, err := imports.NewIngester(imports.IngesterConfig{
 			Store: jobs, Queue: queue, Metrics: metrics, MaxBytes: m.cfg.ImportMaxBytes, MaxLineBytes: int(m.cfg.MaxBodyBytes),
-			UploadLease: m.cfg.ImportUploadLease,
+			UploadLease: m.cfg.ImportUploadLease, Logger: m.log,
 		})
 		if err != nil {
 			return err
