@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/planstore/planstore/aggregates/plan"
+	"github.com/planstore/planstore/commands"
 	"github.com/planstore/planstore/events/redisstore"
 	"github.com/planstore/planstore/imports"
 	"github.com/planstore/planstore/imports/importtest"
@@ -73,5 +75,31 @@ func checkSweeper(t *testing.T, r *rig) {
 	if j.State != imports.StateFailed || j.Counts[imports.OutcomeCreated] != 3 || j.Lines != 3 ||
 		!strings.HasPrefix(j.Error, "upload interrupted at line 4:") {
 		t.Fatalf("lapsed upload: %s %d lines %v %q, want failed, 3 created, interrupted at line 4", j.State, j.Lines, j.Counts, j.Error)
+	}
+}
+
+// A chunk queued twice (the sweeper queues a dead upload's last chunk again) may run
+// twice at once: an attempt that is not recovering meets the plan the other attempt just
+// created for the same line, and counts it created, not as a conflict with itself.
+func TestConcurrentCopyOfAChunkCountsItsOwnWriteCreated(t *testing.T) {
+	r := embeddedRig(t, 1)
+	ctx := context.Background()
+	job, err := r.ingest.Ingest(ctx, imports.Request{Body: strings.NewReader(importtest.Plan("twice-1", "twice-1", 1) + "\n"),
+		Mode: imports.ModeCreate, Principal: caller, Access: callerAccess})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The other attempt's write of line 1, committed before this attempt begins.
+	doc, _ := plan.Decode([]byte(importtest.Plan("twice-1", "twice-1", 1)))
+	meta := commands.Metadata{Actor: caller.Subject, CausationID: "import:" + job.ID + ":line:1"}
+	if _, err := r.create.Handle(asCaller(), commands.CreatePlan{Plan: doc, Meta: meta}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.workers[0].HandleChunk(ctx, imports.ChunkRef{Job: job.ID}); err != nil {
+		t.Fatal(err)
+	}
+	j := r.waitFinal(t, job.ID)
+	if j.State != imports.StateSucceeded || j.Counts[imports.OutcomeCreated] != 1 || j.Counts[imports.OutcomeConflict] != 0 {
+		t.Fatalf("job %s %v, want succeeded with the line created", j.State, j.Counts)
 	}
 }

@@ -235,15 +235,17 @@ func causationID(jobID string, line int64) string {
 // retried; everything about the line itself is an outcome.
 func (w *Worker) line(ctx context.Context, job Job, lineNo int64, raw []byte, recovering bool) (lineResult, error) {
 	r, err := w.decide(ctx, job, lineNo, raw, recovering)
-	if err != nil || !(r.outcome == OutcomeConflict || (recovering && r.outcome == OutcomeUnchanged)) {
+	mayBeOwnWrite := r.outcome == OutcomeConflict || (recovering && r.outcome == OutcomeUnchanged)
+	if err != nil || !mayBeOwnWrite {
 		return r, err
 	}
 	// The same chunk may be handled twice at once (queued again after its uploader died
 	// between storing and queueing it, see UploadSweeper): the plan that is "taken" or
-	// "unchanged" may be this very line's write by the other attempt.
-	doc, derr := plan.Decode(raw)
-	if derr != nil {
-		return r, nil
+	// "unchanged" may be this very line's write by the other attempt. Such a line
+	// decoded, or it would be invalid.
+	doc, err := plan.Decode(raw)
+	if err != nil {
+		return r, err
 	}
 	if o, found, err := w.recorded(ctx, doc.ObjectID, causationID(job.ID, lineNo)); err != nil || found {
 		return lineResult{outcome: o}, err
