@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"time"
 
 	"github.com/google/uuid"
@@ -30,7 +31,11 @@ type IngesterConfig struct {
 	MaxBytes     int64 // whole upload, uncompressed (default DefaultMaxBytes)
 	MaxLineBytes int   // one line: one plan, as the API's body limit (required)
 	ChunkLines   int   // lines per chunk (default DefaultChunkLines)
-	Now          func() time.Time
+	// UploadLease: an upload not renewed for this long is presumed dead (default
+	// DefaultUploadLease); the ingester renews it every third of it.
+	UploadLease time.Duration
+	Logger      *slog.Logger // optional: notes each upload's job as it starts
+	Now         func() time.Time
 }
 
 // Ingester turns an upload into a job: it cuts the stream into chunks as it arrives,
@@ -51,6 +56,9 @@ func NewIngester(cfg IngesterConfig) (*Ingester, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.UploadLease <= 0 {
+		cfg.UploadLease = DefaultUploadLease
 	}
 	return &Ingester{cfg: cfg}, nil
 }
@@ -89,12 +97,20 @@ func (in *Ingester) Ingest(ctx context.Context, req Request) (Job, error) {
 	}
 	job := Job{
 		ID: id.String(), State: StateReceiving, Mode: req.Mode, Principal: req.Principal, Access: req.Access,
-		CorrelationID: req.CorrelationID, Created: in.cfg.Now(), Counts: Counts{},
+		CorrelationID: req.CorrelationID, Created: in.cfg.Now(), Counts: Counts{}, NextLine: 1,
 	}
+	job.UploadLease = job.Created.Add(in.cfg.UploadLease)
 	if err := in.cfg.Store.CreateJob(ctx, job); err != nil {
 		return Job{}, err
 	}
+	if in.cfg.Logger != nil {
+		// Before the 202 the client has no job id; should the upload break off, this is
+		// where an operator finds the job it left.
+		in.cfg.Logger.Info("import upload started", slog.String("job", job.ID), slog.String("correlation_id", job.CorrelationID))
+	}
+	stopRenewing := in.renewWhileReading(ctx, job.ID)
 	readErr := in.read(ctx, job.ID, req.Body)
+	stopRenewing()
 	var publishErr *publishError
 	if errors.As(readErr, &publishErr) {
 		// A chunk is stored but not queued: no worker would ever take it, so the job
@@ -196,4 +212,28 @@ func (in *Ingester) read(ctx context.Context, jobID string, body io.Reader) erro
 			}
 		}
 	}
+}
+
+// renewWhileReading renews the job's upload lease every third of it until the returned
+// function is called, so an upload that pauses (up to the server's read timeout) keeps
+// its job; only this process dying lets the lease lapse (see UploadSweeper).
+func (in *Ingester) renewWhileReading(ctx context.Context, jobID string) (stop func()) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(in.cfg.UploadLease / 3)
+		defer tick.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				// A failed renewal is tried again at the next tick; should the lease
+				// lapse meanwhile, the job is sealed and the next chunk is refused.
+				_ = in.cfg.Store.RenewUpload(ctx, jobID, in.cfg.Now().Add(in.cfg.UploadLease))
+			}
+		}
+	}()
+	return func() { cancel(); <-done }
 }

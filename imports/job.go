@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/planstore/planstore/tenancy"
@@ -110,7 +111,25 @@ type Job struct {
 	ChunksDone    int
 	Counts        Counts
 	Error         string // why a job failed
+	// UploadLease is when a receiving job's upload is presumed dead: the process taking
+	// the upload renews it while it reads, so a job whose lease ended lost its uploader
+	// (killed, its host gone) and whoever sees it seals it failed (see sweep.go).
+	UploadLease time.Time
+	// NextLine is the number of the first line of the upload not stored yet.
+	NextLine int64
 }
+
+// interruptedReason is a job's error when its upload broke off with its process: the
+// lines before nextLine were stored, and are imported; the rest never arrived.
+func interruptedReason(nextLine int64) string {
+	return interruptedPrefix + strconv.FormatInt(nextLine, 10) + interruptedSuffix
+}
+
+// The two halves of interruptedReason, also used by the Redis script that seals.
+const (
+	interruptedPrefix = "upload interrupted at line "
+	interruptedSuffix = ": the process receiving it stopped; the lines before it were received and are imported, upload the rest again"
+)
 
 // Processed is the number of lines with an outcome.
 func (j Job) Processed() int64 { return j.Counts.Total() }

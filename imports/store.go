@@ -1,6 +1,7 @@
 package imports
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"time"
@@ -14,6 +15,9 @@ type Chunk struct {
 	FirstLine int64  // the number of the chunk's first line in the upload, from 1
 	Data      []byte // the lines, each ending in '\n'
 }
+
+// nextLine is the number of the line after the chunk's last.
+func (c Chunk) nextLine() int64 { return c.FirstLine + int64(bytes.Count(c.Data, []byte{'\n'})) }
 
 // ChunkRef names a chunk on the work queue; its lines stay in the store.
 type ChunkRef struct {
@@ -51,6 +55,13 @@ type Store interface {
 	Pending(ctx context.Context) ([]ChunkRef, error)
 	// Receiving lists the jobs whose upload has not ended.
 	Receiving(ctx context.Context) ([]string, error)
+	// RenewUpload moves a receiving job's upload lease to until (a job no longer
+	// receiving is left alone).
+	RenewUpload(ctx context.Context, jobID string, until time.Time) error
+	// InterruptUpload seals a receiving job whose upload lease ended before now (any
+	// lease, with force) as failed with interruptedReason, atomically with the lease
+	// check so an upload that renewed in time is never sealed. It reports whether it did.
+	InterruptUpload(ctx context.Context, jobID string, now time.Time, force bool) (bool, error)
 }
 
 // JobRetention is how long a finished job, its counts and its errors are kept.

@@ -194,6 +194,7 @@ func (s *BoltStore) AddChunk(_ context.Context, c Chunk, lines int64) error {
 		}
 		j.Chunks++
 		j.Lines += lines
+		j.NextLine = c.nextLine()
 		return nil
 	})
 	return err
@@ -350,4 +351,35 @@ func (s *BoltStore) Pending(_ context.Context) ([]ChunkRef, error) {
 		})
 	})
 	return refs, err
+}
+
+// RenewUpload moves the upload lease of a receiving job.
+func (s *BoltStore) RenewUpload(_ context.Context, jobID string, until time.Time) error {
+	_, err := s.update(jobID, func(_ *bolt.Tx, j *Job) error {
+		if j.State == StateReceiving {
+			j.UploadLease = until
+		}
+		return nil
+	})
+	return err
+}
+
+// InterruptUpload seals a receiving job whose upload lease ended (any, with force), in
+// one transaction with the lease check.
+func (s *BoltStore) InterruptUpload(_ context.Context, jobID string, now time.Time, force bool) (bool, error) {
+	sealed := false
+	_, err := s.update(jobID, func(_ *bolt.Tx, j *Job) error {
+		if j.State != StateReceiving || (!force && !j.UploadLease.Before(now)) {
+			return nil
+		}
+		next := j.NextLine
+		if next == 0 {
+			next = 1
+		}
+		j.State, j.Error = StateRunning, interruptedReason(next)
+		finishIfDone(j, now)
+		sealed = true
+		return nil
+	})
+	return sealed, err
 }

@@ -53,7 +53,7 @@ func (s *RedisStore) CreateJob(ctx context.Context, j Job) error {
 	err = s.client.HSet(ctx, s.key(j.ID, "job"),
 		"state", string(StateReceiving), "mode", string(j.Mode), "principal", principal,
 		"correlation", j.CorrelationID, "created", j.Created.UnixNano(),
-		"lines", 0, "chunks", 0, "chunks_done", 0).Err()
+		"lines", 0, "chunks", 0, "chunks_done", 0, "lease", j.UploadLease.UnixNano(), "next_line", 1).Err()
 	if err != nil {
 		return fmt.Errorf("import %s: create: %w", j.ID, err)
 	}
@@ -65,13 +65,14 @@ if redis.call('HGET', KEYS[1], 'state') ~= 'receiving' then return 0 end
 redis.call('HSET', KEYS[2], 'first', ARGV[1], 'data', ARGV[2], 'begun', 0)
 redis.call('HINCRBY', KEYS[1], 'chunks', 1)
 redis.call('HINCRBY', KEYS[1], 'lines', ARGV[3])
+redis.call('HSET', KEYS[1], 'next_line', ARGV[4])
 return 1`)
 
 // AddChunk stores a chunk of a receiving job.
 func (s *RedisStore) AddChunk(ctx context.Context, c Chunk, lines int64) error {
 	ref := ChunkRef{Job: c.Job, Index: c.Index}
 	n, err := addChunkScript.Run(ctx, s.client, []string{s.key(c.Job, "job"), s.chunkKey(ref)},
-		c.FirstLine, c.Data, lines).Int()
+		c.FirstLine, c.Data, lines, c.nextLine()).Int()
 	if err != nil {
 		return fmt.Errorf("import %s: add chunk %d: %w", c.Job, c.Index, err)
 	}
@@ -141,6 +142,10 @@ func (s *RedisStore) Job(ctx context.Context, jobID string) (Job, error) {
 	if f := atoi64(h["finished"]); f != 0 {
 		j.Finished = time.Unix(0, f)
 	}
+	if l := atoi64(h["lease"]); l != 0 {
+		j.UploadLease = time.Unix(0, l)
+	}
+	j.NextLine = atoi64(h["next_line"])
 	if j.Principal, j.Access, err = decodeCaller([]byte(h["principal"])); err != nil {
 		return Job{}, fmt.Errorf("import %s: principal: %w", jobID, err)
 	}
@@ -315,4 +320,42 @@ func (s *RedisStore) Pending(ctx context.Context) ([]ChunkRef, error) {
 		}
 	}
 	return refs, nil
+}
+
+var renewScript = redis.NewScript(`
+if redis.call('HGET', KEYS[1], 'state') ~= 'receiving' then return 0 end
+redis.call('HSET', KEYS[1], 'lease', ARGV[1])
+return 1`)
+
+// RenewUpload moves the upload lease of a receiving job.
+func (s *RedisStore) RenewUpload(ctx context.Context, jobID string, until time.Time) error {
+	if err := renewScript.Run(ctx, s.client, []string{s.key(jobID, "job")}, until.UnixNano()).Err(); err != nil {
+		return fmt.Errorf("import %s: renew upload lease: %w", jobID, err)
+	}
+	return nil
+}
+
+// interruptScript checks the lease and seals in one step: an uploader renewing at the
+// same moment either renews first (and the job is left alone) or finds the job sealed
+// (and its next chunk is refused).
+var interruptScript = redis.NewScript(finishLua + `
+if redis.call('HGET', KEYS[1], 'state') ~= 'receiving' then return 0 end
+if ARGV[3] ~= '1' and tonumber(redis.call('HGET', KEYS[1], 'lease') or '0') >= tonumber(ARGV[1]) then return 0 end
+local next = redis.call('HGET', KEYS[1], 'next_line') or '1'
+redis.call('HSET', KEYS[1], 'state', 'running', 'error', ARGV[4] .. next .. ARGV[5])
+finish(ARGV[1], ARGV[2])
+return 1`)
+
+// InterruptUpload seals a receiving job whose upload lease ended (any, with force).
+func (s *RedisStore) InterruptUpload(ctx context.Context, jobID string, now time.Time, force bool) (bool, error) {
+	forced := "0"
+	if force {
+		forced = "1"
+	}
+	n, err := interruptScript.Run(ctx, s.client, s.finishKeys(jobID, ""),
+		now.UnixNano(), retentionSeconds(), forced, interruptedPrefix, interruptedSuffix).Int()
+	if err != nil {
+		return false, fmt.Errorf("import %s: interrupt upload: %w", jobID, err)
+	}
+	return n == 1, nil
 }

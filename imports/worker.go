@@ -92,7 +92,7 @@ func (w *Worker) Resume(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	for _, id := range receiving {
-		if _, err := w.cfg.Store.Seal(ctx, id, "upload interrupted: the server stopped before the upload ended", w.cfg.Now()); err != nil {
+		if _, err := w.cfg.Store.InterruptUpload(ctx, id, w.cfg.Now(), true); err != nil {
 			return 0, err
 		}
 	}
@@ -234,6 +234,26 @@ func causationID(jobID string, line int64) string {
 // line decides one line. An error is transient (the store unavailable): the chunk is
 // retried; everything about the line itself is an outcome.
 func (w *Worker) line(ctx context.Context, job Job, lineNo int64, raw []byte, recovering bool) (lineResult, error) {
+	r, err := w.decide(ctx, job, lineNo, raw, recovering)
+	mayBeOwnWrite := r.outcome == OutcomeConflict || (recovering && r.outcome == OutcomeUnchanged)
+	if err != nil || !mayBeOwnWrite {
+		return r, err
+	}
+	// The same chunk may be handled twice at once (queued again after its uploader died
+	// between storing and queueing it, see UploadSweeper): the plan that is "taken" or
+	// "unchanged" may be this very line's write by the other attempt. Such a line
+	// decoded, or it would be invalid.
+	doc, err := plan.Decode(raw)
+	if err != nil {
+		return r, err
+	}
+	if o, found, err := w.recorded(ctx, doc.ObjectID, causationID(job.ID, lineNo)); err != nil || found {
+		return lineResult{outcome: o}, err
+	}
+	return r, nil
+}
+
+func (w *Worker) decide(ctx context.Context, job Job, lineNo int64, raw []byte, recovering bool) (lineResult, error) {
 	doc, err := plan.Decode(raw)
 	if err != nil {
 		return w.failed(lineNo, err)

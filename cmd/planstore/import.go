@@ -42,7 +42,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.BoolVar(&f.asJSON, "json", false, "print the final status as JSON on stdout")
 	fs.DurationVar(&f.poll, "poll", 500*time.Millisecond, "how often to ask for the job's progress")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), "usage: planstore import [flags] FILE|-\n\nimports NDJSON plans (one per line) through a running server and follows the job\n\nflags:\n")
+		fmt.Fprint(fs.Output(), "usage: planstore import [flags] FILE|-\n\nimports NDJSON plans (one per line) through a running server and follows the job\n\n"+
+			"exit status: 0 every line imported; 3 the job ran to its end but some lines failed (invalid or conflict);\n"+
+			"1 the job failed or was cancelled, or the import could not run; 2 bad usage\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -98,7 +100,24 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if status.State != imports.StateSucceeded {
 		return fmt.Errorf("import %s %s %s", status.ID, status.State, status.Error)
 	}
+	if failed := status.Counts[string(imports.OutcomeInvalid)] + status.Counts[string(imports.OutcomeConflict)]; failed > 0 {
+		return fmt.Errorf("%w: import %s: %d line(s) failed (invalid %d, conflict %d)%s", errLinesFailed, status.ID, failed,
+			status.Counts[string(imports.OutcomeInvalid)], status.Counts[string(imports.OutcomeConflict)], errorsHint(f.errorsFile, location))
+	}
 	return nil
+}
+
+// errLinesFailed ends `planstore import` with exit code 3: the job ran to its end but
+// some lines were invalid or in conflict, so a script can tell "all imported" (0) from
+// "imported except the failed lines" (3) and from "the job failed or was cancelled, or
+// the import could not run" (1).
+var errLinesFailed = errors.New("some lines failed")
+
+func errorsHint(file, location string) string {
+	if file != "" {
+		return "; they are in " + file
+	}
+	return "; GET " + location + "/errors lists them (or pass --errors FILE)"
 }
 
 func envOr(name, def string) string {

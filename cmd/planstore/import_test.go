@@ -3,6 +3,7 @@ package main_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -197,8 +198,10 @@ func TestImportTwoWorkersOnRabbitMQSurviveKill(t *testing.T) {
 	startProcess(t, "worker A (restarted)", env, "worker")
 	select {
 	case err := <-done:
-		if err != nil {
-			t.Fatalf("planstore import: %v\n%s", err, stderr.String())
+		// The file has invalid and conflicting lines: the job succeeds, the CLI exits 3.
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 3 {
+			t.Fatalf("planstore import: %v (want exit status 3: some lines failed)\n%s", err, stderr.String())
 		}
 	case <-time.After(3 * time.Minute):
 		_ = cli.Process.Kill()
@@ -235,4 +238,37 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// TestImportExitStatus: `planstore import` exits 0 when every line was imported and 3
+// when the job ran to its end with failed lines, and prints its summary either way.
+func TestImportExitStatus(t *testing.T) {
+	dataDir := t.TempDir()
+	serve := startProcess(t, "serve", []string{"PLANSTORE_DATA_DIR=" + dataDir}, "serve")
+	token := mintToken(t, dataDir, "plans:read plans:write")
+	bin, _ := buildBinary()
+	run := func(name, content string) (int, string) {
+		file := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cli := exec.Command(bin, "import", "--server", serve.url, "--token", token, "--poll", "50ms", file)
+		out, err := cli.CombinedOutput()
+		var exit *exec.ExitError
+		switch {
+		case err == nil:
+			return 0, string(out)
+		case errors.As(err, &exit):
+			return exit.ExitCode(), string(out)
+		}
+		t.Fatalf("planstore import: %v", err)
+		return 0, ""
+	}
+	valid := importtest.Plan("exitok-1", "exitok-1", 1) + "\n" + importtest.Plan("exitok-2", "exitok-2", 2) + "\n"
+	if code, out := run("ok.ndjson", valid); code != 0 || !strings.Contains(out, "succeeded") {
+		t.Fatalf("all lines valid: exit %d, want 0\n%s", code, out)
+	}
+	if code, out := run("bad.ndjson", "{}\n{\"objectId\": 5}\n"); code != 3 || !strings.Contains(out, "2 line(s) failed") || !strings.Contains(out, "succeeded") {
+		t.Fatalf("every line invalid: exit %d, want 3 with the summary\n%s", code, out)
+	}
 }

@@ -24,6 +24,7 @@ commands:
   projector    builds the search read model from events
   worker       processes bulk import chunks from RabbitMQ (start more to scale)
   import       imports an NDJSON file of plans through a running server, with progress
+               (exit 3 when some lines failed)
   replay       rebuilds the search read model from the event log
   token        mints a development bearer token (for --auth dev)
   keygen       writes a dev signing key to share between roles (--signing-key-file)
@@ -82,6 +83,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, errUsage):
 		fmt.Fprintf(stderr, "planstore %s: %v\n", name, err)
 		return 2
+	case errors.Is(err, errLinesFailed):
+		fmt.Fprintf(stderr, "planstore %s: %v\n", name, err)
+		return 3
 	default:
 		fmt.Fprintf(stderr, "planstore %s: %v\n", name, err)
 		return 1

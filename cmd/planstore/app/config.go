@@ -54,6 +54,9 @@ type Config struct {
 	ImportMaxBytes int64
 	// ImportWorkers: import chunks the process's worker takes at once (0 in serve: none).
 	ImportWorkers int
+	// ImportUploadLease: an import upload not renewed for this long is taken for dead
+	// and its job sealed failed by any process that sees it.
+	ImportUploadLease time.Duration
 }
 
 // Auth modes.

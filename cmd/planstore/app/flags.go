@@ -119,6 +119,9 @@ var configFlags = []configFlag{
 	{"import-workers", []Command{RoleServe, RoleWorker}, func(fs *flag.FlagSet, c *Config) {
 		fs.IntVar(&c.ImportWorkers, "import-workers", imports.DefaultPrefetch, "import chunks this process works on at once ("+fmt.Sprint(imports.DefaultLineConcurrency)+" lines of each at a time); -1 in serve: no import worker (with --amqp-url, `planstore worker` processes run them)")
 	}},
+	{"import-upload-lease", []Command{RoleServe, RoleCommandAPI, RoleWorker}, func(fs *flag.FlagSet, c *Config) {
+		fs.DurationVar(&c.ImportUploadLease, "import-upload-lease", imports.DefaultUploadLease, "an import whose upload was not renewed for this long (its server died mid-upload) is ended failed by any serve, command-api or worker; keep it the same on all")
+	}},
 	{"shutdown-grace", allRoles, func(fs *flag.FlagSet, c *Config) {
 		fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 10*time.Second, "how long shutdown waits for in-flight work")
 	}},

@@ -34,12 +34,14 @@ func (m *Main) startImports(ctx context.Context, store eventStore, httpCfg *http
 	if m.parts.imports {
 		ingester, err := imports.NewIngester(imports.IngesterConfig{
 			Store: jobs, Queue: queue, Metrics: metrics, MaxBytes: m.cfg.ImportMaxBytes, MaxLineBytes: int(m.cfg.MaxBodyBytes),
+			UploadLease: m.cfg.ImportUploadLease, Logger: m.log,
 		})
 		if err != nil {
 			return err
 		}
 		httpCfg.Imports = ingester
 	}
+	m.sweepInterruptedUploads(ctx, jobs, queue)
 	if !m.parts.importWorker {
 		return nil
 	}
@@ -109,4 +111,19 @@ func (m *Main) openImportQueue(ctx context.Context) (imports.Queue, error) {
 	}
 	m.onClose("import queue", func(context.Context) error { return q.Close() })
 	return q, nil
+}
+
+// sweepInterruptedUploads ends, now and periodically, the jobs whose upload lost its
+// process (kill -9 of a command API mid-upload): whichever process sees the lapsed
+// lease first seals the job failed, and its chunks received before are still counted.
+func (m *Main) sweepInterruptedUploads(ctx context.Context, jobs imports.Store, queue imports.Queue) {
+	lease := m.cfg.ImportUploadLease
+	if lease <= 0 {
+		lease = imports.DefaultUploadLease
+	}
+	sweeper := &imports.UploadSweeper{Store: jobs, Queue: queue, Logger: m.log, Interval: lease / 2}
+	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() { defer close(done); sweeper.Run(runCtx) }()
+	m.onClose("import upload sweeper", func(context.Context) error { stop(); <-done; return nil })
 }
