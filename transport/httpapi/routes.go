@@ -41,6 +41,9 @@ func (s *Server) routes(reg *prometheus.Registry) *mux.Router {
 		r.Handle("/v1/plans/{id}", s.authorized(auth.ScopeRead, s.getPlan)).Methods(http.MethodGet, http.MethodHead)
 		r.Handle("/v1/plans/{id}/events", s.authorized(auth.ScopeRead, s.planEvents)).Methods(http.MethodGet)
 	}
+	if s.feed != nil {
+		r.Handle("/v1/events", s.authorized(auth.ScopeRead, s.events)).Methods(http.MethodGet)
+	}
 	if s.audit != nil {
 		r.Handle("/v1/plans/{id}/audit", s.authorized(auth.ScopeRead, s.planAudit)).Methods(http.MethodGet)
 	}

@@ -61,6 +61,7 @@ type Config struct {
 	Search   searcher
 	Audit    auditTrail
 	Replay   Replayer
+	Feed     eventFeed
 	Imports  Importer // bulk imports; nil: not routed
 	// Idempotency keeps Idempotency-Key answers of the plan writes; nil: the header is
 	// ignored.
@@ -86,6 +87,7 @@ type Server struct {
 	search       searcher
 	audit        auditTrail
 	replay       Replayer
+	feed         eventFeed
 	imports      Importer
 	idempotency  IdempotencyStore
 	health       HealthChecker
@@ -117,7 +119,7 @@ func New(cfg Config) (*Server, error) {
 		search: cfg.Search, audit: cfg.Audit, replay: cfg.Replay, health: cfg.Health,
 		imports: cfg.Imports, idempotency: cfg.Idempotency,
 		system: cfg.System, consumers: cfg.Consumers,
-		adminActions: cfg.AdminActions, console: cfg.Console,
+		adminActions: cfg.AdminActions, console: cfg.Console, feed: cfg.Feed,
 		maxBodyBytes: cfg.MaxBodyBytes, metrics: metrics,
 	}
 	if cfg.DeadLetters != nil {

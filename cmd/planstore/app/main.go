@@ -129,6 +129,9 @@ func (m *Main) Run(ctx context.Context) error {
 		if cfg.Plans, err = queries.NewPlans(store); err != nil {
 			return err
 		}
+		if cfg.Feed, err = queries.NewFeed(store); err != nil {
+			return err
+		}
 	}
 	m.store = store
 	if err := m.startPipeline(ctx, store, &cfg); err != nil {
