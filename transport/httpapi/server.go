@@ -62,7 +62,9 @@ type Config struct {
 	Audit    auditTrail
 	Replay   Replayer
 	Feed     eventFeed
-	Imports  Importer // bulk imports; nil: not routed
+	// Subscriptions manages webhook subscriptions (nil: not routed).
+	Subscriptions subscriptionService
+	Imports       Importer // bulk imports; nil: not routed
 	// Idempotency keeps Idempotency-Key answers of the plan writes; nil: the header is
 	// ignored.
 	Idempotency IdempotencyStore
@@ -80,26 +82,27 @@ type Config struct {
 
 // Server is the HTTP API.
 type Server struct {
-	log          *slog.Logger
-	verifier     auth.Verifier
-	commands     *Commands
-	plans        *queries.Plans
-	search       searcher
-	audit        auditTrail
-	replay       Replayer
-	feed         eventFeed
-	imports      Importer
-	idempotency  IdempotencyStore
-	health       HealthChecker
-	system       SystemView
-	deadLetters  DeadLetters
-	consumers    []string
-	adminActions AdminActions
-	console      http.Handler
-	maxBodyBytes int64
-	metrics      *httpMetrics
-	router       *mux.Router
-	handler      http.Handler // router wrapped in the middleware every request passes
+	log           *slog.Logger
+	verifier      auth.Verifier
+	commands      *Commands
+	plans         *queries.Plans
+	search        searcher
+	audit         auditTrail
+	replay        Replayer
+	feed          eventFeed
+	subscriptions subscriptionService
+	imports       Importer
+	idempotency   IdempotencyStore
+	health        HealthChecker
+	system        SystemView
+	deadLetters   DeadLetters
+	consumers     []string
+	adminActions  AdminActions
+	console       http.Handler
+	maxBodyBytes  int64
+	metrics       *httpMetrics
+	router        *mux.Router
+	handler       http.Handler // router wrapped in the middleware every request passes
 }
 
 // New builds the server and its routes.
@@ -119,7 +122,7 @@ func New(cfg Config) (*Server, error) {
 		search: cfg.Search, audit: cfg.Audit, replay: cfg.Replay, health: cfg.Health,
 		imports: cfg.Imports, idempotency: cfg.Idempotency,
 		system: cfg.System, consumers: cfg.Consumers,
-		adminActions: cfg.AdminActions, console: cfg.Console, feed: cfg.Feed,
+		adminActions: cfg.AdminActions, console: cfg.Console, feed: cfg.Feed, subscriptions: cfg.Subscriptions,
 		maxBodyBytes: cfg.MaxBodyBytes, metrics: metrics,
 	}
 	if cfg.DeadLetters != nil {

@@ -148,6 +148,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.startImports(ctx, store, &cfg); err != nil {
 		return err
 	}
+	if err := m.startWebhooks(ctx, store, &cfg); err != nil {
+		return err
+	}
 	handler, err := httpapi.New(cfg)
 	if err != nil {
 		return err
