@@ -41,7 +41,7 @@ func TestDeniedAddressIsRefusedAtConnect(t *testing.T) {
 	if err := targets.CheckURL(url); err != nil {
 		t.Fatalf("a name is refused before resolution: %v", err)
 	}
-	_, err := targets.Client(5 * time.Second).Post(url, "application/json", nil)
+	_, err := targets.Client(5*time.Second).Post(url, "application/json", nil)
 	if !errors.Is(err, ErrDeniedAddress) {
 		t.Fatalf("connection to loopback: %v, want ErrDeniedAddress", err)
 	}
