@@ -22,14 +22,6 @@ type Subscription struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// wants says whether the subscription is for event e.
-func (s Subscription) wants(e events.Envelope) bool {
-	if s.Plan != "" && e.AggregateID != s.Plan {
-		return false
-	}
-	return len(s.Types) == 0 || slices.Contains(s.Types, e.Type)
-}
-
 // DeadLetter is an event whose delivery failed every retry, or that waits behind an
 // earlier dead letter of its plan. It names the event rather than holding it: the
 // event log keeps the event, and redelivery reads it from there.

@@ -41,7 +41,10 @@ func TestDeniedAddressIsRefusedAtConnect(t *testing.T) {
 	if err := targets.CheckURL(url); err != nil {
 		t.Fatalf("a name is refused before resolution: %v", err)
 	}
-	_, err := targets.Client(5*time.Second).Post(url, "application/json", nil)
+	resp, err := targets.Client(5*time.Second).Post(url, "application/json", nil)
+	if err == nil {
+		_ = resp.Body.Close()
+	}
 	if !errors.Is(err, ErrDeniedAddress) {
 		t.Fatalf("connection to loopback: %v, want ErrDeniedAddress", err)
 	}
@@ -64,7 +67,11 @@ func TestRedirectToAnotherHostIsRefused(t *testing.T) {
 	defer first.Close()
 	targets, _ := NewTargets(nil)
 	client := targets.Client(5 * time.Second)
-	if _, err := client.Post(first.URL+"/away", "application/json", strings.NewReader("{}")); err == nil || !strings.Contains(err.Error(), "another host") {
+	away, err := client.Post(first.URL+"/away", "application/json", strings.NewReader("{}"))
+	if err == nil {
+		_ = away.Body.Close()
+	}
+	if err == nil || !strings.Contains(err.Error(), "another host") {
 		t.Fatalf("redirect to another host: %v", err)
 	}
 	resp, err := client.Post(first.URL+"/local", "application/json", strings.NewReader("{}"))

@@ -127,7 +127,7 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request, req querie
 		return rc.Flush()
 	}
 	if err := write(": planstore event stream\n\n"); err != nil {
-		return nil
+		return nil //nolint:nilerr // the client went away; the 200 is sent, nothing is left to answer
 	}
 	err := s.feed.Follow(r.Context(), req, func(it feed.Item) error {
 		data, err := json.Marshal(it.Event)

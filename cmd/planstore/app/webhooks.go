@@ -130,7 +130,10 @@ func (m *Main) runDeliverer(ctx context.Context, store eventStore, d *webhooks.D
 			}
 			go func() {
 				select {
-				case <-lost:
+				case err := <-lost:
+					if err != nil && runCtx.Err() == nil {
+						m.log.Warn("webhook deliverer lost its lease", slog.Any("error", err))
+					}
 				case <-runCtx.Done():
 				}
 				cancel()
