@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -44,9 +46,10 @@ func (s *RedisStore) Create(ctx context.Context, st State) error {
 	return s.rdb.SAdd(ctx, s.ids(), st.Subscription.ID).Err()
 }
 
-// maxUpdateRetries bounds optimistic retries; two writers per subscription at most
-// (the API and the deliverer), so a few suffice.
-const maxUpdateRetries = 20
+// maxUpdateRetries bounds optimistic retries. Two writers per subscription is the
+// usual (the API and the deliverer); a short random pause after a lost race lets even
+// dozens of concurrent writers through.
+const maxUpdateRetries = 100
 
 func (s *RedisStore) Update(ctx context.Context, id string, fn func(*State) error) (State, error) {
 	key := s.key(id)
@@ -72,6 +75,11 @@ func (s *RedisStore) Update(ctx context.Context, id string, fn func(*State) erro
 			return err
 		}, key)
 		if errors.Is(err, redis.TxFailedErr) {
+			select {
+			case <-ctx.Done():
+				return State{}, ctx.Err()
+			case <-time.After(time.Duration(rand.IntN(2000)) * time.Microsecond): //nolint:gosec // jitter
+			}
 			continue
 		}
 		return out, err

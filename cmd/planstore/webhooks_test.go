@@ -109,13 +109,23 @@ func (s *subscriber) setFailing(f bool) {
 // retries, dead letters (later events of the plan waiting behind them) and a
 // redelivery.
 func TestWebhooksDeliverEveryEventOnceInOrder(t *testing.T) {
+	t.Run("embedded", func(t *testing.T) { testWebhooksDeliver(t, nil) })
+	t.Run("redis", func(t *testing.T) {
+		testenv.Redis(t, redisDBRoles)
+		// A short lease: the restarted serve takes the webhook (and relay) lease over from
+		// the killed one within a second.
+		testWebhooksDeliver(t, []string{"PLANSTORE_REDIS_URL=" + testenv.RedisURL(redisDBRoles), "PLANSTORE_RELAY_LEASE_TTL=1s"})
+	})
+}
+
+func testWebhooksDeliver(t *testing.T, backend []string) {
 	sub := &subscriber{secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", seen: map[string]bool{}, versions: map[string][]int64{}}
 	hook := httptest.NewServer(sub)
 	defer hook.Close()
 
 	dataDir := t.TempDir()
-	env := []string{"PLANSTORE_DATA_DIR=" + dataDir, "PLANSTORE_WEBHOOK_DENY=none",
-		"PLANSTORE_WEBHOOK_ATTEMPTS=3", "PLANSTORE_WEBHOOK_BACKOFF=20ms"}
+	env := append([]string{"PLANSTORE_DATA_DIR=" + dataDir, "PLANSTORE_WEBHOOK_DENY=none",
+		"PLANSTORE_WEBHOOK_ATTEMPTS=3", "PLANSTORE_WEBHOOK_BACKOFF=20ms"}, backend...)
 	serve := startProcess(t, "serve", env, "serve")
 	token := mintToken(t, dataDir, "plans:read plans:write")
 	admin := mintToken(t, dataDir, "plans:admin")
