@@ -15,16 +15,14 @@ import (
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/events/feed"
 	"github.com/planstore/planstore/queries"
+	"github.com/planstore/planstore/tenancy"
 )
 
-// follower is the feed's live reader (queries.Feed).
+// follower is the feed's reader (queries.Feed): live for delivery, by page to find a
+// dead letter's event again.
 type follower interface {
 	Follow(ctx context.Context, req queries.FeedRequest, each func(feed.Item) error, heartbeat func(cursor string) error) error
-}
-
-// history reads a plan's events, to redeliver a dead letter (queries.Plans).
-type history interface {
-	History(ctx context.Context, planID string) ([]events.Envelope, error)
+	Read(ctx context.Context, req queries.FeedRequest) (queries.FeedPage, error)
 }
 
 // Retry is the delivery retry policy: attempt n waits Backoff * 2^(n-1), at most
@@ -51,7 +49,6 @@ func (r Retry) wait(attempt int) time.Duration {
 type DelivererConfig struct {
 	Store   Store
 	Feed    follower
-	History history
 	Client  *http.Client
 	Retry   Retry
 	Metrics *Metrics
@@ -69,8 +66,8 @@ type Deliverer struct {
 
 // NewDeliverer checks cfg.
 func NewDeliverer(cfg DelivererConfig) (*Deliverer, error) {
-	if cfg.Store == nil || cfg.Feed == nil || cfg.History == nil || cfg.Client == nil || cfg.Metrics == nil || cfg.Logger == nil {
-		return nil, errors.New("webhooks: deliverer needs store, feed, history, client, metrics and logger")
+	if cfg.Store == nil || cfg.Feed == nil || cfg.Client == nil || cfg.Metrics == nil || cfg.Logger == nil {
+		return nil, errors.New("webhooks: deliverer needs store, feed, client, metrics and logger")
 	}
 	if cfg.Retry.Attempts <= 0 {
 		cfg.Retry = DefaultRetry
@@ -159,12 +156,14 @@ func isClosed(ch chan struct{}) bool {
 }
 
 // work delivers one subscription: first its dead letters when redelivery was asked
-// for, then the feed from its cursor.
+// for, then the feed from its cursor. It reads the feed with the access of the
+// subscription's creator, so the query layer confines it to their organisations.
 func (d *Deliverer) work(ctx context.Context, id string) error {
 	st, err := d.cfg.Store.Get(ctx, id)
 	if err != nil {
 		return err
 	}
+	ctx = tenancy.WithAccess(ctx, st.Subscription.access())
 	if st.Redeliver {
 		if st, err = d.redeliver(ctx, st); err != nil {
 			return err
@@ -202,13 +201,13 @@ func (d *Deliverer) handle(ctx context.Context, st State, it feed.Item) (State, 
 	e := it.Event
 	var letter *DeadLetter
 	if st.parked(e.AggregateID) {
-		letter = newLetter(e, 0, "waits behind an earlier dead letter of this plan")
+		letter = newLetter(e, st.Cursor, 0, "waits behind an earlier dead letter of this plan")
 		d.count(st, "dead_lettered")
 	} else if attempts, err := d.deliverRetrying(ctx, st.Subscription, e); err != nil {
 		if ctx.Err() != nil {
 			return st, ctx.Err() // stopped, not failed: the event is delivered next time
 		}
-		letter = newLetter(e, attempts, err.Error())
+		letter = newLetter(e, st.Cursor, attempts, err.Error())
 		d.count(st, "dead_lettered")
 	}
 	return d.cfg.Store.Update(ctx, st.Subscription.ID, func(s *State) error {
@@ -222,8 +221,8 @@ func (d *Deliverer) handle(ctx context.Context, st State, it feed.Item) (State, 
 	})
 }
 
-func newLetter(e events.Envelope, attempts int, reason string) *DeadLetter {
-	return &DeadLetter{EventID: e.ID, Plan: e.AggregateID, Version: e.Version, Type: e.Type,
+func newLetter(e events.Envelope, after string, attempts int, reason string) *DeadLetter {
+	return &DeadLetter{EventID: e.ID, Plan: e.AggregateID, Version: e.Version, Type: e.Type, After: after,
 		Attempts: attempts, LastError: reason, FailedAt: time.Now().UTC()}
 }
 
@@ -273,17 +272,25 @@ func (d *Deliverer) redeliver(ctx context.Context, st State) (State, error) {
 	return d.cfg.Store.Update(ctx, st.Subscription.ID, func(s *State) error { s.Redeliver = false; return nil })
 }
 
+// findEvent reads a dead letter's event again through the feed: the first event of
+// its plan and type after the position the subscription stood at before it.
 func (d *Deliverer) findEvent(ctx context.Context, letter DeadLetter) (events.Envelope, error) {
-	evs, err := d.cfg.History.History(ctx, letter.Plan)
-	if err != nil {
-		return events.Envelope{}, fmt.Errorf("webhooks: dead letter %s: %w", letter.EventID, err)
-	}
-	for _, e := range evs {
-		if e.ID == letter.EventID {
-			return e, nil
+	req := queries.FeedRequest{After: letter.After, Limit: queries.MaxFeedPage, Plan: letter.Plan, Types: []events.Type{letter.Type}}
+	for {
+		page, err := d.cfg.Feed.Read(ctx, req)
+		if err != nil {
+			return events.Envelope{}, fmt.Errorf("webhooks: dead letter %s: %w", letter.EventID, err)
 		}
+		for _, it := range page.Items {
+			if it.Event.ID == letter.EventID {
+				return it.Event, nil
+			}
+		}
+		if !page.More || len(page.Items) > 0 {
+			return events.Envelope{}, fmt.Errorf("webhooks: dead letter %s: event not in the feed after %q", letter.EventID, letter.After)
+		}
+		req.After = page.Next
 	}
-	return events.Envelope{}, fmt.Errorf("webhooks: dead letter %s: event not in plan %s's history", letter.EventID, letter.Plan)
 }
 
 // deliverRetrying tries the retry policy's attempts; it returns how many it made.

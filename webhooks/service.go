@@ -12,6 +12,7 @@ import (
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/events/feed"
 	"github.com/planstore/planstore/queries"
+	"github.com/planstore/planstore/tenancy"
 )
 
 // feedEnd finds where "new events only" starts (queries.Feed).
@@ -75,10 +76,15 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (State, error) 
 	if err != nil {
 		return State{}, err
 	}
+	access := tenancy.FromContext(ctx)
+	if !access.All() && len(access.Orgs()) == 0 {
+		return State{}, &InvalidError{Field: "token", Reason: "names no organisation, so a subscription would deliver nothing"}
+	}
 	st := State{
 		Subscription: Subscription{
 			ID: newID(), URL: req.URL, Types: slices.Clone(req.Types), Plan: req.Plan, Secret: secret,
 			Owner: req.Owner, CreatedAt: s.now().UTC(),
+			Orgs: access.Orgs(), AllOrgs: access.All(), DefaultOrg: access.DefaultOrg(),
 		},
 		Cursor: cursor,
 	}
@@ -113,31 +119,66 @@ func newID() string {
 	return "sub_" + hex.EncodeToString(b)
 }
 
-// List returns every subscription's state.
-func (s *Service) List(ctx context.Context) ([]State, error) { return s.store.List(ctx) }
+// List returns the state of every subscription the caller may manage.
+func (s *Service) List(ctx context.Context) ([]State, error) {
+	all, err := s.store.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	access := tenancy.FromContext(ctx)
+	return slices.DeleteFunc(all, func(st State) bool { return !st.Subscription.managedBy(access) }), nil
+}
 
-// Get returns one subscription's state.
-func (s *Service) Get(ctx context.Context, id string) (State, error) { return s.store.Get(ctx, id) }
+// Get returns one subscription's state; another organisation's is not found.
+func (s *Service) Get(ctx context.Context, id string) (State, error) {
+	st, err := s.store.Get(ctx, id)
+	if err != nil {
+		return State{}, err
+	}
+	if !st.Subscription.managedBy(tenancy.FromContext(ctx)) {
+		return State{}, fmt.Errorf("subscription %s: %w", id, ErrNotFound)
+	}
+	return st, nil
+}
 
-// SetPaused pauses or resumes delivery; a resumed subscription goes on from where it
-// stood, so nothing committed meanwhile is skipped.
-func (s *Service) SetPaused(ctx context.Context, id string, paused bool) (State, error) {
+// update changes a subscription the caller may manage, bumping its generation so the
+// deliverer starts over from the stored state.
+func (s *Service) update(ctx context.Context, id string, fn func(*State) error) (State, error) {
+	access := tenancy.FromContext(ctx)
 	return s.store.Update(ctx, id, func(st *State) error {
-		st.Subscription.Paused = paused
+		if !st.Subscription.managedBy(access) {
+			return fmt.Errorf("subscription %s: %w", id, ErrNotFound)
+		}
+		if err := fn(st); err != nil {
+			return err
+		}
 		st.Generation++
 		return nil
 	})
 }
 
+// SetPaused pauses or resumes delivery; a resumed subscription goes on from where it
+// stood, so nothing committed meanwhile is skipped.
+func (s *Service) SetPaused(ctx context.Context, id string, paused bool) (State, error) {
+	return s.update(ctx, id, func(st *State) error {
+		st.Subscription.Paused = paused
+		return nil
+	})
+}
+
 // Delete removes a subscription and its dead letters.
-func (s *Service) Delete(ctx context.Context, id string) error { return s.store.Delete(ctx, id) }
+func (s *Service) Delete(ctx context.Context, id string) error {
+	if _, err := s.Get(ctx, id); err != nil {
+		return err
+	}
+	return s.store.Delete(ctx, id)
+}
 
 // Redeliver asks for the dead letters to be delivered again, in order; those that fail
 // again stay.
 func (s *Service) Redeliver(ctx context.Context, id string) (State, error) {
-	return s.store.Update(ctx, id, func(st *State) error {
+	return s.update(ctx, id, func(st *State) error {
 		st.Redeliver = true
-		st.Generation++
 		return nil
 	})
 }
@@ -145,17 +186,16 @@ func (s *Service) Redeliver(ctx context.Context, id string) (State, error) {
 // Discard drops one dead letter (by event id), or all of them with eventID "". A
 // plan's later dead letters then no longer wait for the discarded one.
 func (s *Service) Discard(ctx context.Context, id, eventID string) (State, error) {
-	return s.store.Update(ctx, id, func(st *State) error {
+	return s.update(ctx, id, func(st *State) error {
 		if eventID == "" {
 			st.DeadLetters = nil
-		} else {
-			i := slices.IndexFunc(st.DeadLetters, func(d DeadLetter) bool { return d.EventID == eventID })
-			if i < 0 {
-				return fmt.Errorf("dead letter %s of subscription %s: %w", eventID, id, ErrNotFound)
-			}
-			st.DeadLetters = slices.Delete(st.DeadLetters, i, i+1)
+			return nil
 		}
-		st.Generation++
+		i := slices.IndexFunc(st.DeadLetters, func(d DeadLetter) bool { return d.EventID == eventID })
+		if i < 0 {
+			return fmt.Errorf("dead letter %s of subscription %s: %w", eventID, id, ErrNotFound)
+		}
+		st.DeadLetters = slices.Delete(st.DeadLetters, i, i+1)
 		return nil
 	})
 }

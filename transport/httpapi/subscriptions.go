@@ -45,6 +45,8 @@ type subscriptionView struct {
 	Secret      string        `json:"secret,omitempty"`
 	Paused      bool          `json:"paused"`
 	Owner       string        `json:"owner,omitempty"`
+	Orgs        []string      `json:"orgs,omitempty"`
+	AllOrgs     bool          `json:"all_orgs,omitempty"`
 	CreatedAt   time.Time     `json:"created_at"`
 	Position    string        `json:"position"`
 	Delivered   int64         `json:"delivered"`
@@ -55,7 +57,7 @@ type subscriptionView struct {
 func viewOf(st webhooks.State, withSecret bool) subscriptionView {
 	v := subscriptionView{
 		ID: st.Subscription.ID, URL: st.Subscription.URL, Types: st.Subscription.Types, Plan: st.Subscription.Plan,
-		Paused: st.Subscription.Paused, Owner: st.Subscription.Owner, CreatedAt: st.Subscription.CreatedAt,
+		Paused: st.Subscription.Paused, Owner: st.Subscription.Owner, Orgs: st.Subscription.Orgs, AllOrgs: st.Subscription.AllOrgs, CreatedAt: st.Subscription.CreatedAt,
 		Position: st.Cursor, Delivered: st.Delivered, DeadLetters: len(st.DeadLetters), Redeliver: st.Redeliver,
 	}
 	if v.Types == nil {

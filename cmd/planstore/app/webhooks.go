@@ -76,10 +76,6 @@ func (m *Main) startWebhooks(ctx context.Context, store eventStore, httpCfg *htt
 	if !m.parts.relay {
 		return nil
 	}
-	plans, err := queries.NewPlans(store)
-	if err != nil {
-		return err
-	}
 	metrics, err := webhooks.NewMetrics(m.registry)
 	if err != nil {
 		return err
@@ -96,7 +92,7 @@ func (m *Main) startWebhooks(ctx context.Context, store eventStore, httpCfg *htt
 		retry.Backoff = m.cfg.WebhookBackoff
 	}
 	d, err := webhooks.NewDeliverer(webhooks.DelivererConfig{
-		Store: states, Feed: feed, History: plans, Client: targets.Client(timeout), Retry: retry,
+		Store: states, Feed: feed, Client: targets.Client(timeout), Retry: retry,
 		Metrics: metrics, Logger: m.log,
 	})
 	if err != nil {
