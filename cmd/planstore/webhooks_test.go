@@ -193,7 +193,7 @@ func testWebhooksDeliver(t *testing.T, backend []string) {
 	if sub.has("plan-wh-1", 5) {
 		t.Fatal("plan-wh-1's version 5 overtook its dead letters")
 	}
-	if r := call(t, http.MethodPost, serve.url+subURL+"/dead-letters/redeliver", admin, nil); r.status != http.StatusAccepted {
+	if r := call(t, http.MethodPost, serve.url+subURL+"/redeliver", admin, nil); r.status != http.StatusAccepted {
 		t.Fatalf("redeliver: %d %s", r.status, r.body)
 	}
 	testenv.WaitFor(t, 60*time.Second, "the redelivery", func() bool { return sub.has("plan-wh-1", 5) && sub.has("plan-wh-2", 3) })
