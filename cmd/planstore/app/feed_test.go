@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -69,6 +70,31 @@ func testEventFeed(t *testing.T, mutate ...func(*app.Config)) {
 	more := writeSomePlans(t, c, "feed-b", 2)
 	rest := readSSE(t, c, first[len(first)-1].Position, len(all)-half+len(more))
 	assertEveryEventOnce(t, append(want, more...), append(first, rest...))
+
+	// Live: a stream resumed at the end gets a plan created while it waits (the create
+	// is sent a little after the stream opens; were it first, the stream still has it).
+	doc := planWithIDs(t, "feed-live")
+	created := make(chan int, 1)
+	go func() {
+		time.Sleep(200 * time.Millisecond)
+		req, _ := http.NewRequest(http.MethodPost, c.base+"/v1/plans", bytes.NewReader(doc))
+		req.Header.Set("Authorization", "Bearer "+c.token)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			created <- 0
+			return
+		}
+		_ = resp.Body.Close()
+		created <- resp.StatusCode
+	}()
+	live := readSSE(t, c, rest[len(rest)-1].Position, 1)
+	if status := <-created; status != http.StatusCreated {
+		t.Fatalf("live create answered %d", status)
+	}
+	if live[0].Event.AggregateID != objectID(t, doc) || live[0].Event.Version != 1 {
+		t.Fatalf("live stream gave %s", live[0].key())
+	}
 }
 
 // writeSomePlans creates n plans, patches every other one and deletes every third,
