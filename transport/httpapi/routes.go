@@ -53,8 +53,8 @@ func (s *Server) routes(reg *prometheus.Registry) *mux.Router {
 		r.Handle("/v1/subscriptions/{id}/pause", admin(s.pauseSubscription(true))).Methods(http.MethodPost)
 		r.Handle("/v1/subscriptions/{id}/resume", admin(s.pauseSubscription(false))).Methods(http.MethodPost)
 		r.Handle("/v1/subscriptions/{id}/dead-letters", admin(s.listSubscriptionDeadLetters)).Methods(http.MethodGet)
-		r.Handle("/v1/subscriptions/{id}/dead-letters", admin(s.discardDeadLetters)).Methods(http.MethodDelete)
 		r.Handle("/v1/subscriptions/{id}/redeliver", admin(s.redeliverDeadLetters)).Methods(http.MethodPost)
+		r.Handle("/v1/subscriptions/{id}/discard", admin(s.discardDeadLetters)).Methods(http.MethodPost)
 		r.Handle("/v1/subscriptions/{id}/dead-letters/{event}", admin(s.discardDeadLetters)).Methods(http.MethodDelete)
 	}
 	if s.audit != nil {
