@@ -74,6 +74,16 @@ func (s *Server) createSubscription(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	// encoding/json takes null for a string as ""; the document says a string.
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &members); err != nil {
+		return &webhooks.InvalidError{Field: "body", Reason: "is not a JSON object"}
+	}
+	for name, v := range members {
+		if string(bytes.TrimSpace(v)) == "null" {
+			return &webhooks.InvalidError{Field: name, Reason: "must not be null"}
+		}
+	}
 	var body subscriptionBody
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
