@@ -47,6 +47,9 @@ var ErrDeniedAddress = errors.New("webhooks: target address is denied")
 // the deny-list. Names are checked again at every connection (see Client), since DNS
 // can answer differently later.
 func (t *Targets) CheckURL(raw string) error {
+	if i := strings.IndexFunc(raw, notURIChar); i >= 0 {
+		return &InvalidError{Field: "url", Reason: fmt.Sprintf("has a character a URI cannot hold at byte %d (write a non-ASCII host in punycode, percent-encode the rest)", i)}
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return &InvalidError{Field: "url", Reason: "is not a URL"}
@@ -67,6 +70,17 @@ func (t *Targets) CheckURL(raw string) error {
 		return &InvalidError{Field: "url", Reason: "points at a denied address range"}
 	}
 	return nil
+}
+
+// notURIChar: RFC 3986 allows only unreserved, reserved and '%' characters.
+func notURIChar(r rune) bool {
+	switch {
+	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		return false
+	case strings.ContainsRune("-._~:/?#[]@!$&'()*+,;=%", r):
+		return false
+	}
+	return true
 }
 
 func (t *Targets) denies(addr netip.Addr) bool {

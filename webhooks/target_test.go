@@ -17,7 +17,7 @@ func TestCheckURL(t *testing.T) {
 	for _, bad := range []string{
 		"ftp://example.com/x", "example.com/hook", "https://user:pw@example.com/", "https:///nohost",
 		"http://127.0.0.1:8080/", "http://[::1]/", "http://10.1.2.3/", "http://169.254.169.254/latest/meta-data",
-		"https://example.com/#frag",
+		"https://example.com/#frag", "https://\u00cf/", "https://example.com/a b",
 	} {
 		var invalid *InvalidError
 		if err := targets.CheckURL(bad); !errors.As(err, &invalid) {
