@@ -8,9 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# readyz, create, read, etag + 304, etag + PUT, etag + PATCH, stale 412, search, events,
+# readyz, create, read, etag + 304, etag + PUT, etag + PATCH, stale 412, search, events, feed,
 # replay (202, or 200 when the job finished before the answer), etag + delete, 404.
-expected="^200 201 200 200 304 200 200 200 200 412 200 200 20[02] 200 204 404$"
+expected="^200 201 200 200 304 200 200 200 200 412 200 200 200 20[02] 200 204 404$"
 
 block="$(awk '/^## Try it with curl/{in_section=1} in_section && /^```sh$/{grab=1; next}
               grab && /^```$/{exit} grab' README.md)"

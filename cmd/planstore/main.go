@@ -29,6 +29,7 @@ commands:
   token        mints a development bearer token (for --auth dev)
   keygen       writes a dev signing key to share between roles (--signing-key-file)
   healthcheck  exits 0 when a running role is ready (for container health checks)
+  replicate    keeps PostgreSQL tables of plans and events in step with the event feed
   check        verifies the embedded store files of a data dir offline (exit 1 when damaged)
   version      prints the build (also --version)
 
@@ -56,6 +57,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runReplay(ctx, rest, stdout, stderr)
 	case "import":
 		err = runImport(ctx, rest, stdout, stderr)
+	case "replicate":
+		err = runReplicate(ctx, rest, stdout, stderr)
 	case "token":
 		err = runToken(rest, stdout, stderr)
 	case "keygen":

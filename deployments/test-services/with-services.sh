@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run a command with the services the tests need: Redis, RabbitMQ and a real
+# Run a command with the services the tests need: Redis, RabbitMQ, PostgreSQL and a real
 # Elasticsearch 7.17 (deployments/local-es). `make test` runs the tests through it, so
 # the README's one test command works on a fresh machine and CI runs exactly that.
 #
@@ -9,7 +9,8 @@
 # test that needs it skip. Services it starts keep running for the next run; stop them
 # with `deployments/test-services/stop.sh`.
 #
-# Honours PLANSTORE_TEST_REDIS_URL and PLANSTORE_TEST_AMQP_URL (a service elsewhere is
+# Honours PLANSTORE_TEST_REDIS_URL, PLANSTORE_TEST_AMQP_URL and
+# PLANSTORE_TEST_POSTGRES_URL (a service elsewhere is
 # only checked, never started), PLANSTORE_TEST_ES_URL (set: used as is, no local node),
 # and PLANSTORE_ES_PORT (the local node's port; PLANSTORE_TEST_ES_URL follows it).
 #
@@ -87,6 +88,38 @@ ensure_rabbitmq() {
   die "rabbitmq did not start"
 }
 
+# pg_bindir prints the newest installed PostgreSQL's bin directory (Debian keeps them
+# versioned under /usr/lib/postgresql), or nothing.
+pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+# ensure_postgres starts a throwaway cluster of our own (trust auth on 127.0.0.1, user
+# postgres, no fsync: test data) unless one answers. initdb refuses to run as root, so
+# as root the cluster belongs to the postgres user the Debian package creates, in a
+# directory that user can reach.
+ensure_postgres() {
+  local host port
+  read -r host port < <(hostport "${PLANSTORE_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}" 5432)
+  if tcp_open "$host" "$port"; then log "postgres: reusing $host:$port"; return 0; fi
+  is_local "$host" || die "postgres: nothing answers on $host:$port (PLANSTORE_TEST_POSTGRES_URL)"
+  [ -n "$(pg_bindir)" ] || ensure_installed /usr/lib/postgresql/missing postgresql
+  local bin dir as=()
+  bin="$(pg_bindir)"
+  [ -n "$bin" ] || die "postgres: the postgresql package installed no server binaries"
+  dir="${PLANSTORE_PG_DIR:-/var/tmp/planstore-test-postgres-$port}"
+  mkdir -p "$dir"
+  if is_root; then chown postgres "$dir"; as=(runuser -u postgres --); fi
+  if [ ! -f "$dir/data/PG_VERSION" ]; then
+    log "postgres: creating a cluster in $dir"
+    "${as[@]}" "$bin/initdb" -D "$dir/data" -A trust -U postgres >/dev/null
+  fi
+  log "postgres: starting on $host:$port (data in $dir)"
+  mkdir -p "$repo/.cache/test-services"
+  echo "$dir" >"$repo/.cache/test-services/postgres.started" # stop.sh stops only what we started
+  "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null ||
+    die "postgres did not start on $host:$port; see $dir/postgres.log"
+}
+
 ensure_elasticsearch() {
   if [ -n "${PLANSTORE_TEST_ES_URL:-}" ]; then
     log "elasticsearch: using PLANSTORE_TEST_ES_URL=$PLANSTORE_TEST_ES_URL"
@@ -127,5 +160,6 @@ ensure_elasticsearch
 ensure_redis
 ensure_rabbitmq
 ensure_browser_tests
+ensure_postgres
 log "PLANSTORE_TEST_ES_URL=$PLANSTORE_TEST_ES_URL $*"
 exec "$@"

@@ -17,6 +17,7 @@ import (
 	"github.com/planstore/planstore/tenancy"
 	"github.com/planstore/planstore/transport/auth"
 	"github.com/planstore/planstore/transport/messaging"
+	"github.com/planstore/planstore/webhooks"
 )
 
 // Errors raised by the transport itself, before a command or query runs.
@@ -49,6 +50,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		badQuery   *search.InvalidQueryError
 		badParam   *paramError
 		orgErr     *tenancy.OrgError
+		badSub     *webhooks.InvalidError
 	)
 	switch {
 	case errors.As(err, &validation):
@@ -82,6 +84,12 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Retry-After", "1")
 		writeProblem(w, r, newProblem(http.StatusConflict, "idempotency-key-in-progress", "A request with this Idempotency-Key is still running",
 			"retry after it has been answered"))
+	case errors.As(err, &badSub):
+		p := newProblem(http.StatusBadRequest, "invalid-subscription", "The subscription is invalid", badSub.Error())
+		p.Errors = []FieldProblem{{Path: badSub.Field, Message: badSub.Reason}}
+		writeProblem(w, r, p)
+	case errors.Is(err, webhooks.ErrNotFound):
+		writeProblem(w, r, newProblem(http.StatusNotFound, "not-found", "Not found", "no such subscription or dead letter"))
 	case errors.Is(err, errBodyTimeout):
 		// The connection cannot be reused: the rest of the body may still arrive.
 		w.Header().Set("Connection", "close")

@@ -115,3 +115,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			slog.Duration("duration", elapsed), slog.String("correlation_id", correlationIDFrom(r.Context())))
 	})
 }
+
+// Unwrap lets http.ResponseController reach the connection (flushes and write
+// deadlines of the Server-Sent Events stream).
+func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }

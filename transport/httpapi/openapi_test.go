@@ -315,7 +315,10 @@ func newFullServer(t *testing.T) *Server {
 		DeadLetters:  failingDeadLetters{},
 		Consumers:    []string{"projector"},
 		AdminActions: failingActions{},
-		Imports:      failingImporter{},
+		Feed:         failingFeed{},
+		// Subscriptions: the webhook subscriptions API (openapi_events_test.go).
+		Subscriptions: failingSubscriptions{},
+		Imports:       failingImporter{},
 	})
 	if err != nil {
 		t.Fatal(err)

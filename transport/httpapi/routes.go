@@ -41,6 +41,22 @@ func (s *Server) routes(reg *prometheus.Registry) *mux.Router {
 		r.Handle("/v1/plans/{id}", s.authorized(auth.ScopeRead, s.getPlan)).Methods(http.MethodGet, http.MethodHead)
 		r.Handle("/v1/plans/{id}/events", s.authorized(auth.ScopeRead, s.planEvents)).Methods(http.MethodGet)
 	}
+	if s.feed != nil {
+		r.Handle("/v1/events", s.authorized(auth.ScopeRead, s.events)).Methods(http.MethodGet)
+	}
+	if sub := s.subscriptions; sub != nil {
+		admin := func(h handlerFunc) http.Handler { return s.authorized(auth.ScopeAdmin, h) }
+		r.Handle("/v1/subscriptions", admin(s.createSubscription)).Methods(http.MethodPost)
+		r.Handle("/v1/subscriptions", admin(s.listSubscriptions)).Methods(http.MethodGet)
+		r.Handle("/v1/subscriptions/{id}", admin(s.getSubscription)).Methods(http.MethodGet)
+		r.Handle("/v1/subscriptions/{id}", admin(s.deleteSubscription)).Methods(http.MethodDelete)
+		r.Handle("/v1/subscriptions/{id}/pause", admin(s.pauseSubscription(true))).Methods(http.MethodPost)
+		r.Handle("/v1/subscriptions/{id}/resume", admin(s.pauseSubscription(false))).Methods(http.MethodPost)
+		r.Handle("/v1/subscriptions/{id}/dead-letters", admin(s.listSubscriptionDeadLetters)).Methods(http.MethodGet)
+		r.Handle("/v1/subscriptions/{id}/redeliver", admin(s.redeliverDeadLetters)).Methods(http.MethodPost)
+		r.Handle("/v1/subscriptions/{id}/discard", admin(s.discardDeadLetters)).Methods(http.MethodPost)
+		r.Handle("/v1/subscriptions/{id}/dead-letters/{event}", admin(s.discardDeadLetters)).Methods(http.MethodDelete)
+	}
 	if s.audit != nil {
 		r.Handle("/v1/plans/{id}/audit", s.authorized(auth.ScopeRead, s.planAudit)).Methods(http.MethodGet)
 	}

@@ -61,7 +61,10 @@ type Config struct {
 	Search   searcher
 	Audit    auditTrail
 	Replay   Replayer
-	Imports  Importer // bulk imports; nil: not routed
+	Feed     eventFeed
+	// Subscriptions manages webhook subscriptions (nil: not routed).
+	Subscriptions subscriptionService
+	Imports       Importer // bulk imports; nil: not routed
 	// Idempotency keeps Idempotency-Key answers of the plan writes; nil: the header is
 	// ignored.
 	Idempotency IdempotencyStore
@@ -79,25 +82,27 @@ type Config struct {
 
 // Server is the HTTP API.
 type Server struct {
-	log          *slog.Logger
-	verifier     auth.Verifier
-	commands     *Commands
-	plans        *queries.Plans
-	search       searcher
-	audit        auditTrail
-	replay       Replayer
-	imports      Importer
-	idempotency  IdempotencyStore
-	health       HealthChecker
-	system       SystemView
-	deadLetters  DeadLetters
-	consumers    []string
-	adminActions AdminActions
-	console      http.Handler
-	maxBodyBytes int64
-	metrics      *httpMetrics
-	router       *mux.Router
-	handler      http.Handler // router wrapped in the middleware every request passes
+	log           *slog.Logger
+	verifier      auth.Verifier
+	commands      *Commands
+	plans         *queries.Plans
+	search        searcher
+	audit         auditTrail
+	replay        Replayer
+	feed          eventFeed
+	subscriptions subscriptionService
+	imports       Importer
+	idempotency   IdempotencyStore
+	health        HealthChecker
+	system        SystemView
+	deadLetters   DeadLetters
+	consumers     []string
+	adminActions  AdminActions
+	console       http.Handler
+	maxBodyBytes  int64
+	metrics       *httpMetrics
+	router        *mux.Router
+	handler       http.Handler // router wrapped in the middleware every request passes
 }
 
 // New builds the server and its routes.
@@ -117,7 +122,7 @@ func New(cfg Config) (*Server, error) {
 		search: cfg.Search, audit: cfg.Audit, replay: cfg.Replay, health: cfg.Health,
 		imports: cfg.Imports, idempotency: cfg.Idempotency,
 		system: cfg.System, consumers: cfg.Consumers,
-		adminActions: cfg.AdminActions, console: cfg.Console,
+		adminActions: cfg.AdminActions, console: cfg.Console, feed: cfg.Feed, subscriptions: cfg.Subscriptions,
 		maxBodyBytes: cfg.MaxBodyBytes, metrics: metrics,
 	}
 	if cfg.DeadLetters != nil {

@@ -57,6 +57,13 @@ type Config struct {
 	// ImportUploadLease: an import upload not renewed for this long is taken for dead
 	// and its job sealed failed by any process that sees it.
 	ImportUploadLease time.Duration
+	// Webhooks: the deny-list of target address ranges ("" = webhooks.DefaultDenied,
+	// "none" = nothing denied, else comma-separated CIDRs), and the delivery policy
+	// (zero values: webhooks.DefaultRetry, a 10 s timeout).
+	WebhookDeny     string
+	WebhookAttempts int
+	WebhookBackoff  time.Duration
+	WebhookTimeout  time.Duration
 }
 
 // Auth modes.

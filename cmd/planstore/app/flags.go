@@ -134,6 +134,18 @@ var configFlags = []configFlag{
 	{"max-projection-lag", []Command{RoleQueryAPI}, func(fs *flag.FlagSet, c *Config) {
 		fs.DurationVar(&c.MaxProjectionLag, "max-projection-lag", defaultMaxProjectionLag, "/readyz answers 503 while an event committed longer ago than this has not reached the read model (0: never)")
 	}},
+	{"webhook-deny", with(apiRoles, RoleRelay), func(fs *flag.FlagSet, c *Config) {
+		fs.StringVar(&c.WebhookDeny, "webhook-deny", "", "comma-separated CIDR ranges webhooks may not reach (default: loopback, private, link-local and the like; none: nothing denied, for tests)")
+	}},
+	{"webhook-attempts", []Command{RoleServe, RoleRelay}, func(fs *flag.FlagSet, c *Config) {
+		fs.IntVar(&c.WebhookAttempts, "webhook-attempts", 0, "delivery attempts of a webhook before it is dead-lettered (default 8)")
+	}},
+	{"webhook-backoff", []Command{RoleServe, RoleRelay}, func(fs *flag.FlagSet, c *Config) {
+		fs.DurationVar(&c.WebhookBackoff, "webhook-backoff", 0, "wait before a webhook's second attempt, doubled for each next one up to 5m, with jitter (default 1s)")
+	}},
+	{"webhook-timeout", []Command{RoleServe, RoleRelay}, func(fs *flag.FlagSet, c *Config) {
+		fs.DurationVar(&c.WebhookTimeout, "webhook-timeout", 0, "how long a subscriber has to answer a webhook (default 10s)")
+	}},
 }
 
 // RegisterFlags declares the flags of cmd on fs and returns the config they fill.

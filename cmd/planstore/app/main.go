@@ -129,6 +129,9 @@ func (m *Main) Run(ctx context.Context) error {
 		if cfg.Plans, err = queries.NewPlans(store); err != nil {
 			return err
 		}
+		if cfg.Feed, err = queries.NewFeed(store); err != nil {
+			return err
+		}
 	}
 	m.store = store
 	if err := m.startPipeline(ctx, store, &cfg); err != nil {
@@ -143,6 +146,9 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}
 	if err := m.startImports(ctx, store, &cfg); err != nil {
+		return err
+	}
+	if err := m.startWebhooks(ctx, store, &cfg); err != nil {
 		return err
 	}
 	handler, err := httpapi.New(cfg)
