@@ -12,7 +12,7 @@ import (
 )
 
 // redisDBWebhooks is this package's own Redis database (transport/testenv/databases.go).
-const redisDBWebhooks = 9
+const redisDBWebhooks = 1
 
 func TestBoltStore(t *testing.T) {
 	dir := t.TempDir()

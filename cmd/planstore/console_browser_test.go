@@ -24,7 +24,7 @@ import (
 )
 
 // redisDBConsole is this test's own Redis database.
-const redisDBConsole = 13
+const redisDBConsole = 2
 
 // consoleScript is the browser half of the test (playwright-core, driving Debian's
 // chromium); CI installs both (deployments/test-services/with-services.sh).

@@ -17,7 +17,7 @@ import (
 )
 
 // redisDBOperations is this test's own Redis database.
-const redisDBOperations = 11
+const redisDBOperations = 3
 
 // TestOperatingTheRolesAsMicroservices runs the roles as separate processes the way
 // README "Roles" describes them: one signing key file for the deployment, each role on
