@@ -17,6 +17,7 @@ import (
 
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/transport/messaging"
+	"github.com/planstore/planstore/transport/messaging/bustest"
 	"github.com/planstore/planstore/transport/testenv"
 )
 
@@ -33,7 +34,7 @@ func TestMain(m *testing.M) {
 func quorumBus(t testing.TB, urls string, consumers ...string) *messaging.AMQPBus {
 	t.Helper()
 	return testenv.AMQPBus(t, messaging.AMQPConfig{
-		URL: urls, QueueType: messaging.QueueQuorum, Logger: testLogger(t), Consumers: consumers, DrainTimeout: 20 * time.Second,
+		URL: urls, QueueType: messaging.QueueQuorum, Logger: bustest.Logger(t), Consumers: consumers, DrainTimeout: 20 * time.Second,
 	})
 }
 
@@ -114,7 +115,7 @@ func (l *confirmedLog) add(e events.Envelope) {
 	l.sent = append(l.sent, e)
 }
 
-func (l *confirmedLog) all() []events.Envelope {
+func (l *confirmedLog) All() []events.Envelope {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return append([]events.Envelope(nil), l.sent...)
@@ -134,7 +135,7 @@ func publishUntilStopped(t *testing.T, bus messaging.Bus, plans int, stop <-chan
 		default:
 		}
 		p := n % plans
-		e := planEvent(fmt.Sprintf("plan-%02d", p), versions[p]+1, events.PlanPatched)
+		e := bustest.PlanEvent(fmt.Sprintf("plan-%02d", p), versions[p]+1, events.PlanPatched)
 		msg, err := messaging.NewEventMessage(codec, e)
 		if err != nil {
 			t.Error(err)
@@ -178,9 +179,9 @@ func TestAMQPClusterConsumerAndPublisherFailOverWithQuorumQueues(t *testing.T) {
 		t.Fatalf("queues are not quorum queues:\n%s", out)
 	}
 
-	var got received
-	r := newRouter(t, prometheus.NewRegistry())
-	if err := r.AddConsumer(consumerBus, messaging.Consumer{Name: "audit", Handle: got.handle, Concurrency: 1}); err != nil {
+	var got bustest.Received
+	r := bustest.NewRouter(t, prometheus.NewRegistry())
+	if err := r.AddConsumer(consumerBus, messaging.Consumer{Name: "audit", Handle: got.Handle, Concurrency: 1}); err != nil {
 		t.Fatal(err)
 	}
 	testenv.RunRouter(t, r)
@@ -213,8 +214,8 @@ func TestAMQPClusterConsumerAndPublisherFailOverWithQuorumQueues(t *testing.T) {
 	}()
 	progress := func(what string) {
 		t.Helper()
-		n := got.distinct()
-		testenv.WaitFor(t, 90*time.Second, what, func() bool { return got.distinct() >= n+20 })
+		n := got.Distinct()
+		testenv.WaitFor(t, 90*time.Second, what, func() bool { return got.Distinct() >= n+20 })
 	}
 	progress("events flowing before any fault")
 
@@ -270,10 +271,10 @@ func TestAMQPClusterConsumerAndPublisherFailOverWithQuorumQueues(t *testing.T) {
 
 	close(stop)
 	<-published
-	sent := confirmed.all()
+	sent := confirmed.All()
 	testenv.WaitFor(t, 120*time.Second, fmt.Sprintf("all %d confirmed events", len(sent)), func() bool {
 		ids := map[string]bool{}
-		for _, e := range got.all() {
+		for _, e := range got.All() {
 			ids[e.ID] = true
 		}
 		for _, e := range sent {
@@ -288,7 +289,7 @@ func TestAMQPClusterConsumerAndPublisherFailOverWithQuorumQueues(t *testing.T) {
 
 	// Per plan, the first delivery of each version comes after the first of the one before.
 	seen := map[string]int64{}
-	for _, e := range got.all() {
+	for _, e := range got.All() {
 		last := seen[e.AggregateID]
 		switch {
 		case e.Version <= last: // a redelivery after the failover: at least once
@@ -299,9 +300,9 @@ func TestAMQPClusterConsumerAndPublisherFailOverWithQuorumQueues(t *testing.T) {
 			seen[e.AggregateID] = e.Version
 		}
 	}
-	all := got.all()
+	all := got.All()
 	t.Logf("%d events confirmed, %d deliveries (%d redelivered); readiness said not ready in %d polls",
-		len(sent), len(all), len(all)-got.distinct(), notReadySeen.Load())
+		len(sent), len(all), len(all)-got.Distinct(), notReadySeen.Load())
 }
 
 // TestAMQPClusterQuorumQueuesKeepDeadLettering: a poison event reaches the quorum
@@ -317,21 +318,21 @@ func TestAMQPClusterQuorumQueuesKeepDeadLettering(t *testing.T) {
 	bus := quorumBus(t, list, "audit", "mirror")
 	codec := testenv.PlanCodec(t)
 
-	poison := planEvent("p2", 2, events.PlanPatched)
-	var got received
-	r := newRouter(t, prometheus.NewRegistry())
+	poison := bustest.PlanEvent("p2", 2, events.PlanPatched)
+	var got bustest.Received
+	r := bustest.NewRouter(t, prometheus.NewRegistry())
 	err := r.AddConsumer(bus, messaging.Consumer{Name: "audit", Handle: func(ctx context.Context, e events.Envelope) error {
 		if e.ID == poison.ID {
 			return errors.New("this event always fails")
 		}
-		return got.handle(ctx, e)
+		return got.Handle(ctx, e)
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	testenv.RunRouter(t, r)
-	publish(t, bus, codec, planEvent("p1", 1, events.PlanCreated), poison, planEvent("p3", 1, events.PlanCreated))
-	testenv.WaitFor(t, 60*time.Second, "the healthy events", func() bool { return got.distinct() == 2 })
+	bustest.Publish(t, bus, codec, bustest.PlanEvent("p1", 1, events.PlanCreated), poison, bustest.PlanEvent("p3", 1, events.PlanCreated))
+	testenv.WaitFor(t, 60*time.Second, "the healthy events", func() bool { return got.Distinct() == 2 })
 	testenv.WaitFor(t, 60*time.Second, "the dead-lettered event", func() bool {
 		n, _ := testenv.Queue(t, url, "planstore.audit.dlq")
 		return n == 1
@@ -401,7 +402,7 @@ func TestAMQPClusterURLListIsValidated(t *testing.T) {
 func TestAMQPQueueOfTheOtherTypeIsAClearStartupError(t *testing.T) {
 	url := testenv.Vhost(t) // the single shared broker: quorum queues work on one node too
 	newAMQPBus(t, url, "audit")
-	_, err := messaging.NewAMQPBus(messaging.AMQPConfig{URL: url, QueueType: messaging.QueueQuorum, Logger: testLogger(t), Consumers: []string{"audit"}})
+	_, err := messaging.NewAMQPBus(messaging.AMQPConfig{URL: url, QueueType: messaging.QueueQuorum, Logger: bustest.Logger(t), Consumers: []string{"audit"}})
 	if err == nil {
 		t.Fatal("quorum bus started on classic queues")
 	}
@@ -414,7 +415,7 @@ func TestAMQPQueueOfTheOtherTypeIsAClearStartupError(t *testing.T) {
 
 	quorum := testenv.Vhost(t)
 	quorumBus(t, quorum, "audit")
-	if _, err := messaging.NewAMQPBus(messaging.AMQPConfig{URL: quorum, Logger: testLogger(t), Consumers: []string{"audit"}}); err == nil ||
+	if _, err := messaging.NewAMQPBus(messaging.AMQPConfig{URL: quorum, Logger: bustest.Logger(t), Consumers: []string{"audit"}}); err == nil ||
 		!strings.Contains(err.Error(), "--amqp-queue-type classic") {
 		t.Errorf("classic bus on quorum queues: %v", err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/transport/messaging"
+	"github.com/planstore/planstore/transport/messaging/bustest"
 	"github.com/planstore/planstore/transport/testenv"
 )
 
@@ -55,31 +56,31 @@ func TestAMQPConcurrentConsumerHandlesEventsAtOnceOnCompetingSubscriptions(t *te
 	codec := testenv.PlanCodec(t)
 	// One message per subscription: with more, the first subscription to attach would
 	// take the whole backlog before the others started.
-	bus, err := messaging.NewAMQPBus(messaging.AMQPConfig{URL: url, Logger: testLogger(t), Consumers: []string{"projector"}, Prefetch: concurrency})
+	bus, err := messaging.NewAMQPBus(messaging.AMQPConfig{URL: url, Logger: bustest.Logger(t), Consumers: []string{"projector"}, Prefetch: concurrency})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { bus.Close() })
 	var sent []events.Envelope
 	for p := range 2 * concurrency {
-		sent = append(sent, planEvent(fmt.Sprintf("p%d", p), 1, events.PlanCreated))
+		sent = append(sent, bustest.PlanEvent(fmt.Sprintf("p%d", p), 1, events.PlanCreated))
 	}
-	publish(t, bus, codec, sent...)
+	bustest.Publish(t, bus, codec, sent...)
 
 	together := newBarrier(concurrency)
-	var got received
-	r := newRouter(t, prometheus.NewRegistry())
+	var got bustest.Received
+	r := bustest.NewRouter(t, prometheus.NewRegistry())
 	err = r.AddConsumer(bus, messaging.Consumer{Name: "projector", Concurrency: concurrency, Handle: func(ctx context.Context, e events.Envelope) error {
 		if err := together.wait(); err != nil {
 			return messaging.Permanent(err)
 		}
-		return got.handle(ctx, e)
+		return got.Handle(ctx, e)
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	testenv.RunRouter(t, r)
-	testenv.WaitFor(t, 60*time.Second, "every event", func() bool { return got.distinct() == len(sent) })
+	testenv.WaitFor(t, 60*time.Second, "every event", func() bool { return got.Distinct() == len(sent) })
 	if !together.reached() {
 		t.Fatalf("%d handlers never ran at once", concurrency)
 	}
@@ -94,23 +95,23 @@ func TestAMQPConcurrentSubscriptionsStillSkipDuplicates(t *testing.T) {
 	codec := testenv.PlanCodec(t)
 	// Prefetch 2 over 2 subscriptions: each holds one message, so an empty queue means
 	// both copies are in this process at once.
-	bus, err := messaging.NewAMQPBus(messaging.AMQPConfig{URL: url, Logger: testLogger(t), Consumers: []string{"projector"}, Prefetch: 2})
+	bus, err := messaging.NewAMQPBus(messaging.AMQPConfig{URL: url, Logger: bustest.Logger(t), Consumers: []string{"projector"}, Prefetch: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { bus.Close() })
-	e := planEvent("p1", 1, events.PlanCreated)
-	publish(t, bus, codec, e, e) // a relay restart published it twice
+	e := bustest.PlanEvent("p1", 1, events.PlanCreated)
+	bustest.Publish(t, bus, codec, e, e) // a relay restart published it twice
 
 	reg := prometheus.NewRegistry()
 	entered := make(chan struct{}, 2)
 	release := make(chan struct{})
-	var got received
-	r := newRouter(t, reg)
+	var got bustest.Received
+	r := bustest.NewRouter(t, reg)
 	err = r.AddConsumer(bus, messaging.Consumer{Name: "projector", Concurrency: 2, Handle: func(ctx context.Context, e events.Envelope) error {
 		entered <- struct{}{}
 		<-release
-		return got.handle(ctx, e)
+		return got.Handle(ctx, e)
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -123,12 +124,12 @@ func TestAMQPConcurrentSubscriptionsStillSkipDuplicates(t *testing.T) {
 	})
 	close(release)
 	testenv.WaitFor(t, 30*time.Second, "the duplicate skipped", func() bool {
-		return counter(t, reg, "planstore_messaging_duplicates_total", "projector") == 1
+		return bustest.Counter(t, reg, "planstore_messaging_duplicates_total", "projector") == 1
 	})
-	if n := len(got.all()); n != 1 {
+	if n := len(got.All()); n != 1 {
 		t.Errorf("handler ran %d times for one event delivered twice at once", n)
 	}
-	if v := counter(t, reg, "planstore_messaging_consumed_total", "projector"); v != 1 {
+	if v := bustest.Counter(t, reg, "planstore_messaging_consumed_total", "projector"); v != 1 {
 		t.Errorf("consumed_total = %v, want 1", v)
 	}
 }
@@ -136,19 +137,19 @@ func TestAMQPConcurrentSubscriptionsStillSkipDuplicates(t *testing.T) {
 func TestEmbeddedConsumerHandlesEventsOfDifferentShardsAtOnce(t *testing.T) {
 	const shards = 4
 	codec := testenv.PlanCodec(t)
-	bus, err := messaging.NewEmbeddedBus(messaging.EmbeddedConfig{Logger: testLogger(t), Consumers: []string{"audit"}, Shards: shards})
+	bus, err := messaging.NewEmbeddedBus(messaging.EmbeddedConfig{Logger: bustest.Logger(t), Consumers: []string{"audit"}, Shards: shards})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { bus.Close() })
 	together := newBarrier(shards)
-	var got received
-	r := newRouter(t, prometheus.NewRegistry())
+	var got bustest.Received
+	r := bustest.NewRouter(t, prometheus.NewRegistry())
 	err = r.AddConsumer(bus, messaging.Consumer{Name: "audit", Handle: func(ctx context.Context, e events.Envelope) error {
 		if err := together.wait(); err != nil {
 			return messaging.Permanent(err)
 		}
-		return got.handle(ctx, e)
+		return got.Handle(ctx, e)
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -159,7 +160,7 @@ func TestEmbeddedConsumerHandlesEventsOfDifferentShardsAtOnce(t *testing.T) {
 	// One plan per shard; each publish blocks until the consumer acknowledged.
 	var publishing sync.WaitGroup
 	for _, id := range planPerShard(shards) {
-		msg, err := messaging.NewEventMessage(codec, planEvent(id, 1, events.PlanCreated))
+		msg, err := messaging.NewEventMessage(codec, bustest.PlanEvent(id, 1, events.PlanCreated))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -170,8 +171,8 @@ func TestEmbeddedConsumerHandlesEventsOfDifferentShardsAtOnce(t *testing.T) {
 		})
 	}
 	publishing.Wait()
-	if !together.reached() || got.distinct() != shards {
-		t.Fatalf("handled %d events, at once: %v; want %d at once", got.distinct(), together.reached(), shards)
+	if !together.reached() || got.Distinct() != shards {
+		t.Fatalf("handled %d events, at once: %v; want %d at once", got.Distinct(), together.reached(), shards)
 	}
 }
 
@@ -208,7 +209,7 @@ func benchmarkConsumer(b *testing.B, concurrency int) {
 
 	sink := newBulkSink(5 * time.Millisecond)
 	b.Cleanup(sink.close)
-	r := newRouter(b, prometheus.NewRegistry())
+	r := bustest.NewRouter(b, prometheus.NewRegistry())
 	if err := r.AddConsumer(bus, messaging.Consumer{Name: "bench", Concurrency: concurrency, Handle: sink.write}); err != nil {
 		b.Fatal(err)
 	}
@@ -244,7 +245,7 @@ func fillQueue(b *testing.B, bus messaging.Bus, n int) {
 		})
 	}
 	for i := range n {
-		work <- planEvent(fmt.Sprintf("plan-%d", i%plans), int64(i/plans+1), events.PlanPatched)
+		work <- bustest.PlanEvent(fmt.Sprintf("plan-%d", i%plans), int64(i/plans+1), events.PlanPatched)
 	}
 	close(work)
 	publishers.Wait()

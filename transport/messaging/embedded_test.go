@@ -11,12 +11,13 @@ import (
 
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/transport/messaging"
+	"github.com/planstore/planstore/transport/messaging/bustest"
 	"github.com/planstore/planstore/transport/testenv"
 )
 
 func newEmbeddedBus(t testing.TB, consumers ...string) *messaging.EmbeddedBus {
 	t.Helper()
-	bus, err := messaging.NewEmbeddedBus(messaging.EmbeddedConfig{Logger: testLogger(t), Consumers: consumers})
+	bus, err := messaging.NewEmbeddedBus(messaging.EmbeddedConfig{Logger: bustest.Logger(t), Consumers: consumers})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,16 +28,16 @@ func newEmbeddedBus(t testing.TB, consumers ...string) *messaging.EmbeddedBus {
 func TestEmbeddedBusFansEveryEventOutToEveryConsumer(t *testing.T) {
 	codec := testenv.PlanCodec(t)
 	bus := newEmbeddedBus(t, "audit", "projector")
-	var audit, projector received
-	r := newRouter(t, prometheus.NewRegistry())
-	if err := r.AddConsumer(bus, messaging.Consumer{Name: "audit", Handle: audit.handle}); err != nil {
+	var audit, projector bustest.Received
+	r := bustest.NewRouter(t, prometheus.NewRegistry())
+	if err := r.AddConsumer(bus, messaging.Consumer{Name: "audit", Handle: audit.Handle}); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.AddConsumer(bus, messaging.Consumer{Name: "projector", Handle: projector.handle}); err != nil {
+	if err := r.AddConsumer(bus, messaging.Consumer{Name: "projector", Handle: projector.Handle}); err != nil {
 		t.Fatal(err)
 	}
 
-	msg, err := messaging.NewEventMessage(codec, planEvent("p0", 1, events.PlanCreated))
+	msg, err := messaging.NewEventMessage(codec, bustest.PlanEvent("p0", 1, events.PlanCreated))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,10 +48,10 @@ func TestEmbeddedBusFansEveryEventOutToEveryConsumer(t *testing.T) {
 
 	testenv.RunRouter(t, r)
 	testenv.WaitFor(t, 10*time.Second, "consumers attached", func() bool { return r.Ready() == nil })
-	sent := []events.Envelope{planEvent("p1", 1, events.PlanCreated), planEvent("p1", 2, events.PlanReplaced)}
-	publish(t, bus, codec, sent...) // returns only after both consumers acked
-	for name, got := range map[string]*received{"audit": &audit, "projector": &projector} {
-		all := got.all()
+	sent := []events.Envelope{bustest.PlanEvent("p1", 1, events.PlanCreated), bustest.PlanEvent("p1", 2, events.PlanReplaced)}
+	bustest.Publish(t, bus, codec, sent...) // returns only after both consumers acked
+	for name, got := range map[string]*bustest.Received{"audit": &audit, "projector": &projector} {
+		all := got.All()
 		if len(all) != 2 || all[0].ID != sent[0].ID || all[1].ID != sent[1].ID {
 			t.Errorf("%s got %v, want both events in order", name, all)
 		}
@@ -59,7 +60,7 @@ func TestEmbeddedBusFansEveryEventOutToEveryConsumer(t *testing.T) {
 
 func TestEmbeddedBusWithoutConsumersKeepsEventsInTheOutbox(t *testing.T) {
 	bus := newEmbeddedBus(t)
-	msg, err := messaging.NewEventMessage(testenv.PlanCodec(t), planEvent("p1", 1, events.PlanCreated))
+	msg, err := messaging.NewEventMessage(testenv.PlanCodec(t), bustest.PlanEvent("p1", 1, events.PlanCreated))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +72,7 @@ func TestEmbeddedBusWithoutConsumersKeepsEventsInTheOutbox(t *testing.T) {
 func TestEmbeddedPublishFailsWhenAConsumerDetachesWithoutAcknowledging(t *testing.T) {
 	codec := testenv.PlanCodec(t)
 	bus := newEmbeddedBus(t)
-	r := newRouter(t, prometheus.NewRegistry())
+	r := bustest.NewRouter(t, prometheus.NewRegistry())
 	entered := make(chan struct{}, 1)
 	release := make(chan struct{})
 	err := r.AddConsumer(bus, messaging.Consumer{Name: "audit", Handle: func(ctx context.Context, e events.Envelope) error {
@@ -91,7 +92,7 @@ func TestEmbeddedPublishFailsWhenAConsumerDetachesWithoutAcknowledging(t *testin
 
 	published := make(chan error, 1)
 	go func() {
-		msg, _ := messaging.NewEventMessage(codec, planEvent("p1", 1, events.PlanCreated))
+		msg, _ := messaging.NewEventMessage(codec, bustest.PlanEvent("p1", 1, events.PlanCreated))
 		published <- bus.EventPublisher().Publish(messaging.ExchangeName, msg)
 	}()
 	<-entered
@@ -108,59 +109,15 @@ func TestEmbeddedPublishFailsWhenAConsumerDetachesWithoutAcknowledging(t *testin
 		t.Errorf("publish: %v", err)
 	}
 
-	msg, _ := messaging.NewEventMessage(codec, planEvent("p2", 1, events.PlanCreated))
+	msg, _ := messaging.NewEventMessage(codec, bustest.PlanEvent("p2", 1, events.PlanCreated))
 	if err := bus.EventPublisher().Publish(messaging.ExchangeName, msg); err == nil {
 		t.Error("publish with the only consumer gone succeeded; the event would be lost for it")
 	}
 }
 
-func TestEmbeddedPoisonEventIsDeadLetteredAndAcknowledged(t *testing.T) {
-	codec := testenv.PlanCodec(t)
-	bus := newEmbeddedBus(t)
-	reg := prometheus.NewRegistry()
-	r := newRouter(t, reg)
-	var got received
-	poison := planEvent("p1", 1, events.PlanCreated)
-	err := r.AddConsumer(bus, messaging.Consumer{Name: "audit", Handle: func(ctx context.Context, e events.Envelope) error {
-		if e.ID == poison.ID {
-			return messaging.Permanent(errors.New("never acceptable"))
-		}
-		return got.handle(ctx, e)
+// The embedded bus passes the acceptance suite; it counts dead letters and drops them.
+func TestEmbeddedBusAcceptance(t *testing.T) {
+	bustest.Run(t, bustest.Adapter{New: func(t testing.TB, consumers ...string) messaging.Bus {
+		return newEmbeddedBus(t, consumers...)
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	testenv.RunRouter(t, r)
-	testenv.WaitFor(t, 10*time.Second, "consumer attached", func() bool { return r.Ready() == nil })
-	publish(t, bus, codec, poison, planEvent("p2", 1, events.PlanCreated))
-	if got.distinct() != 1 {
-		t.Errorf("consumer handled %d healthy events, want 1", got.distinct())
-	}
-	if v := counter(t, reg, "planstore_messaging_dead_lettered_total", "audit"); v != 1 {
-		t.Errorf("dead_lettered_total = %v, want 1", v)
-	}
-	if v := counter(t, reg, "planstore_messaging_failed_total", "audit"); v != 1 {
-		t.Errorf("failed_total = %v, want 1 (a permanent error is not retried)", v)
-	}
-}
-
-func TestDuplicateDeliveriesReachTheHandlerOnce(t *testing.T) {
-	codec := testenv.PlanCodec(t)
-	bus := newEmbeddedBus(t)
-	reg := prometheus.NewRegistry()
-	r := newRouter(t, reg)
-	var got received
-	if err := r.AddConsumer(bus, messaging.Consumer{Name: "audit", Handle: got.handle}); err != nil {
-		t.Fatal(err)
-	}
-	testenv.RunRouter(t, r)
-	testenv.WaitFor(t, 10*time.Second, "consumer attached", func() bool { return r.Ready() == nil })
-	e := planEvent("p1", 1, events.PlanCreated)
-	publish(t, bus, codec, e, e, e)
-	if len(got.all()) != 1 {
-		t.Errorf("handler ran %d times for one event delivered 3 times", len(got.all()))
-	}
-	if v := counter(t, reg, "planstore_messaging_duplicates_total", "audit"); v != 2 {
-		t.Errorf("duplicates_total = %v, want 2", v)
-	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/transport/messaging"
+	"github.com/planstore/planstore/transport/messaging/bustest"
 	"github.com/planstore/planstore/transport/testenv"
 )
 
@@ -21,27 +22,27 @@ func TestConsumerLogsEachEventWithItsCorrelationIDAndEachFailureOnce(t *testing.
 	codec := testenv.PlanCodec(t)
 	bus := newAMQPBus(t, url, "audit")
 	var logs testenv.LogBuffer
-	cfg := routerConfig(t, prometheus.NewRegistry())
+	cfg := bustest.RouterConfig(t, prometheus.NewRegistry())
 	cfg.Logger = logs.Logger()
-	r := newRouterFrom(t, cfg)
+	r := bustest.NewRouterFrom(t, cfg)
 
-	good := planEvent("p1", 1, events.PlanCreated)
-	poison := planEvent("p2", 1, events.PlanCreated)
+	good := bustest.PlanEvent("p1", 1, events.PlanCreated)
+	poison := bustest.PlanEvent("p2", 1, events.PlanCreated)
 	handlerSaw := make(chan string, 1)
-	var got received
+	var got bustest.Received
 	err := r.AddConsumer(bus, messaging.Consumer{Name: "audit", Handle: func(ctx context.Context, e events.Envelope) error {
 		if e.ID == poison.ID {
 			return errors.New("this event always fails")
 		}
 		handlerSaw <- messaging.CorrelationIDFrom(ctx)
-		return got.handle(ctx, e)
+		return got.Handle(ctx, e)
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	testenv.RunRouter(t, r)
-	publish(t, bus, codec, poison, good)
-	testenv.WaitFor(t, 30*time.Second, "the good event", func() bool { return got.distinct() == 1 })
+	bustest.Publish(t, bus, codec, poison, good)
+	testenv.WaitFor(t, 30*time.Second, "the good event", func() bool { return got.Distinct() == 1 })
 	testenv.WaitFor(t, 30*time.Second, "the dead letter", func() bool {
 		n, _ := testenv.Queue(t, url, "planstore.audit.dlq")
 		return n == 1

@@ -9,6 +9,7 @@ import (
 
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/transport/messaging"
+	"github.com/planstore/planstore/transport/messaging/bustest"
 	"github.com/planstore/planstore/transport/testenv"
 )
 
@@ -16,7 +17,7 @@ func TestAMQPConsumerLagAndQueueDepthMetricsMove(t *testing.T) {
 	url := testenv.Vhost(t)
 	codec := testenv.PlanCodec(t)
 	// Prefetch 1: the consumer holds one event, the rest stay ready in the queue.
-	bus, err := messaging.NewAMQPBus(messaging.AMQPConfig{URL: url, Logger: testLogger(t), Consumers: []string{"audit"}, Prefetch: 1})
+	bus, err := messaging.NewAMQPBus(messaging.AMQPConfig{URL: url, Logger: bustest.Logger(t), Consumers: []string{"audit"}, Prefetch: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,47 +25,47 @@ func TestAMQPConsumerLagAndQueueDepthMetricsMove(t *testing.T) {
 	const backlog = 5
 	var sent []events.Envelope
 	for v := range backlog {
-		e := planEvent("p1", int64(v+1), events.PlanPatched)
+		e := bustest.PlanEvent("p1", int64(v+1), events.PlanPatched)
 		e.OccurredAt = time.Now().Add(-time.Minute) // so every lag is at least a minute
 		sent = append(sent, e)
 	}
-	publish(t, bus, codec, sent...)
+	bustest.Publish(t, bus, codec, sent...)
 
 	reg := prometheus.NewRegistry()
-	cfg := routerConfig(t, reg)
+	cfg := bustest.RouterConfig(t, reg)
 	cfg.QueueDepthInterval = 20 * time.Millisecond
-	r := newRouterFrom(t, cfg)
+	r := bustest.NewRouterFrom(t, cfg)
 	release := make(chan struct{})
-	var got received
+	var got bustest.Received
 	err = r.AddConsumer(bus, messaging.Consumer{Name: "audit", Handle: func(ctx context.Context, e events.Envelope) error {
 		<-release
-		return got.handle(ctx, e)
+		return got.Handle(ctx, e)
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	testenv.RunRouter(t, r)
 	testenv.WaitFor(t, 30*time.Second, "queue depth of the backlog but the event in hand", func() bool {
-		depth, ok := gauge(t, reg, "planstore_consumer_queue_depth", "audit")
+		depth, ok := bustest.Gauge(t, reg, "planstore_consumer_queue_depth", "audit")
 		return ok && depth == backlog-1
 	})
-	if n := histogramCount(t, reg, "planstore_consumer_lag_seconds", "audit"); n != 0 {
+	if n := bustest.HistogramCount(t, reg, "planstore_consumer_lag_seconds", "audit"); n != 0 {
 		t.Errorf("lag observed %d times before any event was handled", n)
 	}
 	close(release)
 	testenv.WaitFor(t, 30*time.Second, "an empty queue", func() bool {
-		depth, ok := gauge(t, reg, "planstore_consumer_queue_depth", "audit")
-		return ok && depth == 0 && got.distinct() == backlog
+		depth, ok := bustest.Gauge(t, reg, "planstore_consumer_queue_depth", "audit")
+		return ok && depth == 0 && got.Distinct() == backlog
 	})
-	if n := histogramCount(t, reg, "planstore_consumer_lag_seconds", "audit"); n != backlog {
+	if n := bustest.HistogramCount(t, reg, "planstore_consumer_lag_seconds", "audit"); n != backlog {
 		t.Errorf("lag observed %d times, want %d", n, backlog)
 	}
 	// Nothing is in hand any more: the last lag reads 0, not the minute of the last event.
 	testenv.WaitFor(t, 10*time.Second, "the last lag to read 0 when idle", func() bool {
-		last, ok := gauge(t, reg, "planstore_consumer_last_lag_seconds", "audit")
+		last, ok := bustest.Gauge(t, reg, "planstore_consumer_last_lag_seconds", "audit")
 		return ok && last == 0
 	})
-	if v := counter(t, reg, "planstore_messaging_consumed_total", "audit"); v != backlog {
+	if v := bustest.Counter(t, reg, "planstore_messaging_consumed_total", "audit"); v != backlog {
 		t.Errorf("consumed_total = %v, want %d", v, backlog)
 	}
 }
@@ -73,9 +74,9 @@ func TestEmbeddedQueueDepthCountsEventsTheConsumerHasNotAcknowledged(t *testing.
 	codec := testenv.PlanCodec(t)
 	bus := newEmbeddedBus(t, "audit")
 	reg := prometheus.NewRegistry()
-	cfg := routerConfig(t, reg)
+	cfg := bustest.RouterConfig(t, reg)
 	cfg.QueueDepthInterval = 20 * time.Millisecond
-	r := newRouterFrom(t, cfg)
+	r := bustest.NewRouterFrom(t, cfg)
 	release := make(chan struct{})
 	err := r.AddConsumer(bus, messaging.Consumer{Name: "audit", Handle: func(context.Context, events.Envelope) error {
 		<-release
@@ -87,14 +88,14 @@ func TestEmbeddedQueueDepthCountsEventsTheConsumerHasNotAcknowledged(t *testing.
 	testenv.RunRouter(t, r)
 	testenv.WaitFor(t, 10*time.Second, "consumer attached", func() bool { return r.Ready() == nil })
 
-	msg, err := messaging.NewEventMessage(codec, planEvent("p1", 1, events.PlanCreated))
+	msg, err := messaging.NewEventMessage(codec, bustest.PlanEvent("p1", 1, events.PlanCreated))
 	if err != nil {
 		t.Fatal(err)
 	}
 	published := make(chan error, 1)
 	go func() { published <- bus.EventPublisher().Publish(messaging.ExchangeName, msg) }()
 	testenv.WaitFor(t, 10*time.Second, "depth 1 while the event is handled", func() bool {
-		depth, ok := gauge(t, reg, "planstore_consumer_queue_depth", "audit")
+		depth, ok := bustest.Gauge(t, reg, "planstore_consumer_queue_depth", "audit")
 		return ok && depth == 1
 	})
 	close(release)
@@ -102,10 +103,10 @@ func TestEmbeddedQueueDepthCountsEventsTheConsumerHasNotAcknowledged(t *testing.
 		t.Fatal(err)
 	}
 	testenv.WaitFor(t, 10*time.Second, "depth 0 once acknowledged", func() bool {
-		depth, ok := gauge(t, reg, "planstore_consumer_queue_depth", "audit")
+		depth, ok := bustest.Gauge(t, reg, "planstore_consumer_queue_depth", "audit")
 		return ok && depth == 0
 	})
-	if n := histogramCount(t, reg, "planstore_consumer_lag_seconds", "audit"); n != 1 {
+	if n := bustest.HistogramCount(t, reg, "planstore_consumer_lag_seconds", "audit"); n != 1 {
 		t.Errorf("lag observed %d times, want 1", n)
 	}
 }
