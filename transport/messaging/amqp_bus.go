@@ -47,7 +47,6 @@ type AMQPConfig struct {
 const (
 	defaultPublisherChannels = 64
 	defaultPrefetch          = 64
-	defaultDrainTimeout      = 30 * time.Second
 )
 
 // AMQPBus is the RabbitMQ Bus: one connection shared by the consumers (watermill-amqp
@@ -94,7 +93,7 @@ func NewAMQPBus(cfg AMQPConfig) (*AMQPBus, error) {
 		cfg.ConnectionName = "planstore"
 	}
 	if cfg.DrainTimeout <= 0 {
-		cfg.DrainTimeout = defaultDrainTimeout
+		cfg.DrainTimeout = DefaultDrainTimeout
 	}
 	logger := NewLogger(cfg.Logger)
 	conn, err := amqp.NewConnection(subscriberConnection(nodes, cfg.ConnectionName+" consumers"), logger)

@@ -2,6 +2,7 @@ package messaging
 
 import (
 	"context"
+	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
 )
@@ -43,3 +44,7 @@ type attachable interface {
 type busOwned struct{ message.Publisher }
 
 func (busOwned) Close() error { return nil }
+
+// DefaultDrainTimeout is how long a closing consumer waits for its in-flight events to
+// be settled, on either bus, when its configuration does not say.
+const DefaultDrainTimeout = 30 * time.Second

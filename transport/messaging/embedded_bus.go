@@ -73,7 +73,7 @@ func NewEmbeddedBus(cfg EmbeddedConfig) (*EmbeddedBus, error) {
 		logger = slog.Default()
 	}
 	if cfg.DrainTimeout <= 0 {
-		cfg.DrainTimeout = defaultDrainTimeout
+		cfg.DrainTimeout = DefaultDrainTimeout
 	}
 	if cfg.Shards <= 0 {
 		cfg.Shards = defaultShards
