@@ -124,7 +124,7 @@ func NewAMQPBus(cfg AMQPConfig) (*AMQPBus, error) {
 
 // EventPublisher implements Bus.
 func (b *AMQPBus) EventPublisher() message.Publisher {
-	return busOwned{routeByEventType{next: b.events}}
+	return busOwned{Publisher: routeByEventType{next: b.events}}
 }
 
 // ConsumerSubscriber implements Bus: concurrency subscriptions compete for
@@ -202,7 +202,7 @@ func (b *AMQPBus) DeadLetterPublisher(consumer string) (message.Publisher, error
 	if err := ValidateConsumerName(consumer); err != nil {
 		return nil, err
 	}
-	return busOwned{deadLetterPublisher{bus: b, consumer: consumer}}, nil
+	return busOwned{Publisher: deadLetterPublisher{bus: b, consumer: consumer}}, nil
 }
 
 type deadLetterPublisher struct {

@@ -107,7 +107,7 @@ func NewEmbeddedBus(cfg EmbeddedConfig) (*EmbeddedBus, error) {
 
 // EventPublisher implements Bus.
 func (b *EmbeddedBus) EventPublisher() message.Publisher {
-	return busOwned{embeddedPublisher{bus: b}}
+	return busOwned{Publisher: embeddedPublisher{bus: b}}
 }
 
 type embeddedPublisher struct{ bus *EmbeddedBus }
@@ -240,7 +240,7 @@ func (b *EmbeddedBus) DeadLetterPublisher(consumer string) (message.Publisher, e
 	if err := ValidateConsumerName(consumer); err != nil {
 		return nil, err
 	}
-	return busOwned{embeddedDeadLetterPublisher{bus: b, consumer: consumer}}, nil
+	return busOwned{Publisher: embeddedDeadLetterPublisher{bus: b, consumer: consumer}}, nil
 }
 
 // Ready implements Bus.

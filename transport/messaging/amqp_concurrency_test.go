@@ -2,7 +2,6 @@ package messaging_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -16,39 +15,6 @@ import (
 	"github.com/planstore/planstore/transport/messaging/bustest"
 	"github.com/planstore/planstore/transport/testenv"
 )
-
-// barrier holds the first n callers of wait until all n have arrived, then lets
-// everyone through; proof that n handlers ran at the same time.
-type barrier struct {
-	n       int
-	arrived atomic.Int32
-	all     chan struct{}
-	once    sync.Once
-}
-
-func newBarrier(n int) *barrier { return &barrier{n: n, all: make(chan struct{})} }
-
-// wait returns an error if the others do not arrive within the hang guard.
-func (b *barrier) wait() error {
-	if int(b.arrived.Add(1)) >= b.n {
-		b.once.Do(func() { close(b.all) })
-	}
-	select {
-	case <-b.all:
-		return nil
-	case <-time.After(30 * time.Second):
-		return errors.New("hang guard: the other handlers never arrived")
-	}
-}
-
-func (b *barrier) reached() bool {
-	select {
-	case <-b.all:
-		return true
-	default:
-		return false
-	}
-}
 
 func TestAMQPConcurrentConsumerHandlesEventsAtOnceOnCompetingSubscriptions(t *testing.T) {
 	const concurrency = 4
@@ -67,11 +33,11 @@ func TestAMQPConcurrentConsumerHandlesEventsAtOnceOnCompetingSubscriptions(t *te
 	}
 	bustest.Publish(t, bus, codec, sent...)
 
-	together := newBarrier(concurrency)
+	together := bustest.NewBarrier(concurrency)
 	var got bustest.Received
 	r := bustest.NewRouter(t, prometheus.NewRegistry())
 	err = r.AddConsumer(bus, messaging.Consumer{Name: "projector", Concurrency: concurrency, Handle: func(ctx context.Context, e events.Envelope) error {
-		if err := together.wait(); err != nil {
+		if err := together.Wait(); err != nil {
 			return messaging.Permanent(err)
 		}
 		return got.Handle(ctx, e)
@@ -81,7 +47,7 @@ func TestAMQPConcurrentConsumerHandlesEventsAtOnceOnCompetingSubscriptions(t *te
 	}
 	testenv.RunRouter(t, r)
 	testenv.WaitFor(t, 60*time.Second, "every event", func() bool { return got.Distinct() == len(sent) })
-	if !together.reached() {
+	if !together.Reached() {
 		t.Fatalf("%d handlers never ran at once", concurrency)
 	}
 	testenv.WaitFor(t, 10*time.Second, "consumer attached", func() bool { return r.Ready() == nil })
@@ -132,62 +98,6 @@ func TestAMQPConcurrentSubscriptionsStillSkipDuplicates(t *testing.T) {
 	if v := bustest.Counter(t, reg, "planstore_messaging_consumed_total", "projector"); v != 1 {
 		t.Errorf("consumed_total = %v, want 1", v)
 	}
-}
-
-func TestEmbeddedConsumerHandlesEventsOfDifferentShardsAtOnce(t *testing.T) {
-	const shards = 4
-	codec := testenv.PlanCodec(t)
-	bus, err := messaging.NewEmbeddedBus(messaging.EmbeddedConfig{Logger: bustest.Logger(t), Consumers: []string{"audit"}, Shards: shards})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { bus.Close() })
-	together := newBarrier(shards)
-	var got bustest.Received
-	r := bustest.NewRouter(t, prometheus.NewRegistry())
-	err = r.AddConsumer(bus, messaging.Consumer{Name: "audit", Handle: func(ctx context.Context, e events.Envelope) error {
-		if err := together.wait(); err != nil {
-			return messaging.Permanent(err)
-		}
-		return got.Handle(ctx, e)
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	testenv.RunRouter(t, r)
-	testenv.WaitFor(t, 10*time.Second, "consumer attached", func() bool { return r.Ready() == nil })
-
-	// One plan per shard; each publish blocks until the consumer acknowledged.
-	var publishing sync.WaitGroup
-	for _, id := range planPerShard(shards) {
-		msg, err := messaging.NewEventMessage(codec, bustest.PlanEvent(id, 1, events.PlanCreated))
-		if err != nil {
-			t.Fatal(err)
-		}
-		publishing.Go(func() {
-			if err := bus.EventPublisher().Publish(messaging.ExchangeName, msg); err != nil {
-				t.Errorf("publish to %s: %v", id, err)
-			}
-		})
-	}
-	publishing.Wait()
-	if !together.reached() || got.Distinct() != shards {
-		t.Fatalf("handled %d events, at once: %v; want %d at once", got.Distinct(), together.reached(), shards)
-	}
-}
-
-// planPerShard returns n plan ids, each on a different one of n shards.
-func planPerShard(n int) []string {
-	ids := make([]string, n)
-	found := 0
-	for i := 0; found < n; i++ {
-		id := fmt.Sprintf("plan-%d", i)
-		if s := events.PartitionOf(id, n); ids[s] == "" {
-			ids[s] = id
-			found++
-		}
-	}
-	return ids
 }
 
 // BenchmarkAMQPConsumerConcurrency measures events/s from a RabbitMQ queue through a
