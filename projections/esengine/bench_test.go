@@ -19,7 +19,7 @@ import (
 // benchPlans is the read-model size the join benchmarks are held to.
 const benchPlans = 10000
 
-// planBulk renders plans [from, to) as _bulk lines shaped like examples/plan.json: a plan,
+// planBulk renders plans [from, to) as _bulk lines shaped like aggregates/plan/testdata/plan.json: a plan,
 // its planCostShare and two linked plan services with a service and a cost share each,
 // all routed by the plan id. Copays and organisations vary so queries select subsets.
 func planBulk(from, to int) []byte {
