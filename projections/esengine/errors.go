@@ -97,11 +97,6 @@ func errInvalidIndexName(name, why string) *esError {
 		with("index_uuid", "_na_").with("index", name)
 }
 
-func errVersionConflict(ix *index, id, detail string) *esError {
-	return newError(http.StatusConflict, "version_conflict_engine_exception", "[%s]: version conflict, %s", id, detail).
-		with("index_uuid", ix.uuid).with("shard", "0").with("index", ix.name)
-}
-
 // errMapperParsing is how Elasticsearch 7.17 reports a document it cannot index: a
 // generic "failed to parse" whose cause says what was wrong.
 func errMapperParsing(cause *esError) *esError {

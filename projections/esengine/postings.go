@@ -235,3 +235,26 @@ func (p *postings[K]) between(lo, hi bound[K], universe int) *roaring.Bitmap {
 	}
 	return union(sets, universe)
 }
+
+// clone copies the postings: the map, and every list of two or more documents.
+func (p *postings[K]) clone() *postings[K] {
+	c := &postings[K]{byKey: make(map[K]postingList, len(p.byKey))}
+	for k, l := range p.byKey {
+		if l.set != nil {
+			cs := &postingSet{small: slices.Clone(l.set.small)}
+			if l.set.bm != nil {
+				cs.bm = l.set.bm.Clone()
+			}
+			l.set = cs
+		}
+		c.byKey[k] = l
+	}
+	p.sortMu.Lock()
+	if !p.stale && p.sorted != nil {
+		c.sorted = slices.Clone(p.sorted)
+	} else {
+		c.stale = true
+	}
+	p.sortMu.Unlock()
+	return c
+}

@@ -191,3 +191,8 @@ func checkRefresh(q paramReader) (forced bool, err *esError) {
 	}
 	return false, newError(http.StatusBadRequest, "illegal_argument_exception", "Unknown value for refresh: [%s].", v)
 }
+
+func errVersionConflict(ix *index, id, detail string) *esError {
+	return newError(http.StatusConflict, "version_conflict_engine_exception", "[%s]: version conflict, %s", id, detail).
+		with("index_uuid", ix.uuid).with("shard", "0").with("index", ix.name)
+}
