@@ -126,19 +126,6 @@ func errMethodNotAllowed(path, method string, allowed string) *esError {
 		reason: fmt.Sprintf("Incorrect HTTP method for uri [%s] and method [%s], allowed: [%s]", path, method, allowed)}
 }
 
-// asShardFailure turns an error raised while running a search on one index into the
-// search_phase_execution_exception Elasticsearch reports for failed shards.
-func asShardFailure(e *esError, ix *index, nodeID string) *esError {
-	if e.searchPhase != nil {
-		return e
-	}
-	if e.typ == "query_shard_exception" {
-		e.meta = append(e.meta, metaField{"index_uuid", ix.uuid}, metaField{"index", ix.name})
-	}
-	return &esError{status: e.status, typ: e.typ, reason: e.reason, meta: e.meta, causedBy: e.causedBy,
-		searchPhase: &searchPhaseFailure{index: ix.name, node: nodeID}}
-}
-
 // javaExceptions are the cause types that are not Elasticsearch exceptions; Elasticsearch
 // never reports them as a root cause but the Elasticsearch exception that wraps them.
 var javaExceptions = map[string]bool{

@@ -209,3 +209,16 @@ func filterByScore(docs *roaring.Bitmap, matched docSet, minScore float64) *roar
 	})
 	return out
 }
+
+// asShardFailure turns an error raised while running a search on one index into the
+// search_phase_execution_exception Elasticsearch reports for failed shards.
+func asShardFailure(e *esError, ix *index, nodeID string) *esError {
+	if e.searchPhase != nil {
+		return e
+	}
+	if e.typ == "query_shard_exception" {
+		e.meta = append(e.meta, metaField{"index_uuid", ix.uuid}, metaField{"index", ix.name})
+	}
+	return &esError{status: e.status, typ: e.typ, reason: e.reason, meta: e.meta, causedBy: e.causedBy,
+		searchPhase: &searchPhaseFailure{index: ix.name, node: nodeID}}
+}
