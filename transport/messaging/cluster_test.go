@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -25,11 +24,7 @@ import (
 // cmd/planstore/app's tests use another.
 const clusterPort = 5711
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	testenv.StopRabbitClusters()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testenv.RunStoppingRabbitClusters(m) }
 
 func quorumBus(t testing.TB, urls string, consumers ...string) *messaging.AMQPBus {
 	t.Helper()
@@ -37,71 +32,6 @@ func quorumBus(t testing.TB, urls string, consumers ...string) *messaging.AMQPBu
 		URL: urls, QueueType: messaging.QueueQuorum, Logger: bustest.Logger(t), Consumers: consumers, DrainTimeout: 20 * time.Second,
 	})
 }
-
-// nodeOf returns the cluster node (1-based) that the first consumer of queue is
-// connected to, as the broker sees it, or 0 while the queue has none.
-func nodeOf(t *testing.T, c *testenv.RabbitCluster, vhost, queue string) int {
-	t.Helper()
-	out := c.Ctl(t, "list_consumers", "-p", vhost, "queue_name", "channel_pid")
-	for line := range strings.SplitSeq(out, "\n") {
-		if f := strings.Fields(line); len(f) == 2 && f[0] == queue {
-			return nodeIndex(t, c, f[1])
-		}
-	}
-	return 0
-}
-
-// connectionNode returns the node (1-based) of the vhost's connection named name
-// (AMQPConfig.ConnectionName and its role), or 0 while there is none.
-func connectionNode(t *testing.T, c *testenv.RabbitCluster, vhost, name string) int {
-	t.Helper()
-	out := c.Ctl(t, "list_connections", "vhost", "pid", "client_properties")
-	for line := range strings.SplitSeq(out, "\n") {
-		if f := strings.Fields(line); len(f) >= 3 && f[0] == vhost && strings.Contains(line, `"`+name+`"`) {
-			return nodeIndex(t, c, f[1])
-		}
-	}
-	return 0
-}
-
-// leaderOf returns the node (1-based) of queue's quorum leader.
-func leaderOf(t *testing.T, c *testenv.RabbitCluster, vhost, queue string) int {
-	t.Helper()
-	out := c.Ctl(t, "list_queues", "-p", vhost, "name", "leader")
-	for line := range strings.SplitSeq(out, "\n") {
-		if f := strings.Fields(line); len(f) == 2 && f[0] == queue {
-			return nodeIndex(t, c, f[1])
-		}
-	}
-	t.Fatalf("queue %s not in list_queues:\n%s", queue, out)
-	return 0
-}
-
-func nodeIndex(t *testing.T, c *testenv.RabbitCluster, s string) int {
-	t.Helper()
-	for i := 1; i <= len(c.URLs); i++ {
-		if strings.Contains(s, c.NodeName(i)) {
-			return i
-		}
-	}
-	t.Fatalf("%q names no node of the cluster", s)
-	return 0
-}
-
-// liveNode returns the URL of a node that accepts connections.
-func liveNode(t *testing.T, urls []string) string {
-	t.Helper()
-	for _, u := range urls {
-		if conn, err := amqp091.Dial(u); err == nil {
-			conn.Close()
-			return u
-		}
-	}
-	t.Fatalf("no node of %v accepts connections", urls)
-	return ""
-}
-
-func vhostOf(url string) string { return url[strings.LastIndex(url, "/")+1:] }
 
 // confirmedLog is what the publisher got confirmed, per plan in version order.
 type confirmedLog struct {
@@ -169,7 +99,7 @@ func TestAMQPClusterConsumerAndPublisherFailOverWithQuorumQueues(t *testing.T) {
 	cluster := testenv.StartRabbitCluster(t, clusterPort)
 	cluster.EnsureAllRunning(t)
 	list, urls := cluster.Vhost(t)
-	vhost := vhostOf(urls[0])
+	vhost := testenv.VhostOf(urls[0])
 
 	relay := quorumBus(t, list, "audit") // the relay's process: declares the queues, publishes
 	consumerBus := quorumBus(t, list)    // the consumer's process
@@ -226,9 +156,9 @@ func TestAMQPClusterConsumerAndPublisherFailOverWithQuorumQueues(t *testing.T) {
 	hit := map[string]bool{}
 	for fault := 0; len(hit) < 3; fault++ {
 		nodes := map[string]int{
-			"consumer":  nodeOf(t, cluster, vhost, queue),
-			"leader":    leaderOf(t, cluster, vhost, queue),
-			"publisher": connectionNode(t, cluster, vhost, "planstore relay"),
+			"consumer":  cluster.ConsumerNode(t, vhost, queue),
+			"leader":    cluster.QueueLeader(t, vhost, queue),
+			"publisher": cluster.ConnectionNode(t, vhost, "planstore relay"),
 		}
 		var target int
 		for _, part := range []string{"consumer", "leader", "publisher"} {
@@ -254,14 +184,14 @@ func TestAMQPClusterConsumerAndPublisherFailOverWithQuorumQueues(t *testing.T) {
 			cluster.KillNode(t, target)
 		}
 		testenv.WaitFor(t, 90*time.Second, "consumer attached on a live node", func() bool {
-			n := nodeOf(t, cluster, vhost, queue)
+			n := cluster.ConsumerNode(t, vhost, queue)
 			return n != 0 && n != target && r.Ready() == nil
 		})
 		progress(fmt.Sprintf("events flowing after node %d went", target))
-		if now := leaderOf(t, cluster, vhost, queue); now == target {
+		if now := cluster.QueueLeader(t, vhost, queue); now == target {
 			t.Errorf("queue leader still on lost node %d", target)
 		}
-		if now := connectionNode(t, cluster, vhost, "planstore relay"); now == target || now == 0 {
+		if now := cluster.ConnectionNode(t, vhost, "planstore relay"); now == target || now == 0 {
 			t.Errorf("publisher connection on node %d after node %d went", now, target)
 		}
 		if len(hit) < 3 {
@@ -314,7 +244,7 @@ func TestAMQPClusterQuorumQueuesKeepDeadLettering(t *testing.T) {
 	}
 	cluster := testenv.StartRabbitCluster(t, clusterPort) // a majority of it is enough
 	list, urls := cluster.Vhost(t)
-	url := liveNode(t, urls)
+	url := testenv.LiveURL(t, urls)
 	bus := quorumBus(t, list, "audit", "mirror")
 	codec := testenv.PlanCodec(t)
 
