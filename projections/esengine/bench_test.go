@@ -12,7 +12,6 @@ import (
 
 	"github.com/elastic/go-elasticsearch/v8"
 
-	"github.com/planstore/planstore/projections"
 	"github.com/planstore/planstore/projections/esengine"
 )
 
@@ -51,7 +50,7 @@ func newBenchClient(tb testing.TB) (*elasticsearch.Client, string) {
 		tb.Fatal(err)
 	}
 	const index = "plans-bench"
-	res, err := client.Indices.Create(index, client.Indices.Create.WithBody(strings.NewReader(projections.IndexBody)))
+	res, err := client.Indices.Create(index, client.Indices.Create.WithBody(strings.NewReader(esengine.JoinIndexBody)))
 	if err != nil || res.StatusCode != 200 {
 		tb.Fatalf("creating index: %v %v", err, res)
 	}

@@ -6,14 +6,12 @@ import (
 	"fmt"
 	"slices"
 	"testing"
-
-	"github.com/planstore/planstore/projections"
 )
 
 // fastTestMappings are the mappings the fast document walk is checked against: the read
 // model's, and one with every field type and option the walk has to agree on.
 var fastTestMappings = []string{
-	projections.IndexBody,
+	joinIndexBody,
 	`{"mappings":{"dynamic":"false","properties":{
 		"k":{"type":"keyword","ignore_above":3},
 		"kn":{"type":"keyword","null_value":"NULL"},
@@ -127,7 +125,7 @@ func TestFastDocumentAgreesWithSlow(t *testing.T) {
 		}
 	}
 	// The read model's documents must take the fast path, or it is not worth having.
-	m := fastTestMapping(t, projections.IndexBody)
+	m := fastTestMapping(t, joinIndexBody)
 	for _, src := range fastTestSources[:4] {
 		if !checkFastAgrees(t, m, src, &routing) {
 			t.Errorf("%s: took the slow path", src)

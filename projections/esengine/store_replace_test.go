@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/planstore/planstore/projections"
 	"github.com/planstore/planstore/projections/dsltest"
 )
 
@@ -60,7 +59,7 @@ var (
 // items to searches over every query type, must be what parsing them again gives.
 func TestUnchangedReindexAnswersAsParsing(t *testing.T) {
 	steps := []struct{ method, path, body string }{
-		{"PUT", "/plans", projections.IndexBody},
+		{"PUT", "/plans", joinIndexBody},
 		{"POST", "/plans/_bulk", replaceBulk(0, 40, 1, 0)},
 		{"POST", "/plans/_bulk", replaceBulk(0, 40, 2, 0)},  // all unchanged
 		{"POST", "/plans/_bulk", replaceBulk(10, 30, 3, 5)}, // some changed
