@@ -3,7 +3,9 @@ package messaging_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -120,4 +122,101 @@ func TestEmbeddedBusAcceptance(t *testing.T) {
 	bustest.Run(t, bustest.Adapter{New: func(t testing.TB, consumers ...string) messaging.Bus {
 		return newEmbeddedBus(t, consumers...)
 	}})
+}
+
+func TestEmbeddedConsumerHandlesEventsOfDifferentShardsAtOnce(t *testing.T) {
+	const shards = 4
+	codec := testenv.PlanCodec(t)
+	bus, err := messaging.NewEmbeddedBus(messaging.EmbeddedConfig{Logger: bustest.Logger(t), Consumers: []string{"audit"}, Shards: shards})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bus.Close() })
+	together := bustest.NewBarrier(shards)
+	var got bustest.Received
+	r := bustest.NewRouter(t, prometheus.NewRegistry())
+	err = r.AddConsumer(bus, messaging.Consumer{Name: "audit", Handle: func(ctx context.Context, e events.Envelope) error {
+		if err := together.Wait(); err != nil {
+			return messaging.Permanent(err)
+		}
+		return got.Handle(ctx, e)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	testenv.RunRouter(t, r)
+	testenv.WaitFor(t, 10*time.Second, "consumer attached", func() bool { return r.Ready() == nil })
+
+	// One plan per shard; each publish blocks until the consumer acknowledged.
+	var publishing sync.WaitGroup
+	for _, id := range planPerShard(shards) {
+		msg, err := messaging.NewEventMessage(codec, bustest.PlanEvent(id, 1, events.PlanCreated))
+		if err != nil {
+			t.Fatal(err)
+		}
+		publishing.Go(func() {
+			if err := bus.EventPublisher().Publish(messaging.ExchangeName, msg); err != nil {
+				t.Errorf("publish to %s: %v", id, err)
+			}
+		})
+	}
+	publishing.Wait()
+	if !together.Reached() || got.Distinct() != shards {
+		t.Fatalf("handled %d events, at once: %v; want %d at once", got.Distinct(), together.Reached(), shards)
+	}
+}
+
+// planPerShard returns n plan ids, each on a different one of n shards.
+func planPerShard(n int) []string {
+	ids := make([]string, n)
+	found := 0
+	for i := 0; found < n; i++ {
+		id := fmt.Sprintf("plan-%d", i)
+		if s := events.PartitionOf(id, n); ids[s] == "" {
+			ids[s] = id
+			found++
+		}
+	}
+	return ids
+}
+
+func TestEmbeddedQueueDepthCountsEventsTheConsumerHasNotAcknowledged(t *testing.T) {
+	codec := testenv.PlanCodec(t)
+	bus := newEmbeddedBus(t, "audit")
+	reg := prometheus.NewRegistry()
+	cfg := bustest.RouterConfig(t, reg)
+	cfg.QueueDepthInterval = 20 * time.Millisecond
+	r := bustest.NewRouterFrom(t, cfg)
+	release := make(chan struct{})
+	err := r.AddConsumer(bus, messaging.Consumer{Name: "audit", Handle: func(context.Context, events.Envelope) error {
+		<-release
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	testenv.RunRouter(t, r)
+	testenv.WaitFor(t, 10*time.Second, "consumer attached", func() bool { return r.Ready() == nil })
+
+	msg, err := messaging.NewEventMessage(codec, bustest.PlanEvent("p1", 1, events.PlanCreated))
+	if err != nil {
+		t.Fatal(err)
+	}
+	published := make(chan error, 1)
+	go func() { published <- bus.EventPublisher().Publish(messaging.ExchangeName, msg) }()
+	testenv.WaitFor(t, 10*time.Second, "depth 1 while the event is handled", func() bool {
+		depth, ok := bustest.Gauge(t, reg, "planstore_consumer_queue_depth", "audit")
+		return ok && depth == 1
+	})
+	close(release)
+	if err := <-published; err != nil {
+		t.Fatal(err)
+	}
+	testenv.WaitFor(t, 10*time.Second, "depth 0 once acknowledged", func() bool {
+		depth, ok := bustest.Gauge(t, reg, "planstore_consumer_queue_depth", "audit")
+		return ok && depth == 0
+	})
+	if n := bustest.HistogramCount(t, reg, "planstore_consumer_lag_seconds", "audit"); n != 1 {
+		t.Errorf("lag observed %d times, want 1", n)
+	}
 }
