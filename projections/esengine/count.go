@@ -27,7 +27,7 @@ func handleCount(e *Engine, r *request) (reply, error) {
 	}
 	var total uint64
 	for _, ix := range targets {
-		n, cerr := ix.count(q, e.newStop(r.ctx, time.Now(), 0), e.aliasesOf(ix.name))
+		n, cerr := countIndex(ix, q, e.newStop(r.ctx, time.Now(), 0), e.aliasesOf(ix.name))
 		if cerr == errStopCancelled {
 			return reply{}, cerr
 		}
@@ -42,7 +42,7 @@ func handleCount(e *Engine, r *request) (reply, error) {
 	}), nil
 }
 
-func (ix *index) count(q query, stop *searchStop, aliases []string) (uint64, *esError) {
+func countIndex(ix *index, q query, stop *searchStop, aliases []string) (uint64, *esError) {
 	v, unpin := ix.pin()
 	defer unpin()
 	c := &evalContext{ix: ix, m: v.m, s: v.s, stop: stop, aliases: aliases}

@@ -105,26 +105,6 @@ func (e *Engine) writeOne(r *request, isDelete bool, check func() *esError, writ
 	return reply{status: res.status, body: res.body()}, nil
 }
 
-// fetchedDoc is a snapshot of a stored document taken under the index lock.
-type fetchedDoc struct {
-	found   bool
-	id      string
-	source  string
-	routing *string
-	version int64
-	seqNo   int64
-}
-
-func (ix *index) fetch(id string) fetchedDoc {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	_, d, found := ix.store.get(id)
-	if !found {
-		return fetchedDoc{id: id}
-	}
-	return fetchedDoc{found: true, id: id, source: d.source, routing: d.routing, version: d.version, seqNo: d.seqNo}
-}
-
 // checkGetVersion applies the optional version check of a GET: a mismatch is a conflict.
 func checkGetVersion(ix *index, d fetchedDoc, q paramReader) *esError {
 	v, has := q.lookup("version")

@@ -174,19 +174,6 @@ func handlePutMapping(e *Engine, r *request) (reply, error) {
 	return ok(orderedObject{{"acknowledged", true}}), nil
 }
 
-// cloneMapping copies a mapping through its rendered form, which round-trips exactly.
-func cloneMapping(m *mapping) (*mapping, *esError) {
-	data, err := marshalBody(m.render(), nil)
-	if err != nil {
-		return nil, errIllegalArgument("cannot copy mapping: %v", err)
-	}
-	raw, derr := decodeJSON(data)
-	if derr != nil {
-		return nil, errIllegalArgument("cannot copy mapping: %v", derr)
-	}
-	return parseMappings(raw)
-}
-
 func handleGetSettings(e *Engine, r *request) (reply, error) {
 	targets, err := e.resolveSearchTargets(r.vars["index"])
 	if err != nil {

@@ -132,3 +132,16 @@ func (p *pins) wait(d time.Duration) bool {
 		return p.idle()
 	}
 }
+
+// cloneMapping copies a mapping through its rendered form, which round-trips exactly.
+func cloneMapping(m *mapping) (*mapping, *esError) {
+	data, err := marshalBody(m.render(), nil)
+	if err != nil {
+		return nil, errIllegalArgument("cannot copy mapping: %v", err)
+	}
+	raw, derr := decodeJSON(data)
+	if derr != nil {
+		return nil, errIllegalArgument("cannot copy mapping: %v", derr)
+	}
+	return parseMappings(raw)
+}

@@ -52,7 +52,7 @@ func handleSearch(e *Engine, r *request) (reply, error) {
 	maxScore, hasMax, timedOut := 0.0, false, false
 	var ranks ranking
 	for i, ix := range targets {
-		res, rk, serr := ix.search(q, req, i, stop, e.aliasesOf(ix.name))
+		res, rk, serr := searchIndex(ix, q, req, i, stop, e.aliasesOf(ix.name))
 		if serr == errStopCancelled {
 			return reply{}, serr
 		}
@@ -107,7 +107,7 @@ func (e *Engine) newStop(ctx context.Context, start time.Time, timeout time.Dura
 
 // search runs the query on a pinned view of one index: writes to the index go on
 // meanwhile, into a copy when needed (index_view.go).
-func (ix *index) search(q query, req *searchRequest, shard int, stop *searchStop, aliases []string) (indexResult, ranking, *esError) {
+func searchIndex(ix *index, q query, req *searchRequest, shard int, stop *searchStop, aliases []string) (indexResult, ranking, *esError) {
 	v, unpin := ix.pin()
 	defer unpin()
 	if window := req.from + req.size; window > v.settings.maxResultWindow {
