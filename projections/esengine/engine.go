@@ -1,8 +1,6 @@
 package esengine
 
 import (
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -110,15 +108,4 @@ func NewClient(e *Engine) (*elasticsearch.Client, error) {
 		return nil, fmt.Errorf("esengine: creating the elasticsearch client: %w", err)
 	}
 	return client, nil
-}
-
-// randomID makes the 22-character URL-safe identifiers Elasticsearch uses for index and
-// cluster UUIDs; a failing system random source is not survivable anyway, so the
-// fallback only keeps the identifier non-empty.
-func randomID() string {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return fmt.Sprintf("%022d", time.Now().UnixNano())
-	}
-	return base64.RawURLEncoding.EncodeToString(b[:])
 }

@@ -1,6 +1,9 @@
 package esengine
 
 import (
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -104,4 +107,15 @@ func (ix *index) addTombstone(id string, version, seqNo int64) {
 			}
 		}
 	}
+}
+
+// randomID makes the 22-character URL-safe identifiers Elasticsearch uses for index and
+// cluster UUIDs; a failing system random source is not survivable anyway, so the
+// fallback only keeps the identifier non-empty.
+func randomID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return fmt.Sprintf("%022d", time.Now().UnixNano())
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:])
 }

@@ -135,7 +135,7 @@ func (p *pins) wait(d time.Duration) bool {
 
 // cloneMapping copies a mapping through its rendered form, which round-trips exactly.
 func cloneMapping(m *mapping) (*mapping, *esError) {
-	data, err := marshalBody(m.render(), nil)
+	data, err := appendJSON(nil, m.render())
 	if err != nil {
 		return nil, errIllegalArgument("cannot copy mapping: %v", err)
 	}

@@ -2,7 +2,6 @@ package esengine
 
 import (
 	"encoding/json"
-	"strings"
 )
 
 // sourceFilter is the _source option of searches and gets: off, everything, or the
@@ -35,16 +34,6 @@ func sourceFilterFromParams(q paramReader) (sourceFilter, *esError) {
 		f.disabled = false
 	}
 	return f, nil
-}
-
-func splitList(v string) []string {
-	var out []string
-	for _, s := range strings.Split(v, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // parseSourceFilter reads the body's _source: a boolean, a pattern, a list of patterns,
@@ -159,35 +148,4 @@ func (f sourceFilter) filterArray(arr []any, p string, included bool) []any {
 		kept = []any{}
 	}
 	return kept
-}
-
-func matchesAnyPattern(patterns []string, s string) bool {
-	for _, p := range patterns {
-		if simpleMatch(p, s) {
-			return true
-		}
-	}
-	return false
-}
-
-// simpleMatch is Elasticsearch's simple wildcard match: * matches any run of characters,
-// dots included.
-func simpleMatch(pattern, s string) bool {
-	if !strings.Contains(pattern, "*") {
-		return pattern == s
-	}
-	parts := strings.Split(pattern, "*")
-	if !strings.HasPrefix(s, parts[0]) {
-		return false
-	}
-	s = s[len(parts[0]):]
-	last := parts[len(parts)-1]
-	for _, part := range parts[1 : len(parts)-1] {
-		i := strings.Index(s, part)
-		if i < 0 {
-			return false
-		}
-		s = s[i+len(part):]
-	}
-	return strings.HasSuffix(s, last)
 }
