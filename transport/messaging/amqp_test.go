@@ -236,3 +236,65 @@ func TestAMQPConsumerLagAndQueueDepthMetricsMove(t *testing.T) {
 		t.Errorf("consumed_total = %v, want %d", v, backlog)
 	}
 }
+
+// On RabbitMQ the tooling works on the dead-letter queue itself: a listing leaves every
+// message in place, a redelivery moves one to the consumer's queue, a discard drops one.
+func TestAMQPDeadLettersListRedeliverDiscard(t *testing.T) {
+	url := testenv.Vhost(t)
+	codec := testenv.PlanCodec(t)
+	bus := testenv.AMQPBus(t, messaging.AMQPConfig{URL: url, Logger: bustest.Logger(t), Consumers: []string{"projector"}})
+	poison, err := bus.DeadLetterPublisher("projector")
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := []events.Envelope{bustest.PlanEvent("p1", 1, events.PlanCreated), bustest.PlanEvent("p2", 1, events.PlanCreated), bustest.PlanEvent("p3", 1, events.PlanCreated)}
+	for _, e := range evs {
+		msg, err := messaging.NewEventMessage(codec, e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg.Metadata.Set("reason_poisoned", "broken")
+		if err := poison.Publish(messaging.DeadLetterQueueName("projector"), msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dl, err := messaging.NewAMQPDeadLetters(url, "test dead letters")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { dl.Close() })
+	ctx := context.Background()
+	for range 2 { // listing twice sees the same: nothing was taken
+		list, err := dl.List(ctx, "projector", 10)
+		if err != nil || len(list) != 3 || list[0].ID != evs[0].ID || list[2].AggregateID != "p3" || list[1].Reason != "broken" {
+			t.Fatalf("list: %+v %v", list, err)
+		}
+	}
+	if got, err := dl.Get(ctx, "projector", evs[1].ID); err != nil || got.ID != evs[1].ID {
+		t.Fatalf("get: %+v %v", got, err)
+	}
+	if err := dl.Redeliver(ctx, "projector", evs[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := dl.Discard(ctx, "projector", evs[2].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := dl.Redeliver(ctx, "projector", evs[2].ID); !errors.Is(err, messaging.ErrDeadLetterNotFound) {
+		t.Fatalf("redeliver a discarded one: %v, want ErrDeadLetterNotFound", err)
+	}
+	list, err := dl.List(ctx, "projector", 10)
+	if err != nil || len(list) != 1 || list[0].ID != evs[0].ID {
+		t.Fatalf("left: %+v %v, want the first alone", list, err)
+	}
+	moved := testenv.Drain(t, url, messaging.QueueName("projector"))
+	if len(moved) != 1 {
+		t.Fatalf("the consumer's queue holds %d messages, want the redelivered one", len(moved))
+	}
+	if got, err := codec.Decode(moved[0].Body); err != nil || got.ID != evs[1].ID {
+		t.Fatalf("redelivered %v %v", got.ID, err)
+	}
+	// A consumer whose dead-letter queue was never declared has none.
+	if list, err := dl.List(ctx, "nobody", 10); err != nil || len(list) != 0 {
+		t.Fatalf("undeclared queue: %v %v", list, err)
+	}
+}

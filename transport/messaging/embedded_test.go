@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -117,11 +118,22 @@ func TestEmbeddedPublishFailsWhenAConsumerDetachesWithoutAcknowledging(t *testin
 	}
 }
 
-// The embedded bus passes the acceptance suite; it counts dead letters and drops them.
+// The embedded bus passes the acceptance suite; it keeps its dead letters in memory.
 func TestEmbeddedBusAcceptance(t *testing.T) {
-	bustest.Run(t, bustest.Adapter{New: func(t testing.TB, consumers ...string) messaging.Bus {
-		return newEmbeddedBus(t, consumers...)
-	}})
+	bustest.Run(t, bustest.Adapter{
+		New: func(t testing.TB, consumers ...string) messaging.Bus { return newEmbeddedBus(t, consumers...) },
+		DeadLetters: func(t testing.TB, bus messaging.Bus, consumer string, want int) []string {
+			list, err := bus.(*messaging.EmbeddedBus).DeadLetters().List(context.Background(), consumer, want+1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, d := range list {
+				ids = append(ids, d.ID)
+			}
+			return ids
+		},
+	})
 }
 
 func TestEmbeddedConsumerHandlesEventsOfDifferentShardsAtOnce(t *testing.T) {
@@ -218,5 +230,68 @@ func TestEmbeddedQueueDepthCountsEventsTheConsumerHasNotAcknowledged(t *testing.
 	})
 	if n := bustest.HistogramCount(t, reg, "planstore_consumer_lag_seconds", "audit"); n != 1 {
 		t.Errorf("lag observed %d times, want 1", n)
+	}
+}
+
+// flaky fails every event while broken is set, and records what it handled.
+type flaky struct {
+	broken atomic.Bool
+	bustest.Received
+}
+
+func (f *flaky) handle(ctx context.Context, e events.Envelope) error {
+	if f.broken.Load() {
+		return errors.New("projection broken")
+	}
+	return f.Received.Handle(ctx, e)
+}
+
+// A poison event on the embedded bus is kept, listed, and redelivered to its consumer
+// alone once the consumer is fixed; another one is discarded.
+func TestEmbeddedDeadLettersCanBeRedeliveredOrDiscarded(t *testing.T) {
+	codec := testenv.PlanCodec(t)
+	bus := newEmbeddedBus(t, "projector", "audit")
+	var projector flaky
+	var audit bustest.Received
+	projector.broken.Store(true)
+	r := bustest.NewRouter(t, prometheus.NewRegistry())
+	if err := r.AddConsumer(bus, messaging.Consumer{Name: "projector", Handle: projector.handle}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.AddConsumer(bus, messaging.Consumer{Name: "audit", Handle: audit.Handle}); err != nil {
+		t.Fatal(err)
+	}
+	testenv.RunRouter(t, r)
+	testenv.WaitFor(t, 10*time.Second, "consumers attached", func() bool { return r.Ready() == nil })
+	first, second := bustest.PlanEvent("p1", 1, events.PlanCreated), bustest.PlanEvent("p2", 1, events.PlanCreated)
+	bustest.Publish(t, bus, codec, first, second)
+
+	dl := bus.DeadLetters()
+	ctx := context.Background()
+	list, err := dl.List(ctx, "projector", 10)
+	if err != nil || len(list) != 2 || list[0].ID != first.ID || list[0].AggregateID != "p1" || list[0].Reason == "" {
+		t.Fatalf("list: %+v %v, want both events with a reason", list, err)
+	}
+	if got, err := dl.Get(ctx, "projector", second.ID); err != nil || got.Version != 1 || len(got.Payload) == 0 {
+		t.Fatalf("get: %+v %v", got, err)
+	}
+	projector.broken.Store(false)
+	if err := dl.Redeliver(ctx, "projector", first.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := projector.All(); len(got) != 1 || got[0].ID != first.ID {
+		t.Fatalf("the projector handled %v after the redelivery, want the first event", got)
+	}
+	if n := len(audit.All()); n != 2 {
+		t.Fatalf("audit handled %d events, want its 2 and no redelivery", n)
+	}
+	if err := dl.Discard(ctx, "projector", second.ID); err != nil {
+		t.Fatal(err)
+	}
+	if list, _ := dl.List(ctx, "projector", 10); len(list) != 0 {
+		t.Fatalf("left after redeliver and discard: %+v", list)
+	}
+	if err := dl.Discard(ctx, "projector", second.ID); !errors.Is(err, messaging.ErrDeadLetterNotFound) {
+		t.Fatalf("discard twice: %v, want ErrDeadLetterNotFound", err)
 	}
 }

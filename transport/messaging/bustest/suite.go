@@ -23,8 +23,8 @@ type Adapter struct {
 	// the consumers' queues declared; the test closes it (t.Cleanup).
 	New func(t testing.TB, consumers ...string) messaging.Bus
 	// DeadLetters returns the ids of the events dead-lettered for the consumer, waiting
-	// until there are want of them. Nil for a bus that counts dead letters and drops
-	// them (the embedded bus, whose relay keeps nothing): the suite then checks the count.
+	// until there are want of them. Nil for a bus that cannot list its dead letters:
+	// the suite then checks their count alone.
 	DeadLetters func(t testing.TB, bus messaging.Bus, consumer string, want int) []string
 }
 
