@@ -243,7 +243,7 @@ func (f *flaky) handle(ctx context.Context, e events.Envelope) error {
 	if f.broken.Load() {
 		return errors.New("projection broken")
 	}
-	return f.Received.Handle(ctx, e)
+	return f.Handle(ctx, e) // Received's, the event recorded
 }
 
 // A poison event on the embedded bus is kept, listed, and redelivered to its consumer
