@@ -39,6 +39,7 @@ const wait = 30 * time.Second
 func Run(t *testing.T, a Adapter) {
 	t.Run("EachPlansEventsArriveInVersionOrder", func(t *testing.T) { orderPerPlan(t, a) })
 	t.Run("AFailedEventIsDeliveredAgain", func(t *testing.T) { redelivery(t, a) })
+	t.Run("AnEventForAnAbsentConsumerIsKeptOrRefused", func(t *testing.T) { absentConsumer(t, a) })
 	t.Run("ADuplicateReachesTheHandlerOnce", func(t *testing.T) { duplicates(t, a) })
 	t.Run("PoisonEventsAreDeadLetteredAndTheRestFlows", func(t *testing.T) { deadLetters(t, a) })
 	t.Run("ShutdownFinishesTheEventInFlight", func(t *testing.T) { shutdown(t, a) })
@@ -110,6 +111,30 @@ func redelivery(t *testing.T, a Adapter) {
 	if v := Counter(t, reg, "planstore_messaging_dead_lettered_total", consumer); v != 0 {
 		t.Errorf("dead_lettered_total = %v, want 0", v)
 	}
+}
+
+// absentConsumer: an event published while its consumer is not attached is never lost.
+// The bus either keeps it for the consumer (RabbitMQ's queue) or refuses it, and the
+// relay, whose outbox still holds it, publishes it again later.
+func absentConsumer(t *testing.T, a Adapter) {
+	bus := a.New(t, consumer)
+	codec := testenv.PlanCodec(t)
+	e := PlanEvent("while-away", 1, events.PlanCreated)
+	msg, err := messaging.NewEventMessage(codec, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := bus.EventPublisher().Publish(messaging.ExchangeName, msg)
+	var got Received
+	r := NewRouter(t, prometheus.NewRegistry())
+	if err := r.AddConsumer(bus, messaging.Consumer{Name: consumer, Handle: got.Handle}); err != nil {
+		t.Fatal(err)
+	}
+	attached(t, r)
+	if refused != nil { // as the relay would: the outbox kept it
+		Publish(t, bus, codec, e)
+	}
+	testenv.WaitFor(t, wait, "the event, once the consumer is there", func() bool { return got.Distinct() == 1 })
 }
 
 func duplicates(t *testing.T, a Adapter) {
