@@ -2,9 +2,9 @@
 // moves committed events from the outbox to the bus, and the consumers (projections,
 // audit) that read them.
 //
-// Two buses offer the same topology: RabbitMQ (NewAMQPBus, a durable topic exchange with
+// Two buses offer the same topology: RabbitMQ (amqp.New, a durable topic exchange with
 // one durable queue and one dead-letter queue per consumer) and, for the embedded
-// single-process mode, Watermill's GoChannel (NewEmbeddedBus). Routers (NewRouter) carry
+// single-process mode, Watermill's GoChannel (inproc.New). Routers (NewRouter) carry
 // the same middleware stack on both, so a consumer is written once and runs anywhere.
 //
 // Delivery is at least once. Every consumer must therefore be idempotent: projections

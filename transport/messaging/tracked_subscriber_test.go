@@ -27,7 +27,7 @@ func (c *channels) Close() error { return nil }
 
 func TestConsumerIsAttachedOnlyWhileAllItsSubscriptionsAre(t *testing.T) {
 	inner := &channels{}
-	s := &trackedSubscriber{consumer: "c", inner: inner, innerTopics: []string{"q", "q", "q"}, drainTimeout: time.Second, inFlight: newInFlight()}
+	s := &TrackedSubscriber{Consumer: "c", Inner: inner, InnerTopics: []string{"q", "q", "q"}, DrainTimeout: time.Second, InFlight: NewInFlight()}
 	if s.Attached() {
 		t.Fatal("attached before subscribing")
 	}

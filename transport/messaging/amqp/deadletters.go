@@ -1,4 +1,4 @@
-package messaging
+package amqp
 
 import (
 	"context"
@@ -8,35 +8,37 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill/message"
 	amqp091 "github.com/rabbitmq/amqp091-go"
+
+	"github.com/planstore/planstore/transport/messaging"
 )
 
-// AMQPDeadLetters works on the dead-letter queues of a RabbitMQ deployment, on a
+// DeadLetters works on the dead-letter queues of a RabbitMQ deployment, on a
 // connection of its own. Each call takes messages from the head of the queue without
 // acknowledging them (basic.get), acts on the one it looks for, and closes its channel,
 // which puts every other message back where it was. While a call runs, the messages it
 // holds are invisible to other callers: calls of one process run one at a time.
-type AMQPDeadLetters struct {
+type DeadLetters struct {
 	conn *queueMonitor // its connection handling; see queueMonitor
 	mu   sync.Mutex
 }
 
-// NewAMQPDeadLetters returns the dead-letter tooling of the broker(s) at url; it
+// NewDeadLetters returns the dead-letter tooling of the broker(s) at url; it
 // connects on first use.
-func NewAMQPDeadLetters(url, connectionName string) (*AMQPDeadLetters, error) {
+func NewDeadLetters(url, connectionName string) (*DeadLetters, error) {
 	nodes, err := parseBrokerNodes(url)
 	if err != nil {
 		return nil, err
 	}
-	return &AMQPDeadLetters{conn: newQueueMonitor(nodes, connectionName)}, nil
+	return &DeadLetters{conn: newQueueMonitor(nodes, connectionName)}, nil
 }
 
 // Close closes the connection.
-func (d *AMQPDeadLetters) Close() error { return d.conn.Close() }
+func (d *DeadLetters) Close() error { return d.conn.Close() }
 
 // List implements DeadLetterQueues.
-func (d *AMQPDeadLetters) List(ctx context.Context, consumer string, limit int) ([]DeadLetter, error) {
-	var out []DeadLetter
-	err := d.scan(ctx, consumer, func(_ *amqp091.Channel, dl DeadLetter, _ amqp091.Delivery) (bool, error) {
+func (d *DeadLetters) List(ctx context.Context, consumer string, limit int) ([]messaging.DeadLetter, error) {
+	var out []messaging.DeadLetter
+	err := d.scan(ctx, consumer, func(_ *amqp091.Channel, dl messaging.DeadLetter, _ amqp091.Delivery) (bool, error) {
 		out = append(out, dl)
 		return len(out) >= limit, nil
 	})
@@ -44,19 +46,19 @@ func (d *AMQPDeadLetters) List(ctx context.Context, consumer string, limit int) 
 }
 
 // Get implements DeadLetterQueues.
-func (d *AMQPDeadLetters) Get(ctx context.Context, consumer, id string) (DeadLetter, error) {
-	var found *DeadLetter
-	err := d.scan(ctx, consumer, func(_ *amqp091.Channel, dl DeadLetter, _ amqp091.Delivery) (bool, error) {
+func (d *DeadLetters) Get(ctx context.Context, consumer, id string) (messaging.DeadLetter, error) {
+	var found *messaging.DeadLetter
+	err := d.scan(ctx, consumer, func(_ *amqp091.Channel, dl messaging.DeadLetter, _ amqp091.Delivery) (bool, error) {
 		if dl.ID == id {
 			found = &dl
 		}
 		return found != nil, nil
 	})
 	if err == nil && found == nil {
-		err = fmt.Errorf("%w: %s in %s", ErrDeadLetterNotFound, id, DeadLetterQueueName(consumer))
+		err = fmt.Errorf("%w: %s in %s", messaging.ErrDeadLetterNotFound, id, messaging.DeadLetterQueueName(consumer))
 	}
 	if err != nil {
-		return DeadLetter{}, err
+		return messaging.DeadLetter{}, err
 	}
 	return *found, nil
 }
@@ -64,15 +66,15 @@ func (d *AMQPDeadLetters) Get(ctx context.Context, consumer, id string) (DeadLet
 // Redeliver implements DeadLetterQueues: the message is published, confirmed, to the
 // consumer's queue through the default exchange (so no other consumer sees it again),
 // and only then acknowledged in the dead-letter queue.
-func (d *AMQPDeadLetters) Redeliver(ctx context.Context, consumer, id string) error {
+func (d *DeadLetters) Redeliver(ctx context.Context, consumer, id string) error {
 	return d.settle(ctx, consumer, id, func(ch *amqp091.Channel, del amqp091.Delivery) error {
-		conf, err := ch.PublishWithDeferredConfirmWithContext(ctx, "", QueueName(consumer), true, false, amqp091.Publishing{
+		conf, err := ch.PublishWithDeferredConfirmWithContext(ctx, "", messaging.QueueName(consumer), true, false, amqp091.Publishing{
 			Headers: del.Headers, ContentType: del.ContentType, DeliveryMode: amqp091.Persistent,
 			MessageId: del.MessageId, CorrelationId: del.CorrelationId, Timestamp: del.Timestamp,
 			Type: del.Type, Body: del.Body,
 		})
 		if err != nil {
-			return fmt.Errorf("messaging: redeliver %s to %s: %w", id, QueueName(consumer), err)
+			return fmt.Errorf("messaging: redeliver %s to %s: %w", id, messaging.QueueName(consumer), err)
 		}
 		ok, err := conf.WaitContext(ctx)
 		if err != nil {
@@ -86,15 +88,15 @@ func (d *AMQPDeadLetters) Redeliver(ctx context.Context, consumer, id string) er
 }
 
 // Discard implements DeadLetterQueues.
-func (d *AMQPDeadLetters) Discard(ctx context.Context, consumer, id string) error {
+func (d *DeadLetters) Discard(ctx context.Context, consumer, id string) error {
 	return d.settle(ctx, consumer, id, func(_ *amqp091.Channel, del amqp091.Delivery) error {
 		return del.Ack(false)
 	})
 }
 
-func (d *AMQPDeadLetters) settle(ctx context.Context, consumer, id string, act func(*amqp091.Channel, amqp091.Delivery) error) error {
+func (d *DeadLetters) settle(ctx context.Context, consumer, id string, act func(*amqp091.Channel, amqp091.Delivery) error) error {
 	found := false
-	err := d.scan(ctx, consumer, func(ch *amqp091.Channel, dl DeadLetter, del amqp091.Delivery) (bool, error) {
+	err := d.scan(ctx, consumer, func(ch *amqp091.Channel, dl messaging.DeadLetter, del amqp091.Delivery) (bool, error) {
 		if dl.ID != id {
 			return false, nil
 		}
@@ -102,7 +104,7 @@ func (d *AMQPDeadLetters) settle(ctx context.Context, consumer, id string, act f
 		return true, act(ch, del)
 	})
 	if err == nil && !found {
-		err = fmt.Errorf("%w: %s in %s", ErrDeadLetterNotFound, id, DeadLetterQueueName(consumer))
+		err = fmt.Errorf("%w: %s in %s", messaging.ErrDeadLetterNotFound, id, messaging.DeadLetterQueueName(consumer))
 	}
 	return err
 }
@@ -110,8 +112,8 @@ func (d *AMQPDeadLetters) settle(ctx context.Context, consumer, id string, act f
 // scan hands the dead letters of consumer to visit, oldest first, until visit says
 // stop, the queue is empty or MaxDeadLetterScan were seen; then every message not
 // acknowledged goes back to the queue as the channel closes.
-func (d *AMQPDeadLetters) scan(ctx context.Context, consumer string, visit func(*amqp091.Channel, DeadLetter, amqp091.Delivery) (bool, error)) error {
-	if err := ValidateConsumerName(consumer); err != nil {
+func (d *DeadLetters) scan(ctx context.Context, consumer string, visit func(*amqp091.Channel, messaging.DeadLetter, amqp091.Delivery) (bool, error)) error {
+	if err := messaging.ValidateConsumerName(consumer); err != nil {
 		return err
 	}
 	d.mu.Lock()
@@ -129,9 +131,9 @@ func (d *AMQPDeadLetters) scan(ctx context.Context, consumer string, visit func(
 	if err := ch.Confirm(false); err != nil {
 		return fmt.Errorf("messaging: dead letters: %w", err)
 	}
-	queue := DeadLetterQueueName(consumer)
+	queue := messaging.DeadLetterQueueName(consumer)
 	unmarshal := newMarshaler()
-	for range MaxDeadLetterScan {
+	for range messaging.MaxDeadLetterScan {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -150,7 +152,7 @@ func (d *AMQPDeadLetters) scan(ctx context.Context, consumer string, visit func(
 		if err != nil {
 			msg = message.NewMessage(del.MessageId, del.Body)
 		}
-		stop, err := visit(ch, deadLetterOf(consumer, msg), del)
+		stop, err := visit(ch, messaging.DeadLetterOf(consumer, msg), del)
 		if err != nil || stop {
 			return err
 		}

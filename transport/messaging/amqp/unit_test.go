@@ -1,4 +1,4 @@
-package messaging
+package amqp
 
 import (
 	"net"
@@ -8,6 +8,8 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill-amqp/v2/pkg/amqp"
 	amqp091 "github.com/rabbitmq/amqp091-go"
+
+	"github.com/planstore/planstore/transport/messaging"
 )
 
 // A quorum queue's redelivery carries x-delivery-count as an integer; watermill-amqp's
@@ -15,7 +17,7 @@ import (
 func TestMarshalerAcceptsTheHeadersRabbitMQAdds(t *testing.T) {
 	headers := amqp091.Table{
 		amqp.DefaultMessageUUIDHeaderKey: "id-1",
-		MetadataEventType:                "plan.created",
+		messaging.MetadataEventType:      "plan.created",
 		"x-delivery-count":               int64(3),
 		"x-death":                        []any{amqp091.Table{"count": int64(1), "reason": "delivery_limit"}},
 	}
@@ -23,7 +25,7 @@ func TestMarshalerAcceptsTheHeadersRabbitMQAdds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if msg.UUID != "id-1" || msg.Metadata.Get(MetadataEventType) != "plan.created" || msg.Metadata.Get("x-delivery-count") != "3" {
+	if msg.UUID != "id-1" || msg.Metadata.Get(messaging.MetadataEventType) != "plan.created" || msg.Metadata.Get("x-delivery-count") != "3" {
 		t.Errorf("message %s, metadata %v", msg.UUID, msg.Metadata)
 	}
 	if msg.Metadata.Get("x-death") == "" {

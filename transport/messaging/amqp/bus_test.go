@@ -1,4 +1,4 @@
-package messaging_test
+package amqp_test
 
 import (
 	"context"
@@ -14,13 +14,14 @@ import (
 
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/transport/messaging"
+	"github.com/planstore/planstore/transport/messaging/amqp"
 	"github.com/planstore/planstore/transport/messaging/bustest"
 	"github.com/planstore/planstore/transport/testenv"
 )
 
-func newAMQPBus(t testing.TB, url string, consumers ...string) *messaging.AMQPBus {
+func newAMQPBus(t testing.TB, url string, consumers ...string) *amqp.Bus {
 	t.Helper()
-	return testenv.AMQPBus(t, messaging.AMQPConfig{URL: url, Logger: bustest.Logger(t), Consumers: consumers, DrainTimeout: 20 * time.Second})
+	return testenv.AMQPBus(t, amqp.Config{URL: url, Logger: bustest.Logger(t), Consumers: consumers, DrainTimeout: 20 * time.Second})
 }
 
 func TestAMQPEventsReachTheConsumerQueueDeclaredBeforeItAttached(t *testing.T) {
@@ -184,7 +185,7 @@ func TestAMQPConsumerLagAndQueueDepthMetricsMove(t *testing.T) {
 	url := testenv.Vhost(t)
 	codec := testenv.PlanCodec(t)
 	// Prefetch 1: the consumer holds one event, the rest stay ready in the queue.
-	bus, err := messaging.NewAMQPBus(messaging.AMQPConfig{URL: url, Logger: bustest.Logger(t), Consumers: []string{"audit"}, Prefetch: 1})
+	bus, err := amqp.New(amqp.Config{URL: url, Logger: bustest.Logger(t), Consumers: []string{"audit"}, Prefetch: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +243,7 @@ func TestAMQPConsumerLagAndQueueDepthMetricsMove(t *testing.T) {
 func TestAMQPDeadLettersListRedeliverDiscard(t *testing.T) {
 	url := testenv.Vhost(t)
 	codec := testenv.PlanCodec(t)
-	bus := testenv.AMQPBus(t, messaging.AMQPConfig{URL: url, Logger: bustest.Logger(t), Consumers: []string{"projector"}})
+	bus := testenv.AMQPBus(t, amqp.Config{URL: url, Logger: bustest.Logger(t), Consumers: []string{"projector"}})
 	poison, err := bus.DeadLetterPublisher("projector")
 	if err != nil {
 		t.Fatal(err)
@@ -258,7 +259,7 @@ func TestAMQPDeadLettersListRedeliverDiscard(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	dl, err := messaging.NewAMQPDeadLetters(url, "test dead letters")
+	dl, err := amqp.NewDeadLetters(url, "test dead letters")
 	if err != nil {
 		t.Fatal(err)
 	}

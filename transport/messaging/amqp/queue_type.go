@@ -1,4 +1,4 @@
-package messaging
+package amqp
 
 import (
 	"errors"
@@ -6,6 +6,8 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill-amqp/v2/pkg/amqp"
 	amqp091 "github.com/rabbitmq/amqp091-go"
+
+	"github.com/planstore/planstore/transport/messaging"
 )
 
 // QueueType is the RabbitMQ type of every planstore queue (consumer queues and their
@@ -76,7 +78,7 @@ func consumerQueueArguments(t QueueType, consumer string) amqp091.Table {
 		// confirmed it (which needs reject-publish overflow; the queue has no length
 		// limit, so nothing is ever rejected for it).
 		"x-dead-letter-exchange":    "",
-		"x-dead-letter-routing-key": DeadLetterQueueName(consumer),
+		"x-dead-letter-routing-key": messaging.DeadLetterQueueName(consumer),
 		"x-dead-letter-strategy":    "at-least-once",
 		"x-overflow":                "reject-publish",
 	}
@@ -112,5 +114,5 @@ func queueTypeMismatch(err error, consumer, queue string, t QueueType) error {
 		"(a queue keeps the type it was created with; RabbitMQ says: %w). Start with the --amqp-queue-type the "+
 		"queues were created with, or change their type: stop the consumers, let the queues drain, delete them "+
 		"(rabbitmqctl delete_queue %s; rabbitmqctl delete_queue %s) and start again; see README, RabbitMQ cluster",
-		queue, t, amqpErr, QueueName(consumer), DeadLetterQueueName(consumer))
+		queue, t, amqpErr, messaging.QueueName(consumer), messaging.DeadLetterQueueName(consumer))
 }

@@ -1,9 +1,11 @@
-package messaging
+package amqp
 
 import (
 	"fmt"
 
 	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/planstore/planstore/transport/messaging"
 )
 
 // routeByEventType publishes each message with its event type as the topic, which the
@@ -18,12 +20,12 @@ type routeByEventType struct {
 // of one type together, keeping their order.
 func (r routeByEventType) Publish(_ string, msgs ...*message.Message) error {
 	for start := 0; start < len(msgs); {
-		eventType := msgs[start].Metadata.Get(MetadataEventType)
+		eventType := msgs[start].Metadata.Get(messaging.MetadataEventType)
 		if eventType == "" {
-			return fmt.Errorf("%w: message %s has no %s", ErrMalformedMessage, msgs[start].UUID, MetadataEventType)
+			return fmt.Errorf("%w: message %s has no %s", messaging.ErrMalformedMessage, msgs[start].UUID, messaging.MetadataEventType)
 		}
 		end := start + 1
-		for end < len(msgs) && msgs[end].Metadata.Get(MetadataEventType) == eventType {
+		for end < len(msgs) && msgs[end].Metadata.Get(messaging.MetadataEventType) == eventType {
 			end++
 		}
 		if err := r.next.Publish(eventType, msgs[start:end]...); err != nil {

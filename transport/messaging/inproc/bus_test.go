@@ -1,4 +1,4 @@
-package messaging_test
+package inproc_test
 
 import (
 	"context"
@@ -15,12 +15,13 @@ import (
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/transport/messaging"
 	"github.com/planstore/planstore/transport/messaging/bustest"
+	"github.com/planstore/planstore/transport/messaging/inproc"
 	"github.com/planstore/planstore/transport/testenv"
 )
 
-func newEmbeddedBus(t testing.TB, consumers ...string) *messaging.EmbeddedBus {
+func newEmbeddedBus(t testing.TB, consumers ...string) *inproc.Bus {
 	t.Helper()
-	bus, err := messaging.NewEmbeddedBus(messaging.EmbeddedConfig{Logger: bustest.Logger(t), Consumers: consumers})
+	bus, err := inproc.New(inproc.Config{Logger: bustest.Logger(t), Consumers: consumers})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +124,7 @@ func TestEmbeddedBusAcceptance(t *testing.T) {
 	bustest.Run(t, bustest.Adapter{
 		New: func(t testing.TB, consumers ...string) messaging.Bus { return newEmbeddedBus(t, consumers...) },
 		DeadLetters: func(t testing.TB, bus messaging.Bus, consumer string, want int) []string {
-			list, err := bus.(*messaging.EmbeddedBus).DeadLetters().List(context.Background(), consumer, want+1)
+			list, err := bus.(*inproc.Bus).DeadLetters().List(context.Background(), consumer, want+1)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -139,7 +140,7 @@ func TestEmbeddedBusAcceptance(t *testing.T) {
 func TestEmbeddedConsumerHandlesEventsOfDifferentShardsAtOnce(t *testing.T) {
 	const shards = 4
 	codec := testenv.PlanCodec(t)
-	bus, err := messaging.NewEmbeddedBus(messaging.EmbeddedConfig{Logger: bustest.Logger(t), Consumers: []string{"audit"}, Shards: shards})
+	bus, err := inproc.New(inproc.Config{Logger: bustest.Logger(t), Consumers: []string{"audit"}, Shards: shards})
 	if err != nil {
 		t.Fatal(err)
 	}

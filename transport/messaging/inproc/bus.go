@@ -1,4 +1,4 @@
-package messaging
+package inproc
 
 import (
 	"context"
@@ -13,10 +13,11 @@ import (
 	"github.com/ThreeDotsLabs/watermill/pubsub/gochannel"
 
 	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/transport/messaging"
 )
 
-// EmbeddedConfig configures the in-process bus of `planstore serve` without a broker.
-type EmbeddedConfig struct {
+// Config configures the in-process bus of `planstore serve` without a broker.
+type Config struct {
 	Logger *slog.Logger
 	// Consumers that must be attached before the bus accepts an event. Consumers whose
 	// subscriber is requested from the bus are added automatically; listing them here
@@ -34,7 +35,7 @@ type EmbeddedConfig struct {
 
 const defaultShards = 64
 
-// EmbeddedBus is the Bus on Watermill's GoChannel. GoChannel fans every message out to
+// Bus is the Bus on Watermill's GoChannel. GoChannel fans every message out to
 // all subscribers of a topic, so every consumer subscribes to the events topics and gets
 // its own copy, as each gets its own queue on RabbitMQ.
 //
@@ -52,41 +53,41 @@ const defaultShards = 64
 // consumer handles up to Shards events at once (which lets the projection batch its bulk
 // writes). That is the embedded equivalent of Consumer.Concurrency, without its loss of
 // per-plan order, and it is the same for every consumer.
-type EmbeddedBus struct {
+type Bus struct {
 	pubSub       *gochannel.GoChannel
 	drainTimeout time.Duration
 	shards       []string // the topics
 
 	mu          sync.Mutex
 	expected    map[string]bool
-	subscribers map[string]*trackedSubscriber
+	subscribers map[string]*messaging.TrackedSubscriber
 	pending     map[string]int // per consumer: events being published it has not acknowledged
 	closed      bool
 
 	deadLetters embeddedDeadLetters
 }
 
-// NewEmbeddedBus returns an in-process bus.
-func NewEmbeddedBus(cfg EmbeddedConfig) (*EmbeddedBus, error) {
+// New returns an in-process bus.
+func New(cfg Config) (*Bus, error) {
 	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.Default()
 	}
 	if cfg.DrainTimeout <= 0 {
-		cfg.DrainTimeout = DefaultDrainTimeout
+		cfg.DrainTimeout = messaging.DefaultDrainTimeout
 	}
 	if cfg.Shards <= 0 {
 		cfg.Shards = defaultShards
 	}
 	shards := make([]string, cfg.Shards)
 	for i := range shards {
-		shards[i] = fmt.Sprintf("%s.%02d", ExchangeName, i)
+		shards[i] = fmt.Sprintf("%s.%02d", messaging.ExchangeName, i)
 	}
-	b := &EmbeddedBus{
+	b := &Bus{
 		drainTimeout: cfg.DrainTimeout,
 		shards:       shards,
 		expected:     map[string]bool{},
-		subscribers:  map[string]*trackedSubscriber{},
+		subscribers:  map[string]*messaging.TrackedSubscriber{},
 		pending:      map[string]int{},
 		deadLetters:  embeddedDeadLetters{msgs: map[string][]*message.Message{}},
 		pubSub: gochannel.NewGoChannel(gochannel.Config{
@@ -94,10 +95,10 @@ func NewEmbeddedBus(cfg EmbeddedConfig) (*EmbeddedBus, error) {
 			// The receipt travels in the context; consumers detach from cancellation
 			// themselves.
 			PreserveContext: true,
-		}, NewLogger(logger)),
+		}, messaging.NewLogger(logger)),
 	}
 	for _, c := range cfg.Consumers {
-		if err := ValidateConsumerName(c); err != nil {
+		if err := messaging.ValidateConsumerName(c); err != nil {
 			return nil, err
 		}
 		b.expected[c] = true
@@ -106,11 +107,11 @@ func NewEmbeddedBus(cfg EmbeddedConfig) (*EmbeddedBus, error) {
 }
 
 // EventPublisher implements Bus.
-func (b *EmbeddedBus) EventPublisher() message.Publisher {
-	return busOwned{Publisher: embeddedPublisher{bus: b}}
+func (b *Bus) EventPublisher() message.Publisher {
+	return messaging.BusOwned{Publisher: embeddedPublisher{bus: b}}
 }
 
-type embeddedPublisher struct{ bus *EmbeddedBus }
+type embeddedPublisher struct{ bus *Bus }
 
 func (p embeddedPublisher) Publish(_ string, msgs ...*message.Message) error {
 	consumers, err := p.bus.attachedConsumers()
@@ -143,12 +144,12 @@ func (p embeddedPublisher) publishOne(consumers []string, msg *message.Message) 
 func (embeddedPublisher) Close() error { return nil }
 
 // shardOf is the topic of a message: by plan id, so that a plan's events share a topic.
-func (b *EmbeddedBus) shardOf(msg *message.Message) string {
-	return b.shards[events.PartitionOf(msg.Metadata.Get(MetadataAggregateID), len(b.shards))]
+func (b *Bus) shardOf(msg *message.Message) string {
+	return b.shards[events.PartitionOf(msg.Metadata.Get(messaging.MetadataAggregateID), len(b.shards))]
 }
 
 // attachedConsumers returns the expected consumers, or an error naming the detached ones.
-func (b *EmbeddedBus) attachedConsumers() ([]string, error) {
+func (b *Bus) attachedConsumers() ([]string, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {
@@ -174,7 +175,7 @@ func (b *EmbeddedBus) attachedConsumers() ([]string, error) {
 
 // newReceipt is the receipt of one message for consumers, counted as pending for each
 // until it settles.
-func (b *EmbeddedBus) newReceipt(consumers []string) *receipt {
+func (b *Bus) newReceipt(consumers []string) *receipt {
 	b.mu.Lock()
 	for _, c := range consumers {
 		b.pending[c]++
@@ -191,7 +192,7 @@ func (b *EmbeddedBus) newReceipt(consumers []string) *receipt {
 // not acknowledged yet, waiting for their shard or being handled. The relay publishes
 // one event per lane at a time, so this stays at most its lane count (64); the backlog
 // beyond that waits in the outbox.
-func (b *EmbeddedBus) QueueDepth(_ context.Context, consumer string) (int, error) {
+func (b *Bus) QueueDepth(_ context.Context, consumer string) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {
@@ -202,12 +203,12 @@ func (b *EmbeddedBus) QueueDepth(_ context.Context, consumer string) (int, error
 
 // ConsumerSubscriber implements Bus; the consumer becomes one whose acknowledgement every
 // event needs. concurrency is checked but not used: every consumer handles up to Shards
-// events at once, one per shard (see EmbeddedBus).
-func (b *EmbeddedBus) ConsumerSubscriber(consumer string, concurrency int) (message.Subscriber, error) {
-	if err := validateConcurrency(consumer, concurrency); err != nil {
+// events at once, one per shard (see Bus).
+func (b *Bus) ConsumerSubscriber(consumer string, concurrency int) (message.Subscriber, error) {
+	if err := messaging.ValidateConcurrency(consumer, concurrency); err != nil {
 		return nil, err
 	}
-	if err := ValidateConsumerName(consumer); err != nil {
+	if err := messaging.ValidateConsumerName(consumer); err != nil {
 		return nil, err
 	}
 	b.mu.Lock()
@@ -218,14 +219,14 @@ func (b *EmbeddedBus) ConsumerSubscriber(consumer string, concurrency int) (mess
 	if _, dup := b.subscribers[consumer]; dup {
 		return nil, fmt.Errorf("messaging: consumer %s already has a subscriber on this bus", consumer)
 	}
-	s := &trackedSubscriber{
-		consumer:     consumer,
-		inner:        b.pubSub,
-		innerTopics:  append(slices.Clone(b.shards), redeliveryTopic(consumer)),
-		closeInner:   func() error { return nil }, // the subscription ends with its context
-		onAck:        func(ctx context.Context) { receiptFrom(ctx).ack(consumer) },
-		drainTimeout: b.drainTimeout,
-		inFlight:     newInFlight(),
+	s := &messaging.TrackedSubscriber{
+		Consumer:     consumer,
+		Inner:        b.pubSub,
+		InnerTopics:  append(slices.Clone(b.shards), redeliveryTopic(consumer)),
+		CloseInner:   func() error { return nil }, // the subscription ends with its context
+		OnAck:        func(ctx context.Context) { receiptFrom(ctx).ack(consumer) },
+		DrainTimeout: b.drainTimeout,
+		InFlight:     messaging.NewInFlight(),
 	}
 	b.expected[consumer] = true
 	b.subscribers[consumer] = s
@@ -236,15 +237,15 @@ func (b *EmbeddedBus) ConsumerSubscriber(consumer string, concurrency int) (mess
 // messages in: they are kept in memory (see embeddedDeadLetters) for DeadLetters to
 // list, redeliver or discard; the event itself stays in the event log, from which a
 // replay re-feeds it after a restart.
-func (b *EmbeddedBus) DeadLetterPublisher(consumer string) (message.Publisher, error) {
-	if err := ValidateConsumerName(consumer); err != nil {
+func (b *Bus) DeadLetterPublisher(consumer string) (message.Publisher, error) {
+	if err := messaging.ValidateConsumerName(consumer); err != nil {
 		return nil, err
 	}
-	return busOwned{Publisher: embeddedDeadLetterPublisher{bus: b, consumer: consumer}}, nil
+	return messaging.BusOwned{Publisher: embeddedDeadLetterPublisher{bus: b, consumer: consumer}}, nil
 }
 
 // Ready implements Bus.
-func (b *EmbeddedBus) Ready() error {
+func (b *Bus) Ready() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.closed {
@@ -254,7 +255,7 @@ func (b *EmbeddedBus) Ready() error {
 }
 
 // Close stops the bus; close the routers first.
-func (b *EmbeddedBus) Close() error {
+func (b *Bus) Close() error {
 	b.mu.Lock()
 	if b.closed {
 		b.mu.Unlock()

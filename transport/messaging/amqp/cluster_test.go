@@ -1,4 +1,4 @@
-package messaging_test
+package amqp_test
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/transport/messaging"
+	"github.com/planstore/planstore/transport/messaging/amqp"
 	"github.com/planstore/planstore/transport/messaging/bustest"
 	"github.com/planstore/planstore/transport/testenv"
 )
@@ -26,10 +27,10 @@ const clusterPort = 5711
 
 func TestMain(m *testing.M) { testenv.RunStoppingRabbitClusters(m) }
 
-func quorumBus(t testing.TB, urls string, consumers ...string) *messaging.AMQPBus {
+func quorumBus(t testing.TB, urls string, consumers ...string) *amqp.Bus {
 	t.Helper()
-	return testenv.AMQPBus(t, messaging.AMQPConfig{
-		URL: urls, QueueType: messaging.QueueQuorum, Logger: bustest.Logger(t), Consumers: consumers, DrainTimeout: 20 * time.Second,
+	return testenv.AMQPBus(t, amqp.Config{
+		URL: urls, QueueType: amqp.QueueQuorum, Logger: bustest.Logger(t), Consumers: consumers, DrainTimeout: 20 * time.Second,
 	})
 }
 
@@ -318,7 +319,7 @@ func TestAMQPClusterURLListIsValidated(t *testing.T) {
 		"amqps://guest:guest@h1:5671/,amqps://guest:guest@h2:5671/",
 		" , ",
 	} {
-		if _, err := messaging.NewAMQPBus(messaging.AMQPConfig{URL: list}); err == nil {
+		if _, err := amqp.New(amqp.Config{URL: list}); err == nil {
 			t.Errorf("%q accepted", list)
 		} else {
 			t.Logf("%q: %v", list, err)
@@ -332,7 +333,7 @@ func TestAMQPClusterURLListIsValidated(t *testing.T) {
 func TestAMQPQueueOfTheOtherTypeIsAClearStartupError(t *testing.T) {
 	url := testenv.Vhost(t) // the single shared broker: quorum queues work on one node too
 	newAMQPBus(t, url, "audit")
-	_, err := messaging.NewAMQPBus(messaging.AMQPConfig{URL: url, QueueType: messaging.QueueQuorum, Logger: bustest.Logger(t), Consumers: []string{"audit"}})
+	_, err := amqp.New(amqp.Config{URL: url, QueueType: amqp.QueueQuorum, Logger: bustest.Logger(t), Consumers: []string{"audit"}})
 	if err == nil {
 		t.Fatal("quorum bus started on classic queues")
 	}
@@ -345,7 +346,7 @@ func TestAMQPQueueOfTheOtherTypeIsAClearStartupError(t *testing.T) {
 
 	quorum := testenv.Vhost(t)
 	quorumBus(t, quorum, "audit")
-	if _, err := messaging.NewAMQPBus(messaging.AMQPConfig{URL: quorum, Logger: bustest.Logger(t), Consumers: []string{"audit"}}); err == nil ||
+	if _, err := amqp.New(amqp.Config{URL: quorum, Logger: bustest.Logger(t), Consumers: []string{"audit"}}); err == nil ||
 		!strings.Contains(err.Error(), "--amqp-queue-type classic") {
 		t.Errorf("classic bus on quorum queues: %v", err)
 	}

@@ -1,4 +1,4 @@
-package messaging
+package amqp
 
 import (
 	"context"
@@ -12,10 +12,12 @@ import (
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill-amqp/v2/pkg/amqp"
 	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/planstore/planstore/transport/messaging"
 )
 
-// AMQPConfig configures the RabbitMQ bus.
-type AMQPConfig struct {
+// Config configures the RabbitMQ bus.
+type Config struct {
 	// URL of the broker, with the vhost as its path: amqp://user:pass@host:5672/vhost.
 	// For a cluster, a comma-separated list of its nodes' URLs, which differ only in host
 	// and port: every connection goes to a reachable node and, when its node goes, to
@@ -49,11 +51,11 @@ const (
 	defaultPrefetch          = 64
 )
 
-// AMQPBus is the RabbitMQ Bus: one connection shared by the consumers (watermill-amqp
+// Bus is the RabbitMQ Bus: one connection shared by the consumers (watermill-amqp
 // reconnects it) and one per publisher (replaced whole when it drops, see
 // replacingPublisher).
-type AMQPBus struct {
-	cfg     AMQPConfig
+type Bus struct {
+	cfg     Config
 	nodes   *brokerNodes
 	logger  watermill.LoggerAdapter
 	subConn *amqp.ConnectionWrapper
@@ -64,13 +66,13 @@ type AMQPBus struct {
 	monitor *queueMonitor
 
 	mu          sync.Mutex
-	subscribers map[string]*trackedSubscriber
+	subscribers map[string]*messaging.TrackedSubscriber
 	closed      bool
 }
 
-// NewAMQPBus connects to RabbitMQ and declares the topology of cfg.Consumers. An
+// New connects to RabbitMQ and declares the topology of cfg.Consumers. An
 // unreachable broker is an error, never a silent fallback.
-func NewAMQPBus(cfg AMQPConfig) (*AMQPBus, error) {
+func New(cfg Config) (*Bus, error) {
 	nodes, err := parseBrokerNodes(cfg.URL)
 	if err != nil {
 		return nil, err
@@ -79,7 +81,7 @@ func NewAMQPBus(cfg AMQPConfig) (*AMQPBus, error) {
 		return nil, err
 	}
 	for _, c := range cfg.Consumers {
-		if err := ValidateConsumerName(c); err != nil {
+		if err := messaging.ValidateConsumerName(c); err != nil {
 			return nil, err
 		}
 	}
@@ -93,20 +95,20 @@ func NewAMQPBus(cfg AMQPConfig) (*AMQPBus, error) {
 		cfg.ConnectionName = "planstore"
 	}
 	if cfg.DrainTimeout <= 0 {
-		cfg.DrainTimeout = DefaultDrainTimeout
+		cfg.DrainTimeout = messaging.DefaultDrainTimeout
 	}
-	logger := NewLogger(cfg.Logger)
+	logger := messaging.NewLogger(cfg.Logger)
 	conn, err := amqp.NewConnection(subscriberConnection(nodes, cfg.ConnectionName+" consumers"), logger)
 	if err != nil {
 		return nil, fmt.Errorf("messaging: connect to RabbitMQ (%s): %w", nodes, err)
 	}
-	b := &AMQPBus{
+	b := &Bus{
 		cfg:         cfg,
 		nodes:       nodes,
 		logger:      logger,
 		subConn:     conn,
 		monitor:     newQueueMonitor(nodes, cfg.ConnectionName+" monitor"),
-		subscribers: map[string]*trackedSubscriber{},
+		subscribers: map[string]*messaging.TrackedSubscriber{},
 	}
 	b.events = newReplacingPublisher("events publisher", func() amqp.Config {
 		return eventsConfig(singleDialConnection(nodes, cfg.ConnectionName+" relay"), cfg.PublisherChannels, cfg.Prefetch)
@@ -123,8 +125,8 @@ func NewAMQPBus(cfg AMQPConfig) (*AMQPBus, error) {
 }
 
 // EventPublisher implements Bus.
-func (b *AMQPBus) EventPublisher() message.Publisher {
-	return busOwned{Publisher: routeByEventType{next: b.events}}
+func (b *Bus) EventPublisher() message.Publisher {
+	return messaging.BusOwned{Publisher: routeByEventType{next: b.events}}
 }
 
 // ConsumerSubscriber implements Bus: concurrency subscriptions compete for
@@ -132,11 +134,11 @@ func (b *AMQPBus) EventPublisher() message.Publisher {
 // Prefetch; each declares the queue (durable, bound to ExchangeName with BindingKey) on
 // every (re)connect. RabbitMQ hands a queue's messages to its consumers in turn, so
 // events of one plan may then be handled at the same time and out of order.
-func (b *AMQPBus) ConsumerSubscriber(consumer string, concurrency int) (message.Subscriber, error) {
-	if err := ValidateConsumerName(consumer); err != nil {
+func (b *Bus) ConsumerSubscriber(consumer string, concurrency int) (message.Subscriber, error) {
+	if err := messaging.ValidateConsumerName(consumer); err != nil {
 		return nil, err
 	}
-	if err := validateConcurrency(consumer, concurrency); err != nil {
+	if err := messaging.ValidateConcurrency(consumer, concurrency); err != nil {
 		return nil, err
 	}
 	b.mu.Lock()
@@ -152,18 +154,18 @@ func (b *AMQPBus) ConsumerSubscriber(consumer string, concurrency int) (message.
 	if err != nil {
 		return nil, fmt.Errorf("messaging: subscriber of %s: %w", consumer, err)
 	}
-	tracked := &trackedSubscriber{
-		consumer:    consumer,
-		inner:       sub,
-		innerTopics: slices.Repeat([]string{QueueName(consumer)}, concurrency),
-		connected:   b.subConn.IsConnected,
-		brokerConsumers: func() (int, error) {
+	tracked := &messaging.TrackedSubscriber{
+		Consumer:    consumer,
+		Inner:       sub,
+		InnerTopics: slices.Repeat([]string{messaging.QueueName(consumer)}, concurrency),
+		Connected:   b.subConn.IsConnected,
+		BrokerConsumers: func() (int, error) {
 			ctx, cancel := context.WithTimeout(context.Background(), brokerCheckTimeout)
 			defer cancel()
 			return b.QueueConsumers(ctx, consumer)
 		},
-		drainTimeout: b.cfg.DrainTimeout,
-		inFlight:     newInFlight(),
+		DrainTimeout: b.cfg.DrainTimeout,
+		InFlight:     messaging.NewInFlight(),
 	}
 	b.subscribers[consumer] = tracked
 	return tracked, nil
@@ -179,39 +181,39 @@ func prefetchShare(budget, concurrency int) int {
 
 // QueueDepth implements Bus: the messages ready in the consumer's queue, i.e. neither
 // delivered to a consumer nor awaiting an ack (a passive queue declare).
-func (b *AMQPBus) QueueDepth(ctx context.Context, consumer string) (int, error) {
-	if err := ValidateConsumerName(consumer); err != nil {
+func (b *Bus) QueueDepth(ctx context.Context, consumer string) (int, error) {
+	if err := messaging.ValidateConsumerName(consumer); err != nil {
 		return 0, err
 	}
-	return b.monitor.ready(ctx, QueueName(consumer))
+	return b.monitor.ready(ctx, messaging.QueueName(consumer))
 }
 
 // QueueConsumers returns how many AMQP consumers, in all processes, take messages from
 // the consumer's queue: Concurrency per attached process.
-func (b *AMQPBus) QueueConsumers(ctx context.Context, consumer string) (int, error) {
-	if err := ValidateConsumerName(consumer); err != nil {
+func (b *Bus) QueueConsumers(ctx context.Context, consumer string) (int, error) {
+	if err := messaging.ValidateConsumerName(consumer); err != nil {
 		return 0, err
 	}
-	return b.monitor.consumers(ctx, QueueName(consumer))
+	return b.monitor.consumers(ctx, messaging.QueueName(consumer))
 }
 
 // DeadLetterPublisher implements Bus. Each publish first declares the dead-letter queue:
 // the default exchange silently drops (and still confirms) a message for a missing
 // queue, and poison messages are rare enough for the extra round trip.
-func (b *AMQPBus) DeadLetterPublisher(consumer string) (message.Publisher, error) {
-	if err := ValidateConsumerName(consumer); err != nil {
+func (b *Bus) DeadLetterPublisher(consumer string) (message.Publisher, error) {
+	if err := messaging.ValidateConsumerName(consumer); err != nil {
 		return nil, err
 	}
-	return busOwned{Publisher: deadLetterPublisher{bus: b, consumer: consumer}}, nil
+	return messaging.BusOwned{Publisher: deadLetterPublisher{bus: b, consumer: consumer}}, nil
 }
 
 type deadLetterPublisher struct {
-	bus      *AMQPBus
+	bus      *Bus
 	consumer string
 }
 
 func (d deadLetterPublisher) Publish(_ string, msgs ...*message.Message) error {
-	queue := DeadLetterQueueName(d.consumer)
+	queue := messaging.DeadLetterQueueName(d.consumer)
 	if err := d.bus.declareDeadLetterQueue(d.consumer); err != nil {
 		return err
 	}
@@ -225,25 +227,25 @@ const brokerCheckTimeout = 2 * time.Second
 
 // consumerQueueConfig is the subscriber configuration of a consumer's queue, declared
 // with the bus's queue type on every (re)connect.
-func (b *AMQPBus) consumerQueueConfig(consumer string, prefetch int) amqp.Config {
+func (b *Bus) consumerQueueConfig(consumer string, prefetch int) amqp.Config {
 	return withQueueType(eventsConfig(amqp.ConnectionConfig{}, 0, prefetch), consumerQueueArguments(b.cfg.QueueType, consumer))
 }
 
-func (b *AMQPBus) declareConsumer(consumer string) error {
+func (b *Bus) declareConsumer(consumer string) error {
 	// The dead-letter queue first: a quorum consumer queue names it as where the broker
 	// moves messages over the delivery limit.
 	if err := b.declareDeadLetterQueue(consumer); err != nil {
 		return err
 	}
-	queue := QueueName(consumer)
+	queue := messaging.QueueName(consumer)
 	if err := b.initialize(b.consumerQueueConfig(consumer, b.cfg.Prefetch), queue); err != nil {
 		return fmt.Errorf("messaging: declare queue of %s: %w", consumer, queueTypeMismatch(err, consumer, queue, b.cfg.QueueType))
 	}
 	return nil
 }
 
-func (b *AMQPBus) declareDeadLetterQueue(consumer string) error {
-	queue := DeadLetterQueueName(consumer)
+func (b *Bus) declareDeadLetterQueue(consumer string) error {
+	queue := messaging.DeadLetterQueueName(consumer)
 	config := withQueueType(deadLetterConfig(amqp.ConnectionConfig{}, 0), deadLetterQueueArguments(b.cfg.QueueType))
 	if err := b.initialize(config, queue); err != nil {
 		return fmt.Errorf("messaging: declare dead-letter queue of %s: %w", consumer, queueTypeMismatch(err, consumer, queue, b.cfg.QueueType))
@@ -253,7 +255,7 @@ func (b *AMQPBus) declareDeadLetterQueue(consumer string) error {
 
 // initialize declares a queue (and the exchange and binding the config names) through a
 // throwaway subscriber on the shared connection: watermill-amqp's own topology builder.
-func (b *AMQPBus) initialize(config amqp.Config, topic string) error {
+func (b *Bus) initialize(config amqp.Config, topic string) error {
 	sub, err := amqp.NewSubscriberWithConnection(config, b.logger, b.subConn)
 	if err != nil {
 		return err
@@ -262,7 +264,7 @@ func (b *AMQPBus) initialize(config amqp.Config, topic string) error {
 }
 
 // Ready implements Bus: the consumers' connection is up.
-func (b *AMQPBus) Ready() error {
+func (b *Bus) Ready() error {
 	if b.subConn.Closed() {
 		return errors.New("RabbitMQ bus closed")
 	}
@@ -273,14 +275,14 @@ func (b *AMQPBus) Ready() error {
 }
 
 // Close closes the publishers and the consumers' connection.
-func (b *AMQPBus) Close() error {
+func (b *Bus) Close() error {
 	b.mu.Lock()
 	if b.closed {
 		b.mu.Unlock()
 		return nil
 	}
 	b.closed = true
-	subs := make([]*trackedSubscriber, 0, len(b.subscribers))
+	subs := make([]*messaging.TrackedSubscriber, 0, len(b.subscribers))
 	for _, s := range b.subscribers {
 		subs = append(subs, s)
 	}

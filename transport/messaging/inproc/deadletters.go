@@ -1,4 +1,4 @@
-package messaging
+package inproc
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"github.com/ThreeDotsLabs/watermill/message"
+
+	"github.com/planstore/planstore/transport/messaging"
 )
 
 // maxEmbeddedDeadLetters bounds the dead letters the embedded bus keeps per consumer;
@@ -21,7 +23,7 @@ type embeddedDeadLetters struct {
 }
 
 type embeddedDeadLetterPublisher struct {
-	bus      *EmbeddedBus
+	bus      *Bus
 	consumer string
 }
 
@@ -42,28 +44,28 @@ func (p embeddedDeadLetterPublisher) Publish(_ string, msgs ...*message.Message)
 func (embeddedDeadLetterPublisher) Close() error { return nil }
 
 // DeadLetters returns the dead-letter tooling of this bus.
-func (b *EmbeddedBus) DeadLetters() DeadLetterQueues { return embeddedDeadLetterQueues{b} }
+func (b *Bus) DeadLetters() messaging.DeadLetterQueues { return embeddedDeadLetterQueues{b} }
 
-type embeddedDeadLetterQueues struct{ bus *EmbeddedBus }
+type embeddedDeadLetterQueues struct{ bus *Bus }
 
-func (q embeddedDeadLetterQueues) List(_ context.Context, consumer string, limit int) ([]DeadLetter, error) {
+func (q embeddedDeadLetterQueues) List(_ context.Context, consumer string, limit int) ([]messaging.DeadLetter, error) {
 	d := &q.bus.deadLetters
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	msgs := d.msgs[consumer]
-	out := make([]DeadLetter, 0, min(limit, len(msgs)))
+	out := make([]messaging.DeadLetter, 0, min(limit, len(msgs)))
 	for _, m := range msgs[:min(limit, len(msgs))] {
-		out = append(out, deadLetterOf(consumer, m))
+		out = append(out, messaging.DeadLetterOf(consumer, m))
 	}
 	return out, nil
 }
 
-func (q embeddedDeadLetterQueues) Get(_ context.Context, consumer, id string) (DeadLetter, error) {
+func (q embeddedDeadLetterQueues) Get(_ context.Context, consumer, id string) (messaging.DeadLetter, error) {
 	m, _, err := q.find(consumer, id, false)
 	if err != nil {
-		return DeadLetter{}, err
+		return messaging.DeadLetter{}, err
 	}
-	return deadLetterOf(consumer, m), nil
+	return messaging.DeadLetterOf(consumer, m), nil
 }
 
 func (q embeddedDeadLetterQueues) Discard(_ context.Context, consumer, id string) error {
@@ -106,8 +108,8 @@ func (q embeddedDeadLetterQueues) find(consumer, id string, remove bool) (*messa
 			return m, i, nil
 		}
 	}
-	return nil, 0, fmt.Errorf("%w: %s of consumer %s", ErrDeadLetterNotFound, id, consumer)
+	return nil, 0, fmt.Errorf("%w: %s of consumer %s", messaging.ErrDeadLetterNotFound, id, consumer)
 }
 
 // redeliveryTopic is where the embedded bus sends one consumer a redelivered dead letter.
-func redeliveryTopic(consumer string) string { return QueueName(consumer) + ".redeliver" }
+func redeliveryTopic(consumer string) string { return messaging.QueueName(consumer) + ".redeliver" }

@@ -1,4 +1,4 @@
-package messaging_test
+package amqp_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/transport/messaging"
+	"github.com/planstore/planstore/transport/messaging/amqp"
 	"github.com/planstore/planstore/transport/messaging/bustest"
 	"github.com/planstore/planstore/transport/testenv"
 )
@@ -22,7 +23,7 @@ func TestAMQPConcurrentConsumerHandlesEventsAtOnceOnCompetingSubscriptions(t *te
 	codec := testenv.PlanCodec(t)
 	// One message per subscription: with more, the first subscription to attach would
 	// take the whole backlog before the others started.
-	bus, err := messaging.NewAMQPBus(messaging.AMQPConfig{URL: url, Logger: bustest.Logger(t), Consumers: []string{"projector"}, Prefetch: concurrency})
+	bus, err := amqp.New(amqp.Config{URL: url, Logger: bustest.Logger(t), Consumers: []string{"projector"}, Prefetch: concurrency})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +62,7 @@ func TestAMQPConcurrentSubscriptionsStillSkipDuplicates(t *testing.T) {
 	codec := testenv.PlanCodec(t)
 	// Prefetch 2 over 2 subscriptions: each holds one message, so an empty queue means
 	// both copies are in this process at once.
-	bus, err := messaging.NewAMQPBus(messaging.AMQPConfig{URL: url, Logger: bustest.Logger(t), Consumers: []string{"projector"}, Prefetch: 2})
+	bus, err := amqp.New(amqp.Config{URL: url, Logger: bustest.Logger(t), Consumers: []string{"projector"}, Prefetch: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +106,7 @@ func TestAMQPConcurrentSubscriptionsStillSkipDuplicates(t *testing.T) {
 // projector waits for its Elasticsearch writer: one event at a time pays a flush per
 // event, while concurrent handlers share flushes. The queue is filled first (not timed).
 //
-//	go test -run '^$' -bench AMQPConsumerConcurrency -benchtime 2000x ./transport/messaging/
+//	go test -run '^$' -bench AMQPConsumerConcurrency -benchtime 2000x ./transport/messaging/amqp/
 func BenchmarkAMQPConsumerConcurrency(b *testing.B) {
 	for _, n := range []int{1, 16} {
 		b.Run(fmt.Sprintf("concurrency=%d", n), func(b *testing.B) { benchmarkConsumer(b, n) })

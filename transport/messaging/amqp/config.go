@@ -1,4 +1,4 @@
-package messaging
+package amqp
 
 import (
 	"net"
@@ -7,6 +7,8 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill-amqp/v2/pkg/amqp"
 	amqp091 "github.com/rabbitmq/amqp091-go"
+
+	"github.com/planstore/planstore/transport/messaging"
 )
 
 // The watermill-amqp configurations of the topology. Watermill maps its "topic" to
@@ -23,7 +25,7 @@ func eventsConfig(conn amqp.ConnectionConfig, channels, prefetch int) amqp.Confi
 		Connection: conn,
 		Marshaler:  newMarshaler(),
 		Exchange: amqp.ExchangeConfig{
-			GenerateName: func(string) string { return ExchangeName },
+			GenerateName: func(string) string { return messaging.ExchangeName },
 			Type:         "topic",
 			Durable:      true,
 		},
@@ -34,7 +36,7 @@ func eventsConfig(conn amqp.ConnectionConfig, channels, prefetch int) amqp.Confi
 		QueueBind: amqp.QueueBindConfig{
 			// Watermill passes the queue name here, not the topic; every consumer
 			// queue binds to every plan event.
-			GenerateRoutingKey: func(string) string { return BindingKey },
+			GenerateRoutingKey: func(string) string { return messaging.BindingKey },
 		},
 		Publish: amqp.PublishConfig{
 			GenerateRoutingKey: func(topic string) string { return topic },
@@ -138,9 +140,9 @@ func standardProperties(p amqp091.Publishing) amqp091.Publishing {
 	p.ContentType = "application/json"
 	p.AppId = "planstore"
 	p.MessageId = header(amqp.DefaultMessageUUIDHeaderKey)
-	p.Type = header(MetadataEventType)
-	p.CorrelationId = header(MetadataCorrelationID)
-	if at, err := time.Parse(time.RFC3339Nano, header(MetadataOccurredAt)); err == nil {
+	p.Type = header(messaging.MetadataEventType)
+	p.CorrelationId = header(messaging.MetadataCorrelationID)
+	if at, err := time.Parse(time.RFC3339Nano, header(messaging.MetadataOccurredAt)); err == nil {
 		p.Timestamp = at
 	}
 	return p
