@@ -94,21 +94,23 @@ func javaStringHash(s string) uint32 {
 	return h
 }
 
-// matchedQueries returns, for each hit, the names of the named clauses it matches.
-func (c *evalContext) matchedQueries(named []namedQuery, hits []*hit, docs []uint32) *esError {
-	if len(named) == 0 || len(hits) == 0 {
-		return nil
+// matchedQueries returns, for each of docs (the hits, in order), the names of the named
+// clauses it matches.
+func (c *evalContext) matchedQueries(named []namedQuery, docs []uint32) ([][]string, *esError) {
+	if len(named) == 0 || len(docs) == 0 {
+		return nil, nil
 	}
+	matched := make([][]string, len(docs))
 	for _, n := range matchedQueryOrder(named) {
 		set, err := c.eval(n.q, false)
 		if err != nil {
-			return err
+			return matched, err
 		}
 		for i, doc := range docs {
 			if set.docs != nil && set.docs.Contains(doc) {
-				hits[i].matched = append(hits[i].matched, n.name)
+				matched[i] = append(matched[i], n.name)
 			}
 		}
 	}
-	return nil
+	return matched, nil
 }

@@ -194,8 +194,12 @@ func searchIndex(ix *index, q query, req *searchRequest, shard int, stop *search
 		res.hits[i] = &hit{candidate: *cand, index: ix.name, id: d.id, routing: d.routing, source: d.source, version: d.version, seqNo: d.seqNo, fields: fields, ignored: d.ignored}
 		hitDocs[i] = cand.doc
 	}
-	if err := c.matchedQueries(req.named, res.hits, hitDocs); err != nil && err != errStopTimedOut {
-		return indexResult{}, ranking{}, err
+	names, nerr := c.matchedQueries(req.named, hitDocs)
+	if nerr != nil && nerr != errStopTimedOut {
+		return indexResult{}, ranking{}, nerr
+	}
+	for i, n := range names {
+		res.hits[i].matched = n
 	}
 	return res, rank, nil
 }
