@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/elastic/go-elasticsearch/v8"
+
+	"github.com/planstore/planstore/projections/esengine/internal/index"
 )
 
 // Engine is an in-memory search engine that answers the subset of Elasticsearch's REST
@@ -20,10 +22,10 @@ type Engine struct {
 	clusterUUID string
 
 	mu      sync.RWMutex // guards indices and aliases, not the indices' contents
-	indices map[string]*index
+	indices map[string]*index.Index
 	aliases map[string]map[string]aliasProps // alias -> index name -> properties
 
-	// evaluations counts the stop checks of every search (stop.go); stopHook, set by
+	// evaluations counts the stop checks of every search (internal/query/stop.go); stopHook, set by
 	// tests only before any search runs, is called at each.
 	evaluations atomic.Int64
 	stopHook    func()
@@ -91,9 +93,9 @@ func New(opts ...Option) *Engine {
 	}
 	return &Engine{
 		opts:        o,
-		nodeID:      randomID(),
-		clusterUUID: randomID(),
-		indices:     map[string]*index{},
+		nodeID:      index.RandomID(),
+		clusterUUID: index.RandomID(),
+		indices:     map[string]*index.Index{},
 		aliases:     map[string]map[string]aliasProps{},
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/planstore/planstore/projections/dsltest"
+	"github.com/planstore/planstore/projections/esengine/internal/index"
 )
 
 // replaceBulk renders plans [from, to) at one external version; variant changes the
@@ -89,11 +90,11 @@ func TestUnchangedReindexAnswersAsParsing(t *testing.T) {
 	}
 	reuse, parse := New(WithTombstoneRetention(0)), New(WithTombstoneRetention(0))
 	for i, s := range steps {
-		reuseUnchanged = true
+		index.ReuseUnchanged = true
 		a := send(t, reuse, s.method, s.path, s.body)
-		reuseUnchanged = false
+		index.ReuseUnchanged = false
 		b := send(t, parse, s.method, s.path, s.body)
-		reuseUnchanged = true
+		index.ReuseUnchanged = true
 		if a != b {
 			t.Fatalf("step %d %s %s:\nreuse %.2000s\nparse %.2000s", i, s.method, s.path, a, b)
 		}
