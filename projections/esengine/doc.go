@@ -47,6 +47,17 @@
 // bitmap). has_child evaluates its query over the children and maps them to parents in
 // one pass over the matches; has_parent does the reverse.
 //
+// # Inside
+//
+// This package is the REST surface (the router, one file per API, the catalog of
+// indices and aliases) and the index, search and query evaluation it drives. Its
+// self-contained parts are under internal/, where nothing outside the engine can
+// import them: internal/wire (errors as Elasticsearch renders them, ordered JSON
+// output, JSON values), internal/mapping (mapping parse, merge and render, the
+// analyzer) and internal/postings (posting lists). The engine knows nothing of plans:
+// its tests bring their own index (testdata/index.json), and the DSL conformance suite
+// it shares with a real Elasticsearch is projections/dsltest.
+//
 // # Differences from Elasticsearch
 //
 //   - Writes are searchable as soon as they are acknowledged; refresh is accepted and is
