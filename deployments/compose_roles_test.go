@@ -93,7 +93,7 @@ func checkBuild(t *testing.T, s service) {
 
 // checkBackendsAreHealthyDependencies wants every backend a role's URLs name to be a
 // service of this file, reached on its own port, that the role waits for until healthy:
-// a role started before its backends answer fails at startup by design (CONTRACT.md 1).
+// a role started before its backends answer fails at startup by design (docs/contract.md 1).
 func checkBackendsAreHealthyDependencies(t *testing.T, f composeFile, s service) {
 	t.Helper()
 	var urls []string

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// esNodes are the Elasticsearch nodes CONTRACT.md section 7 names.
+// esNodes are the Elasticsearch nodes docs/contract.md 7 names.
 var esNodes = []string{"es01", "es02", "es03"}
 
 func TestElasticsearchNodesFormOneCluster(t *testing.T) {

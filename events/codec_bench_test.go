@@ -12,7 +12,7 @@ import (
 // before and after documents are what makes events large.
 func examplePatchEvent(b *testing.B) events.Envelope {
 	b.Helper()
-	plan, err := os.ReadFile("../../shared/examples/plan.json")
+	plan, err := os.ReadFile("../aggregates/plan/testdata/plan.json")
 	if err != nil {
 		b.Skipf("example plan: %v", err)
 	}

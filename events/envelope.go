@@ -1,4 +1,4 @@
-// Package events defines the event envelope every change travels in (CONTRACT.md 5),
+// Package events defines the event envelope every change travels in (docs/contract.md 5),
 // its codec with schema upcasting, and the types shared by every event store adapter.
 package events
 

@@ -2,7 +2,7 @@ package plan
 
 import "encoding/json"
 
-// Change types. They are the stable event type names of CONTRACT.md section 5 and equal
+// Change types. They are the stable event type names of docs/contract.md 5 and equal
 // events.PlanCreated and friends; they are spelled out here so the domain does not
 // depend on the envelope package.
 const (

@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-// examplePlan is the document of /work/shared/examples/plan.json, copied into testdata
+// examplePlan is the contract's example plan (docs/contract.md 2), kept in testdata
 // so the tests do not depend on files outside the package.
 func examplePlan(tb testing.TB) []byte {
 	tb.Helper()

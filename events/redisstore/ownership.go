@@ -2,7 +2,7 @@ package redisstore
 
 // # ObjectId ownership across slots
 //
-// objectIds are unique across all plans (CONTRACT.md 2), so ownership needs one place
+// objectIds are unique across all plans (docs/contract.md 2), so ownership needs one place
 // per objectId where claims serialise. A single-slot index ({owners}) would put every
 // append's script in that slot too, so the store could not run on a cluster; keeping
 // the index in the aggregate's slot cannot see a claim by an aggregate of another slot.

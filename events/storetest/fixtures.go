@@ -13,7 +13,7 @@ import (
 )
 
 // Plan is a test plan: the document the command side would store and the objectIds it
-// owns. The document has the shape of CONTRACT.md's example (about 1.3 KB), so sizes in
+// owns. The document has the shape of the example plan of docs/contract.md 2 (about 1.3 KB), so sizes in
 // benchmarks are realistic.
 type Plan struct {
 	ID        string
@@ -41,7 +41,7 @@ func NewPlan(id string, copay int, childIDs ...string) Plan {
 	return Plan{ID: id, ObjectIDs: ids, Doc: json.RawMessage(doc)}
 }
 
-// planTemplate is examples/plan.json with its objectIds and one copay as parameters.
+// planTemplate is aggregates/plan/testdata/plan.json with its objectIds and one copay as parameters.
 const planTemplate = `{
   "planCostShares": {"deductible": 2000, "_org": "example.com", "copay": 23, "objectId": %q, "objectType": "membercostshare"},
   "linkedPlanServices": [

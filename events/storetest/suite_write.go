@@ -71,7 +71,7 @@ func testVersionConflict(t *testing.T, newStore func(t *testing.T) Store) {
 	}
 }
 
-// concurrentWriters is how many writers race in the concurrency cases (CONTRACT.md 2:
+// concurrentWriters is how many writers race in the concurrency cases (docs/contract.md 2:
 // two writers holding the same ETag, exactly one wins).
 const concurrentWriters = 16
 

@@ -188,7 +188,7 @@ func boolInt(b bool) int {
 func (q *qgen) invalid() Obj {
 	switch q.r.IntN(10) {
 	case 0:
-		// Query types the validator refuses by name (CONTRACT.md 3's allow-list).
+		// Query types the validator refuses by name (the allow-list of docs/contract.md 3).
 		return pick(q.r, []Obj{
 			O("fuzzy", O("name", "wel")), O("prefix", O("objectId", "a")), O("wildcard", O("name", "we*")),
 			O("multi_match", O("query", "well", "fields", []any{"name"})), O("match_phrase", O("name", "well baby")),

@@ -7,7 +7,7 @@ import (
 	"github.com/planstore/planstore/projections"
 )
 
-// The fixtures are a handful of plans shaped like examples/plan.json: a plan, its
+// The fixtures are a handful of plans shaped like aggregates/plan/testdata/plan.json: a plan, its
 // planCostShare (a membercostshare) and linked plan services, each with a service and a
 // planserviceCostShare. Copays, deductibles, names and organisations vary so that every
 // case has a non-trivial answer. Ids are readable (p1, p1-pcs, p1-ps2-cs...) so an

@@ -1,5 +1,5 @@
 // Package dsltest is a conformance suite for the Elasticsearch Query DSL subset planstore
-// relies on (CONTRACT.md, section 3) and for the document API behaviour its projections
+// relies on (docs/contract.md 3) and for the document API behaviour its projections
 // depend on (join routing, external versioning). It runs through any
 // *elasticsearch.Client, so the same cases check the embedded engine and a real cluster;
 // the real cluster is the reference.

@@ -42,12 +42,12 @@ func TestClusterSurvivesLosingANode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitClusterGreen(t, client, len(urls))
+	enginetest.WaitClusterGreen(t, client, len(urls))
 	index, err := EnsureAlias(ctx, client)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if replicas := indexReplicas(t, client, index); replicas != 1 {
+	if replicas := enginetest.IndexReplicas(t, client, index); replicas != 1 {
 		t.Fatalf("index %s has %d replicas on %d data nodes, want 1 (auto_expand_replicas 0-1)", index, replicas, len(urls))
 	}
 	w, err := NewWriter(client, WriterConfig{})
@@ -100,7 +100,7 @@ func TestClusterSurvivesLosingANode(t *testing.T) {
 	searches := startSearching(t, searcher, planIDs)
 	project(0, 20)
 
-	victim := primaryNode(t, client, index)
+	victim := enginetest.PrimaryNode(t, client, index)
 	enginetest.Node(t, urls, "kill", victim)
 	project(20, 40)
 	// Patches of plans projected before the loss: their primary was on the lost node.
@@ -115,7 +115,7 @@ func TestClusterSurvivesLosingANode(t *testing.T) {
 		t.Errorf("%d of %d searches failed while a node was lost, want none; first: %v", failed, ok+failed, searches.firstErrors())
 	}
 
-	waitClusterGreen(t, client, len(urls))
+	enginetest.WaitClusterGreen(t, client, len(urls))
 	if err := Refresh(ctx, client, projections.Alias); err != nil {
 		t.Fatal(err)
 	}
@@ -191,74 +191,6 @@ func (l *searchLoop) firstErrors() []error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return slices.Clone(l.errs)
-}
-
-func waitClusterGreen(t *testing.T, client *elasticsearch.Client, nodes int) {
-	t.Helper()
-	api := client.Cluster.Health
-	res, err := api(api.WithContext(context.Background()), api.WithWaitForStatus("green"),
-		api.WithWaitForNodes(fmt.Sprint(nodes)), api.WithTimeout(3*time.Minute))
-	body, err := do("cluster health", res, err)
-	if err != nil {
-		t.Fatalf("cluster not green with %d nodes: %v", nodes, err)
-	}
-	if !strings.Contains(string(body), `"status":"green"`) {
-		t.Fatalf("cluster not green with %d nodes: %s", nodes, body)
-	}
-}
-
-func indexReplicas(t *testing.T, client *elasticsearch.Client, index string) int {
-	t.Helper()
-	api := client.Cluster.Health
-	res, err := api(api.WithContext(context.Background()), api.WithIndex(index), api.WithWaitForStatus("green"), api.WithTimeout(time.Minute))
-	if _, err := do("index health", res, err); err != nil {
-		t.Fatal(err)
-	}
-	get := client.Indices.GetSettings
-	res, err = get(get.WithContext(context.Background()), get.WithIndex(index), get.WithName("index.number_of_replicas"))
-	body, err := do("index settings", res, err)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var answer map[string]struct {
-		Settings struct {
-			Index struct {
-				Replicas string `json:"number_of_replicas"`
-			} `json:"index"`
-		} `json:"settings"`
-	}
-	if err := json.Unmarshal(body, &answer); err != nil {
-		t.Fatal(err)
-	}
-	var n int
-	_, _ = fmt.Sscan(answer[index].Settings.Index.Replicas, &n)
-	return n
-}
-
-// primaryNode returns the number of the node holding the primary of index's shard.
-func primaryNode(t *testing.T, client *elasticsearch.Client, index string) int {
-	t.Helper()
-	api := client.Cat.Shards
-	res, err := api(api.WithContext(context.Background()), api.WithIndex(index), api.WithFormat("json"), api.WithH("prirep,state,node"))
-	body, err := do("cat shards", res, err)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var shards []struct{ Prirep, State, Node string }
-	if err := json.Unmarshal(body, &shards); err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range shards {
-		if s.Prirep == "p" && s.State == "STARTED" {
-			n, err := enginetest.NodeNumber(s.Node)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return n
-		}
-	}
-	t.Fatalf("no started primary of %s: %s", index, body)
-	return 0
 }
 
 // searchIDs returns the sorted ids of every document of this run behind the alias,

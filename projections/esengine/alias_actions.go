@@ -3,6 +3,9 @@ package esengine
 import (
 	"path"
 	"strings"
+
+	"github.com/planstore/planstore/projections/esengine/internal/mapping"
+	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
 // aliasAction is one entry of a POST /_aliases request.
@@ -14,41 +17,41 @@ type aliasAction struct {
 	mustExist *bool
 }
 
-func parseAliasActions(body map[string]any) ([]aliasAction, *esError) {
-	wrap := func(inner *esError) *esError {
-		return errXContentParse("[aliases] failed to parse field [actions]").because(inner)
+func parseAliasActions(body map[string]any) ([]aliasAction, *wire.EsError) {
+	wrap := func(inner *wire.EsError) *wire.EsError {
+		return wire.ErrXContentParse("[aliases] failed to parse field [actions]").Because(inner)
 	}
 	rawActions, isList := body["actions"].([]any)
 	if !isList {
-		return nil, errValidation("At least one action is required")
+		return nil, wire.ErrValidation("At least one action is required")
 	}
 	for k := range body {
 		if k != "actions" {
-			return nil, errXContentParse("[aliases] unknown field [%s]", k)
+			return nil, wire.ErrXContentParse("[aliases] unknown field [%s]", k)
 		}
 	}
 	var actions []aliasAction
 	for _, ra := range rawActions {
 		obj, isObj := ra.(map[string]any)
 		if !isObj || len(obj) != 1 {
-			return nil, wrap(errXContentParse("[alias_action] expected exactly one action"))
+			return nil, wrap(wire.ErrXContentParse("[alias_action] expected exactly one action"))
 		}
 		for kind, rawDef := range obj {
 			if kind != "add" && kind != "remove" && kind != "remove_index" {
-				return nil, wrap(errXContentParse("[alias_action] unknown field [%s]", kind))
+				return nil, wrap(wire.ErrXContentParse("[alias_action] unknown field [%s]", kind))
 			}
 			def, isObj := rawDef.(map[string]any)
 			if !isObj {
-				return nil, wrap(errXContentParse("[%s] expected an object", kind))
+				return nil, wrap(wire.ErrXContentParse("[%s] expected an object", kind))
 			}
 			a := aliasAction{kind: kind}
 			rest := map[string]any{}
 			for k, v := range def {
 				switch k {
 				case "index", "indices", "alias", "aliases":
-					names, ok := stringList(v)
+					names, ok := wire.StringList(v)
 					if !ok {
-						return nil, wrap(errXContentParse("[%s] failed to parse field [%s]", kind, k))
+						return nil, wrap(wire.ErrXContentParse("[%s] failed to parse field [%s]", kind, k))
 					}
 					if k == "index" || k == "indices" {
 						a.indices = append(a.indices, names...)
@@ -58,7 +61,7 @@ func parseAliasActions(body map[string]any) ([]aliasAction, *esError) {
 				case "must_exist":
 					b, isBool := v.(bool)
 					if !isBool {
-						return nil, wrap(errXContentParse("[%s] failed to parse field [must_exist]", kind))
+						return nil, wrap(wire.ErrXContentParse("[%s] failed to parse field [must_exist]", kind))
 					}
 					a.mustExist = &b
 				default:
@@ -71,16 +74,16 @@ func parseAliasActions(body map[string]any) ([]aliasAction, *esError) {
 			}
 			a.props = props
 			if len(a.indices) == 0 {
-				return nil, errValidation("One of [index/indices] is required")
+				return nil, wire.ErrValidation("One of [index/indices] is required")
 			}
 			if kind != "remove_index" && len(a.aliases) == 0 {
-				return nil, errValidation("One of [alias/aliases] is required")
+				return nil, wire.ErrValidation("One of [alias/aliases] is required")
 			}
 			actions = append(actions, a)
 		}
 	}
 	if len(actions) == 0 {
-		return nil, errValidation("At least one action is required")
+		return nil, wire.ErrValidation("At least one action is required")
 	}
 	return actions, nil
 }
@@ -89,12 +92,12 @@ func parseAliasActions(body map[string]any) ([]aliasAction, *esError) {
 // checked and applied to a copy of the catalog, which replaces the real one only if
 // every action succeeded, so a reader sees either the old or the new aliases.
 func handleAliasActions(e *Engine, r *request) (reply, error) {
-	body, err := parseBody(r.body)
+	body, err := wire.ParseBody(r.body)
 	if err != nil {
 		return reply{}, err
 	}
 	if body == nil {
-		return reply{}, errBodyRequired()
+		return reply{}, wire.ErrBodyRequired()
 	}
 	actions, err := parseAliasActions(body)
 	if err != nil {
@@ -153,7 +156,7 @@ func handleAliasActions(e *Engine, r *request) (reply, error) {
 		case "remove_index":
 			for _, ix := range indices {
 				if _, isIndex := e.indices[ix]; !isIndex {
-					return reply{}, errIllegalArgument("The provided expression [%s] matches an alias, specify the corresponding concrete indices instead.", ix)
+					return reply{}, wire.ErrIllegalArgument("The provided expression [%s] matches an alias, specify the corresponding concrete indices instead.", ix)
 				}
 				removed[ix] = true
 				effective++
@@ -175,16 +178,16 @@ func handleAliasActions(e *Engine, r *request) (reply, error) {
 		delete(e.indices, ix)
 	}
 	e.aliases = aliases
-	return ok(orderedObject{{"acknowledged", true}}), nil
+	return ok(wire.OrderedObject{{Key: "acknowledged", Value: true}}), nil
 }
 
 // expandIndicesLocked resolves index names and wildcards of an alias action to concrete
 // indices; names must exist (removed ones no longer do).
-func (e *Engine) expandIndicesLocked(names []string, removed map[string]bool) ([]string, *esError) {
+func (e *Engine) expandIndicesLocked(names []string, removed map[string]bool) ([]string, *wire.EsError) {
 	var out []string
 	for _, n := range names {
 		if isWildcard(n) || n == "_all" {
-			for _, name := range sortedKeys(e.indices) {
+			for _, name := range mapping.SortedKeys(e.indices) {
 				if m, _ := path.Match(n, name); (m || n == "_all") && !removed[name] {
 					out = append(out, name)
 				}
@@ -193,9 +196,9 @@ func (e *Engine) expandIndicesLocked(names []string, removed map[string]bool) ([
 		}
 		if _, exists := e.indices[n]; !exists || removed[n] {
 			if _, isAlias := e.aliases[n]; isAlias {
-				return nil, errIllegalArgument("The provided expression [%s] matches an alias, specify the corresponding concrete indices instead.", n)
+				return nil, wire.ErrIllegalArgument("The provided expression [%s] matches an alias, specify the corresponding concrete indices instead.", n)
 			}
-			return nil, errIndexNotFound(n)
+			return nil, wire.ErrIndexNotFound(n)
 		}
 		out = append(out, n)
 	}

@@ -4,12 +4,16 @@ import (
 	"net/http"
 	"path"
 	"strings"
+
+	"github.com/planstore/planstore/projections/esengine/internal/index"
+	"github.com/planstore/planstore/projections/esengine/internal/mapping"
+	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
-func (p aliasProps) render() orderedObject {
-	o := orderedObject{}
+func (p aliasProps) render() wire.OrderedObject {
+	o := wire.OrderedObject{}
 	if p.isWriteIndex != nil {
-		o = append(o, orderedField{"is_write_index", *p.isWriteIndex})
+		o = append(o, wire.OrderedField{Key: "is_write_index", Value: *p.isWriteIndex})
 	}
 	return o
 }
@@ -17,28 +21,28 @@ func (p aliasProps) render() orderedObject {
 // parseAliasDefinition reads an alias body ({} or {"is_write_index": true}). Filtered and
 // routed aliases are refused: the engine would otherwise search more than the alias
 // allows.
-func parseAliasDefinition(raw any) (aliasProps, *esError) {
+func parseAliasDefinition(raw any) (aliasProps, *wire.EsError) {
 	var props aliasProps
 	if raw == nil {
 		return props, nil
 	}
 	obj, isObj := raw.(map[string]any)
 	if !isObj {
-		return props, errXContentParse("[alias] expected an object")
+		return props, wire.ErrXContentParse("[alias] expected an object")
 	}
-	for _, k := range sortedKeys(obj) {
+	for _, k := range mapping.SortedKeys(obj) {
 		switch k {
 		case "is_write_index":
 			b, isBool := obj[k].(bool)
 			if !isBool {
-				return props, errXContentParse("[alias] failed to parse field [is_write_index]")
+				return props, wire.ErrXContentParse("[alias] failed to parse field [is_write_index]")
 			}
 			props.isWriteIndex = &b
 		case "is_hidden":
 		case "filter", "routing", "index_routing", "search_routing":
-			return props, errIllegalArgument("alias [%s] is not supported by the embedded search engine", k)
+			return props, wire.ErrIllegalArgument("alias [%s] is not supported by the embedded search engine", k)
 		default:
-			return props, errXContentParse("[alias] unknown field [%s]", k)
+			return props, wire.ErrXContentParse("[alias] unknown field [%s]", k)
 		}
 	}
 	return props, nil
@@ -46,13 +50,13 @@ func parseAliasDefinition(raw any) (aliasProps, *esError) {
 
 // checkAliasNameLocked applies Elasticsearch's alias naming rules; index is the index
 // the alias is about to point at.
-func (e *Engine) checkAliasNameLocked(alias, index string) *esError {
+func (e *Engine) checkAliasNameLocked(alias, index string) *wire.EsError {
 	if err := validateIndexName(alias); err != nil {
-		return newError(http.StatusBadRequest, "invalid_alias_name_exception", "Invalid alias name [%s]: %s", alias,
-			strings.TrimPrefix(err.reason, "Invalid index name ["+alias+"], "))
+		return wire.NewError(http.StatusBadRequest, "invalid_alias_name_exception", "Invalid alias name [%s]: %s", alias,
+			strings.TrimPrefix(err.Reason, "Invalid index name ["+alias+"], "))
 	}
 	if _, clash := e.indices[alias]; clash || alias == index {
-		return newError(http.StatusBadRequest, "invalid_alias_name_exception",
+		return wire.NewError(http.StatusBadRequest, "invalid_alias_name_exception",
 			"Invalid alias name [%s]: an index or data stream exists with the same name as the alias", alias)
 	}
 	return nil
@@ -67,13 +71,13 @@ func (e *Engine) addAliasLocked(alias, index string, props aliasProps) {
 	targets[index] = props
 }
 
-func errAliasesNotFound(names string) *esError {
-	return newError(http.StatusNotFound, "aliases_not_found_exception", "aliases [%s] missing", names).
-		with("resource.type", "aliases").with("resource.id", names)
+func errAliasesNotFound(names string) *wire.EsError {
+	return wire.NewError(http.StatusNotFound, "aliases_not_found_exception", "aliases [%s] missing", names).
+		With("resource.type", "aliases").With("resource.id", names)
 }
 
 func handlePutAlias(e *Engine, r *request) (reply, error) {
-	body, err := parseBody(r.body)
+	body, err := wire.ParseBody(r.body)
 	if err != nil {
 		return reply{}, err
 	}
@@ -98,7 +102,7 @@ func handlePutAlias(e *Engine, r *request) (reply, error) {
 	for _, ix := range indices {
 		e.addAliasLocked(alias, ix, props)
 	}
-	return ok(orderedObject{{"acknowledged", true}}), nil
+	return ok(wire.OrderedObject{{Key: "acknowledged", Value: true}}), nil
 }
 
 func handleDeleteAlias(e *Engine, r *request) (reply, error) {
@@ -129,13 +133,13 @@ func handleDeleteAlias(e *Engine, r *request) (reply, error) {
 	if !found {
 		return reply{}, errAliasesNotFound(r.vars["name"])
 	}
-	return ok(orderedObject{{"acknowledged", true}}), nil
+	return ok(wire.OrderedObject{{Key: "acknowledged", Value: true}}), nil
 }
 
 // handleGetAliases serves GET/HEAD on /_alias, /_alias/{name}, /{index}/_alias and
 // /{index}/_alias/{name}.
 func handleGetAliases(e *Engine, r *request) (reply, error) {
-	var indices []*index
+	var indices []*index.Index
 	if expr, scoped := r.vars["index"]; scoped {
 		ixs, err := e.resolveSearchTargets(expr)
 		if err != nil {
@@ -155,20 +159,20 @@ func handleGetAliases(e *Engine, r *request) (reply, error) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	matched := map[string]bool{}
-	out := orderedObject{}
+	out := wire.OrderedObject{}
 	for _, ix := range indices {
-		entry := orderedObject{}
-		for _, alias := range e.aliasesOfLocked(ix.name) {
+		entry := wire.OrderedObject{}
+		for _, alias := range e.aliasesOfLocked(ix.Name) {
 			if named && !matchesAny(patterns, alias) {
 				continue
 			}
 			matched[alias] = true
-			entry = append(entry, orderedField{alias, e.aliases[alias][ix.name].render()})
+			entry = append(entry, wire.OrderedField{Key: alias, Value: e.aliases[alias][ix.Name].render()})
 		}
 		if named && len(entry) == 0 {
 			continue
 		}
-		out = append(out, orderedField{ix.name, orderedObject{{"aliases", entry}}})
+		out = append(out, wire.OrderedField{Key: ix.Name, Value: wire.OrderedObject{{Key: "aliases", Value: entry}}})
 	}
 	if named {
 		var missing []string
@@ -186,9 +190,9 @@ func handleGetAliases(e *Engine, r *request) (reply, error) {
 				reason = "aliases [" + strings.Join(missing, ",") + "] missing"
 			}
 			if len(out) == 0 {
-				return reply{}, &esError{status: http.StatusNotFound, plain: true, reason: reason, typ: "aliases_not_found_exception"}
+				return reply{}, &wire.EsError{Status: http.StatusNotFound, Plain: true, Reason: reason, Typ: "aliases_not_found_exception"}
 			}
-			return reply{status: http.StatusNotFound, body: append(orderedObject{{"error", reason}, {"status", http.StatusNotFound}}, out...)}, nil
+			return reply{status: http.StatusNotFound, body: append(wire.OrderedObject{{Key: "error", Value: reason}, {Key: "status", Value: http.StatusNotFound}}, out...)}, nil
 		}
 	}
 	if r.method == http.MethodHead {

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/planstore/planstore/projections/esengine/internal/query"
 )
 
 func TestDynamicMappingOnAutoCreatedIndex(t *testing.T) {
@@ -79,12 +81,12 @@ func TestMinimumShouldMatch(t *testing.T) {
 		{3, "2", 2}, {3, "-1", 2}, {4, "50%", 2}, {3, "50%", 1}, {4, "-25%", 3}, {3, "100%", 3},
 		{3, "5", 5}, {1, "3<90%", 1}, {5, "3<90%", 4}, {10, "2<-25% 9<-3", 7}, {5, "2<-25% 9<-3", 4},
 	} {
-		got, err := minimumShouldMatch(c.n, c.spec)
+		got, err := query.MinimumShouldMatch(c.n, c.spec)
 		if err != nil || got != c.want {
 			t.Errorf("minimumShouldMatch(%d, %q) = %d, %v; want %d", c.n, c.spec, got, err, c.want)
 		}
 	}
-	if _, err := minimumShouldMatch(3, "x"); err == nil {
+	if _, err := query.MinimumShouldMatch(3, "x"); err == nil {
 		t.Error("bad spec accepted")
 	}
 }

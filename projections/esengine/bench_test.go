@@ -12,14 +12,13 @@ import (
 
 	"github.com/elastic/go-elasticsearch/v8"
 
-	"github.com/planstore/planstore/projections"
 	"github.com/planstore/planstore/projections/esengine"
 )
 
 // benchPlans is the read-model size the join benchmarks are held to.
 const benchPlans = 10000
 
-// planBulk renders plans [from, to) as _bulk lines shaped like examples/plan.json: a plan,
+// planBulk renders plans [from, to) as _bulk lines shaped like aggregates/plan/testdata/plan.json: a plan,
 // its planCostShare and two linked plan services with a service and a cost share each,
 // all routed by the plan id. Copays and organisations vary so queries select subsets.
 func planBulk(from, to int) []byte {
@@ -51,7 +50,7 @@ func newBenchClient(tb testing.TB) (*elasticsearch.Client, string) {
 		tb.Fatal(err)
 	}
 	const index = "plans-bench"
-	res, err := client.Indices.Create(index, client.Indices.Create.WithBody(strings.NewReader(projections.IndexBody)))
+	res, err := client.Indices.Create(index, client.Indices.Create.WithBody(strings.NewReader(esengine.JoinIndexBody)))
 	if err != nil || res.StatusCode != 200 {
 		tb.Fatalf("creating index: %v %v", err, res)
 	}

@@ -6,13 +6,17 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/planstore/planstore/projections/esengine/internal/index"
+	"github.com/planstore/planstore/projections/esengine/internal/mapping"
+	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
 // bulkItem is one parsed action of a _bulk body.
 type bulkItem struct {
 	action       string // index, create, delete, update
 	index        string
-	op           writeOp
+	op           index.WriteOp
 	requireAlias bool
 	source       []byte
 }
@@ -38,7 +42,7 @@ var bulkMetadata = func() map[string]bool {
 // parseBulk reads the NDJSON body: an action line, then a source line for everything
 // but delete. Malformed lines fail the whole request, like Elasticsearch; item problems
 // found later are reported per item.
-func parseBulk(body []byte, defaultIndex string, q paramReader) ([]bulkItem, *esError) {
+func parseBulk(body []byte, defaultIndex string, q paramReader) ([]bulkItem, *wire.EsError) {
 	lines := bytes.Split(body, []byte("\n"))
 	items := make([]bulkItem, 0, len(lines)/2)
 	var problems []string
@@ -55,16 +59,16 @@ func parseBulk(body []byte, defaultIndex string, q paramReader) ([]bulkItem, *es
 		var item bulkItem
 		action, pairs, ok := parseActionFast(line, pairsBuf[:0])
 		if !ok {
-			var err *esError
+			var err *wire.EsError
 			if action, pairs, err = parseActionSlow(line, lineNo); err != nil {
 				return nil, err
 			}
 		}
 		item.action = action
 		item.index = defaultIndex
-		item.op = writeOp{version: noVersion, create: item.action == "create"}
+		item.op = index.WriteOp{Version: index.NoVersion, Create: item.action == "create"}
 		if hasDefaultRouting {
-			item.op.routing = interned.routing(defaultRouting)
+			item.op.Routing = interned.routing(defaultRouting)
 		}
 		if err := item.applyMetadata(lineNo, pairs, &interned); err != nil {
 			return nil, err
@@ -75,18 +79,18 @@ func parseBulk(body []byte, defaultIndex string, q paramReader) ([]bulkItem, *es
 				i++
 			}
 			if i >= len(lines) || len(bytes.TrimSpace(lines[i])) == 0 {
-				return nil, errIllegalArgument("The bulk request must be terminated by a newline [\\n]")
+				return nil, wire.ErrIllegalArgument("The bulk request must be terminated by a newline [\\n]")
 			}
 			item.source = bytes.TrimSpace(lines[i])
 		}
 		if item.index == "" {
 			problems = append(problems, "index is missing")
 		}
-		if item.op.id == "" && (item.action == "delete" || item.action == "update") {
+		if item.op.Id == "" && (item.action == "delete" || item.action == "update") {
 			problems = append(problems, "id is missing")
 		}
 		if item.action != "update" {
-			if verr := item.op.validate(item.action == "delete"); verr != nil {
+			if verr := item.op.Validate(item.action == "delete"); verr != nil {
 				return nil, verr
 			}
 		}
@@ -96,34 +100,34 @@ func parseBulk(body []byte, defaultIndex string, q paramReader) ([]bulkItem, *es
 		problems = append(problems, "no requests added")
 	}
 	if len(problems) > 0 {
-		return nil, errValidation(problems...)
+		return nil, wire.ErrValidation(problems...)
 	}
 	return items, nil
 }
 
 // parseActionSlow decodes an action line with encoding/json, for the lines the fast
 // lane does not take, and reports malformed ones as Elasticsearch does.
-func parseActionSlow(line []byte, lineNo int) (string, []metaValue, *esError) {
-	raw, err := decodeJSON(line)
+func parseActionSlow(line []byte, lineNo int) (string, []metaValue, *wire.EsError) {
+	raw, err := wire.DecodeJSON(line)
 	obj, isObj := raw.(map[string]any)
 	if err != nil || !isObj {
-		return "", nil, errIllegalArgument("Malformed action/metadata line [%d], expected START_OBJECT or END_OBJECT but found [%s]", lineNo, tokenKind(raw))
+		return "", nil, wire.ErrIllegalArgument("Malformed action/metadata line [%d], expected START_OBJECT or END_OBJECT but found [%s]", lineNo, wire.TokenKind(raw))
 	}
 	if len(obj) != 1 {
-		return "", nil, errIllegalArgument("Malformed action/metadata line [%d], expected one action but found [%d]", lineNo, len(obj))
+		return "", nil, wire.ErrIllegalArgument("Malformed action/metadata line [%d], expected one action but found [%d]", lineNo, len(obj))
 	}
 	for action, m := range obj {
 		if !bulkActions[action] {
-			return "", nil, errIllegalArgument("Malformed action/metadata line [%d], expected one of [create, delete, index, update] but found [%s]", lineNo, action)
+			return "", nil, wire.ErrIllegalArgument("Malformed action/metadata line [%d], expected one of [create, delete, index, update] but found [%s]", lineNo, action)
 		}
 		meta, isMap := m.(map[string]any)
 		if !isMap {
-			return "", nil, errIllegalArgument("Malformed action/metadata line [%d], expected a simple value for field [%s] but found [%s]", lineNo, action, tokenKind(m))
+			return "", nil, wire.ErrIllegalArgument("Malformed action/metadata line [%d], expected a simple value for field [%s] but found [%s]", lineNo, action, wire.TokenKind(m))
 		}
 		pairs := make([]metaValue, 0, len(meta))
-		for _, k := range sortedKeys(meta) {
-			text, isScalar := scalarText(meta[k])
-			pairs = append(pairs, metaValue{key: k, raw: []byte(text), scalar: isScalar, kind: tokenKind(meta[k])})
+		for _, k := range mapping.SortedKeys(meta) {
+			text, isScalar := wire.ScalarText(meta[k])
+			pairs = append(pairs, metaValue{key: k, raw: []byte(text), scalar: isScalar, kind: wire.TokenKind(meta[k])})
 		}
 		return action, pairs, nil
 	}
@@ -168,51 +172,51 @@ func (in *bulkInterner) indexName(raw []byte) string {
 	return string(raw)
 }
 
-func (item *bulkItem) applyMetadata(lineNo int, meta []metaValue, interned *bulkInterner) *esError {
+func (item *bulkItem) applyMetadata(lineNo int, meta []metaValue, interned *bulkInterner) *wire.EsError {
 	for _, mv := range meta {
 		k := mv.key
 		if !bulkMetadata[k] {
-			return errIllegalArgument("Action/metadata line [%d] contains an unknown parameter [%s]", lineNo, k)
+			return wire.ErrIllegalArgument("Action/metadata line [%d] contains an unknown parameter [%s]", lineNo, k)
 		}
 		if !mv.scalar && k != "_source" && k != "dynamic_templates" {
-			return errIllegalArgument("Malformed action/metadata line [%d], expected a simple value for field [%s] but found [%s]", lineNo, k, mv.kind)
+			return wire.ErrIllegalArgument("Malformed action/metadata line [%d], expected a simple value for field [%s] but found [%s]", lineNo, k, mv.kind)
 		}
 		var perr error
 		switch k {
 		case "_index":
 			item.index = interned.indexName(mv.raw)
 		case "_id":
-			item.op.id = string(mv.raw)
+			item.op.Id = string(mv.raw)
 		case "routing":
-			item.op.routing = interned.routingBytes(mv.raw)
+			item.op.Routing = interned.routingBytes(mv.raw)
 		case "version":
-			item.op.version, perr = strconv.ParseInt(string(mv.raw), 10, 64)
+			item.op.Version, perr = strconv.ParseInt(string(mv.raw), 10, 64)
 		case "version_type":
-			vt, err := parseVersionType(string(mv.raw))
+			vt, err := index.ParseVersionType(string(mv.raw))
 			if err != nil {
 				return err
 			}
-			item.op.versionType = vt
+			item.op.VersionType = vt
 		case "if_seq_no":
-			item.op.ifSeqNo, perr = strconv.ParseInt(string(mv.raw), 10, 64)
-			item.op.hasIfSeqNo = true
+			item.op.IfSeqNo, perr = strconv.ParseInt(string(mv.raw), 10, 64)
+			item.op.HasIfSeqNo = true
 		case "if_primary_term":
-			item.op.ifPrimaryTerm, perr = strconv.ParseInt(string(mv.raw), 10, 64)
+			item.op.IfPrimaryTerm, perr = strconv.ParseInt(string(mv.raw), 10, 64)
 		case "require_alias":
 			item.requireAlias = string(mv.raw) == "true"
 		case "op_type":
-			item.op.create = string(mv.raw) == "create"
+			item.op.Create = string(mv.raw) == "create"
 		case "pipeline":
 			if string(mv.raw) != "_none" {
-				return errIllegalArgument("ingest pipelines are not supported by the embedded search engine (pipeline [%s])", mv.raw)
+				return wire.ErrIllegalArgument("ingest pipelines are not supported by the embedded search engine (pipeline [%s])", mv.raw)
 			}
 		case "_type":
 			if string(mv.raw) != "_doc" {
-				return errIllegalArgument("Action/metadata line [%d] contains an unknown parameter [_type]", lineNo)
+				return wire.ErrIllegalArgument("Action/metadata line [%d] contains an unknown parameter [_type]", lineNo)
 			}
 		}
 		if perr != nil {
-			return errIllegalArgument("Malformed action/metadata line [%d], failed to parse [%s] with value [%s]", lineNo, k, mv.raw)
+			return wire.ErrIllegalArgument("Malformed action/metadata line [%d], failed to parse [%s] with value [%s]", lineNo, k, mv.raw)
 		}
 	}
 	return nil
@@ -225,7 +229,7 @@ func handleBulk(e *Engine, r *request) (reply, error) {
 		return reply{}, rerr
 	}
 	if len(bytes.TrimSpace(r.body)) == 0 {
-		return reply{}, errBodyRequired()
+		return reply{}, wire.ErrBodyRequired()
 	}
 	items, err := parseBulk(r.body, r.vars["index"], r.params)
 	if err != nil {
@@ -242,14 +246,14 @@ func handleBulk(e *Engine, r *request) (reply, error) {
 		res, ierr := e.runBulkItem(item)
 		if ierr != nil {
 			failed = true
-			body := orderedObject{{"_index", bulkIndexName(res, item)}, {"_id", item.op.id}, {"status", ierr.status}, {"error", ierr.bulkItemBody()}}
+			body := wire.OrderedObject{{Key: "_index", Value: bulkIndexName(res, item)}, {Key: "_id", Value: item.op.Id}, {Key: "status", Value: ierr.Status}, {Key: "error", Value: ierr.BulkItemBody()}}
 			var jerr error
-			if buf, jerr = appendJSON(buf, orderedObject{{item.action, body}}); jerr != nil {
+			if buf, jerr = wire.AppendJSON(buf, wire.OrderedObject{{Key: item.action, Value: body}}); jerr != nil {
 				return reply{}, jerr
 			}
 			continue
 		}
-		res.forced = forced
+		res.Forced = forced
 		buf = appendBulkItem(buf, item.action, res)
 	}
 	if cap(buf) <= maxPooledItemBuf {
@@ -258,43 +262,43 @@ func handleBulk(e *Engine, r *request) (reply, error) {
 	return ok(bulkAnswer(time.Since(start).Milliseconds(), failed, buf)), nil
 }
 
-func bulkIndexName(res writeResult, item bulkItem) string {
-	if res.index != nil {
-		return res.index.name
+func bulkIndexName(res index.WriteResult, item bulkItem) string {
+	if res.Index != nil {
+		return res.Index.Name
 	}
 	return item.index
 }
 
 // runBulkItem executes one item; its error is reported in the item, never for the whole
 // request.
-func (e *Engine) runBulkItem(item bulkItem) (res writeResult, err *esError) {
+func (e *Engine) runBulkItem(item bulkItem) (res index.WriteResult, err *wire.EsError) {
 	defer func() {
 		if p := recover(); p != nil {
-			err = newError(http.StatusInternalServerError, "exception", "%s", fmt.Sprint(p))
+			err = wire.NewError(http.StatusInternalServerError, "exception", "%s", fmt.Sprint(p))
 		}
 	}()
 	ix, ierr := e.resolveWriteIndex(item.index, item.requireAlias, item.action == "delete")
 	if ierr != nil {
-		return writeResult{}, ierr
+		return index.WriteResult{}, ierr
 	}
 	switch item.action {
 	case "delete":
-		res, err = ix.deleteDoc(item.op)
+		res, err = ix.DeleteDoc(item.op)
 	case "update":
-		req, perr := parseUpdateBody(item.source)
+		req, perr := index.ParseUpdateBody(item.source)
 		if perr != nil {
-			return writeResult{index: ix}, perr
+			return index.WriteResult{Index: ix}, perr
 		}
-		res, err = ix.updateDoc(item.op, req)
+		res, err = ix.UpdateDoc(item.op, req)
 	default:
-		if item.op.id == "" {
-			item.op.id = newDocID()
-			item.op.create = true
+		if item.op.Id == "" {
+			item.op.Id = newDocID()
+			item.op.Create = true
 		}
-		res, err = ix.indexDoc(item.op, item.source)
+		res, err = ix.IndexDoc(item.op, item.source)
 	}
 	if err != nil {
-		return writeResult{index: ix}, err
+		return index.WriteResult{Index: ix}, err
 	}
 	return res, nil
 }

@@ -3,6 +3,9 @@ package esengine
 import (
 	"strconv"
 	"sync"
+
+	"github.com/planstore/planstore/projections/esengine/internal/index"
+	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
 // The _bulk answer is printed item by item straight into a buffer: built as a tree of
@@ -20,7 +23,7 @@ const maxPooledItemBuf = 1 << 20
 
 // bulkAnswer assembles {"took":..,"errors":..,"items":[..]} around the printed items;
 // took comes first but is only known once every item ran, hence the separate buffer.
-func bulkAnswer(took int64, failed bool, items []byte) preEncoded {
+func bulkAnswer(took int64, failed bool, items []byte) wire.PreEncoded {
 	out := make([]byte, 0, len(items)+48)
 	out = append(out, `{"took":`...)
 	out = strconv.AppendInt(out, took, 10)
@@ -32,32 +35,32 @@ func bulkAnswer(took int64, failed bool, items []byte) preEncoded {
 }
 
 // appendBulkItem prints a successful item: {action: writeResult.body() + status}.
-func appendBulkItem(buf []byte, action string, r writeResult) []byte {
+func appendBulkItem(buf []byte, action string, r index.WriteResult) []byte {
 	buf = append(buf, `{"`...)
 	buf = append(buf, action...)
 	buf = append(buf, `":{"_index":`...)
-	buf = appendString(buf, r.index.name)
+	buf = wire.AppendString(buf, r.Index.Name)
 	buf = append(buf, `,"_id":`...)
-	buf = appendString(buf, r.id)
+	buf = wire.AppendString(buf, r.Id)
 	buf = append(buf, `,"_version":`...)
-	buf = strconv.AppendInt(buf, r.version, 10)
+	buf = strconv.AppendInt(buf, r.Version, 10)
 	buf = append(buf, `,"result":`...)
-	buf = appendString(buf, r.result)
-	if r.forced {
+	buf = wire.AppendString(buf, r.Result)
+	if r.Forced {
 		buf = append(buf, `,"forced_refresh":true`...)
 	}
-	if r.result == "noop" {
+	if r.Result == "noop" {
 		buf = append(buf, `,"_shards":{"total":0,"successful":0,"failed":0}`...)
 	} else {
 		buf = append(buf, `,"_shards":{"total":`...)
-		buf = strconv.AppendInt(buf, int64(1+r.index.settings.replicas), 10)
+		buf = strconv.AppendInt(buf, int64(1+r.Index.Settings.Replicas), 10)
 		buf = append(buf, `,"successful":1,"failed":0}`...)
 	}
 	buf = append(buf, `,"_seq_no":`...)
-	buf = strconv.AppendInt(buf, r.seqNo, 10)
+	buf = strconv.AppendInt(buf, r.SeqNo, 10)
 	buf = append(buf, `,"_primary_term":`...)
-	buf = strconv.AppendInt(buf, primaryTerm, 10)
+	buf = strconv.AppendInt(buf, index.PrimaryTerm, 10)
 	buf = append(buf, `,"status":`...)
-	buf = strconv.AppendInt(buf, int64(r.status), 10)
+	buf = strconv.AppendInt(buf, int64(r.Status), 10)
 	return append(buf, "}}"...)
 }

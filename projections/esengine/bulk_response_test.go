@@ -3,19 +3,22 @@ package esengine
 import (
 	"net/http"
 	"testing"
+
+	"github.com/planstore/planstore/projections/esengine/internal/index"
+	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
 // The printed _bulk items must be byte for byte what the orderedObject tree prints.
 func TestAppendBulkItemMatchesTree(t *testing.T) {
-	ix := &index{name: "plans-<1>", settings: indexSettings{replicas: 2}}
-	for _, r := range []writeResult{
-		{index: ix, id: "p1", version: 3, seqNo: 7, result: "created", status: http.StatusCreated},
-		{index: ix, id: "p\"1\u2028é", version: 1, seqNo: 0, result: "updated", status: http.StatusOK, forced: true},
-		{index: ix, id: "x", version: 9, seqNo: 12, result: "noop", status: http.StatusOK},
-		{index: ix, id: "d", version: 2, seqNo: 3, result: "not_found", status: http.StatusNotFound, forced: true},
+	ix := &index.Index{Name: "plans-<1>", Settings: index.IndexSettings{Replicas: 2}}
+	for _, r := range []index.WriteResult{
+		{Index: ix, Id: "p1", Version: 3, SeqNo: 7, Result: "created", Status: http.StatusCreated},
+		{Index: ix, Id: "p\"1\u2028é", Version: 1, SeqNo: 0, Result: "updated", Status: http.StatusOK, Forced: true},
+		{Index: ix, Id: "x", Version: 9, SeqNo: 12, Result: "noop", Status: http.StatusOK},
+		{Index: ix, Id: "d", Version: 2, SeqNo: 3, Result: "not_found", Status: http.StatusNotFound, Forced: true},
 	} {
 		for _, action := range []string{"index", "create", "update", "delete"} {
-			want, err := appendJSON(nil, orderedObject{{action, append(r.body(), orderedField{"status", r.status})}})
+			want, err := wire.AppendJSON(nil, wire.OrderedObject{{Key: action, Value: append(r.Body(), wire.OrderedField{Key: "status", Value: r.Status})}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -24,7 +27,7 @@ func TestAppendBulkItemMatchesTree(t *testing.T) {
 			}
 		}
 	}
-	want, _ := appendJSON(nil, orderedObject{{"took", int64(12)}, {"errors", true}, {"items", []orderedObject{}}})
+	want, _ := wire.AppendJSON(nil, wire.OrderedObject{{Key: "took", Value: int64(12)}, {Key: "errors", Value: true}, {Key: "items", Value: []wire.OrderedObject{}}})
 	if got := bulkAnswer(12, true, nil); string(got) != string(want) {
 		t.Errorf("got %s, want %s", got, want)
 	}

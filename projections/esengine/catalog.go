@@ -5,23 +5,27 @@ import (
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/planstore/planstore/projections/esengine/internal/index"
+	"github.com/planstore/planstore/projections/esengine/internal/mapping"
+	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
 // validateIndexName applies Elasticsearch's index (and alias) naming rules.
-func validateIndexName(name string) *esError {
+func validateIndexName(name string) *wire.EsError {
 	switch {
 	case name == "":
-		return errInvalidIndexName(name, "must not be empty")
+		return wire.ErrInvalidIndexName(name, "must not be empty")
 	case name != strings.ToLower(name):
-		return errInvalidIndexName(name, "must be lowercase")
+		return wire.ErrInvalidIndexName(name, "must be lowercase")
 	case name == "." || name == "..":
-		return errInvalidIndexName(name, "must not be '.' or '..'")
+		return wire.ErrInvalidIndexName(name, "must not be '.' or '..'")
 	case strings.ContainsAny(name[:1], "_-+"):
-		return errInvalidIndexName(name, "must not start with '_', '-', or '+'")
+		return wire.ErrInvalidIndexName(name, "must not start with '_', '-', or '+'")
 	case strings.ContainsAny(name, `\/*?"<>| ,#:`):
-		return errInvalidIndexName(name, `must not contain the following characters [ , ", *, \, <, |, ,, >, /, ?]`)
+		return wire.ErrInvalidIndexName(name, `must not contain the following characters [ , ", *, \, <, |, ,, >, /, ?]`)
 	case len(name) > 255:
-		return errInvalidIndexName(name, "index name is too long, (256 > 255)")
+		return wire.ErrInvalidIndexName(name, "index name is too long, (256 > 255)")
 	}
 	return nil
 }
@@ -32,17 +36,17 @@ func isWildcard(expr string) bool { return strings.ContainsAny(expr, "*?") }
 // wildcards, _all) into the concrete indices to search, in name order. A name that
 // matches nothing is an error; a wildcard that matches nothing is not, as in
 // Elasticsearch's default indices options.
-func (e *Engine) resolveSearchTargets(expr string) ([]*index, *esError) {
+func (e *Engine) resolveSearchTargets(expr string) ([]*index.Index, *wire.EsError) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	if expr == "" || expr == "_all" || expr == "*" {
 		return e.allIndicesLocked(), nil
 	}
 	seen := map[string]bool{}
-	var out []*index
-	add := func(ix *index) {
-		if !seen[ix.name] {
-			seen[ix.name] = true
+	var out []*index.Index
+	add := func(ix *index.Index) {
+		if !seen[ix.Name] {
+			seen[ix.Name] = true
 			out = append(out, ix)
 		}
 	}
@@ -52,17 +56,17 @@ func (e *Engine) resolveSearchTargets(expr string) ([]*index, *esError) {
 			continue
 		}
 		if strings.HasPrefix(part, "-") {
-			return nil, errIllegalArgument("index exclusions [%s] are not supported by the embedded engine", part)
+			return nil, wire.ErrIllegalArgument("index exclusions [%s] are not supported by the embedded engine", part)
 		}
 		if isWildcard(part) {
-			for _, name := range sortedKeys(e.indices) {
+			for _, name := range mapping.SortedKeys(e.indices) {
 				if m, _ := path.Match(part, name); m {
 					add(e.indices[name])
 				}
 			}
-			for _, alias := range sortedKeys(e.aliases) {
+			for _, alias := range mapping.SortedKeys(e.aliases) {
 				if m, _ := path.Match(part, alias); m {
-					for _, name := range sortedKeys(e.aliases[alias]) {
+					for _, name := range mapping.SortedKeys(e.aliases[alias]) {
 						add(e.indices[name])
 					}
 				}
@@ -74,20 +78,20 @@ func (e *Engine) resolveSearchTargets(expr string) ([]*index, *esError) {
 			continue
 		}
 		if targets, ok := e.aliases[part]; ok {
-			for _, name := range sortedKeys(targets) {
+			for _, name := range mapping.SortedKeys(targets) {
 				add(e.indices[name])
 			}
 			continue
 		}
-		return nil, errIndexNotFound(part)
+		return nil, wire.ErrIndexNotFound(part)
 	}
-	slices.SortFunc(out, func(a, b *index) int { return strings.Compare(a.name, b.name) })
+	slices.SortFunc(out, func(a, b *index.Index) int { return strings.Compare(a.Name, b.Name) })
 	return out, nil
 }
 
-func (e *Engine) allIndicesLocked() []*index {
-	out := make([]*index, 0, len(e.indices))
-	for _, name := range sortedKeys(e.indices) {
+func (e *Engine) allIndicesLocked() []*index.Index {
+	out := make([]*index.Index, 0, len(e.indices))
+	for _, name := range mapping.SortedKeys(e.indices) {
 		out = append(out, e.indices[name])
 	}
 	return out
@@ -95,7 +99,7 @@ func (e *Engine) allIndicesLocked() []*index {
 
 // resolveReadIndex resolves the target of a single-document read: an index, or an alias
 // pointing at exactly one index.
-func (e *Engine) resolveReadIndex(name string) (*index, *esError) {
+func (e *Engine) resolveReadIndex(name string) (*index.Index, *wire.EsError) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	if ix, ok := e.indices[name]; ok {
@@ -103,20 +107,20 @@ func (e *Engine) resolveReadIndex(name string) (*index, *esError) {
 	}
 	if targets, ok := e.aliases[name]; ok {
 		if len(targets) > 1 {
-			return nil, errIllegalArgument("alias [%s] has more than one index associated with it [%s], can't execute a single index op",
-				name, strings.Join(sortedKeys(targets), ", "))
+			return nil, wire.ErrIllegalArgument("alias [%s] has more than one index associated with it [%s], can't execute a single index op",
+				name, strings.Join(mapping.SortedKeys(targets), ", "))
 		}
 		for target := range targets {
 			return e.indices[target], nil
 		}
 	}
-	return nil, errIndexExpressionNotFound(name)
+	return nil, wire.ErrIndexExpressionNotFound(name)
 }
 
 // resolveWriteIndex resolves the target of a write: an index, an alias's write index, or
 // (when auto-creation is on) a new index with dynamic mappings. Deletes never create an
 // index, as in Elasticsearch.
-func (e *Engine) resolveWriteIndex(name string, requireAlias, isDelete bool) (*index, *esError) {
+func (e *Engine) resolveWriteIndex(name string, requireAlias, isDelete bool) (*index.Index, *wire.EsError) {
 	e.mu.RLock()
 	ix, err, found := e.writeTargetLocked(name, requireAlias)
 	e.mu.RUnlock()
@@ -124,10 +128,10 @@ func (e *Engine) resolveWriteIndex(name string, requireAlias, isDelete bool) (*i
 		return ix, err
 	}
 	if isDelete {
-		return nil, errIndexExpressionNotFound(name)
+		return nil, wire.ErrIndexExpressionNotFound(name)
 	}
 	if !e.opts.autoCreateIndex {
-		return nil, errIndexNotFound(name)
+		return nil, wire.ErrIndexNotFound(name)
 	}
 	if verr := validateIndexName(name); verr != nil {
 		return nil, verr
@@ -138,27 +142,27 @@ func (e *Engine) resolveWriteIndex(name string, requireAlias, isDelete bool) (*i
 	if ix, err, found := e.writeTargetLocked(name, requireAlias); found || err != nil {
 		return ix, err
 	}
-	ix = newIndex(name, defaultSettings(e.opts.tombstoneTTL), nil, e.opts.now)
+	ix = index.NewIndex(name, index.DefaultSettings(e.opts.tombstoneTTL), nil, e.opts.now)
 	e.indices[name] = ix
 	return ix, nil
 }
 
-func (e *Engine) writeTargetLocked(name string, requireAlias bool) (*index, *esError, bool) {
+func (e *Engine) writeTargetLocked(name string, requireAlias bool) (*index.Index, *wire.EsError, bool) {
 	if ix, ok := e.indices[name]; ok {
 		if requireAlias {
-			return nil, errIndexNotFound(name).with("reason", "[require_alias] request flag is [true] and ["+name+"] is not an alias"), true
+			return nil, wire.ErrIndexNotFound(name).With("reason", "[require_alias] request flag is [true] and ["+name+"] is not an alias"), true
 		}
 		return ix, nil, true
 	}
 	targets, ok := e.aliases[name]
 	if !ok {
 		if requireAlias {
-			return nil, newError(http.StatusNotFound, "index_not_found_exception", "no such index [%s] and [require_alias] request flag is [true] and [%s] is not an alias", name, name).
-				with("index_uuid", "_na_").with("index", name), true
+			return nil, wire.NewError(http.StatusNotFound, "index_not_found_exception", "no such index [%s] and [require_alias] request flag is [true] and [%s] is not an alias", name, name).
+				With("index_uuid", "_na_").With("index", name), true
 		}
 		return nil, nil, false
 	}
-	var write *index
+	var write *index.Index
 	for target, props := range targets {
 		switch {
 		case props.isWriteIndex != nil && *props.isWriteIndex:
@@ -168,7 +172,7 @@ func (e *Engine) writeTargetLocked(name string, requireAlias bool) (*index, *esE
 		}
 	}
 	if write == nil {
-		return nil, errIllegalArgument("no write index is defined for alias [%s]. The write index may be explicitly disabled using is_write_index=false or the alias points to multiple indices without one being designated as a write index", name), true
+		return nil, wire.ErrIllegalArgument("no write index is defined for alias [%s]. The write index may be explicitly disabled using is_write_index=false or the alias points to multiple indices without one being designated as a write index", name), true
 	}
 	return write, nil, true
 }

@@ -2,6 +2,9 @@ package esengine
 
 import (
 	"net/http"
+
+	"github.com/planstore/planstore/projections/esengine/internal/index"
+	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
 // engineVersion is the Elasticsearch version the engine reports. Clients use it to pick
@@ -12,22 +15,22 @@ func handleInfo(e *Engine, r *request) (reply, error) {
 	if r.method == http.MethodHead {
 		return reply{status: http.StatusOK}, nil
 	}
-	return ok(orderedObject{
-		{"name", "esengine"},
-		{"cluster_name", e.opts.clusterName},
-		{"cluster_uuid", e.clusterUUID},
-		{"version", orderedObject{
-			{"number", engineVersion},
-			{"build_flavor", "default"},
-			{"build_type", "embedded"},
-			{"build_hash", "planstore-esengine"},
-			{"build_date", "2024-08-05T10:05:34.233336849Z"},
-			{"build_snapshot", false},
-			{"lucene_version", "9.11.1"},
-			{"minimum_wire_compatibility_version", "7.17.0"},
-			{"minimum_index_compatibility_version", "7.0.0"},
+	return ok(wire.OrderedObject{
+		{Key: "name", Value: "esengine"},
+		{Key: "cluster_name", Value: e.opts.clusterName},
+		{Key: "cluster_uuid", Value: e.clusterUUID},
+		{Key: "version", Value: wire.OrderedObject{
+			{Key: "number", Value: engineVersion},
+			{Key: "build_flavor", Value: "default"},
+			{Key: "build_type", Value: "embedded"},
+			{Key: "build_hash", Value: "planstore-esengine"},
+			{Key: "build_date", Value: "2024-08-05T10:05:34.233336849Z"},
+			{Key: "build_snapshot", Value: false},
+			{Key: "lucene_version", Value: "9.11.1"},
+			{Key: "minimum_wire_compatibility_version", Value: "7.17.0"},
+			{Key: "minimum_index_compatibility_version", Value: "7.0.0"},
 		}},
-		{"tagline", "You Know, for Search"},
+		{Key: "tagline", Value: "You Know, for Search"},
 	}), nil
 }
 
@@ -35,7 +38,7 @@ func handleInfo(e *Engine, r *request) (reply, error) {
 // the replicas an index asks for have nowhere else to go (a real single-node cluster
 // would say yellow for those).
 func handleHealth(e *Engine, r *request) (reply, error) {
-	var targets []*index
+	var targets []*index.Index
 	if expr, scoped := r.vars["index"]; scoped {
 		ixs, err := e.resolveSearchTargets(expr)
 		if err != nil {
@@ -47,21 +50,21 @@ func handleHealth(e *Engine, r *request) (reply, error) {
 		targets = e.allIndicesLocked()
 		e.mu.RUnlock()
 	}
-	return ok(orderedObject{
-		{"cluster_name", e.opts.clusterName},
-		{"status", "green"},
-		{"timed_out", false},
-		{"number_of_nodes", 1},
-		{"number_of_data_nodes", 1},
-		{"active_primary_shards", len(targets)},
-		{"active_shards", len(targets)},
-		{"relocating_shards", 0},
-		{"initializing_shards", 0},
-		{"unassigned_shards", 0},
-		{"delayed_unassigned_shards", 0},
-		{"number_of_pending_tasks", 0},
-		{"number_of_in_flight_fetch", 0},
-		{"task_max_waiting_in_queue_millis", 0},
-		{"active_shards_percent_as_number", double(100)},
+	return ok(wire.OrderedObject{
+		{Key: "cluster_name", Value: e.opts.clusterName},
+		{Key: "status", Value: "green"},
+		{Key: "timed_out", Value: false},
+		{Key: "number_of_nodes", Value: 1},
+		{Key: "number_of_data_nodes", Value: 1},
+		{Key: "active_primary_shards", Value: len(targets)},
+		{Key: "active_shards", Value: len(targets)},
+		{Key: "relocating_shards", Value: 0},
+		{Key: "initializing_shards", Value: 0},
+		{Key: "unassigned_shards", Value: 0},
+		{Key: "delayed_unassigned_shards", Value: 0},
+		{Key: "number_of_pending_tasks", Value: 0},
+		{Key: "number_of_in_flight_fetch", Value: 0},
+		{Key: "task_max_waiting_in_queue_millis", Value: 0},
+		{Key: "active_shards_percent_as_number", Value: wire.Double(100)},
 	}), nil
 }

@@ -1,23 +1,30 @@
 package esengine
 
-import "time"
+import (
+	"time"
+
+	"github.com/planstore/planstore/projections/esengine/internal/index"
+	"github.com/planstore/planstore/projections/esengine/internal/mapping"
+	"github.com/planstore/planstore/projections/esengine/internal/query"
+	"github.com/planstore/planstore/projections/esengine/internal/wire"
+)
 
 // handleCount answers _count: the exact number of matching documents.
 func handleCount(e *Engine, r *request) (reply, error) {
-	obj, err := parseBody(r.body)
+	obj, err := wire.ParseBody(r.body)
 	if err != nil {
 		return reply{}, err
 	}
-	lastBoundWins(r.body, obj)
-	var q query = &matchAllQuery{boost: 1}
-	for _, k := range sortedKeys(obj) {
+	index.LastBoundWins(r.body, obj)
+	var q query.Query = &query.MatchAllQuery{Boost: 1}
+	for _, k := range mapping.SortedKeys(obj) {
 		if k != "query" {
-			return reply{}, errParsing("request does not support [%s]", k)
+			return reply{}, wire.ErrParsing("request does not support [%s]", k)
 		}
 		if _, isObj := obj[k].(map[string]any); !isObj {
-			return reply{}, errParsing("request does not support [%s]", k)
+			return reply{}, wire.ErrParsing("request does not support [%s]", k)
 		}
-		if q, err = parseQuery(obj[k]); err != nil {
+		if q, err = query.ParseQuery(obj[k]); err != nil {
 			return reply{}, err
 		}
 	}
@@ -27,8 +34,8 @@ func handleCount(e *Engine, r *request) (reply, error) {
 	}
 	var total uint64
 	for _, ix := range targets {
-		n, cerr := ix.count(q, e.newStop(r.ctx, time.Now(), 0), e.aliasesOf(ix.name))
-		if cerr == errStopCancelled {
+		n, cerr := countIndex(ix, q, e.newStop(r.ctx, time.Now(), 0), e.aliasesOf(ix.Name))
+		if cerr == query.ErrStopCancelled {
 			return reply{}, cerr
 		}
 		if cerr != nil {
@@ -36,19 +43,19 @@ func handleCount(e *Engine, r *request) (reply, error) {
 		}
 		total += n
 	}
-	return ok(orderedObject{
-		{"count", total},
-		{"_shards", orderedObject{{"total", len(targets)}, {"successful", len(targets)}, {"skipped", 0}, {"failed", 0}}},
+	return ok(wire.OrderedObject{
+		{Key: "count", Value: total},
+		{Key: "_shards", Value: wire.OrderedObject{{Key: "total", Value: len(targets)}, {Key: "successful", Value: len(targets)}, {Key: "skipped", Value: 0}, {Key: "failed", Value: 0}}},
 	}), nil
 }
 
-func (ix *index) count(q query, stop *searchStop, aliases []string) (uint64, *esError) {
-	v, unpin := ix.pin()
+func countIndex(ix *index.Index, q query.Query, stop *query.SearchStop, aliases []string) (uint64, *wire.EsError) {
+	v, unpin := ix.Pin()
 	defer unpin()
-	c := &evalContext{ix: ix, m: v.m, s: v.s, stop: stop, aliases: aliases}
-	d, err := c.eval(q, false)
+	c := &query.EvalContext{Ix: ix, M: v.M, S: v.S, Stop: stop, Aliases: aliases}
+	d, err := c.Eval(q, false)
 	if err != nil {
 		return 0, err
 	}
-	return d.docs.GetCardinality(), nil
+	return d.Docs.GetCardinality(), nil
 }

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/planstore/planstore/projections"
 	"github.com/planstore/planstore/projections/esengine"
 )
 
@@ -158,8 +157,8 @@ func differentialScript(index string) []exchange {
 	b := index + "-b"
 	bulk := func(lines ...string) string { return strings.Join(lines, "\n") + "\n" }
 	return []exchange{
-		{"PUT", "/" + index, projections.IndexBody},
-		{"PUT", "/" + index, projections.IndexBody},
+		{"PUT", "/" + index, esengine.JoinIndexBody},
+		{"PUT", "/" + index, esengine.JoinIndexBody},
 		{"HEAD", "/" + index, ""},
 		{"GET", "/" + index + "/_mapping", ""},
 		{"GET", "/" + index + "/_settings", ""},

@@ -47,6 +47,19 @@
 // bitmap). has_child evaluates its query over the children and maps them to parents in
 // one pass over the matches; has_parent does the reverse.
 //
+// # Inside
+//
+// This package is the REST surface: the router (RoundTrip), one file per API, the
+// catalog of indices and aliases, and search and count across indices. Its parts are
+// under internal/, where nothing outside the engine can import them, each depending
+// only on those listed before it: internal/wire (errors as Elasticsearch renders them,
+// ordered JSON output, JSON values), internal/mapping (mapping parse, merge and render,
+// the analyzer), internal/postings (posting lists), internal/index (stored documents,
+// versions and tombstones, writes, and the views searches read unlocked) and
+// internal/query (the Query DSL: parsing, evaluation, sorting, top-k). The engine knows
+// nothing of plans: its tests bring their own index (testdata/index.json), and the DSL
+// conformance suite it shares with a real Elasticsearch is projections/dsltest.
+//
 // # Differences from Elasticsearch
 //
 //   - Writes are searchable as soon as they are acknowledged; refresh is accepted and is

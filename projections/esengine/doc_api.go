@@ -5,6 +5,9 @@ import (
 	"encoding/base64"
 	"net/http"
 	"strconv"
+
+	"github.com/planstore/planstore/projections/esengine/internal/index"
+	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
 func handleIndexDoc(e *Engine, r *request) (reply, error) {
@@ -20,7 +23,7 @@ func handleCreateDoc(e *Engine, r *request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	op.create = true
+	op.Create = true
 	return e.writeDoc(r, op)
 }
 
@@ -30,7 +33,7 @@ func handleIndexAutoID(e *Engine, r *request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	op.create = true
+	op.Create = true
 	return e.writeDoc(r, op)
 }
 
@@ -38,19 +41,19 @@ func handleIndexAutoID(e *Engine, r *request) (reply, error) {
 func newDocID() string {
 	var b [15]byte
 	if _, err := rand.Read(b[:]); err != nil {
-		return randomID()[:20]
+		return index.RandomID()[:20]
 	}
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
-func (e *Engine) writeDoc(r *request, op writeOp) (reply, error) {
-	return e.writeOne(r, false, func() *esError {
+func (e *Engine) writeDoc(r *request, op index.WriteOp) (reply, error) {
+	return e.writeOne(r, false, func() *wire.EsError {
 		if len(r.body) == 0 {
-			return errBodyRequired()
+			return wire.ErrBodyRequired()
 		}
-		return op.validate(false)
-	}, func(ix *index) (writeResult, *esError) {
-		return ix.indexDoc(op, r.body)
+		return op.Validate(false)
+	}, func(ix *index.Index) (index.WriteResult, *wire.EsError) {
+		return ix.IndexDoc(op, r.body)
 	})
 }
 
@@ -59,10 +62,10 @@ func handleDeleteDoc(e *Engine, r *request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	return e.writeOne(r, true, func() *esError {
-		return op.validate(true)
-	}, func(ix *index) (writeResult, *esError) {
-		return ix.deleteDoc(op)
+	return e.writeOne(r, true, func() *wire.EsError {
+		return op.Validate(true)
+	}, func(ix *index.Index) (index.WriteResult, *wire.EsError) {
+		return ix.DeleteDoc(op)
 	})
 }
 
@@ -71,12 +74,12 @@ func handleUpdateDoc(e *Engine, r *request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	var req updateRequest
-	return e.writeOne(r, false, func() (perr *esError) {
-		req, perr = parseUpdateBody(r.body)
+	var req index.UpdateRequest
+	return e.writeOne(r, false, func() (perr *wire.EsError) {
+		req, perr = index.ParseUpdateBody(r.body)
 		return perr
-	}, func(ix *index) (writeResult, *esError) {
-		return ix.updateDoc(op, req)
+	}, func(ix *index.Index) (index.WriteResult, *wire.EsError) {
+		return ix.UpdateDoc(op, req)
 	})
 }
 
@@ -84,7 +87,7 @@ func handleUpdateDoc(e *Engine, r *request) (reply, error) {
 // Elasticsearch checks it: the refresh parameter, then the request itself (check), then
 // the target index, which require_alias may restrict (deletes ignore it), and answers
 // with write's result.
-func (e *Engine) writeOne(r *request, isDelete bool, check func() *esError, write func(*index) (writeResult, *esError)) (reply, error) {
+func (e *Engine) writeOne(r *request, isDelete bool, check func() *wire.EsError, write func(*index.Index) (index.WriteResult, *wire.EsError)) (reply, error) {
 	forced, err := checkRefresh(r.params)
 	if err == nil {
 		err = check()
@@ -101,42 +104,22 @@ func (e *Engine) writeOne(r *request, isDelete bool, check func() *esError, writ
 	if err != nil {
 		return reply{}, err
 	}
-	res.forced = forced
-	return reply{status: res.status, body: res.body()}, nil
-}
-
-// fetchedDoc is a snapshot of a stored document taken under the index lock.
-type fetchedDoc struct {
-	found   bool
-	id      string
-	source  string
-	routing *string
-	version int64
-	seqNo   int64
-}
-
-func (ix *index) fetch(id string) fetchedDoc {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	_, d, found := ix.store.get(id)
-	if !found {
-		return fetchedDoc{id: id}
-	}
-	return fetchedDoc{found: true, id: id, source: d.source, routing: d.routing, version: d.version, seqNo: d.seqNo}
+	res.Forced = forced
+	return reply{status: res.Status, body: res.Body()}, nil
 }
 
 // checkGetVersion applies the optional version check of a GET: a mismatch is a conflict.
-func checkGetVersion(ix *index, d fetchedDoc, q paramReader) *esError {
+func checkGetVersion(ix *index.Index, d index.FetchedDoc, q paramReader) *wire.EsError {
 	v, has := q.lookup("version")
-	if !has || !d.found {
+	if !has || !d.Found {
 		return nil
 	}
 	want, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		return errIllegalArgument("failed to parse [version] with value [%s]", v)
+		return wire.ErrIllegalArgument("failed to parse [version] with value [%s]", v)
 	}
-	if want != d.version {
-		return errVersionConflict(ix, d.id, "current version ["+strconv.FormatInt(d.version, 10)+"] is different than the one provided ["+v+"]")
+	if want != d.Version {
+		return index.ErrVersionConflict(ix, d.Id, "current version ["+strconv.FormatInt(d.Version, 10)+"] is different than the one provided ["+v+"]")
 	}
 	return nil
 }
@@ -145,34 +128,34 @@ func handleGetDoc(e *Engine, r *request) (reply, error) {
 	ix, err := e.resolveReadIndex(r.vars["index"])
 	if err != nil {
 		if r.method == http.MethodHead {
-			return reply{status: err.status}, nil
+			return reply{status: err.Status}, nil
 		}
 		return reply{}, err
 	}
-	d := ix.fetch(r.vars["id"])
+	d := ix.Fetch(r.vars["id"])
 	if verr := checkGetVersion(ix, d, r.params); verr != nil {
 		return reply{}, verr
 	}
 	if r.method == http.MethodHead {
-		if d.found {
+		if d.Found {
 			return reply{status: http.StatusOK}, nil
 		}
 		return reply{status: http.StatusNotFound}, nil
 	}
-	if !d.found {
-		return reply{status: http.StatusNotFound, body: orderedObject{{"_index", ix.name}, {"_id", d.id}, {"found", false}}}, nil
+	if !d.Found {
+		return reply{status: http.StatusNotFound, body: wire.OrderedObject{{Key: "_index", Value: ix.Name}, {Key: "_id", Value: d.Id}, {Key: "found", Value: false}}}, nil
 	}
 	filter, ferr := sourceFilterFromParams(r.params)
 	if ferr != nil {
 		return reply{}, ferr
 	}
-	o := orderedObject{{"_index", ix.name}, {"_id", d.id}, {"_version", d.version}, {"_seq_no", d.seqNo}, {"_primary_term", primaryTerm}}
-	if d.routing != nil {
-		o = append(o, orderedField{"_routing", *d.routing})
+	o := wire.OrderedObject{{Key: "_index", Value: ix.Name}, {Key: "_id", Value: d.Id}, {Key: "_version", Value: d.Version}, {Key: "_seq_no", Value: d.SeqNo}, {Key: "_primary_term", Value: index.PrimaryTerm}}
+	if d.Routing != nil {
+		o = append(o, wire.OrderedField{Key: "_routing", Value: *d.Routing})
 	}
-	o = append(o, orderedField{"found", true})
-	if src, include := filter.apply(d.source); include {
-		o = append(o, orderedField{"_source", src})
+	o = append(o, wire.OrderedField{Key: "found", Value: true})
+	if src, include := filter.apply(d.Source); include {
+		o = append(o, wire.OrderedField{Key: "_source", Value: src})
 	}
 	return ok(o), nil
 }
@@ -182,12 +165,12 @@ func handleGetSource(e *Engine, r *request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	d := ix.fetch(r.vars["id"])
-	if !d.found {
+	d := ix.Fetch(r.vars["id"])
+	if !d.Found {
 		if r.method == http.MethodHead {
 			return reply{status: http.StatusNotFound}, nil
 		}
-		return reply{}, newError(http.StatusNotFound, "resource_not_found_exception", "Document not found [%s]/[%s]", ix.name, d.id)
+		return reply{}, wire.NewError(http.StatusNotFound, "resource_not_found_exception", "Document not found [%s]/[%s]", ix.Name, d.Id)
 	}
 	if r.method == http.MethodHead {
 		return reply{status: http.StatusOK}, nil
@@ -196,7 +179,7 @@ func handleGetSource(e *Engine, r *request) (reply, error) {
 	if ferr != nil {
 		return reply{}, ferr
 	}
-	src, _ := filter.apply(d.source)
+	src, _ := filter.apply(d.Source)
 	if src == "" {
 		src = "{}"
 	}

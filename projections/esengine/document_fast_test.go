@@ -7,13 +7,14 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/planstore/planstore/projections"
+	"github.com/planstore/planstore/projections/esengine/internal/index"
+	"github.com/planstore/planstore/projections/esengine/internal/mapping"
 )
 
 // fastTestMappings are the mappings the fast document walk is checked against: the read
 // model's, and one with every field type and option the walk has to agree on.
 var fastTestMappings = []string{
-	projections.IndexBody,
+	joinIndexBody,
 	`{"mappings":{"dynamic":"false","properties":{
 		"k":{"type":"keyword","ignore_above":3},
 		"kn":{"type":"keyword","null_value":"NULL"},
@@ -25,13 +26,13 @@ var fastTestMappings = []string{
 		"j":{"type":"join","relations":{"a":["b","c"]}}}}}`,
 }
 
-func fastTestMapping(t testing.TB, body string) *mapping {
+func fastTestMapping(t testing.TB, body string) *mapping.Mapping {
 	t.Helper()
 	var raw map[string]any
 	if err := json.Unmarshal([]byte(body), &raw); err != nil {
 		t.Fatal(err)
 	}
-	m, err := parseMappings(raw["mappings"])
+	m, err := mapping.ParseMappings(raw["mappings"])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,10 +41,10 @@ func fastTestMapping(t testing.TB, body string) *mapping {
 
 // checkFastAgrees fails when the fast walk accepts a source the slow path refuses, or
 // indexes it differently.
-func checkFastAgrees(t *testing.T, m *mapping, source string, routing *string) (fast bool) {
+func checkFastAgrees(t *testing.T, m *mapping.Mapping, source string, routing *string) (fast bool) {
 	t.Helper()
-	fd, ok := parseDocumentFast(m, nil, "id1", routing, []byte(source))
-	sd, pending, err := parseDocumentSlow(m, nil, "id1", routing, []byte(source))
+	fd, ok := index.ParseDocumentFast(m, nil, "id1", routing, []byte(source))
+	sd, pending, err := index.ParseDocumentSlow(m, nil, "id1", routing, []byte(source))
 	if !ok {
 		return false
 	}
@@ -60,33 +61,33 @@ func checkFastAgrees(t *testing.T, m *mapping, source string, routing *string) (
 }
 
 // describeDoc renders what a document puts into the indexes, order aside.
-func describeDoc(d *storedDoc) string {
-	terms := slices.Clone(d.terms)
-	slices.SortFunc(terms, func(a, b indexedTerm) int {
-		return cmp.Or(cmp.Compare(a.field, b.field), cmp.Compare(a.value, b.value))
+func describeDoc(d *index.StoredDoc) string {
+	terms := slices.Clone(d.Terms)
+	slices.SortFunc(terms, func(a, b index.IndexedTerm) int {
+		return cmp.Or(cmp.Compare(a.Field, b.Field), cmp.Compare(a.Value, b.Value))
 	})
-	numbers := slices.Clone(d.numbers)
-	slices.SortFunc(numbers, func(a, b indexedNumber) int {
-		return cmp.Or(cmp.Compare(a.field, b.field), cmp.Compare(a.value, b.value))
+	numbers := slices.Clone(d.Numbers)
+	slices.SortFunc(numbers, func(a, b index.IndexedNumber) int {
+		return cmp.Or(cmp.Compare(a.Field, b.Field), cmp.Compare(a.Value, b.Value))
 	})
-	tokens := slices.Clone(d.tokens)
-	slices.SortFunc(tokens, func(a, b indexedToken) int {
-		return cmp.Or(cmp.Compare(a.field, b.field), cmp.Compare(a.token, b.token))
+	tokens := slices.Clone(d.Tokens)
+	slices.SortFunc(tokens, func(a, b index.IndexedToken) int {
+		return cmp.Or(cmp.Compare(a.Field, b.Field), cmp.Compare(a.Token, b.Token))
 	})
-	lengths := slices.Clone(d.lengths)
-	slices.SortFunc(lengths, func(a, b fieldLength) int { return cmp.Compare(a.field, b.field) })
+	lengths := slices.Clone(d.Lengths)
+	slices.SortFunc(lengths, func(a, b index.FieldLength) int { return cmp.Compare(a.Field, b.Field) })
 	var fields []string
-	d.eachField(func(f string) { fields = append(fields, f) })
+	d.EachField(func(f string) { fields = append(fields, f) })
 	slices.Sort(fields)
 	join := "none"
-	if d.join != nil {
-		join = d.join.relation
-		if d.join.parent != nil {
-			join += " of " + d.join.parent.id
+	if d.Join != nil {
+		join = d.Join.Relation
+		if d.Join.Parent != nil {
+			join += " of " + d.Join.Parent.Id
 		}
 	}
 	return fmt.Sprintf("id=%s source=%s\nterms=%v\nnumbers=%v\ntokens=%v\nlengths=%v\nfields=%v\njoin=%s",
-		d.id, d.source, terms, numbers, tokens, lengths, fields, join)
+		d.Id, d.Source, terms, numbers, tokens, lengths, fields, join)
 }
 
 var fastTestSources = []string{
@@ -127,7 +128,7 @@ func TestFastDocumentAgreesWithSlow(t *testing.T) {
 		}
 	}
 	// The read model's documents must take the fast path, or it is not worth having.
-	m := fastTestMapping(t, projections.IndexBody)
+	m := fastTestMapping(t, joinIndexBody)
 	for _, src := range fastTestSources[:4] {
 		if !checkFastAgrees(t, m, src, &routing) {
 			t.Errorf("%s: took the slow path", src)
@@ -144,7 +145,7 @@ func FuzzFastDocument(f *testing.F) {
 	for _, src := range fastTestSources {
 		f.Add(src, true)
 	}
-	mappings := make([]*mapping, len(fastTestMappings))
+	mappings := make([]*mapping.Mapping, len(fastTestMappings))
 	for i, body := range fastTestMappings {
 		mappings[i] = fastTestMapping(f, body)
 	}

@@ -1,14 +1,14 @@
 package esengine
 
 import (
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/elastic/go-elasticsearch/v8"
+
+	"github.com/planstore/planstore/projections/esengine/internal/index"
 )
 
 // Engine is an in-memory search engine that answers the subset of Elasticsearch's REST
@@ -22,10 +22,10 @@ type Engine struct {
 	clusterUUID string
 
 	mu      sync.RWMutex // guards indices and aliases, not the indices' contents
-	indices map[string]*index
+	indices map[string]*index.Index
 	aliases map[string]map[string]aliasProps // alias -> index name -> properties
 
-	// evaluations counts the stop checks of every search (stop.go); stopHook, set by
+	// evaluations counts the stop checks of every search (internal/query/stop.go); stopHook, set by
 	// tests only before any search runs, is called at each.
 	evaluations atomic.Int64
 	stopHook    func()
@@ -93,9 +93,9 @@ func New(opts ...Option) *Engine {
 	}
 	return &Engine{
 		opts:        o,
-		nodeID:      randomID(),
-		clusterUUID: randomID(),
-		indices:     map[string]*index{},
+		nodeID:      index.RandomID(),
+		clusterUUID: index.RandomID(),
+		indices:     map[string]*index.Index{},
 		aliases:     map[string]map[string]aliasProps{},
 	}
 }
@@ -110,15 +110,4 @@ func NewClient(e *Engine) (*elasticsearch.Client, error) {
 		return nil, fmt.Errorf("esengine: creating the elasticsearch client: %w", err)
 	}
 	return client, nil
-}
-
-// randomID makes the 22-character URL-safe identifiers Elasticsearch uses for index and
-// cluster UUIDs; a failing system random source is not survivable anyway, so the
-// fallback only keeps the identifier non-empty.
-func randomID() string {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return fmt.Sprintf("%022d", time.Now().UnixNano())
-	}
-	return base64.RawURLEncoding.EncodeToString(b[:])
 }

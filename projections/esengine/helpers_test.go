@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/planstore/planstore/projections"
 )
 
 // rest sends one raw request through the engine's RoundTrip and decodes the answer.
@@ -58,7 +56,7 @@ func mustStatus(t *testing.T, want int, e *Engine, method, path, body string) ma
 func newPlansIndex(t *testing.T, opts ...Option) *Engine {
 	t.Helper()
 	e := New(opts...)
-	mustStatus(t, 200, e, "PUT", "/plans-test", projections.IndexBody)
+	mustStatus(t, 200, e, "PUT", "/plans-test", joinIndexBody)
 	return e
 }
 

@@ -4,6 +4,10 @@ import (
 	"net/http"
 	"path"
 	"strings"
+
+	"github.com/planstore/planstore/projections/esengine/internal/index"
+	"github.com/planstore/planstore/projections/esengine/internal/mapping"
+	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
 func handleCreateIndex(e *Engine, r *request) (reply, error) {
@@ -11,24 +15,24 @@ func handleCreateIndex(e *Engine, r *request) (reply, error) {
 	if err := validateIndexName(name); err != nil {
 		return reply{}, err
 	}
-	body, err := parseBody(r.body)
+	body, err := wire.ParseBody(r.body)
 	if err != nil {
 		return reply{}, err
 	}
-	settings := defaultSettings(e.opts.tombstoneTTL)
-	var m *mapping
+	settings := index.DefaultSettings(e.opts.tombstoneTTL)
+	var m *mapping.Mapping
 	aliases := map[string]aliasProps{}
-	for _, key := range sortedKeys(body) {
+	for _, key := range mapping.SortedKeys(body) {
 		v := body[key]
 		switch key {
 		case "settings":
-			s, serr := parseSettings(v, settings)
+			s, serr := index.ParseSettings(v, settings)
 			if serr != nil {
 				return reply{}, serr
 			}
 			settings = s
 		case "mappings":
-			pm, merr := parseMappings(v)
+			pm, merr := mapping.ParseMappings(v)
 			if merr != nil {
 				return reply{}, merr
 			}
@@ -36,7 +40,7 @@ func handleCreateIndex(e *Engine, r *request) (reply, error) {
 		case "aliases":
 			obj, isObj := v.(map[string]any)
 			if !isObj {
-				return reply{}, newError(http.StatusBadRequest, "parse_exception", "key [aliases] must be an object")
+				return reply{}, wire.NewError(http.StatusBadRequest, "parse_exception", "key [aliases] must be an object")
 			}
 			for alias, def := range obj {
 				props, perr := parseAliasDefinition(def)
@@ -46,28 +50,28 @@ func handleCreateIndex(e *Engine, r *request) (reply, error) {
 				aliases[alias] = props
 			}
 		default:
-			return reply{}, newError(http.StatusBadRequest, "parse_exception", "unknown key [%s] for create index", key)
+			return reply{}, wire.NewError(http.StatusBadRequest, "parse_exception", "unknown key [%s] for create index", key)
 		}
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if existing, exists := e.indices[name]; exists {
-		return reply{}, newError(http.StatusBadRequest, "resource_already_exists_exception", "index [%s/%s] already exists", name, existing.uuid).
-			with("index_uuid", existing.uuid).with("index", name)
+		return reply{}, wire.NewError(http.StatusBadRequest, "resource_already_exists_exception", "index [%s/%s] already exists", name, existing.Uuid).
+			With("index_uuid", existing.Uuid).With("index", name)
 	}
 	if _, isAlias := e.aliases[name]; isAlias {
-		return reply{}, errInvalidIndexName(name, "already exists as alias")
+		return reply{}, wire.ErrInvalidIndexName(name, "already exists as alias")
 	}
 	for alias := range aliases {
 		if err := e.checkAliasNameLocked(alias, name); err != nil {
 			return reply{}, err
 		}
 	}
-	e.indices[name] = newIndex(name, settings, m, e.opts.now)
+	e.indices[name] = index.NewIndex(name, settings, m, e.opts.now)
 	for alias, props := range aliases {
 		e.addAliasLocked(alias, name, props)
 	}
-	return ok(orderedObject{{"acknowledged", true}, {"shards_acknowledged", true}, {"index", name}}), nil
+	return ok(wire.OrderedObject{{Key: "acknowledged", Value: true}, {Key: "shards_acknowledged", Value: true}, {Key: "index", Value: name}}), nil
 }
 
 func handleIndexExists(e *Engine, r *request) (reply, error) {
@@ -82,18 +86,18 @@ func handleGetIndex(e *Engine, r *request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	out := orderedObject{}
+	out := wire.OrderedObject{}
 	for _, ix := range targets {
 		e.mu.RLock()
-		aliases := orderedObject{}
-		for _, a := range e.aliasesOfLocked(ix.name) {
-			aliases = append(aliases, orderedField{a, e.aliases[a][ix.name].render()})
+		aliases := wire.OrderedObject{}
+		for _, a := range e.aliasesOfLocked(ix.Name) {
+			aliases = append(aliases, wire.OrderedField{Key: a, Value: e.aliases[a][ix.Name].render()})
 		}
 		e.mu.RUnlock()
-		ix.mu.RLock()
-		entry := orderedObject{{"aliases", aliases}, {"mappings", ix.mapping.render()}, {"settings", ix.settings.render(ix)}}
-		ix.mu.RUnlock()
-		out = append(out, orderedField{ix.name, entry})
+		ix.Mu.RLock()
+		entry := wire.OrderedObject{{Key: "aliases", Value: aliases}, {Key: "mappings", Value: ix.Mapping.Render()}, {Key: "settings", Value: ix.Settings.Render(ix)}}
+		ix.Mu.RUnlock()
+		out = append(out, wire.OrderedField{Key: ix.Name, Value: entry})
 	}
 	return ok(out), nil
 }
@@ -114,15 +118,15 @@ func handleDeleteIndex(e *Engine, r *request) (reply, error) {
 		case e.indices[part] != nil:
 			doomed = append(doomed, part)
 		case e.aliases[part] != nil:
-			return reply{}, errIllegalArgument("The provided expression [%s] matches an alias, specify the corresponding concrete indices instead.", part)
+			return reply{}, wire.ErrIllegalArgument("The provided expression [%s] matches an alias, specify the corresponding concrete indices instead.", part)
 		default:
-			return reply{}, errIndexNotFound(part)
+			return reply{}, wire.ErrIndexNotFound(part)
 		}
 	}
 	for _, name := range doomed {
 		e.dropIndexLocked(name)
 	}
-	return ok(orderedObject{{"acknowledged", true}}), nil
+	return ok(wire.OrderedObject{{Key: "acknowledged", Value: true}}), nil
 }
 
 func handleGetMapping(e *Engine, r *request) (reply, error) {
@@ -130,11 +134,11 @@ func handleGetMapping(e *Engine, r *request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	out := orderedObject{}
+	out := wire.OrderedObject{}
 	for _, ix := range targets {
-		ix.mu.RLock()
-		out = append(out, orderedField{ix.name, orderedObject{{"mappings", ix.mapping.render()}}})
-		ix.mu.RUnlock()
+		ix.Mu.RLock()
+		out = append(out, wire.OrderedField{Key: ix.Name, Value: wire.OrderedObject{{Key: "mappings", Value: ix.Mapping.Render()}}})
+		ix.Mu.RUnlock()
 	}
 	return ok(out), nil
 }
@@ -144,47 +148,34 @@ func handlePutMapping(e *Engine, r *request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	body, perr := parseBody(r.body)
+	body, perr := wire.ParseBody(r.body)
 	if perr != nil {
 		return reply{}, perr
 	}
 	if body == nil {
-		return reply{}, errBodyRequired()
+		return reply{}, wire.ErrBodyRequired()
 	}
-	update, merr := parseMappings(body)
+	update, merr := mapping.ParseMappings(body)
 	if merr != nil {
 		return reply{}, merr
 	}
 	for _, ix := range targets {
-		ix.mu.Lock()
+		ix.Mu.Lock()
 		// Merge into a copy so a refused update leaves the mapping untouched.
-		trial, cerr := cloneMapping(ix.mapping)
+		trial, cerr := index.CloneMapping(ix.Mapping)
 		if cerr == nil {
-			cerr = trial.merge(update)
+			cerr = trial.Merge(update)
 		}
 		if cerr == nil {
-			ix.mapping = trial
-			ix.mappingChanged()
+			ix.Mapping = trial
+			ix.MappingChanged()
 		}
-		ix.mu.Unlock()
+		ix.Mu.Unlock()
 		if cerr != nil {
 			return reply{}, cerr
 		}
 	}
-	return ok(orderedObject{{"acknowledged", true}}), nil
-}
-
-// cloneMapping copies a mapping through its rendered form, which round-trips exactly.
-func cloneMapping(m *mapping) (*mapping, *esError) {
-	data, err := marshalBody(m.render(), nil)
-	if err != nil {
-		return nil, errIllegalArgument("cannot copy mapping: %v", err)
-	}
-	raw, derr := decodeJSON(data)
-	if derr != nil {
-		return nil, errIllegalArgument("cannot copy mapping: %v", derr)
-	}
-	return parseMappings(raw)
+	return ok(wire.OrderedObject{{Key: "acknowledged", Value: true}}), nil
 }
 
 func handleGetSettings(e *Engine, r *request) (reply, error) {
@@ -192,9 +183,9 @@ func handleGetSettings(e *Engine, r *request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	out := orderedObject{}
+	out := wire.OrderedObject{}
 	for _, ix := range targets {
-		out = append(out, orderedField{ix.name, orderedObject{{"settings", ix.settings.render(ix)}}})
+		out = append(out, wire.OrderedField{Key: ix.Name, Value: wire.OrderedObject{{Key: "settings", Value: ix.Settings.Render(ix)}}})
 	}
 	return ok(out), nil
 }
@@ -208,7 +199,7 @@ func handleRefresh(e *Engine, r *request) (reply, error) {
 	}
 	total := 0
 	for _, ix := range targets {
-		total += 1 + ix.settings.replicas
+		total += 1 + ix.Settings.Replicas
 	}
-	return ok(orderedObject{{"_shards", orderedObject{{"total", total}, {"successful", len(targets)}, {"failed", 0}}}}), nil
+	return ok(wire.OrderedObject{{Key: "_shards", Value: wire.OrderedObject{{Key: "total", Value: total}, {Key: "successful", Value: len(targets)}, {Key: "failed", Value: 0}}}}), nil
 }

@@ -68,7 +68,7 @@ func TestJoinFollowsRewrites(t *testing.T) {
 		mustStatus(t, 200, e, "PUT", "/plans-test/_doc/b?routing=b", fmt.Sprintf(planJSON, "b"))
 	}
 	ix := e.indices["plans-test"]
-	if n := len(ix.store.docs); n > 9000 {
+	if n := len(ix.Store.Docs); n > 9000 {
 		t.Fatalf("store kept %d document slots for 3 documents: compaction did not run", n)
 	}
 	if got := hasChildPlans(t, e); !slices.Equal(got, []string{"b"}) {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+
+	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
 func marshalBody(body any, q paramReader) ([]byte, error) {
@@ -14,13 +16,13 @@ func marshalBody(body any, q paramReader) ([]byte, error) {
 	switch raw := body.(type) {
 	case json.RawMessage:
 		return raw, nil
-	case rawJSON:
+	case wire.RawJSON:
 		return []byte(raw), nil
-	case preEncoded:
+	case wire.PreEncoded:
 		data = raw
 	default:
 		var err error
-		if data, err = appendJSON(nil, body); err != nil {
+		if data, err = wire.AppendJSON(nil, body); err != nil {
 			return nil, fmt.Errorf("esengine: encoding the response: %w", err)
 		}
 	}
@@ -37,18 +39,18 @@ func marshalBody(body any, q paramReader) ([]byte, error) {
 // renderError turns any handler error into Elasticsearch's error body; errors that are
 // not Elasticsearch errors are internal failures (500).
 func (e *Engine) renderError(req *http.Request, err error) (int, []byte) {
-	var es *esError
+	var es *wire.EsError
 	if !errors.As(err, &es) {
-		es = newError(http.StatusInternalServerError, "exception", "%s", err.Error())
+		es = wire.NewError(http.StatusInternalServerError, "exception", "%s", err.Error())
 	}
 	if req.Method == http.MethodHead {
-		return es.status, nil
+		return es.Status, nil
 	}
 	data, merr := json.Marshal(es)
 	if merr != nil {
 		return http.StatusInternalServerError, []byte(`{"error":{"root_cause":[],"type":"exception","reason":"cannot encode error"},"status":500}`)
 	}
-	return es.status, data
+	return es.Status, data
 }
 
 // httpResponse wraps a body with the headers every Elasticsearch answer carries; the

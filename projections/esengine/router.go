@@ -9,6 +9,9 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/planstore/planstore/projections/esengine/internal/query"
+	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
 // request is an incoming REST call, decoded once for the handlers.
@@ -56,7 +59,7 @@ func (e *Engine) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("esengine: %w", err)
 	}
 	status, body := e.serve(req)
-	if err := req.Context().Err(); err != nil && status == errStopCancelled.status {
+	if err := req.Context().Err(); err != nil && status == query.ErrStopCancelled.Status {
 		// The client went away and the search stopped: there is nobody to answer.
 		return nil, fmt.Errorf("esengine: %w", err)
 	}
@@ -112,7 +115,7 @@ func (e *Engine) decodeRequest(req *http.Request) (*request, error) {
 		}
 		u, err := url.PathUnescape(s)
 		if err != nil {
-			return nil, errIllegalArgument("invalid escape in path [%s]", r.path)
+			return nil, wire.ErrIllegalArgument("invalid escape in path [%s]", r.path)
 		}
 		r.segs = append(r.segs, u)
 	}
@@ -122,7 +125,7 @@ func (e *Engine) decodeRequest(req *http.Request) (*request, error) {
 			return nil, fmt.Errorf("esengine: reading the request body: %w", err)
 		}
 		if int64(len(data)) > e.opts.maxContentLength {
-			return nil, newError(http.StatusRequestEntityTooLarge, "content_too_long_exception", "request body is too large")
+			return nil, wire.NewError(http.StatusRequestEntityTooLarge, "content_too_long_exception", "request body is too large")
 		}
 		r.body = data
 	}
@@ -141,17 +144,17 @@ func findRoute(r *request) (route, map[string]string, error) {
 				methods = append(methods, m)
 			}
 			slices.Sort(methods)
-			return route{}, nil, errMethodNotAllowed(r.path, r.method, strings.Join(methods, ", "))
+			return route{}, nil, wire.ErrMethodNotAllowed(r.path, r.method, strings.Join(methods, ", "))
 		}
 		return rt, vars, nil
 	}
-	return route{}, nil, errNoHandler(r.path, r.method)
+	return route{}, nil, wire.ErrNoHandler(r.path, r.method)
 }
 
 func checkParams(r *request, rt route) error {
 	for name := range r.params {
 		if !slices.Contains(rt.params, name) && !slices.Contains(commonParams, name) {
-			return errUnrecognizedParam(r.path, name)
+			return wire.ErrUnrecognizedParam(r.path, name)
 		}
 	}
 	return nil

@@ -5,6 +5,11 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/planstore/planstore/projections/esengine/internal/index"
+	"github.com/planstore/planstore/projections/esengine/internal/mapping"
+	"github.com/planstore/planstore/projections/esengine/internal/query"
+	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
 // defaultTrackTotalHits is how far Elasticsearch counts hits exactly by default.
@@ -16,10 +21,10 @@ const trackTotalNever = -1
 
 // searchRequest is a parsed _search body with its query-string overrides applied.
 type searchRequest struct {
-	query            query // nil means match_all
-	named            []namedQuery
+	query            query.Query // nil means match_all
+	named            []query.NamedQuery
 	from, size       int
-	sort             []sortSpec
+	sort             []query.SortSpec
 	source           sourceFilter
 	trackTotalUpTo   int // counts exactly up to this; math.MaxInt is always, trackTotalNever never
 	trackScores      bool
@@ -41,14 +46,14 @@ var unsupportedSearchKeys = map[string]bool{
 	"terminate_after": true, "rank": true, "retriever": true,
 }
 
-func parseSearchRequest(body []byte, q paramReader) (*searchRequest, *esError) {
+func parseSearchRequest(body []byte, q paramReader) (*searchRequest, *wire.EsError) {
 	req := &searchRequest{size: 10, trackTotalUpTo: defaultTrackTotalHits}
-	obj, err := parseBody(body)
+	obj, err := wire.ParseBody(body)
 	if err != nil {
 		return nil, err
 	}
-	lastBoundWins(body, obj)
-	for _, k := range sortedKeys(obj) {
+	index.LastBoundWins(body, obj)
+	for _, k := range mapping.SortedKeys(obj) {
 		if err := req.setBodyKey(k, obj[k]); err != nil {
 			return nil, err
 		}
@@ -59,19 +64,19 @@ func parseSearchRequest(body []byte, q paramReader) (*searchRequest, *esError) {
 	return req, nil
 }
 
-func (req *searchRequest) setBodyKey(k string, v any) *esError {
-	var err *esError
+func (req *searchRequest) setBodyKey(k string, v any) *wire.EsError {
+	var err *wire.EsError
 	switch k {
 	case "query":
 		if _, isObj := v.(map[string]any); !isObj {
-			return errParsing("Unknown key for a %s in [query].", tokenKind(v))
+			return wire.ErrParsing("Unknown key for a %s in [query].", wire.TokenKind(v))
 		}
-		req.query, req.named, err = parseNamedQuery(v)
+		req.query, req.named, err = query.ParseNamedQuery(v)
 	case "from", "size":
-		f, isNum := asFloat(v)
+		f, isNum := wire.AsFloat(v)
 		if !isNum || f < math.MinInt32 || f > math.MaxInt32 {
 			// Elasticsearch reads both as Java ints, truncating fractions.
-			return errXContentParse("[search] failed to parse field [%s]: %v is not an int", k, v)
+			return wire.ErrXContentParse("[search] failed to parse field [%s]: %v is not an int", k, v)
 		}
 		n := int(f)
 		if k == "from" {
@@ -80,15 +85,15 @@ func (req *searchRequest) setBodyKey(k string, v any) *esError {
 			req.size = normaliseWindow(n, 10)
 		}
 	case "sort":
-		req.sort, err = parseSort(v)
+		req.sort, err = query.ParseSort(v)
 	case "_source":
 		req.source, err = parseSourceFilter(v)
 	case "track_total_hits":
 		req.trackTotalUpTo, err = parseTrackTotalHits(v)
 	case "track_scores", "version", "seq_no_primary_term":
-		b, isBool := asBool(v)
+		b, isBool := wire.AsBool(v)
 		if !isBool {
-			return errParsing("[search] failed to parse field [%s]", k)
+			return wire.ErrParsing("[search] failed to parse field [%s]", k)
 		}
 		switch k {
 		case "track_scores":
@@ -99,25 +104,25 @@ func (req *searchRequest) setBodyKey(k string, v any) *esError {
 			req.seqNoPrimaryTerm = b
 		}
 	case "min_score":
-		f, isNum := asFloat(v)
+		f, isNum := wire.AsFloat(v)
 		if !isNum {
-			return errParsing("[search] failed to parse field [min_score]")
+			return wire.ErrParsing("[search] failed to parse field [min_score]")
 		}
 		req.minScore = &f
 	case "timeout":
 		s, isStr := v.(string)
 		if !isStr {
-			if _, isNum := asFloat(v); !isNum {
-				return errParsing("[search] failed to parse field [timeout]")
+			if _, isNum := wire.AsFloat(v); !isNum {
+				return wire.ErrParsing("[search] failed to parse field [timeout]")
 			}
-			s, _ = scalarText(v)
+			s, _ = wire.ScalarText(v)
 		}
 		req.timeout, err = parseSearchTimeout(s)
 	default:
 		if unsupportedSearchKeys[k] {
-			return errParsing("[%s] is not supported by the embedded search engine", k)
+			return wire.ErrParsing("[%s] is not supported by the embedded search engine", k)
 		}
-		return errParsing("Unknown key for a %s in [%s].", tokenKind(v), k)
+		return wire.ErrParsing("Unknown key for a %s in [%s].", wire.TokenKind(v), k)
 	}
 	return err
 }
@@ -131,39 +136,39 @@ func normaliseWindow(n, def int) int {
 	return n
 }
 
-func parseTrackTotalHits(v any) (int, *esError) {
+func parseTrackTotalHits(v any) (int, *wire.EsError) {
 	if b, isBool := v.(bool); isBool {
 		if b {
 			return math.MaxInt, nil
 		}
 		return trackTotalNever, nil
 	}
-	n, isInt := asInt(v)
+	n, isInt := wire.AsInt(v)
 	if !isInt {
 		if s, isStr := v.(string); isStr {
 			if b, perr := strconv.ParseBool(s); perr == nil {
 				return parseTrackTotalHits(b)
 			}
 		}
-		return 0, errParsing("[track_total_hits] must be a boolean or an integer")
+		return 0, wire.ErrParsing("[track_total_hits] must be a boolean or an integer")
 	}
 	switch {
 	case n == -1:
 		return trackTotalNever, nil
 	case n < 0:
-		return 0, errIllegalArgument("[track_total_hits] parameter must be positive or equals to -1, got %d", n)
+		return 0, wire.ErrIllegalArgument("[track_total_hits] parameter must be positive or equals to -1, got %d", n)
 	}
 	return n, nil
 }
 
 // applyParams applies the query-string parameters, which win over the body.
-func (req *searchRequest) applyParams(q paramReader) *esError {
+func (req *searchRequest) applyParams(q paramReader) *wire.EsError {
 	for _, name := range []string{"from", "size"} {
 		if v, has := q.lookup(name); has {
 			n, err := strconv.ParseInt(v, 10, 32)
 			if err != nil {
-				return errIllegalArgument("Failed to parse int parameter [%s] with value [%s]", name, v).
-					because(newError(http.StatusBadRequest, "number_format_exception", "For input string: \"%s\"", v))
+				return wire.ErrIllegalArgument("Failed to parse int parameter [%s] with value [%s]", name, v).
+					Because(wire.NewError(http.StatusBadRequest, "number_format_exception", "For input string: \"%s\"", v))
 			}
 			if name == "from" {
 				req.from = normaliseWindow(int(n), 0)
@@ -173,7 +178,7 @@ func (req *searchRequest) applyParams(q paramReader) *esError {
 		}
 	}
 	if v, has := q.lookup("sort"); has {
-		specs, err := parseSortParam(v)
+		specs, err := query.ParseSortParam(v)
 		if err != nil {
 			return err
 		}
@@ -200,7 +205,7 @@ func (req *searchRequest) applyParams(q paramReader) *esError {
 				b, err = true, nil
 			}
 			if err != nil {
-				return errIllegalArgument("Failed to parse value [%s] as only [true] or [false] are allowed.", v)
+				return wire.ErrIllegalArgument("Failed to parse value [%s] as only [true] or [false] are allowed.", v)
 			}
 			*target = b
 		}
@@ -220,10 +225,10 @@ func (req *searchRequest) applyParams(q paramReader) *esError {
 
 // parseSearchTimeout reads the timeout of a search: a time value ("500ms", "2s"), or -1
 // for none.
-func parseSearchTimeout(v string) (time.Duration, *esError) {
-	d, err := parseTimeValue(v)
+func parseSearchTimeout(v string) (time.Duration, *wire.EsError) {
+	d, err := index.ParseTimeValue(v)
 	if err != nil {
-		return 0, errIllegalArgument("failed to parse setting [timeout] with value [%s] as a time value: unit is missing or unrecognized", v)
+		return 0, wire.ErrIllegalArgument("failed to parse setting [timeout] with value [%s] as a time value: unit is missing or unrecognized", v)
 	}
 	return d, nil
 }

@@ -2,7 +2,10 @@ package esengine
 
 import (
 	"encoding/json"
-	"strings"
+
+	"github.com/planstore/planstore/projections/esengine/internal/mapping"
+	"github.com/planstore/planstore/projections/esengine/internal/query"
+	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
 // sourceFilter is the _source option of searches and gets: off, everything, or the
@@ -15,7 +18,7 @@ type sourceFilter struct {
 
 func (f sourceFilter) filtering() bool { return len(f.includes) > 0 || len(f.excludes) > 0 }
 
-func sourceFilterFromParams(q paramReader) (sourceFilter, *esError) {
+func sourceFilterFromParams(q paramReader) (sourceFilter, *wire.EsError) {
 	var f sourceFilter
 	if v, ok := q.lookup("_source"); ok {
 		switch v {
@@ -23,33 +26,23 @@ func sourceFilterFromParams(q paramReader) (sourceFilter, *esError) {
 			f.disabled = true
 		case "true", "":
 		default:
-			f.includes = splitList(v)
+			f.includes = query.SplitList(v)
 		}
 	}
 	if v, ok := q.lookup("_source_includes"); ok {
-		f.includes = append(f.includes, splitList(v)...)
+		f.includes = append(f.includes, query.SplitList(v)...)
 		f.disabled = false
 	}
 	if v, ok := q.lookup("_source_excludes"); ok {
-		f.excludes = append(f.excludes, splitList(v)...)
+		f.excludes = append(f.excludes, query.SplitList(v)...)
 		f.disabled = false
 	}
 	return f, nil
 }
 
-func splitList(v string) []string {
-	var out []string
-	for _, s := range strings.Split(v, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // parseSourceFilter reads the body's _source: a boolean, a pattern, a list of patterns,
 // or {"includes": [...], "excludes": [...]}.
-func parseSourceFilter(v any) (sourceFilter, *esError) {
+func parseSourceFilter(v any) (sourceFilter, *wire.EsError) {
 	var f sourceFilter
 	switch x := v.(type) {
 	case bool:
@@ -57,16 +50,16 @@ func parseSourceFilter(v any) (sourceFilter, *esError) {
 	case string:
 		f.includes = []string{x}
 	case []any:
-		list, ok := stringList(x)
+		list, ok := wire.StringList(x)
 		if !ok {
-			return f, errParsing("Unknown key for a START_ARRAY in [_source].")
+			return f, wire.ErrParsing("Unknown key for a START_ARRAY in [_source].")
 		}
 		f.includes = list
 	case map[string]any:
-		for _, k := range sortedKeys(x) {
-			list, ok := stringList(x[k])
+		for _, k := range mapping.SortedKeys(x) {
+			list, ok := wire.StringList(x[k])
 			if !ok {
-				return f, errParsing("Unknown key for a %s in [%s].", tokenKind(x[k]), k)
+				return f, wire.ErrParsing("Unknown key for a %s in [%s].", wire.TokenKind(x[k]), k)
 			}
 			switch k {
 			case "includes", "include":
@@ -74,37 +67,37 @@ func parseSourceFilter(v any) (sourceFilter, *esError) {
 			case "excludes", "exclude":
 				f.excludes = append(f.excludes, list...)
 			default:
-				return f, errParsing("Unknown key for a %s in [%s].", tokenKind(x[k]), k)
+				return f, wire.ErrParsing("Unknown key for a %s in [%s].", wire.TokenKind(x[k]), k)
 			}
 		}
 	default:
-		return f, errParsing("Unknown key for a %s in [_source].", tokenKind(v))
+		return f, wire.ErrParsing("Unknown key for a %s in [_source].", wire.TokenKind(v))
 	}
 	return f, nil
 }
 
 // apply returns the source to show and whether to show one at all. Filtering re-encodes
 // the source, which sorts its keys; unfiltered sources are returned as stored.
-func (f sourceFilter) apply(src string) (rawJSON, bool) {
+func (f sourceFilter) apply(src string) (wire.RawJSON, bool) {
 	if f.disabled {
 		return "", false
 	}
 	if !f.filtering() {
-		return rawJSON(src), true
+		return wire.RawJSON(src), true
 	}
-	raw, err := decodeJSON([]byte(src))
+	raw, err := wire.DecodeJSON([]byte(src))
 	if err != nil {
-		return rawJSON(src), true
+		return wire.RawJSON(src), true
 	}
 	obj, isObj := raw.(map[string]any)
 	if !isObj {
-		return rawJSON(src), true
+		return wire.RawJSON(src), true
 	}
 	out, err := json.Marshal(f.filterObject(obj, "", false))
 	if err != nil {
-		return rawJSON(src), true
+		return wire.RawJSON(src), true
 	}
-	return rawJSON(out), true
+	return wire.RawJSON(out), true
 }
 
 // filterObject keeps the keys of obj that the filter selects; within an included object
@@ -116,10 +109,10 @@ func (f sourceFilter) filterObject(obj map[string]any, prefix string, included b
 		if prefix != "" {
 			p = prefix + "." + k
 		}
-		if matchesAnyPattern(f.excludes, p) {
+		if query.MatchesAnyPattern(f.excludes, p) {
 			continue
 		}
-		in := included || len(f.includes) == 0 || matchesAnyPattern(f.includes, p)
+		in := included || len(f.includes) == 0 || query.MatchesAnyPattern(f.includes, p)
 		switch x := v.(type) {
 		case map[string]any:
 			sub := f.filterObject(x, p, in)
@@ -159,35 +152,4 @@ func (f sourceFilter) filterArray(arr []any, p string, included bool) []any {
 		kept = []any{}
 	}
 	return kept
-}
-
-func matchesAnyPattern(patterns []string, s string) bool {
-	for _, p := range patterns {
-		if simpleMatch(p, s) {
-			return true
-		}
-	}
-	return false
-}
-
-// simpleMatch is Elasticsearch's simple wildcard match: * matches any run of characters,
-// dots included.
-func simpleMatch(pattern, s string) bool {
-	if !strings.Contains(pattern, "*") {
-		return pattern == s
-	}
-	parts := strings.Split(pattern, "*")
-	if !strings.HasPrefix(s, parts[0]) {
-		return false
-	}
-	s = s[len(parts[0]):]
-	last := parts[len(parts)-1]
-	for _, part := range parts[1 : len(parts)-1] {
-		i := strings.Index(s, part)
-		if i < 0 {
-			return false
-		}
-		s = s[i+len(part):]
-	}
-	return strings.HasSuffix(s, last)
 }

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/planstore/planstore/projections"
 	"github.com/planstore/planstore/projections/dsltest"
+	"github.com/planstore/planstore/projections/esengine/internal/index"
 )
 
 // replaceBulk renders plans [from, to) at one external version; variant changes the
@@ -60,7 +60,7 @@ var (
 // items to searches over every query type, must be what parsing them again gives.
 func TestUnchangedReindexAnswersAsParsing(t *testing.T) {
 	steps := []struct{ method, path, body string }{
-		{"PUT", "/plans", projections.IndexBody},
+		{"PUT", "/plans", joinIndexBody},
 		{"POST", "/plans/_bulk", replaceBulk(0, 40, 1, 0)},
 		{"POST", "/plans/_bulk", replaceBulk(0, 40, 2, 0)},  // all unchanged
 		{"POST", "/plans/_bulk", replaceBulk(10, 30, 3, 5)}, // some changed
@@ -90,11 +90,11 @@ func TestUnchangedReindexAnswersAsParsing(t *testing.T) {
 	}
 	reuse, parse := New(WithTombstoneRetention(0)), New(WithTombstoneRetention(0))
 	for i, s := range steps {
-		reuseUnchanged = true
+		index.ReuseUnchanged = true
 		a := send(t, reuse, s.method, s.path, s.body)
-		reuseUnchanged = false
+		index.ReuseUnchanged = false
 		b := send(t, parse, s.method, s.path, s.body)
-		reuseUnchanged = true
+		index.ReuseUnchanged = true
 		if a != b {
 			t.Fatalf("step %d %s %s:\nreuse %.2000s\nparse %.2000s", i, s.method, s.path, a, b)
 		}

@@ -35,8 +35,9 @@ func TestTombstonesExpireLikeGCDeletes(t *testing.T) {
 	if errType(out) != "version_conflict_engine_exception" {
 		t.Fatalf("older write after delete: %v", out)
 	}
-	// The read model's index keeps tombstones for index.gc_deletes = 1d (projections.
-	// IndexBody), not Elasticsearch's default 60s; past that the delete is forgotten.
+	// The test index keeps tombstones for index.gc_deletes = 1d (testdata/index.json, as
+	// planstore's read model does), not Elasticsearch's default 60s; past that the delete
+	// is forgotten.
 	clock.advance(61 * time.Second)
 	mustStatus(t, 409, e, "PUT", "/plans-test/_doc/x?routing=x&version=4&version_type=external", extDoc)
 	clock.advance(24 * time.Hour)

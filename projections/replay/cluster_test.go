@@ -2,9 +2,7 @@ package replay
 
 import (
 	"context"
-	"encoding/json"
 	"testing"
-	"time"
 
 	"github.com/planstore/planstore/projections/elastic"
 	"github.com/planstore/planstore/projections/enginetest"
@@ -30,29 +28,8 @@ func TestReplayIndicesHaveAReplicaOnACluster(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, name := range []string{index, LockIndex} {
-		api := client.Cluster.Health
-		res, err := api(api.WithContext(ctx), api.WithIndex(name), api.WithWaitForStatus("green"), api.WithTimeout(time.Minute))
-		if _, err := elastic.Do("health of "+name, res, err); err != nil {
-			t.Fatal(err)
-		}
-		get := client.Indices.GetSettings
-		res, err = get(get.WithContext(ctx), get.WithIndex(name), get.WithName("index.number_of_replicas"))
-		body, err := elastic.Do("settings of "+name, res, err)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var answer map[string]struct {
-			Settings struct {
-				Index struct {
-					Replicas string `json:"number_of_replicas"`
-				} `json:"index"`
-			} `json:"settings"`
-		}
-		if err := json.Unmarshal(body, &answer); err != nil {
-			t.Fatal(err)
-		}
-		if got := answer[name].Settings.Index.Replicas; got != "1" {
-			t.Errorf("%s: number_of_replicas %q on a %d-node cluster, want 1", name, got, len(urls))
+		if got := enginetest.IndexReplicas(t, client, name); got != 1 {
+			t.Errorf("%s: number_of_replicas %d on a %d-node cluster, want 1", name, got, len(urls))
 		}
 	}
 }

@@ -1,4 +1,4 @@
-// Package replay rebuilds the search read model from the event log (CONTRACT.md 6).
+// Package replay rebuilds the search read model from the event log (docs/contract.md 6).
 //
 // A replay builds a brand-new index next to the live one and only then moves the alias
 // `plans`, so searches answer from the complete old index until the instant the alias

@@ -124,7 +124,7 @@ func (p *ProgressPrinter) printLine(s Status) {
 	fmt.Fprintln(p.w, line)
 }
 
-// summary is the closing line: the counts CONTRACT.md 6 promises.
+// summary is the closing line: the counts docs/contract.md 6 promises.
 func summary(s Status) string {
 	took := time.Duration(0)
 	if s.FinishedAt != nil {

@@ -3,6 +3,7 @@ package search
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
 	"testing"
 )
 
@@ -51,6 +52,34 @@ func FuzzParseRequest(f *testing.F) {
 		}
 		if string(again.Body()) != string(out) {
 			t.Fatalf("not stable:\n%s\n%s", out, again.Body())
+		}
+	})
+}
+
+// FuzzScanTreeMatchesDecoder: whatever the jsonscan path takes, encoding/json reads to
+// the same tree; whatever it leaves, decodeTree still answers (through the decoder).
+func FuzzScanTreeMatchesDecoder(f *testing.F) {
+	for _, body := range validBodies {
+		f.Add([]byte(body))
+	}
+	for _, body := range []string{
+		`{"a":1,"a":2}`, `{"a":"\u00e9"}`, `[1, 2.5e3, -0, true, false, null, "x", {}, []]`,
+		`{"query" : { "match_all" : { } } }`, `{"a":[`, `{"a":01}`, "{\"a\":\"\xff\"}",
+		`{"k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"ka":10,"kb":11,"kc":12,"kd":13,"ke":14,"kf":15,"kg":16}`,
+	} {
+		f.Add([]byte(body))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		fast, ok := scanTree(body)
+		if !ok {
+			return
+		}
+		slow, err := decodeTreeSlow(body)
+		if err != nil {
+			t.Fatalf("scanTree took %q, encoding/json refuses it: %v", body, err)
+		}
+		if !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("%q: scanTree read %#v, encoding/json %#v", body, fast, slow)
 		}
 	})
 }

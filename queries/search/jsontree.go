@@ -45,6 +45,15 @@ func decodeTree(body []byte) (any, error) {
 	if plan.HasLoneSurrogateEscape(body) {
 		return nil, malformed("", "invalid JSON: a \\u escape is half of a surrogate pair (a lone surrogate is not a character)")
 	}
+	if v, ok := scanTree(body); ok {
+		return v, nil
+	}
+	return decodeTreeSlow(body)
+}
+
+// decodeTreeSlow is decodeTree through encoding/json's tokens: every body scanTree does
+// not take, and the wording of every error.
+func decodeTreeSlow(body []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	v, err := readValue(dec, 0)

@@ -1,5 +1,5 @@
 // Package search is the core of the query API: it validates a search body against the
-// allow-list of CONTRACT.md section 3 and runs it against the alias `plans`, returning
+// allow-list of docs/contract.md 3 and runs it against the alias `plans`, returning
 // Elasticsearch's own answer. The HTTP layer maps its errors: *InvalidQueryError is a
 // 400 whose message is safe to show; anything else is a server error whose details stay
 // in the logs.

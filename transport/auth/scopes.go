@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// The scopes of the contract (section 4).
+// The scopes of docs/contract.md 4.
 const (
 	ScopeRead  = "plans:read"  // GET, search
 	ScopeWrite = "plans:write" // POST, PUT, PATCH, DELETE

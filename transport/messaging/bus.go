@@ -2,12 +2,13 @@ package messaging
 
 import (
 	"context"
+	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
 )
 
-// Bus carries event messages from the relay to the consumers. NewAMQPBus and
-// NewEmbeddedBus implement it with the same topology, so routers, the relay and consumers
+// Bus carries event messages from the relay to the consumers. amqp.New and
+// inproc.New implement it with the same topology, so routers, the relay and consumers
 // never know which one they run on.
 type Bus interface {
 	// EventPublisher is what the relay publishes event messages with (made by
@@ -40,6 +41,10 @@ type attachable interface {
 
 // busOwned hides Close from a router: Watermill closes a handler's publisher when the
 // handler stops, but the bus shares its publishers across handlers and closes them itself.
-type busOwned struct{ message.Publisher }
+type BusOwned struct{ message.Publisher }
 
-func (busOwned) Close() error { return nil }
+func (BusOwned) Close() error { return nil }
+
+// DefaultDrainTimeout is how long a closing consumer waits for its in-flight events to
+// be settled, on either bus, when its configuration does not say.
+const DefaultDrainTimeout = 30 * time.Second

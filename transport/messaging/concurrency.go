@@ -6,7 +6,7 @@ import "fmt"
 // goroutine; beyond a few dozen the handler's backend, not the bus, is the limit.
 const MaxConcurrency = 256
 
-func validateConcurrency(consumer string, n int) error {
+func ValidateConcurrency(consumer string, n int) error {
 	if n < 1 || n > MaxConcurrency {
 		return fmt.Errorf("messaging: consumer %s: concurrency %d outside 1..%d", consumer, n, MaxConcurrency)
 	}

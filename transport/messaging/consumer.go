@@ -28,14 +28,14 @@ type Consumer struct {
 	Handle func(ctx context.Context, e events.Envelope) error
 	// Concurrency is how many events the consumer handles at once on RabbitMQ (default 1,
 	// at most MaxConcurrency): that many subscriptions compete for its queue, each an AMQP
-	// consumer on a channel of its own, sharing AMQPConfig.Prefetch. Per-plan order is
+	// consumer on a channel of its own, sharing amqp.Config.Prefetch. Per-plan order is
 	// then lost: two versions of a plan may be handled at the same time, and a later one
 	// may finish first (also while an earlier one is being retried). Set it above 1 only
 	// for a Handle that is order-safe: the projector is (Elasticsearch external versioning
 	// by aggregate version drops an older version that arrives late), the audit log is
 	// (entries keyed by event id, sorted by version on read). Deduplication holds across
 	// the subscriptions. The embedded bus ignores it: there every consumer handles up to
-	// EmbeddedConfig.Shards events at once, in per-plan order.
+	// inproc.Config.Shards events at once, in per-plan order.
 	Concurrency int
 }
 
@@ -53,7 +53,7 @@ func (r *Router) AddConsumer(bus Bus, c Consumer) error {
 	if c.Concurrency == 0 {
 		c.Concurrency = 1
 	}
-	if err := validateConcurrency(c.Name, c.Concurrency); err != nil {
+	if err := ValidateConcurrency(c.Name, c.Concurrency); err != nil {
 		return err
 	}
 	if r.cfg.Codec == nil {

@@ -31,7 +31,7 @@ type DeadLetter struct {
 	Payload []byte `json:"-"`
 }
 
-func deadLetterOf(consumer string, msg *message.Message) DeadLetter {
+func DeadLetterOf(consumer string, msg *message.Message) DeadLetter {
 	v, _ := strconv.ParseInt(msg.Metadata.Get(MetadataVersion), 10, 64)
 	md := make(map[string]string, len(msg.Metadata))
 	for k, val := range msg.Metadata {

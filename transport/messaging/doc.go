@@ -2,10 +2,13 @@
 // moves committed events from the outbox to the bus, and the consumers (projections,
 // audit) that read them.
 //
-// Two buses offer the same topology: RabbitMQ (NewAMQPBus, a durable topic exchange with
-// one durable queue and one dead-letter queue per consumer) and, for the embedded
-// single-process mode, Watermill's GoChannel (NewEmbeddedBus). Routers (NewRouter) carry
-// the same middleware stack on both, so a consumer is written once and runs anywhere.
+// This package is the port: Bus, the router (NewRouter) and its consumers, names and
+// message metadata. The adapters live in packages of their own: RabbitMQ in
+// messaging/amqp (a durable topic exchange with one durable queue and one dead-letter
+// queue per consumer) and, for the embedded single-process mode, Watermill's GoChannel
+// in messaging/inproc. Both pass the acceptance suite of messaging/bustest. Routers
+// carry the same middleware stack on both, so a consumer is written once and runs
+// anywhere.
 //
 // Delivery is at least once. Every consumer must therefore be idempotent: projections
 // guard writes by the aggregate version, the audit log keys entries by event id, and the

@@ -13,7 +13,7 @@ type inFlight struct {
 	zero chan struct{} // closed while n == 0
 }
 
-func newInFlight() *inFlight {
+func NewInFlight() *inFlight {
 	z := make(chan struct{})
 	close(z)
 	return &inFlight{zero: z}

@@ -23,22 +23,22 @@ import (
 //     first waits (bounded) until every handed-out message is acked or nacked.
 //   - Readiness. It knows whether every subscription is live, which /readyz reports as the
 //     consumer being attached.
-type trackedSubscriber struct {
-	consumer    string
-	inner       message.Subscriber
-	innerTopics []string     // what to subscribe on inner, merged into one output; nil = the caller's topic
-	closeInner  func() error // nil = inner.Close
-	connected   func() bool  // nil = always connected
+type TrackedSubscriber struct {
+	Consumer    string
+	Inner       message.Subscriber
+	InnerTopics []string     // what to subscribe on inner, merged into one output; nil = the caller's topic
+	CloseInner  func() error // nil = inner.Close
+	Connected   func() bool  // nil = always connected
 	// brokerConsumers asks the broker how many consumers the queue has in all
 	// processes; nil = not asked. A connection that is up does not prove that the
 	// subscriptions consume again after a reconnect (re-consuming can keep failing, e.g.
 	// on a quorum queue without a leader); the broker's count does, at least as far as
 	// fewer consumers than this process's own subscriptions prove it has not.
-	brokerConsumers func() (int, error)
-	onAck           func(ctx context.Context) // called with the arriving message's context before it is acked; nil = nothing to record
-	drainTimeout    time.Duration
+	BrokerConsumers func() (int, error)
+	OnAck           func(ctx context.Context) // called with the arriving message's context before it is acked; nil = nothing to record
+	DrainTimeout    time.Duration
 
-	inFlight *inFlight
+	InFlight *inFlight
 
 	mu        sync.Mutex
 	fanIns    []*fanIn // one per Subscribe whose output is still open
@@ -52,15 +52,15 @@ type fanIn struct {
 	size, live int
 }
 
-func (s *trackedSubscriber) Subscribe(ctx context.Context, topic string) (<-chan *message.Message, error) {
+func (s *TrackedSubscriber) Subscribe(ctx context.Context, topic string) (<-chan *message.Message, error) {
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
-		return nil, fmt.Errorf("messaging: subscriber of %s is closed", s.consumer)
+		return nil, fmt.Errorf("messaging: subscriber of %s is closed", s.Consumer)
 	}
 	s.mu.Unlock()
 
-	topics := s.innerTopics
+	topics := s.InnerTopics
 	if topics == nil {
 		topics = []string{topic}
 	}
@@ -69,10 +69,10 @@ func (s *trackedSubscriber) Subscribe(ctx context.Context, topic string) (<-chan
 	ctx, cancel := context.WithCancel(ctx)
 	ins := make([]<-chan *message.Message, 0, len(topics))
 	for i, t := range topics {
-		in, err := s.inner.Subscribe(ctx, t)
+		in, err := s.Inner.Subscribe(ctx, t)
 		if err != nil {
 			cancel()
-			return nil, fmt.Errorf("messaging: subscribe %s to %s (subscription %d of %d): %w", s.consumer, t, i+1, len(topics), err)
+			return nil, fmt.Errorf("messaging: subscribe %s to %s (subscription %d of %d): %w", s.Consumer, t, i+1, len(topics), err)
 		}
 		ins = append(ins, in)
 	}
@@ -114,10 +114,10 @@ func removeFanIn(all []*fanIn, fi *fanIn) []*fanIn {
 // settled, in the background, so the next message is not held back by the previous
 // one's handler. The copy is what makes onAck reliable: the transport sees the ack only
 // after onAck has recorded it.
-func (s *trackedSubscriber) forward(in <-chan *message.Message, out chan<- *message.Message) {
+func (s *TrackedSubscriber) forward(in <-chan *message.Message, out chan<- *message.Message) {
 	for original := range in {
 		handed := original.CopyWithContext()
-		s.inFlight.add()
+		s.InFlight.add()
 		go s.settle(original, handed)
 		// The router keeps reading until out is closed, even while it shuts down, so
 		// this send cannot block forever.
@@ -125,12 +125,12 @@ func (s *trackedSubscriber) forward(in <-chan *message.Message, out chan<- *mess
 	}
 }
 
-func (s *trackedSubscriber) settle(original, handed *message.Message) {
-	defer s.inFlight.done()
+func (s *TrackedSubscriber) settle(original, handed *message.Message) {
+	defer s.InFlight.done()
 	select {
 	case <-handed.Acked():
-		if s.onAck != nil {
-			s.onAck(original.Context())
+		if s.OnAck != nil {
+			s.OnAck(original.Context())
 		}
 		original.Ack()
 	case <-handed.Nacked():
@@ -140,7 +140,7 @@ func (s *trackedSubscriber) settle(original, handed *message.Message) {
 
 // Attachment is nil while every subscription of the consumer is live on a live
 // connection; a consumer with one of its subscriptions gone is not attached.
-func (s *trackedSubscriber) Attachment() error {
+func (s *TrackedSubscriber) Attachment() error {
 	s.mu.Lock()
 	closed := s.closed
 	var complete, partial *fanIn
@@ -163,10 +163,10 @@ func (s *trackedSubscriber) Attachment() error {
 		return fmt.Errorf("%d of %d subscriptions live", live, size)
 	case complete == nil:
 		return errors.New("not subscribed to its queue")
-	case s.connected != nil && !s.connected():
+	case s.Connected != nil && !s.Connected():
 		return errors.New("connection down, reconnecting")
-	case s.brokerConsumers != nil:
-		n, err := s.brokerConsumers()
+	case s.BrokerConsumers != nil:
+		n, err := s.BrokerConsumers()
 		if err != nil {
 			return fmt.Errorf("cannot ask the broker for the queue's consumers: %w", err)
 		}
@@ -178,22 +178,22 @@ func (s *trackedSubscriber) Attachment() error {
 }
 
 // Attached reports whether Attachment is nil.
-func (s *trackedSubscriber) Attached() bool { return s.Attachment() == nil }
+func (s *TrackedSubscriber) Attached() bool { return s.Attachment() == nil }
 
 // Close waits until the messages in flight are settled (up to drainTimeout), then closes
 // the underlying subscription.
-func (s *trackedSubscriber) Close() error {
+func (s *TrackedSubscriber) Close() error {
 	s.closeOnce.Do(func() {
 		s.mu.Lock()
 		s.closed = true
 		s.mu.Unlock()
-		s.inFlight.wait(s.drainTimeout)
-		closeInner := s.closeInner
+		s.InFlight.wait(s.DrainTimeout)
+		closeInner := s.CloseInner
 		if closeInner == nil {
-			closeInner = s.inner.Close
+			closeInner = s.Inner.Close
 		}
 		if err := closeInner(); err != nil {
-			s.closeErr = fmt.Errorf("messaging: close subscriber of %s: %w", s.consumer, err)
+			s.closeErr = fmt.Errorf("messaging: close subscriber of %s: %w", s.Consumer, err)
 		}
 	})
 	return s.closeErr

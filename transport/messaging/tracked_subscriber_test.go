@@ -27,7 +27,7 @@ func (c *channels) Close() error { return nil }
 
 func TestConsumerIsAttachedOnlyWhileAllItsSubscriptionsAre(t *testing.T) {
 	inner := &channels{}
-	s := &trackedSubscriber{consumer: "c", inner: inner, innerTopics: []string{"q", "q", "q"}, drainTimeout: time.Second, inFlight: newInFlight()}
+	s := &TrackedSubscriber{Consumer: "c", Inner: inner, InnerTopics: []string{"q", "q", "q"}, DrainTimeout: time.Second, InFlight: NewInFlight()}
 	if s.Attached() {
 		t.Fatal("attached before subscribing")
 	}
@@ -49,16 +49,6 @@ func TestConsumerIsAttachedOnlyWhileAllItsSubscriptionsAre(t *testing.T) {
 	}
 	if err := s.Attachment(); err == nil || err.Error() != "not subscribed to its queue" {
 		t.Errorf("attachment after every subscription ended: %v", err)
-	}
-}
-
-func TestSubscriptionsShareTheConsumersPrefetch(t *testing.T) {
-	for _, c := range []struct{ budget, concurrency, want int }{
-		{64, 1, 64}, {64, 16, 4}, {64, 5, 12}, {8, 16, 1}, {64, 0, 64},
-	} {
-		if got := prefetchShare(c.budget, c.concurrency); got != c.want {
-			t.Errorf("prefetchShare(%d, %d) = %d, want %d", c.budget, c.concurrency, got, c.want)
-		}
 	}
 }
 

@@ -8,12 +8,13 @@ import (
 
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/transport/messaging"
+	"github.com/planstore/planstore/transport/messaging/bustest"
 	"github.com/planstore/planstore/transport/testenv"
 )
 
 func TestEventMessageCarriesTheEnvelopeAndItsMetadata(t *testing.T) {
 	codec := testenv.PlanCodec(t)
-	e := planEvent("plan-1", 3, events.PlanPatched)
+	e := bustest.PlanEvent("plan-1", 3, events.PlanPatched)
 	e.CausationID = "cause-1"
 	msg, err := messaging.NewEventMessage(codec, e)
 	if err != nil {

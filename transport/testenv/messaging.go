@@ -10,6 +10,7 @@ import (
 
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/transport/messaging"
+	"github.com/planstore/planstore/transport/messaging/amqp"
 )
 
 // Logger logs as text into the test's output, from level up, or everything with
@@ -61,9 +62,9 @@ func RunRouter(tb testing.TB, r *messaging.Router) (stop func()) {
 
 // AMQPBus opens a bus with cfg and closes it when the test ends, failing the test if
 // either fails.
-func AMQPBus(tb testing.TB, cfg messaging.AMQPConfig) *messaging.AMQPBus {
+func AMQPBus(tb testing.TB, cfg amqp.Config) *amqp.Bus {
 	tb.Helper()
-	bus, err := messaging.NewAMQPBus(cfg)
+	bus, err := amqp.New(cfg)
 	if err != nil {
 		tb.Fatalf("amqp bus: %v", err)
 	}

@@ -3,7 +3,6 @@ package app_test
 import (
 	"flag"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -16,11 +15,7 @@ import (
 // (5714-5716); transport/messaging's tests use 5711-5713 at the same time.
 const rabbitClusterPort = 5714
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	testenv.StopRabbitClusters()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testenv.RunStoppingRabbitClusters(m) }
 
 // TestServeOnARabbitMQClusterSurvivesLosingANode runs the real serve on Redis and a
 // three-node RabbitMQ cluster with quorum queues, configured through the flags a user
@@ -48,20 +43,10 @@ func TestServeOnARabbitMQClusterSurvivesLosingANode(t *testing.T) {
 	c := newClient(t, m, dir)
 	ready := func() {
 		t.Helper()
-		deadline := time.Now().Add(90 * time.Second)
-		for {
-			r := c.do(http.MethodGet, "/readyz", nil)
-			if r.status == http.StatusOK {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("/readyz %d: %s", r.status, r.body)
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
+		testenv.WaitFor(t, 90*time.Second, "/readyz 200", func() bool { return c.do(http.MethodGet, "/readyz", nil).status == http.StatusOK })
 	}
 	ready()
-	if out := cluster.Ctl(t, "list_queues", "-p", list[strings.LastIndex(list, "/")+1:], "name", "type"); strings.Contains(out, "classic") {
+	if out := cluster.Ctl(t, "list_queues", "-p", testenv.VhostOf(list), "name", "type"); strings.Contains(out, "classic") {
 		t.Errorf("classic queues with --amqp-queue-type quorum:\n%s", out)
 	}
 

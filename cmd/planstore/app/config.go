@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/planstore/planstore/imports"
-	"github.com/planstore/planstore/transport/messaging"
+	"github.com/planstore/planstore/transport/messaging/amqp"
 )
 
 // Config is everything a role needs to start. An empty backend URL means the embedded
@@ -123,7 +123,7 @@ func (c *Config) Validate() error {
 	if c.MaxBodyBytes < 0 {
 		return errors.New("--max-body-bytes must be positive")
 	}
-	if _, err := messaging.ParseQueueType(c.AMQPQueueType); err != nil {
+	if _, err := amqp.ParseQueueType(c.AMQPQueueType); err != nil {
 		return fmt.Errorf("--amqp-queue-type %q: want classic or quorum", c.AMQPQueueType)
 	}
 	if c.ImportMaxBytes <= 0 {

@@ -12,7 +12,9 @@ import (
 	"github.com/planstore/planstore/queries/search"
 	"github.com/planstore/planstore/transport/httpapi"
 	"github.com/planstore/planstore/transport/messaging"
+	"github.com/planstore/planstore/transport/messaging/amqp"
 	"github.com/planstore/planstore/transport/messaging/audit"
+	"github.com/planstore/planstore/transport/messaging/inproc"
 	"github.com/planstore/planstore/transport/messaging/outbox"
 )
 
@@ -201,10 +203,10 @@ func (m *Main) openBus() (messaging.Bus, error) {
 		if m.parts.projector {
 			expected = allConsumers
 		}
-		return messaging.NewEmbeddedBus(messaging.EmbeddedConfig{Logger: m.log, Consumers: expected})
+		return inproc.New(inproc.Config{Logger: m.log, Consumers: expected})
 	}
-	bus, err := messaging.NewAMQPBus(messaging.AMQPConfig{
-		URL: m.cfg.AMQPURL, QueueType: messaging.QueueType(m.cfg.AMQPQueueType),
+	bus, err := amqp.New(amqp.Config{
+		URL: m.cfg.AMQPURL, QueueType: amqp.QueueType(m.cfg.AMQPQueueType),
 		Logger: m.log, Consumers: allConsumers, ConnectionName: "planstore-" + string(m.role),
 	})
 	if err != nil {

@@ -11,6 +11,8 @@ import (
 	"github.com/planstore/planstore/transport/adminlog"
 	"github.com/planstore/planstore/transport/httpapi"
 	"github.com/planstore/planstore/transport/messaging"
+	"github.com/planstore/planstore/transport/messaging/amqp"
+	"github.com/planstore/planstore/transport/messaging/inproc"
 	"github.com/planstore/planstore/transport/presence"
 )
 
@@ -55,14 +57,14 @@ func (m *Main) openPresence(ctx context.Context, cfg *httpapi.Config) error {
 func (m *Main) openDeadLetters(cfg *httpapi.Config) error {
 	switch {
 	case m.cfg.AMQPURL != "":
-		dl, err := messaging.NewAMQPDeadLetters(m.cfg.AMQPURL, "planstore-"+string(m.role)+" dead letters")
+		dl, err := amqp.NewDeadLetters(m.cfg.AMQPURL, "planstore-"+string(m.role)+" dead letters")
 		if err != nil {
 			return err
 		}
 		m.onClose("dead-letter connection", func(context.Context) error { return dl.Close() })
 		cfg.DeadLetters, cfg.Consumers = dl, allConsumers
 	case m.pipeline != nil:
-		if eb, ok := m.pipeline.bus.(*messaging.EmbeddedBus); ok {
+		if eb, ok := m.pipeline.bus.(*inproc.Bus); ok {
 			cfg.DeadLetters, cfg.Consumers = eb.DeadLetters(), allConsumers
 		}
 	}

@@ -8,7 +8,7 @@ import (
 // Role names one deployable part of planstore.
 type Role string
 
-// The roles of CONTRACT.md section 1.
+// The roles of docs/contract.md 1.
 const (
 	RoleServe      Role = "serve"
 	RoleCommandAPI Role = "command-api"

@@ -16,6 +16,7 @@ import (
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/events/boltfile"
 	"github.com/planstore/planstore/transport/messaging"
+	"github.com/planstore/planstore/transport/messaging/amqp"
 	"github.com/planstore/planstore/transport/messaging/audit"
 	"github.com/planstore/planstore/transport/testenv"
 )
@@ -114,7 +115,7 @@ func TestAuditConsumerRecordsEveryEventFromRabbitMQ(t *testing.T) {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError}))
-	bus, err := messaging.NewAMQPBus(messaging.AMQPConfig{URL: url, Logger: logger, Consumers: []string{audit.ConsumerName}})
+	bus, err := amqp.New(amqp.Config{URL: url, Logger: logger, Consumers: []string{audit.ConsumerName}})
 	if err != nil {
 		t.Fatal(err)
 	}

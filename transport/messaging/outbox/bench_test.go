@@ -9,7 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/planstore/planstore/events"
-	"github.com/planstore/planstore/transport/messaging"
+	"github.com/planstore/planstore/transport/messaging/inproc"
 	"github.com/planstore/planstore/transport/messaging/outbox"
 	"github.com/planstore/planstore/transport/testenv"
 )
@@ -129,7 +129,7 @@ func BenchmarkRelayLatency(b *testing.B) {
 // consumers as in planstore serve.
 func BenchmarkRelayEmbedded(b *testing.B) {
 	store := newMemOutbox()
-	bus, err := messaging.NewEmbeddedBus(messaging.EmbeddedConfig{Logger: testLogger(b), Consumers: []string{"one", "two"}})
+	bus, err := inproc.New(inproc.Config{Logger: testLogger(b), Consumers: []string{"one", "two"}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -20,7 +20,7 @@ import (
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/events/boltstore"
 	"github.com/planstore/planstore/events/redisstore"
-	"github.com/planstore/planstore/transport/messaging"
+	"github.com/planstore/planstore/transport/messaging/amqp"
 	"github.com/planstore/planstore/transport/messaging/outbox"
 	"github.com/planstore/planstore/transport/testenv"
 )
@@ -226,7 +226,7 @@ func TestRelayChildProcess(t *testing.T) {
 		defer s.Close()
 		store = s
 	}
-	bus, err := messaging.NewAMQPBus(messaging.AMQPConfig{URL: os.Getenv(childAMQPEnv), Logger: testLogger(t), Consumers: []string{"audit"}})
+	bus, err := amqp.New(amqp.Config{URL: os.Getenv(childAMQPEnv), Logger: testLogger(t), Consumers: []string{"audit"}})
 	if err != nil {
 		t.Fatal(err)
 	}

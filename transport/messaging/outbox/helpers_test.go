@@ -15,6 +15,7 @@ import (
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/events/storetest"
 	"github.com/planstore/planstore/transport/messaging"
+	"github.com/planstore/planstore/transport/messaging/amqp"
 	"github.com/planstore/planstore/transport/messaging/outbox"
 	"github.com/planstore/planstore/transport/testenv"
 )
@@ -150,7 +151,7 @@ func addRelayStreams(t testing.TB, r *messaging.Router, store outbox.Outbox, bus
 // testLanes lets a benchmark run compare lane counts: PLANSTORE_BENCH_LANES.
 var testLanes, _ = strconv.Atoi(os.Getenv("PLANSTORE_BENCH_LANES"))
 
-func newAMQPBus(t testing.TB, url string, consumers ...string) *messaging.AMQPBus {
+func newAMQPBus(t testing.TB, url string, consumers ...string) *amqp.Bus {
 	t.Helper()
-	return testenv.AMQPBus(t, messaging.AMQPConfig{URL: url, Logger: testLogger(t), Consumers: consumers, PublisherChannels: testLanes})
+	return testenv.AMQPBus(t, amqp.Config{URL: url, Logger: testLogger(t), Consumers: consumers, PublisherChannels: testLanes})
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/planstore/planstore/transport/messaging"
+	"github.com/planstore/planstore/transport/messaging/inproc"
 	"github.com/planstore/planstore/transport/messaging/outbox"
 	"github.com/planstore/planstore/transport/testenv"
 )
@@ -56,7 +57,7 @@ func TestRelayAndConsumerLogsCarryTheCorrelationIDOfAnEvent(t *testing.T) {
 func TestRelayLogsEveryFailedPublishOnceWithTheEventsFields(t *testing.T) {
 	store := newMemOutbox()
 	// The audit consumer is expected but never attaches: every publish is refused.
-	bus, err := messaging.NewEmbeddedBus(messaging.EmbeddedConfig{Logger: testLogger(t), Consumers: []string{"audit"}})
+	bus, err := inproc.New(inproc.Config{Logger: testLogger(t), Consumers: []string{"audit"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,7 +29,7 @@ const RelayHandlerName = "relay"
 //
 // Throughput comes from the lanes: watermill-amqp waits for each confirm before the next
 // publish on a channel, so each lane has one publish in flight, and up to Lanes publishes
-// wait for their confirms at once on the channel pool (AMQPConfig.PublisherChannels
+// wait for their confirms at once on the channel pool (amqp.Config.PublisherChannels
 // should be at least Lanes).
 func AddRelay(r *messaging.Router, cfg RelayConfig) error {
 	if cfg.Bus == nil {

@@ -8,7 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/planstore/planstore/events/boltstore"
-	"github.com/planstore/planstore/transport/messaging"
+	"github.com/planstore/planstore/transport/messaging/inproc"
 	"github.com/planstore/planstore/transport/testenv"
 )
 
@@ -54,7 +54,7 @@ func relayOnTheEmbeddedBusWithTheBoltStore(t *testing.T, streams int) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	bus, err := messaging.NewEmbeddedBus(messaging.EmbeddedConfig{Logger: testLogger(t), Consumers: []string{"audit", "projector"}})
+	bus, err := inproc.New(inproc.Config{Logger: testLogger(t), Consumers: []string{"audit", "projector"}})
 	if err != nil {
 		t.Fatal(err)
 	}

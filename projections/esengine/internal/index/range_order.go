@@ -1,0 +1,93 @@
+package index
+
+import (
+	"bytes"
+	"encoding/json"
+)
+
+// Elasticsearch reads a range's bounds in the order they are written, so of two lower
+// bounds ({"gte": 10, "gt": 10}) the one written last wins, and the same for upper
+// bounds. A JSON object decoded into a map has lost that order; lastBoundWins reads the
+// body's tokens again and, in every object holding more than one bound on a side,
+// keeps only the last one written. Only range specs hold these keys together.
+
+var (
+	lowerBoundKeys = []string{"from", "gt", "gte"}
+	upperBoundKeys = []string{"to", "lt", "lte"}
+)
+
+// lastBoundWins prunes tree, the decoded body, to the bounds written last. body was
+// decoded without error into tree, so the token walk cannot fail on syntax.
+func LastBoundWins(body []byte, tree any) {
+	if !bytes.Contains(body, []byte(`"gt`)) && !bytes.Contains(body, []byte(`"lt`)) &&
+		!bytes.Contains(body, []byte(`"from"`)) && !bytes.Contains(body, []byte(`"to"`)) {
+		return // the common case: nothing to order
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	_ = walkBounds(dec, tree)
+}
+
+func walkBounds(dec *json.Decoder, node any) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	switch tok {
+	case json.Delim('{'):
+		obj, _ := node.(map[string]any)
+		var lower, upper string
+		for dec.More() {
+			kt, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			key, _ := kt.(string)
+			var child any
+			if obj != nil {
+				child = obj[key]
+			}
+			if err := walkBounds(dec, child); err != nil {
+				return err
+			}
+			switch key {
+			case "from", "gt", "gte":
+				lower = key
+			case "to", "lt", "lte":
+				upper = key
+			}
+		}
+		if _, err := dec.Token(); err != nil {
+			return err
+		}
+		keepOnly(obj, lowerBoundKeys, lower)
+		keepOnly(obj, upperBoundKeys, upper)
+	case json.Delim('['):
+		arr, _ := node.([]any)
+		for i := 0; dec.More(); i++ {
+			var child any
+			if i < len(arr) {
+				child = arr[i]
+			}
+			if err := walkBounds(dec, child); err != nil {
+				return err
+			}
+		}
+		if _, err := dec.Token(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keepOnly deletes from obj every key of side but last.
+func keepOnly(obj map[string]any, side []string, last string) {
+	if obj == nil || last == "" {
+		return
+	}
+	for _, k := range side {
+		if k != last {
+			delete(obj, k)
+		}
+	}
+}

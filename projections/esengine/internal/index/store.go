@@ -1,0 +1,376 @@
+package index
+
+import (
+	"math"
+
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"github.com/planstore/planstore/projections/esengine/internal/postings"
+)
+
+// storedDoc is one indexed document: its source as given and every value it put into the
+// inverted indexes, so the engine can take it out again on update or delete without
+// re-parsing, and can sort on field values without a separate column store.
+//
+// The source is a string so that the values taken from it (keywords, tokens, parent ids)
+// are substrings sharing its bytes rather than copies: a document's text is held once.
+type StoredDoc struct {
+	Id      string
+	Source  string // compact JSON
+	Routing *string
+	Version int64
+	SeqNo   int64
+
+	Terms   []IndexedTerm   // keyword-like values: keyword, boolean, join, _routing
+	Numbers []IndexedNumber // numeric and boolean values
+	Tokens  []IndexedToken  // analyzed text
+	Lengths []FieldLength   // text token counts, for BM25 length normalisation
+	Ignored []string        // fields whose values were left out (ignore_above): hits' _ignored
+	Join    *docJoin
+}
+
+// fieldSetScan is how many values a document may hold before eachField switches from
+// scanning what came before to a set.
+const fieldSetScan = 64
+
+// eachField calls fn once for every field with at least one indexed value, which is
+// what exists matches. The fields are derived rather than stored: every field with a
+// value has a term, a number or a length, and a slice per document would cost more
+// memory than the scan costs time.
+func (d *StoredDoc) EachField(fn func(field string)) {
+	if len(d.Terms)+len(d.Numbers)+len(d.Lengths) > fieldSetScan {
+		seen := map[string]bool{}
+		visit := func(f string) {
+			if !seen[f] {
+				seen[f] = true
+				fn(f)
+			}
+		}
+		for _, t := range d.Terms {
+			visit(t.Field)
+		}
+		for _, n := range d.Numbers {
+			visit(n.Field)
+		}
+		for _, l := range d.Lengths {
+			visit(l.Field)
+		}
+		return
+	}
+	for i, t := range d.Terms {
+		if !d.termFieldBefore(t.Field, i) {
+			fn(t.Field)
+		}
+	}
+	for i, n := range d.Numbers {
+		if !d.termFieldBefore(n.Field, len(d.Terms)) && !numberFieldBefore(d.Numbers, n.Field, i) {
+			fn(n.Field)
+		}
+	}
+	for i, l := range d.Lengths {
+		if !d.termFieldBefore(l.Field, len(d.Terms)) && !numberFieldBefore(d.Numbers, l.Field, len(d.Numbers)) && !lengthFieldBefore(d.Lengths, l.Field, i) {
+			fn(l.Field)
+		}
+	}
+}
+
+func (d *StoredDoc) termFieldBefore(field string, n int) bool {
+	for _, t := range d.Terms[:n] {
+		if t.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+func numberFieldBefore(numbers []IndexedNumber, field string, n int) bool {
+	for _, v := range numbers[:n] {
+		if v.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+func lengthFieldBefore(lengths []FieldLength, field string, n int) bool {
+	for _, l := range lengths[:n] {
+		if l.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+type IndexedTerm struct{ Field, Value string }
+
+type IndexedNumber struct {
+	Field string
+	Value float64
+}
+
+type IndexedToken struct {
+	Field, Token string
+	Freq         int32
+}
+
+type FieldLength struct {
+	Field  string
+	Length int32
+}
+
+// docJoin links a document into the parent/child graph.
+type docJoin struct {
+	Relation string
+	Self     *joinKey // the key carrying this document's own id
+	Parent   *joinKey // the parent's key, for a child
+}
+
+// joinKey is the join-graph node for one _id: the live document carrying that id and the
+// live children naming it as parent. Children and parent point at the same node, so
+// has_child and has_parent follow pointers instead of looking ids up per document,
+// which is what keeps joins fast (the role global ordinals play in Elasticsearch).
+type joinKey struct {
+	Id       string
+	doc      int64           // -1 when no live document has this id
+	Children *roaring.Bitmap // nil until a child names this id
+}
+
+type tombstone struct {
+	version int64
+	seqNo   int64
+	at      int64 // unix nanoseconds of the delete
+}
+
+// store holds one index's documents and inverted indexes. It is not synchronised; the
+// owning index's lock guards it.
+type Store struct {
+	Docs       []*StoredDoc // by document number; nil once deleted or replaced
+	Live       *roaring.Bitmap
+	byID       map[string]uint32
+	tombstones map[string]tombstone
+	Keywords   map[string]*postings.Postings[string]
+	Numbers    map[string]*postings.Postings[float64]
+	Texts      map[string]*textIndex
+	Exists     map[string]*roaring.Bitmap
+	joinKeys   map[string]*joinKey
+	// parentDoc maps a child's document number to its parent's current document number
+	// (-1 when the parent is not indexed). has_child walks it as a plain array, which is
+	// what makes a join over tens of thousands of children take microseconds.
+	ParentDoc []int32
+	seqNo     int64 // last sequence number handed out
+	dead      int   // replaced or deleted document slots, for compaction
+
+	tombstonesSinceSweep int
+}
+
+// textIndex is the token inverted index of a text field plus the collection statistics
+// BM25 needs.
+type textIndex struct {
+	Tokens    map[string]*roaring.Bitmap
+	SumLength int64
+	// docCount counts the documents with at least one token in the field, Lucene's
+	// docCount for BM25; a value without tokens ("", "!!!") still makes exists match.
+	DocCount int64
+}
+
+func newStore() *Store {
+	return &Store{
+		Live:       roaring.New(),
+		byID:       map[string]uint32{},
+		tombstones: map[string]tombstone{},
+		Keywords:   map[string]*postings.Postings[string]{},
+		Numbers:    map[string]*postings.Postings[float64]{},
+		Texts:      map[string]*textIndex{},
+		Exists:     map[string]*roaring.Bitmap{},
+		joinKeys:   map[string]*joinKey{},
+		seqNo:      -1,
+	}
+}
+
+func (s *Store) Get(id string) (uint32, *StoredDoc, bool) {
+	n, ok := s.byID[id]
+	if !ok {
+		return 0, nil, false
+	}
+	return n, s.Docs[n], true
+}
+
+// add appends d as a new live document. A replaced document gets a new number, like a
+// Lucene update, so index order (the _doc sort and score ties) follows write order.
+func (s *Store) add(d *StoredDoc) {
+	if len(s.Docs) >= math.MaxInt32-1 {
+		s.compact()
+	}
+	n := uint32(len(s.Docs))
+	s.Docs = append(s.Docs, d)
+	s.ParentDoc = append(s.ParentDoc, -1)
+	s.Live.Add(n)
+	s.byID[d.Id] = n
+	for _, t := range d.Terms {
+		p := s.Keywords[t.Field]
+		if p == nil {
+			p = postings.NewPostings[string]()
+			s.Keywords[t.Field] = p
+		}
+		p.Add(t.Value, n)
+	}
+	for _, v := range d.Numbers {
+		p := s.Numbers[v.Field]
+		if p == nil {
+			p = postings.NewPostings[float64]()
+			s.Numbers[v.Field] = p
+		}
+		p.Add(v.Value, n)
+	}
+	for _, t := range d.Tokens {
+		ti := s.text(t.Field)
+		bm := ti.Tokens[t.Token]
+		if bm == nil {
+			bm = roaring.New()
+			ti.Tokens[t.Token] = bm
+		}
+		bm.Add(n)
+	}
+	for _, l := range d.Lengths {
+		ti := s.text(l.Field)
+		ti.SumLength += int64(l.Length)
+		if l.Length > 0 {
+			ti.DocCount++
+		}
+	}
+	d.EachField(func(f string) {
+		bm := s.Exists[f]
+		if bm == nil {
+			bm = roaring.New()
+			s.Exists[f] = bm
+		}
+		bm.Add(n)
+	})
+	if j := d.Join; j != nil {
+		j.Self = s.joinKey(d.Id)
+		j.Self.doc = int64(n)
+		if j.Self.Children != nil {
+			postings.ForEach(j.Self.Children, func(child uint32) { s.ParentDoc[child] = int32(n) })
+		}
+		if j.Parent != nil {
+			j.Parent = s.joinKey(j.Parent.Id)
+			if j.Parent.Children == nil {
+				j.Parent.Children = roaring.New()
+			}
+			j.Parent.Children.Add(n)
+			s.ParentDoc[n] = int32(j.Parent.doc)
+		}
+	}
+}
+
+func (s *Store) text(field string) *textIndex {
+	ti := s.Texts[field]
+	if ti == nil {
+		ti = &textIndex{Tokens: map[string]*roaring.Bitmap{}}
+		s.Texts[field] = ti
+	}
+	return ti
+}
+
+func (s *Store) joinKey(id string) *joinKey {
+	k := s.joinKeys[id]
+	if k == nil {
+		k = &joinKey{Id: id, doc: -1}
+		s.joinKeys[id] = k
+	}
+	return k
+}
+
+func (s *Store) releaseJoinKey(k *joinKey) {
+	if k.doc < 0 && (k.Children == nil || k.Children.IsEmpty()) {
+		delete(s.joinKeys, k.Id)
+	}
+}
+
+// remove takes document number n out of every index.
+func (s *Store) remove(n uint32) {
+	d := s.Docs[n]
+	if d == nil {
+		return
+	}
+	s.Docs[n] = nil
+	s.dead++
+	s.Live.Remove(n)
+	if cur, ok := s.byID[d.Id]; ok && cur == n {
+		delete(s.byID, d.Id)
+	}
+	for _, t := range d.Terms {
+		if p := s.Keywords[t.Field]; p != nil {
+			p.Remove(t.Value, n)
+		}
+	}
+	for _, v := range d.Numbers {
+		if p := s.Numbers[v.Field]; p != nil {
+			p.Remove(v.Value, n)
+		}
+	}
+	for _, t := range d.Tokens {
+		ti := s.Texts[t.Field]
+		if bm := ti.Tokens[t.Token]; bm != nil {
+			bm.Remove(n)
+			if bm.IsEmpty() {
+				delete(ti.Tokens, t.Token)
+			}
+		}
+	}
+	for _, l := range d.Lengths {
+		ti := s.Texts[l.Field]
+		ti.SumLength -= int64(l.Length)
+		if l.Length > 0 {
+			ti.DocCount--
+		}
+	}
+	d.EachField(func(f string) {
+		if bm := s.Exists[f]; bm != nil {
+			bm.Remove(n)
+		}
+	})
+	if j := d.Join; j != nil {
+		if j.Self != nil && j.Self.doc == int64(n) {
+			j.Self.doc = -1
+			if j.Self.Children != nil {
+				postings.ForEach(j.Self.Children, func(child uint32) { s.ParentDoc[child] = -1 })
+			}
+			s.releaseJoinKey(j.Self)
+		}
+		if j.Parent != nil {
+			j.Parent.Children.Remove(n)
+			s.ParentDoc[n] = -1
+			s.releaseJoinKey(j.Parent)
+		}
+	}
+}
+
+// needsCompaction reports whether dead slots dominate; document numbers are then
+// reassigned so memory and bitmap sizes follow the live document count, not the number
+// of writes ever made.
+func (s *Store) needsCompaction() bool {
+	return s.dead > 4096 && s.dead > len(s.Docs)/2
+}
+
+// compact re-adds every live document, in order, into fresh indexes.
+func (s *Store) compact() {
+	fresh := newStore()
+	fresh.tombstones = s.tombstones
+	fresh.seqNo = s.seqNo
+	fresh.tombstonesSinceSweep = s.tombstonesSinceSweep
+	for _, d := range s.Docs {
+		if d == nil {
+			continue
+		}
+		if d.Join != nil {
+			j := &docJoin{Relation: d.Join.Relation}
+			if d.Join.Parent != nil {
+				j.Parent = &joinKey{Id: d.Join.Parent.Id}
+			}
+			d.Join = j
+		}
+		fresh.add(d)
+	}
+	*s = *fresh
+}

@@ -1,0 +1,94 @@
+package index
+
+import (
+	"math"
+
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"github.com/planstore/planstore/projections/esengine/internal/postings"
+)
+
+// reindexed returns a new document holding exactly d's values, for an unchanged
+// re-index. The value slices are shared: nothing modifies them once a document is
+// stored. The join is new because the store links it to its own keys.
+func (d *StoredDoc) reindexed() *StoredDoc {
+	nd := &StoredDoc{
+		Id: d.Id, Source: d.Source, Routing: d.Routing,
+		Terms: d.Terms, Numbers: d.Numbers, Tokens: d.Tokens, Lengths: d.Lengths, Ignored: d.Ignored,
+	}
+	if d.Join != nil {
+		// The parent key only carries the id until moveJoin looks the key up again.
+		nd.Join = &docJoin{Relation: d.Join.Relation, Parent: d.Join.Parent}
+	}
+	return nd
+}
+
+// replace puts d in place of the document at n, under a new number like any update
+// (so index order still follows write order), when d indexes exactly the values the old
+// document did. Every posting then moves from n to the new number with one lookup, no
+// value leaves or enters a postings list, and the sorted values of range queries stay
+// valid; remove and add would delete and re-insert each of them.
+func (s *Store) replace(n uint32, d *StoredDoc) {
+	if len(s.Docs) >= math.MaxInt32-1 {
+		s.remove(n)
+		s.add(d)
+		return
+	}
+	old := s.Docs[n]
+	m := uint32(len(s.Docs))
+	s.Docs[n] = nil
+	s.dead++
+	s.Live.Remove(n)
+	s.Docs = append(s.Docs, d)
+	s.ParentDoc = append(s.ParentDoc, -1)
+	s.Live.Add(m)
+	s.byID[d.Id] = m
+	for _, t := range d.Terms {
+		s.Keywords[t.Field].Move(t.Value, n, m)
+	}
+	for _, v := range d.Numbers {
+		s.Numbers[v.Field].Move(v.Value, n, m)
+	}
+	for _, t := range d.Tokens {
+		moveDoc(s.Texts[t.Field].Tokens[t.Token], n, m)
+	}
+	d.EachField(func(f string) { moveDoc(s.Exists[f], n, m) })
+	s.moveJoin(old, n, d, m)
+}
+
+// moveJoin unlinks the old document's join from number n and links d's at m.
+func (s *Store) moveJoin(old *StoredDoc, n uint32, d *StoredDoc, m uint32) {
+	if j := old.Join; j != nil {
+		if j.Self != nil && j.Self.doc == int64(n) {
+			j.Self.doc = -1
+			s.releaseJoinKey(j.Self)
+		}
+		if j.Parent != nil {
+			j.Parent.Children.Remove(n)
+			s.ParentDoc[n] = -1
+			s.releaseJoinKey(j.Parent)
+		}
+	}
+	if j := d.Join; j != nil {
+		j.Self = s.joinKey(d.Id)
+		j.Self.doc = int64(m)
+		if j.Self.Children != nil {
+			postings.ForEach(j.Self.Children, func(child uint32) { s.ParentDoc[child] = int32(m) })
+		}
+		if j.Parent != nil {
+			j.Parent = s.joinKey(j.Parent.Id)
+			if j.Parent.Children == nil {
+				j.Parent.Children = roaring.New()
+			}
+			j.Parent.Children.Add(m)
+			s.ParentDoc[m] = int32(j.Parent.doc)
+		}
+	}
+}
+
+func moveDoc(bm *roaring.Bitmap, from, to uint32) {
+	if bm != nil {
+		bm.Remove(from)
+		bm.Add(to)
+	}
+}

@@ -1,0 +1,260 @@
+package postings
+
+import (
+	"cmp"
+	"slices"
+	"sync"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+// postings is an inverted index for one field: each distinct value maps to the set of
+// documents holding it. Values are kept sorted lazily, so range queries binary-search the
+// value space instead of scanning documents, while writes stay O(1): the sort is paid once
+// by the first range query after new values arrived.
+type Postings[K cmp.Ordered] struct {
+	ByKey map[K]postingList
+
+	// Writers only mark the order stale (they hold the index write lock, so no reader
+	// runs). Readers rebuild it under sortMu because several of them may race to do so
+	// while holding the index read lock.
+	sortMu sync.Mutex
+	sorted []K
+	stale  bool
+}
+
+// postingList is the documents holding one value. Most values of identifier fields
+// (objectId, parent ids) belong to a single document; those are kept inline instead of
+// as a roaring bitmap, which divides the objects the garbage collector has to scan.
+type postingList struct {
+	single uint32
+	set    *postingSet // nil: the list is exactly {single}
+}
+
+// postingSet is a list of two or more documents: a short sorted array while the value
+// is rare, a roaring bitmap once it is common. Many values belong to a handful of
+// documents (a plan's routing, a parent's id: a plan's objects), and a roaring bitmap
+// costs six allocations and some 150 bytes even for two documents.
+type postingSet struct {
+	small []uint32        // sorted; the list while bm is nil
+	bm    *roaring.Bitmap // once the list outgrew maxSmallPostings; kept from then on
+}
+
+// maxSmallPostings is the longest list kept as an array.
+const maxSmallPostings = 16
+
+func newPostingSet(a, b uint32) *postingSet {
+	if a > b {
+		a, b = b, a
+	}
+	small := make([]uint32, 2, 4)
+	small[0], small[1] = a, b
+	return &postingSet{small: small}
+}
+
+func (s *postingSet) add(doc uint32) {
+	if s.bm != nil {
+		s.bm.Add(doc)
+		return
+	}
+	i, found := slices.BinarySearch(s.small, doc)
+	if found {
+		return
+	}
+	if len(s.small) == maxSmallPostings {
+		s.bm = roaring.BitmapOf(s.small...)
+		s.bm.Add(doc)
+		s.small = nil
+		return
+	}
+	s.small = slices.Insert(s.small, i, doc)
+}
+
+func (s *postingSet) remove(doc uint32) {
+	if s.bm != nil {
+		s.bm.Remove(doc)
+		return
+	}
+	if i, found := slices.BinarySearch(s.small, doc); found {
+		s.small = slices.Delete(s.small, i, i+1)
+	}
+}
+
+func (s *postingSet) cardinality() uint64 {
+	if s.bm != nil {
+		return s.bm.GetCardinality()
+	}
+	return uint64(len(s.small))
+}
+
+// minimum is the smallest document; the set is not empty.
+func (s *postingSet) minimum() uint32 {
+	if s.bm != nil {
+		return s.bm.Minimum()
+	}
+	return s.small[0]
+}
+
+func (l postingList) Bitmap() *roaring.Bitmap {
+	switch {
+	case l.set == nil:
+		return roaring.BitmapOf(l.single)
+	case l.set.bm != nil:
+		return l.set.bm
+	}
+	return roaring.BitmapOf(l.set.small...)
+}
+
+func NewPostings[K cmp.Ordered]() *Postings[K] {
+	return &Postings[K]{ByKey: map[K]postingList{}}
+}
+
+func (p *Postings[K]) Add(k K, doc uint32) {
+	l, ok := p.ByKey[k]
+	switch {
+	case !ok:
+		p.ByKey[k] = postingList{single: doc}
+		p.stale = true
+	case l.set == nil:
+		if l.single != doc {
+			p.ByKey[k] = postingList{set: newPostingSet(l.single, doc)}
+		}
+	default:
+		l.set.add(doc)
+	}
+}
+
+func (p *Postings[K]) Remove(k K, doc uint32) {
+	l, ok := p.ByKey[k]
+	if !ok {
+		return
+	}
+	if l.set == nil {
+		if l.single == doc {
+			delete(p.ByKey, k)
+			p.stale = true
+		}
+		return
+	}
+	l.set.remove(doc)
+	switch l.set.cardinality() {
+	case 0:
+		delete(p.ByKey, k)
+		p.stale = true
+	case 1:
+		p.ByKey[k] = postingList{single: l.set.minimum()}
+	}
+}
+
+// move replaces document from with document to in k's list, for a document that keeps
+// its values under a new number; k stays in the index, so the sorted order stays valid.
+func (p *Postings[K]) Move(k K, from, to uint32) {
+	l, ok := p.ByKey[k]
+	switch {
+	case !ok:
+		p.Add(k, to)
+	case l.set == nil && l.single == from:
+		p.ByKey[k] = postingList{single: to}
+	case l.set == nil:
+		p.ByKey[k] = postingList{set: newPostingSet(l.single, to)}
+	default:
+		l.set.remove(from)
+		l.set.add(to)
+	}
+}
+
+// get returns the documents holding k, or nil. The bitmap may belong to the index and
+// must not be modified by the caller.
+func (p *Postings[K]) Get(k K) *roaring.Bitmap {
+	l, ok := p.ByKey[k]
+	if !ok {
+		return nil
+	}
+	return l.Bitmap()
+}
+
+// keys returns the distinct values in ascending order. The slice is shared and never
+// modified afterwards: a rebuild allocates a new one.
+func (p *Postings[K]) keys() []K {
+	p.sortMu.Lock()
+	defer p.sortMu.Unlock()
+	if p.stale || p.sorted == nil {
+		sorted := make([]K, 0, len(p.ByKey))
+		for k := range p.ByKey {
+			sorted = append(sorted, k)
+		}
+		slices.Sort(sorted)
+		p.sorted = sorted
+		p.stale = false
+	}
+	return p.sorted
+}
+
+// bound is one end of a range; a nil bound is open.
+type Bound[K cmp.Ordered] struct {
+	Value     K
+	Inclusive bool
+	Set       bool
+}
+
+// between returns the union of the postings of every value inside [lo, hi]; universe is
+// the number of document slots of the index.
+func (p *Postings[K]) Between(lo, hi Bound[K], universe int) *roaring.Bitmap {
+	keys := p.keys()
+	start, end := 0, len(keys)
+	if lo.Set {
+		start, _ = slices.BinarySearch(keys, lo.Value)
+		if !lo.Inclusive && start < len(keys) && keys[start] == lo.Value {
+			start++
+		}
+	}
+	if hi.Set {
+		i, found := slices.BinarySearch(keys, hi.Value)
+		if found && hi.Inclusive {
+			i++
+		}
+		end = i
+	}
+	if start >= end {
+		return roaring.New()
+	}
+	var sets []*roaring.Bitmap
+	var singles []uint32
+	for _, k := range keys[start:end] {
+		switch l := p.ByKey[k]; {
+		case l.set == nil:
+			singles = append(singles, l.single)
+		case l.set.bm != nil:
+			sets = append(sets, l.set.bm)
+		default:
+			singles = append(singles, l.set.small...)
+		}
+	}
+	if len(singles) > 0 {
+		sets = append(sets, roaring.BitmapOf(singles...))
+	}
+	return Union(sets, universe)
+}
+
+// clone copies the postings: the map, and every list of two or more documents.
+func (p *Postings[K]) Clone() *Postings[K] {
+	c := &Postings[K]{ByKey: make(map[K]postingList, len(p.ByKey))}
+	for k, l := range p.ByKey {
+		if l.set != nil {
+			cs := &postingSet{small: slices.Clone(l.set.small)}
+			if l.set.bm != nil {
+				cs.bm = l.set.bm.Clone()
+			}
+			l.set = cs
+		}
+		c.ByKey[k] = l
+	}
+	p.sortMu.Lock()
+	if !p.stale && p.sorted != nil {
+		c.sorted = slices.Clone(p.sorted)
+	} else {
+		c.stale = true
+	}
+	p.sortMu.Unlock()
+	return c
+}

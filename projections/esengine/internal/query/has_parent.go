@@ -1,0 +1,92 @@
+package query
+
+import (
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"github.com/planstore/planstore/projections/esengine/internal/wire"
+)
+
+type hasParentQuery struct {
+	innerJoin
+	parentType string
+	score      bool
+}
+
+func parseHasParent(p *queryParser, body any) (Query, *wire.EsError) {
+	q := &hasParentQuery{innerJoin: newInnerJoin("has_parent")}
+	err := eachOption(body.(map[string]any), &q.boost, func(k string, v any) *wire.EsError {
+		switch k {
+		case "parent_type", "type":
+			q.parentType, _ = wire.ScalarText(v)
+		case "score":
+			var err *wire.EsError
+			q.score, err = q.boolOption(k, v)
+			return err
+		default:
+			return q.option(p, k, v)
+		}
+		return nil
+	})
+	if err == nil {
+		err = q.requireFields("parent_type", q.parentType)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return q, nil
+}
+
+func (q *hasParentQuery) eval(c *EvalContext, scoring bool) (DocSet, *wire.EsError) {
+	j, failure := q.joinField(c)
+	if failure != nil {
+		return q.unmapped(failure)
+	}
+	if _, isParent := j.Children[q.parentType]; !isParent {
+		return q.unmapped(wire.ErrQueryShard("[has_parent] join field [%s] doesn't hold [%s] as a parent", j.Field, q.parentType))
+	}
+	parentDocs := c.relationDocs(q.parentType)
+	if parentDocs == nil {
+		return emptySet(), nil
+	}
+	wantScores := scoring && q.score
+	inner, err := c.Eval(q.inner, wantScores)
+	if err != nil {
+		return DocSet{}, err
+	}
+	parents := roaring.And(inner.Docs, parentDocs)
+	var childSets []*roaring.Bitmap
+	tick := c.Every()
+	var stopped *wire.EsError
+	parents.Iterate(func(parent uint32) bool {
+		if stopped = tick(); stopped != nil {
+			return false
+		}
+		if d := c.S.Docs[parent]; d != nil && d.Join != nil && d.Join.Self != nil && d.Join.Self.Children != nil && !d.Join.Self.Children.IsEmpty() {
+			childSets = append(childSets, d.Join.Self.Children)
+		}
+		return true
+	})
+	if stopped != nil {
+		return DocSet{}, stopped
+	}
+	var relations []*roaring.Bitmap
+	for _, rel := range j.Children[q.parentType] {
+		if bm := c.relationDocs(rel); bm != nil {
+			relations = append(relations, bm)
+		}
+	}
+	children := roaring.FastOr(childSets...)
+	children.And(roaring.FastOr(relations...))
+	if !wantScores {
+		return constantSet(children, q.boost), nil
+	}
+	// With score: true the join ignores its boost and every boost around it
+	// (boost_immune.go), but for a zero one.
+	if q.boost == 0 {
+		return DocSet{Docs: children}, nil
+	}
+	parentDoc := c.S.ParentDoc
+	return immuneSet(DocSet{Docs: children, ScoreFn: func(child uint32) float64 {
+		return inner.Score(uint32(parentDoc[child]))
+	}}), nil
+}
