@@ -47,6 +47,7 @@ type FeedPage struct {
 type Feed struct {
 	reader *feed.Reader
 	watch  events.LogWatcher
+	tail   *FeedTail // nil when the store cannot tell where its log ends
 }
 
 // NewFeed reads the store's global log; a store that can watch its log wakes live
@@ -58,6 +59,9 @@ func NewFeed(log events.GlobalLog) (*Feed, error) {
 	f := &Feed{reader: feed.NewReader(log)}
 	if w, ok := log.(events.LogWatcher); ok {
 		f.watch = w
+	}
+	if _, ok := log.(events.LogTail); ok {
+		f.tail, _ = NewFeedTail(log)
 	}
 	return f, nil
 }
@@ -155,8 +159,12 @@ func (e *FeedRequestError) Error() string {
 var feedTypes = []events.Type{events.PlanCreated, events.PlanReplaced, events.PlanPatched, events.PlanDeleted}
 
 // End is the cursor after the last event committed so far: where a follower that wants
-// only new events starts. It reads through the whole log once.
+// only new events starts. A store that can tell where each partition ends answers in one
+// read per partition; any other is read through once.
 func (q *Feed) End(ctx context.Context) (string, error) {
+	if q.tail != nil {
+		return q.tail.End(ctx)
+	}
 	cursor := feed.Start(q.reader.Partitions())
 	skip := func(events.Envelope) bool { return false }
 	for {

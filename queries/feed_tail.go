@@ -41,9 +41,9 @@ func (t *FeedTail) End(ctx context.Context) (string, error) {
 		}
 		parts[p] = end
 	}
-	cursor := strings.Join(parts, ".")
-	if _, err := feed.ParseCursor(cursor, n); err != nil {
+	cursor, err := feed.ParseCursor(strings.Join(parts, "."), n)
+	if err != nil {
 		return "", fmt.Errorf("end of the event feed: %w", err)
 	}
-	return cursor, nil
+	return cursor.String(), nil // the feed's own form, as reading through would end
 }

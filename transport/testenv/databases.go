@@ -7,7 +7,7 @@ package testenv
 //	 1 webhooks                      (subscription states)
 //	 2 cmd/planstore                 (the console's browser test)
 //	 3 cmd/planstore                 (roles as microservices)
-//	 4 cmd/importbench               (by hand, not a test)
+//	 4 queries                       (and cmd/importbench's default, by hand)
 //	 5 cmd/planstore                 (imports through worker processes)
 //	 6 imports
 //	 7 idempotency
