@@ -246,20 +246,28 @@ func (s *Store) add(d *StoredDoc) {
 		}
 		bm.Add(n)
 	})
-	if j := d.Join; j != nil {
-		j.Self = s.joinKey(d.Id)
-		j.Self.doc = int64(n)
-		if j.Self.Children != nil {
-			postings.ForEach(j.Self.Children, func(child uint32) { s.ParentDoc[child] = int32(n) })
+	s.linkJoin(d, n)
+}
+
+// linkJoin gives the document at n its place in the join: its own key (whose children,
+// indexed before it, now point at n) and, for a child, its parent's children.
+func (s *Store) linkJoin(d *StoredDoc, n uint32) {
+	j := d.Join
+	if j == nil {
+		return
+	}
+	j.Self = s.joinKey(d.Id)
+	j.Self.doc = int64(n)
+	if j.Self.Children != nil {
+		postings.ForEach(j.Self.Children, func(child uint32) { s.ParentDoc[child] = int32(n) })
+	}
+	if j.Parent != nil {
+		j.Parent = s.joinKey(j.Parent.Id)
+		if j.Parent.Children == nil {
+			j.Parent.Children = roaring.New()
 		}
-		if j.Parent != nil {
-			j.Parent = s.joinKey(j.Parent.Id)
-			if j.Parent.Children == nil {
-				j.Parent.Children = roaring.New()
-			}
-			j.Parent.Children.Add(n)
-			s.ParentDoc[n] = int32(j.Parent.doc)
-		}
+		j.Parent.Children.Add(n)
+		s.ParentDoc[n] = int32(j.Parent.doc)
 	}
 }
 

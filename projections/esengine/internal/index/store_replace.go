@@ -4,8 +4,6 @@ import (
 	"math"
 
 	"github.com/RoaringBitmap/roaring/v2"
-
-	"github.com/planstore/planstore/projections/esengine/internal/postings"
 )
 
 // reindexed returns a new document holding exactly d's values, for an unchanged
@@ -69,21 +67,7 @@ func (s *Store) moveJoin(old *StoredDoc, n uint32, d *StoredDoc, m uint32) {
 			s.releaseJoinKey(j.Parent)
 		}
 	}
-	if j := d.Join; j != nil {
-		j.Self = s.joinKey(d.Id)
-		j.Self.doc = int64(m)
-		if j.Self.Children != nil {
-			postings.ForEach(j.Self.Children, func(child uint32) { s.ParentDoc[child] = int32(m) })
-		}
-		if j.Parent != nil {
-			j.Parent = s.joinKey(j.Parent.Id)
-			if j.Parent.Children == nil {
-				j.Parent.Children = roaring.New()
-			}
-			j.Parent.Children.Add(m)
-			s.ParentDoc[m] = int32(j.Parent.doc)
-		}
-	}
+	s.linkJoin(d, m)
 }
 
 func moveDoc(bm *roaring.Bitmap, from, to uint32) {
