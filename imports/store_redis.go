@@ -273,13 +273,20 @@ func (s *RedisStore) Receiving(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("imports: list jobs: %w", err)
 	}
-	var out []string
-	for _, id := range ids {
-		st, err := s.client.HGet(ctx, s.key(id, "job"), "state").Result()
-		if err != nil && !errors.Is(err, redis.Nil) {
-			return nil, fmt.Errorf("import %s: %w", id, err)
+	// Every role sweeps every half lease: the states travel in one pipelined round trip,
+	// not one per job the index holds.
+	states := make([]*redis.StringCmd, len(ids))
+	if _, err := s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, id := range ids {
+			states[i] = p.HGet(ctx, s.key(id, "job"), "state")
 		}
-		if State(st) == StateReceiving {
+		return nil
+	}); err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("imports: job states: %w", err)
+	}
+	var out []string
+	for i, id := range ids {
+		if st, err := states[i].Result(); err == nil && State(st) == StateReceiving {
 			out = append(out, id)
 		}
 	}
