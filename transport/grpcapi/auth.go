@@ -2,8 +2,7 @@ package grpcapi
 
 import (
 	"context"
-	"fmt"
-	"log/slog"
+	"strings"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/metadata"
@@ -61,29 +60,23 @@ func (s *Server) admit(ctx context.Context, method string) (context.Context, err
 const orgMetadata = "x-planstore-org"
 
 // confine applies x-planstore-org to the caller's access and audits every call an
-// operator makes, as the HTTP API does; the confinement itself happens in the command
-// and query layers, which read the access from the context.
+// operator makes, as the HTTP API does (auth.Confinement).
 func (s *Server) confine(ctx context.Context, md metadata.MD, p auth.Principal, method string) (context.Context, error) {
-	if orgs := md.Get(orgMetadata); len(orgs) > 0 {
-		narrowed, ok := p.Access.Narrow(orgs[0])
-		if !ok || len(orgs) > 1 {
-			return ctx, &tenancy.OrgError{Path: orgMetadata, Org: orgs[0], Kind: tenancy.ErrForbiddenOrg,
-				Reason: "is not one of your organisations"}
-		}
-		ctx = tenancy.WithAccess(ctx, narrowed)
-	}
-	if !p.Access.All() {
-		return ctx, nil
-	}
-	id := httpapi.CorrelationIDFrom(ctx)
-	s.log.InfoContext(ctx, "operator access", slog.String("actor", p.Subject),
-		slog.String("request", "gRPC "+method), slog.String("correlation_id", id))
+	c := auth.Confinement{Log: s.log}
 	if s.operators != nil {
-		if err := s.operators.RecordOperatorAccess(ctx, p.Subject, id, "gRPC "+method); err != nil {
-			return ctx, fmt.Errorf("operator access could not be audited: %w", err)
-		}
+		c.Recorder = s.operators
 	}
-	return ctx, nil
+	orgs := md.Get(orgMetadata)
+	if len(orgs) > 1 { // several names: none of them is "the" organisation
+		return ctx, &tenancy.OrgError{Path: orgMetadata, Org: strings.Join(orgs, ","), Kind: tenancy.ErrForbiddenOrg,
+			Reason: "names one organisation, not several"}
+	}
+	req := auth.Request{OrgNamed: len(orgs) == 1, OrgField: orgMetadata,
+		Detail: "gRPC " + method, CorrelationID: httpapi.CorrelationIDFrom(ctx)}
+	if req.OrgNamed {
+		req.Org = orgs[0]
+	}
+	return c.Apply(ctx, p, req)
 }
 
 // UnaryInterceptor admits unary calls.

@@ -2,11 +2,8 @@ package httpapi
 
 import (
 	"context"
-	"errors"
-	"log/slog"
 	"net/http"
 
-	"github.com/planstore/planstore/tenancy"
 	"github.com/planstore/planstore/transport/auth"
 	"github.com/planstore/planstore/transport/messaging/audit"
 )
@@ -23,43 +20,19 @@ type operatorAuditor interface {
 const orgParam = "org"
 
 // confine applies ?org= to the caller's access and audits every request an operator
-// makes, before the handler runs. The confinement itself happens in the command and
-// query layers, which read the access from the context.
+// makes, before the handler runs (auth.Confinement, the same for every transport).
 func (s *Server) confine(r *http.Request, p auth.Principal) (*http.Request, error) {
-	access := p.Access
-	if q := r.URL.Query(); q.Has(orgParam) {
-		org := q.Get(orgParam)
-		narrowed, ok := access.Narrow(org)
-		if !ok {
-			return r, &tenancy.OrgError{Path: orgParam, Org: org, Kind: tenancy.ErrForbiddenOrg,
-				Reason: "is not one of your organisations"}
-		}
-		r = r.WithContext(tenancy.WithAccess(r.Context(), narrowed))
-	}
-	if access.All() {
-		if err := s.auditOperator(r, p); err != nil {
-			return r, err
-		}
-	}
-	return r, nil
-}
-
-// auditOperator records an operator's request, in the log and in the audit log; a
-// request whose audit entry cannot be written is refused, so no operator access goes
-// unrecorded.
-func (s *Server) auditOperator(r *http.Request, p auth.Principal) error {
-	detail := r.Method + " " + r.URL.RequestURI()
-	s.log.InfoContext(r.Context(), "operator access", slog.String("actor", p.Subject),
-		slog.String("request", detail), slog.String("correlation_id", correlationIDFrom(r.Context())))
+	c := auth.Confinement{Log: s.log}
 	if a, ok := s.audit.(operatorAuditor); ok {
-		if err := a.RecordOperatorAccess(r.Context(), p.Subject, correlationIDFrom(r.Context()), detail); err != nil {
-			return errors.Join(errOperatorAudit, err)
-		}
+		c.Recorder = a
 	}
-	return nil
+	q := r.URL.Query()
+	ctx, err := c.Apply(r.Context(), p, auth.Request{
+		Org: q.Get(orgParam), OrgNamed: q.Has(orgParam), OrgField: orgParam,
+		Detail: r.Method + " " + r.URL.RequestURI(), CorrelationID: correlationIDFrom(r.Context()),
+	})
+	return r.WithContext(ctx), err
 }
-
-var errOperatorAudit = errors.New("operator access could not be audited")
 
 // operatorAudit lists the operator's recorded requests; its route needs the operator
 // scope.
