@@ -11,12 +11,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/planstore/planstore/cmd/planbench/internal/client"
 	"github.com/planstore/planstore/cmd/planbench/internal/stats"
+	"github.com/planstore/planstore/transport/testenv"
 )
 
 // The integration test builds the real planstore, starts it on embedded backends on a
@@ -117,7 +117,7 @@ func startPlanstore(t *testing.T) planstore {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	logs := &testenv.LogBuffer{}
 	addr := make(chan string, 1)
 	go scanLog(stderr, logs, addr)
 	t.Cleanup(func() { stopProcess(t, cmd, logs) })
@@ -136,7 +136,7 @@ func startPlanstore(t *testing.T) planstore {
 }
 
 // scanLog copies the server's log to logs and sends the address of its start line.
-func scanLog(r io.Reader, logs *syncBuffer, addr chan<- string) {
+func scanLog(r io.Reader, logs *testenv.LogBuffer, addr chan<- string) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
@@ -158,7 +158,7 @@ func scanLog(r io.Reader, logs *syncBuffer, addr chan<- string) {
 	}
 }
 
-func stopProcess(t *testing.T, cmd *exec.Cmd, logs *syncBuffer) {
+func stopProcess(t *testing.T, cmd *exec.Cmd, logs *testenv.LogBuffer) {
 	_ = cmd.Process.Signal(os.Interrupt)
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
@@ -203,22 +203,4 @@ func requireNoErrors(t *testing.T, rep stats.Report) {
 	if rep.Totals.OK+rep.Totals.NotModified == 0 {
 		t.Fatalf("%s: nothing succeeded", rep.Scenario)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the log reader and the test to share.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

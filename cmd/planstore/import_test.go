@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -174,7 +173,7 @@ func TestImportTwoWorkersOnRabbitMQSurviveKill(t *testing.T) {
 	errorsFile := filepath.Join(t.TempDir(), "errors.ndjson")
 	cli := exec.Command(bin, "import", "--server", serve.url, "--token", token, "--errors", errorsFile, "--json", "--poll", "50ms", file)
 	var stdout bytes.Buffer
-	var stderr syncBuffer
+	var stderr testenv.LogBuffer
 	cli.Stdout, cli.Stderr = &stdout, &stderr
 	if err := cli.Start(); err != nil {
 		t.Fatal(err)
@@ -220,24 +219,6 @@ func TestImportTwoWorkersOnRabbitMQSurviveKill(t *testing.T) {
 	if !strings.Contains(stderr.String(), "lines/s") {
 		t.Fatalf("progress line without a rate:\n%s", stderr.String())
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for a process writing while the test reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // TestImportExitStatus: `planstore import` exits 0 when every line was imported and 3
