@@ -8,8 +8,7 @@ import (
 )
 
 func TestAuditTrailRecordsEveryEvent(t *testing.T) {
-	dir := t.TempDir()
-	c := newClient(t, startServe(t, dir), dir)
+	c := servedClient(t)
 	doc := examplePlan(t)
 	created := c.do(http.MethodPost, "/v1/plans", doc, "X-Correlation-ID", "audit-create")
 	expectStatus(t, created, http.StatusCreated)

@@ -11,16 +11,23 @@ import (
 // redisDBApp is this package's own Redis database (see transport/testenv/databases.go).
 const redisDBApp = 15
 
-// TestServeOnRedisAndRabbitMQ runs the same user journey as the embedded tests on the
-// real brokers: Redis event store, RabbitMQ bus, embedded search engine.
-func TestServeOnRedisAndRabbitMQ(t *testing.T) {
+// onBrokers readies this package's Redis database and a RabbitMQ vhost of the test's
+// own, and returns the configuration that points serve at both.
+func onBrokers(t *testing.T) func(*app.Config) {
+	t.Helper()
 	testenv.Redis(t, redisDBApp)
 	amqpURL := testenv.Vhost(t)
-	dir := t.TempDir()
-	brokers := func(c *app.Config) {
+	return func(c *app.Config) {
 		c.RedisURL = testenv.RedisURL(redisDBApp)
 		c.AMQPURL = amqpURL
 	}
+}
+
+// TestServeOnRedisAndRabbitMQ runs the same user journey as the embedded tests on the
+// real brokers: Redis event store, RabbitMQ bus, embedded search engine.
+func TestServeOnRedisAndRabbitMQ(t *testing.T) {
+	brokers := onBrokers(t)
+	dir := t.TempDir()
 	m := startServe(t, dir, brokers)
 	c := newClient(t, m, dir)
 	etag := c.do(http.MethodPost, "/v1/plans", examplePlan(t)).header.Get("ETag")

@@ -13,8 +13,7 @@ import (
 )
 
 func TestPlanLifecycle(t *testing.T) {
-	dir := t.TempDir()
-	c := newClient(t, startServe(t, dir), dir)
+	c := servedClient(t)
 	doc := examplePlan(t)
 	id := objectID(t, doc)
 
@@ -96,8 +95,7 @@ func TestPlanLifecycle(t *testing.T) {
 }
 
 func TestCreateRefusals(t *testing.T) {
-	dir := t.TempDir()
-	c := newClient(t, startServe(t, dir), dir)
+	c := servedClient(t)
 	doc := examplePlan(t)
 	expectStatus(t, c.do(http.MethodPost, "/v1/plans", doc), http.StatusCreated)
 
@@ -154,8 +152,7 @@ func TestCreateRefusals(t *testing.T) {
 }
 
 func TestUpdateRefusals(t *testing.T) {
-	dir := t.TempDir()
-	c := newClient(t, startServe(t, dir), dir)
+	c := servedClient(t)
 	doc := examplePlan(t)
 	id := objectID(t, doc)
 	expectStatus(t, c.do(http.MethodPost, "/v1/plans", doc), http.StatusCreated)
@@ -176,8 +173,7 @@ func TestUpdateRefusals(t *testing.T) {
 }
 
 func TestSameETagExactlyOneWriterWins(t *testing.T) {
-	dir := t.TempDir()
-	c := newClient(t, startServe(t, dir), dir)
+	c := servedClient(t)
 	doc := examplePlan(t)
 	id := objectID(t, doc)
 	etag := c.do(http.MethodPost, "/v1/plans", doc).header.Get("ETag")

@@ -39,14 +39,8 @@ func TestGRPCOnTheHTTPPort(t *testing.T) {
 // TestGRPCOnRedisAndRabbitMQ drives it on --grpc-addr (gRPC's own transport) with the
 // Redis event store (16 partitions, so Subscribe merges them) and RabbitMQ.
 func TestGRPCOnRedisAndRabbitMQ(t *testing.T) {
-	testenv.Redis(t, redisDBApp)
-	amqpURL := testenv.Vhost(t)
 	dir := t.TempDir()
-	m := startServe(t, dir, func(c *app.Config) {
-		c.RedisURL = testenv.RedisURL(redisDBApp)
-		c.AMQPURL = amqpURL
-		c.GRPCAddr = "127.0.0.1:0"
-	})
+	m := startServe(t, dir, onBrokers(t), func(c *app.Config) { c.GRPCAddr = "127.0.0.1:0" })
 	if m.GRPCAddr() == "" {
 		t.Fatal("--grpc-addr set, but no gRPC listener")
 	}

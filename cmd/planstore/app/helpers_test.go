@@ -37,6 +37,14 @@ func startServe(t *testing.T, dataDir string, mutate ...func(*app.Config)) *app.
 	return m
 }
 
+// servedClient starts `planstore serve` in a data dir of its own and returns a
+// reader-writer client of it, for tests that need nothing else of the server.
+func servedClient(t *testing.T, mutate ...func(*app.Config)) *client {
+	t.Helper()
+	dir := t.TempDir()
+	return newClient(t, startServe(t, dir, mutate...), dir)
+}
+
 // client is an HTTP client with a bearer token, like a user's curl.
 type client struct {
 	t     *testing.T

@@ -11,8 +11,7 @@ import (
 // Issue 22, through the running server: input a careless or hostile client sends, and
 // the clear answer it gets.
 func TestHostileInputIsRefusedClearly(t *testing.T) {
-	dir := t.TempDir()
-	c := newClient(t, startServe(t, dir), dir)
+	c := servedClient(t)
 	for name, tc := range map[string]struct {
 		body string
 		path string
@@ -60,8 +59,7 @@ func TestHostileInputIsRefusedClearly(t *testing.T) {
 
 // Issue 22: 20 PATCHes without If-Match on one plan at once all apply.
 func TestConcurrentUnconditionalPatchesOverHTTP(t *testing.T) {
-	dir := t.TempDir()
-	c := newClient(t, startServe(t, dir), dir)
+	c := servedClient(t)
 	doc := planWithIDs(t, "race")
 	expectStatus(t, c.do(http.MethodPost, "/v1/plans", doc), http.StatusCreated)
 	id := objectID(t, doc)

@@ -79,19 +79,7 @@ func (m *Main) startImports(ctx context.Context, store eventStore, httpCfg *http
 }
 
 func (m *Main) openImportStore(ctx context.Context) (imports.Store, error) {
-	if m.cfg.RedisURL != "" {
-		client, err := m.redisClient(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("import jobs: %w", err)
-		}
-		return imports.NewRedisStore(client, ""), nil
-	}
-	bolt, err := imports.OpenBoltStore(m.cfg.DataDir)
-	if err != nil {
-		return nil, fmt.Errorf("import jobs: %w", explainLocked(err, m.cfg.DataDir, imports.BoltFileName))
-	}
-	m.onClose("import store", func(context.Context) error { return bolt.Close() })
-	return bolt, nil
+	return openStateStore[imports.Store](ctx, m, "import jobs", imports.BoltFileName, imports.NewRedisStore, imports.OpenBoltStore)
 }
 
 func (m *Main) openImportQueue(ctx context.Context) (imports.Queue, error) {

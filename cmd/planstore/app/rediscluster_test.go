@@ -18,15 +18,23 @@ import (
 	"github.com/planstore/planstore/transport/testenv"
 )
 
-// onCluster points serve at a Redis Cluster, waiting for replicas as the flag default
-// does (-1: automatic), with a relay lease that outlasts three failovers of the test
-// cluster (deployments/README.md).
-func onCluster(cluster *testenv.RedisCluster) func(*app.Config) {
-	return func(c *app.Config) {
+// serveOnCluster starts a Redis Cluster of three masters with a replica each (skipped
+// with -short: that takes a while) and serve on it, waiting for replicas as the flag
+// default does (-1: automatic), with a relay lease that outlasts three failovers of
+// the test cluster (deployments/README.md).
+func serveOnCluster(t *testing.T, skipReason string) (*testenv.RedisCluster, *app.Main, *client) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip(skipReason)
+	}
+	cluster := testenv.StartRedisCluster(t, 3, 1)
+	dir := t.TempDir()
+	m := startServe(t, dir, func(c *app.Config) {
 		c.RedisURL = cluster.URL()
 		c.RedisMinReplicas = -1
 		c.RelayLeaseTTL = 15 * time.Second
-	}
+	})
+	return cluster, m, newClient(t, m, dir)
 }
 
 // TestServeOnRedisCluster runs the user journey against serve on a Redis Cluster of
@@ -34,13 +42,7 @@ func onCluster(cluster *testenv.RedisCluster) func(*app.Config) {
 // slots), reads come from masters (read-after-write), and the relay, elected by its
 // lease on the cluster, feeds the embedded search engine.
 func TestServeOnRedisCluster(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a six-node Redis Cluster")
-	}
-	cluster := testenv.StartRedisCluster(t, 3, 1)
-	dir := t.TempDir()
-	m := startServe(t, dir, onCluster(cluster))
-	c := newClient(t, m, dir)
+	cluster, m, c := serveOnCluster(t, "starts a six-node Redis Cluster")
 
 	created := c.do(http.MethodPost, "/v1/plans", examplePlan(t))
 	expectStatus(t, created, http.StatusCreated)
@@ -97,13 +99,7 @@ func TestServeOnRedisCluster(t *testing.T) {
 // back (as a replica of its successor), writes succeed again and the relay delivers
 // every acknowledged plan to search.
 func TestServeSurvivesRedisFailover(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a six-node Redis Cluster and fails one over")
-	}
-	cluster := testenv.StartRedisCluster(t, 3, 1)
-	dir := t.TempDir()
-	m := startServe(t, dir, onCluster(cluster))
-	c := newClient(t, m, dir)
+	cluster, m, c := serveOnCluster(t, "starts a six-node Redis Cluster and fails one over")
 
 	const plans = 2000
 	bodies := make([][]byte, plans)

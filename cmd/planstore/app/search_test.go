@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"sort"
@@ -9,28 +10,41 @@ import (
 	"time"
 )
 
-// searchIDs runs a search and returns the sorted _ids of its hits.
-func (c *client) searchIDs(query string) []string {
+// searchAnswer is what the tests read of a search answer.
+type searchAnswer struct {
+	Hits struct {
+		Total struct {
+			Value int `json:"value"`
+		} `json:"total"`
+		Hits []struct {
+			ID string `json:"_id"`
+		} `json:"hits"`
+	} `json:"hits"`
+}
+
+// search runs a search and decodes its answer, which must be a 200.
+func (c *client) search(query string) (searchAnswer, response) {
 	c.t.Helper()
 	r := c.do(http.MethodPost, "/v1/search", []byte(query))
 	expectStatus(c.t, r, http.StatusOK)
-	var resp struct {
-		Hits struct {
-			Total struct {
-				Value    int    `json:"value"`
-				Relation string `json:"relation"`
-			} `json:"total"`
-			Hits []struct {
-				ID      string `json:"_id"`
-				Routing string `json:"_routing"`
-			} `json:"hits"`
-		} `json:"hits"`
-	}
-	if err := json.Unmarshal(r.body, &resp); err != nil {
+	var a searchAnswer
+	if err := json.Unmarshal(r.body, &a); err != nil {
 		c.t.Fatalf("search answer: %v: %s", err, r.body)
 	}
-	ids := make([]string, 0, len(resp.Hits.Hits))
-	for _, h := range resp.Hits.Hits {
+	return a, r
+}
+
+// searchIDs runs a search and returns the sorted _ids of its hits.
+func (c *client) searchIDs(query string) []string {
+	c.t.Helper()
+	a, _ := c.search(query)
+	return a.ids()
+}
+
+// ids are the sorted _ids of the answer's hits.
+func (a searchAnswer) ids() []string {
+	ids := make([]string, 0, len(a.Hits.Hits))
+	for _, h := range a.Hits.Hits {
 		ids = append(ids, h.ID)
 	}
 	sort.Strings(ids)
@@ -42,14 +56,30 @@ func (c *client) searchIDs(query string) []string {
 func (c *client) eventually(query string, want ...string) {
 	c.t.Helper()
 	sort.Strings(want)
+	c.pollSearch(query, fmt.Sprintf("the hits %v", want), func(a searchAnswer) bool {
+		return slices.Equal(a.ids(), want)
+	})
+}
+
+// eventuallyTotal polls until the search's total is want.
+func (c *client) eventuallyTotal(query string, want int) {
+	c.t.Helper()
+	c.pollSearch(query, fmt.Sprintf("a total of %d", want), func(a searchAnswer) bool {
+		return a.Hits.Total.Value == want
+	})
+}
+
+// pollSearch runs the search until done accepts its answer.
+func (c *client) pollSearch(query, want string, done func(searchAnswer) bool) {
+	c.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
-		got := c.searchIDs(query)
-		if slices.Equal(got, want) {
+		a, r := c.search(query)
+		if done(a) {
 			return
 		}
 		if time.Now().After(deadline) {
-			c.t.Fatalf("search %s\n got %v\nwant %v", query, got, want)
+			c.t.Fatalf("search %s: want %s, last answer: %s", query, want, r.body)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -65,8 +95,7 @@ const (
 )
 
 func TestSearchFollowsWrites(t *testing.T) {
-	dir := t.TempDir()
-	c := newClient(t, startServe(t, dir), dir)
+	c := servedClient(t)
 	doc := examplePlan(t)
 	etag := c.do(http.MethodPost, "/v1/plans", doc).header.Get("ETag")
 
@@ -111,8 +140,7 @@ func TestSearchSurvivesRestart(t *testing.T) {
 }
 
 func TestSearchRefusals(t *testing.T) {
-	dir := t.TempDir()
-	c := newClient(t, startServe(t, dir), dir)
+	c := servedClient(t)
 	for name, body := range map[string]string{
 		"script query":      `{"query":{"script":{"script":"1"}}}`,
 		"unsupported query": `{"query":{"wildcard":{"name":"x*"}}}`,

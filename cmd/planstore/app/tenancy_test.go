@@ -15,7 +15,6 @@ import (
 
 	"github.com/planstore/planstore/cmd/planstore/app"
 	"github.com/planstore/planstore/transport/auth"
-	"github.com/planstore/planstore/transport/testenv"
 )
 
 // TestTenantsSeeOnlyTheirOwnPlans: alice of a.org and bob of b.org use the same
@@ -46,12 +45,8 @@ func TestTenantsSeeOnlyTheirOwnPlans(t *testing.T) {
 // so the shared cluster's other documents cannot disturb it: the confinement it tests
 // hides them.
 func TestTenantsOnRealBackends(t *testing.T) {
-	testenv.Redis(t, redisDBApp)
-	amqpURL := testenv.Vhost(t)
 	dir := t.TempDir()
-	m := startServe(t, dir, func(c *app.Config) {
-		c.RedisURL = testenv.RedisURL(redisDBApp)
-		c.AMQPURL = amqpURL
+	m := startServe(t, dir, onBrokers(t), func(c *app.Config) {
 		if es := os.Getenv("PLANSTORE_TEST_ES_URL"); es != "" {
 			c.ESURLs = strings.Split(es, ",")
 		}
@@ -231,33 +226,6 @@ func expectEvents(t *testing.T, c *client, id string, n int) {
 	var evs []json.RawMessage
 	if err := json.Unmarshal(r.body, &evs); err != nil || len(evs) != n {
 		t.Fatalf("%d events (%v), want %d: %s", len(evs), err, n, r.body)
-	}
-}
-
-// eventuallyTotal polls until the search's total is want.
-func (c *client) eventuallyTotal(query string, want int) {
-	c.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		r := c.do(http.MethodPost, "/v1/search", []byte(query))
-		expectStatus(c.t, r, http.StatusOK)
-		var resp struct {
-			Hits struct {
-				Total struct {
-					Value int `json:"value"`
-				} `json:"total"`
-			} `json:"hits"`
-		}
-		if err := json.Unmarshal(r.body, &resp); err != nil {
-			c.t.Fatal(err)
-		}
-		if resp.Hits.Total.Value == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			c.t.Fatalf("search %s: total %d, want %d: %s", query, resp.Hits.Total.Value, want, r.body)
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }
 

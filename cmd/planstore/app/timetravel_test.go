@@ -14,8 +14,7 @@ import (
 // TestPlanAsItWas reads a plan as of each of its versions and of instants between them,
 // and pages through its history: every answer is exactly the state its event recorded.
 func TestPlanAsItWas(t *testing.T) {
-	dir := t.TempDir()
-	c := newClient(t, startServe(t, dir), dir)
+	c := servedClient(t)
 	doc := examplePlan(t)
 	id := objectID(t, doc)
 

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -32,19 +31,8 @@ func (c *Config) webhookDenyList() []string {
 // openWebhookStore keeps subscriptions where the event store lives: Redis, or a bbolt
 // file beside the embedded store.
 func (m *Main) openWebhookStore(ctx context.Context) (webhooks.Store, error) {
-	if m.cfg.RedisURL != "" {
-		client, err := m.redisClient(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("webhook subscriptions: %w", err)
-		}
-		return webhooks.NewRedisStore(client, ""), nil
-	}
-	bolt, err := webhooks.OpenBoltStore(m.cfg.DataDir)
-	if err != nil {
-		return nil, fmt.Errorf("webhook subscriptions: %w", explainLocked(err, m.cfg.DataDir, webhooks.BoltFileName))
-	}
-	m.onClose("webhook store", func(context.Context) error { return bolt.Close() })
-	return bolt, nil
+	return openStateStore[webhooks.Store](ctx, m, "webhook subscriptions", webhooks.BoltFileName,
+		webhooks.NewRedisStore, webhooks.OpenBoltStore)
 }
 
 // startWebhooks routes the subscriptions API in API roles and runs the deliverer where
