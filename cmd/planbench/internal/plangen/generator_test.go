@@ -21,16 +21,25 @@ func newTestGenerator(t *testing.T) *Generator {
 	return g
 }
 
-// The server's own strict decoder is the reference for "valid": a generated plan that
-// it refuses would only measure 400s.
-func TestPlansPassTheServersValidation(t *testing.T) {
+// eachPlan generates n plans of one run from a seeded source and hands each to check,
+// with the source for whatever else the check draws.
+func eachPlan(t *testing.T, n int, seed rand.Source, check func(r *rand.Rand, p Plan)) {
+	t.Helper()
 	g := newTestGenerator(t)
-	r := rand.New(rand.NewPCG(1, 2))
-	for range 500 {
+	r := rand.New(seed)
+	for range n {
 		p, err := g.Plan(r)
 		if err != nil {
 			t.Fatal(err)
 		}
+		check(r, p)
+	}
+}
+
+// The server's own strict decoder is the reference for "valid": a generated plan that
+// it refuses would only measure 400s.
+func TestPlansPassTheServersValidation(t *testing.T) {
+	eachPlan(t, 500, rand.NewPCG(1, 2), func(_ *rand.Rand, p Plan) {
 		doc, err := plan.Decode(p.Body)
 		if err != nil {
 			t.Fatalf("plan %s refused: %v\n%s", p.ID, err, p.Body)
@@ -38,7 +47,7 @@ func TestPlansPassTheServersValidation(t *testing.T) {
 		if doc.ObjectID != p.ID {
 			t.Fatalf("objectId %q, Plan.ID %q", doc.ObjectID, p.ID)
 		}
-	}
+	})
 }
 
 // Every objectId of every plan is unique, also when many workers generate at once.
@@ -93,28 +102,16 @@ func TestPlansHaveTheExampleShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := shapeOf(t, raw)
-	g := newTestGenerator(t)
-	r := rand.New(rand.NewPCG(3, 4))
-	for range 50 {
-		p, err := g.Plan(r)
-		if err != nil {
-			t.Fatal(err)
-		}
+	eachPlan(t, 50, rand.NewPCG(3, 4), func(_ *rand.Rand, p Plan) {
 		if got := shapeOf(t, p.Body); got != want {
 			t.Fatalf("shape differs from the example\n got: %s\nwant: %s", got, want)
 		}
-	}
+	})
 }
 
 // Every patch applies to the plan it is made for and yields a valid plan.
 func TestPatchesApplyAndValidate(t *testing.T) {
-	g := newTestGenerator(t)
-	r := rand.New(rand.NewPCG(5, 6))
-	for range 200 {
-		p, err := g.Plan(r)
-		if err != nil {
-			t.Fatal(err)
-		}
+	eachPlan(t, 200, rand.NewPCG(5, 6), func(r *rand.Rand, p Plan) {
 		doc, err := plan.Decode(p.Body)
 		if err != nil {
 			t.Fatal(err)
@@ -129,7 +126,7 @@ func TestPatchesApplyAndValidate(t *testing.T) {
 		if _, err := agg.Patch(patch); err != nil {
 			t.Fatalf("patch %s refused: %v", patch, err)
 		}
-	}
+	})
 }
 
 func TestRunIDRules(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/planstore/planstore/transport/testenv"
 )
 
 func TestResolve(t *testing.T) {
@@ -36,28 +38,11 @@ func TestCountersAndStop(t *testing.T) {
 	if phase != "measure" || ops != 400 || errs != 40 {
 		t.Fatalf("snapshot %q %d %d", phase, ops, errs)
 	}
-	var out lockedBuffer
+	var out testenv.LogBuffer // Start's goroutine writes while the test reads
 	d := Start(&out, ModeLive, &c)
 	d.Stop()
 	d.Stop() // stopping twice is harmless
 	if s := out.String(); s != "" && !strings.HasPrefix(s, "\r") {
 		t.Fatalf("live output %q", s)
 	}
-}
-
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -14,7 +14,7 @@ type Report struct {
 	ElapsedSeconds float64 `json:"elapsed_seconds"` // the measured window
 
 	Ops    []OpReport `json:"ops"`
-	Totals Totals     `json:"totals"`
+	Totals Counts     `json:"totals"`
 
 	Preload   *Preload   `json:"preload,omitempty"`
 	Lag       *LagReport `json:"projection_lag,omitempty"`
@@ -25,14 +25,24 @@ type Report struct {
 	Notes     []string   `json:"notes,omitempty"`
 }
 
-// Totals sums the operation rows (group rows excluded, they repeat their variants).
-type Totals struct {
+// Counts are the outcomes of an operation row; a report's Totals sum them over the
+// rows (group rows excluded, they repeat their variants).
+type Counts struct {
 	Requests           int64   `json:"requests"`
 	OK                 int64   `json:"ok"`
 	NotModified        int64   `json:"not_modified"`
 	PreconditionFailed int64   `json:"precondition_failed"`
 	Errors             int64   `json:"errors"`
 	OKPerSecond        float64 `json:"ok_per_sec"` // ok + not_modified
+}
+
+func (c *Counts) add(o Counts) {
+	c.Requests += o.Requests
+	c.OK += o.OK
+	c.NotModified += o.NotModified
+	c.PreconditionFailed += o.PreconditionFailed
+	c.Errors += o.Errors
+	c.OKPerSecond += o.OKPerSecond
 }
 
 // Preload describes the plans created before the measured window.
@@ -96,17 +106,11 @@ type Host struct {
 
 // Finish fills Totals from Ops.
 func (r *Report) Finish() {
-	r.Totals = Totals{}
+	r.Totals = Counts{}
 	for _, op := range r.Ops {
-		if r.isGroupRow(op.Op) {
-			continue
+		if !r.isGroupRow(op.Op) {
+			r.Totals.add(op.Counts)
 		}
-		r.Totals.Requests += op.Requests
-		r.Totals.OK += op.OK
-		r.Totals.NotModified += op.NotModified
-		r.Totals.PreconditionFailed += op.PreconditionFailed
-		r.Totals.Errors += op.Errors
-		r.Totals.OKPerSecond += op.OKPerSecond
 	}
 	r.Totals.OKPerSecond = round1(r.Totals.OKPerSecond)
 	if n := float64(r.Totals.Requests); n > 0 {

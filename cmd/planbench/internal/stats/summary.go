@@ -8,18 +8,13 @@ import (
 
 // OpReport is the summary of one operation over the measured window.
 type OpReport struct {
-	Op                 string            `json:"op"`
-	Requests           int64             `json:"requests"`
-	OK                 int64             `json:"ok"`
-	NotModified        int64             `json:"not_modified"`
-	PreconditionFailed int64             `json:"precondition_failed"`
-	Errors             int64             `json:"errors"`
-	OKPerSecond        float64           `json:"ok_per_sec"` // ok + not_modified
-	RequestsPerSecond  float64           `json:"requests_per_sec"`
-	Latency            Latency           `json:"latency"`
-	ErrorsByStatus     map[string]int64  `json:"errors_by_status,omitempty"`
-	ErrorsByTransport  map[string]int64  `json:"errors_by_transport,omitempty"`
-	ErrorExamples      map[string]string `json:"error_examples,omitempty"`
+	Op string `json:"op"`
+	Counts
+	RequestsPerSecond float64           `json:"requests_per_sec"`
+	Latency           Latency           `json:"latency"`
+	ErrorsByStatus    map[string]int64  `json:"errors_by_status,omitempty"`
+	ErrorsByTransport map[string]int64  `json:"errors_by_transport,omitempty"`
+	ErrorExamples     map[string]string `json:"error_examples,omitempty"`
 }
 
 // GroupSeparator splits an operation name into group and variant ("search:has_child").
@@ -84,8 +79,8 @@ func (s *opStats) report(name string, elapsed time.Duration) OpReport {
 	ok := s.ok + s.notModified
 	requests := ok + s.preconditionFailed + errs
 	row := OpReport{
-		Op: name, Requests: requests, OK: s.ok, NotModified: s.notModified,
-		PreconditionFailed: s.preconditionFailed, Errors: errs,
+		Op:      name,
+		Counts:  Counts{Requests: requests, OK: s.ok, NotModified: s.notModified, PreconditionFailed: s.preconditionFailed, Errors: errs},
 		Latency: s.latency.Summary(),
 	}
 	if secs := elapsed.Seconds(); secs > 0 {
