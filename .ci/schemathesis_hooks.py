@@ -48,17 +48,26 @@ def _fresh_id():
     return "st-%d" % next(_ids)
 
 
+def _objects(value):
+    """Yields every JSON object in value, outermost first; the caller may change each
+    before its members are visited."""
+    if isinstance(value, dict):
+        yield value
+        children = list(value.values())
+    elif isinstance(value, list):
+        children = value
+    else:
+        return
+    for child in children:
+        yield from _objects(child)
+
+
 def _unique_ids(value):
     """Replaces every valid objectId in value with a fresh one, in place."""
-    if isinstance(value, dict):
-        oid = value.get("objectId")
+    for obj in _objects(value):
+        oid = obj.get("objectId")
         if isinstance(oid, str) and _valid_id.match(oid) and oid not in (".", ".."):
-            value["objectId"] = _fresh_id()
-        for child in value.values():
-            _unique_ids(child)
-    elif isinstance(value, list):
-        for child in value:
-            _unique_ids(child)
+            obj["objectId"] = _fresh_id()
 
 
 def _complete_cost_share(cs):
@@ -85,29 +94,19 @@ def _complete_plan_service(ps):
 
 def _own_org(value):
     """Sets every _org in value to the token's organisation, in place."""
-    if isinstance(value, dict):
-        if "_org" in value:
-            value["_org"] = "example.com"
-        for child in value.values():
-            _own_org(child)
-    elif isinstance(value, list):
-        for child in value:
-            _own_org(child)
+    for obj in _objects(value):
+        if "_org" in obj:
+            obj["_org"] = "example.com"
 
 
 def _order_children_bounds(value):
     """Swaps has_child min_children/max_children where max < min, in place."""
-    if isinstance(value, dict):
-        hc = value.get("has_child")
+    for obj in _objects(value):
+        hc = obj.get("has_child")
         if isinstance(hc, dict):
             lo, hi = hc.get("min_children"), hc.get("max_children")
             if isinstance(lo, (int, float)) and isinstance(hi, (int, float)) and hi < lo:
                 hc["min_children"], hc["max_children"] = hi, lo
-        for child in value.values():
-            _order_children_bounds(child)
-    elif isinstance(value, list):
-        for child in value:
-            _order_children_bounds(child)
 
 
 def _as_text(value):
@@ -159,28 +158,18 @@ _MSM = re.compile(r"^\s*(-?[0-9]+%?|[0-9]+<-?[0-9]+%?(\s+[0-9]+<-?[0-9]+%?)*)\s*
 def _parsable_msm(value):
     """A minimum_should_match string the engines cannot parse is refused by both (as
     Elasticsearch's Integer.parseInt fails); the schema only says it is a string."""
-    if isinstance(value, dict):
-        for key, child in list(value.items()):
-            if key == "minimum_should_match" and isinstance(child, str) and not _MSM.match(child):
-                value[key] = "1"
-            else:
-                _parsable_msm(child)
-    elif isinstance(value, list):
-        for child in value:
-            _parsable_msm(child)
+    for obj in _objects(value):
+        msm = obj.get("minimum_should_match")
+        if isinstance(msm, str) and not _MSM.match(msm):
+            obj["minimum_should_match"] = "1"
 
 
 def _no_empty_ids(value):
     """An empty _id names no document and is refused (Ids can't be empty)."""
-    if isinstance(value, dict):
-        ids = value.get("ids")
+    for obj in _objects(value):
+        ids = obj.get("ids")
         if isinstance(ids, dict) and isinstance(ids.get("values"), list):
             ids["values"] = [v if v != "" else "x" for v in ids["values"]]
-        for child in value.values():
-            _no_empty_ids(child)
-    elif isinstance(value, list):
-        for child in value:
-            _no_empty_ids(child)
 
 
 def _is_positive(case):

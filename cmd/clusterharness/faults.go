@@ -63,32 +63,28 @@ func redisMasterKill(b *backend) *fault {
 // rabbitNodeStop stops one RabbitMQ node cleanly and starts it again. Writes do not
 // touch RabbitMQ, so nothing may fail; the relays and projectors reconnect.
 func rabbitNodeStop(b *backend, node int) *fault {
-	n := strconv.Itoa(node)
-	return &fault{
-		Name: "rabbitmq: stop node " + n,
-		inject: func(ctx context.Context) (string, error) {
-			_, err := b.node(ctx, "stop-node", n)
-			return "stopped node " + n, err
-		},
-		repair: func(ctx context.Context) error {
-			_, err := b.node(ctx, "start-node", n)
-			return err
-		},
-	}
+	return nodeFault(b, node, "rabbitmq: stop", "stop-node", "stopped", "start-node")
 }
 
 // esNodeKill kills -9 one Elasticsearch node and starts it again. Searches must keep
 // answering from the other two (the goal: no failure at all).
 func esNodeKill(b *backend, node int) *fault {
+	return nodeFault(b, node, "elasticsearch: kill -9", "kill", "killed", "start")
+}
+
+// nodeFault breaks one node of b's cluster with the script command breakCmd (which
+// did) and repairs it with repairCmd. It affects no operation: the cluster's other
+// nodes must answer.
+func nodeFault(b *backend, node int, name, breakCmd, did, repairCmd string) *fault {
 	n := strconv.Itoa(node)
 	return &fault{
-		Name: "elasticsearch: kill -9 node " + n,
+		Name: name + " node " + n,
 		inject: func(ctx context.Context) (string, error) {
-			_, err := b.node(ctx, "kill", n)
-			return "killed node " + n, err
+			_, err := b.node(ctx, breakCmd, n)
+			return did + " node " + n, err
 		},
 		repair: func(ctx context.Context) error {
-			_, err := b.node(ctx, "start", n)
+			_, err := b.node(ctx, repairCmd, n)
 			return err
 		},
 	}

@@ -10,10 +10,7 @@ import (
 // TestCommandLineRefusals sends each bad invocation a user might type and checks the
 // exit code and that the message names what to fix.
 func TestCommandLineRefusals(t *testing.T) {
-	bin, err := buildBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := binary(t)
 	dir := t.TempDir()
 	existingKey := dir + "/existing.pem"
 	if out, err := exec.Command(bin, "keygen", existingKey).CombinedOutput(); err != nil {

@@ -195,28 +195,21 @@ func deadLetter(t *testing.T, amqpURL string) (id, planID string) {
 	for k, v := range msg.Metadata {
 		headers[k] = v
 	}
-	conn, err := amqp091.Dial(amqpURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	ch, err := conn.Channel()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ch.Confirm(false); err != nil {
-		t.Fatal(err)
-	}
-	queue := messaging.DeadLetterQueueName("projector")
-	conf, err := ch.PublishWithDeferredConfirm("", queue, true, false, amqp091.Publishing{
-		Headers: headers, DeliveryMode: amqp091.Persistent, Body: msg.Payload, ContentType: "application/json",
+	testenv.WithChannel(t, amqpURL, func(ch *amqp091.Channel) {
+		if err := ch.Confirm(false); err != nil {
+			t.Fatal(err)
+		}
+		queue := messaging.DeadLetterQueueName("projector")
+		conf, err := ch.PublishWithDeferredConfirm("", queue, true, false, amqp091.Publishing{
+			Headers: headers, DeliveryMode: amqp091.Persistent, Body: msg.Payload, ContentType: "application/json",
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !conf.Wait() {
+			t.Fatal("the broker did not confirm the dead letter")
+		}
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !conf.Wait() {
-		t.Fatal("the broker did not confirm the dead letter")
-	}
 	return e.ID, planID
 }
 

@@ -15,10 +15,7 @@ import (
 // naming the file and what to do (no goroutine dump, no empty store), and `planstore
 // check` finds the same offline.
 func TestServeRefusesADamagedOrEmptiedStore(t *testing.T) {
-	bin, err := buildBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := binary(t)
 	good := t.TempDir()
 	env := []string{"PLANSTORE_DATA_DIR=" + good}
 	serve := startProcess(t, "serve", env, "serve")

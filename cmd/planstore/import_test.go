@@ -169,7 +169,7 @@ func TestImportTwoWorkersOnRabbitMQSurviveKill(t *testing.T) {
 	startProcess(t, "worker B", env, "worker")
 	file, exp := importFile(t, serve, token, "killworker")
 
-	bin, _ := buildBinary()
+	bin := binary(t)
 	errorsFile := filepath.Join(t.TempDir(), "errors.ndjson")
 	cli := exec.Command(bin, "import", "--server", serve.url, "--token", token, "--errors", errorsFile, "--json", "--poll", "50ms", file)
 	var stdout bytes.Buffer
@@ -227,7 +227,7 @@ func TestImportExitStatus(t *testing.T) {
 	dataDir := t.TempDir()
 	serve := startProcess(t, "serve", []string{"PLANSTORE_DATA_DIR=" + dataDir}, "serve")
 	token := mintToken(t, dataDir, "plans:read plans:write")
-	bin, _ := buildBinary()
+	bin := binary(t)
 	run := func(name, content string) (int, string) {
 		file := filepath.Join(t.TempDir(), name)
 		if err := os.WriteFile(file, []byte(content), 0o600); err != nil {

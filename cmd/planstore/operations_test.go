@@ -129,18 +129,25 @@ func TestOperatingTheRolesAsMicroservices(t *testing.T) {
 		t.Errorf("planstore_replay_lock_held on query-api = %v, want 0 or 1", held)
 	}
 
+	// writeThrough writes five plans while a stage is down and waits until query-api
+	// reports that stage's outage with hint.
+	writeThrough := func(stage, hint string) {
+		t.Helper()
+		for i := range 5 {
+			write("ops-" + stage + "-" + strconv.Itoa(i))
+		}
+		testenv.WaitFor(t, 60*time.Second, "query-api to report the "+stage+" outage", func() bool {
+			r := readyz(t, queryAPI)
+			return r.status == http.StatusServiceUnavailable && strings.Contains(r.readModel, hint)
+		})
+	}
+
 	// Relay outage: events wait in the outbox; query-api says so and the gauges show it.
 	start := time.Now()
 	for _, r := range relays {
 		r.kill()
 	}
-	for i := range 5 {
-		write("ops-relay-" + strconv.Itoa(i))
-	}
-	testenv.WaitFor(t, 60*time.Second, "query-api to report the relay outage", func() bool {
-		r := readyz(t, queryAPI)
-		return r.status == http.StatusServiceUnavailable && strings.Contains(r.readModel, "is a relay running?")
-	})
+	writeThrough("relay", "is a relay running?")
 	if n := metricOf(t, queryAPI, "planstore_outbox_backlog_events"); n == nil || *n < 5 {
 		t.Errorf("outbox backlog during the relay outage = %v, want >= 5", n)
 	}
@@ -156,13 +163,7 @@ func TestOperatingTheRolesAsMicroservices(t *testing.T) {
 	// query-api reports its read model stale.
 	start = time.Now()
 	projector.kill()
-	for i := range 5 {
-		write("ops-projector-" + strconv.Itoa(i))
-	}
-	testenv.WaitFor(t, 60*time.Second, "query-api to report the projector outage", func() bool {
-		r := readyz(t, queryAPI)
-		return r.status == http.StatusServiceUnavailable && strings.Contains(r.readModel, "is the projector running?")
-	})
+	writeThrough("projector", "is the projector running?")
 	testenv.WaitFor(t, 30*time.Second, "the relay to show the projector's queue depth", func() bool {
 		n := metricOf(t, relays[0], `planstore_consumer_queue_depth{consumer="projector"}`)
 		return n != nil && *n >= 5
@@ -218,10 +219,7 @@ func TestRoleHelpListsOnlyItsFlags(t *testing.T) {
 // succeed.
 func runCLI(t *testing.T, args ...string) string {
 	t.Helper()
-	bin, err := buildBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := binary(t)
 	var stdout, stderr bytes.Buffer
 	cmd := exec.Command(bin, args...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

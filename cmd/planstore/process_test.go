@@ -29,6 +29,16 @@ var buildBinary = sync.OnceValues(func() (string, error) {
 	return bin, nil
 })
 
+// binary is the planstore binary, built on first use.
+func binary(tb testing.TB) string {
+	tb.Helper()
+	bin, err := buildBinary()
+	if err != nil {
+		tb.Fatalf("build planstore: %v", err)
+	}
+	return bin
+}
+
 type buildError struct {
 	out []byte
 	err error
@@ -52,10 +62,7 @@ type process struct {
 // listens on.
 func startProcess(t *testing.T, name string, env []string, args ...string) *process {
 	t.Helper()
-	bin, err := buildBinary()
-	if err != nil {
-		t.Fatalf("build planstore: %v", err)
-	}
+	bin := binary(t)
 	p := &process{t: t, name: name}
 	addr := "127.0.0.1:0"
 	for _, kv := range env {

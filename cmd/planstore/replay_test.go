@@ -28,10 +28,7 @@ func TestReplayCommandRebuildsTheServersReadModel(t *testing.T) {
 	const plans = `{"query":{"term":{"objectType":"plan"}},"track_total_hits":true}`
 	testenv.WaitFor(t, 60*time.Second, "the read model", func() bool { return searchTotal(t, serve, token, plans) == 2 })
 
-	bin, err := buildBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := binary(t)
 	cmd := exec.Command(bin, "replay", "--server", serve.url, "--data-dir", dataDir, "--json")
 	out, err := cmd.Output()
 	if err != nil {
@@ -72,10 +69,7 @@ func TestCheckSnapshotsCommand(t *testing.T) {
 	if r := call(t, http.MethodPost, api.url+"/v1/plans", token, uniquePlan(t, "snap")); r.status != http.StatusCreated {
 		t.Fatalf("create: %d %s", r.status, r.body)
 	}
-	bin, err := buildBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := binary(t)
 	cmd := exec.Command(bin, "replay", "--check-snapshots", "--redis-url", testenv.RedisURL(redisDBRoles))
 	out, err := cmd.Output()
 	if err != nil {

@@ -26,10 +26,7 @@ type replicator struct {
 
 func startReplicate(t *testing.T, pgURL, source, token string, extra ...string) *replicator {
 	t.Helper()
-	bin, err := buildBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := binary(t)
 	r := &replicator{}
 	args := append([]string{"replicate", "--postgres-url", pgURL, "--source-url", source, "--token", token, "--poll", "50ms"}, extra...)
 	r.cmd = exec.Command(bin, args...)

@@ -79,10 +79,7 @@ func TestRolesAsSeparateProcesses(t *testing.T) {
 }
 
 func TestUnreachableBackendIsAStartupError(t *testing.T) {
-	bin, err := buildBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := binary(t)
 	for name, args := range map[string][]string{
 		"redis":         {"serve", "--redis-url", "redis://127.0.0.1:1/0"},
 		"rabbitmq":      {"serve", "--amqp-url", "amqp://guest:guest@127.0.0.1:1/"},
@@ -118,10 +115,7 @@ func resetReadModel(t *testing.T, esURL string) {
 
 func mintToken(t *testing.T, dataDir, scopes string) string {
 	t.Helper()
-	bin, err := buildBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := binary(t)
 	out, err := exec.Command(bin, "token", "--data-dir", dataDir, "--scope", scopes, "--sub", "roles-test").Output()
 	if err != nil {
 		t.Fatalf("planstore token: %v", err)

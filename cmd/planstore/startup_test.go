@@ -39,10 +39,7 @@ func TestStartUpSaysWhatAnOperatorNeeds(t *testing.T) {
 		}
 	}
 
-	bin, err := buildBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin := binary(t)
 	out, err := exec.Command(bin, "serve", "--data-dir", dir, "--addr", "127.0.0.1:0").CombinedOutput()
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 1 {

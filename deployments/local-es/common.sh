@@ -27,6 +27,16 @@ else
   ES_START_TIMEOUT="${PLANSTORE_ES_START_TIMEOUT:-180}"
 fi
 
+# on_cluster ACTION: with PLANSTORE_ES_NODES > 1, start.sh and stop.sh hand the whole job
+# to cluster.sh's cluster_ACTION and exit; on a single node it returns.
+on_cluster() {
+  [ "$ES_NODES" -gt 1 ] || return 0
+  # shellcheck source=cluster.sh
+  . "$LOCAL_ES_DIR/cluster.sh"
+  "cluster_$1"
+  exit 0
+}
+
 # SHA-256 of the pinned artifacts (Maven also checks Central's .sha1 with --strict-checksums).
 # Only checked for the pinned version; another PLANSTORE_ES_VERSION relies on Maven's check.
 PINNED_VERSION="7.17.29"

@@ -8,12 +8,7 @@ set -euo pipefail
 # shellcheck source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-if [ "$ES_NODES" -gt 1 ]; then
-  # shellcheck source=cluster.sh
-  . "$LOCAL_ES_DIR/cluster.sh"
-  cluster_start
-  exit 0
-fi
+on_cluster start
 
 t0=$(date +%s%N)
 need curl "Install Debian package 'curl'."

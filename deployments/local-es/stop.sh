@@ -6,12 +6,7 @@ set -euo pipefail
 # shellcheck source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-if [ "$ES_NODES" -gt 1 ]; then
-  # shellcheck source=cluster.sh
-  . "$LOCAL_ES_DIR/cluster.sh"
-  cluster_stop
-  exit 0
-fi
+on_cluster stop
 
 resolve_cache
 set_paths

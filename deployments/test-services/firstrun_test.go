@@ -54,14 +54,15 @@ func requireServices(t *testing.T) {
 	}
 }
 
-// fakeLocalES writes a deployments/local-es stand-in whose start.sh reports a node on
-// url, and records that it ran.
-func fakeLocalES(t *testing.T, url string) (dir, marker string) {
+// withFakeLocalES runs with-services.sh with env on a deployments/local-es stand-in
+// whose start.sh reports a node on http://127.0.0.1:19201, and returns the
+// PLANSTORE_TEST_ES_URL the wrapped command saw and whether start.sh ran.
+func withFakeLocalES(t *testing.T, env ...string) (esURL string, started bool) {
 	t.Helper()
-	dir = t.TempDir()
-	marker = filepath.Join(dir, "started")
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "started")
 	scripts := map[string]string{
-		"start.sh": "#!/bin/sh\ntouch " + marker + "\necho " + url + "\n",
+		"start.sh": "#!/bin/sh\ntouch " + marker + "\necho http://127.0.0.1:19201\n",
 		"smoke.sh": "#!/bin/sh\nexit 0\n",
 	}
 	for name, body := range scripts {
@@ -69,21 +70,16 @@ func fakeLocalES(t *testing.T, url string) (dir, marker string) {
 			t.Fatal(err)
 		}
 	}
-	return dir, marker
-}
-
-func runWithServices(t *testing.T, env []string) (string, error) {
-	t.Helper()
 	cmd := exec.Command(filepath.Join(repoRoot(t), "deployments/test-services/with-services.sh"),
 		"sh", "-c", `printf %s "$PLANSTORE_TEST_ES_URL"`)
-	cmd.Env = append(withoutEnv(os.Environ(), "PLANSTORE_TEST_ES_URL"), env...)
+	cmd.Env = append(withoutEnv(os.Environ(), "PLANSTORE_TEST_ES_URL"), append(env, "PLANSTORE_LOCAL_ES_DIR="+dir)...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	if err != nil {
-		t.Logf("with-services.sh: %v\n%s", err, stderr.String())
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("with-services.sh: %v\n%s", err, stderr.String())
 	}
-	return stdout.String(), err
+	_, err := os.Stat(marker)
+	return stdout.String(), err == nil
 }
 
 func withoutEnv(env []string, names ...string) []string {
@@ -97,15 +93,11 @@ func withoutEnv(env []string, names ...string) []string {
 // Elasticsearch on. The tests now get the URL start.sh reports.
 func TestWithServicesExportsTheURLElasticsearchStartedOn(t *testing.T) {
 	requireServices(t)
-	dir, marker := fakeLocalES(t, "http://127.0.0.1:19201")
-	got, err := runWithServices(t, []string{"PLANSTORE_LOCAL_ES_DIR=" + dir, "PLANSTORE_ES_PORT=19201"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	got, started := withFakeLocalES(t, "PLANSTORE_ES_PORT=19201")
 	if got != "http://127.0.0.1:19201" {
 		t.Fatalf("PLANSTORE_TEST_ES_URL = %q, want the URL start.sh reported", got)
 	}
-	if _, err := os.Stat(marker); err != nil {
+	if !started {
 		t.Fatal("start.sh was not run")
 	}
 }
@@ -113,15 +105,11 @@ func TestWithServicesExportsTheURLElasticsearchStartedOn(t *testing.T) {
 // A PLANSTORE_TEST_ES_URL the caller set is used as is, without a local node.
 func TestWithServicesKeepsAGivenElasticsearchURL(t *testing.T) {
 	requireServices(t)
-	dir, marker := fakeLocalES(t, "http://127.0.0.1:19201")
-	got, err := runWithServices(t, []string{"PLANSTORE_LOCAL_ES_DIR=" + dir, "PLANSTORE_TEST_ES_URL=http://es.example:9200"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	got, started := withFakeLocalES(t, "PLANSTORE_TEST_ES_URL=http://es.example:9200")
 	if got != "http://es.example:9200" {
 		t.Fatalf("PLANSTORE_TEST_ES_URL = %q, want the caller's", got)
 	}
-	if _, err := os.Stat(marker); err == nil {
+	if started {
 		t.Fatal("start.sh ran although PLANSTORE_TEST_ES_URL was given")
 	}
 }

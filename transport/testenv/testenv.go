@@ -102,7 +102,7 @@ func RestartBroker(tb testing.TB, downFor time.Duration) {
 // Queue reports a queue's ready messages and consumers, as the broker sees them.
 func Queue(tb testing.TB, amqpURL, queue string) (messages, consumers int) {
 	tb.Helper()
-	withChannel(tb, amqpURL, func(ch *amqp091.Channel) {
+	WithChannel(tb, amqpURL, func(ch *amqp091.Channel) {
 		q, err := ch.QueueDeclarePassive(queue, true, false, false, false, nil)
 		if err != nil {
 			tb.Fatalf("queue %s: %v", queue, err)
@@ -116,7 +116,7 @@ func Queue(tb testing.TB, amqpURL, queue string) (messages, consumers int) {
 func Drain(tb testing.TB, amqpURL, queue string) []amqp091.Delivery {
 	tb.Helper()
 	var out []amqp091.Delivery
-	withChannel(tb, amqpURL, func(ch *amqp091.Channel) {
+	WithChannel(tb, amqpURL, func(ch *amqp091.Channel) {
 		for {
 			d, ok, err := ch.Get(queue, true)
 			if err != nil {
@@ -131,7 +131,8 @@ func Drain(tb testing.TB, amqpURL, queue string) []amqp091.Delivery {
 	return out
 }
 
-func withChannel(tb testing.TB, amqpURL string, fn func(*amqp091.Channel)) {
+// WithChannel runs fn on a channel of its own connection to amqpURL, closed after.
+func WithChannel(tb testing.TB, amqpURL string, fn func(*amqp091.Channel)) {
 	tb.Helper()
 	conn, err := amqp091.Dial(amqpURL)
 	if err != nil {
