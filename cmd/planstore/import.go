@@ -81,7 +81,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return fmt.Errorf("stopped following import %s (it goes on in the server: %s%s; DELETE it to cancel): %w", status.ID, imp.base, location, ctx.Err())
 		case <-time.After(f.poll):
 		}
-		if status, err = imp.status(ctx, location); err != nil {
+		if status, err = jobStatus[imports.Status](ctx, imp.client, imp.base+location, imp.token, "import"); err != nil {
 			return err
 		}
 	}
@@ -189,30 +189,11 @@ func (imp *importer) upload(ctx context.Context, in io.Reader, mode string, comp
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if resp.StatusCode != http.StatusAccepted {
-		return imports.Status{}, "", problemError(answer{status: resp.StatusCode, header: resp.Header, body: b})
+	a := answer{status: resp.StatusCode, header: resp.Header, body: b}
+	if a.status != http.StatusAccepted {
+		return imports.Status{}, "", problemError(a)
 	}
-	var st imports.Status
-	if err := json.Unmarshal(b, &st); err != nil {
-		return imports.Status{}, "", fmt.Errorf("import answer: %w", err)
-	}
-	location := resp.Header.Get("Location")
-	if location == "" {
-		location = "/v1/imports/" + st.ID
-	}
-	return st, location, nil
-}
-
-func (imp *importer) status(ctx context.Context, location string) (imports.Status, error) {
-	a, err := send(ctx, imp.client, http.MethodGet, imp.base+location, imp.token)
-	if err != nil {
-		return imports.Status{}, err
-	}
-	if a.status != http.StatusOK {
-		return imports.Status{}, problemError(a)
-	}
-	var st imports.Status
-	return st, json.Unmarshal(a.body, &st)
+	return acceptedJob(a, "import", "/v1/imports/", func(s imports.Status) string { return s.ID })
 }
 
 func (imp *importer) saveErrors(ctx context.Context, location, file string) error {

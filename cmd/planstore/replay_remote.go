@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -49,7 +47,7 @@ func runRemoteReplay(ctx context.Context, cfg app.Config, f replayFlags, stdout,
 			return fmt.Errorf("stopped following the replay (it goes on in the server; follow %s%s): %w", base, location, ctx.Err())
 		case <-time.After(replayPollInterval):
 		}
-		if status, err = getReplayStatus(ctx, client, base+location, token); err != nil {
+		if status, err = jobStatus[replay.Status](ctx, client, base+location, token, "replay"); err != nil {
 			return err
 		}
 	}
@@ -65,69 +63,11 @@ func startRemoteReplay(ctx context.Context, client *http.Client, base, token str
 	if err != nil {
 		return replay.Status{}, "", err
 	}
-	body := resp.body
 	if resp.status == http.StatusNotFound {
 		return replay.Status{}, "", fmt.Errorf("%s has no replay endpoint (answered 404): the admin routes live on the query API (or serve); point --server there", base)
 	}
 	if resp.status != http.StatusAccepted && resp.status != http.StatusOK {
 		return replay.Status{}, "", problemError(resp)
 	}
-	var status replay.Status
-	if err := json.Unmarshal(body, &status); err != nil {
-		return replay.Status{}, "", fmt.Errorf("replay answer: %w", err)
-	}
-	location := resp.header.Get("Location")
-	if location == "" {
-		location = "/v1/admin/replay/" + status.ID
-	}
-	return status, location, nil
-}
-
-func getReplayStatus(ctx context.Context, client *http.Client, url, token string) (replay.Status, error) {
-	resp, err := send(ctx, client, http.MethodGet, url, token)
-	if err != nil {
-		return replay.Status{}, err
-	}
-	if resp.status != http.StatusOK {
-		return replay.Status{}, problemError(resp)
-	}
-	var status replay.Status
-	if err := json.Unmarshal(resp.body, &status); err != nil {
-		return replay.Status{}, fmt.Errorf("replay status: %w", err)
-	}
-	return status, nil
-}
-
-// answer is what the CLI needs of an HTTP response, read whole and closed.
-type answer struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-func send(ctx context.Context, client *http.Client, method, url, token string) (answer, error) {
-	req, err := http.NewRequestWithContext(ctx, method, url, nil)
-	if err != nil {
-		return answer{}, err
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := client.Do(req)
-	if err != nil {
-		return answer{}, fmt.Errorf("%s %s: %w (is the server running? --server, --addr)", method, url, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	return answer{status: resp.StatusCode, header: resp.Header, body: body}, err
-}
-
-// problemError turns a problem+json answer into an error a person can act on.
-func problemError(a answer) error {
-	var p struct {
-		Title  string `json:"title"`
-		Detail string `json:"detail"`
-	}
-	if json.Unmarshal(a.body, &p) == nil && p.Title != "" {
-		return fmt.Errorf("server answered %d: %s: %s", a.status, p.Title, p.Detail)
-	}
-	return fmt.Errorf("server answered %d: %s", a.status, bytes.TrimSpace(a.body))
+	return acceptedJob(resp, "replay", "/v1/admin/replay/", func(s replay.Status) string { return s.ID })
 }
