@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -20,19 +19,8 @@ import (
 // (relay, projector, audit), from parallel keep-alive clients.
 func BenchmarkCreateOverHTTP(b *testing.B) {
 	dir := b.TempDir()
-	m, err := app.New(app.Config{Addr: "127.0.0.1:0", DataDir: dir, Auth: app.AuthDev, LogLevel: "error",
-		MaxBodyBytes: 1 << 20, ShutdownGrace: 10 * time.Second}, app.RoleServe, io.Discard)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := m.Run(context.Background()); err != nil {
-		b.Fatal(err)
-	}
-	defer m.Close()
-	token, err := auth.MintDevToken(dir, "bench", []string{auth.ScopeWrite}, time.Hour)
-	if err != nil {
-		b.Fatal(err)
-	}
+	m := startServe(b, dir, quietBench)
+	token := mintToken(b, dir, "bench", []string{auth.ScopeWrite})
 	template := string(benchPlan(b))
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
 	var seq atomic.Int64
@@ -61,9 +49,12 @@ func BenchmarkCreateOverHTTP(b *testing.B) {
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "creates/s")
 }
 
+// quietBench logs errors only: a benchmark's output is its figures.
+func quietBench(c *app.Config) { c.LogLevel = "error" }
+
 // benchPlan is the example plan with SUFFIX in every objectId.
 func benchPlan(b *testing.B) []byte {
-	doc := examplePlanB(b)
+	doc := examplePlan(b)
 	for _, id := range [][]byte{[]byte(`-501"`), []byte(`-502"`), []byte(`-503"`), []byte(`-504"`), []byte(`-505"`), []byte(`-506"`), []byte(`-507"`), []byte(`-508"`)} {
 		doc = bytes.ReplaceAll(doc, id, append(id[:len(id)-1:len(id)-1], []byte(`-SUFFIX"`)...))
 	}

@@ -34,19 +34,8 @@ const grpcBenchConns = 4
 //	go test -run '^$' -bench RESTvsGRPC -benchtime 3s ./cmd/planstore/app/
 func BenchmarkRESTvsGRPC(b *testing.B) {
 	dir := b.TempDir()
-	m, err := app.New(app.Config{Addr: "127.0.0.1:0", GRPCAddr: "127.0.0.1:0", DataDir: dir, Auth: app.AuthDev,
-		LogLevel: "error", MaxBodyBytes: 1 << 20, ShutdownGrace: 10 * time.Second}, app.RoleServe, io.Discard)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := m.Run(context.Background()); err != nil {
-		b.Fatal(err)
-	}
-	defer m.Close()
-	token, err := auth.MintDevToken(dir, "bench", []string{auth.ScopeRead, auth.ScopeWrite}, time.Hour)
-	if err != nil {
-		b.Fatal(err)
-	}
+	m := startServe(b, dir, quietBench, func(c *app.Config) { c.GRPCAddr = "127.0.0.1:0" })
+	token := mintToken(b, dir, "bench", []string{auth.ScopeRead, auth.ScopeWrite})
 	template := string(benchPlan(b))
 	var seq atomic.Int64
 	nextPlan := func() string { return strings.ReplaceAll(template, "SUFFIX", fmt.Sprint(seq.Add(1))) }

@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"io"
 	"testing"
 	"time"
 
@@ -10,7 +9,6 @@ import (
 
 	"github.com/planstore/planstore/cmd/planstore/app"
 	"github.com/planstore/planstore/transport/auth"
-	"github.com/planstore/planstore/transport/testenv"
 
 	planstorev1 "github.com/planstore/planstore/api/planstore/v1"
 )
@@ -19,23 +17,9 @@ import (
 // HTTP, and answer UNIMPLEMENTED for the rest: writes on the command API, reads and the
 // event stream on both, searches on the query API.
 func TestGRPCInEveryAPIRole(t *testing.T) {
-	testenv.Redis(t, redisDBApp)
-	amqpURL := testenv.Vhost(t)
+	brokers := onBrokers(t)
 	dir := t.TempDir()
-	start := func(role app.Role) *app.Main {
-		cfg := app.Config{Addr: "127.0.0.1:0", DataDir: dir, Auth: app.AuthDev, LogLevel: "warn",
-			MaxBodyBytes: 1 << 20, ShutdownGrace: 10 * time.Second,
-			RedisURL: testenv.RedisURL(redisDBApp), AMQPURL: amqpURL}
-		m, err := app.New(cfg, role, io.Discard)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := m.Run(context.Background()); err != nil {
-			t.Fatalf("run %s: %v", role, err)
-		}
-		t.Cleanup(func() { _ = m.Close() })
-		return m
-	}
+	start := func(role app.Role) *app.Main { return startRole(t, role, dir, brokers) }
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	tok := withToken(t, ctx, dir, auth.ScopeRead, auth.ScopeWrite)

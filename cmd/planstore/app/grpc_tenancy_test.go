@@ -96,9 +96,5 @@ func TestGRPCTenantsSeeOnlyTheirOwnPlans(t *testing.T) {
 
 func orgToken(t *testing.T, ctx context.Context, dir, sub string, scopes []string, orgs ...string) context.Context {
 	t.Helper()
-	tok, err := auth.MintDevToken(dir, sub, scopes, time.Hour, orgs...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+tok)
+	return metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+mintToken(t, dir, sub, scopes, orgs...))
 }

@@ -253,11 +253,7 @@ func dialGRPC(t *testing.T, addr string) *grpc.ClientConn {
 // withToken is ctx with a dev token of these scopes in the call's metadata.
 func withToken(t *testing.T, ctx context.Context, dir string, scopes ...string) context.Context {
 	t.Helper()
-	tok, err := auth.MintDevToken(dir, "tester", scopes, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+tok)
+	return metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+mintToken(t, dir, "tester", scopes))
 }
 
 func jsonToStruct(t *testing.T, b []byte) *structpb.Struct {

@@ -13,11 +13,19 @@ import (
 
 	"github.com/planstore/planstore/cmd/planstore/app"
 	"github.com/planstore/planstore/transport/auth"
+	"github.com/planstore/planstore/transport/testenv"
 )
 
 // startServe starts `planstore serve` on port 0 with embedded backends in dataDir.
-func startServe(t *testing.T, dataDir string, mutate ...func(*app.Config)) *app.Main {
-	t.Helper()
+func startServe(tb testing.TB, dataDir string, mutate ...func(*app.Config)) *app.Main {
+	tb.Helper()
+	return startRole(tb, app.RoleServe, dataDir, mutate...)
+}
+
+// startRole starts a role on port 0 with dataDir, as configured by mutate, and closes it
+// when the test ends.
+func startRole(tb testing.TB, role app.Role, dataDir string, mutate ...func(*app.Config)) *app.Main {
+	tb.Helper()
 	cfg := app.Config{
 		Addr: "127.0.0.1:0", DataDir: dataDir, Auth: app.AuthDev, LogLevel: "warn",
 		MaxBodyBytes: 1 << 20, ShutdownGrace: 10 * time.Second,
@@ -25,15 +33,15 @@ func startServe(t *testing.T, dataDir string, mutate ...func(*app.Config)) *app.
 	for _, f := range mutate {
 		f(&cfg)
 	}
-	m, err := app.New(cfg, app.RoleServe, io.Discard)
+	m, err := app.New(cfg, role, io.Discard)
 	if err != nil {
-		t.Fatalf("new: %v", err)
+		tb.Fatalf("new %s: %v", role, err)
 	}
 	if err := m.Run(context.Background()); err != nil {
 		_ = m.Close()
-		t.Fatalf("run: %v", err)
+		tb.Fatalf("run %s: %v", role, err)
 	}
-	t.Cleanup(func() { _ = m.Close() })
+	tb.Cleanup(func() { _ = m.Close() })
 	return m
 }
 
@@ -57,11 +65,17 @@ func newClient(t *testing.T, m *app.Main, dataDir string, scopes ...string) *cli
 	if len(scopes) == 0 {
 		scopes = []string{auth.ScopeRead, auth.ScopeWrite}
 	}
-	tok, err := auth.MintDevToken(dataDir, "tester", scopes, time.Hour)
+	return &client{t: t, base: m.URL(), token: mintToken(t, dataDir, "tester", scopes)}
+}
+
+// mintToken is a dev token of sub, signed with dataDir's key, for an hour.
+func mintToken(tb testing.TB, dataDir, sub string, scopes []string, orgs ...string) string {
+	tb.Helper()
+	tok, err := auth.MintDevToken(dataDir, sub, scopes, time.Hour, orgs...)
 	if err != nil {
-		t.Fatalf("mint token: %v", err)
+		tb.Fatalf("mint token: %v", err)
 	}
-	return &client{t: t, base: m.URL(), token: tok}
+	return tok
 }
 
 type response struct {
@@ -114,12 +128,7 @@ func (c *client) do(method, path string, body []byte, headers ...string) respons
 	return response{status: resp.StatusCode, header: resp.Header, body: b}
 }
 
-func examplePlan(t *testing.T) []byte {
-	t.Helper()
-	return examplePlanB(t)
-}
-
-func examplePlanB(tb testing.TB) []byte {
+func examplePlan(tb testing.TB) []byte {
 	tb.Helper()
 	b, err := os.ReadFile("testdata/plan.json")
 	if err != nil {
@@ -136,23 +145,11 @@ func planWithIDs(t *testing.T, suffix string) []byte {
 	if err := json.Unmarshal(examplePlan(t), &doc); err != nil {
 		t.Fatal(err)
 	}
-	var walk func(v any)
-	walk = func(v any) {
-		switch x := v.(type) {
-		case map[string]any:
-			if id, ok := x["objectId"].(string); ok {
-				x["objectId"] = id + "-" + suffix
-			}
-			for _, c := range x {
-				walk(c)
-			}
-		case []any:
-			for _, c := range x {
-				walk(c)
-			}
+	testenv.EachObject(doc, func(o map[string]any) {
+		if id, ok := o["objectId"].(string); ok {
+			o["objectId"] = id + "-" + suffix
 		}
-	}
-	walk(doc)
+	})
 	b, err := json.Marshal(doc)
 	if err != nil {
 		t.Fatal(err)

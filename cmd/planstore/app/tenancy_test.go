@@ -178,11 +178,7 @@ func twoTenants(t *testing.T, m *app.Main, dir, orgA, orgB string) string {
 
 func tenantClient(t *testing.T, m *app.Main, dir, sub string, scopes []string, orgs ...string) *client {
 	t.Helper()
-	tok, err := auth.MintDevToken(dir, sub, scopes, time.Hour, orgs...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &client{t: t, base: m.URL(), token: tok}
+	return &client{t: t, base: m.URL(), token: mintToken(t, dir, sub, scopes, orgs...)}
 }
 
 // inOrg is a plan whose every object belongs to org.

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/planstore/planstore/aggregates/plan"
+	"github.com/planstore/planstore/transport/testenv"
 )
 
 func newTestGenerator(t *testing.T) *Generator {
@@ -147,23 +148,11 @@ func objectIDs(t *testing.T, body []byte) []string {
 		t.Fatal(err)
 	}
 	var ids []string
-	var walk func(any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case map[string]any:
-			if id, ok := v["objectId"].(string); ok {
-				ids = append(ids, id)
-			}
-			for _, c := range v {
-				walk(c)
-			}
-		case []any:
-			for _, c := range v {
-				walk(c)
-			}
+	testenv.EachObject(v, func(o map[string]any) {
+		if id, ok := o["objectId"].(string); ok {
+			ids = append(ids, id)
 		}
-	}
-	walk(v)
+	})
 	return ids
 }
 
