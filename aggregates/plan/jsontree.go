@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"unicode/utf8"
+
+	"github.com/planstore/planstore/projections/jsonscan"
 )
 
 // The generic JSON tree that documents and merge patches are parsed into before they
@@ -11,12 +13,14 @@ import (
 // bool and nil. Numbers stay json.Number here so the typed decode can tell an overflow
 // (1e999) from a real value, and so MergePatch passes numbers through untouched.
 //
-// The parser is hand-written rather than a json.Decoder token walk: it has to see
-// every key anyway (to refuse duplicates, which json.Unmarshal silently collapses) and
-// every level (for MaxDepth), it can report a syntax error at its JSON path instead of
-// only a byte offset, and it is several times faster than Decoder.Token, which decodes
-// each scalar through a fresh decoder state. FuzzParseStrict checks it against
-// encoding/json on arbitrary input.
+// The structure (objects, arrays, keys, depth, paths) is walked here because the plan
+// decoder has to see every key anyway (to refuse duplicates, which json.Unmarshal
+// silently collapses) and every level (for MaxDepth), and reports a syntax error at its
+// JSON path instead of only a byte offset. The tokens (whitespace, strings, numbers,
+// literals) are read by jsonscan, the one JSON grammar that the search validator and
+// the engine also use; its Fault says what was wrong and where. This is several times
+// faster than Decoder.Token, which decodes each scalar through a fresh decoder state.
+// FuzzParseStrict checks it against encoding/json on arbitrary input.
 
 // parseStrict parses exactly one JSON value, refusing duplicate keys, trailing data,
 // invalid UTF-8 (json.Unmarshal silently replaces it) and nesting deeper than MaxDepth.
@@ -29,17 +33,13 @@ func parseStrict(body []byte) (any, error) {
 	if !utf8.Valid(body) {
 		return nil, invalid("", "the document is not valid UTF-8")
 	}
-	p := treeParser{data: body}
-	p.skipSpace()
-	if p.pos == len(p.data) {
+	p := treeParser{sc: jsonscan.New(body)}
+	if p.sc.AtEnd() {
 		return nil, invalid("", "the document is empty")
 	}
 	v, ok := p.value(0)
-	if ok {
-		p.skipSpace()
-		if p.pos != len(p.data) {
-			p.problems.add("", fmt.Sprintf("unexpected data after the JSON value at byte %d", p.pos))
-		}
+	if ok && !p.sc.AtEnd() {
+		p.problems.add("", fmt.Sprintf("unexpected data after the JSON value at byte %d", p.sc.Pos()))
 	}
 	if err := p.problems.err(); err != nil {
 		return nil, err
@@ -48,23 +48,22 @@ func parseStrict(body []byte) (any, error) {
 }
 
 type treeParser struct {
-	data     []byte
-	pos      int
+	sc       jsonscan.Scanner[[]byte]
 	path     []segment // where the parser is, rendered only when a problem needs it
 	problems problems
 }
 
-// value parses the value at pos; ok is false after a fault that ends parsing.
+// value parses the next value; ok is false after a fault that ends parsing.
 func (p *treeParser) value(depth int) (any, bool) {
-	if p.pos >= len(p.data) {
+	switch c := p.sc.Peek(); {
+	case c == 0 && p.sc.AtEnd():
 		return p.fail("the JSON ends unexpectedly")
-	}
-	switch c := p.data[p.pos]; {
 	case c == '{' || c == '[':
 		if depth+1 > MaxDepth {
 			p.problems.add(p.where(), fmt.Sprintf("nesting is deeper than the limit of %d levels", MaxDepth))
 			return nil, false
 		}
+		p.sc.Next()
 		if c == '{' {
 			return p.object(depth + 1)
 		}
@@ -85,17 +84,14 @@ func (p *treeParser) value(depth int) (any, bool) {
 	}
 }
 
+// object parses the members after '{'.
 func (p *treeParser) object(depth int) (any, bool) {
-	p.pos++ // '{'
 	obj := make(map[string]any)
-	p.skipSpace()
-	if p.peek() == '}' {
-		p.pos++
+	if p.sc.Eat('}') {
 		return obj, true
 	}
 	for {
-		p.skipSpace()
-		if p.peek() != '"' {
+		if p.sc.Peek() != '"' {
 			return p.unexpected("a string key")
 		}
 		key, ok := p.string()
@@ -103,12 +99,9 @@ func (p *treeParser) object(depth int) (any, bool) {
 			return nil, false
 		}
 		p.path = append(p.path, segment{name: key})
-		p.skipSpace()
-		if p.peek() != ':' {
+		if !p.sc.Eat(':') {
 			return p.unexpected("':' after the key")
 		}
-		p.pos++
-		p.skipSpace()
 		v, ok := p.value(depth)
 		if !ok {
 			return nil, false
@@ -119,87 +112,71 @@ func (p *treeParser) object(depth int) (any, bool) {
 			obj[key] = v
 		}
 		p.path = p.path[:len(p.path)-1]
-		p.skipSpace()
-		switch p.peek() {
-		case ',':
-			p.pos++
-		case '}':
-			p.pos++
+		if p.sc.Eat('}') {
 			return obj, true
-		default:
+		}
+		if !p.sc.Eat(',') {
 			return p.unexpected("',' or '}'")
 		}
 	}
 }
 
+// array parses the elements after '['.
 func (p *treeParser) array(depth int) (any, bool) {
-	p.pos++ // '['
 	arr := make([]any, 0, 4)
-	p.skipSpace()
-	if p.peek() == ']' {
-		p.pos++
+	if p.sc.Eat(']') {
 		return arr, true
 	}
 	for {
 		p.path = append(p.path, segment{index: len(arr), isIndex: true})
-		p.skipSpace()
 		v, ok := p.value(depth)
 		if !ok {
 			return nil, false
 		}
 		arr = append(arr, v)
 		p.path = p.path[:len(p.path)-1]
-		p.skipSpace()
-		switch p.peek() {
-		case ',':
-			p.pos++
-		case ']':
-			p.pos++
+		if p.sc.Eat(']') {
 			return arr, true
-		default:
+		}
+		if !p.sc.Eat(',') {
 			return p.unexpected("',' or ']'")
 		}
 	}
 }
 
-// string parses a JSON string at pos. Strings without escapes, by far the common case,
-// are sliced directly; escaped ones are handed to encoding/json so that escapes
-// (including surrogate pairs) mean exactly what they mean there. Lone surrogates are
-// refused: encoding/json would replace them with U+FFFD, storing text nobody sent.
+// string parses the string at the next position. Strings without escapes, by far the
+// common case, are sliced directly (the body is valid UTF-8, so jsonscan's Plain means
+// unescaped); escaped ones are handed to encoding/json so that escapes (including
+// surrogate pairs) mean exactly what they mean there. Lone surrogates are refused:
+// encoding/json would replace them with U+FFFD, storing text nobody sent.
 func (p *treeParser) string() (string, bool) {
-	start := p.pos
-	p.pos++ // '"'
-	escaped := false
-	for p.pos < len(p.data) {
-		switch c := p.data[p.pos]; {
-		case c == '"':
-			p.pos++
-			raw := p.data[start:p.pos]
-			if !escaped {
-				return intern(raw[1 : len(raw)-1]), true
-			}
-			if HasLoneSurrogateEscape(raw) {
-				p.fail(fmt.Sprintf("malformed JSON at byte %d: a \\u escape is half of a surrogate pair (a lone surrogate is not a character)", start))
-				return "", false
-			}
-			var s string
-			if err := json.Unmarshal(raw, &s); err != nil {
-				p.fail(fmt.Sprintf("malformed JSON at byte %d: invalid escape in string", start))
-				return "", false
-			}
-			return s, true
-		case c == '\\':
-			escaped = true
-			p.pos += 2 // the escaped byte can never end the string
-		case c < 0x20:
-			p.fail(fmt.Sprintf("malformed JSON at byte %d: control character in string (escape it)", p.pos))
-			return "", false
+	start := p.sc.Pos() // the opening quote: Peek has skipped the space before it
+	sp, ok := p.sc.Str()
+	if !ok {
+		switch f := p.sc.Fault(); f.Kind {
+		case jsonscan.FaultControl:
+			p.fail(fmt.Sprintf("malformed JSON at byte %d: control character in string (escape it)", f.Pos))
+		case jsonscan.FaultEscape:
+			p.fail(fmt.Sprintf("malformed JSON at byte %d: invalid escape in string", start))
 		default:
-			p.pos++
+			p.fail("the JSON ends unexpectedly inside a string")
 		}
+		return "", false
 	}
-	p.fail("the JSON ends unexpectedly inside a string")
-	return "", false
+	if sp.Plain {
+		return intern(p.sc.Text(sp)), true
+	}
+	raw := p.sc.Src()[start : sp.End+1]
+	if HasLoneSurrogateEscape(raw) {
+		p.fail(fmt.Sprintf("malformed JSON at byte %d: a \\u escape is half of a surrogate pair (a lone surrogate is not a character)", start))
+		return "", false
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		p.fail(fmt.Sprintf("malformed JSON at byte %d: invalid escape in string", start))
+		return "", false
+	}
+	return s, true
 }
 
 // common holds the member names and objectType values every plan repeats, so that
@@ -224,83 +201,44 @@ func intern(b []byte) string {
 	return string(b)
 }
 
-// number checks the JSON number grammar -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
-// and keeps the literal text.
+// number reads a number with JSON's grammar and keeps its literal text.
 func (p *treeParser) number() (any, bool) {
-	start := p.pos
-	if p.peek() == '-' {
-		p.pos++
-	}
-	switch c := p.peek(); {
-	case c == '0':
-		p.pos++
-	case '1' <= c && c <= '9':
-		p.digits()
-	default:
-		return p.unexpected("a digit")
-	}
-	if p.peek() == '.' {
-		p.pos++
-		if !isDigit(p.peek()) {
-			return p.unexpected("a digit after '.'")
+	start, end, ok := p.sc.Number()
+	if !ok {
+		f := p.sc.Fault()
+		switch f.Kind {
+		case jsonscan.FaultFraction:
+			return p.unexpectedAt(f.Pos, "a digit after '.'")
+		case jsonscan.FaultExponent:
+			return p.unexpectedAt(f.Pos, "a digit in the exponent")
 		}
-		p.digits()
+		return p.unexpectedAt(f.Pos, "a digit")
 	}
-	if c := p.peek(); c == 'e' || c == 'E' {
-		p.pos++
-		if c := p.peek(); c == '+' || c == '-' {
-			p.pos++
-		}
-		if !isDigit(p.peek()) {
-			return p.unexpected("a digit in the exponent")
-		}
-		p.digits()
-	}
-	return json.Number(p.data[start:p.pos]), true
+	return json.Number(p.sc.Src()[start:end]), true
 }
 
-func (p *treeParser) digits() {
-	for isDigit(p.peek()) {
-		p.pos++
-	}
-}
-
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }
-
+// literal reads true, false or null.
 func (p *treeParser) literal(text string, v any) (any, bool) {
-	if len(p.data)-p.pos < len(text) || string(p.data[p.pos:p.pos+len(text)]) != text {
+	if !p.sc.Literal(text) {
 		return p.unexpected("a value")
 	}
-	p.pos += len(text)
 	return v, true
 }
 
-func (p *treeParser) skipSpace() {
-	for p.pos < len(p.data) {
-		switch p.data[p.pos] {
-		case ' ', '\t', '\n', '\r':
-			p.pos++
-		default:
-			return
-		}
-	}
-}
-
-// peek returns the byte at pos, or 0 at the end (0 is never valid JSON there).
-func (p *treeParser) peek() byte {
-	if p.pos < len(p.data) {
-		return p.data[p.pos]
-	}
-	return 0
-}
-
-// unexpected reports what was found where something else was expected.
+// unexpected reports what was found at the next position where something else was
+// expected.
 func (p *treeParser) unexpected(expected string) (any, bool) {
-	if p.pos >= len(p.data) {
+	p.sc.Peek() // skip the space before what was found
+	return p.unexpectedAt(p.sc.Pos(), expected)
+}
+
+func (p *treeParser) unexpectedAt(pos int, expected string) (any, bool) {
+	data := p.sc.Src()
+	if pos >= len(data) {
 		return p.fail("the JSON ends unexpectedly, expecting " + expected)
 	}
-	r, _ := utf8.DecodeRune(p.data[p.pos:])
-	return p.fail(fmt.Sprintf("malformed JSON at byte %d: found %q, expecting %s", p.pos, r, expected))
+	r, _ := utf8.DecodeRune(data[pos:])
+	return p.fail(fmt.Sprintf("malformed JSON at byte %d: found %q, expecting %s", pos, r, expected))
 }
 
 func (p *treeParser) fail(message string) (any, bool) {

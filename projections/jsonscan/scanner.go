@@ -8,7 +8,8 @@ import "unicode/utf8"
 type Scanner[T ~string | ~[]byte] struct {
 	s     T
 	i     int
-	space bool // insignificant whitespace was skipped: the text is not compact
+	space bool  // insignificant whitespace was skipped: the text is not compact
+	fault Fault // why the last failed Str or Number failed
 }
 
 // New returns a Scanner at the start of s.
@@ -71,6 +72,37 @@ func (sc *Scanner[T]) AtEnd() bool {
 	return sc.i == len(sc.s)
 }
 
+// Fault says why a string or a number could not be read and where, for a caller that
+// reports syntax errors itself instead of falling back to encoding/json (the plan
+// decoder, whose problems name the byte and the JSON path).
+type Fault struct {
+	Kind FaultKind
+	Pos  int // the offending byte, or the end of the text for FaultEnd
+}
+
+// FaultKind is what was wrong.
+type FaultKind uint8
+
+const (
+	FaultNone     FaultKind = iota
+	FaultEnd                // the text ends inside the string or number
+	FaultControl            // an unescaped control character in a string
+	FaultEscape             // an invalid escape sequence (Pos is its backslash)
+	FaultDigit              // a digit was expected (Pos is what was found)
+	FaultFraction           // a digit was expected after '.'
+	FaultExponent           // a digit was expected in the exponent
+)
+
+// Fault returns why the last Str or Number that failed did so. It is only meaningful
+// right after such a failure.
+func (sc *Scanner[T]) Fault() Fault { return sc.fault }
+
+// fail records a fault and reports failure, so a failing path reads `return sc.fail(...)`.
+func (sc *Scanner[T]) fail(kind FaultKind, pos int) bool {
+	sc.fault = Fault{Kind: kind, Pos: pos}
+	return false
+}
+
 // Span is the position of a string's contents, quotes excluded.
 type Span struct {
 	Start, End int
@@ -92,7 +124,7 @@ func (sc *Scanner[T]) Str() (Span, bool) {
 			i++
 		}
 		if i >= len(s) {
-			return Span{}, false
+			return Span{}, sc.fail(FaultEnd, i)
 		}
 		switch c := s[i]; {
 		case c == '"':
@@ -109,7 +141,7 @@ func (sc *Scanner[T]) Str() (Span, bool) {
 			}
 			i = sc.i
 		case c < 0x20:
-			return Span{}, false
+			return Span{}, sc.fail(FaultControl, i)
 		default:
 			ascii = false
 			i++
@@ -130,25 +162,25 @@ var strSpecial = func() (t [256]bool) {
 // escape validates one escape sequence at the current position (the backslash).
 func (sc *Scanner[T]) escape() bool {
 	if sc.i+1 >= len(sc.s) {
-		return false
+		return sc.fail(FaultEnd, len(sc.s))
 	}
 	switch sc.s[sc.i+1] {
 	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 		sc.i += 2
 		return true
 	case 'u':
-		if sc.i+6 > len(sc.s) {
-			return false
-		}
 		for k := sc.i + 2; k < sc.i+6; k++ {
+			if k >= len(sc.s) {
+				return sc.fail(FaultEnd, len(sc.s))
+			}
 			if !isHex(sc.s[k]) {
-				return false
+				return sc.fail(FaultEscape, sc.i)
 			}
 		}
 		sc.i += 6
 		return true
 	}
-	return false
+	return sc.fail(FaultEscape, sc.i)
 }
 
 func isHex(c byte) bool {
@@ -176,12 +208,12 @@ func (sc *Scanner[T]) number() bool {
 	case sc.i < len(sc.s) && '1' <= sc.s[sc.i] && sc.s[sc.i] <= '9':
 		sc.digits()
 	default:
-		return false
+		return sc.fail(FaultDigit, sc.i)
 	}
 	if sc.i < len(sc.s) && sc.s[sc.i] == '.' {
 		sc.i++
 		if !sc.digits() {
-			return false
+			return sc.fail(FaultFraction, sc.i)
 		}
 	}
 	if sc.i < len(sc.s) && (sc.s[sc.i] == 'e' || sc.s[sc.i] == 'E') {
@@ -190,7 +222,7 @@ func (sc *Scanner[T]) number() bool {
 			sc.i++
 		}
 		if !sc.digits() {
-			return false
+			return sc.fail(FaultExponent, sc.i)
 		}
 	}
 	return true

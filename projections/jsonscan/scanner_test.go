@@ -134,3 +134,23 @@ func depth(data []byte) int {
 		}
 	}
 }
+
+// TestFault checks what a failed read says went wrong, which the plan decoder turns
+// into its problems.
+func TestFault(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want Fault
+	}{
+		{`"abc`, Fault{FaultEnd, 4}}, {`"a\`, Fault{FaultEnd, 3}}, {`"\u00`, Fault{FaultEnd, 5}},
+		{"\"a\tb\"", Fault{FaultControl, 2}}, {`"a\qb"`, Fault{FaultEscape, 2}}, {`"\u0g00"`, Fault{FaultEscape, 1}},
+		{`-x`, Fault{FaultDigit, 1}}, {`1.e`, Fault{FaultFraction, 2}}, {`1e+`, Fault{FaultExponent, 3}},
+	} {
+		sc := New(c.in)
+		if sc.Skip(0) {
+			t.Errorf("%q accepted", c.in)
+		} else if got := sc.Fault(); got != c.want {
+			t.Errorf("%q: fault %+v, want %+v", c.in, got, c.want)
+		}
+	}
+}
