@@ -3,11 +3,9 @@ package dsltest
 import (
 	"encoding/json"
 	"fmt"
-
-	"github.com/planstore/planstore/projections"
 )
 
-// The fixtures are a handful of plans shaped like aggregates/plan/testdata/plan.json: a plan, its
+// The fixtures are a handful of plan-like families of documents for IndexBody: a plan, its
 // planCostShare (a membercostshare) and linked plan services, each with a service and a
 // planserviceCostShare. Copays, deductibles, names and organisations vary so that every
 // case has a non-trivial answer. Ids are readable (p1, p1-pcs, p1-ps2-cs...) so an
@@ -64,28 +62,28 @@ func fixtureDocs() []fixtureDoc {
 	for _, p := range plans {
 		docs = append(docs, fixtureDoc{id: p.id, routing: p.id, source: map[string]any{
 			"objectId": p.id, "objectType": "plan", "_org": p.org, "planType": p.planType,
-			"creationDate": "12-12-2017", projections.JoinField: projections.RelationPlan,
+			"creationDate": "12-12-2017", joinField: relationPlan,
 		}})
 		docs = append(docs, fixtureDoc{id: p.id + "-pcs", routing: p.id, source: map[string]any{
 			"objectId": p.id + "-pcs", "objectType": "membercostshare", "_org": p.org,
 			"copay": p.copay, "deductible": p.deductible,
-			projections.JoinField: join(projections.RelationPlanCostShare, p.id),
+			joinField: join(relationPlanCostShare, p.id),
 		}})
 		for i, s := range p.services {
 			ps := fmt.Sprintf("%s-ps%d", p.id, i+1)
 			docs = append(docs,
 				fixtureDoc{id: ps, routing: p.id, source: map[string]any{
 					"objectId": ps, "objectType": "planservice", "_org": p.org,
-					projections.JoinField: join(projections.RelationLinkedPlanService, p.id),
+					joinField: join(relationLinkedPlanService, p.id),
 				}},
 				fixtureDoc{id: ps + "-svc", routing: p.id, source: map[string]any{
 					"objectId": ps + "-svc", "objectType": "service", "_org": p.org, "name": s.name,
-					projections.JoinField: join(projections.RelationLinkedService, ps),
+					joinField: join(relationLinkedService, ps),
 				}},
 				fixtureDoc{id: ps + "-cs", routing: p.id, source: map[string]any{
 					"objectId": ps + "-cs", "objectType": "membercostshare", "_org": p.org,
 					"copay": s.copay, "deductible": s.deductible,
-					projections.JoinField: join(projections.RelationPlanserviceCostShare, ps),
+					joinField: join(relationPlanserviceCostShare, ps),
 				}},
 			)
 		}

@@ -20,11 +20,9 @@ import (
 
 	"github.com/elastic/go-elasticsearch/v8"
 	"github.com/elastic/go-elasticsearch/v8/esapi"
-
-	"github.com/planstore/planstore/projections"
 )
 
-// Run creates a uniquely named index with the read model's mapping, indexes the
+// Run creates a uniquely named index with IndexBody, indexes the
 // fixtures with routing, and runs every case as a subtest, then the document API
 // checks. The index is deleted when the test ends.
 func Run(t *testing.T, client *elasticsearch.Client) {
@@ -46,11 +44,11 @@ func Run(t *testing.T, client *elasticsearch.Client) {
 	runIgnoreAbove(t, client)
 }
 
-// createIndex makes an index with a unique name and the read model's mapping.
+// createIndex makes an index with a unique name and the suite's mapping, IndexBody.
 func createIndex(t *testing.T, client *elasticsearch.Client, prefix string) string {
 	t.Helper()
 	name := prefix + "-" + randomSuffix(t)
-	res := on(t).call(client.Indices.Create(name, client.Indices.Create.WithBody(strings.NewReader(projections.IndexBody))))
+	res := on(t).call(client.Indices.Create(name, client.Indices.Create.WithBody(strings.NewReader(IndexBody))))
 	if res.status != 200 {
 		t.Fatalf("creating index %s: status %d: %s", name, res.status, res.raw)
 	}

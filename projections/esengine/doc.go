@@ -57,8 +57,8 @@
 // the analyzer), internal/postings (posting lists), internal/index (stored documents,
 // versions and tombstones, writes, and the views searches read unlocked) and
 // internal/query (the Query DSL: parsing, evaluation, sorting, top-k). The engine knows
-// nothing of plans: its tests bring their own index (testdata/index.json), and the DSL
-// conformance suite it shares with a real Elasticsearch is projections/dsltest.
+// nothing of plans: its tests bring their own index (dsltest.IndexBody), the mapping of
+// the DSL conformance suite it shares with a real Elasticsearch, projections/dsltest.
 //
 // # Differences from Elasticsearch
 //

@@ -1,18 +1,11 @@
 package esengine
 
-import "os"
+import "github.com/planstore/planstore/projections/dsltest"
 
-// joinIndexBody is the index the engine's tests write to and search (testdata/index.json):
-// a join field with two levels of children, keywords, numbers, and text with a keyword
-// sub-field. It is the engine's own fixture, shaped like planstore's read model but not
-// taken from it: the engine is a library and knows nothing of plans.
-var joinIndexBody = func() string {
-	b, err := os.ReadFile("testdata/index.json")
-	if err != nil {
-		panic(err)
-	}
-	return string(b)
-}()
+// joinIndexBody is the index the engine's tests write to and search: the conformance
+// suite's own (dsltest.IndexBody), so the engine's tests and the suite it shares with a
+// real Elasticsearch exercise one mapping, and neither knows anything of plans.
+var joinIndexBody = dsltest.IndexBody
 
 // JoinIndexBody is joinIndexBody for the package's external tests.
 var JoinIndexBody = joinIndexBody

@@ -35,7 +35,7 @@ func TestTombstonesExpireLikeGCDeletes(t *testing.T) {
 	if errType(out) != "version_conflict_engine_exception" {
 		t.Fatalf("older write after delete: %v", out)
 	}
-	// The test index keeps tombstones for index.gc_deletes = 1d (testdata/index.json, as
+	// The test index keeps tombstones for index.gc_deletes = 1d (dsltest.IndexBody, as
 	// planstore's read model does), not Elasticsearch's default 60s; past that the delete
 	// is forgotten.
 	clock.advance(61 * time.Second)
