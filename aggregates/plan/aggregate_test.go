@@ -116,15 +116,7 @@ func TestAggregateLifecycle(t *testing.T) {
 	if a.Exists() || !a.Deleted() || a.Version() != 4 || a.Document() != nil || a.DocumentJSON() != nil {
 		t.Fatalf("after delete: exists %v deleted %v version %d", a.Exists(), a.Deleted(), a.Version())
 	}
-	for name, decide := range map[string]func() (Change, error){
-		"replace": func() (Change, error) { return a.Replace(v1) },
-		"patch":   func() (Change, error) { return a.Patch([]byte(`{}`)) },
-		"delete":  a.Delete,
-	} {
-		if _, err := decide(); !errors.Is(err, ErrNotFound) {
-			t.Fatalf("%s after delete: %v, want ErrNotFound", name, err)
-		}
-	}
+	checkAllNotFound(t, a, v1, "after delete")
 
 	// 5: create again; the version continues.
 	c = decideApply(t, a, func() (Change, error) { return a.Create(v1) })
@@ -135,15 +127,19 @@ func TestAggregateLifecycle(t *testing.T) {
 }
 
 func TestAggregateNotFoundWhenNew(t *testing.T) {
-	a := New(exampleID)
-	p := mustDecode(t, examplePlan(t))
+	checkAllNotFound(t, New(exampleID), mustDecode(t, examplePlan(t)), "on a new plan")
+}
+
+// checkAllNotFound checks that replace, patch and delete all refuse with ErrNotFound.
+func checkAllNotFound(t *testing.T, a *Aggregate, p *Plan, when string) {
+	t.Helper()
 	for name, decide := range map[string]func() (Change, error){
 		"replace": func() (Change, error) { return a.Replace(p) },
 		"patch":   func() (Change, error) { return a.Patch([]byte(`{}`)) },
 		"delete":  a.Delete,
 	} {
 		if _, err := decide(); !errors.Is(err, ErrNotFound) {
-			t.Errorf("%s on a new plan: %v, want ErrNotFound", name, err)
+			t.Errorf("%s %s: %v, want ErrNotFound", name, when, err)
 		}
 	}
 }

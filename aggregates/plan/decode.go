@@ -44,13 +44,8 @@ func decodeShape(tree any, ps *problems) *Plan {
 		return &Plan{}
 	}
 	r := objectReader{path: "", obj: root, ps: ps, fields: planFields}
-	p := &Plan{
-		ObjectID:     r.str("objectId"),
-		ObjectType:   r.str("objectType"),
-		Org:          r.str("_org"),
-		PlanType:     r.str("planType"),
-		CreationDate: r.str("creationDate"),
-	}
+	p := &Plan{PlanType: r.str("planType"), CreationDate: r.str("creationDate")}
+	p.ObjectID, p.ObjectType, p.Org = r.identity()
 	if obj, path, ok := r.object("planCostShares"); ok {
 		p.PlanCostShares = decodeCostShare(obj, path, ps)
 	}
@@ -76,24 +71,16 @@ func decodeShape(tree any, ps *problems) *Plan {
 
 func decodeCostShare(obj map[string]any, path string, ps *problems) MemberCostShare {
 	r := objectReader{path: path, obj: obj, ps: ps, fields: costShareFields}
-	m := MemberCostShare{
-		ObjectID:   r.str("objectId"),
-		ObjectType: r.str("objectType"),
-		Org:        r.str("_org"),
-		Deductible: r.number("deductible"),
-		Copay:      r.number("copay"),
-	}
+	m := MemberCostShare{Deductible: r.number("deductible"), Copay: r.number("copay")}
+	m.ObjectID, m.ObjectType, m.Org = r.identity()
 	r.rejectUnknown()
 	return m
 }
 
 func decodePlanService(obj map[string]any, path string, ps *problems) PlanService {
 	r := objectReader{path: path, obj: obj, ps: ps, fields: planServiceFields}
-	s := PlanService{
-		ObjectID:   r.str("objectId"),
-		ObjectType: r.str("objectType"),
-		Org:        r.str("_org"),
-	}
+	var s PlanService
+	s.ObjectID, s.ObjectType, s.Org = r.identity()
 	if o, p, ok := r.object("linkedService"); ok {
 		s.LinkedService = decodeService(o, p, ps)
 	}
@@ -106,12 +93,8 @@ func decodePlanService(obj map[string]any, path string, ps *problems) PlanServic
 
 func decodeService(obj map[string]any, path string, ps *problems) Service {
 	r := objectReader{path: path, obj: obj, ps: ps, fields: serviceFields}
-	s := Service{
-		ObjectID:   r.str("objectId"),
-		ObjectType: r.str("objectType"),
-		Org:        r.str("_org"),
-		Name:       r.str("name"),
-	}
+	s := Service{Name: r.str("name")}
+	s.ObjectID, s.ObjectType, s.Org = r.identity()
 	r.rejectUnknown()
 	return s
 }
@@ -155,6 +138,11 @@ func (r *objectReader) str(name string) string {
 		r.ps.add(r.at(name), "must be a string, not "+describe(v))
 	}
 	return s
+}
+
+// identity reads the members every object of a plan carries.
+func (r *objectReader) identity() (objectID, objectType, org string) {
+	return r.str("objectId"), r.str("objectType"), r.str("_org")
 }
 
 // number reads a JSON number as float64. A literal too large for float64 (1e999) is
