@@ -5,7 +5,6 @@ import (
 	"path"
 	"strings"
 
-	"github.com/planstore/planstore/projections/esengine/internal/index"
 	"github.com/planstore/planstore/projections/esengine/internal/mapping"
 	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
@@ -139,17 +138,9 @@ func handleDeleteAlias(e *Engine, r *request) (reply, error) {
 // handleGetAliases serves GET/HEAD on /_alias, /_alias/{name}, /{index}/_alias and
 // /{index}/_alias/{name}.
 func handleGetAliases(e *Engine, r *request) (reply, error) {
-	var indices []*index.Index
-	if expr, scoped := r.vars["index"]; scoped {
-		ixs, err := e.resolveSearchTargets(expr)
-		if err != nil {
-			return reply{}, err
-		}
-		indices = ixs
-	} else {
-		e.mu.RLock()
-		indices = e.allIndicesLocked()
-		e.mu.RUnlock()
+	indices, err := e.scopedIndices(r)
+	if err != nil {
+		return reply{}, err
 	}
 	name, named := r.vars["name"]
 	var patterns []string

@@ -199,3 +199,14 @@ func (e *Engine) dropIndexLocked(name string) {
 		}
 	}
 }
+
+// scopedIndices is what a request's {index} names, or every index when its route has
+// none (GET /_alias, GET /_cluster/health).
+func (e *Engine) scopedIndices(r *request) ([]*index.Index, *wire.EsError) {
+	if expr, scoped := r.vars["index"]; scoped {
+		return e.resolveSearchTargets(expr)
+	}
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.allIndicesLocked(), nil
+}

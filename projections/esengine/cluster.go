@@ -3,7 +3,6 @@ package esengine
 import (
 	"net/http"
 
-	"github.com/planstore/planstore/projections/esengine/internal/index"
 	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
@@ -38,17 +37,9 @@ func handleInfo(e *Engine, r *request) (reply, error) {
 // the replicas an index asks for have nowhere else to go (a real single-node cluster
 // would say yellow for those).
 func handleHealth(e *Engine, r *request) (reply, error) {
-	var targets []*index.Index
-	if expr, scoped := r.vars["index"]; scoped {
-		ixs, err := e.resolveSearchTargets(expr)
-		if err != nil {
-			return reply{}, err
-		}
-		targets = ixs
-	} else {
-		e.mu.RLock()
-		targets = e.allIndicesLocked()
-		e.mu.RUnlock()
+	targets, err := e.scopedIndices(r)
+	if err != nil {
+		return reply{}, err
 	}
 	return ok(wire.OrderedObject{
 		{Key: "cluster_name", Value: e.opts.clusterName},

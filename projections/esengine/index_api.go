@@ -130,15 +130,23 @@ func handleDeleteIndex(e *Engine, r *request) (reply, error) {
 }
 
 func handleGetMapping(e *Engine, r *request) (reply, error) {
+	return perIndex(e, r, "mappings", func(ix *index.Index) any {
+		ix.Mu.RLock()
+		defer ix.Mu.RUnlock()
+		return ix.Mapping.Render()
+	})
+}
+
+// perIndex answers GET _mapping and _settings: an object naming each target index,
+// holding what part renders for it under key.
+func perIndex(e *Engine, r *request, key string, part func(*index.Index) any) (reply, error) {
 	targets, err := e.resolveSearchTargets(r.vars["index"])
 	if err != nil {
 		return reply{}, err
 	}
-	out := wire.OrderedObject{}
+	out := make(wire.OrderedObject, 0, len(targets))
 	for _, ix := range targets {
-		ix.Mu.RLock()
-		out = append(out, wire.OrderedField{Key: ix.Name, Value: wire.OrderedObject{{Key: "mappings", Value: ix.Mapping.Render()}}})
-		ix.Mu.RUnlock()
+		out = append(out, wire.OrderedField{Key: ix.Name, Value: wire.OrderedObject{{Key: key, Value: part(ix)}}})
 	}
 	return ok(out), nil
 }
@@ -179,15 +187,7 @@ func handlePutMapping(e *Engine, r *request) (reply, error) {
 }
 
 func handleGetSettings(e *Engine, r *request) (reply, error) {
-	targets, err := e.resolveSearchTargets(r.vars["index"])
-	if err != nil {
-		return reply{}, err
-	}
-	out := wire.OrderedObject{}
-	for _, ix := range targets {
-		out = append(out, wire.OrderedField{Key: ix.Name, Value: wire.OrderedObject{{Key: "settings", Value: ix.Settings.Render(ix)}}})
-	}
-	return ok(out), nil
+	return perIndex(e, r, "settings", func(ix *index.Index) any { return ix.Settings.Render(ix) })
 }
 
 // handleRefresh is a no-op that reports success: every write is searchable as soon as it

@@ -93,37 +93,13 @@ func parseClauses(p *queryParser, occur string, v any) ([]Query, *wire.EsError) 
 }
 
 func (q *boolQuery) eval(c *EvalContext, scoring bool) (DocSet, *wire.EsError) {
-	required := make([]DocSet, 0, len(q.must)+len(q.filter))
-	for _, m := range q.must {
-		d, err := c.Eval(m, scoring)
-		if err != nil {
-			return DocSet{}, err
-		}
-		required = append(required, d)
-	}
-	filters := make([]*roaring.Bitmap, 0, len(q.filter))
-	for _, f := range q.filter {
-		d, err := c.Eval(f, false)
-		if err != nil {
-			return DocSet{}, err
-		}
-		filters = append(filters, d.Docs)
-	}
-	should := make([]DocSet, 0, len(q.should))
-	for _, s := range q.should {
-		d, err := c.Eval(s, scoring)
-		if err != nil {
-			return DocSet{}, err
-		}
-		should = append(should, d)
-	}
-	exclusions := make([]*roaring.Bitmap, 0, len(q.mustNot))
-	for _, mn := range q.mustNot {
-		d, err := c.Eval(mn, false)
-		if err != nil {
-			return DocSet{}, err
-		}
-		exclusions = append(exclusions, d.Docs)
+	ev := clauseEvaluator{c: c}
+	required := ev.all(q.must, scoring)
+	filters := docsOf(ev.all(q.filter, false))
+	should := ev.all(q.should, scoring)
+	exclusions := docsOf(ev.all(q.mustNot, false))
+	if ev.err != nil {
+		return DocSet{}, ev.err
 	}
 
 	// Elasticsearch's default: with no must/filter clause at least one should clause
@@ -261,4 +237,37 @@ func MinimumShouldMatch(n int, spec string) (int, *wire.EsError) {
 func errMinimumShouldMatch(number string) *wire.EsError {
 	return wire.ErrQueryShard("failed to create query: For input string: \"%s\"", number).
 		Because(wire.NewError(http.StatusBadRequest, "number_format_exception", "For input string: \"%s\"", number))
+}
+
+// clauseEvaluator evaluates a bool query's clause lists in turn and keeps the first
+// error, after which it evaluates nothing more: the clauses are read in the order
+// Elasticsearch reports their errors.
+type clauseEvaluator struct {
+	c   *EvalContext
+	err *wire.EsError
+}
+
+func (ev *clauseEvaluator) all(clauses []Query, scoring bool) []DocSet {
+	if ev.err != nil {
+		return nil
+	}
+	out := make([]DocSet, 0, len(clauses))
+	for _, q := range clauses {
+		d, err := ev.c.Eval(q, scoring)
+		if err != nil {
+			ev.err = err
+			return nil
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// docsOf keeps only the matching documents of clauses that do not score.
+func docsOf(sets []DocSet) []*roaring.Bitmap {
+	docs := make([]*roaring.Bitmap, len(sets))
+	for i, d := range sets {
+		docs[i] = d.Docs
+	}
+	return docs
 }
