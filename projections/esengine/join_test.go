@@ -9,18 +9,25 @@ import (
 const planJSON = `{"objectId":"%s","objectType":"plan","plan_join":"plan"}`
 const costShareJSON = `{"objectId":"%s","objectType":"membercostshare","copay":%d,"plan_join":{"name":"planCostShare","parent":"%s"}}`
 
-func hasChildPlans(t *testing.T, e *Engine) []string {
+// expectHasChild checks the plans has_child finds: those with a cost share of copay >= 1.
+func expectHasChild(t *testing.T, e *Engine, when string, want ...string) {
 	t.Helper()
-	ids := searchIDs(t, e, `{"query":{"has_child":{"type":"planCostShare","query":{"range":{"copay":{"gte":1}}}}}}`)
-	slices.Sort(ids)
-	return ids
+	expectIDs(t, e, "has_child "+when, `{"query":{"has_child":{"type":"planCostShare","query":{"range":{"copay":{"gte":1}}}}}}`, want)
 }
 
-func hasParentChildren(t *testing.T, e *Engine, plan string) []string {
+// expectHasParent checks the children has_parent finds for plan.
+func expectHasParent(t *testing.T, e *Engine, when, plan string, want ...string) {
 	t.Helper()
-	ids := searchIDs(t, e, fmt.Sprintf(`{"query":{"has_parent":{"parent_type":"plan","query":{"ids":{"values":[%q]}}}}}`, plan))
+	expectIDs(t, e, "has_parent "+when, fmt.Sprintf(`{"query":{"has_parent":{"parent_type":"plan","query":{"ids":{"values":[%q]}}}}}`, plan), want)
+}
+
+func expectIDs(t *testing.T, e *Engine, what, query string, want []string) {
+	t.Helper()
+	ids := searchIDs(t, e, query)
 	slices.Sort(ids)
-	return ids
+	if !slices.Equal(ids, want) {
+		t.Fatalf("%s: found %v, want %v", what, ids, want)
+	}
 }
 
 // TestJoinFollowsRewrites checks the join graph through the write patterns a projection
@@ -30,39 +37,23 @@ func TestJoinFollowsRewrites(t *testing.T) {
 	e := newPlansIndex(t)
 	// Child first: its parent does not exist yet.
 	mustStatus(t, 201, e, "PUT", "/plans-test/_doc/a-pcs?routing=a", fmt.Sprintf(costShareJSON, "a-pcs", 5, "a"))
-	if got := hasChildPlans(t, e); len(got) != 0 {
-		t.Fatalf("no parent yet, got %v", got)
-	}
+	expectHasChild(t, e, "with no parent yet")
 	mustStatus(t, 201, e, "PUT", "/plans-test/_doc/a?routing=a", fmt.Sprintf(planJSON, "a"))
-	if got := hasChildPlans(t, e); !slices.Equal(got, []string{"a"}) {
-		t.Fatalf("after parent indexed: %v", got)
-	}
+	expectHasChild(t, e, "after parent indexed", "a")
 	// Re-indexing the parent gives it a new document number.
 	mustStatus(t, 200, e, "PUT", "/plans-test/_doc/a?routing=a", fmt.Sprintf(planJSON, "a"))
-	if got := hasChildPlans(t, e); !slices.Equal(got, []string{"a"}) {
-		t.Fatalf("after parent re-indexed: %v", got)
-	}
-	if got := hasParentChildren(t, e, "a"); !slices.Equal(got, []string{"a-pcs"}) {
-		t.Fatalf("has_parent after parent re-indexed: %v", got)
-	}
+	expectHasChild(t, e, "after parent re-indexed", "a")
+	expectHasParent(t, e, "after parent re-indexed", "a", "a-pcs")
 	// Deleting the parent orphans the child; restoring it heals the join.
 	mustStatus(t, 200, e, "DELETE", "/plans-test/_doc/a", "")
-	if got := hasChildPlans(t, e); len(got) != 0 {
-		t.Fatalf("after parent deleted: %v", got)
-	}
+	expectHasChild(t, e, "after parent deleted")
 	mustStatus(t, 201, e, "PUT", "/plans-test/_doc/a?routing=a", fmt.Sprintf(planJSON, "a"))
-	if got := hasChildPlans(t, e); !slices.Equal(got, []string{"a"}) {
-		t.Fatalf("after parent restored: %v", got)
-	}
+	expectHasChild(t, e, "after parent restored", "a")
 	// Moving the child to another parent.
 	mustStatus(t, 201, e, "PUT", "/plans-test/_doc/b?routing=b", fmt.Sprintf(planJSON, "b"))
 	mustStatus(t, 200, e, "PUT", "/plans-test/_doc/a-pcs?routing=b", fmt.Sprintf(costShareJSON, "a-pcs", 5, "b"))
-	if got := hasChildPlans(t, e); !slices.Equal(got, []string{"b"}) {
-		t.Fatalf("after child moved: %v", got)
-	}
-	if got := hasParentChildren(t, e, "a"); len(got) != 0 {
-		t.Fatalf("old parent still has children: %v", got)
-	}
+	expectHasChild(t, e, "after child moved", "b")
+	expectHasParent(t, e, "of the old parent", "a")
 	// Enough rewrites to trigger compaction, then the join must still hold.
 	for i := 0; i < 10000; i++ {
 		mustStatus(t, 200, e, "PUT", "/plans-test/_doc/b?routing=b", fmt.Sprintf(planJSON, "b"))
@@ -71,12 +62,8 @@ func TestJoinFollowsRewrites(t *testing.T) {
 	if n := len(ix.Store.Docs); n > 9000 {
 		t.Fatalf("store kept %d document slots for 3 documents: compaction did not run", n)
 	}
-	if got := hasChildPlans(t, e); !slices.Equal(got, []string{"b"}) {
-		t.Fatalf("after compaction: %v", got)
-	}
-	if got := hasParentChildren(t, e, "b"); !slices.Equal(got, []string{"a-pcs"}) {
-		t.Fatalf("has_parent after compaction: %v", got)
-	}
+	expectHasChild(t, e, "after compaction", "b")
+	expectHasParent(t, e, "after compaction", "b", "a-pcs")
 }
 
 func TestHasChildScoreModes(t *testing.T) {
