@@ -37,14 +37,11 @@ func parseMatch(_ *queryParser, body any) (Query, *wire.EsError) {
 		case "query":
 			q.text = v
 		case "operator":
-			s, _ := v.(string)
-			switch strings.ToLower(s) {
-			case "or":
-			case "and":
-				q.and = true
-			default:
+			and, s, ok := eitherWord(v, "or", "and")
+			if !ok {
 				return wire.ErrIllegalArgument("No enum constant org.elasticsearch.index.query.Operator.%s", strings.ToUpper(s))
 			}
+			q.and = and
 		case "minimum_should_match":
 			s, ok := wire.ScalarText(v)
 			if !ok {
@@ -52,14 +49,11 @@ func parseMatch(_ *queryParser, body any) (Query, *wire.EsError) {
 			}
 			q.minimumShouldMatch = s
 		case "zero_terms_query":
-			s, _ := v.(string)
-			switch strings.ToLower(s) {
-			case "none":
-			case "all":
-				q.zeroTermsAll = true
-			default:
+			all, s, ok := eitherWord(v, "none", "all")
+			if !ok {
 				return wire.ErrParsing("Unsupported zero_terms_query value [%s]", s)
 			}
+			q.zeroTermsAll = all
 		case "analyzer":
 			if s, _ := v.(string); s != "standard" && s != "default" {
 				return wire.ErrParsing("[match] analyzer [%v] is not supported by the embedded search engine", v)
@@ -136,4 +130,18 @@ func (q *matchQuery) eval(c *EvalContext, scoring bool) (DocSet, *wire.EsError) 
 		d = disjunction(clauses, msm)
 	}
 	return boosted(d, q.boost), nil
+}
+
+// eitherWord reads an option that is one of two words, in any case, as Elasticsearch's
+// enums are: whether it is the second, the text read (for the error) and whether it
+// was either.
+func eitherWord(v any, first, second string) (isSecond bool, text string, ok bool) {
+	text, _ = v.(string)
+	switch strings.ToLower(text) {
+	case first:
+		return false, text, true
+	case second:
+		return true, text, true
+	}
+	return false, text, false
 }

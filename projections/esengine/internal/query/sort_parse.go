@@ -100,13 +100,11 @@ func parseSortObject(field string, v any) (SortSpec, *wire.EsError) {
 }
 
 func parseOrder(s string) (bool, *wire.EsError) {
-	switch strings.ToLower(s) {
-	case "asc":
-		return false, nil
-	case "desc":
-		return true, nil
+	desc, _, ok := eitherWord(s, "asc", "desc")
+	if !ok {
+		return false, wire.ErrIllegalArgument("Unknown SortOrder [%s]", s)
 	}
-	return false, wire.ErrIllegalArgument("Unknown SortOrder [%s]", s)
+	return desc, nil
 }
 
 // parseSortParam reads the sort query parameter: "field", "field:asc", comma-separated.
