@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -114,10 +115,15 @@ func FuzzMergePatch(f *testing.F) {
 	})
 }
 
-// FuzzParseStrict checks the hand-written parser against encoding/json: whatever it
-// accepts, encoding/json accepts with the same value; whatever valid JSON it refuses,
-// it refuses for one of the extra rules (duplicate key, depth).
+// FuzzParseStrict checks the decoder's reading of JSON (jsonscan's tokens, its own walk
+// of the structure) against encoding/json: whatever it accepts, encoding/json accepts
+// with the same value; whatever valid JSON it refuses, it refuses for one of the extra
+// rules (duplicate key, depth, lone surrogate); whatever invalid JSON it refuses, it
+// names a syntax fault.
 func FuzzParseStrict(f *testing.F) {
+	for _, c := range parseStrictMessageCases {
+		f.Add([]byte(c.in))
+	}
 	f.Add(examplePlan(f))
 	for _, s := range []string{
 		`{"a":"\u0061\ud83d\ude00\ud800\n\"\\\/","b":[1,-0.5e+3,0E1,true,false,null]}`,
@@ -134,12 +140,14 @@ func FuzzParseStrict(f *testing.F) {
 			if !errors.As(err, &ve) || len(ve.Problems) == 0 {
 				t.Fatalf("error %v (%T)", err, err)
 			}
-			if valid {
-				for _, p := range ve.Problems {
-					if !strings.Contains(p.Message, "duplicate key") && !strings.Contains(p.Message, "deeper than") &&
-						!strings.Contains(p.Message, "lone surrogate") {
-						t.Fatalf("valid JSON refused: %s: %s", p.Path, p.Message)
-					}
+			for _, p := range ve.Problems {
+				extraRule := strings.Contains(p.Message, "duplicate key") || strings.Contains(p.Message, "deeper than") ||
+					strings.Contains(p.Message, "lone surrogate")
+				if valid && !extraRule {
+					t.Fatalf("valid JSON refused: %s: %s", p.Path, p.Message)
+				}
+				if !valid && !extraRule && !syntaxFault.MatchString(p.Message) {
+					t.Fatalf("invalid JSON %q refused with %s: %s", data, p.Path, p.Message)
 				}
 			}
 			return
@@ -158,3 +166,6 @@ func FuzzParseStrict(f *testing.F) {
 		}
 	})
 }
+
+// syntaxFault matches the problems parseStrict words for text that is not JSON.
+var syntaxFault = regexp.MustCompile(`^(malformed JSON at byte \d+: |the JSON ends unexpectedly|unexpected data after the JSON value at byte \d+$|the document is (empty|not valid UTF-8)$)`)
