@@ -5,22 +5,30 @@ import (
 	"testing"
 )
 
-func BenchmarkDecodeValidate(b *testing.B) { benchDecode(b, examplePlan(b), true) }
+func BenchmarkDecodeValidate(b *testing.B) { benchRead(b, examplePlan(b), true, Decode) }
 
 func BenchmarkDecodeValidate1000Services(b *testing.B) {
-	benchDecode(b, withServices(b, 1000), true)
+	benchRead(b, withServices(b, 1000), true, Decode)
 }
 
 func BenchmarkDecodeInvalid(b *testing.B) {
-	benchDecode(b, exampleWith(b, edit{"planType", 1}, edit{"planCostShares.copay", -1}, edit{"extra", true}), false)
+	benchRead(b, exampleWith(b, edit{"planType", 1}, edit{"planCostShares.copay", -1}, edit{"extra", true}), false, Decode)
 }
 
-// benchDecode decodes body over and over, failing if the outcome is not the expected one.
-func benchDecode(b *testing.B, body []byte, valid bool) {
+// BenchmarkParseStrict is the JSON reading alone (jsonscan's tokens, the tree), the
+// part of a decode that the JSON grammar decides.
+func BenchmarkParseStrict(b *testing.B) { benchRead(b, examplePlan(b), true, parseStrict) }
+
+func BenchmarkParseStrict1000Services(b *testing.B) {
+	benchRead(b, withServices(b, 1000), true, parseStrict)
+}
+
+// benchRead reads body over and over, failing if the outcome is not the expected one.
+func benchRead[T any](b *testing.B, body []byte, valid bool, read func([]byte) (T, error)) {
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Decode(body); (err == nil) != valid {
+		if _, err := read(body); (err == nil) != valid {
 			b.Fatalf("valid %v: %v", valid, err)
 		}
 	}
