@@ -27,18 +27,11 @@ func ParseMappings(raw any) (*Mapping, *wire.EsError) {
 	for _, key := range SortedKeys(obj) {
 		v := obj[key]
 		switch key {
-		case "properties":
-			props, err := parseProperties(v, "")
-			if err != nil {
+		case "properties", "dynamic":
+			// The root is an object field: these read as they do on any object.
+			if err := m.Root.setParam(key, v); err != nil {
 				return nil, wrapMappingError(err)
 			}
-			m.Root.Properties = props
-		case "dynamic":
-			d, err := parseDynamic(v)
-			if err != nil {
-				return nil, wrapMappingError(err)
-			}
-			m.Root.dynamic = d
 		case "_routing":
 			r, ok := v.(map[string]any)
 			if !ok {
@@ -166,6 +159,17 @@ func parseField(name, path string, raw any, multiField bool) (*FieldMapping, *wi
 // echoParams are accepted everywhere they make sense and do not change matching here.
 var echoParams = map[string]bool{"store": true, "doc_values": true, "index": true, "meta": true, "boost": true, "norms": true, "similarity": false}
 
+// store returns what keeps a parameter's parsed value in dst, or passes on why it
+// could not be parsed, leaving dst as it was: `return store(&f.x)(parseX(v))`.
+func store[T any](dst *T) func(T, *wire.EsError) *wire.EsError {
+	return func(v T, err *wire.EsError) *wire.EsError {
+		if err == nil {
+			*dst = v
+		}
+		return err
+	}
+}
+
 func (f *FieldMapping) setParam(key string, v any) *wire.EsError {
 	unknown := func() *wire.EsError {
 		return ErrMapping("unknown parameter [%s] on mapper [%s] of type [%s]", key, f.Name, f.Typ)
@@ -174,19 +178,9 @@ func (f *FieldMapping) setParam(key string, v any) *wire.EsError {
 	case TypeObject:
 		switch key {
 		case "properties":
-			props, err := parseProperties(v, f.Path)
-			if err != nil {
-				return err
-			}
-			f.Properties = props
-			return nil
+			return store(&f.Properties)(parseProperties(v, f.Path))
 		case "dynamic":
-			d, err := parseDynamic(v)
-			if err != nil {
-				return err
-			}
-			f.dynamic = d
-			return nil
+			return store(&f.dynamic)(parseDynamic(v))
 		case "enabled":
 			if b, ok := v.(bool); ok && !b {
 				return ErrMapping("[enabled: false] objects are not supported by the embedded engine (field [%s])", f.Path)
@@ -197,12 +191,7 @@ func (f *FieldMapping) setParam(key string, v any) *wire.EsError {
 	case TypeJoin:
 		switch key {
 		case "relations":
-			rels, err := parseRelations(v)
-			if err != nil {
-				return err
-			}
-			f.relations = rels
-			return nil
+			return store(&f.relations)(parseRelations(v))
 		case "eager_global_ordinals":
 			b, ok := v.(bool)
 			if !ok {

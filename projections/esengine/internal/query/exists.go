@@ -26,13 +26,7 @@ func parseExists(_ *queryParser, body any) (Query, *wire.EsError) {
 		q.field = s
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	if q.field == "" {
-		return nil, wire.ErrParsing("[exists] must be provided with a [field]")
-	}
-	return q, nil
+	return namingField(q, q.field, err, "[exists] must be provided with a [field]")
 }
 
 func (q *existsQuery) eval(c *EvalContext, _ bool) (DocSet, *wire.EsError) {
@@ -64,4 +58,16 @@ func (q *existsQuery) eval(c *EvalContext, _ bool) (DocSet, *wire.EsError) {
 		return constantSet(roaring.FastOr(sets...), q.boost), nil
 	}
 	return emptySet(), nil
+}
+
+// namingField finishes parsing a query that must name a field: the options' error
+// first, then missing (an Elasticsearch parsing message) when no field was named.
+func namingField(q Query, field string, err *wire.EsError, missing string) (Query, *wire.EsError) {
+	if err != nil {
+		return nil, err
+	}
+	if field == "" {
+		return nil, wire.ErrParsing("%s", missing)
+	}
+	return q, nil
 }

@@ -36,13 +36,7 @@ func parseTerms(_ *queryParser, body any) (Query, *wire.EsError) {
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	if q.field == "" {
-		return nil, wire.ErrParsing("[terms] query requires a field with an array of values")
-	}
-	return q, nil
+	return namingField(q, q.field, err, "[terms] query requires a field with an array of values")
 }
 
 func (q *termsQuery) eval(c *EvalContext, _ bool) (DocSet, *wire.EsError) {
