@@ -3,6 +3,7 @@
 //
 //	planbench [run] [flags]   load scenarios (create-only, mixed, read, search, lag)
 //	planbench baseline [flags] plan reads of planstore against a bare net/http handler
+//	planbench populate [flags] make a data set of --plans plans through the bulk import API
 //
 // See docs/performance.md.
 package main
@@ -20,8 +21,9 @@ import (
 
 const usage = `usage: planbench [run] [flags]      drive a planstore with a load scenario
        planbench baseline [flags]   compare planstore's plan reads with a bare net/http handler
+       planbench populate [flags]   make a data set: --plans plans through the bulk import API
 
-Run 'planbench run -h' or 'planbench baseline -h' for the flags.
+Run 'planbench run -h', 'planbench baseline -h' or 'planbench populate -h' for the flags.
 `
 
 func main() {
@@ -40,6 +42,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		return 0
+	}
+	if len(args) > 0 && args[0] == populateCommand {
+		return runPopulateCommand(ctx, args[1:], stdout, stderr)
 	}
 	if len(args) > 0 && (args[0] == "run" || args[0] == "baseline") {
 		command, args = args[0], args[1:]
@@ -62,6 +67,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "planbench %s: %v\n", command, err)
+		return 1
+	}
+	return 0
+}
+
+func runPopulateCommand(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	opts, err := parsePopulateOptions(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "planbench %s: %v\n", populateCommand, err)
+		return 2
+	}
+	if err := runPopulate(ctx, opts, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "planbench %s: %v\n", populateCommand, err)
 		return 1
 	}
 	return 0
