@@ -29,20 +29,8 @@ func bulkLinesSize(a projections.Action) int {
 // appendBulkLines appends the lines of one action to b; on error b is returned as it
 // was.
 func appendBulkLines(b []byte, a projections.Action, requireAlias bool) ([]byte, error) {
-	if a.Doc.ID == "" {
-		return b, fmt.Errorf("elastic: %s action without a document id", a.Op)
-	}
-	if a.Version < 1 {
-		return b, fmt.Errorf("elastic: %s %s: version %d is not positive", a.Op, a.Doc.ID, a.Version)
-	}
-	switch a.Op {
-	case projections.OpIndex:
-		if len(a.Doc.Source) == 0 {
-			return b, fmt.Errorf("elastic: index %s: empty source", a.Doc.ID)
-		}
-	case projections.OpDelete:
-	default:
-		return b, fmt.Errorf("elastic: %s: unknown operation %q", a.Doc.ID, a.Op)
+	if err := checkAction(a); err != nil {
+		return b, err
 	}
 	start := len(b)
 	b = append(b, `{"`...)
@@ -72,6 +60,27 @@ func appendBulkLines(b []byte, a projections.Action, requireAlias bool) ([]byte,
 		b = append(b, '\n')
 	}
 	return b, nil
+}
+
+// checkAction refuses what no engine should be sent: an action without an id, a
+// version below 1, an index without a source, an unknown operation.
+func checkAction(a projections.Action) error {
+	if a.Doc.ID == "" {
+		return fmt.Errorf("elastic: %s action without a document id", a.Op)
+	}
+	if a.Version < 1 {
+		return fmt.Errorf("elastic: %s %s: version %d is not positive", a.Op, a.Doc.ID, a.Version)
+	}
+	switch a.Op {
+	case projections.OpIndex:
+		if len(a.Doc.Source) == 0 {
+			return fmt.Errorf("elastic: index %s: empty source", a.Doc.ID)
+		}
+	case projections.OpDelete:
+	default:
+		return fmt.Errorf("elastic: %s: unknown operation %q", a.Doc.ID, a.Op)
+	}
+	return nil
 }
 
 // oneLine returns a valid JSON document on one line, as _bulk requires: a source with

@@ -35,12 +35,14 @@ type bulkAnswer struct {
 }
 
 type bulkItem struct {
-	ID     string `json:"_id"`
-	Status int    `json:"status"`
-	Error  *struct {
-		Type   string `json:"type"`
-		Reason string `json:"reason"`
-	} `json:"error"`
+	ID     string         `json:"_id"`
+	Status int            `json:"status"`
+	Error  *bulkItemError `json:"error"`
+}
+
+type bulkItemError struct {
+	Type   string `json:"type"`
+	Reason string `json:"reason"`
 }
 
 // outcomes returns one entry per action sent, nil for success. The answer must list

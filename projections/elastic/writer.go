@@ -67,6 +67,17 @@ type WriterConfig struct {
 	// field, which would also block EnsureAlias for good. Always on when Index is the
 	// alias `plans`; the failed write is retried once the alias exists.
 	RequireAlias bool
+	// Direct, when set, is the search engine in this process behind the client: Write
+	// then hands it the actions at once, in the caller's goroutine, instead of encoding
+	// a _bulk request the engine parses again (see writeDirect). Batching buys nothing
+	// without a round trip to amortise.
+	Direct DirectEngine
+}
+
+// DirectEngine is a search engine in the same process that takes projection actions
+// as a _bulk request of them would, reporting each item's status (esengine.Engine).
+type DirectEngine interface {
+	WriteActions(index string, requireAlias bool, actions []projections.Action, outcome func(i, status int, errType, reason string))
 }
 
 func (c WriterConfig) withDefaults() (WriterConfig, error) {
@@ -169,6 +180,9 @@ func (w *Writer) Stats() WriterStats {
 func (w *Writer) Write(ctx context.Context, actions ...projections.Action) error {
 	if len(actions) == 0 {
 		return nil
+	}
+	if w.cfg.Direct != nil {
+		return w.writeDirect(ctx, actions)
 	}
 	// One buffer for every action's lines: the lines are slices of it, each capped at
 	// its own end so nothing appended to one can reach the next.

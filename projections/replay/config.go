@@ -11,6 +11,7 @@ import (
 	"github.com/elastic/go-elasticsearch/v8"
 
 	"github.com/planstore/planstore/projections"
+	"github.com/planstore/planstore/projections/elastic"
 )
 
 // Defaults of Config.
@@ -50,6 +51,9 @@ type Config struct {
 	// of merging each plan's events within a page into one (mergeRuns). The result is
 	// the same; merging is several times cheaper. For comparisons and diagnosis.
 	EachEvent bool
+	// Direct is the search engine behind Client when it runs in this process: the
+	// replay then writes to it without _bulk requests (elastic.WriterConfig.Direct).
+	Direct elastic.DirectEngine
 
 	// LockTTL is how long the cluster lock stays valid without renewal (default 2 min);
 	// the holder renews it every third of that. A lock left by a killed process is

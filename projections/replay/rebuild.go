@@ -80,6 +80,7 @@ func (r *Replayer) rebuild(ctx context.Context, prog *progress, lock *clusterLoc
 		MaxActions:  r.cfg.BulkActions,
 		MaxBytes:    r.cfg.BulkBytes,
 		MaxInFlight: r.cfg.BulkInFlight,
+		Direct:      r.cfg.Direct,
 	})
 	if err != nil {
 		return err

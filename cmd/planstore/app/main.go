@@ -16,6 +16,7 @@ import (
 
 	"github.com/planstore/planstore/commands"
 	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/projections/esengine"
 	"github.com/planstore/planstore/queries"
 	"github.com/planstore/planstore/transport/httpapi"
 	"github.com/planstore/planstore/transport/presence"
@@ -33,6 +34,8 @@ type Main struct {
 	redis    redis.UniversalClient // with --redis-url; see redisClient
 
 	embeddedSearch bool // the read model is the in-process engine
+	// engine is that engine: projections write to it directly, not through _bulk.
+	engine *esengine.Engine
 
 	store    eventStore     // the role's event store, once open
 	presence presence.Store // where heartbeats go (presence.go)
@@ -104,6 +107,11 @@ func (m *Main) URL() string { return "http://" + m.Addr() }
 // answer), starts its workers and the HTTP server, and returns.
 func (m *Main) Run(ctx context.Context) error {
 	start := time.Now()
+	// The profiler before any backend, so a slow start-up (the embedded engine's
+	// rebuild from the event log) can be profiled while it runs.
+	if err := m.servePprof(); err != nil {
+		return err
+	}
 	// The key first: a missing --signing-key-file is a mistake in the set-up, cheaper to
 	// report than any backend's.
 	verifier, err := m.openVerifier(ctx)
@@ -163,9 +171,6 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	if err := m.serveGRPC(); err != nil {
-		return err
-	}
-	if err := m.servePprof(); err != nil {
 		return err
 	}
 	m.startHeartbeat(ctx, start)

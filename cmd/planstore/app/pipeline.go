@@ -89,7 +89,7 @@ func (m *Main) startPipeline(ctx context.Context, store eventStore, httpCfg *htt
 			}
 		}
 		if m.parts.projector {
-			writer, err := elastic.NewWriter(client, elastic.WriterConfig{})
+			writer, err := elastic.NewWriter(client, elastic.WriterConfig{Direct: m.directEngine()})
 			if err != nil {
 				return err
 			}

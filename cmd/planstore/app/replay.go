@@ -14,7 +14,7 @@ import (
 // newReplayer makes the read-model rebuilder of this role; the HTTP admin endpoint runs
 // its jobs, and Close cancels a running one (which then drops its half-built index).
 func (m *Main) newReplayer(client *elasticsearch.Client, store eventStore) (*replay.Replayer, error) {
-	r, err := replay.New(replay.Config{Client: client, Log: store, Logger: m.log})
+	r, err := replay.New(replay.Config{Client: client, Log: store, Logger: m.log, Direct: m.directEngine()})
 	if err != nil {
 		return nil, fmt.Errorf("replay: %w", err)
 	}

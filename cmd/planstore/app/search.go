@@ -22,7 +22,8 @@ const searchPingTimeout = 10 * time.Second
 func (m *Main) openSearch(ctx context.Context) (*elasticsearch.Client, error) {
 	if len(m.cfg.ESURLs) == 0 {
 		m.embeddedSearch = true
-		return esengine.NewClient(esengine.New())
+		m.engine = esengine.New()
+		return esengine.NewClient(m.engine)
 	}
 	// Every node given, and retries on another node: see elastic.NewClient.
 	client, err := elastic.NewClient(m.cfg.ESURLs)
@@ -57,4 +58,13 @@ func ensureReadModel(ctx context.Context, client *elasticsearch.Client) error {
 		return fmt.Errorf("read model: %w", err)
 	}
 	return nil
+}
+
+// directEngine is the engine projections write to without a _bulk round trip: the
+// embedded one, or nil for a cluster.
+func (m *Main) directEngine() elastic.DirectEngine {
+	if m.engine == nil {
+		return nil
+	}
+	return m.engine
 }
