@@ -63,8 +63,14 @@ func benchStore(b *testing.B) *boltstore.Store {
 }
 
 // BenchmarkReplay replays about 20,000 events (creates, patches, replaces, deletes)
-// from the embedded store into a fresh embedded engine.
+// from the embedded store into a fresh embedded engine, through _bulk requests as to
+// any cluster and, as serve does, handing the actions to the engine directly.
 func BenchmarkReplay(b *testing.B) {
+	b.Run("bulk", func(b *testing.B) { benchmarkReplay(b, false) })
+	b.Run("direct", func(b *testing.B) { benchmarkReplay(b, true) })
+}
+
+func benchmarkReplay(b *testing.B, direct bool) {
 	store := benchStore(b)
 	b.ReportAllocs()
 	var read int64
@@ -72,11 +78,16 @@ func BenchmarkReplay(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		b.StopTimer()
-		client, err := esengine.NewClient(esengine.New())
+		engine := esengine.New()
+		client, err := esengine.NewClient(engine)
 		if err != nil {
 			b.Fatal(err)
 		}
-		r, err := replay.New(replay.Config{Client: client, Log: store})
+		cfg := replay.Config{Client: client, Log: store}
+		if direct {
+			cfg.Direct = engine
+		}
+		r, err := replay.New(cfg)
 		if err != nil {
 			b.Fatal(err)
 		}
