@@ -161,8 +161,20 @@ func (s *Store) Close() error {
 	s.closeMu.Unlock()
 
 	<-s.writerDone
+	s.persistFreelist()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("boltstore: close: %w", err)
 	}
 	return nil
+}
+
+// persistFreelist writes bbolt's list of free pages once, at a clean close. The store
+// runs with NoFreelistSync (no freelist write per commit), so without it the next Open
+// rebuilds the list by walking every page of the file: 1.5-2 s at 100,000 plans, and
+// it grows with the file. With it, Open reads the list from its pages. The first commit
+// after that Open marks the list unsynced again, so a crash later still leads to the
+// walk, never to a stale list. It only saves time: a failure leaves the walk to Open.
+func (s *Store) persistFreelist() {
+	s.db.NoFreelistSync = false
+	_ = s.db.Update(func(*bolt.Tx) error { return nil })
 }
