@@ -42,6 +42,22 @@ func TestAgainstTheRealServer(t *testing.T) {
 		}
 	})
 
+	t.Run("populate", func(t *testing.T) {
+		var stdout, stderr bytes.Buffer
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		args := []string{populateCommand, "--plans", "25", "--job-lines", "10", "--poll", "50ms", "--url", srv.url, "--token", srv.token}
+		if code := run(ctx, args, &stdout, &stderr); code != 0 {
+			t.Fatalf("planbench %s: exit %d\n%s", strings.Join(args, " "), code, stderr.String())
+		}
+		if !strings.Contains(stdout.String(), "populate: 25 plans created") {
+			t.Errorf("populate said %q", stdout.String())
+		}
+		if jobs := strings.Count(stderr.String(), "succeeded:"); jobs < 3 {
+			t.Errorf("%d jobs reported succeeded, want 3 (10+10+5 lines):\n%s", jobs, stderr.String())
+		}
+	})
+
 	t.Run("patch", func(t *testing.T) {
 		rep := runJSON[stats.Report](t, srv, "run", "--scenario", "mixed", "--mix", "patch=1,read=1",
 			"--plans", "10", "--duration", "1s", "--warmup", "0s", "--clients", "4")

@@ -157,8 +157,12 @@ func writePlans(w io.Writer, gen *plangen.Generator, r *rand.Rand, n int) error 
 		if err != nil {
 			return err
 		}
-		bw.Write(p.Body)
-		bw.WriteByte('\n')
+		if _, err := bw.Write(p.Body); err != nil {
+			return err // the upload ended: the POST reports why
+		}
+		if err := bw.WriteByte('\n'); err != nil {
+			return err
+		}
 	}
 	if err := bw.Flush(); err != nil {
 		return err
