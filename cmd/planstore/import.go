@@ -74,6 +74,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	imp.progress.accepted(status, imp.base+location)
 	for !status.State.Final() {
 		imp.progress.show(status)
 		select {

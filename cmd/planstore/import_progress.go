@@ -43,11 +43,13 @@ func (p *importProgress) print(line string, force bool) {
 	}
 }
 
-// uploading shows the bytes sent until stop is called.
+// uploading shows the bytes sent until stop is called; once stop returns no upload line
+// follows, so the line naming the job comes after the last of them.
 func (p *importProgress) uploading(sent *atomic.Int64) (stop func()) {
-	done := make(chan struct{})
+	done, exited := make(chan struct{}), make(chan struct{})
 	start := time.Now()
 	go func() {
+		defer close(exited)
 		t := time.NewTicker(500 * time.Millisecond)
 		defer t.Stop()
 		for {
@@ -60,7 +62,21 @@ func (p *importProgress) uploading(sent *atomic.Int64) (stop func()) {
 			}
 		}
 	}()
-	return func() { close(done) }
+	return func() { close(done); <-exited }
+}
+
+// accepted names the job on a line of its own as soon as the server has it. The progress
+// lines of a log come every few seconds at most, so without it a log (or a script reading
+// it) would learn the job's id only seconds later, or at the job's end: too late to
+// follow the job elsewhere or to DELETE it.
+func (p *importProgress) accepted(s imports.Status, location string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.terminal {
+		fmt.Fprint(p.w, "\r\033[K") // the upload line made way for the lines below
+	}
+	fmt.Fprintf(p.w, "import %s accepted: %s lines, at %s\n", s.ID, thousands(s.Lines), location)
+	p.last = time.Now()
 }
 
 func (p *importProgress) show(s imports.Status) { p.print(progressLine(s), false) }

@@ -178,15 +178,25 @@ func TestImportTwoWorkersOnRabbitMQSurviveKill(t *testing.T) {
 	if err := cli.Start(); err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- cli.Wait() }()
+	exited := make(chan struct{})
+	var exitErr error
+	go func() { exitErr = cli.Wait(); close(exited) }()
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("planstore import's output:\n%s", stderr.String())
+		}
+	})
 	var location string
 	testenv.WaitFor(t, 2*time.Minute, "the CLI to name its job", func() bool {
-		// The first progress line: "import <id> running: ..."
-		if f := strings.Fields(stderr.String()); len(f) > 1 && f[0] == "import" {
-			location = "/v1/imports/" + f[1]
+		ended := isClosed(exited) // before reading stderr: an ended CLI has written all of it
+		if id := acceptedImport(stderr.String()); id != "" {
+			location = "/v1/imports/" + id
+			return true
 		}
-		return location != ""
+		if ended {
+			t.Fatalf("planstore import ended (%v) without naming its job:\n%s", exitErr, stderr.String())
+		}
+		return false
 	})
 	testenv.WaitFor(t, 2*time.Minute, "the import to be under way", func() bool {
 		st, _ := importStatus(t, serve, token, location)
@@ -196,11 +206,11 @@ func TestImportTwoWorkersOnRabbitMQSurviveKill(t *testing.T) {
 	t.Log("killed worker A mid-job")
 	startProcess(t, "worker A (restarted)", env, "worker")
 	select {
-	case err := <-done:
+	case <-exited:
 		// The file has invalid and conflicting lines: the job succeeds, the CLI exits 3.
 		var exit *exec.ExitError
-		if !errors.As(err, &exit) || exit.ExitCode() != 3 {
-			t.Fatalf("planstore import: %v (want exit status 3: some lines failed)\n%s", err, stderr.String())
+		if !errors.As(exitErr, &exit) || exit.ExitCode() != 3 {
+			t.Fatalf("planstore import: %v (want exit status 3: some lines failed)\n%s", exitErr, stderr.String())
 		}
 	case <-time.After(3 * time.Minute):
 		_ = cli.Process.Kill()
@@ -218,6 +228,27 @@ func TestImportTwoWorkersOnRabbitMQSurviveKill(t *testing.T) {
 	checkOnce(t, serve, token, "killworker", exp)
 	if !strings.Contains(stderr.String(), "lines/s") {
 		t.Fatalf("progress line without a rate:\n%s", stderr.String())
+	}
+}
+
+// acceptedImport is the job `planstore import` names on the line it prints once the
+// server accepted the upload, "import <id> accepted: ...", or "" before that line. Lines
+// about the upload ("uploading: ...") may come first when the upload takes a while.
+func acceptedImport(stderr string) string {
+	for _, line := range strings.Split(stderr, "\n") {
+		if f := strings.Fields(line); len(f) > 2 && f[0] == "import" && f[2] == "accepted:" {
+			return f[1]
+		}
+	}
+	return ""
+}
+
+func isClosed(c <-chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
 	}
 }
 
