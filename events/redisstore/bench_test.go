@@ -14,7 +14,7 @@ import (
 // benchStore opens a store on a redis-server of the benchmark's own, so other users of
 // the shared Redis neither disturb the numbers nor see the data.
 func benchStore(b *testing.B, opts ...Option) *Store {
-	s := opener{url: startRedisServer(b), opts: opts}.open(b)
+	s := opener{url: testenv.StartRedisServer(b), opts: opts}.open(b)
 	b.Cleanup(func() { _ = s.Close() })
 	return s
 }

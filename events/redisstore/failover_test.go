@@ -131,7 +131,7 @@ func TestLeaseSurvivesFailover(t *testing.T) {
 // TestFullRedisIsStorageFull: a Redis at maxmemory with noeviction refuses the append
 // script before it runs, which is the store being full, not an internal error.
 func TestFullRedisIsStorageFull(t *testing.T) {
-	url := startRedisServer(t, "--maxmemory", "4mb", "--maxmemory-policy", "noeviction")
+	url := testenv.StartRedisServer(t, "--maxmemory", "4mb", "--maxmemory-policy", "noeviction")
 	s := opener{url: url}.open(t)
 	defer s.Close()
 	ctx := context.Background()
