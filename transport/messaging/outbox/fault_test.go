@@ -133,13 +133,7 @@ func TestRelayAndConsumersSurviveABrokerRestartUnderLoad(t *testing.T) {
 			store := s.open(t)
 			bus := newAMQPBus(t, url, "audit", "projector")
 			reg := prometheus.NewRegistry()
-			relay := newRouter(t, reg)
-			addRelay(t, relay, store, bus)
-			consumers := newRouter(t, reg)
-			got := newSink()
-			if err := consumers.AddConsumer(bus, got.consumer("audit")); err != nil {
-				t.Fatal(err)
-			}
+			relay, consumers, got := newPipeline(t, reg, store, bus, "audit")
 			// A concurrent consumer too: all its subscriptions must come back.
 			concurrent := newSink()
 			projector := concurrent.consumer("projector")

@@ -17,14 +17,7 @@ func TestRelayThroughRabbitMQDeliversEveryEventInPlanOrder(t *testing.T) {
 	store := newMemOutbox()
 	bus := newAMQPBus(t, url, "audit")
 	reg := prometheus.NewRegistry()
-
-	relay := newRouter(t, reg)
-	addRelay(t, relay, store, bus)
-	consumers := newRouter(t, reg)
-	got := newSink()
-	if err := consumers.AddConsumer(bus, got.consumer("audit")); err != nil {
-		t.Fatal(err)
-	}
+	relay, consumers, got := newPipeline(t, reg, store, bus, "audit")
 	testenv.RunRouter(t, consumers)
 	testenv.RunRouter(t, relay)
 
