@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/planstore/planstore/events"
-	"github.com/planstore/planstore/events/boltstore"
 	"github.com/planstore/planstore/events/redisstore"
 	"github.com/planstore/planstore/queries"
 	"github.com/planstore/planstore/tenancy"
@@ -28,12 +27,7 @@ func TestFeedEndFromTheStoreEqualsReadingThrough(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Run("embedded", func(t *testing.T) {
-		store, err := boltstore.Open(t.TempDir(), codec)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = store.Close() })
-		feedEndEqualsReadingThrough(t, store)
+		feedEndEqualsReadingThrough(t, testenv.BoltStore(t))
 	})
 	t.Run("redis", func(t *testing.T) { // 16 partitions, most of them empty at first
 		store, err := redisstore.New(context.Background(), testenv.Redis(t, redisDBFeedEnd), codec, redisstore.WithPrefix("feedend:"))

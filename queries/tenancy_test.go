@@ -8,24 +8,16 @@ import (
 	"time"
 
 	"github.com/planstore/planstore/events"
-	"github.com/planstore/planstore/events/boltstore"
 	"github.com/planstore/planstore/queries"
 	"github.com/planstore/planstore/tenancy"
+	"github.com/planstore/planstore/transport/testenv"
 )
 
 // A plan written before tenancy lives under its bare objectId whatever its _org. The
 // default organisation's callers see it when it is theirs; one of another _org is
 // reached by an operator only (docs/tenancy.md), and never by a caller of a.org.
 func TestPreTenancyPlansInTheDefaultNamespace(t *testing.T) {
-	codec, err := events.NewPlanCodec()
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := boltstore.Open(t.TempDir(), codec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
+	store := testenv.BoltStore(t)
 	ctx := context.Background()
 	for id, org := range map[string]string{"ours": "example.com", "theirs": "other.net"} {
 		doc := json.RawMessage(`{"objectId":"` + id + `","_org":"` + org + `"}`)

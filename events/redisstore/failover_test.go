@@ -35,9 +35,6 @@ func replicasOf(cluster *testenv.RedisCluster) []string {
 // same commit again recognises the earlier try as its own and succeeds, instead of
 // failing with a version conflict.
 func TestCommitWithoutReplicaIsNotAcknowledged(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a six-node Redis Cluster")
-	}
 	cluster := testenv.StartRedisCluster(t, 3, 1)
 	// One partition: every key of the commit in one slot, so the append script runs at
 	// once and lands on the master, unconfirmed.
@@ -90,9 +87,6 @@ func TestCommitWithoutReplicaIsNotAcknowledged(t *testing.T) {
 // takes over with the key, and the holder keeps renewing it there, without losing the
 // lease, as long as the failover takes less than two thirds of the TTL.
 func TestLeaseSurvivesFailover(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a six-node Redis Cluster")
-	}
 	cluster := testenv.StartRedisCluster(t, 3, 1)
 	s := opener{url: cluster.URL()}.open(t)
 	defer s.Close()

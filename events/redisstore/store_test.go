@@ -109,9 +109,6 @@ func (m *mixedStore) Close() error { return errors.Join(m.Store.Close(), m.reser
 // with CROSSSLOT, so passing shows the key layout and the ownership transaction are
 // cluster-safe, and every commit waits for its replica (WAIT) on the way.
 func TestAcceptanceCluster(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a six-node cluster")
-	}
 	o := opener{url: testenv.StartRedisCluster(t, 3, 1).URL()}
 	storetest.Run(t, func(t *testing.T) storetest.Store {
 		s := o.mustAppendWith(false)(t).(*Store)

@@ -93,14 +93,7 @@ var realStores = []struct {
 	open func(t *testing.T) eventStore
 }{
 	{"redis", func(t *testing.T) eventStore { return openRedisStore(t) }},
-	{"bolt", func(t *testing.T) eventStore {
-		store, err := boltstore.Open(t.TempDir(), testenv.PlanCodec(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { store.Close() }) // after the routers, which are cleaned up first
-		return store
-	}},
+	{"bolt", func(t *testing.T) eventStore { return testenv.BoltStore(t) }},
 }
 
 // redisTestDB is this package's own Redis database.
