@@ -98,24 +98,19 @@ var benchRuns atomic.Int64
 
 // BenchmarkClusterCreate measures POSTs on a cluster (the reservation protocol), with
 // and without waiting for a replica: the cost of WAIT (replicas.go).
-func BenchmarkClusterCreate(b *testing.B) {
-	cluster := testenv.StartRedisCluster(b, 3, 1)
-	for _, replicas := range []int{0, 1} {
-		b.Run("wait="+strconv.Itoa(replicas), func(b *testing.B) {
-			s := clusterBenchStore(b, cluster, replicas)
-			storetest.BenchmarkCreate(b, s)
-		})
-	}
-}
+func BenchmarkClusterCreate(b *testing.B) { benchmarkOnCluster(b, storetest.BenchmarkCreate) }
 
 // BenchmarkClusterReplace measures PUTs on a cluster (one script each), with and
 // without waiting for a replica.
-func BenchmarkClusterReplace(b *testing.B) {
+func BenchmarkClusterReplace(b *testing.B) { benchmarkOnCluster(b, storetest.BenchmarkReplace) }
+
+// benchmarkOnCluster runs bench on a store on a cluster, once without waiting for a
+// replica and once waiting for one.
+func benchmarkOnCluster(b *testing.B, bench func(*testing.B, storetest.Store)) {
 	cluster := testenv.StartRedisCluster(b, 3, 1)
 	for _, replicas := range []int{0, 1} {
 		b.Run("wait="+strconv.Itoa(replicas), func(b *testing.B) {
-			s := clusterBenchStore(b, cluster, replicas)
-			storetest.BenchmarkReplace(b, s)
+			bench(b, clusterBenchStore(b, cluster, replicas))
 		})
 	}
 }

@@ -11,7 +11,14 @@ import (
 // as the routers reading it).
 func BoltStore(tb testing.TB) *boltstore.Store {
 	tb.Helper()
-	store, err := boltstore.Open(tb.TempDir(), PlanCodec(tb))
+	return BoltStoreIn(tb, tb.TempDir())
+}
+
+// BoltStoreIn is BoltStore in the data dir dir, for a test that keeps other stores
+// beside it as planstore does (import jobs, idempotency keys).
+func BoltStoreIn(tb testing.TB, dir string) *boltstore.Store {
+	tb.Helper()
+	store, err := boltstore.Open(dir, PlanCodec(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}
