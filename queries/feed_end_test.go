@@ -2,10 +2,8 @@ package queries_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/events/redisstore"
@@ -49,17 +47,6 @@ type appendingLog interface {
 
 func feedEndEqualsReadingThrough(t *testing.T, store appendingLog) {
 	ctx := context.Background()
-	commit := func(id string) {
-		t.Helper()
-		doc := json.RawMessage(`{"objectId":"` + id + `","_org":"example.com"}`)
-		err := store.Append(ctx, events.Commit{AggregateID: id, Snapshot: doc, Events: []events.Envelope{{
-			ID: "e-" + id, Type: events.PlanCreated, SchemaVersion: 1, AggregateType: events.AggregateTypePlan,
-			AggregateID: id, Version: 1, OccurredAt: time.Now().UTC(), Data: events.Data{Before: json.RawMessage("null"), After: doc},
-		}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
 	fast, err := queries.NewFeed(store)
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +57,7 @@ func feedEndEqualsReadingThrough(t *testing.T, store appendingLog) {
 	}
 	for round, plans := range []int{0, 1, 40} {
 		for i := range plans {
-			commit(fmt.Sprintf("end-%d-%d", round, i))
+			appendCreated(t, store, fmt.Sprintf("end-%d-%d", round, i), "example.com")
 		}
 		want, err := slow.End(ctx)
 		if err != nil {
@@ -88,7 +75,7 @@ func feedEndEqualsReadingThrough(t *testing.T, store appendingLog) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	commit("after-the-end")
+	appendCreated(t, store, "after-the-end", "example.com")
 	page, err := fast.Read(tenancy.WithAccess(ctx, tenancy.Operator("example.com")), queries.FeedRequest{After: end, Limit: 10})
 	if err != nil {
 		t.Fatal(err)
