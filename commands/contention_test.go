@@ -10,7 +10,6 @@ import (
 	"github.com/planstore/planstore/aggregates/plan"
 	"github.com/planstore/planstore/commands"
 	"github.com/planstore/planstore/events"
-	"github.com/planstore/planstore/events/boltstore"
 	"github.com/planstore/planstore/events/redisstore"
 	"github.com/planstore/planstore/tenancy"
 	"github.com/planstore/planstore/transport/testenv"
@@ -24,16 +23,9 @@ const redisTestDB = 9
 // history exactly once.
 func TestUnconditionalPatchesAllApplyUnderContention(t *testing.T) {
 	for name, open := range map[string]func(t *testing.T) commands.EventStore{
-		"embedded": func(t *testing.T) commands.EventStore {
-			store, err := boltstore.Open(t.TempDir(), mustCodec(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = store.Close() })
-			return store
-		},
+		"embedded": func(t *testing.T) commands.EventStore { return testenv.BoltStore(t) },
 		"redis": func(t *testing.T) commands.EventStore {
-			store, err := redisstore.New(context.Background(), testenv.Redis(t, redisTestDB), mustCodec(t))
+			store, err := redisstore.New(context.Background(), testenv.Redis(t, redisTestDB), testenv.PlanCodec(t))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -98,13 +90,4 @@ func concurrentPatches(t *testing.T, store commands.EventStore) {
 			t.Errorf("%d events, want %d (one create and %d patches)", len(history), writers+1, writers)
 		}
 	}
-}
-
-func mustCodec(t *testing.T) *events.Codec {
-	t.Helper()
-	c, err := events.NewPlanCodec()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
 }

@@ -1,10 +1,6 @@
 package commands
 
-import (
-	"context"
-
-	"github.com/planstore/planstore/aggregates/plan"
-)
+import "github.com/planstore/planstore/aggregates/plan"
 
 // CreatePlan stores a new plan; its objectId becomes the plan's id.
 type CreatePlan struct {
@@ -13,21 +9,18 @@ type CreatePlan struct {
 }
 
 // CreatePlanHandler handles CreatePlan.
-type CreatePlanHandler struct{ x executor }
+type CreatePlanHandler = PlanHandler[CreatePlan]
 
-// NewCreatePlanHandler refuses a nil store.
+// NewCreatePlanHandler refuses a nil store. Its Handle creates the plan, or fails with
+// plan.ErrAlreadyExists or an objectId conflict.
 func NewCreatePlanHandler(store EventStore) (*CreatePlanHandler, error) {
-	x, err := newExecutor(store)
-	return &CreatePlanHandler{x: x}, err
-}
-
-// Handle creates the plan, or fails with plan.ErrAlreadyExists or an objectId conflict.
-func (h *CreatePlanHandler) Handle(ctx context.Context, cmd CreatePlan) (Result, error) {
-	return h.x.execute(ctx, invocation{
-		planID:       cmd.Plan.ObjectID,
-		newOrg:       cmd.Plan.Org,
-		precondition: Unconditional(),
-		meta:         cmd.Meta,
-		decide:       func(a *plan.Aggregate) (plan.Change, error) { return a.Create(cmd.Plan) },
+	return newPlanHandler(store, func(cmd CreatePlan) invocation {
+		return invocation{
+			planID:       cmd.Plan.ObjectID,
+			newOrg:       cmd.Plan.Org,
+			precondition: Unconditional(),
+			meta:         cmd.Meta,
+			decide:       func(a *plan.Aggregate) (plan.Change, error) { return a.Create(cmd.Plan) },
+		}
 	})
 }

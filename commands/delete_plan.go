@@ -1,10 +1,6 @@
 package commands
 
-import (
-	"context"
-
-	"github.com/planstore/planstore/aggregates/plan"
-)
+import "github.com/planstore/planstore/aggregates/plan"
 
 // DeletePlan deletes a plan and, through its event, every read-model object of it.
 type DeletePlan struct {
@@ -14,21 +10,13 @@ type DeletePlan struct {
 }
 
 // DeletePlanHandler handles DeletePlan.
-type DeletePlanHandler struct{ x executor }
+type DeletePlanHandler = PlanHandler[DeletePlan]
 
-// NewDeletePlanHandler refuses a nil store.
+// NewDeletePlanHandler refuses a nil store. Its Handle deletes the plan if it exists and
+// the precondition holds.
 func NewDeletePlanHandler(store EventStore) (*DeletePlanHandler, error) {
-	x, err := newExecutor(store)
-	return &DeletePlanHandler{x: x}, err
-}
-
-// Handle deletes the plan if it exists and the precondition holds.
-func (h *DeletePlanHandler) Handle(ctx context.Context, cmd DeletePlan) (Result, error) {
-	return h.x.execute(ctx, invocation{
-		planID:       cmd.PlanID,
-		precondition: cmd.Precondition,
-		mustExist:    true,
-		meta:         cmd.Meta,
-		decide:       func(a *plan.Aggregate) (plan.Change, error) { return a.Delete() },
+	return newPlanHandler(store, func(cmd DeletePlan) invocation {
+		return onExisting(cmd.PlanID, cmd.Precondition, cmd.Meta,
+			func(a *plan.Aggregate) (plan.Change, error) { return a.Delete() })
 	})
 }

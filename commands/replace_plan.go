@@ -1,10 +1,6 @@
 package commands
 
-import (
-	"context"
-
-	"github.com/planstore/planstore/aggregates/plan"
-)
+import "github.com/planstore/planstore/aggregates/plan"
 
 // ReplacePlan replaces a whole plan (PUT).
 type ReplacePlan struct {
@@ -15,21 +11,13 @@ type ReplacePlan struct {
 }
 
 // ReplacePlanHandler handles ReplacePlan.
-type ReplacePlanHandler struct{ x executor }
+type ReplacePlanHandler = PlanHandler[ReplacePlan]
 
-// NewReplacePlanHandler refuses a nil store.
+// NewReplacePlanHandler refuses a nil store. Its Handle replaces the plan if it exists and
+// the precondition holds.
 func NewReplacePlanHandler(store EventStore) (*ReplacePlanHandler, error) {
-	x, err := newExecutor(store)
-	return &ReplacePlanHandler{x: x}, err
-}
-
-// Handle replaces the plan if it exists and the precondition holds.
-func (h *ReplacePlanHandler) Handle(ctx context.Context, cmd ReplacePlan) (Result, error) {
-	return h.x.execute(ctx, invocation{
-		planID:       cmd.PlanID,
-		precondition: cmd.Precondition,
-		mustExist:    true,
-		meta:         cmd.Meta,
-		decide:       func(a *plan.Aggregate) (plan.Change, error) { return a.Replace(cmd.Plan) },
+	return newPlanHandler(store, func(cmd ReplacePlan) invocation {
+		return onExisting(cmd.PlanID, cmd.Precondition, cmd.Meta,
+			func(a *plan.Aggregate) (plan.Change, error) { return a.Replace(cmd.Plan) })
 	})
 }

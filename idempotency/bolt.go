@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -28,22 +27,13 @@ type BoltStore struct {
 
 // OpenBoltStore opens (creating if needed) dataDir/idempotency.db.
 func OpenBoltStore(dataDir string) (*BoltStore, error) {
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("idempotency: create data dir: %w", err)
-	}
-	db, err := boltfile.Open(dataDir, BoltFileName, boltfile.Options{}, &bolt.Options{
-		Timeout: 2 * time.Second, FreelistType: bolt.FreelistMapType, NoFreelistSync: true,
-	})
+	db, err := boltfile.OpenStore(dataDir, BoltFileName, bucketKeys)
 	if err != nil {
 		return nil, fmt.Errorf("idempotency: %w", err)
 	}
-	db.MaxBatchDelay = time.Millisecond
 	s := &BoltStore{db: db, now: time.Now}
 	err = db.Update(func(tx *bolt.Tx) error {
-		b, err := tx.CreateBucketIfNotExists(bucketKeys)
-		if err != nil {
-			return err
-		}
+		b := tx.Bucket(bucketKeys)
 		var expired [][]byte
 		_ = b.ForEach(func(k, v []byte) error {
 			if s.expired(v) {

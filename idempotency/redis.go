@@ -1,6 +1,7 @@
 package idempotency
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,10 +18,7 @@ type RedisStore struct {
 
 // NewRedisStore uses client; prefix "" means "planstore:".
 func NewRedisStore(client redis.UniversalClient, prefix string) *RedisStore {
-	if prefix == "" {
-		prefix = "planstore:"
-	}
-	return &RedisStore{client: client, prefix: prefix}
+	return &RedisStore{client: client, prefix: cmp.Or(prefix, "planstore:")}
 }
 
 func (s *RedisStore) key(k string) string { return s.prefix + "idem:" + k }

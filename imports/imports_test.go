@@ -13,7 +13,6 @@ import (
 	"github.com/planstore/planstore/aggregates/plan"
 	"github.com/planstore/planstore/commands"
 	"github.com/planstore/planstore/events"
-	"github.com/planstore/planstore/events/boltstore"
 	"github.com/planstore/planstore/events/redisstore"
 	"github.com/planstore/planstore/imports"
 	"github.com/planstore/planstore/imports/importtest"
@@ -169,11 +168,7 @@ func checkErrors(t *testing.T, jobs imports.Store, id string, exp importtest.Exp
 
 func embeddedRig(t *testing.T, workers int) *rig {
 	dir := t.TempDir()
-	store, err := boltstore.Open(dir, testenv.PlanCodec(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store := testenv.BoltStoreIn(t, dir)
 	jobs, err := imports.OpenBoltStore(dir)
 	if err != nil {
 		t.Fatal(err)

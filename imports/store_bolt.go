@@ -8,8 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -34,26 +32,12 @@ type BoltStore struct{ db *bolt.DB }
 
 // OpenBoltStore opens (creating if needed) dataDir/imports.db.
 func OpenBoltStore(dataDir string) (*BoltStore, error) {
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("imports: create data dir: %w", err)
-	}
-	db, err := boltfile.Open(dataDir, BoltFileName, boltfile.Options{}, &bolt.Options{
-		Timeout: 2 * time.Second, FreelistType: bolt.FreelistMapType, NoFreelistSync: true,
-	})
+	db, err := boltfile.OpenStore(dataDir, BoltFileName, bucketJobs, bucketChunks, bucketDone, bucketErrors)
 	if err != nil {
 		return nil, fmt.Errorf("imports: %w", err)
 	}
-	db.MaxBatchDelay = time.Millisecond
-	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketJobs, bucketChunks, bucketDone, bucketErrors} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
-		return pruneExpired(tx, time.Now())
-	})
-	if err != nil {
-		return nil, errors.Join(fmt.Errorf("imports: prepare %s: %w", filepath.Join(dataDir, BoltFileName), err), db.Close())
+	if err := db.Update(func(tx *bolt.Tx) error { return pruneExpired(tx, time.Now()) }); err != nil {
+		return nil, errors.Join(fmt.Errorf("imports: prune expired jobs: %w", err), db.Close())
 	}
 	return &BoltStore{db: db}, nil
 }

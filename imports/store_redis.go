@@ -1,6 +1,7 @@
 package imports
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -27,10 +28,7 @@ type RedisStore struct {
 
 // NewRedisStore uses client; prefix "" means "planstore:".
 func NewRedisStore(client redis.UniversalClient, prefix string) *RedisStore {
-	if prefix == "" {
-		prefix = "planstore:"
-	}
-	return &RedisStore{client: client, prefix: prefix}
+	return &RedisStore{client: client, prefix: cmp.Or(prefix, "planstore:")}
 }
 
 func (s *RedisStore) key(jobID, what string) string {

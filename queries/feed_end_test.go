@@ -2,13 +2,10 @@ package queries_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/planstore/planstore/events"
-	"github.com/planstore/planstore/events/boltstore"
 	"github.com/planstore/planstore/events/redisstore"
 	"github.com/planstore/planstore/queries"
 	"github.com/planstore/planstore/tenancy"
@@ -28,12 +25,7 @@ func TestFeedEndFromTheStoreEqualsReadingThrough(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Run("embedded", func(t *testing.T) {
-		store, err := boltstore.Open(t.TempDir(), codec)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = store.Close() })
-		feedEndEqualsReadingThrough(t, store)
+		feedEndEqualsReadingThrough(t, testenv.BoltStore(t))
 	})
 	t.Run("redis", func(t *testing.T) { // 16 partitions, most of them empty at first
 		store, err := redisstore.New(context.Background(), testenv.Redis(t, redisDBFeedEnd), codec, redisstore.WithPrefix("feedend:"))
@@ -55,17 +47,6 @@ type appendingLog interface {
 
 func feedEndEqualsReadingThrough(t *testing.T, store appendingLog) {
 	ctx := context.Background()
-	commit := func(id string) {
-		t.Helper()
-		doc := json.RawMessage(`{"objectId":"` + id + `","_org":"example.com"}`)
-		err := store.Append(ctx, events.Commit{AggregateID: id, Snapshot: doc, Events: []events.Envelope{{
-			ID: "e-" + id, Type: events.PlanCreated, SchemaVersion: 1, AggregateType: events.AggregateTypePlan,
-			AggregateID: id, Version: 1, OccurredAt: time.Now().UTC(), Data: events.Data{Before: json.RawMessage("null"), After: doc},
-		}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
 	fast, err := queries.NewFeed(store)
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +57,7 @@ func feedEndEqualsReadingThrough(t *testing.T, store appendingLog) {
 	}
 	for round, plans := range []int{0, 1, 40} {
 		for i := range plans {
-			commit(fmt.Sprintf("end-%d-%d", round, i))
+			appendCreated(t, store, fmt.Sprintf("end-%d-%d", round, i), "example.com")
 		}
 		want, err := slow.End(ctx)
 		if err != nil {
@@ -94,7 +75,7 @@ func feedEndEqualsReadingThrough(t *testing.T, store appendingLog) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	commit("after-the-end")
+	appendCreated(t, store, "after-the-end", "example.com")
 	page, err := fast.Read(tenancy.WithAccess(ctx, tenancy.Operator("example.com")), queries.FeedRequest{After: end, Limit: 10})
 	if err != nil {
 		t.Fatal(err)

@@ -8,34 +8,35 @@ import (
 	"time"
 
 	"github.com/planstore/planstore/events"
-	"github.com/planstore/planstore/events/boltstore"
 	"github.com/planstore/planstore/queries"
 	"github.com/planstore/planstore/tenancy"
+	"github.com/planstore/planstore/transport/testenv"
 )
+
+// appendCreated commits, straight to the store, the creation of a bare plan id of
+// organisation org, under the plan's own id (no organisation namespace).
+func appendCreated(t *testing.T, store interface {
+	Append(ctx context.Context, c events.Commit) error
+}, id, org string) {
+	t.Helper()
+	doc := json.RawMessage(`{"objectId":"` + id + `","_org":"` + org + `"}`)
+	err := store.Append(context.Background(), events.Commit{AggregateID: id, Snapshot: doc, Events: []events.Envelope{{
+		ID: "e-" + id, Type: events.PlanCreated, SchemaVersion: 1, AggregateType: events.AggregateTypePlan,
+		AggregateID: id, Version: 1, OccurredAt: time.Now().UTC(), Data: events.Data{Before: json.RawMessage("null"), After: doc},
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
 
 // A plan written before tenancy lives under its bare objectId whatever its _org. The
 // default organisation's callers see it when it is theirs; one of another _org is
 // reached by an operator only (docs/tenancy.md), and never by a caller of a.org.
 func TestPreTenancyPlansInTheDefaultNamespace(t *testing.T) {
-	codec, err := events.NewPlanCodec()
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := boltstore.Open(t.TempDir(), codec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
+	store := testenv.BoltStore(t)
 	ctx := context.Background()
 	for id, org := range map[string]string{"ours": "example.com", "theirs": "other.net"} {
-		doc := json.RawMessage(`{"objectId":"` + id + `","_org":"` + org + `"}`)
-		err := store.Append(ctx, events.Commit{AggregateID: id, Snapshot: doc, Events: []events.Envelope{{
-			ID: "e-" + id, Type: events.PlanCreated, SchemaVersion: 1, AggregateType: events.AggregateTypePlan,
-			AggregateID: id, Version: 1, OccurredAt: time.Now().UTC(), Data: events.Data{Before: json.RawMessage("null"), After: doc},
-		}}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		appendCreated(t, store, id, org)
 	}
 	plans, err := queries.NewPlans(store)
 	if err != nil {

@@ -10,21 +10,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/events/feed"
 )
 
 // Item is one event of the feed and the position after it.
-type Item struct {
-	Position string          `json:"position"`
-	Event    events.Envelope `json:"event"`
-}
+type Item = feed.WireItem
 
 // Page is one page of the feed.
-type Page struct {
-	Events []Item `json:"events"`
-	Next   string `json:"next"`
-	More   bool   `json:"more"`
-}
+type Page = feed.WirePage
 
 // Source reads the feed.
 type Source interface {

@@ -1,6 +1,7 @@
 package webhooks
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -22,10 +23,7 @@ type RedisStore struct {
 
 // NewRedisStore keeps states under prefix ("" = "planstore:webhooks:").
 func NewRedisStore(rdb redis.UniversalClient, prefix string) *RedisStore {
-	if prefix == "" {
-		prefix = "planstore:webhooks:"
-	}
-	return &RedisStore{rdb: rdb, prefix: prefix}
+	return &RedisStore{rdb: rdb, prefix: cmp.Or(prefix, "planstore:webhooks:")}
 }
 
 func (s *RedisStore) key(id string) string { return s.prefix + "sub:{" + id + "}" }

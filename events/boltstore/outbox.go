@@ -29,23 +29,13 @@ func (s *Store) ReadOutbox(ctx context.Context, consumer string, max int, wait t
 		if err != nil || len(entries) > 0 {
 			return entries, err
 		}
-		remaining := time.Until(deadline)
-		if remaining <= 0 {
-			return nil, nil
+		woke, err := events.AwaitChange(ctx, deadline, changed, s.stop, ErrClosed)
+		if err != nil {
+			return nil, fmt.Errorf("boltstore: read outbox: %w", err)
 		}
-		timer := time.NewTimer(remaining)
-		select {
-		case <-changed:
-			timer.Stop()
-		case <-timer.C:
+		if !woke {
 			// Entries whose redelivery came due while we slept are ready now.
 			return s.takeOutbox(max)
-		case <-ctx.Done():
-			timer.Stop()
-			return nil, fmt.Errorf("boltstore: read outbox: %w", ctx.Err())
-		case <-s.stop:
-			timer.Stop()
-			return nil, ErrClosed
 		}
 	}
 }

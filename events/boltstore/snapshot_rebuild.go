@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"math"
 
@@ -23,26 +22,10 @@ import (
 // It goes through the writer like an append, so it is ordered with the appends of the
 // same batch and costs no extra fsync under load.
 func (s *Store) PutSnapshot(ctx context.Context, snap events.Snapshot) error {
-	if err := validateSnapshot(snap); err != nil {
-		return err
+	if err := snap.Validate(); err != nil {
+		return fmt.Errorf("boltstore: put %w", err)
 	}
 	return s.submit(ctx, &putSnapshotOp{snap: snap}, false)
-}
-
-func validateSnapshot(snap events.Snapshot) error {
-	if err := events.ValidateAggregateID(snap.AggregateID); err != nil {
-		return fmt.Errorf("boltstore: put snapshot: %w", err)
-	}
-	hasDoc := len(bytes.TrimSpace(snap.Document)) > 0 && !bytes.Equal(bytes.TrimSpace(snap.Document), []byte("null"))
-	switch {
-	case snap.Version < 1:
-		return fmt.Errorf("boltstore: put snapshot of %q: version %d is not positive", snap.AggregateID, snap.Version)
-	case snap.Deleted && hasDoc:
-		return fmt.Errorf("boltstore: put snapshot of %q: a deleted aggregate has no document", snap.AggregateID)
-	case !snap.Deleted && (!hasDoc || !json.Valid(snap.Document)):
-		return fmt.Errorf("boltstore: put snapshot of %q: the document is missing or not valid JSON", snap.AggregateID)
-	}
-	return nil
 }
 
 type putSnapshotOp struct {

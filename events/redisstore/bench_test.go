@@ -14,7 +14,7 @@ import (
 // benchStore opens a store on a redis-server of the benchmark's own, so other users of
 // the shared Redis neither disturb the numbers nor see the data.
 func benchStore(b *testing.B, opts ...Option) *Store {
-	s := opener{url: startRedisServer(b), opts: opts}.open(b)
+	s := opener{url: testenv.StartRedisServer(b), opts: opts}.open(b)
 	b.Cleanup(func() { _ = s.Close() })
 	return s
 }
@@ -98,24 +98,19 @@ var benchRuns atomic.Int64
 
 // BenchmarkClusterCreate measures POSTs on a cluster (the reservation protocol), with
 // and without waiting for a replica: the cost of WAIT (replicas.go).
-func BenchmarkClusterCreate(b *testing.B) {
-	cluster := testenv.StartRedisCluster(b, 3, 1)
-	for _, replicas := range []int{0, 1} {
-		b.Run("wait="+strconv.Itoa(replicas), func(b *testing.B) {
-			s := clusterBenchStore(b, cluster, replicas)
-			storetest.BenchmarkCreate(b, s)
-		})
-	}
-}
+func BenchmarkClusterCreate(b *testing.B) { benchmarkOnCluster(b, storetest.BenchmarkCreate) }
 
 // BenchmarkClusterReplace measures PUTs on a cluster (one script each), with and
 // without waiting for a replica.
-func BenchmarkClusterReplace(b *testing.B) {
+func BenchmarkClusterReplace(b *testing.B) { benchmarkOnCluster(b, storetest.BenchmarkReplace) }
+
+// benchmarkOnCluster runs bench on a store on a cluster, once without waiting for a
+// replica and once waiting for one.
+func benchmarkOnCluster(b *testing.B, bench func(*testing.B, storetest.Store)) {
 	cluster := testenv.StartRedisCluster(b, 3, 1)
 	for _, replicas := range []int{0, 1} {
 		b.Run("wait="+strconv.Itoa(replicas), func(b *testing.B) {
-			s := clusterBenchStore(b, cluster, replicas)
-			storetest.BenchmarkReplace(b, s)
+			bench(b, clusterBenchStore(b, cluster, replicas))
 		})
 	}
 }

@@ -35,9 +35,6 @@ func replicasOf(cluster *testenv.RedisCluster) []string {
 // same commit again recognises the earlier try as its own and succeeds, instead of
 // failing with a version conflict.
 func TestCommitWithoutReplicaIsNotAcknowledged(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a six-node Redis Cluster")
-	}
 	cluster := testenv.StartRedisCluster(t, 3, 1)
 	// One partition: every key of the commit in one slot, so the append script runs at
 	// once and lands on the master, unconfirmed.
@@ -90,9 +87,6 @@ func TestCommitWithoutReplicaIsNotAcknowledged(t *testing.T) {
 // takes over with the key, and the holder keeps renewing it there, without losing the
 // lease, as long as the failover takes less than two thirds of the TTL.
 func TestLeaseSurvivesFailover(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a six-node Redis Cluster")
-	}
 	cluster := testenv.StartRedisCluster(t, 3, 1)
 	s := opener{url: cluster.URL()}.open(t)
 	defer s.Close()
@@ -131,7 +125,7 @@ func TestLeaseSurvivesFailover(t *testing.T) {
 // TestFullRedisIsStorageFull: a Redis at maxmemory with noeviction refuses the append
 // script before it runs, which is the store being full, not an internal error.
 func TestFullRedisIsStorageFull(t *testing.T) {
-	url := startRedisServer(t, "--maxmemory", "4mb", "--maxmemory-policy", "noeviction")
+	url := testenv.StartRedisServer(t, "--maxmemory", "4mb", "--maxmemory-policy", "noeviction")
 	s := opener{url: url}.open(t)
 	defer s.Close()
 	ctx := context.Background()

@@ -16,9 +16,6 @@ import (
 // takes over, when the promoted master has no replica of its own for commits to wait
 // for), and be healthy again once the old master is back as a replica.
 func TestHealthySeesEveryMaster(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a six-node Redis Cluster")
-	}
 	cluster := testenv.StartRedisCluster(t, 3, 1)
 	s := opener{url: cluster.URL()}.open(t)
 	defer s.Close()

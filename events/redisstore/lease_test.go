@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/planstore/planstore/transport/testenv"
 )
 
 const testLeaseTTL = 600 * time.Millisecond
@@ -71,7 +73,7 @@ func TestLeaseIsLostWhenAnotherProcessTakesIt(t *testing.T) {
 // TestLeaseIsLostWhenRedisIsGone: with Redis unreachable the holder cannot renew, so
 // it gives the lease up (before the key could expire and another process take it).
 func TestLeaseIsLostWhenRedisIsGone(t *testing.T) {
-	url := startRedisServer(t)
+	url := testenv.StartRedisServer(t)
 	s := opener{url: url}.open(t)
 	defer s.Close()
 	lost, err := s.Lease("relay", testLeaseTTL).Acquire(context.Background())

@@ -74,22 +74,12 @@ func (s *Store) ReadOutbox(ctx context.Context, consumer string, max int, wait t
 			s.reloadOn(ctx, err) // the relay retries; let it find a promoted master
 			return entries, err
 		}
-		remaining := time.Until(deadline)
-		if remaining <= 0 {
-			return nil, nil
+		woke, err := events.AwaitChange(ctx, deadline, changed, s.stop, ErrClosed)
+		if err != nil {
+			return nil, fmt.Errorf("redisstore: read outbox: %w", err)
 		}
-		timer := time.NewTimer(remaining)
-		select {
-		case <-changed:
-			timer.Stop()
-		case <-timer.C:
+		if !woke {
 			return nil, nil
-		case <-ctx.Done():
-			timer.Stop()
-			return nil, fmt.Errorf("redisstore: read outbox: %w", ctx.Err())
-		case <-s.stop:
-			timer.Stop()
-			return nil, ErrClosed
 		}
 	}
 }

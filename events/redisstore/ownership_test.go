@@ -9,6 +9,8 @@ import (
 
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/events/storetest"
+
+	"github.com/planstore/planstore/transport/testenv"
 )
 
 // These tests stage what a writer that dies mid-transaction leaves behind, which the
@@ -28,7 +30,7 @@ var appendModes = []struct {
 // forEachMode runs test once per append mode on one server: s is a store of that mode,
 // crasher a reservation-mode store on the same keys, for staging. opts apply to both.
 func forEachMode(t *testing.T, test func(t *testing.T, s, crasher *Store), opts ...Option) {
-	url := startRedisServer(t)
+	url := testenv.StartRedisServer(t)
 	for _, mode := range appendModes {
 		t.Run(mode.name, func(t *testing.T) {
 			// Both opens share the subtest's name, so they share its key prefix.

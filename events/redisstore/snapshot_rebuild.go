@@ -1,9 +1,7 @@
 package redisstore
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/redis/go-redis/v9"
@@ -43,8 +41,8 @@ return {'ok'}
 // back. An aggregate without events fails with events.ErrNotFound. The log, the outbox
 // and objectId ownership are left as they are.
 func (s *Store) PutSnapshot(ctx context.Context, snap events.Snapshot) error {
-	if err := validateSnapshot(snap); err != nil {
-		return err
+	if err := snap.Validate(); err != nil {
+		return fmt.Errorf("redisstore: put %w", err)
 	}
 	id := snap.AggregateID
 	deleted, doc := "0", string(snap.Document)
@@ -72,21 +70,4 @@ func (s *Store) PutSnapshot(ctx context.Context, snap events.Snapshot) error {
 		return fmt.Errorf("redisstore: put snapshot of %q: %w: a write of the aggregate is under way", id, events.ErrVersionConflict)
 	}
 	return fmt.Errorf("redisstore: put snapshot of %q: unexpected reply %q", id, r)
-}
-
-func validateSnapshot(snap events.Snapshot) error {
-	if err := events.ValidateAggregateID(snap.AggregateID); err != nil {
-		return fmt.Errorf("redisstore: put snapshot: %w", err)
-	}
-	trimmed := bytes.TrimSpace(snap.Document)
-	hasDoc := len(trimmed) > 0 && !bytes.Equal(trimmed, []byte("null"))
-	switch {
-	case snap.Version < 1:
-		return fmt.Errorf("redisstore: put snapshot of %q: version %d is not positive", snap.AggregateID, snap.Version)
-	case snap.Deleted && hasDoc:
-		return fmt.Errorf("redisstore: put snapshot of %q: a deleted aggregate has no document", snap.AggregateID)
-	case !snap.Deleted && (!hasDoc || !json.Valid(snap.Document)):
-		return fmt.Errorf("redisstore: put snapshot of %q: the document is missing or not valid JSON", snap.AggregateID)
-	}
-	return nil
 }

@@ -8,13 +8,15 @@ import (
 
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/events/storetest"
+
+	"github.com/planstore/planstore/transport/testenv"
 )
 
 // The acceptance suite checks PutSnapshot against the aggregate's last event
 // (storetest's PutSnapshotChecksTheLastEvent); on Redis it must also leave the snapshot
 // alone while a write of the aggregate is under way.
 func TestPutSnapshotLeavesAnOpenTransactionAlone(t *testing.T) {
-	s := opener{url: startRedisServer(t)}.open(t)
+	s := opener{url: testenv.StartRedisServer(t)}.open(t)
 	defer s.Close()
 	ctx := context.Background()
 	p := storetest.NewPlan("p1", 1)

@@ -57,20 +57,20 @@ func TestAcceptanceSharedRedis(t *testing.T) {
 // TestAcceptanceOwnServer runs the suite on a single server, where every append is one
 // script.
 func TestAcceptanceOwnServer(t *testing.T) {
-	storetest.Run(t, opener{url: startRedisServer(t)}.mustAppendWith(true))
+	storetest.Run(t, opener{url: testenv.StartRedisServer(t)}.mustAppendWith(true))
 }
 
 // TestAcceptanceReservation runs the suite through the reservation protocol a cluster
 // needs, on a single server.
 func TestAcceptanceReservation(t *testing.T) {
-	o := opener{url: startRedisServer(t), opts: []Option{WithReservationProtocol()}}
+	o := opener{url: testenv.StartRedisServer(t), opts: []Option{WithReservationProtocol()}}
 	storetest.Run(t, o.mustAppendWith(false))
 }
 
 // TestAcceptanceFewPartitions puts most objectIds in the aggregate's own slot, which
 // exercises the reservation protocol's one-script path for claims.
 func TestAcceptanceFewPartitions(t *testing.T) {
-	o := opener{url: startRedisServer(t), opts: []Option{WithPartitions(2), WithReservationProtocol()}}
+	o := opener{url: testenv.StartRedisServer(t), opts: []Option{WithPartitions(2), WithReservationProtocol()}}
 	storetest.Run(t, o.mustAppendWith(false))
 }
 
@@ -78,7 +78,7 @@ func TestAcceptanceFewPartitions(t *testing.T) {
 // store and a reservation-protocol store on the same keys, so every race in the suite
 // also races the two modes against each other: they must share one set of rules.
 func TestAcceptanceMixedModes(t *testing.T) {
-	url := startRedisServer(t)
+	url := testenv.StartRedisServer(t)
 	storetest.Run(t, func(t *testing.T) storetest.Store {
 		return &mixedStore{
 			Store:       opener{url: url}.mustAppendWith(true)(t).(*Store),
@@ -109,9 +109,6 @@ func (m *mixedStore) Close() error { return errors.Join(m.Store.Close(), m.reser
 // with CROSSSLOT, so passing shows the key layout and the ownership transaction are
 // cluster-safe, and every commit waits for its replica (WAIT) on the way.
 func TestAcceptanceCluster(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a six-node cluster")
-	}
 	o := opener{url: testenv.StartRedisCluster(t, 3, 1).URL()}
 	storetest.Run(t, func(t *testing.T) storetest.Store {
 		s := o.mustAppendWith(false)(t).(*Store)
@@ -130,7 +127,7 @@ func TestAcceptanceOneNodeCluster(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a cluster")
 	}
-	url := startRedisServer(t, "--cluster-enabled", "yes",
+	url := testenv.StartRedisServer(t, "--cluster-enabled", "yes",
 		"--cluster-config-file", filepath.Join(t.TempDir(), "nodes.conf"), "--dir", t.TempDir())
 	client := redis.NewClient(&redis.Options{Addr: strings.TrimSuffix(strings.TrimPrefix(url, "redis://"), "/0")})
 	defer client.Close()

@@ -128,14 +128,20 @@ func containsScoringJoin(v any) bool {
 	return false
 }
 
-func (q *qgen) hasChild(depth int) Obj {
-	typ := pick(q.r, childTypes)
+// joinBody starts a has_child or has_parent body: a relation of types under typeKey (now
+// and then one of wrong, which the join cannot have) and the nested query.
+func (q *qgen) joinBody(typeKey string, types, wrong []string, depth int) Obj {
+	typ := pick(q.r, types)
 	if q.chance(12) {
-		typ = pick(q.r, []string{"plan", "nope"})
+		typ = pick(q.r, wrong)
 	}
 	q.joinDepth++
-	o := O("type", typ, "query", q.query(depth+1))
-	q.joinDepth--
+	defer func() { q.joinDepth-- }()
+	return O(typeKey, typ, "query", q.query(depth+1))
+}
+
+func (q *qgen) hasChild(depth int) Obj {
+	o := q.joinBody("type", childTypes, []string{"plan", "nope"}, depth)
 	scoring := false
 	if q.chance(2) {
 		mode := pick(q.r, []string{"none", "avg", "sum", "max", "min"})
@@ -158,13 +164,7 @@ func (q *qgen) hasChild(depth int) Obj {
 }
 
 func (q *qgen) hasParent(depth int) Obj {
-	typ := pick(q.r, parentTypes)
-	if q.chance(12) {
-		typ = pick(q.r, []string{"planCostShare", "nope"})
-	}
-	q.joinDepth++
-	o := O("parent_type", typ, "query", q.query(depth+1))
-	q.joinDepth--
+	o := q.joinBody("parent_type", parentTypes, []string{"planCostShare", "nope"}, depth)
 	scoring := false
 	if q.chance(2) {
 		scoring = q.chance(2)

@@ -15,15 +15,7 @@ import (
 func TestWritesGoThroughTheAlias(t *testing.T) {
 	e := enginetest.Embedded(t)
 	ctx := context.Background()
-	w, err := NewWriter(e.Client, WriterConfig{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	p, err := NewProjector(w)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, p := newProjector(t, e.Client, WriterConfig{})
 	created := event(events.PlanCreated, planID, 1, nil, examplePlan(t))
 
 	index, err := EnsureAlias(ctx, e.Client)
@@ -53,14 +45,7 @@ func TestReplayIntoANewIndexThenSwap(t *testing.T) {
 	if err := CreateIndex(ctx, e.Client, next); err != nil {
 		t.Fatal(err)
 	}
-	w, err := NewWriter(e.Client, WriterConfig{Index: next})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := NewProjector(w)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w, p := newProjector(t, e.Client, WriterConfig{Index: next})
 	plan := examplePlan(t)
 	patched := withoutSecondService(t, plan)
 	if err := p.HandleBatch(ctx,

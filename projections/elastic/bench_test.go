@@ -22,15 +22,7 @@ func BenchmarkProjectCreate(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.Cleanup(func() { _ = DeleteIndex(context.Background(), e.Client, index) })
-			w, err := NewWriter(e.Client, WriterConfig{Index: index})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer w.Close()
-			p, err := NewProjector(w)
-			if err != nil {
-				b.Fatal(err)
-			}
+			w, p := newProjector(b, e.Client, WriterConfig{Index: index})
 			plan := examplePlan(b)
 			var seq atomic.Int64
 			b.SetParallelism(32)

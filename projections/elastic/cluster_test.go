@@ -50,15 +50,7 @@ func TestClusterSurvivesLosingANode(t *testing.T) {
 	if replicas := enginetest.IndexReplicas(t, client, index); replicas != 1 {
 		t.Fatalf("index %s has %d replicas on %d data nodes, want 1 (auto_expand_replicas 0-1)", index, replicas, len(urls))
 	}
-	w, err := NewWriter(client, WriterConfig{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
-	p, err := NewProjector(w)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, p := newProjector(t, client, WriterConfig{})
 	searcher, err := search.NewSearcher(client)
 	if err != nil {
 		t.Fatal(err)

@@ -18,6 +18,22 @@ import (
 
 const planID = "12xvxc345ssdsds-508"
 
+// newProjector is a projector and its writer on client, configured by cfg; the writer
+// is closed when the test ends.
+func newProjector(tb testing.TB, client *elasticsearch.Client, cfg WriterConfig) (*Writer, *Projector) {
+	tb.Helper()
+	w, err := NewWriter(client, cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = w.Close() })
+	p, err := NewProjector(w)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return w, p
+}
+
 func examplePlan(tb testing.TB) []byte {
 	tb.Helper()
 	b, err := os.ReadFile("../testdata/plan.json")
@@ -82,15 +98,7 @@ func newReadModel(t *testing.T, e enginetest.Engine) *readModel {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = DeleteIndex(context.Background(), e.Client, index) })
-	w, err := NewWriter(e.Client, WriterConfig{Index: index})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = w.Close() })
-	p, err := NewProjector(w)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, p := newProjector(t, e.Client, WriterConfig{Index: index})
 	return &readModel{t: t, client: e.Client, index: index, p: p}
 }
 

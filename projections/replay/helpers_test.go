@@ -14,7 +14,6 @@ import (
 	"github.com/elastic/go-elasticsearch/v8"
 
 	"github.com/planstore/planstore/events"
-	"github.com/planstore/planstore/events/boltstore"
 	"github.com/planstore/planstore/projections"
 	"github.com/planstore/planstore/projections/elastic"
 	"github.com/planstore/planstore/projections/esengine"
@@ -72,21 +71,6 @@ func cleanupCluster(c *elasticsearch.Client, alias string) {
 	if err == nil {
 		res.Body.Close()
 	}
-}
-
-// openStore opens an embedded event store with the plan codec (upcasters included).
-func openStore(t testing.TB) *boltstore.Store {
-	t.Helper()
-	codec, err := events.NewPlanCodec()
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := boltstore.Open(t.TempDir(), codec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	return store
 }
 
 // newReplayer returns a Replayer of the backend's alias over log.

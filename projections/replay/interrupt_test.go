@@ -13,12 +13,13 @@ import (
 	"github.com/planstore/planstore/projections"
 	"github.com/planstore/planstore/projections/elastic"
 	"github.com/planstore/planstore/projections/replay"
+	"github.com/planstore/planstore/transport/testenv"
 )
 
 // A replay cancelled half way fails, deletes its half-built index, leaves the alias and
 // frees the lock; the next replay ends exactly where an uninterrupted one would.
 func TestCancelledReplayThenReplayAgain(t *testing.T) {
-	store := openStore(t)
+	store := testenv.BoltStore(t)
 	newWorkload(t, store).run(t, "plan", 300, 4)
 	eachBackend(t, func(t *testing.T, b backend) {
 		first := projectLive(t, b, store)
@@ -54,7 +55,7 @@ func TestCancelledReplayThenReplayAgain(t *testing.T) {
 // expired, the next replay takes it over, deletes the orphan and ends in the same
 // state as an uninterrupted replay.
 func TestReplayAfterAKilledReplay(t *testing.T) {
-	store := openStore(t)
+	store := testenv.BoltStore(t)
 	newWorkload(t, store).run(t, "plan", 300, 5)
 	eachBackend(t, func(t *testing.T, b backend) {
 		projectLive(t, b, store)
@@ -100,7 +101,7 @@ func TestReplayAfterAKilledReplay(t *testing.T) {
 
 // A lock that has not expired keeps a replay out, whoever holds it.
 func TestLiveLockOfAnotherProcessIsRespected(t *testing.T) {
-	store := openStore(t)
+	store := testenv.BoltStore(t)
 	eachBackend(t, func(t *testing.T, b backend) {
 		projectLive(t, b, store)
 		writeLock(t, b, replay.LockRecord{Alias: b.alias, Owner: "other-host:7", JobID: "other-job",
@@ -116,7 +117,7 @@ func TestLiveLockOfAnotherProcessIsRespected(t *testing.T) {
 // A replay whose lock is taken over (it stalled past the TTL, another replay judged it
 // dead) stops with ErrLockLost and never moves the alias.
 func TestReplayThatLosesItsLockStops(t *testing.T) {
-	store := openStore(t)
+	store := testenv.BoltStore(t)
 	newWorkload(t, store).run(t, "plan", 20, 6)
 	eachBackend(t, func(t *testing.T, b backend) {
 		first := projectLive(t, b, store)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/planstore/planstore/projections/replay"
 	"github.com/planstore/planstore/transport/httpapi"
+	"github.com/planstore/planstore/transport/testenv"
 )
 
 // The admin API drives replays through its own interface; the Replayer is one.
@@ -18,7 +19,7 @@ var _ httpapi.Replayer = (*replay.Replayer)(nil)
 // request's) ends right after; Status follows the job to its end and serves the JSON
 // the admin API promises.
 func TestStartRunsInTheBackground(t *testing.T) {
-	store := openStore(t)
+	store := testenv.BoltStore(t)
 	did := newWorkload(t, store).run(t, "plan", 100, 8)
 	eachBackend(t, func(t *testing.T, b backend) {
 		projectLive(t, b, store)
@@ -68,7 +69,7 @@ func TestStartRunsInTheBackground(t *testing.T) {
 
 // Finished jobs are kept up to KeepJobs, the oldest forgotten first.
 func TestFinishedJobsAreForgottenOldestFirst(t *testing.T) {
-	store := openStore(t)
+	store := testenv.BoltStore(t)
 	b := backends(t)[0]
 	projectLive(t, b, store)
 	r := newReplayer(t, b, store, func(c *replay.Config) { c.KeepJobs = 2 })

@@ -171,10 +171,9 @@ func readLock(ctx context.Context, client *elasticsearch.Client, alias string) (
 func (l *clusterLock) create(ctx context.Context) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.rec.ExpiresAt = l.now().Add(l.ttl).UnixMilli()
-	body, err := json.Marshal(l.rec)
+	body, err := l.extended()
 	if err != nil {
-		return fmt.Errorf("replay: encode lock: %w", err)
+		return err
 	}
 	api := l.client.Create
 	res, err := api(LockIndex, l.rec.Alias, bytes.NewReader(body), api.WithContext(ctx), api.WithRefresh("true"))
@@ -185,15 +184,24 @@ func (l *clusterLock) create(ctx context.Context) error {
 func (l *clusterLock) write(ctx context.Context) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.rec.ExpiresAt = l.now().Add(l.ttl).UnixMilli()
-	body, err := json.Marshal(l.rec)
+	body, err := l.extended()
 	if err != nil {
-		return fmt.Errorf("replay: encode lock: %w", err)
+		return err
 	}
 	api := l.client.Index
 	res, err := api(LockIndex, bytes.NewReader(body), api.WithContext(ctx), api.WithDocumentID(l.rec.Alias),
 		api.WithIfSeqNo(int(l.seqNo)), api.WithIfPrimaryTerm(int(l.term)), api.WithRefresh("true"))
 	return l.remember(do("renew replay lock", res, err))
+}
+
+// extended moves the lock's expiry a ttl from now and encodes the lock; l.mu is held.
+func (l *clusterLock) extended() ([]byte, error) {
+	l.rec.ExpiresAt = l.now().Add(l.ttl).UnixMilli()
+	body, err := json.Marshal(l.rec)
+	if err != nil {
+		return nil, fmt.Errorf("replay: encode lock: %w", err)
+	}
+	return body, nil
 }
 
 // remember keeps the compare-and-set token of the write just made; l.mu is held.

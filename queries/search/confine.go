@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/planstore/planstore/tenancy"
@@ -77,6 +78,19 @@ func (c confiner) wrap(q any) any {
 	}}}
 }
 
+// rewriteMembers is the clause {kind: args} with the values of the members named keys
+// passed through rewrite, the other members as they are.
+func rewriteMembers(kind string, args object, rewrite func(any) any, keys ...string) object {
+	out := make(object, len(args))
+	for i, m := range args {
+		out[i] = m
+		if slices.Contains(keys, m.key) {
+			out[i].value = rewrite(m.value)
+		}
+	}
+	return object{{key: kind, value: out}}
+}
+
 // query rewrites a validated query: joins are confined, ids qualified.
 func (c confiner) query(q any) any {
 	obj, ok := q.(object)
@@ -90,44 +104,15 @@ func (c confiner) query(q any) any {
 	}
 	switch kind {
 	case "bool":
-		out := make(object, len(a))
-		for i, m := range a {
-			out[i] = m
-			switch m.key {
-			case "must", "filter", "should", "must_not":
-				out[i].value = c.clauses(m.value)
-			}
-		}
-		return object{{key: kind, value: out}}
+		return rewriteMembers(kind, a, c.clauses, "must", "filter", "should", "must_not")
 	case "has_child", "has_parent":
-		out := make(object, len(a))
-		for i, m := range a {
-			out[i] = m
-			if m.key == "query" {
-				out[i].value = c.wrap(c.query(m.value))
-			}
-		}
-		return object{{key: kind, value: out}}
+		return rewriteMembers(kind, a, func(v any) any { return c.wrap(c.query(v)) }, "query")
 	case "term", "match":
 		return c.idFieldQuery(kind, a, q)
 	case "terms":
-		out := make(object, len(a))
-		for i, m := range a {
-			out[i] = m
-			if m.key == "_id" {
-				out[i].value = c.idList(m.value)
-			}
-		}
-		return object{{key: kind, value: out}}
+		return rewriteMembers(kind, a, c.idList, "_id")
 	case "ids":
-		out := make(object, len(a))
-		for i, m := range a {
-			out[i] = m
-			if m.key == "values" {
-				out[i].value = c.idList(m.value)
-			}
-		}
-		return object{{key: kind, value: out}}
+		return rewriteMembers(kind, a, c.idList, "values")
 	case "parent_id":
 		id, found := a.get("id")
 		if !found {

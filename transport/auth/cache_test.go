@@ -22,6 +22,25 @@ func (c *countingVerifier) Verify(ctx context.Context, raw string) (Principal, e
 	return c.next.Verify(ctx, raw)
 }
 
+// wantCalls fails the test unless want calls reached the verifier; why is what the
+// count shows.
+func (c *countingVerifier) wantCalls(t testing.TB, want int64, why string) {
+	t.Helper()
+	if n := c.calls.Load(); n != want {
+		t.Fatalf("verifier called %d times, want %d (%s)", n, want, why)
+	}
+}
+
+// newCachingDev is a cache in front of a counting dev verifier, on a fake clock.
+func newCachingDev(t testing.TB) (*CachingVerifier, *countingVerifier, string, *fakeClock) {
+	t.Helper()
+	counting, dir := newCountingDev(t)
+	c := NewCachingVerifier(counting, 0)
+	clock := newFakeClock()
+	c.now = clock.Now
+	return c, counting, dir, clock
+}
+
 func newCountingDev(t testing.TB) (*countingVerifier, string) {
 	t.Helper()
 	dir := t.TempDir()
@@ -60,52 +79,36 @@ func TestCacheSecondVerificationSkipsVerifier(t *testing.T) {
 			t.Fatalf("call %d: %+v, %v", i, p, err)
 		}
 	}
-	if n := counting.calls.Load(); n != 1 {
-		t.Fatalf("verifier called %d times for one token, want 1", n)
-	}
+	counting.wantCalls(t, 1, "one token is verified once")
 }
 
 func TestCacheEntryExpiresWithToken(t *testing.T) {
-	counting, dir := newCountingDev(t)
-	c := NewCachingVerifier(counting, 0)
-	clock := newFakeClock()
-	c.now = clock.Now
+	c, counting, dir, clock := newCachingDev(t)
 
 	short := mint(t, dir, "alice", time.Minute, ScopeRead)
 	mustVerify(t, c, short)
 	mustVerify(t, c, short)
-	if n := counting.calls.Load(); n != 1 {
-		t.Fatalf("calls = %d, want 1", n)
-	}
+	counting.wantCalls(t, 1, "the entry is served while the token is valid")
 	// Past the token's exp the entry is not served; the verifier decides
 	// again (here, still inside its leeway, so it accepts).
 	clock.Advance(61 * time.Second)
 	if _, err := c.Verify(context.Background(), short); err != nil {
 		t.Fatal(err)
 	}
-	if n := counting.calls.Load(); n != 2 {
-		t.Fatalf("calls = %d, want 2: an expired entry was served", n)
-	}
+	counting.wantCalls(t, 2, "an expired entry was served")
 }
 
 func TestCacheEntryExpiresAfterMaxTTL(t *testing.T) {
-	counting, dir := newCountingDev(t)
-	c := NewCachingVerifier(counting, 0)
-	clock := newFakeClock()
-	c.now = clock.Now
+	c, counting, dir, clock := newCachingDev(t)
 
 	long := mint(t, dir, "alice", 24*time.Hour, ScopeRead)
 	mustVerify(t, c, long)
 	clock.Advance(MaxCacheTTL - time.Second)
 	mustVerify(t, c, long)
-	if n := counting.calls.Load(); n != 1 {
-		t.Fatalf("calls = %d, want 1 within MaxCacheTTL", n)
-	}
+	counting.wantCalls(t, 1, "the entry is served within MaxCacheTTL")
 	clock.Advance(2 * time.Second)
 	mustVerify(t, c, long)
-	if n := counting.calls.Load(); n != 2 {
-		t.Fatalf("calls = %d, want 2 after MaxCacheTTL", n)
-	}
+	counting.wantCalls(t, 2, "the entry is dropped after MaxCacheTTL")
 }
 
 func TestCacheDoesNotCacheFailures(t *testing.T) {
@@ -116,9 +119,7 @@ func TestCacheDoesNotCacheFailures(t *testing.T) {
 			t.Fatalf("err = %v", err)
 		}
 	}
-	if n := counting.calls.Load(); n != 3 {
-		t.Fatalf("calls = %d, want 3: a failure was cached", n)
-	}
+	counting.wantCalls(t, 3, "a failure was cached")
 	if c.Len() != 0 {
 		t.Fatalf("cache holds %d entries after failures only", c.Len())
 	}

@@ -5,6 +5,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/planstore/planstore/aggregates/plan"
 	"github.com/planstore/planstore/commands"
@@ -41,19 +42,12 @@ func (s *Server) Create(ctx context.Context, req *planstorev1.CreatePlanRequest)
 	if err := s.writable(); err != nil {
 		return nil, err
 	}
-	body, err := structJSON(req.GetPlan())
+	doc, err := s.decodePlan(ctx, method, "", req.GetPlan())
 	if err != nil {
-		return nil, badRequest(ctx, "plan is not JSON", "plan", err.Error())
-	}
-	doc, err := plan.Decode(body)
-	if err != nil {
-		return nil, s.status(ctx, method, "", err)
+		return nil, err
 	}
 	res, err := s.commands.Create.Handle(ctx, commands.CreatePlan{Plan: doc, Meta: commandMeta(ctx)})
-	if err != nil {
-		return nil, s.status(ctx, method, doc.ObjectID, err)
-	}
-	return s.planAnswer(ctx, method, res.PlanID, res.Version, res.Document)
+	return s.written(ctx, method, doc.ObjectID, res, err)
 }
 
 // Get returns the current plan, or the plan at a version or an instant.
@@ -97,21 +91,14 @@ func (s *Server) Replace(ctx context.Context, req *planstorev1.ReplacePlanReques
 	if err := s.writable(); err != nil {
 		return nil, err
 	}
-	body, err := structJSON(req.GetPlan())
+	doc, err := s.decodePlan(ctx, method, req.GetId(), req.GetPlan())
 	if err != nil {
-		return nil, badRequest(ctx, "plan is not JSON", "plan", err.Error())
-	}
-	doc, err := plan.Decode(body)
-	if err != nil {
-		return nil, s.status(ctx, method, req.GetId(), err)
+		return nil, err
 	}
 	res, err := s.commands.Replace.Handle(ctx, commands.ReplacePlan{
 		PlanID: req.GetId(), Plan: doc, Precondition: ifMatch(req.IfMatch), Meta: commandMeta(ctx),
 	})
-	if err != nil {
-		return nil, s.status(ctx, method, req.GetId(), err)
-	}
-	return s.planAnswer(ctx, method, res.PlanID, res.Version, res.Document)
+	return s.written(ctx, method, req.GetId(), res, err)
 }
 
 // Patch applies a merge patch.
@@ -127,10 +114,7 @@ func (s *Server) Patch(ctx context.Context, req *planstorev1.PatchPlanRequest) (
 	res, err := s.commands.Patch.Handle(ctx, commands.PatchPlan{
 		PlanID: req.GetId(), Patch: body, Precondition: ifMatch(req.IfMatch), Meta: commandMeta(ctx),
 	})
-	if err != nil {
-		return nil, s.status(ctx, method, req.GetId(), err)
-	}
-	return s.planAnswer(ctx, method, res.PlanID, res.Version, res.Document)
+	return s.written(ctx, method, req.GetId(), res, err)
 }
 
 // Delete removes the plan.
@@ -173,6 +157,29 @@ func (s *Server) History(ctx context.Context, req *planstorev1.HistoryRequest) (
 		out.Events = append(out.Events, ev)
 	}
 	return out, nil
+}
+
+// decodePlan reads a request's plan as REST reads a body: not JSON is the field's
+// error, an invalid plan the plan validator's.
+func (s *Server) decodePlan(ctx context.Context, method, planID string, body *structpb.Struct) (*plan.Plan, error) {
+	raw, err := structJSON(body)
+	if err != nil {
+		return nil, badRequest(ctx, "plan is not JSON", "plan", err.Error())
+	}
+	doc, err := plan.Decode(raw)
+	if err != nil {
+		return nil, s.status(ctx, method, planID, err)
+	}
+	return doc, nil
+}
+
+// written answers a plan-changing command: its error as the call's status, or the plan
+// it left.
+func (s *Server) written(ctx context.Context, method, planID string, res commands.Result, err error) (*planstorev1.Plan, error) {
+	if err != nil {
+		return nil, s.status(ctx, method, planID, err)
+	}
+	return s.planAnswer(ctx, method, res.PlanID, res.Version, res.Document)
 }
 
 func (s *Server) planAnswer(ctx context.Context, method, id string, version int64, doc []byte) (*planstorev1.Plan, error) {

@@ -34,31 +34,28 @@ var codeBySlug = map[string]codes.Code{
 	"storage-full":     codes.ResourceExhausted,
 }
 
+// codeByStatus is the gRPC code of an HTTP status; codeByHTTPStatus adds the ranges.
+var codeByStatus = map[int]codes.Code{
+	http.StatusBadRequest:          codes.InvalidArgument,
+	http.StatusUnprocessableEntity: codes.InvalidArgument,
+	http.StatusUnauthorized:        codes.Unauthenticated,
+	http.StatusForbidden:           codes.PermissionDenied,
+	http.StatusNotFound:            codes.NotFound,
+	http.StatusConflict:            codes.Aborted,
+	http.StatusPreconditionFailed:  codes.FailedPrecondition,
+	http.StatusTooManyRequests:     codes.ResourceExhausted,
+	http.StatusServiceUnavailable:  codes.Unavailable,
+	http.StatusRequestTimeout:      codes.DeadlineExceeded,
+}
+
 func codeByHTTPStatus(s int) codes.Code {
-	switch {
-	case s == http.StatusBadRequest, s == http.StatusUnprocessableEntity:
-		return codes.InvalidArgument
-	case s == http.StatusUnauthorized:
-		return codes.Unauthenticated
-	case s == http.StatusForbidden:
-		return codes.PermissionDenied
-	case s == http.StatusNotFound:
-		return codes.NotFound
-	case s == http.StatusConflict:
-		return codes.Aborted
-	case s == http.StatusPreconditionFailed:
-		return codes.FailedPrecondition
-	case s == http.StatusTooManyRequests:
-		return codes.ResourceExhausted
-	case s == http.StatusServiceUnavailable:
-		return codes.Unavailable
-	case s == http.StatusRequestTimeout:
-		return codes.DeadlineExceeded
-	case s >= 500:
-		return codes.Internal
-	default:
-		return codes.Unknown
+	if code, ok := codeByStatus[s]; ok {
+		return code
 	}
+	if s >= 500 {
+		return codes.Internal
+	}
+	return codes.Unknown
 }
 
 // status turns a handler's error into the call's status. The error is classified once,

@@ -22,19 +22,6 @@ type eventFeed interface {
 	Follow(ctx context.Context, req queries.FeedRequest, each func(feed.Item) error, heartbeat func(cursor string) error) error
 }
 
-// feedEvent is one event of a feed page: the event and the cursor that resumes after it.
-type feedEvent struct {
-	Position string          `json:"position"`
-	Event    events.Envelope `json:"event"`
-}
-
-// feedPage is GET /v1/events' JSON answer.
-type feedPage struct {
-	Events []feedEvent `json:"events"`
-	Next   string      `json:"next"`
-	More   bool        `json:"more"`
-}
-
 // sseWriteWindow is how long one write of the event stream may take; the server's
 // WriteTimeout would otherwise end every stream after a minute.
 const sseWriteWindow = 30 * time.Second
@@ -57,9 +44,9 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return feedError(err)
 	}
-	out := feedPage{Events: make([]feedEvent, len(page.Items)), Next: page.Next, More: page.More}
+	out := feed.WirePage{Events: make([]feed.WireItem, len(page.Items)), Next: page.Next, More: page.More}
 	for i, it := range page.Items {
-		out.Events[i] = feedEvent{Position: it.Cursor.String(), Event: it.Event}
+		out.Events[i] = feed.WireItem{Position: it.Cursor.String(), Event: it.Event}
 	}
 	if page.More {
 		next := r.URL.Query()

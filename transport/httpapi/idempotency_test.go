@@ -13,12 +13,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/planstore/planstore/commands"
-	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/events/boltstore"
 	"github.com/planstore/planstore/idempotency"
 	"github.com/planstore/planstore/queries"
 	"github.com/planstore/planstore/tenancy"
 	"github.com/planstore/planstore/transport/auth"
+	"github.com/planstore/planstore/transport/testenv"
 )
 
 // exampleOrgVerifier gives the test tokens the organisation of the example plan.
@@ -34,15 +34,7 @@ func (exampleOrgVerifier) Verify(ctx context.Context, raw string) (auth.Principa
 func idempotencyServer(t *testing.T) (*httptest.Server, *boltstore.Store) {
 	t.Helper()
 	dir := t.TempDir()
-	codec, err := events.NewPlanCodec()
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := boltstore.Open(dir, codec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store := testenv.BoltStoreIn(t, dir)
 	keys, err := idempotency.OpenBoltStore(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -17,11 +17,7 @@ const (
 )
 
 func (s *Server) createPlan(w http.ResponseWriter, r *http.Request) error {
-	body, err := s.readBody(r, mediaJSON)
-	if err != nil {
-		return err
-	}
-	doc, err := plan.Decode(body)
+	doc, err := s.readPlan(r)
 	if err != nil {
 		return err
 	}
@@ -34,11 +30,7 @@ func (s *Server) createPlan(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) replacePlan(w http.ResponseWriter, r *http.Request) error {
-	body, err := s.readBody(r, mediaJSON)
-	if err != nil {
-		return err
-	}
-	doc, err := plan.Decode(body)
+	doc, err := s.readPlan(r)
 	if err != nil {
 		return err
 	}
@@ -46,10 +38,7 @@ func (s *Server) replacePlan(w http.ResponseWriter, r *http.Request) error {
 		PlanID: mux.Vars(r)["id"], Plan: doc,
 		Precondition: ifMatchPrecondition(r.Header.Get("If-Match")), Meta: s.metadata(r),
 	})
-	if err != nil {
-		return err
-	}
-	return writePlan(w, http.StatusOK, res.Version, res.Document)
+	return writeChanged(w, res, err)
 }
 
 func (s *Server) patchPlan(w http.ResponseWriter, r *http.Request) error {
@@ -61,10 +50,7 @@ func (s *Server) patchPlan(w http.ResponseWriter, r *http.Request) error {
 		PlanID: mux.Vars(r)["id"], Patch: body,
 		Precondition: ifMatchPrecondition(r.Header.Get("If-Match")), Meta: s.metadata(r),
 	})
-	if err != nil {
-		return err
-	}
-	return writePlan(w, http.StatusOK, res.Version, res.Document)
+	return writeChanged(w, res, err)
 }
 
 func (s *Server) deletePlan(w http.ResponseWriter, r *http.Request) error {
@@ -99,6 +85,23 @@ func (s *Server) planAudit(w http.ResponseWriter, r *http.Request) error {
 		return errNotFoundRoute
 	}
 	return writeJSON(w, http.StatusOK, entries)
+}
+
+// readPlan reads and decodes a plan document body.
+func (s *Server) readPlan(r *http.Request) (*plan.Plan, error) {
+	body, err := s.readBody(r, mediaJSON)
+	if err != nil {
+		return nil, err
+	}
+	return plan.Decode(body)
+}
+
+// writeChanged answers a replace or a patch: its error, or the plan it left.
+func writeChanged(w http.ResponseWriter, res commands.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	return writePlan(w, http.StatusOK, res.Version, res.Document)
 }
 
 // writePlan answers with a plan document and its strong ETag. no-cache lets clients keep

@@ -28,51 +28,24 @@ type Metrics struct {
 // NewMetrics registers the messaging metrics on reg; a nil reg gives working metrics
 // that nobody exports (tests, tools).
 func NewMetrics(reg *prometheus.Registry) (*Metrics, error) {
-	perConsumer := []string{"consumer"}
 	m := &Metrics{
-		reg: reg,
-		consumed: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "planstore_messaging_consumed_total",
-			Help: "Events a consumer handled successfully.",
-		}, perConsumer),
-		duplicates: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "planstore_messaging_duplicates_total",
-			Help: "Redelivered events a consumer skipped because it had already handled them.",
-		}, perConsumer),
-		failed: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "planstore_messaging_failed_total",
-			Help: "Handler attempts that returned an error or panicked (each retry counts).",
-		}, perConsumer),
-		deadLettered: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "planstore_messaging_dead_lettered_total",
-			Help: "Events moved to a consumer's dead-letter queue after their retries.",
-		}, perConsumer),
+		reg:          reg,
+		consumed:     consumerCounter("planstore_messaging_consumed_total", "Events a consumer handled successfully."),
+		duplicates:   consumerCounter("planstore_messaging_duplicates_total", "Redelivered events a consumer skipped because it had already handled them."),
+		failed:       consumerCounter("planstore_messaging_failed_total", "Handler attempts that returned an error or panicked (each retry counts)."),
+		deadLettered: consumerCounter("planstore_messaging_dead_lettered_total", "Events moved to a consumer's dead-letter queue after their retries."),
 		lag: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "planstore_consumer_lag_seconds",
 			Help: "Time from an event's occurred_at to its successful handling by a consumer.",
 			// 1 ms to about 9 minutes: a consumer catching up on a backlog lags for minutes.
 			Buckets: prometheus.ExponentialBuckets(0.001, 2, 20),
 		}, perConsumer),
-		lastLag: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "planstore_consumer_last_lag_seconds",
-			Help: "Lag (occurred_at to handled) of the event a consumer handled last; 0 once it has nothing in hand.",
-		}, perConsumer),
-		queueDepth: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "planstore_consumer_queue_depth",
-			Help: "Events waiting for a consumer: ready messages in its RabbitMQ queue, or on the embedded bus events being published it has not acknowledged. Polled every second by the consumer's process and by the relay; absent while the bus cannot tell.",
-		}, perConsumer),
-		relayed: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "planstore_relay_published_total",
-			Help: "Outbox events the relay published and the bus confirmed.",
-		}),
-		relayFailed: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "planstore_relay_publish_failures_total",
-			Help: "Relay publish attempts the bus refused or did not confirm (retried later).",
-		}),
-		relayLeading: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "planstore_relay_leading",
-			Help: "1 while this process's relay reads the outbox, 0 while it waits on standby (or runs no relay).",
-		}),
+		lastLag: consumerGauge("planstore_consumer_last_lag_seconds", "Lag (occurred_at to handled) of the event a consumer handled last; 0 once it has nothing in hand."),
+		queueDepth: consumerGauge("planstore_consumer_queue_depth",
+			"Events waiting for a consumer: ready messages in its RabbitMQ queue, or on the embedded bus events being published it has not acknowledged. Polled every second by the consumer's process and by the relay; absent while the bus cannot tell."),
+		relayed:      prometheus.NewCounter(prometheus.CounterOpts{Name: "planstore_relay_published_total", Help: "Outbox events the relay published and the bus confirmed."}),
+		relayFailed:  prometheus.NewCounter(prometheus.CounterOpts{Name: "planstore_relay_publish_failures_total", Help: "Relay publish attempts the bus refused or did not confirm (retried later)."}),
+		relayLeading: prometheus.NewGauge(prometheus.GaugeOpts{Name: "planstore_relay_leading", Help: "1 while this process's relay reads the outbox, 0 while it waits on standby (or runs no relay)."}),
 	}
 	if reg == nil {
 		return m, nil
@@ -103,6 +76,17 @@ func (m *Metrics) RegisterRelay() error {
 	m.relayFailed = register(m.reg, m.relayFailed, &err)
 	m.relayLeading = register(m.reg, m.relayLeading, &err)
 	return err
+}
+
+// perConsumer labels every consumer metric with the consumer's name.
+var perConsumer = []string{"consumer"}
+
+func consumerCounter(name, help string) *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, perConsumer)
+}
+
+func consumerGauge(name, help string) *prometheus.GaugeVec {
+	return prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: name, Help: help}, perConsumer)
 }
 
 // register adds c to reg, or returns the collector already registered under the same

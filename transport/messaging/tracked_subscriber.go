@@ -198,3 +198,34 @@ func (s *TrackedSubscriber) Close() error {
 	})
 	return s.closeErr
 }
+
+// CheckNewSubscriber is what every bus checks, under its lock, before it subscribes
+// consumer: a valid name and concurrency, an open bus, and no subscriber of the
+// consumer yet (one per consumer and bus).
+func CheckNewSubscriber(consumer string, concurrency int, busClosed bool, subscribers map[string]*TrackedSubscriber) error {
+	if err := ValidateConsumerName(consumer); err != nil {
+		return err
+	}
+	if err := ValidateConcurrency(consumer, concurrency); err != nil {
+		return err
+	}
+	if busClosed {
+		return errors.New("messaging: bus is closed")
+	}
+	if _, dup := subscribers[consumer]; dup {
+		return fmt.Errorf("messaging: consumer %s already has a subscriber on this bus", consumer)
+	}
+	return nil
+}
+
+// MarkClosed sets a bus's closed flag under its lock and reports whether this call
+// closed it, so that the bus's Close runs once. Once it returns true, no subscriber is
+// added any more (CheckNewSubscriber refuses), so the bus may read its subscribers
+// without the lock.
+func MarkClosed(mu *sync.Mutex, closed *bool) bool {
+	mu.Lock()
+	defer mu.Unlock()
+	first := !*closed
+	*closed = true
+	return first
+}

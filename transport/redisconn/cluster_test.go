@@ -16,9 +16,6 @@ import (
 // TestDialCluster dials one cluster in every URL form: each gives the cluster client,
 // which reaches every slot, reads from masters, and sees the replicas.
 func TestDialCluster(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a six-node Redis Cluster")
-	}
 	cluster := testenv.StartRedisCluster(t, 3, 1)
 	addrs := cluster.Addrs()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -71,9 +68,6 @@ func TestDialCluster(t *testing.T) {
 // TestWaitWithoutReplicas: a master whose replica is gone cannot confirm a write, and
 // says so with ErrNotReplicated, a transient error.
 func TestWaitWithoutReplicas(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a Redis Cluster")
-	}
 	cluster := testenv.StartRedisCluster(t, 3, 0)
 	ctx := context.Background()
 	client, err := redisconn.Dial(ctx, cluster.URL())

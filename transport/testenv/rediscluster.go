@@ -40,9 +40,13 @@ const clusterNodeTimeout = 1000 * time.Millisecond
 // StartRedisCluster starts masters*(1+replicas) nodes, forms the cluster with redis-cli
 // (slots spread evenly over the masters, each with replicas replicas) and waits until
 // every node reports cluster_state:ok and every replica is in sync. Without
-// redis-server and redis-cli the test is Unavailable.
+// redis-server and redis-cli the test is Unavailable; with -short it is skipped (a
+// cluster takes seconds to form).
 func StartRedisCluster(tb testing.TB, masters, replicas int) *RedisCluster {
 	tb.Helper()
+	if testing.Short() {
+		tb.Skipf("starts a %d-node Redis Cluster", masters*(1+replicas))
+	}
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
 		Unavailable(tb, "redis-server is not installed: %v", err)

@@ -134,17 +134,33 @@ func Drain(tb testing.TB, amqpURL, queue string) []amqp091.Delivery {
 // WithChannel runs fn on a channel of its own connection to amqpURL, closed after.
 func WithChannel(tb testing.TB, amqpURL string, fn func(*amqp091.Channel)) {
 	tb.Helper()
+	conn, ch := dialChannel(tb, amqpURL)
+	defer conn.Close() // closes ch too
+	fn(ch)
+}
+
+// AMQPChannel is a raw channel on the broker at amqpURL, closed with its connection when
+// the test ends: for what a test does beside planstore's bus (a queue of its own, a
+// consumer that nacks).
+func AMQPChannel(tb testing.TB, amqpURL string) *amqp091.Channel {
+	tb.Helper()
+	conn, ch := dialChannel(tb, amqpURL)
+	tb.Cleanup(func() { _ = conn.Close() })
+	return ch
+}
+
+func dialChannel(tb testing.TB, amqpURL string) (*amqp091.Connection, *amqp091.Channel) {
+	tb.Helper()
 	conn, err := amqp091.Dial(amqpURL)
 	if err != nil {
 		tb.Fatalf("dial %s: %v", amqpURL, err)
 	}
-	defer conn.Close()
 	ch, err := conn.Channel()
 	if err != nil {
+		_ = conn.Close()
 		tb.Fatalf("channel: %v", err)
 	}
-	defer ch.Close()
-	fn(ch)
+	return conn, ch
 }
 
 // RedisURL is the URL of database db on the test Redis (PLANSTORE_TEST_REDIS_URL's host).

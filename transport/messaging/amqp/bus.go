@@ -135,19 +135,10 @@ func (b *Bus) EventPublisher() message.Publisher {
 // every (re)connect. RabbitMQ hands a queue's messages to its consumers in turn, so
 // events of one plan may then be handled at the same time and out of order.
 func (b *Bus) ConsumerSubscriber(consumer string, concurrency int) (message.Subscriber, error) {
-	if err := messaging.ValidateConsumerName(consumer); err != nil {
-		return nil, err
-	}
-	if err := messaging.ValidateConcurrency(consumer, concurrency); err != nil {
-		return nil, err
-	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.closed {
-		return nil, errors.New("messaging: AMQP bus is closed")
-	}
-	if _, dup := b.subscribers[consumer]; dup {
-		return nil, fmt.Errorf("messaging: consumer %s already has a subscriber on this bus", consumer)
+	if err := messaging.CheckNewSubscriber(consumer, concurrency, b.closed, b.subscribers); err != nil {
+		return nil, err
 	}
 	config := b.consumerQueueConfig(consumer, prefetchShare(b.cfg.Prefetch, concurrency))
 	sub, err := amqp.NewSubscriberWithConnection(config, b.logger.With(watermill.LogFields{"consumer": consumer}), b.subConn)
@@ -276,20 +267,11 @@ func (b *Bus) Ready() error {
 
 // Close closes the publishers and the consumers' connection.
 func (b *Bus) Close() error {
-	b.mu.Lock()
-	if b.closed {
-		b.mu.Unlock()
+	if !messaging.MarkClosed(&b.mu, &b.closed) {
 		return nil
 	}
-	b.closed = true
-	subs := make([]*messaging.TrackedSubscriber, 0, len(b.subscribers))
-	for _, s := range b.subscribers {
-		subs = append(subs, s)
-	}
-	b.mu.Unlock()
-
 	var errs []error
-	for _, s := range subs {
+	for _, s := range b.subscribers {
 		errs = append(errs, s.Close())
 	}
 	errs = append(errs, b.events.Close(), b.deadLetters.Close(), b.monitor.Close(), b.subConn.Close())

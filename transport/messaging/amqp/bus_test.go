@@ -30,15 +30,7 @@ func TestAMQPEventsReachTheConsumerQueueDeclaredBeforeItAttached(t *testing.T) {
 	bus := newAMQPBus(t, url, "audit")
 
 	// A queue bound to deleted events only: proves the routing key is the event type.
-	conn, err := amqp091.Dial(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	ch, err := conn.Channel()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ch := testenv.AMQPChannel(t, url)
 	if _, err := ch.QueueDeclare("deleted-only", false, true, false, false, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -185,11 +177,7 @@ func TestAMQPConsumerLagAndQueueDepthMetricsMove(t *testing.T) {
 	url := testenv.Vhost(t)
 	codec := testenv.PlanCodec(t)
 	// Prefetch 1: the consumer holds one event, the rest stay ready in the queue.
-	bus, err := amqp.New(amqp.Config{URL: url, Logger: bustest.Logger(t), Consumers: []string{"audit"}, Prefetch: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { bus.Close() })
+	bus := testenv.AMQPBus(t, amqp.Config{URL: url, Logger: bustest.Logger(t), Consumers: []string{"audit"}, Prefetch: 1})
 	const backlog = 5
 	var sent []events.Envelope
 	for v := range backlog {
@@ -205,7 +193,7 @@ func TestAMQPConsumerLagAndQueueDepthMetricsMove(t *testing.T) {
 	r := bustest.NewRouterFrom(t, cfg)
 	release := make(chan struct{})
 	var got bustest.Received
-	err = r.AddConsumer(bus, messaging.Consumer{Name: "audit", Handle: func(ctx context.Context, e events.Envelope) error {
+	err := r.AddConsumer(bus, messaging.Consumer{Name: "audit", Handle: func(ctx context.Context, e events.Envelope) error {
 		<-release
 		return got.Handle(ctx, e)
 	}})

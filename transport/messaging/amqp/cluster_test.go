@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	amqp091 "github.com/rabbitmq/amqp091-go"
 
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/transport/messaging"
@@ -273,15 +272,7 @@ func TestAMQPClusterQuorumQueuesKeepDeadLettering(t *testing.T) {
 	}
 
 	// "mirror" has no planstore consumer: a raw one gives its three events back every time.
-	conn, err := amqp091.Dial(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	ch, err := conn.Channel()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ch := testenv.AMQPChannel(t, url)
 	if err := ch.Qos(1, 0, false); err != nil {
 		t.Fatal(err)
 	}

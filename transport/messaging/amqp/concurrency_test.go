@@ -23,11 +23,7 @@ func TestAMQPConcurrentConsumerHandlesEventsAtOnceOnCompetingSubscriptions(t *te
 	codec := testenv.PlanCodec(t)
 	// One message per subscription: with more, the first subscription to attach would
 	// take the whole backlog before the others started.
-	bus, err := amqp.New(amqp.Config{URL: url, Logger: bustest.Logger(t), Consumers: []string{"projector"}, Prefetch: concurrency})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { bus.Close() })
+	bus := testenv.AMQPBus(t, amqp.Config{URL: url, Logger: bustest.Logger(t), Consumers: []string{"projector"}, Prefetch: concurrency})
 	var sent []events.Envelope
 	for p := range 2 * concurrency {
 		sent = append(sent, bustest.PlanEvent(fmt.Sprintf("p%d", p), 1, events.PlanCreated))
@@ -37,12 +33,7 @@ func TestAMQPConcurrentConsumerHandlesEventsAtOnceOnCompetingSubscriptions(t *te
 	together := bustest.NewBarrier(concurrency)
 	var got bustest.Received
 	r := bustest.NewRouter(t, prometheus.NewRegistry())
-	err = r.AddConsumer(bus, messaging.Consumer{Name: "projector", Concurrency: concurrency, Handle: func(ctx context.Context, e events.Envelope) error {
-		if err := together.Wait(); err != nil {
-			return messaging.Permanent(err)
-		}
-		return got.Handle(ctx, e)
-	}})
+	err := r.AddConsumer(bus, messaging.Consumer{Name: "projector", Concurrency: concurrency, Handle: together.Handle(got.Handle)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,11 +53,7 @@ func TestAMQPConcurrentSubscriptionsStillSkipDuplicates(t *testing.T) {
 	codec := testenv.PlanCodec(t)
 	// Prefetch 2 over 2 subscriptions: each holds one message, so an empty queue means
 	// both copies are in this process at once.
-	bus, err := amqp.New(amqp.Config{URL: url, Logger: bustest.Logger(t), Consumers: []string{"projector"}, Prefetch: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { bus.Close() })
+	bus := testenv.AMQPBus(t, amqp.Config{URL: url, Logger: bustest.Logger(t), Consumers: []string{"projector"}, Prefetch: 2})
 	e := bustest.PlanEvent("p1", 1, events.PlanCreated)
 	bustest.Publish(t, bus, codec, e, e) // a relay restart published it twice
 
@@ -75,7 +62,7 @@ func TestAMQPConcurrentSubscriptionsStillSkipDuplicates(t *testing.T) {
 	release := make(chan struct{})
 	var got bustest.Received
 	r := bustest.NewRouter(t, reg)
-	err = r.AddConsumer(bus, messaging.Consumer{Name: "projector", Concurrency: 2, Handle: func(ctx context.Context, e events.Envelope) error {
+	err := r.AddConsumer(bus, messaging.Consumer{Name: "projector", Concurrency: 2, Handle: func(ctx context.Context, e events.Envelope) error {
 		entered <- struct{}{}
 		<-release
 		return got.Handle(ctx, e)

@@ -77,19 +77,25 @@ func deadLetterConfig(conn amqp.ConnectionConfig, channels int) amqp.Config {
 // dialTimeout bounds one TCP connect to one node.
 const dialTimeout = 10 * time.Second
 
+// connectionSettings are the AMQP settings of every connection planstore opens: name is
+// what the management UI shows, dial picks the node.
+func connectionSettings(name string, dial func(network, addr string) (net.Conn, error)) *amqp091.Config {
+	return &amqp091.Config{
+		Heartbeat:  10 * time.Second,
+		Locale:     "en_US",
+		Properties: amqp091.Table{"connection_name": name},
+		Dial:       dial,
+	}
+}
+
 // subscriberConnection is the shared connection of a process's consumers. It relies on
 // watermill-amqp's reconnect, with a short maximum backoff so that consumers reattach
 // within seconds of the broker coming back; every (re)dial goes to the next reachable
 // node of the cluster (brokerNodes.dialer).
 func subscriberConnection(nodes *brokerNodes, name string) amqp.ConnectionConfig {
 	return amqp.ConnectionConfig{
-		AmqpURI: nodes.uri,
-		AmqpConfig: &amqp091.Config{
-			Heartbeat:  10 * time.Second,
-			Locale:     "en_US",
-			Properties: amqp091.Table{"connection_name": name},
-			Dial:       nodes.dialer(dialTimeout),
-		},
+		AmqpURI:    nodes.uri,
+		AmqpConfig: connectionSettings(name, nodes.dialer(dialTimeout)),
 		Reconnect: &amqp.ReconnectConfig{
 			BackoffInitialInterval:     200 * time.Millisecond,
 			BackoffRandomizationFactor: 0.5,
@@ -109,17 +115,12 @@ func singleDialConnection(nodes *brokerNodes, name string) amqp.ConnectionConfig
 	var dialled atomic.Bool
 	return amqp.ConnectionConfig{
 		AmqpURI: nodes.uri,
-		AmqpConfig: &amqp091.Config{
-			Heartbeat:  10 * time.Second,
-			Locale:     "en_US",
-			Properties: amqp091.Table{"connection_name": name},
-			Dial: func(network, addr string) (net.Conn, error) {
-				if dialled.Swap(true) {
-					return nil, errNoRedial
-				}
-				return dial(network, addr)
-			},
-		},
+		AmqpConfig: connectionSettings(name, func(network, addr string) (net.Conn, error) {
+			if dialled.Swap(true) {
+				return nil, errNoRedial
+			}
+			return dial(network, addr)
+		}),
 		// One quick refused redial, then a long pause: the publisher is retired long before.
 		Reconnect: &amqp.ReconnectConfig{
 			BackoffInitialInterval: time.Hour,

@@ -100,12 +100,7 @@ func (m *queueMonitor) connection() (*amqp091.Connection, error) {
 	if m.conn != nil && !m.conn.IsClosed() {
 		return m.conn, nil
 	}
-	conn, err := amqp091.DialConfig(m.nodes.uri, amqp091.Config{
-		Heartbeat:  10 * time.Second,
-		Locale:     "en_US",
-		Properties: amqp091.Table{"connection_name": m.name},
-		Dial:       m.nodes.dialer(monitorDialTimeout),
-	})
+	conn, err := amqp091.DialConfig(m.nodes.uri, *connectionSettings(m.name, m.nodes.dialer(monitorDialTimeout)))
 	if err != nil {
 		return nil, fmt.Errorf("connect: %w", err)
 	}

@@ -3,11 +3,7 @@ package audit
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -28,30 +24,9 @@ type BoltStore struct {
 
 // OpenBoltStore opens (creating if needed) dataDir/audit.db.
 func OpenBoltStore(dataDir string) (*BoltStore, error) {
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("audit: create data dir: %w", err)
-	}
-	path := filepath.Join(dataDir, BoltFileName)
-	db, err := boltfile.Open(dataDir, BoltFileName, boltfile.Options{}, &bolt.Options{
-		Timeout: 2 * time.Second,
-		// As the event store does (and etcd): a hashmap freelist stays fast once the
-		// file has many free pages, and not writing it on every commit saves pages per
-		// fsync; bbolt rebuilds it by scanning the file when it opens.
-		FreelistType:   bolt.FreelistMapType,
-		NoFreelistSync: true,
-	})
+	db, err := boltfile.OpenStore(dataDir, BoltFileName, bucketPlans)
 	if err != nil {
 		return nil, fmt.Errorf("audit: %w", err)
-	}
-	// A short batch window: long enough to gather the adds in flight (one per embedded
-	// shard or AMQP subscription), short against an fsync.
-	db.MaxBatchDelay = time.Millisecond
-	err = db.Update(func(tx *bolt.Tx) error {
-		_, err := tx.CreateBucketIfNotExists(bucketPlans)
-		return err
-	})
-	if err != nil {
-		return nil, errors.Join(fmt.Errorf("audit: prepare %s: %w", path, err), db.Close())
 	}
 	return &BoltStore{db: db}, nil
 }

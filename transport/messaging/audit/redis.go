@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -21,10 +22,7 @@ const DefaultRedisPrefix = "planstore:audit"
 
 // NewRedisStore returns a store on client; prefix "" means DefaultRedisPrefix.
 func NewRedisStore(client redis.UniversalClient, prefix string) *RedisStore {
-	if prefix == "" {
-		prefix = DefaultRedisPrefix
-	}
-	return &RedisStore{client: client, prefix: prefix}
+	return &RedisStore{client: client, prefix: cmp.Or(prefix, DefaultRedisPrefix)}
 }
 
 func (s *RedisStore) key(planID string) string { return s.prefix + ":" + planID }

@@ -1,10 +1,14 @@
 package bustest
 
 import (
+	"context"
 	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/transport/messaging"
 )
 
 // Barrier holds the first n callers of wait until all n have arrived, then lets
@@ -39,5 +43,16 @@ func (b *Barrier) Reached() bool {
 		return true
 	default:
 		return false
+	}
+}
+
+// Handle puts next behind the barrier: a consumer's handler that passes its event on
+// only once n handlers hold one; one that waits in vain fails for good.
+func (b *Barrier) Handle(next func(context.Context, events.Envelope) error) func(context.Context, events.Envelope) error {
+	return func(ctx context.Context, e events.Envelope) error {
+		if err := b.Wait(); err != nil {
+			return messaging.Permanent(err)
+		}
+		return next(ctx, e)
 	}
 }

@@ -205,19 +205,10 @@ func (b *Bus) QueueDepth(_ context.Context, consumer string) (int, error) {
 // event needs. concurrency is checked but not used: every consumer handles up to Shards
 // events at once, one per shard (see Bus).
 func (b *Bus) ConsumerSubscriber(consumer string, concurrency int) (message.Subscriber, error) {
-	if err := messaging.ValidateConcurrency(consumer, concurrency); err != nil {
-		return nil, err
-	}
-	if err := messaging.ValidateConsumerName(consumer); err != nil {
-		return nil, err
-	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.closed {
-		return nil, errors.New("messaging: embedded bus is closed")
-	}
-	if _, dup := b.subscribers[consumer]; dup {
-		return nil, fmt.Errorf("messaging: consumer %s already has a subscriber on this bus", consumer)
+	if err := messaging.CheckNewSubscriber(consumer, concurrency, b.closed, b.subscribers); err != nil {
+		return nil, err
 	}
 	s := &messaging.TrackedSubscriber{
 		Consumer:     consumer,
@@ -256,13 +247,9 @@ func (b *Bus) Ready() error {
 
 // Close stops the bus; close the routers first.
 func (b *Bus) Close() error {
-	b.mu.Lock()
-	if b.closed {
-		b.mu.Unlock()
+	if !messaging.MarkClosed(&b.mu, &b.closed) {
 		return nil
 	}
-	b.closed = true
-	b.mu.Unlock()
 	if err := b.pubSub.Close(); err != nil {
 		return fmt.Errorf("messaging: close embedded bus: %w", err)
 	}

@@ -16,20 +16,25 @@ import (
 
 // relayPipeline is outbox -> relay -> RabbitMQ -> one consumer, on a fresh vhost. The
 // consumer runs at once, the relay when startRelay is called.
-func relayPipeline(b *testing.B, store outbox.Outbox) (got *sink, startRelay func()) {
+func relayPipeline(b *testing.B, store outbox.Outbox) (*sink, func()) {
 	b.Helper()
 	url := testenv.Vhost(b)
 	bus := newAMQPBus(b, url, "bench")
-	reg := prometheus.NewRegistry()
-	relay := newRouter(b, reg)
-	addRelay(b, relay, store, bus)
-	consumers := newRouter(b, reg)
-	got = newSink()
-	if err := consumers.AddConsumer(bus, got.consumer("bench")); err != nil {
-		b.Fatal(err)
-	}
+	relay, consumers, got := newPipeline(b, prometheus.NewRegistry(), store, bus, "bench")
 	testenv.RunRouter(b, consumers)
 	return got, func() { testenv.RunRouter(b, relay) }
+}
+
+// reportRate runs start, which sets b.N events going, and reports how many events per
+// second got through once done holds.
+func reportRate(b *testing.B, what string, start func(), done func() bool) {
+	b.ResetTimer()
+	began := time.Now()
+	start()
+	testenv.WaitFor(b, 10*time.Minute, what, done)
+	elapsed := time.Since(began)
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
 }
 
 // BenchmarkRelayThroughput commits b.N events at once and measures how fast they are
@@ -39,13 +44,7 @@ func BenchmarkRelayThroughput(b *testing.B) {
 	got, startRelay := relayPipeline(b, store)
 	startRelay()
 	evs := history("bench", max(b.N/10, 1), 10)[:b.N]
-	b.ResetTimer()
-	start := time.Now()
-	store.Append(evs...)
-	testenv.WaitFor(b, 10*time.Minute, "every event at the consumer", func() bool { return got.distinct() == b.N })
-	elapsed := time.Since(start)
-	b.StopTimer()
-	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
+	reportRate(b, "every event at the consumer", func() { store.Append(evs...) }, func() bool { return got.distinct() == b.N })
 }
 
 // BenchmarkRelayThroughputFromRedis is BenchmarkRelayThroughput with the Redis event
@@ -65,13 +64,7 @@ func BenchmarkRelayThroughputFromRedis(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	b.ResetTimer()
-	start := time.Now()
-	startRelay()
-	testenv.WaitFor(b, 10*time.Minute, "every event at the consumer", func() bool { return got.distinct() == b.N })
-	elapsed := time.Since(start)
-	b.StopTimer()
-	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
+	reportRate(b, "every event at the consumer", startRelay, func() bool { return got.distinct() == b.N })
 }
 
 // BenchmarkRelayPublishOnly measures the relay alone: b.N events from the outbox into
@@ -84,13 +77,7 @@ func BenchmarkRelayPublishOnly(b *testing.B) {
 	addRelay(b, relay, store, bus)
 	testenv.RunRouter(b, relay)
 	evs := history("bench", max(b.N/10, 1), 10)[:b.N]
-	b.ResetTimer()
-	start := time.Now()
-	store.Append(evs...)
-	testenv.WaitFor(b, 10*time.Minute, "every event relayed", func() bool { return store.Unacked() == 0 })
-	elapsed := time.Since(start)
-	b.StopTimer()
-	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
+	reportRate(b, "every event relayed", func() { store.Append(evs...) }, func() bool { return store.Unacked() == 0 })
 }
 
 // BenchmarkRelayLatency commits b.N events at a steady 1,000 events/s (well below the
@@ -144,11 +131,5 @@ func BenchmarkRelayEmbedded(b *testing.B) {
 	addRelay(b, r, store, bus)
 	testenv.RunRouter(b, r)
 	evs := history("bench", max(b.N/10, 1), 10)[:b.N]
-	b.ResetTimer()
-	start := time.Now()
-	store.Append(evs...)
-	testenv.WaitFor(b, 10*time.Minute, "every event at both consumers", func() bool { return one.distinct() == b.N && two.distinct() == b.N })
-	elapsed := time.Since(start)
-	b.StopTimer()
-	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
+	reportRate(b, "every event at both consumers", func() { store.Append(evs...) }, func() bool { return one.distinct() == b.N && two.distinct() == b.N })
 }

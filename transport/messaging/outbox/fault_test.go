@@ -93,14 +93,7 @@ var realStores = []struct {
 	open func(t *testing.T) eventStore
 }{
 	{"redis", func(t *testing.T) eventStore { return openRedisStore(t) }},
-	{"bolt", func(t *testing.T) eventStore {
-		store, err := boltstore.Open(t.TempDir(), testenv.PlanCodec(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { store.Close() }) // after the routers, which are cleaned up first
-		return store
-	}},
+	{"bolt", func(t *testing.T) eventStore { return testenv.BoltStore(t) }},
 }
 
 // redisTestDB is this package's own Redis database.
@@ -133,13 +126,7 @@ func TestRelayAndConsumersSurviveABrokerRestartUnderLoad(t *testing.T) {
 			store := s.open(t)
 			bus := newAMQPBus(t, url, "audit", "projector")
 			reg := prometheus.NewRegistry()
-			relay := newRouter(t, reg)
-			addRelay(t, relay, store, bus)
-			consumers := newRouter(t, reg)
-			got := newSink()
-			if err := consumers.AddConsumer(bus, got.consumer("audit")); err != nil {
-				t.Fatal(err)
-			}
+			relay, consumers, got := newPipeline(t, reg, store, bus, "audit")
 			// A concurrent consumer too: all its subscriptions must come back.
 			concurrent := newSink()
 			projector := concurrent.consumer("projector")

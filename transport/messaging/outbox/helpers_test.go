@@ -130,6 +130,20 @@ func newRouter(t testing.TB, reg *prometheus.Registry) *messaging.Router {
 	return r
 }
 
+// newPipeline builds, on registry reg, a relay from store to bus and a consumers
+// router on which a sink consumes as consumer; the caller runs the routers.
+func newPipeline(t testing.TB, reg *prometheus.Registry, store outbox.Outbox, bus messaging.Bus, consumer string) (relay, consumers *messaging.Router, got *sink) {
+	t.Helper()
+	relay = newRouter(t, reg)
+	addRelay(t, relay, store, bus)
+	consumers = newRouter(t, reg)
+	got = newSink()
+	if err := consumers.AddConsumer(bus, got.consumer(consumer)); err != nil {
+		t.Fatal(err)
+	}
+	return relay, consumers, got
+}
+
 func addRelay(t testing.TB, r *messaging.Router, store outbox.Outbox, bus messaging.Bus) {
 	t.Helper()
 	addRelayStreams(t, r, store, bus, 0)

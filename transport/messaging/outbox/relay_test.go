@@ -7,7 +7,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/planstore/planstore/events/boltstore"
 	"github.com/planstore/planstore/transport/messaging/inproc"
 	"github.com/planstore/planstore/transport/testenv"
 )
@@ -17,14 +16,7 @@ func TestRelayThroughRabbitMQDeliversEveryEventInPlanOrder(t *testing.T) {
 	store := newMemOutbox()
 	bus := newAMQPBus(t, url, "audit")
 	reg := prometheus.NewRegistry()
-
-	relay := newRouter(t, reg)
-	addRelay(t, relay, store, bus)
-	consumers := newRouter(t, reg)
-	got := newSink()
-	if err := consumers.AddConsumer(bus, got.consumer("audit")); err != nil {
-		t.Fatal(err)
-	}
+	relay, consumers, got := newPipeline(t, reg, store, bus, "audit")
 	testenv.RunRouter(t, consumers)
 	testenv.RunRouter(t, relay)
 
@@ -48,12 +40,7 @@ func TestRelayOnTheEmbeddedBusWithTheBoltStore(t *testing.T) {
 }
 
 func relayOnTheEmbeddedBusWithTheBoltStore(t *testing.T, streams int) {
-	codec := testenv.PlanCodec(t)
-	store, err := boltstore.Open(t.TempDir(), codec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
+	store := testenv.BoltStore(t)
 	bus, err := inproc.New(inproc.Config{Logger: testLogger(t), Consumers: []string{"audit", "projector"}})
 	if err != nil {
 		t.Fatal(err)
