@@ -25,9 +25,9 @@ var metadataFields = map[string]bool{
 // once the whole document parsed, so a refused document leaves no trace.
 //
 // Parsers are pooled: values are collected in scratch slices that keep their capacity
-// from one document to the next, and finish copies them into slices of exactly the
-// right size, so a stored document carries no spare capacity and building it allocates
-// no intermediate growth.
+// from one document to the next, and finish encodes them into one string of exactly
+// the right size (stored_values.go), so building a document allocates no intermediate
+// growth.
 type docParser struct {
 	m          *mapping.Mapping
 	joinKeys   map[string]*joinKey // read only
@@ -38,6 +38,8 @@ type docParser struct {
 	numbers    []IndexedNumber
 	tokens     []IndexedToken
 	lengths    []FieldLength
+	ignored    []string
+	encoded    []byte // scratch for encodeValues
 	pending    []pendingField
 	overlay    map[string]*mapping.FieldMapping // dynamic fields added under existing objects, by path; lazily made
 	tokenIndex map[indexedTokenKey]int          // position of a token in tokens; lazily made
@@ -70,30 +72,16 @@ func newDocParser(m *mapping.Mapping, id string, routing *string, source string)
 
 // ignore records a field whose value was left out of the index, for the hit's _ignored.
 func (p *docParser) ignore(field string) {
-	if !slices.Contains(p.doc.Ignored, field) {
-		p.doc.Ignored = append(p.doc.Ignored, field)
+	if !slices.Contains(p.ignored, field) {
+		p.ignored = append(p.ignored, field)
 	}
 }
 
 // finish hands over the document built so far.
 func (p *docParser) finish() *StoredDoc {
 	d := p.doc
-	d.Terms = exactCopy(p.terms)
-	d.Numbers = exactCopy(p.numbers)
-	d.Tokens = exactCopy(p.tokens)
-	d.Lengths = exactCopy(p.lengths)
+	d.values = p.encodeValues(d)
 	return d
-}
-
-// exactCopy copies s into a slice without spare capacity; nil when s is empty, so the
-// copy never shares the scratch array.
-func exactCopy[T any](s []T) []T {
-	if len(s) == 0 {
-		return nil
-	}
-	out := make([]T, len(s))
-	copy(out, s)
-	return out
 }
 
 // release returns the parser to the pool; nothing it handed out refers to its scratch.
@@ -104,6 +92,8 @@ func (p *docParser) release() {
 		numbers: resetScratch(p.numbers, scratch(cap(p.numbers))),
 		tokens:  resetScratch(p.tokens, scratch(cap(p.tokens))),
 		lengths: resetScratch(p.lengths, scratch(cap(p.lengths))),
+		ignored: resetScratch(p.ignored, scratch(cap(p.ignored))),
+		encoded: resetScratch(p.encoded, scratch(cap(p.encoded)/16)),
 	}
 	parserPool.Put(p)
 }

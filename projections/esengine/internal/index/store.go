@@ -13,92 +13,16 @@ import (
 // re-parsing, and can sort on field values without a separate column store.
 //
 // The source is a string so that the values taken from it (keywords, tokens, parent ids)
-// are substrings sharing its bytes rather than copies: a document's text is held once.
+// are substrings sharing its bytes: the encoded values (stored_values.go) refer to them
+// by offset, and a document's text is held once.
 type StoredDoc struct {
 	Id      string
 	Source  string // compact JSON
 	Routing *string
 	Version int64
 	SeqNo   int64
-
-	Terms   []IndexedTerm   // keyword-like values: keyword, boolean, join, _routing
-	Numbers []IndexedNumber // numeric and boolean values
-	Tokens  []IndexedToken  // analyzed text
-	Lengths []FieldLength   // text token counts, for BM25 length normalisation
-	Ignored []string        // fields whose values were left out (ignore_above): hits' _ignored
+	values  string // encoded terms, numbers, tokens, lengths and ignored fields
 	Join    *docJoin
-}
-
-// fieldSetScan is how many values a document may hold before eachField switches from
-// scanning what came before to a set.
-const fieldSetScan = 64
-
-// eachField calls fn once for every field with at least one indexed value, which is
-// what exists matches. The fields are derived rather than stored: every field with a
-// value has a term, a number or a length, and a slice per document would cost more
-// memory than the scan costs time.
-func (d *StoredDoc) EachField(fn func(field string)) {
-	if len(d.Terms)+len(d.Numbers)+len(d.Lengths) > fieldSetScan {
-		seen := map[string]bool{}
-		visit := func(f string) {
-			if !seen[f] {
-				seen[f] = true
-				fn(f)
-			}
-		}
-		for _, t := range d.Terms {
-			visit(t.Field)
-		}
-		for _, n := range d.Numbers {
-			visit(n.Field)
-		}
-		for _, l := range d.Lengths {
-			visit(l.Field)
-		}
-		return
-	}
-	for i, t := range d.Terms {
-		if !d.termFieldBefore(t.Field, i) {
-			fn(t.Field)
-		}
-	}
-	for i, n := range d.Numbers {
-		if !d.termFieldBefore(n.Field, len(d.Terms)) && !numberFieldBefore(d.Numbers, n.Field, i) {
-			fn(n.Field)
-		}
-	}
-	for i, l := range d.Lengths {
-		if !d.termFieldBefore(l.Field, len(d.Terms)) && !numberFieldBefore(d.Numbers, l.Field, len(d.Numbers)) && !lengthFieldBefore(d.Lengths, l.Field, i) {
-			fn(l.Field)
-		}
-	}
-}
-
-func (d *StoredDoc) termFieldBefore(field string, n int) bool {
-	for _, t := range d.Terms[:n] {
-		if t.Field == field {
-			return true
-		}
-	}
-	return false
-}
-
-func numberFieldBefore(numbers []IndexedNumber, field string, n int) bool {
-	for _, v := range numbers[:n] {
-		if v.Field == field {
-			return true
-		}
-	}
-	return false
-}
-
-func lengthFieldBefore(lengths []FieldLength, field string, n int) bool {
-	for _, l := range lengths[:n] {
-		if l.Field == field {
-			return true
-		}
-	}
-	return false
 }
 
 type IndexedTerm struct{ Field, Value string }
@@ -206,38 +130,42 @@ func (s *Store) add(d *StoredDoc) {
 	s.ParentDoc = append(s.ParentDoc, -1)
 	s.Live.Add(n)
 	s.byID[d.Id] = n
-	for _, t := range d.Terms {
-		p := s.Keywords[t.Field]
-		if p == nil {
-			p = postings.NewPostings[string]()
-			s.Keywords[t.Field] = p
-		}
-		p.Add(t.Value, n)
-	}
-	for _, v := range d.Numbers {
-		p := s.Numbers[v.Field]
-		if p == nil {
-			p = postings.NewPostings[float64]()
-			s.Numbers[v.Field] = p
-		}
-		p.Add(v.Value, n)
-	}
-	for _, t := range d.Tokens {
-		ti := s.text(t.Field)
-		bm := ti.Tokens[t.Token]
-		if bm == nil {
-			bm = roaring.New()
-			ti.Tokens[t.Token] = bm
-		}
-		bm.Add(n)
-	}
-	for _, l := range d.Lengths {
-		ti := s.text(l.Field)
-		ti.SumLength += int64(l.Length)
-		if l.Length > 0 {
-			ti.DocCount++
-		}
-	}
+	d.walk(valueVisitor{
+		term: func(f uint32, value string) {
+			field := fieldName(f)
+			p := s.Keywords[field]
+			if p == nil {
+				p = postings.NewPostings[string]()
+				s.Keywords[field] = p
+			}
+			p.Add(value, n)
+		},
+		number: func(f uint32, value float64) {
+			field := fieldName(f)
+			p := s.Numbers[field]
+			if p == nil {
+				p = postings.NewPostings[float64]()
+				s.Numbers[field] = p
+			}
+			p.Add(value, n)
+		},
+		token: func(f uint32, token string, _ int32) {
+			ti := s.text(fieldName(f))
+			bm := ti.Tokens[token]
+			if bm == nil {
+				bm = roaring.New()
+				ti.Tokens[token] = bm
+			}
+			bm.Add(n)
+		},
+		length: func(f uint32, length int32) {
+			ti := s.text(fieldName(f))
+			ti.SumLength += int64(length)
+			if length > 0 {
+				ti.DocCount++
+			}
+		},
+	})
 	d.EachField(func(f string) {
 		bm := s.Exists[f]
 		if bm == nil {
@@ -307,32 +235,34 @@ func (s *Store) remove(n uint32) {
 	if cur, ok := s.byID[d.Id]; ok && cur == n {
 		delete(s.byID, d.Id)
 	}
-	for _, t := range d.Terms {
-		if p := s.Keywords[t.Field]; p != nil {
-			p.Remove(t.Value, n)
-		}
-	}
-	for _, v := range d.Numbers {
-		if p := s.Numbers[v.Field]; p != nil {
-			p.Remove(v.Value, n)
-		}
-	}
-	for _, t := range d.Tokens {
-		ti := s.Texts[t.Field]
-		if bm := ti.Tokens[t.Token]; bm != nil {
-			bm.Remove(n)
-			if bm.IsEmpty() {
-				delete(ti.Tokens, t.Token)
+	d.walk(valueVisitor{
+		term: func(f uint32, value string) {
+			if p := s.Keywords[fieldName(f)]; p != nil {
+				p.Remove(value, n)
 			}
-		}
-	}
-	for _, l := range d.Lengths {
-		ti := s.Texts[l.Field]
-		ti.SumLength -= int64(l.Length)
-		if l.Length > 0 {
-			ti.DocCount--
-		}
-	}
+		},
+		number: func(f uint32, value float64) {
+			if p := s.Numbers[fieldName(f)]; p != nil {
+				p.Remove(value, n)
+			}
+		},
+		token: func(f uint32, token string, _ int32) {
+			ti := s.Texts[fieldName(f)]
+			if bm := ti.Tokens[token]; bm != nil {
+				bm.Remove(n)
+				if bm.IsEmpty() {
+					delete(ti.Tokens, token)
+				}
+			}
+		},
+		length: func(f uint32, length int32) {
+			ti := s.Texts[fieldName(f)]
+			ti.SumLength -= int64(length)
+			if length > 0 {
+				ti.DocCount--
+			}
+		},
+	})
 	d.EachField(func(f string) {
 		if bm := s.Exists[f]; bm != nil {
 			bm.Remove(n)

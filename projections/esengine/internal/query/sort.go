@@ -118,11 +118,11 @@ func (sf *SortField) Key(d *index.StoredDoc, doc uint32, score float64) SortKey 
 		return SortKey{str: sf.index}
 	case sortByNumber, sortByInteger:
 		var values []float64
-		for _, n := range d.Numbers {
-			if n.Field == sf.field {
-				values = append(values, n.Value)
+		d.EachNumber(func(field string, v float64) {
+			if field == sf.field {
+				values = append(values, v)
 			}
-		}
+		})
 		if len(values) == 0 {
 			return sf.missingNumber()
 		}
@@ -133,11 +133,11 @@ func (sf *SortField) Key(d *index.StoredDoc, doc uint32, score float64) SortKey 
 		case "_id":
 			values = []string{d.Id}
 		default:
-			for _, t := range d.Terms {
-				if t.Field == sf.field {
-					values = append(values, t.Value)
+			d.EachTerm(func(field, v string) {
+				if field == sf.field {
+					values = append(values, v)
 				}
-			}
+			})
 		}
 		if len(values) == 0 {
 			if sf.missingStr != nil {
