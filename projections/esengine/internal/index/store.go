@@ -56,7 +56,7 @@ type docJoin struct {
 type joinKey struct {
 	Id       string
 	doc      int64           // -1 when no live document has this id
-	Children *roaring.Bitmap // nil until a child names this id
+	Children *postings.Set // nil until a child names this id
 }
 
 type tombstone struct {
@@ -184,15 +184,19 @@ func (s *Store) linkJoin(d *StoredDoc, n uint32) {
 	if j == nil {
 		return
 	}
-	j.Self = s.joinKey(d.Id)
-	j.Self.doc = int64(n)
-	if j.Self.Children != nil {
-		postings.ForEach(j.Self.Children, func(child uint32) { s.ParentDoc[child] = int32(n) })
+	// A document has a key of its own only once a child names it (joinKey makes it
+	// then): most documents of a join are leaves, and a key each cost more than all
+	// their other values.
+	if j.Self = s.joinKeys[d.Id]; j.Self != nil {
+		j.Self.doc = int64(n)
+		if j.Self.Children != nil {
+			j.Self.Children.ForEach(func(child uint32) { s.ParentDoc[child] = int32(n) })
+		}
 	}
 	if j.Parent != nil {
 		j.Parent = s.joinKey(j.Parent.Id)
 		if j.Parent.Children == nil {
-			j.Parent.Children = roaring.New()
+			j.Parent.Children = postings.NewSet()
 		}
 		j.Parent.Children.Add(n)
 		s.ParentDoc[n] = int32(j.Parent.doc)
@@ -208,10 +212,18 @@ func (s *Store) text(field string) *textIndex {
 	return ti
 }
 
+// joinKey returns the key of id, making it the first time a child names id: a live
+// document with that id and a join value then takes the key as its own.
 func (s *Store) joinKey(id string) *joinKey {
 	k := s.joinKeys[id]
 	if k == nil {
 		k = &joinKey{Id: id, doc: -1}
+		if n, ok := s.byID[id]; ok {
+			if d := s.Docs[n]; d != nil && d.Join != nil {
+				k.doc = int64(n)
+				d.Join.Self = k
+			}
+		}
 		s.joinKeys[id] = k
 	}
 	return k
@@ -272,7 +284,7 @@ func (s *Store) remove(n uint32) {
 		if j.Self != nil && j.Self.doc == int64(n) {
 			j.Self.doc = -1
 			if j.Self.Children != nil {
-				postings.ForEach(j.Self.Children, func(child uint32) { s.ParentDoc[child] = -1 })
+				j.Self.Children.ForEach(func(child uint32) { s.ParentDoc[child] = -1 })
 			}
 			s.releaseJoinKey(j.Self)
 		}

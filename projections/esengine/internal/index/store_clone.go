@@ -11,7 +11,7 @@ import (
 
 // clone returns a deep copy of s that shares nothing a write modifies: a write may then
 // change the copy while searches keep reading s (see index.beforeWrite). Document
-// sources and value slices are shared, as nothing modifies them once stored; documents
+// sources and encoded values are shared, as nothing modifies them once stored; documents
 // in the join are copied, because the store links them to its own join keys.
 func (s *Store) clone() *Store {
 	c := &Store{

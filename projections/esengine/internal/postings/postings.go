@@ -13,7 +13,7 @@ import (
 // value space instead of scanning documents, while writes stay O(1): the sort is paid once
 // by the first range query after new values arrived.
 type Postings[K cmp.Ordered] struct {
-	ByKey map[K]postingList
+	ByKey map[K]List
 
 	// Writers only mark the order stale (they hold the index write lock, so no reader
 	// runs). Readers rebuild it under sortMu because several of them may race to do so
@@ -23,19 +23,19 @@ type Postings[K cmp.Ordered] struct {
 	stale  bool
 }
 
-// postingList is the documents holding one value. Most values of identifier fields
+// List is the documents holding one value. Most values of identifier fields
 // (objectId, parent ids) belong to a single document; those are kept inline instead of
 // as a roaring bitmap, which divides the objects the garbage collector has to scan.
-type postingList struct {
+type List struct {
 	single uint32
-	set    *postingSet // nil: the list is exactly {single}
+	set    *Set // nil: the list is exactly {single}
 }
 
-// postingSet is a list of two or more documents: a short sorted array while the value
+// Set is a list of two or more documents: a short sorted array while the value
 // is rare, a roaring bitmap once it is common. Many values belong to a handful of
 // documents (a plan's routing, a parent's id: a plan's objects), and a roaring bitmap
 // costs six allocations and some 150 bytes even for two documents.
-type postingSet struct {
+type Set struct {
 	small []uint32        // sorted; the list while bm is nil
 	bm    *roaring.Bitmap // once the list outgrew maxSmallPostings; kept from then on
 }
@@ -43,16 +43,16 @@ type postingSet struct {
 // maxSmallPostings is the longest list kept as an array.
 const maxSmallPostings = 16
 
-func newPostingSet(a, b uint32) *postingSet {
+func newPostingSet(a, b uint32) *Set {
 	if a > b {
 		a, b = b, a
 	}
 	small := make([]uint32, 2, 4)
 	small[0], small[1] = a, b
-	return &postingSet{small: small}
+	return &Set{small: small}
 }
 
-func (s *postingSet) add(doc uint32) {
+func (s *Set) Add(doc uint32) {
 	if s.bm != nil {
 		s.bm.Add(doc)
 		return
@@ -70,7 +70,7 @@ func (s *postingSet) add(doc uint32) {
 	s.small = slices.Insert(s.small, i, doc)
 }
 
-func (s *postingSet) remove(doc uint32) {
+func (s *Set) Remove(doc uint32) {
 	if s.bm != nil {
 		s.bm.Remove(doc)
 		return
@@ -80,7 +80,7 @@ func (s *postingSet) remove(doc uint32) {
 	}
 }
 
-func (s *postingSet) cardinality() uint64 {
+func (s *Set) Len() uint64 {
 	if s.bm != nil {
 		return s.bm.GetCardinality()
 	}
@@ -88,14 +88,14 @@ func (s *postingSet) cardinality() uint64 {
 }
 
 // minimum is the smallest document; the set is not empty.
-func (s *postingSet) minimum() uint32 {
+func (s *Set) minimum() uint32 {
 	if s.bm != nil {
 		return s.bm.Minimum()
 	}
 	return s.small[0]
 }
 
-func (l postingList) Bitmap() *roaring.Bitmap {
+func (l List) Bitmap() *roaring.Bitmap {
 	switch {
 	case l.set == nil:
 		return roaring.BitmapOf(l.single)
@@ -106,21 +106,21 @@ func (l postingList) Bitmap() *roaring.Bitmap {
 }
 
 func NewPostings[K cmp.Ordered]() *Postings[K] {
-	return &Postings[K]{ByKey: map[K]postingList{}}
+	return &Postings[K]{ByKey: map[K]List{}}
 }
 
 func (p *Postings[K]) Add(k K, doc uint32) {
 	l, ok := p.ByKey[k]
 	switch {
 	case !ok:
-		p.ByKey[k] = postingList{single: doc}
+		p.ByKey[k] = List{single: doc}
 		p.stale = true
 	case l.set == nil:
 		if l.single != doc {
-			p.ByKey[k] = postingList{set: newPostingSet(l.single, doc)}
+			p.ByKey[k] = List{set: newPostingSet(l.single, doc)}
 		}
 	default:
-		l.set.add(doc)
+		l.set.Add(doc)
 	}
 }
 
@@ -136,13 +136,13 @@ func (p *Postings[K]) Remove(k K, doc uint32) {
 		}
 		return
 	}
-	l.set.remove(doc)
-	switch l.set.cardinality() {
+	l.set.Remove(doc)
+	switch l.set.Len() {
 	case 0:
 		delete(p.ByKey, k)
 		p.stale = true
 	case 1:
-		p.ByKey[k] = postingList{single: l.set.minimum()}
+		p.ByKey[k] = List{single: l.set.minimum()}
 	}
 }
 
@@ -154,12 +154,12 @@ func (p *Postings[K]) Move(k K, from, to uint32) {
 	case !ok:
 		p.Add(k, to)
 	case l.set == nil && l.single == from:
-		p.ByKey[k] = postingList{single: to}
+		p.ByKey[k] = List{single: to}
 	case l.set == nil:
-		p.ByKey[k] = postingList{set: newPostingSet(l.single, to)}
+		p.ByKey[k] = List{set: newPostingSet(l.single, to)}
 	default:
-		l.set.remove(from)
-		l.set.add(to)
+		l.set.Remove(from)
+		l.set.Add(to)
 	}
 }
 
@@ -238,10 +238,10 @@ func (p *Postings[K]) Between(lo, hi Bound[K], universe int) *roaring.Bitmap {
 
 // clone copies the postings: the map, and every list of two or more documents.
 func (p *Postings[K]) Clone() *Postings[K] {
-	c := &Postings[K]{ByKey: make(map[K]postingList, len(p.ByKey))}
+	c := &Postings[K]{ByKey: make(map[K]List, len(p.ByKey))}
 	for k, l := range p.ByKey {
 		if l.set != nil {
-			cs := &postingSet{small: slices.Clone(l.set.small)}
+			cs := &Set{small: slices.Clone(l.set.small)}
 			if l.set.bm != nil {
 				cs.bm = l.set.bm.Clone()
 			}
