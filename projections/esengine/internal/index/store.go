@@ -55,7 +55,7 @@ type docJoin struct {
 // which is what keeps joins fast (the role global ordinals play in Elasticsearch).
 type joinKey struct {
 	Id       string
-	doc      int64           // -1 when no live document has this id
+	doc      int64         // -1 when no live document has this id
 	Children *postings.Set // nil until a child names this id
 }
 
