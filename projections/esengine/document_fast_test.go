@@ -81,13 +81,13 @@ func describeDoc(d *index.StoredDoc) string {
 	slices.Sort(fields)
 	join := "none"
 	if d.Join != nil {
-		join = d.Join.Relation
+		join = "join" // the relation itself is a term
 		if d.Join.Parent != nil {
 			join += " of " + d.Join.Parent.Id
 		}
 	}
 	return fmt.Sprintf("id=%s source=%s\nterms=%v\nnumbers=%v\ntokens=%v\nlengths=%v\nfields=%v\njoin=%s",
-		d.Id, d.Source, terms, numbers, tokens, lengths, fields, join)
+		d.Id, (*index.Store)(nil).Source(d), terms, numbers, tokens, lengths, fields, join)
 }
 
 var fastTestSources = []string{

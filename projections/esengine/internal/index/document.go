@@ -31,6 +31,8 @@ var metadataFields = map[string]bool{
 type docParser struct {
 	m          *mapping.Mapping
 	joinKeys   map[string]*joinKey // read only
+	keys       *keyDict            // the store's abbreviated keys; nil: none
+	src        string              // the compact source being parsed
 	id         string
 	hasRouting bool
 	doc        *StoredDoc
@@ -39,7 +41,12 @@ type docParser struct {
 	tokens     []IndexedToken
 	lengths    []FieldLength
 	ignored    []string
-	encoded    []byte // scratch for encodeValues
+	encoded    []byte     // scratch for encodeValues
+	stored     []byte     // scratch: the source with its keys abbreviated
+	shifts     []keyShift // scratch: where stored positions shrink
+	// placeholder is set when the document's join parent is a key the store has yet
+	// to make: its id then points into src and must be moved to the stored bytes.
+	placeholder bool
 	pending    []pendingField
 	overlay    map[string]*mapping.FieldMapping // dynamic fields added under existing objects, by path; lazily made
 	tokenIndex map[indexedTokenKey]int          // position of a token in tokens; lazily made
@@ -60,10 +67,13 @@ var parserPool = sync.Pool{New: func() any { return new(docParser) }}
 // not pin its buffers for the life of the process.
 const maxPooledValues = 1024
 
-func newDocParser(m *mapping.Mapping, id string, routing *string, source string) *docParser {
+func newDocParser(m *mapping.Mapping, st *Store, id string, routing *string, source string) *docParser {
 	p := parserPool.Get().(*docParser)
-	p.m, p.id, p.hasRouting = m, id, routing != nil
-	p.doc = &StoredDoc{Id: id, Source: source, Routing: routing}
+	p.m, p.id, p.hasRouting, p.src = m, id, routing != nil, source
+	if st != nil {
+		p.joinKeys, p.keys = st.joinKeys, st.keys
+	}
+	p.doc = &StoredDoc{Id: id, Routing: routing}
 	if routing != nil {
 		p.term("_routing", *routing)
 	}
@@ -80,7 +90,7 @@ func (p *docParser) ignore(field string) {
 // finish hands over the document built so far.
 func (p *docParser) finish() *StoredDoc {
 	d := p.doc
-	d.values = p.encodeValues(d)
+	d.data = p.encodeValues(d)
 	return d
 }
 
@@ -94,6 +104,8 @@ func (p *docParser) release() {
 		lengths: resetScratch(p.lengths, scratch(cap(p.lengths))),
 		ignored: resetScratch(p.ignored, scratch(cap(p.ignored))),
 		encoded: resetScratch(p.encoded, scratch(cap(p.encoded)/16)),
+		stored:  resetScratch(p.stored, scratch(cap(p.stored)/16)),
+		shifts:  resetScratch(p.shifts, scratch(cap(p.shifts))),
 	}
 	parserPool.Put(p)
 }
@@ -108,19 +120,21 @@ func resetScratch[T any](s []T, keep bool) []T {
 	return s[:0]
 }
 
-// parseDocument builds the stored form of a document about to be indexed into m. keys
-// are the index's join keys, only read: a child whose parent is already known points at
-// the parent's key at once instead of at a placeholder the store would swap out.
-func parseDocument(m *mapping.Mapping, keys map[string]*joinKey, id string, routing *string, source []byte) (*StoredDoc, []pendingField, *wire.EsError) {
-	if d, ok := ParseDocumentFast(m, keys, id, routing, source); ok {
+// parseDocument builds the stored form of a document about to be indexed into m and
+// the store st (nil: none, for tests). st is only read: its join keys, so a child whose
+// parent is already known points at the parent's key at once instead of at a
+// placeholder the store would swap out, and its abbreviated keys, to which parsing may
+// add.
+func parseDocument(m *mapping.Mapping, st *Store, id string, routing *string, source []byte) (*StoredDoc, []pendingField, *wire.EsError) {
+	if d, ok := ParseDocumentFast(m, st, id, routing, source); ok {
 		return d, nil, nil
 	}
-	return ParseDocumentSlow(m, keys, id, routing, source)
+	return ParseDocumentSlow(m, st, id, routing, source)
 }
 
 // parseDocumentSlow is the general path: it decodes the source with encoding/json,
 // handles dynamic mapping and reports every error as Elasticsearch does.
-func ParseDocumentSlow(m *mapping.Mapping, keys map[string]*joinKey, id string, routing *string, source []byte) (*StoredDoc, []pendingField, *wire.EsError) {
+func ParseDocumentSlow(m *mapping.Mapping, st *Store, id string, routing *string, source []byte) (*StoredDoc, []pendingField, *wire.EsError) {
 	raw, err := wire.DecodeJSON(source)
 	if err != nil {
 		return nil, nil, wire.ErrMapperParsing(wire.NewError(http.StatusBadRequest, "json_parse_exception", "%s", err.Error()))
@@ -141,8 +155,7 @@ func ParseDocumentSlow(m *mapping.Mapping, keys map[string]*joinKey, id string, 
 				key, key, id, javaPreview(obj[key])).Because(inner)
 		}
 	}
-	p := newDocParser(m, id, routing, compact.String())
-	p.joinKeys = keys
+	p := newDocParser(m, st, id, routing, compact.String())
 	defer p.release()
 	if err := p.object(m.Root, obj, []*mapping.FieldMapping{m.Root}); err != nil {
 		return nil, nil, err

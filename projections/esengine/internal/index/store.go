@@ -12,17 +12,42 @@ import (
 // inverted indexes, so the engine can take it out again on update or delete without
 // re-parsing, and can sort on field values without a separate column store.
 //
-// The source is a string so that the values taken from it (keywords, tokens, parent ids)
-// are substrings sharing its bytes: the encoded values (stored_values.go) refer to them
-// by offset, and a document's text is held once.
+// Both are held in data, one pointer-free string: a uvarint header (the stored
+// source's length << 1 | 1 when its keys are abbreviated, stored_source.go), the stored
+// source, then the encoded values (stored_values.go), which refer to substrings of the
+// source by offset. Store.Source gives the source back as it was given.
 type StoredDoc struct {
 	Id      string
-	Source  string // compact JSON
+	data    string
 	Routing *string
 	Version int64
 	SeqNo   int64
-	values  string // encoded terms, numbers, tokens, lengths and ignored fields
 	Join    *docJoin
+}
+
+// storedSource returns the source as stored, whether its keys are abbreviated, and
+// where the encoded values start.
+func (d *StoredDoc) storedSource() (src string, abbreviated bool, values int) {
+	r := valueReader{data: d.data}
+	x := int(r.uvarint())
+	n := x >> 1
+	return d.data[r.i : r.i+n], x&1 == 1, r.i + n
+}
+
+// Source returns d's source as it was given (compact JSON).
+func (s *Store) Source(d *StoredDoc) string {
+	src, abbreviated, _ := d.storedSource()
+	var k *keyDict
+	if s != nil {
+		k = s.keys
+	}
+	return expandSource(k, src, abbreviated)
+}
+
+// sameSource reports whether d was indexed from exactly src.
+func (s *Store) sameSource(d *StoredDoc, src []byte) bool {
+	stored, abbreviated, _ := d.storedSource()
+	return sameSource(s.keys, stored, abbreviated, src)
 }
 
 type IndexedTerm struct{ Field, Value string }
@@ -42,11 +67,11 @@ type FieldLength struct {
 	Length int32
 }
 
-// docJoin links a document into the parent/child graph.
+// docJoin links a document into the parent/child graph. Its relation is a term of the
+// join field, which is where queries read it.
 type docJoin struct {
-	Relation string
-	Self     *joinKey // the key carrying this document's own id
-	Parent   *joinKey // the parent's key, for a child
+	Self   *joinKey // the key carrying this document's own id
+	Parent *joinKey // the parent's key, for a child
 }
 
 // joinKey is the join-graph node for one _id: the live document carrying that id and the
@@ -77,6 +102,7 @@ type Store struct {
 	Texts      map[string]*textIndex
 	Exists     map[string]*roaring.Bitmap
 	joinKeys   map[string]*joinKey
+	keys       *keyDict // the keys stored sources abbreviate; shared by copies
 	// parentDoc maps a child's document number to its parent's current document number
 	// (-1 when the parent is not indexed). has_child walks it as a plain array, which is
 	// what makes a join over tens of thousands of children take microseconds.
@@ -107,6 +133,7 @@ func newStore() *Store {
 		Texts:      map[string]*textIndex{},
 		Exists:     map[string]*roaring.Bitmap{},
 		joinKeys:   map[string]*joinKey{},
+		keys:       newKeyDict(),
 		seqNo:      -1,
 	}
 }
@@ -307,6 +334,7 @@ func (s *Store) needsCompaction() bool {
 func (s *Store) compact() {
 	fresh := newStore()
 	fresh.tombstones = s.tombstones
+	fresh.keys = s.keys
 	fresh.seqNo = s.seqNo
 	fresh.tombstonesSinceSweep = s.tombstonesSinceSweep
 	for _, d := range s.Docs {
@@ -314,7 +342,7 @@ func (s *Store) compact() {
 			continue
 		}
 		if d.Join != nil {
-			j := &docJoin{Relation: d.Join.Relation}
+			j := &docJoin{}
 			if d.Join.Parent != nil {
 				j.Parent = &joinKey{Id: d.Join.Parent.Id}
 			}

@@ -25,6 +25,7 @@ func (s *Store) clone() *Store {
 		Exists:               make(map[string]*roaring.Bitmap, len(s.Exists)),
 		joinKeys:             make(map[string]*joinKey, len(s.joinKeys)),
 		ParentDoc:            slices.Clone(s.ParentDoc),
+		keys:                 s.keys,
 		seqNo:                s.seqNo,
 		dead:                 s.dead,
 		tombstonesSinceSweep: s.tombstonesSinceSweep,
@@ -58,7 +59,7 @@ func (s *Store) clone() *Store {
 			continue
 		}
 		cd := *d
-		j := &docJoin{Relation: d.Join.Relation}
+		j := &docJoin{}
 		if d.Join.Self != nil {
 			j.Self = c.joinKeyCopy(d.Join.Self)
 		}

@@ -11,11 +11,11 @@ import (
 // stored. The join is new because the store links it to its own keys.
 func (d *StoredDoc) reindexed() *StoredDoc {
 	nd := &StoredDoc{
-		Id: d.Id, Source: d.Source, Routing: d.Routing, values: d.values,
+		Id: d.Id, data: d.data, Routing: d.Routing,
 	}
 	if d.Join != nil {
 		// The parent key only carries the id until moveJoin looks the key up again.
-		nd.Join = &docJoin{Relation: d.Join.Relation, Parent: d.Join.Parent}
+		nd.Join = &docJoin{Parent: d.Join.Parent}
 	}
 	return nd
 }

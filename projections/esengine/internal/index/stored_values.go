@@ -41,15 +41,27 @@ const (
 	sectionCount
 )
 
-// encodeValues packs the parser's collected values for d into their stored form.
+// encodeValues builds d's stored bytes: the header, the source with its keys
+// abbreviated, and the parser's collected values.
 func (p *docParser) encodeValues(d *StoredDoc) string {
+	stored, shifts, abbreviated := compressSource(p.keys, p.src, p.stored[:0], p.shifts[:0])
+	p.stored, p.shifts = stored, shifts
+	abbreviated = abbreviated && len(shifts) > 0
 	b := p.encoded[:0]
+	if abbreviated {
+		b = binary.AppendUvarint(b, uint64(len(stored))<<1|1)
+		b = append(b, stored...)
+	} else {
+		shifts = nil
+		b = binary.AppendUvarint(b, uint64(len(p.src))<<1)
+		b = append(b, p.src...)
+	}
 	for _, n := range []int{len(p.terms), len(p.numbers), len(p.tokens), len(p.lengths), len(p.ignored)} {
 		b = binary.AppendUvarint(b, uint64(n))
 	}
 	for _, t := range p.terms {
 		b = appendField(b, t.Field)
-		b = appendRef(b, d, t.Value)
+		b = p.appendRef(b, shifts, t.Value)
 	}
 	for _, n := range p.numbers {
 		b = appendField(b, n.Field)
@@ -57,7 +69,7 @@ func (p *docParser) encodeValues(d *StoredDoc) string {
 	}
 	for _, t := range p.tokens {
 		b = appendField(b, t.Field)
-		b = appendRef(b, d, t.Token)
+		b = p.appendRef(b, shifts, t.Token)
 		b = binary.AppendUvarint(b, uint64(t.Freq))
 	}
 	for _, l := range p.lengths {
@@ -68,7 +80,17 @@ func (p *docParser) encodeValues(d *StoredDoc) string {
 		b = appendField(b, f)
 	}
 	p.encoded = b
-	return string(b)
+	data := string(b)
+	if j := d.Join; p.placeholder && j != nil && j.Parent != nil {
+		// The parent's id was read from the source being parsed, which the document
+		// does not keep: point it at the stored copy.
+		if off, ok := substringAt(p.src, j.Parent.Id); ok {
+			src, _, _ := (&StoredDoc{data: data}).storedSource()
+			at := shifted(shifts, off)
+			j.Parent.Id = src[at : at+len(j.Parent.Id)]
+		}
+	}
+	return data
 }
 
 func appendField(b []byte, name string) []byte {
@@ -88,7 +110,10 @@ func appendNumber(b []byte, v float64) []byte {
 	return binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
 }
 
-func appendRef(b []byte, d *StoredDoc, v string) []byte {
+// appendRef encodes a value: a reference to the document's id or routing, a position
+// in the stored source (shifts map the parsed source's positions to it), or the bytes.
+func (p *docParser) appendRef(b []byte, shifts []keyShift, v string) []byte {
+	d := p.doc
 	switch {
 	case v == "":
 	case v == d.Id:
@@ -96,8 +121,8 @@ func appendRef(b []byte, d *StoredDoc, v string) []byte {
 	case d.Routing != nil && v == *d.Routing:
 		return binary.AppendUvarint(b, refRouting)
 	default:
-		if off, ok := substringAt(d.Source, v); ok {
-			b = binary.AppendUvarint(b, uint64(off)<<2|refSource)
+		if off, ok := substringAt(p.src, v); ok {
+			b = binary.AppendUvarint(b, uint64(shifted(shifts, off))<<2|refSource)
 			return binary.AppendUvarint(b, uint64(len(v)))
 		}
 	}
@@ -128,14 +153,22 @@ type valueVisitor struct {
 	ignored func(field uint32)
 }
 
-// valueReader decodes a document's encoded values.
+// valueReader decodes a document's stored bytes.
 type valueReader struct {
-	d *StoredDoc
-	i int
+	d    *StoredDoc
+	data string
+	src  string // the stored source, which refs point into
+	i    int
+}
+
+// reader returns a reader positioned at d's encoded values.
+func (d *StoredDoc) reader() valueReader {
+	src, _, values := d.storedSource()
+	return valueReader{d: d, data: d.data, src: src, i: values}
 }
 
 func (r *valueReader) uvarint() uint64 {
-	s := r.d.values
+	s := r.data
 	var x uint64
 	for shift := uint(0); ; shift += 7 {
 		c := s[r.i]
@@ -154,10 +187,10 @@ func (r *valueReader) ref() string {
 	switch x & 3 {
 	case refSource:
 		off := int(x >> 2)
-		return r.d.Source[off : off+int(r.uvarint())]
+		return r.src[off : off+int(r.uvarint())]
 	case refInline:
 		n := int(x >> 2)
-		v := r.d.values[r.i : r.i+n]
+		v := r.data[r.i : r.i+n]
 		r.i += n
 		return v
 	case refID:
@@ -172,7 +205,7 @@ func (r *valueReader) number() float64 {
 		u := x >> 1
 		return float64(int64(u>>1) ^ -int64(u&1))
 	}
-	s := r.d.values[r.i : r.i+8]
+	s := r.data[r.i : r.i+8]
 	r.i += 8
 	var bits uint64
 	for k := 7; k >= 0; k-- {
@@ -183,16 +216,13 @@ func (r *valueReader) number() float64 {
 
 // walk decodes d's values into v.
 func (d *StoredDoc) walk(v valueVisitor) {
-	if d.values == "" {
-		return
-	}
 	last := -1
 	for s, f := range []bool{v.term != nil, v.number != nil, v.token != nil, v.length != nil, v.ignored != nil} {
 		if f {
 			last = s
 		}
 	}
-	r := valueReader{d: d}
+	r := d.reader()
 	var counts [sectionCount]int
 	for s := range counts {
 		counts[s] = int(r.uvarint())
@@ -251,10 +281,7 @@ func (d *StoredDoc) EachLength(fn func(field string, length int32)) {
 
 // Ignored lists the fields whose values were left out (ignore_above): hits' _ignored.
 func (d *StoredDoc) Ignored() []string {
-	if d.values == "" {
-		return nil
-	}
-	r := valueReader{d: d}
+	r := d.reader()
 	for range sectionIgnored {
 		r.uvarint()
 	}
