@@ -47,11 +47,11 @@ type docParser struct {
 	// placeholder is set when the document's join parent is a key the store has yet
 	// to make: its id then points into src and must be moved to the stored bytes.
 	placeholder bool
-	pending    []pendingField
-	overlay    map[string]*mapping.FieldMapping // dynamic fields added under existing objects, by path; lazily made
-	tokenIndex map[indexedTokenKey]int          // position of a token in tokens; lazily made
-	termSet    map[IndexedTerm]bool             // duplicate check for documents with many values
-	numberSet  map[IndexedNumber]bool
+	pending     []pendingField
+	overlay     map[string]*mapping.FieldMapping // dynamic fields added under existing objects, by path; lazily made
+	tokenIndex  map[indexedTokenKey]int          // position of a token in tokens; lazily made
+	termSet     map[IndexedTerm]bool             // duplicate check for documents with many values
+	numberSet   map[IndexedNumber]bool
 }
 
 type pendingField struct {

@@ -21,9 +21,9 @@ const maxKeyCodes = 31
 // never change; store copies share the dictionary, and readers only look up codes that
 // documents they can see already use.
 type keyDict struct {
-	codes map[string]byte           // `"name":` -> code; read and written by writers only
-	keys  [maxKeyCodes + 1]string   // by code; 0 unused
-	n     int                       // codes handed out
+	codes map[string]byte         // `"name":` -> code; read and written by writers only
+	keys  [maxKeyCodes + 1]string // by code; 0 unused
+	n     int                     // codes handed out
 }
 
 func newKeyDict() *keyDict { return &keyDict{codes: map[string]byte{}} }
