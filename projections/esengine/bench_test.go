@@ -198,3 +198,14 @@ func BenchmarkBulkIndexOnePlan(b *testing.B) {
 	}
 	benchBulkBatches(b, batches, 1)
 }
+
+// BenchmarkSortByField: the cost shares of the index (30,000 documents at 10,000
+// plans) sorted by a numeric field, then by a keyword: every matching document's sort
+// values are read from its stored values.
+func BenchmarkSortByField(b *testing.B) {
+	bodies := []string{
+		`{"query":{"term":{"objectType":"membercostshare"}},"sort":[{"copay":"desc"},{"objectId":"asc"}],"size":10}`,
+		`{"query":{"term":{"objectType":"service"}},"sort":[{"name.keyword":"asc"}],"size":10}`,
+	}
+	benchSearch(b, bodies)
+}

@@ -47,6 +47,7 @@ type docParser struct {
 	// placeholder is set when the document's join parent is a key the store has yet
 	// to make: its id then points into src and must be moved to the stored bytes.
 	placeholder bool
+	idAt        int // where the document's id lies in the stored source, or -1
 	pending     []pendingField
 	overlay     map[string]*mapping.FieldMapping // dynamic fields added under existing objects, by path; lazily made
 	tokenIndex  map[indexedTokenKey]int          // position of a token in tokens; lazily made

@@ -44,6 +44,7 @@ const (
 // encodeValues builds d's stored bytes: the header, the source with its keys
 // abbreviated, and the parser's collected values.
 func (p *docParser) encodeValues(d *StoredDoc) string {
+	p.idAt = -1
 	stored, shifts, abbreviated := compressSource(p.keys, p.src, p.stored[:0], p.shifts[:0])
 	p.stored, p.shifts = stored, shifts
 	abbreviated = abbreviated && len(shifts) > 0
@@ -81,6 +82,12 @@ func (p *docParser) encodeValues(d *StoredDoc) string {
 	}
 	p.encoded = b
 	data := string(b)
+	if p.idAt >= 0 {
+		// The id is also a value of the source (an objectId field, typically): the
+		// document's id then shares the stored bytes instead of a string of its own.
+		src, _, _ := (&StoredDoc{data: data}).storedSource()
+		d.Id = src[p.idAt : p.idAt+len(d.Id)]
+	}
 	if j := d.Join; p.placeholder && j != nil && j.Parent != nil {
 		// The parent's id was read from the source being parsed, which the document
 		// does not keep: point it at the stored copy.
@@ -117,6 +124,9 @@ func (p *docParser) appendRef(b []byte, shifts []keyShift, v string) []byte {
 	switch {
 	case v == "":
 	case v == d.Id:
+		if off, ok := substringAt(p.src, v); ok && p.idAt < 0 {
+			p.idAt = shifted(shifts, off)
+		}
 		return binary.AppendUvarint(b, refID)
 	case d.Routing != nil && v == *d.Routing:
 		return binary.AppendUvarint(b, refRouting)
