@@ -125,7 +125,7 @@ func resetScratch[T any](s []T, keep bool) []T {
 // the store st (nil: none, for tests). st is only read: its join keys, so a child whose
 // parent is already known points at the parent's key at once instead of at a
 // placeholder the store would swap out, and its abbreviated keys, to which parsing may
-// add.
+// add: the caller holds the index's write lock.
 func parseDocument(m *mapping.Mapping, st *Store, id string, routing *string, source []byte) (*StoredDoc, []pendingField, *wire.EsError) {
 	if d, ok := ParseDocumentFast(m, st, id, routing, source); ok {
 		return d, nil, nil

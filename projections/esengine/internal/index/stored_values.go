@@ -224,6 +224,62 @@ func (r *valueReader) number() float64 {
 	return math.Float64frombits(bits)
 }
 
+// open returns a reader positioned at d's first value, and the count of each section.
+func (d *StoredDoc) open() (valueReader, [sectionCount]int) {
+	r := d.reader()
+	var counts [sectionCount]int
+	for s := range counts {
+		counts[s] = int(r.uvarint())
+	}
+	return r, counts
+}
+
+// fieldNumber is the number of a field name, if any document was given one.
+func fieldNumber(name string) (uint32, bool) {
+	id, ok := fieldNames.ids.Load(name)
+	if !ok {
+		return 0, false
+	}
+	return id.(uint32), true
+}
+
+// AppendTerms appends d's keyword-like values of field to dst: sort keys read them
+// for every matching document, so no callback is involved.
+func (d *StoredDoc) AppendTerms(field string, dst []string) []string {
+	want, ok := fieldNumber(field)
+	if !ok {
+		return dst
+	}
+	r, counts := d.open()
+	for range counts[sectionTerms] {
+		f, v := r.field(), r.ref()
+		if f == want {
+			dst = append(dst, v)
+		}
+	}
+	return dst
+}
+
+// AppendNumbers appends d's numeric values of field to dst.
+func (d *StoredDoc) AppendNumbers(field string, dst []float64) []float64 {
+	want, ok := fieldNumber(field)
+	if !ok {
+		return dst
+	}
+	r, counts := d.open()
+	for range counts[sectionTerms] {
+		r.field()
+		r.ref()
+	}
+	for range counts[sectionNumbers] {
+		f, v := r.field(), r.number()
+		if f == want {
+			dst = append(dst, v)
+		}
+	}
+	return dst
+}
+
 // walk decodes d's values into v.
 func (d *StoredDoc) walk(v valueVisitor) {
 	last := -1
@@ -232,11 +288,7 @@ func (d *StoredDoc) walk(v valueVisitor) {
 			last = s
 		}
 	}
-	r := d.reader()
-	var counts [sectionCount]int
-	for s := range counts {
-		counts[s] = int(r.uvarint())
-	}
+	r, counts := d.open()
 	for section := 0; section <= last; section++ {
 		for range counts[section] {
 			f := r.field()
@@ -372,11 +424,10 @@ func (d *StoredDoc) EachField(fn func(field string)) {
 // TokenStats returns the document's frequency of token in field and the field's length,
 // what BM25 needs of one document.
 func (d *StoredDoc) TokenStats(field, token string) (freq, length int32) {
-	id, known := fieldNames.ids.Load(field)
+	want, known := fieldNumber(field)
 	if !known {
 		return 0, 0
 	}
-	want := id.(uint32)
 	d.walk(valueVisitor{
 		token: func(f uint32, t string, n int32) {
 			if f == want && t == token && freq == 0 {
