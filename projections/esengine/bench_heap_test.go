@@ -29,8 +29,8 @@ func liveHeapPerPlan(tb testing.TB, plans int) float64 {
 	return (float64(after.HeapAlloc) - float64(before.HeapAlloc)) / float64(plans)
 }
 
-// BenchmarkLiveHeap reports the live heap per plan of an index of benchPlans plans, or
-// of ESENGINE_HEAP_PLANS plans (e.g. 100000) when set.
+// BenchmarkLiveHeap reports the live heap per plan of an index of benchPlans plans
+// (ESENGINE_BENCH_PLANS), or of ESENGINE_HEAP_PLANS plans when set.
 func BenchmarkLiveHeap(b *testing.B) {
 	plans := benchPlans
 	if s := os.Getenv("ESENGINE_HEAP_PLANS"); s != "" {
@@ -48,11 +48,12 @@ func BenchmarkLiveHeap(b *testing.B) {
 }
 
 // liveHeapBudget is the most live heap a plan (8 documents) may cost at
-// liveHeapBudgetPlans plans. Issue 17 asks for <= 4 KB of RSS per plan, and the
-// process's RSS runs at about twice its live heap, so the engine's share must stay
-// well under 2 KB. Raise it only with a reason written next to it.
+// liveHeapBudgetPlans plans: what the engine reached (3,960 B/plan, issue 17; it was
+// 8,300), plus 6 % for the runtime's variation. Issue 17 asks for <= 4 KB of RSS per plan and RSS runs at about twice the
+// live heap, so lower it as the engine shrinks; raise it only with a reason written
+// next to it.
 const (
-	liveHeapBudget      = 4400
+	liveHeapBudget      = 4200
 	liveHeapBudgetPlans = 5000
 )
 

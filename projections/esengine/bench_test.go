@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -15,8 +17,14 @@ import (
 	"github.com/planstore/planstore/projections/esengine"
 )
 
-// benchPlans is the read-model size the join benchmarks are held to.
-const benchPlans = 10000
+// benchPlans is the read-model size the join benchmarks are held to: 10,000 plans, or
+// ESENGINE_BENCH_PLANS (e.g. 100000) when set.
+var benchPlans = func() int {
+	if n, err := strconv.Atoi(os.Getenv("ESENGINE_BENCH_PLANS")); err == nil && n > 0 {
+		return n
+	}
+	return 10000
+}()
 
 // planBulk renders plans [from, to) as _bulk lines shaped like aggregates/plan/testdata/plan.json: a plan,
 // its planCostShare and two linked plan services with a service and a cost share each,
