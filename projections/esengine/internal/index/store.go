@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"math"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -158,24 +159,8 @@ func (s *Store) add(d *StoredDoc) {
 	s.Live.Add(n)
 	s.byID[d.Id] = n
 	d.walk(valueVisitor{
-		term: func(f uint32, value string) {
-			field := fieldName(f)
-			p := s.Keywords[field]
-			if p == nil {
-				p = postings.NewPostings[string]()
-				s.Keywords[field] = p
-			}
-			p.Add(value, n)
-		},
-		number: func(f uint32, value float64) {
-			field := fieldName(f)
-			p := s.Numbers[field]
-			if p == nil {
-				p = postings.NewPostings[float64]()
-				s.Numbers[field] = p
-			}
-			p.Add(value, n)
-		},
+		term:   func(f uint32, value string) { fieldPostings(s.Keywords, f).Add(value, n) },
+		number: func(f uint32, value float64) { fieldPostings(s.Numbers, f).Add(value, n) },
 		token: func(f uint32, token string, _ int32) {
 			ti := s.text(fieldName(f))
 			bm := ti.Tokens[token]
@@ -202,6 +187,18 @@ func (s *Store) add(d *StoredDoc) {
 		bm.Add(n)
 	})
 	s.linkJoin(d, n)
+}
+
+// fieldPostings returns the postings of field number f in byField, making them the
+// first time.
+func fieldPostings[K cmp.Ordered](byField map[string]*postings.Postings[K], f uint32) *postings.Postings[K] {
+	field := fieldName(f)
+	p := byField[field]
+	if p == nil {
+		p = postings.NewPostings[K]()
+		byField[field] = p
+	}
+	return p
 }
 
 // linkJoin gives the document at n its place in the join: its own key (whose children,
