@@ -132,7 +132,7 @@ func (p *docParser) appendRef(b []byte, shifts []keyShift, v string) []byte {
 		return binary.AppendUvarint(b, refRouting)
 	default:
 		if off, ok := substringAt(p.src, v); ok {
-			b = binary.AppendUvarint(b, uint64(shifted(shifts, off))<<2|refSource)
+			b = binary.AppendUvarint(b, uint64(shifted(shifts, off))<<2) // kind refSource, 0
 			return binary.AppendUvarint(b, uint64(len(v)))
 		}
 	}
