@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -15,8 +17,14 @@ import (
 	"github.com/planstore/planstore/projections/esengine"
 )
 
-// benchPlans is the read-model size the join benchmarks are held to.
-const benchPlans = 10000
+// benchPlans is the read-model size the join benchmarks are held to: 10,000 plans, or
+// ESENGINE_BENCH_PLANS (e.g. 100000) when set.
+var benchPlans = func() int {
+	if n, err := strconv.Atoi(os.Getenv("ESENGINE_BENCH_PLANS")); err == nil && n > 0 {
+		return n
+	}
+	return 10000
+}()
 
 // planBulk renders plans [from, to) as _bulk lines shaped like aggregates/plan/testdata/plan.json: a plan,
 // its planCostShare and two linked plan services with a service and a cost share each,
@@ -197,4 +205,15 @@ func BenchmarkBulkIndexOnePlan(b *testing.B) {
 		batches[i] = planBulk(i, i+1)
 	}
 	benchBulkBatches(b, batches, 1)
+}
+
+// BenchmarkSortByField: the cost shares of the index (30,000 documents at 10,000
+// plans) sorted by a numeric field, then by a keyword: every matching document's sort
+// values are read from its stored values.
+func BenchmarkSortByField(b *testing.B) {
+	bodies := []string{
+		`{"query":{"term":{"objectType":"membercostshare"}},"sort":[{"copay":"desc"},{"objectId":"asc"}],"size":10}`,
+		`{"query":{"term":{"objectType":"service"}},"sort":[{"name.keyword":"asc"}],"size":10}`,
+	}
+	benchSearch(b, bodies)
 }

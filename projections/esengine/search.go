@@ -196,7 +196,7 @@ func searchIndex(ix *index.Index, q query.Query, req *searchRequest, shard int, 
 	hitDocs := make([]uint32, len(top))
 	for i, cand := range top {
 		d := c.S.Docs[cand.Doc]
-		res.hits[i] = &hit{Candidate: *cand, index: ix.Name, id: d.Id, routing: d.Routing, source: d.Source, version: d.Version, seqNo: d.SeqNo, fields: fields, ignored: d.Ignored}
+		res.hits[i] = &hit{Candidate: *cand, index: ix.Name, id: d.Id, routing: d.Routing, source: c.S.Source(d), version: d.Version, seqNo: d.SeqNo, fields: fields, ignored: d.Ignored()}
 		hitDocs[i] = cand.Doc
 	}
 	names, nerr := c.MatchedQueries(req.named, hitDocs)

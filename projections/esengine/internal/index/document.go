@@ -25,12 +25,14 @@ var metadataFields = map[string]bool{
 // once the whole document parsed, so a refused document leaves no trace.
 //
 // Parsers are pooled: values are collected in scratch slices that keep their capacity
-// from one document to the next, and finish copies them into slices of exactly the
-// right size, so a stored document carries no spare capacity and building it allocates
-// no intermediate growth.
+// from one document to the next, and finish encodes them into one string of exactly
+// the right size (stored_values.go), so building a document allocates no intermediate
+// growth.
 type docParser struct {
 	m          *mapping.Mapping
 	joinKeys   map[string]*joinKey // read only
+	keys       *keyDict            // the store's abbreviated keys; nil: none
+	src        string              // the compact source being parsed
 	id         string
 	hasRouting bool
 	doc        *StoredDoc
@@ -38,11 +40,19 @@ type docParser struct {
 	numbers    []IndexedNumber
 	tokens     []IndexedToken
 	lengths    []FieldLength
-	pending    []pendingField
-	overlay    map[string]*mapping.FieldMapping // dynamic fields added under existing objects, by path; lazily made
-	tokenIndex map[indexedTokenKey]int          // position of a token in tokens; lazily made
-	termSet    map[IndexedTerm]bool             // duplicate check for documents with many values
-	numberSet  map[IndexedNumber]bool
+	ignored    []string
+	encoded    []byte     // scratch for encodeValues
+	stored     []byte     // scratch: the source with its keys abbreviated
+	shifts     []keyShift // scratch: where stored positions shrink
+	// placeholder is set when the document's join parent is a key the store has yet
+	// to make: its id then points into src and must be moved to the stored bytes.
+	placeholder bool
+	idAt        int // where the document's id lies in the stored source, or -1
+	pending     []pendingField
+	overlay     map[string]*mapping.FieldMapping // dynamic fields added under existing objects, by path; lazily made
+	tokenIndex  map[indexedTokenKey]int          // position of a token in tokens; lazily made
+	termSet     map[IndexedTerm]bool             // duplicate check for documents with many values
+	numberSet   map[IndexedNumber]bool
 }
 
 type pendingField struct {
@@ -58,10 +68,13 @@ var parserPool = sync.Pool{New: func() any { return new(docParser) }}
 // not pin its buffers for the life of the process.
 const maxPooledValues = 1024
 
-func newDocParser(m *mapping.Mapping, id string, routing *string, source string) *docParser {
+func newDocParser(m *mapping.Mapping, st *Store, id string, routing *string, source string) *docParser {
 	p := parserPool.Get().(*docParser)
-	p.m, p.id, p.hasRouting = m, id, routing != nil
-	p.doc = &StoredDoc{Id: id, Source: source, Routing: routing}
+	p.m, p.id, p.hasRouting, p.src = m, id, routing != nil, source
+	if st != nil {
+		p.joinKeys, p.keys = st.joinKeys, st.keys
+	}
+	p.doc = &StoredDoc{Id: id, Routing: routing}
 	if routing != nil {
 		p.term("_routing", *routing)
 	}
@@ -70,30 +83,16 @@ func newDocParser(m *mapping.Mapping, id string, routing *string, source string)
 
 // ignore records a field whose value was left out of the index, for the hit's _ignored.
 func (p *docParser) ignore(field string) {
-	if !slices.Contains(p.doc.Ignored, field) {
-		p.doc.Ignored = append(p.doc.Ignored, field)
+	if !slices.Contains(p.ignored, field) {
+		p.ignored = append(p.ignored, field)
 	}
 }
 
 // finish hands over the document built so far.
 func (p *docParser) finish() *StoredDoc {
 	d := p.doc
-	d.Terms = exactCopy(p.terms)
-	d.Numbers = exactCopy(p.numbers)
-	d.Tokens = exactCopy(p.tokens)
-	d.Lengths = exactCopy(p.lengths)
+	d.data = p.encodeValues(d)
 	return d
-}
-
-// exactCopy copies s into a slice without spare capacity; nil when s is empty, so the
-// copy never shares the scratch array.
-func exactCopy[T any](s []T) []T {
-	if len(s) == 0 {
-		return nil
-	}
-	out := make([]T, len(s))
-	copy(out, s)
-	return out
 }
 
 // release returns the parser to the pool; nothing it handed out refers to its scratch.
@@ -104,6 +103,10 @@ func (p *docParser) release() {
 		numbers: resetScratch(p.numbers, scratch(cap(p.numbers))),
 		tokens:  resetScratch(p.tokens, scratch(cap(p.tokens))),
 		lengths: resetScratch(p.lengths, scratch(cap(p.lengths))),
+		ignored: resetScratch(p.ignored, scratch(cap(p.ignored))),
+		encoded: resetScratch(p.encoded, scratch(cap(p.encoded)/16)),
+		stored:  resetScratch(p.stored, scratch(cap(p.stored)/16)),
+		shifts:  resetScratch(p.shifts, scratch(cap(p.shifts))),
 	}
 	parserPool.Put(p)
 }
@@ -118,19 +121,21 @@ func resetScratch[T any](s []T, keep bool) []T {
 	return s[:0]
 }
 
-// parseDocument builds the stored form of a document about to be indexed into m. keys
-// are the index's join keys, only read: a child whose parent is already known points at
-// the parent's key at once instead of at a placeholder the store would swap out.
-func parseDocument(m *mapping.Mapping, keys map[string]*joinKey, id string, routing *string, source []byte) (*StoredDoc, []pendingField, *wire.EsError) {
-	if d, ok := ParseDocumentFast(m, keys, id, routing, source); ok {
+// parseDocument builds the stored form of a document about to be indexed into m and
+// the store st (nil: none, for tests). st is only read: its join keys, so a child whose
+// parent is already known points at the parent's key at once instead of at a
+// placeholder the store would swap out, and its abbreviated keys, to which parsing may
+// add: the caller holds the index's write lock.
+func parseDocument(m *mapping.Mapping, st *Store, id string, routing *string, source []byte) (*StoredDoc, []pendingField, *wire.EsError) {
+	if d, ok := ParseDocumentFast(m, st, id, routing, source); ok {
 		return d, nil, nil
 	}
-	return ParseDocumentSlow(m, keys, id, routing, source)
+	return ParseDocumentSlow(m, st, id, routing, source)
 }
 
 // parseDocumentSlow is the general path: it decodes the source with encoding/json,
 // handles dynamic mapping and reports every error as Elasticsearch does.
-func ParseDocumentSlow(m *mapping.Mapping, keys map[string]*joinKey, id string, routing *string, source []byte) (*StoredDoc, []pendingField, *wire.EsError) {
+func ParseDocumentSlow(m *mapping.Mapping, st *Store, id string, routing *string, source []byte) (*StoredDoc, []pendingField, *wire.EsError) {
 	raw, err := wire.DecodeJSON(source)
 	if err != nil {
 		return nil, nil, wire.ErrMapperParsing(wire.NewError(http.StatusBadRequest, "json_parse_exception", "%s", err.Error()))
@@ -151,8 +156,7 @@ func ParseDocumentSlow(m *mapping.Mapping, keys map[string]*joinKey, id string, 
 				key, key, id, javaPreview(obj[key])).Because(inner)
 		}
 	}
-	p := newDocParser(m, id, routing, compact.String())
-	p.joinKeys = keys
+	p := newDocParser(m, st, id, routing, compact.String())
 	defer p.release()
 	if err := p.object(m.Root, obj, []*mapping.FieldMapping{m.Root}); err != nil {
 		return nil, nil, err

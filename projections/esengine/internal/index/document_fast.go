@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/planstore/planstore/projections/esengine/internal/mapping"
 	"github.com/planstore/planstore/projections/esengine/internal/wire"
@@ -19,9 +20,14 @@ import (
 // unmapped fields (dynamic mapping), dotted or escaped names, null_value, and every
 // value the mapping refuses. parseDocumentSlow then handles those with Elasticsearch's
 // exact behaviour and errors, so the two paths never disagree on what a document is.
-func ParseDocumentFast(m *mapping.Mapping, keys map[string]*joinKey, id string, routing *string, source []byte) (*StoredDoc, bool) {
-	src := string(source) // the one copy of the text a stored document keeps
-	d, compact, ok := walkDocument(m, keys, id, routing, src)
+func ParseDocumentFast(m *mapping.Mapping, st *Store, id string, routing *string, source []byte) (*StoredDoc, bool) {
+	if len(source) == 0 {
+		return nil, false
+	}
+	// The walk reads the caller's bytes in place: the stored document gets its own copy
+	// (encodeValues), and nothing it keeps points into src.
+	src := unsafe.String(&source[0], len(source))
+	d, compact, ok := walkDocument(m, st, id, routing, src)
 	if ok && !compact {
 		// Sources are stored compacted; pretty-printed ones are rare enough to walk
 		// twice, the second time over the compact text the values must point into.
@@ -29,15 +35,14 @@ func ParseDocumentFast(m *mapping.Mapping, keys map[string]*joinKey, id string, 
 		if json.Compact(&buf, source) != nil {
 			return nil, false
 		}
-		d, _, ok = walkDocument(m, keys, id, routing, buf.String())
+		d, _, ok = walkDocument(m, st, id, routing, buf.String())
 	}
 	return d, ok
 }
 
 // walkDocument runs the fast walk over src, reporting whether src was compact.
-func walkDocument(m *mapping.Mapping, keys map[string]*joinKey, id string, routing *string, src string) (*StoredDoc, bool, bool) {
-	w := fastWalker{sc: jsonscan.New(src), p: newDocParser(m, id, routing, src)}
-	w.p.joinKeys = keys
+func walkDocument(m *mapping.Mapping, st *Store, id string, routing *string, src string) (*StoredDoc, bool, bool) {
+	w := fastWalker{sc: jsonscan.New(src), p: newDocParser(m, st, id, routing, src)}
 	defer w.p.release()
 	if w.sc.Peek() != '{' || !w.object(m.Root, true, 0) || !w.sc.AtEnd() {
 		return nil, false, false

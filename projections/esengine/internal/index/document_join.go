@@ -52,7 +52,7 @@ func (p *docParser) joinValue(f *mapping.FieldMapping, name, parent string, hasP
 	if p.doc.Join != nil {
 		return wire.ErrMapperParsing(wire.ErrIllegalArgument("join field [%s] cannot have more than one value", f.Path))
 	}
-	dj := &docJoin{Relation: name}
+	dj := &docJoin{}
 	if parentRel, isChild := j.ParentOf[name]; isChild {
 		if !hasParent {
 			return wire.ErrMapperParsing(wire.ErrIllegalArgument("[parent] is missing for join field [%s]", f.Path))
@@ -63,6 +63,7 @@ func (p *docParser) joinValue(f *mapping.FieldMapping, name, parent string, hasP
 		p.term(j.ParentField(parentRel), parent)
 		if dj.Parent = p.joinKeys[parent]; dj.Parent == nil {
 			dj.Parent = &joinKey{Id: parent} // the store makes the key when it adds the document
+			p.placeholder = true
 		}
 	}
 	if _, isParent := j.Children[name]; isParent {

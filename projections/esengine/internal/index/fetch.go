@@ -18,5 +18,5 @@ func (ix *Index) Fetch(id string) FetchedDoc {
 	if !found {
 		return FetchedDoc{Id: id}
 	}
-	return FetchedDoc{Found: true, Id: id, Source: d.Source, Routing: d.Routing, Version: d.Version, SeqNo: d.SeqNo}
+	return FetchedDoc{Found: true, Id: id, Source: ix.Store.Source(d), Routing: d.Routing, Version: d.Version, SeqNo: d.SeqNo}
 }

@@ -48,7 +48,7 @@ func (ix *Index) MappingChanged() {
 // indexes: same source bytes, same routing, and a mapping that has not changed since old
 // was parsed. The caller holds the write lock.
 func (ix *Index) unchanged(old *StoredDoc, routing *string, source []byte) bool {
-	if !ReuseUnchanged || old.SeqNo <= ix.mappingSeqNo || old.Source != string(source) {
+	if !ReuseUnchanged || old.SeqNo <= ix.mappingSeqNo || !ix.Store.sameSource(old, source) {
 		return false
 	}
 	if old.Routing == nil || routing == nil {

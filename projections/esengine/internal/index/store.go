@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"math"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -12,93 +13,42 @@ import (
 // inverted indexes, so the engine can take it out again on update or delete without
 // re-parsing, and can sort on field values without a separate column store.
 //
-// The source is a string so that the values taken from it (keywords, tokens, parent ids)
-// are substrings sharing its bytes rather than copies: a document's text is held once.
+// Both are held in data, one pointer-free string: a uvarint header (the stored
+// source's length << 1 | 1 when its keys are abbreviated, stored_source.go), the stored
+// source, then the encoded values (stored_values.go), which refer to substrings of the
+// source by offset. Store.Source gives the source back as it was given.
 type StoredDoc struct {
 	Id      string
-	Source  string // compact JSON
+	data    string
 	Routing *string
 	Version int64
 	SeqNo   int64
-
-	Terms   []IndexedTerm   // keyword-like values: keyword, boolean, join, _routing
-	Numbers []IndexedNumber // numeric and boolean values
-	Tokens  []IndexedToken  // analyzed text
-	Lengths []FieldLength   // text token counts, for BM25 length normalisation
-	Ignored []string        // fields whose values were left out (ignore_above): hits' _ignored
 	Join    *docJoin
 }
 
-// fieldSetScan is how many values a document may hold before eachField switches from
-// scanning what came before to a set.
-const fieldSetScan = 64
-
-// eachField calls fn once for every field with at least one indexed value, which is
-// what exists matches. The fields are derived rather than stored: every field with a
-// value has a term, a number or a length, and a slice per document would cost more
-// memory than the scan costs time.
-func (d *StoredDoc) EachField(fn func(field string)) {
-	if len(d.Terms)+len(d.Numbers)+len(d.Lengths) > fieldSetScan {
-		seen := map[string]bool{}
-		visit := func(f string) {
-			if !seen[f] {
-				seen[f] = true
-				fn(f)
-			}
-		}
-		for _, t := range d.Terms {
-			visit(t.Field)
-		}
-		for _, n := range d.Numbers {
-			visit(n.Field)
-		}
-		for _, l := range d.Lengths {
-			visit(l.Field)
-		}
-		return
-	}
-	for i, t := range d.Terms {
-		if !d.termFieldBefore(t.Field, i) {
-			fn(t.Field)
-		}
-	}
-	for i, n := range d.Numbers {
-		if !d.termFieldBefore(n.Field, len(d.Terms)) && !numberFieldBefore(d.Numbers, n.Field, i) {
-			fn(n.Field)
-		}
-	}
-	for i, l := range d.Lengths {
-		if !d.termFieldBefore(l.Field, len(d.Terms)) && !numberFieldBefore(d.Numbers, l.Field, len(d.Numbers)) && !lengthFieldBefore(d.Lengths, l.Field, i) {
-			fn(l.Field)
-		}
-	}
+// storedSource returns the source as stored, whether its keys are abbreviated, and
+// where the encoded values start.
+func (d *StoredDoc) storedSource() (src string, abbreviated bool, values int) {
+	r := valueReader{data: d.data}
+	x := int(r.uvarint())
+	n := x >> 1
+	return d.data[r.i : r.i+n], x&1 == 1, r.i + n
 }
 
-func (d *StoredDoc) termFieldBefore(field string, n int) bool {
-	for _, t := range d.Terms[:n] {
-		if t.Field == field {
-			return true
-		}
+// Source returns d's source as it was given (compact JSON).
+func (s *Store) Source(d *StoredDoc) string {
+	src, abbreviated, _ := d.storedSource()
+	var k *keyDict
+	if s != nil {
+		k = s.keys
 	}
-	return false
+	return expandSource(k, src, abbreviated)
 }
 
-func numberFieldBefore(numbers []IndexedNumber, field string, n int) bool {
-	for _, v := range numbers[:n] {
-		if v.Field == field {
-			return true
-		}
-	}
-	return false
-}
-
-func lengthFieldBefore(lengths []FieldLength, field string, n int) bool {
-	for _, l := range lengths[:n] {
-		if l.Field == field {
-			return true
-		}
-	}
-	return false
+// sameSource reports whether d was indexed from exactly src.
+func (s *Store) sameSource(d *StoredDoc, src []byte) bool {
+	stored, abbreviated, _ := d.storedSource()
+	return sameSource(s.keys, stored, abbreviated, src)
 }
 
 type IndexedTerm struct{ Field, Value string }
@@ -118,11 +68,11 @@ type FieldLength struct {
 	Length int32
 }
 
-// docJoin links a document into the parent/child graph.
+// docJoin links a document into the parent/child graph. Its relation is a term of the
+// join field, which is where queries read it.
 type docJoin struct {
-	Relation string
-	Self     *joinKey // the key carrying this document's own id
-	Parent   *joinKey // the parent's key, for a child
+	Self   *joinKey // the key carrying this document's own id
+	Parent *joinKey // the parent's key, for a child
 }
 
 // joinKey is the join-graph node for one _id: the live document carrying that id and the
@@ -131,8 +81,8 @@ type docJoin struct {
 // which is what keeps joins fast (the role global ordinals play in Elasticsearch).
 type joinKey struct {
 	Id       string
-	doc      int64           // -1 when no live document has this id
-	Children *roaring.Bitmap // nil until a child names this id
+	doc      int64         // -1 when no live document has this id
+	Children *postings.Set // nil until a child names this id
 }
 
 type tombstone struct {
@@ -153,6 +103,7 @@ type Store struct {
 	Texts      map[string]*textIndex
 	Exists     map[string]*roaring.Bitmap
 	joinKeys   map[string]*joinKey
+	keys       *keyDict // the keys stored sources abbreviate; shared by copies
 	// parentDoc maps a child's document number to its parent's current document number
 	// (-1 when the parent is not indexed). has_child walks it as a plain array, which is
 	// what makes a join over tens of thousands of children take microseconds.
@@ -183,6 +134,7 @@ func newStore() *Store {
 		Texts:      map[string]*textIndex{},
 		Exists:     map[string]*roaring.Bitmap{},
 		joinKeys:   map[string]*joinKey{},
+		keys:       newKeyDict(),
 		seqNo:      -1,
 	}
 }
@@ -206,38 +158,26 @@ func (s *Store) add(d *StoredDoc) {
 	s.ParentDoc = append(s.ParentDoc, -1)
 	s.Live.Add(n)
 	s.byID[d.Id] = n
-	for _, t := range d.Terms {
-		p := s.Keywords[t.Field]
-		if p == nil {
-			p = postings.NewPostings[string]()
-			s.Keywords[t.Field] = p
-		}
-		p.Add(t.Value, n)
-	}
-	for _, v := range d.Numbers {
-		p := s.Numbers[v.Field]
-		if p == nil {
-			p = postings.NewPostings[float64]()
-			s.Numbers[v.Field] = p
-		}
-		p.Add(v.Value, n)
-	}
-	for _, t := range d.Tokens {
-		ti := s.text(t.Field)
-		bm := ti.Tokens[t.Token]
-		if bm == nil {
-			bm = roaring.New()
-			ti.Tokens[t.Token] = bm
-		}
-		bm.Add(n)
-	}
-	for _, l := range d.Lengths {
-		ti := s.text(l.Field)
-		ti.SumLength += int64(l.Length)
-		if l.Length > 0 {
-			ti.DocCount++
-		}
-	}
+	d.walk(valueVisitor{
+		term:   func(f uint32, value string) { fieldPostings(s.Keywords, f).Add(value, n) },
+		number: func(f uint32, value float64) { fieldPostings(s.Numbers, f).Add(value, n) },
+		token: func(f uint32, token string, _ int32) {
+			ti := s.text(fieldName(f))
+			bm := ti.Tokens[token]
+			if bm == nil {
+				bm = roaring.New()
+				ti.Tokens[token] = bm
+			}
+			bm.Add(n)
+		},
+		length: func(f uint32, length int32) {
+			ti := s.text(fieldName(f))
+			ti.SumLength += int64(length)
+			if length > 0 {
+				ti.DocCount++
+			}
+		},
+	})
 	d.EachField(func(f string) {
 		bm := s.Exists[f]
 		if bm == nil {
@@ -249,6 +189,18 @@ func (s *Store) add(d *StoredDoc) {
 	s.linkJoin(d, n)
 }
 
+// fieldPostings returns the postings of field number f in byField, making them the
+// first time.
+func fieldPostings[K cmp.Ordered](byField map[string]*postings.Postings[K], f uint32) *postings.Postings[K] {
+	field := fieldName(f)
+	p := byField[field]
+	if p == nil {
+		p = postings.NewPostings[K]()
+		byField[field] = p
+	}
+	return p
+}
+
 // linkJoin gives the document at n its place in the join: its own key (whose children,
 // indexed before it, now point at n) and, for a child, its parent's children.
 func (s *Store) linkJoin(d *StoredDoc, n uint32) {
@@ -256,15 +208,19 @@ func (s *Store) linkJoin(d *StoredDoc, n uint32) {
 	if j == nil {
 		return
 	}
-	j.Self = s.joinKey(d.Id)
-	j.Self.doc = int64(n)
-	if j.Self.Children != nil {
-		postings.ForEach(j.Self.Children, func(child uint32) { s.ParentDoc[child] = int32(n) })
+	// A document has a key of its own only once a child names it (joinKey makes it
+	// then): most documents of a join are leaves, and a key each cost more than all
+	// their other values.
+	if j.Self = s.joinKeys[d.Id]; j.Self != nil {
+		j.Self.doc = int64(n)
+		if j.Self.Children != nil {
+			j.Self.Children.ForEach(func(child uint32) { s.ParentDoc[child] = int32(n) })
+		}
 	}
 	if j.Parent != nil {
 		j.Parent = s.joinKey(j.Parent.Id)
 		if j.Parent.Children == nil {
-			j.Parent.Children = roaring.New()
+			j.Parent.Children = postings.NewSet()
 		}
 		j.Parent.Children.Add(n)
 		s.ParentDoc[n] = int32(j.Parent.doc)
@@ -280,10 +236,18 @@ func (s *Store) text(field string) *textIndex {
 	return ti
 }
 
+// joinKey returns the key of id, making it the first time a child names id: a live
+// document with that id and a join value then takes the key as its own.
 func (s *Store) joinKey(id string) *joinKey {
 	k := s.joinKeys[id]
 	if k == nil {
 		k = &joinKey{Id: id, doc: -1}
+		if n, ok := s.byID[id]; ok {
+			if d := s.Docs[n]; d != nil && d.Join != nil {
+				k.doc = int64(n)
+				d.Join.Self = k
+			}
+		}
 		s.joinKeys[id] = k
 	}
 	return k
@@ -307,32 +271,34 @@ func (s *Store) remove(n uint32) {
 	if cur, ok := s.byID[d.Id]; ok && cur == n {
 		delete(s.byID, d.Id)
 	}
-	for _, t := range d.Terms {
-		if p := s.Keywords[t.Field]; p != nil {
-			p.Remove(t.Value, n)
-		}
-	}
-	for _, v := range d.Numbers {
-		if p := s.Numbers[v.Field]; p != nil {
-			p.Remove(v.Value, n)
-		}
-	}
-	for _, t := range d.Tokens {
-		ti := s.Texts[t.Field]
-		if bm := ti.Tokens[t.Token]; bm != nil {
-			bm.Remove(n)
-			if bm.IsEmpty() {
-				delete(ti.Tokens, t.Token)
+	d.walk(valueVisitor{
+		term: func(f uint32, value string) {
+			if p := s.Keywords[fieldName(f)]; p != nil {
+				p.Remove(value, n)
 			}
-		}
-	}
-	for _, l := range d.Lengths {
-		ti := s.Texts[l.Field]
-		ti.SumLength -= int64(l.Length)
-		if l.Length > 0 {
-			ti.DocCount--
-		}
-	}
+		},
+		number: func(f uint32, value float64) {
+			if p := s.Numbers[fieldName(f)]; p != nil {
+				p.Remove(value, n)
+			}
+		},
+		token: func(f uint32, token string, _ int32) {
+			ti := s.Texts[fieldName(f)]
+			if bm := ti.Tokens[token]; bm != nil {
+				bm.Remove(n)
+				if bm.IsEmpty() {
+					delete(ti.Tokens, token)
+				}
+			}
+		},
+		length: func(f uint32, length int32) {
+			ti := s.Texts[fieldName(f)]
+			ti.SumLength -= int64(length)
+			if length > 0 {
+				ti.DocCount--
+			}
+		},
+	})
 	d.EachField(func(f string) {
 		if bm := s.Exists[f]; bm != nil {
 			bm.Remove(n)
@@ -342,7 +308,7 @@ func (s *Store) remove(n uint32) {
 		if j.Self != nil && j.Self.doc == int64(n) {
 			j.Self.doc = -1
 			if j.Self.Children != nil {
-				postings.ForEach(j.Self.Children, func(child uint32) { s.ParentDoc[child] = -1 })
+				j.Self.Children.ForEach(func(child uint32) { s.ParentDoc[child] = -1 })
 			}
 			s.releaseJoinKey(j.Self)
 		}
@@ -365,6 +331,7 @@ func (s *Store) needsCompaction() bool {
 func (s *Store) compact() {
 	fresh := newStore()
 	fresh.tombstones = s.tombstones
+	fresh.keys = s.keys
 	fresh.seqNo = s.seqNo
 	fresh.tombstonesSinceSweep = s.tombstonesSinceSweep
 	for _, d := range s.Docs {
@@ -372,7 +339,7 @@ func (s *Store) compact() {
 			continue
 		}
 		if d.Join != nil {
-			j := &docJoin{Relation: d.Join.Relation}
+			j := &docJoin{}
 			if d.Join.Parent != nil {
 				j.Parent = &joinKey{Id: d.Join.Parent.Id}
 			}

@@ -11,7 +11,7 @@ import (
 
 // clone returns a deep copy of s that shares nothing a write modifies: a write may then
 // change the copy while searches keep reading s (see index.beforeWrite). Document
-// sources and value slices are shared, as nothing modifies them once stored; documents
+// sources and encoded values are shared, as nothing modifies them once stored; documents
 // in the join are copied, because the store links them to its own join keys.
 func (s *Store) clone() *Store {
 	c := &Store{
@@ -25,6 +25,7 @@ func (s *Store) clone() *Store {
 		Exists:               make(map[string]*roaring.Bitmap, len(s.Exists)),
 		joinKeys:             make(map[string]*joinKey, len(s.joinKeys)),
 		ParentDoc:            slices.Clone(s.ParentDoc),
+		keys:                 s.keys,
 		seqNo:                s.seqNo,
 		dead:                 s.dead,
 		tombstonesSinceSweep: s.tombstonesSinceSweep,
@@ -58,7 +59,7 @@ func (s *Store) clone() *Store {
 			continue
 		}
 		cd := *d
-		j := &docJoin{Relation: d.Join.Relation}
+		j := &docJoin{}
 		if d.Join.Self != nil {
 			j.Self = c.joinKeyCopy(d.Join.Self)
 		}

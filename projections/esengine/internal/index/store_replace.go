@@ -7,16 +7,15 @@ import (
 )
 
 // reindexed returns a new document holding exactly d's values, for an unchanged
-// re-index. The value slices are shared: nothing modifies them once a document is
+// re-index. The encoded values are shared: nothing modifies them once a document is
 // stored. The join is new because the store links it to its own keys.
 func (d *StoredDoc) reindexed() *StoredDoc {
 	nd := &StoredDoc{
-		Id: d.Id, Source: d.Source, Routing: d.Routing,
-		Terms: d.Terms, Numbers: d.Numbers, Tokens: d.Tokens, Lengths: d.Lengths, Ignored: d.Ignored,
+		Id: d.Id, data: d.data, Routing: d.Routing,
 	}
 	if d.Join != nil {
 		// The parent key only carries the id until moveJoin looks the key up again.
-		nd.Join = &docJoin{Relation: d.Join.Relation, Parent: d.Join.Parent}
+		nd.Join = &docJoin{Parent: d.Join.Parent}
 	}
 	return nd
 }
@@ -41,15 +40,11 @@ func (s *Store) replace(n uint32, d *StoredDoc) {
 	s.ParentDoc = append(s.ParentDoc, -1)
 	s.Live.Add(m)
 	s.byID[d.Id] = m
-	for _, t := range d.Terms {
-		s.Keywords[t.Field].Move(t.Value, n, m)
-	}
-	for _, v := range d.Numbers {
-		s.Numbers[v.Field].Move(v.Value, n, m)
-	}
-	for _, t := range d.Tokens {
-		moveDoc(s.Texts[t.Field].Tokens[t.Token], n, m)
-	}
+	d.walk(valueVisitor{
+		term:   func(f uint32, value string) { s.Keywords[fieldName(f)].Move(value, n, m) },
+		number: func(f uint32, value float64) { s.Numbers[fieldName(f)].Move(value, n, m) },
+		token:  func(f uint32, token string, _ int32) { moveDoc(s.Texts[fieldName(f)].Tokens[token], n, m) },
+	})
 	d.EachField(func(f string) { moveDoc(s.Exists[f], n, m) })
 	s.moveJoin(old, n, d, m)
 }

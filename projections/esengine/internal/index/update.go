@@ -88,7 +88,8 @@ func (ix *Index) UpdateDoc(op WriteOp, req UpdateRequest) (WriteResult, *wire.Es
 		}
 		return ix.indexLocked(op, src)
 	}
-	raw, err := wire.DecodeJSON([]byte(existing.Source))
+	existingSource := ix.Store.Source(existing)
+	raw, err := wire.DecodeJSON([]byte(existingSource))
 	if err != nil {
 		return WriteResult{}, wire.ErrIllegalArgument("stored source of [%s] is not JSON: %v", op.Id, err)
 	}
@@ -97,7 +98,7 @@ func (ix *Index) UpdateDoc(op WriteOp, req UpdateRequest) (WriteResult, *wire.Es
 	if jerr != nil {
 		return WriteResult{}, wire.ErrIllegalArgument("cannot encode the updated document: %v", jerr)
 	}
-	if req.detectNoop && sameJSON(src, []byte(existing.Source)) {
+	if req.detectNoop && sameJSON(src, []byte(existingSource)) {
 		return WriteResult{Index: ix, Id: op.Id, Version: existing.Version, SeqNo: existing.SeqNo, Result: "noop", Status: http.StatusOK}, nil
 	}
 	if op.Routing == nil {

@@ -82,7 +82,7 @@ func (ix *Index) indexLocked(op WriteOp, source []byte) (WriteResult, *wire.EsEr
 		}
 		return WriteResult{Index: ix, Id: op.Id, Version: doc.Version, SeqNo: doc.SeqNo, Result: "updated", Status: http.StatusOK}, nil
 	}
-	doc, pending, err := parseDocument(ix.Mapping, ix.Store.joinKeys, op.Id, op.Routing, source)
+	doc, pending, err := parseDocument(ix.Mapping, ix.Store, op.Id, op.Routing, source)
 	if err != nil {
 		return WriteResult{}, err
 	}

@@ -2,6 +2,7 @@ package postings
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"sync"
 
@@ -13,7 +14,9 @@ import (
 // value space instead of scanning documents, while writes stay O(1): the sort is paid once
 // by the first range query after new values arrived.
 type Postings[K cmp.Ordered] struct {
-	ByKey map[K]postingList
+	ByKey map[K]List
+	sets  []*Set   // the lists of two or more documents, by List's index
+	free  []uint32 // unused positions of sets
 
 	// Writers only mark the order stale (they hold the index write lock, so no reader
 	// runs). Readers rebuild it under sortMu because several of them may race to do so
@@ -23,19 +26,50 @@ type Postings[K cmp.Ordered] struct {
 	stale  bool
 }
 
-// postingList is the documents holding one value. Most values of identifier fields
-// (objectId, parent ids) belong to a single document; those are kept inline instead of
-// as a roaring bitmap, which divides the objects the garbage collector has to scan.
-type postingList struct {
-	single uint32
-	set    *postingSet // nil: the list is exactly {single}
+// List is the documents holding one value, in four bytes: most values of identifier
+// fields (objectId, parent ids) belong to a single document, whose number is then the
+// list itself; a list of more is a position in the postings' sets, marked by the top
+// bit (document numbers stay below 2^31). A map entry is then 20 bytes, not 32, and
+// holds no pointer for the garbage collector to follow.
+type List uint32
+
+const setMark List = 1 << 31
+
+func single(doc uint32) List { return List(doc) }
+
+// set returns l's set, or nil when l is a single document.
+func (p *Postings[K]) set(l List) *Set {
+	if l&setMark == 0 {
+		return nil
+	}
+	return p.sets[l&^setMark]
 }
 
-// postingSet is a list of two or more documents: a short sorted array while the value
+// newSet stores a set of documents a and b and returns its list.
+func (p *Postings[K]) newSet(a, b uint32) List {
+	s := newPostingSet(a, b)
+	if n := len(p.free); n > 0 {
+		i := p.free[n-1]
+		p.free = p.free[:n-1]
+		p.sets[i] = s
+		return List(i) | setMark
+	}
+	p.sets = append(p.sets, s)
+	return List(len(p.sets)-1) | setMark
+}
+
+// dropSet frees the position of a list's set.
+func (p *Postings[K]) dropSet(l List) {
+	i := uint32(l &^ setMark)
+	p.sets[i] = nil
+	p.free = append(p.free, i)
+}
+
+// Set is a list of two or more documents: a short sorted array while the value
 // is rare, a roaring bitmap once it is common. Many values belong to a handful of
 // documents (a plan's routing, a parent's id: a plan's objects), and a roaring bitmap
 // costs six allocations and some 150 bytes even for two documents.
-type postingSet struct {
+type Set struct {
 	small []uint32        // sorted; the list while bm is nil
 	bm    *roaring.Bitmap // once the list outgrew maxSmallPostings; kept from then on
 }
@@ -43,16 +77,16 @@ type postingSet struct {
 // maxSmallPostings is the longest list kept as an array.
 const maxSmallPostings = 16
 
-func newPostingSet(a, b uint32) *postingSet {
+func newPostingSet(a, b uint32) *Set {
 	if a > b {
 		a, b = b, a
 	}
 	small := make([]uint32, 2, 4)
 	small[0], small[1] = a, b
-	return &postingSet{small: small}
+	return &Set{small: small}
 }
 
-func (s *postingSet) add(doc uint32) {
+func (s *Set) Add(doc uint32) {
 	if s.bm != nil {
 		s.bm.Add(doc)
 		return
@@ -70,7 +104,7 @@ func (s *postingSet) add(doc uint32) {
 	s.small = slices.Insert(s.small, i, doc)
 }
 
-func (s *postingSet) remove(doc uint32) {
+func (s *Set) Remove(doc uint32) {
 	if s.bm != nil {
 		s.bm.Remove(doc)
 		return
@@ -80,7 +114,7 @@ func (s *postingSet) remove(doc uint32) {
 	}
 }
 
-func (s *postingSet) cardinality() uint64 {
+func (s *Set) Len() uint64 {
 	if s.bm != nil {
 		return s.bm.GetCardinality()
 	}
@@ -88,39 +122,41 @@ func (s *postingSet) cardinality() uint64 {
 }
 
 // minimum is the smallest document; the set is not empty.
-func (s *postingSet) minimum() uint32 {
+func (s *Set) minimum() uint32 {
 	if s.bm != nil {
 		return s.bm.Minimum()
 	}
 	return s.small[0]
 }
 
-func (l postingList) Bitmap() *roaring.Bitmap {
+// ListBitmap returns the documents of a list of p; a bitmap of the index's own, which
+// the caller must not modify, once the list is large.
+func (p *Postings[K]) ListBitmap(l List) *roaring.Bitmap {
+	set := p.set(l)
 	switch {
-	case l.set == nil:
-		return roaring.BitmapOf(l.single)
-	case l.set.bm != nil:
-		return l.set.bm
+	case set == nil:
+		return roaring.BitmapOf(uint32(l))
+	case set.bm != nil:
+		return set.bm
 	}
-	return roaring.BitmapOf(l.set.small...)
+	return roaring.BitmapOf(set.small...)
 }
 
 func NewPostings[K cmp.Ordered]() *Postings[K] {
-	return &Postings[K]{ByKey: map[K]postingList{}}
+	return &Postings[K]{ByKey: map[K]List{}}
 }
 
 func (p *Postings[K]) Add(k K, doc uint32) {
 	l, ok := p.ByKey[k]
-	switch {
-	case !ok:
-		p.ByKey[k] = postingList{single: doc}
+	if !ok {
+		p.ByKey[k] = single(doc)
 		p.stale = true
-	case l.set == nil:
-		if l.single != doc {
-			p.ByKey[k] = postingList{set: newPostingSet(l.single, doc)}
-		}
-	default:
-		l.set.add(doc)
+		return
+	}
+	if set := p.set(l); set != nil {
+		set.Add(doc)
+	} else if uint32(l) != doc {
+		p.ByKey[k] = p.newSet(uint32(l), doc)
 	}
 }
 
@@ -129,20 +165,23 @@ func (p *Postings[K]) Remove(k K, doc uint32) {
 	if !ok {
 		return
 	}
-	if l.set == nil {
-		if l.single == doc {
+	set := p.set(l)
+	if set == nil {
+		if uint32(l) == doc {
 			delete(p.ByKey, k)
 			p.stale = true
 		}
 		return
 	}
-	l.set.remove(doc)
-	switch l.set.cardinality() {
+	set.Remove(doc)
+	switch set.Len() {
 	case 0:
+		p.dropSet(l)
 		delete(p.ByKey, k)
 		p.stale = true
 	case 1:
-		p.ByKey[k] = postingList{single: l.set.minimum()}
+		p.dropSet(l)
+		p.ByKey[k] = single(set.minimum())
 	}
 }
 
@@ -150,16 +189,19 @@ func (p *Postings[K]) Remove(k K, doc uint32) {
 // its values under a new number; k stays in the index, so the sorted order stays valid.
 func (p *Postings[K]) Move(k K, from, to uint32) {
 	l, ok := p.ByKey[k]
-	switch {
-	case !ok:
+	if !ok {
 		p.Add(k, to)
-	case l.set == nil && l.single == from:
-		p.ByKey[k] = postingList{single: to}
-	case l.set == nil:
-		p.ByKey[k] = postingList{set: newPostingSet(l.single, to)}
+		return
+	}
+	set := p.set(l)
+	switch {
+	case set != nil:
+		set.Remove(from)
+		set.Add(to)
+	case uint32(l) == from:
+		p.ByKey[k] = single(to)
 	default:
-		l.set.remove(from)
-		l.set.add(to)
+		p.ByKey[k] = p.newSet(uint32(l), to)
 	}
 }
 
@@ -170,7 +212,7 @@ func (p *Postings[K]) Get(k K) *roaring.Bitmap {
 	if !ok {
 		return nil
 	}
-	return l.Bitmap()
+	return p.ListBitmap(l)
 }
 
 // keys returns the distinct values in ascending order. The slice is shared and never
@@ -221,13 +263,14 @@ func (p *Postings[K]) Between(lo, hi Bound[K], universe int) *roaring.Bitmap {
 	var sets []*roaring.Bitmap
 	var singles []uint32
 	for _, k := range keys[start:end] {
-		switch l := p.ByKey[k]; {
-		case l.set == nil:
-			singles = append(singles, l.single)
-		case l.set.bm != nil:
-			sets = append(sets, l.set.bm)
+		l := p.ByKey[k]
+		switch set := p.set(l); {
+		case set == nil:
+			singles = append(singles, uint32(l))
+		case set.bm != nil:
+			sets = append(sets, set.bm)
 		default:
-			singles = append(singles, l.set.small...)
+			singles = append(singles, set.small...)
 		}
 	}
 	if len(singles) > 0 {
@@ -238,16 +281,11 @@ func (p *Postings[K]) Between(lo, hi Bound[K], universe int) *roaring.Bitmap {
 
 // clone copies the postings: the map, and every list of two or more documents.
 func (p *Postings[K]) Clone() *Postings[K] {
-	c := &Postings[K]{ByKey: make(map[K]postingList, len(p.ByKey))}
-	for k, l := range p.ByKey {
-		if l.set != nil {
-			cs := &postingSet{small: slices.Clone(l.set.small)}
-			if l.set.bm != nil {
-				cs.bm = l.set.bm.Clone()
-			}
-			l.set = cs
+	c := &Postings[K]{ByKey: maps.Clone(p.ByKey), sets: make([]*Set, len(p.sets)), free: slices.Clone(p.free)}
+	for i, set := range p.sets {
+		if set != nil {
+			c.sets[i] = set.Clone()
 		}
-		c.ByKey[k] = l
 	}
 	p.sortMu.Lock()
 	if !p.stale && p.sorted != nil {

@@ -52,12 +52,19 @@ func TestPostingsMatchAModel(t *testing.T) {
 			for d := range docs {
 				want.Add(d)
 			}
-			got := p.Get(k)
-			if got == nil {
-				got = roaring.New()
+			clone := p.Clone() // a copy answers the same, and shares no set
+			for _, q := range []*Postings[float64]{p, clone} {
+				got := q.Get(k)
+				if got == nil {
+					got = roaring.New()
+				}
+				if !got.Equals(want) {
+					t.Fatalf("step %d, value %v: got %v, want %v", step, k, got.ToArray(), want.ToArray())
+				}
 			}
-			if !got.Equals(want) {
-				t.Fatalf("step %d, value %v: got %v, want %v", step, k, got.ToArray(), want.ToArray())
+			clone.Add(k, 1000)
+			if p.Get(k) != nil && p.Get(k).Contains(1000) {
+				t.Fatalf("step %d: adding to a copy changed the original", step)
 			}
 		}
 		all := roaring.New()

@@ -54,18 +54,27 @@ func (q *hasParentQuery) eval(c *EvalContext, scoring bool) (DocSet, *wire.EsErr
 		return DocSet{}, err
 	}
 	parents := roaring.And(inner.Docs, parentDocs)
+	// Most parents have a few children, kept as a short array: those are gathered into
+	// one list, and only the large sets are bitmaps to union.
 	var childSets []*roaring.Bitmap
+	var few []uint32
 	tick := c.Every()
 	var stopped *wire.EsError
 	parents.Iterate(func(parent uint32) bool {
 		if stopped = tick(); stopped != nil {
 			return false
 		}
-		if d := c.S.Docs[parent]; d != nil && d.Join != nil && d.Join.Self != nil && d.Join.Self.Children != nil && !d.Join.Self.Children.IsEmpty() {
-			childSets = append(childSets, d.Join.Self.Children)
+		if d := c.S.Docs[parent]; d != nil && d.Join != nil && d.Join.Self != nil && d.Join.Self.Children != nil {
+			var large *roaring.Bitmap
+			if few, large = d.Join.Self.Children.AppendTo(few); large != nil && !large.IsEmpty() {
+				childSets = append(childSets, large)
+			}
 		}
 		return true
 	})
+	if len(few) > 0 {
+		childSets = append(childSets, roaring.BitmapOf(few...))
+	}
 	if stopped != nil {
 		return DocSet{}, stopped
 	}

@@ -37,19 +37,7 @@ func textTermScore(idfValue float64, freq, length int32, avgLength float64) floa
 
 // docTokenStats returns a document's frequency of token in field and the field's length.
 func docTokenStats(d *index.StoredDoc, field, token string) (freq, length int32) {
-	for _, t := range d.Tokens {
-		if t.Field == field && t.Token == token {
-			freq = t.Freq
-			break
-		}
-	}
-	for _, l := range d.Lengths {
-		if l.Field == field {
-			length = l.Length
-			break
-		}
-	}
-	return freq, length
+	return d.TokenStats(field, token)
 }
 
 // normLength is a field length as Lucene 8 stores and reads it back:

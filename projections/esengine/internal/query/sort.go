@@ -117,27 +117,20 @@ func (sf *SortField) Key(d *index.StoredDoc, doc uint32, score float64) SortKey 
 	case sortByIndex:
 		return SortKey{str: sf.index}
 	case sortByNumber, sortByInteger:
-		var values []float64
-		for _, n := range d.Numbers {
-			if n.Field == sf.field {
-				values = append(values, n.Value)
-			}
-		}
+		var buf [4]float64
+		values := d.AppendNumbers(sf.field, buf[:0])
 		if len(values) == 0 {
 			return sf.missingNumber()
 		}
 		return SortKey{num: sf.reduce(values)}
 	case sortByString:
-		var values []string
+		var buf [4]string
+		values := buf[:0]
 		switch sf.field {
 		case "_id":
-			values = []string{d.Id}
+			values = append(values, d.Id)
 		default:
-			for _, t := range d.Terms {
-				if t.Field == sf.field {
-					values = append(values, t.Value)
-				}
-			}
+			values = d.AppendTerms(sf.field, values)
 		}
 		if len(values) == 0 {
 			if sf.missingStr != nil {

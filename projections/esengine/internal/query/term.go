@@ -181,7 +181,7 @@ func (c *EvalContext) keywordDocs(field, value string, caseInsensitive, scoring 
 		var sets []*roaring.Bitmap
 		for k, l := range p.ByKey {
 			if strings.EqualFold(k, value) {
-				sets = append(sets, l.Bitmap())
+				sets = append(sets, p.ListBitmap(l))
 			}
 		}
 		docs = roaring.FastOr(sets...)
