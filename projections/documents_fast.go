@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 
-	"github.com/planstore/planstore/projections/jsonscan"
+	"github.com/planstore/planstore/internal/jsonscan"
 )
 
 // documentsFast is Documents for the plans the write side produces: it walks the plan's

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"unicode/utf8"
 
-	"github.com/planstore/planstore/projections/jsonscan"
+	"github.com/planstore/planstore/internal/jsonscan"
 )
 
 // The generic JSON tree that documents and merge patches are parsed into before they

@@ -1,6 +1,6 @@
 package elastic
 
-import "github.com/planstore/planstore/projections/jsonscan"
+import "github.com/planstore/planstore/internal/jsonscan"
 
 // answerScanner is the JSON reader allSucceeded needs: it validates what it passes
 // over as strictly as encoding/json, and returns false at the first surprise.

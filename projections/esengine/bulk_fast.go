@@ -1,6 +1,6 @@
 package esengine
 
-import "github.com/planstore/planstore/projections/jsonscan"
+import "github.com/planstore/planstore/internal/jsonscan"
 
 // parseActionFast reads an action line of the form every client sends, {"index":{"_id":
 // "...","routing":"...","version":3}}, without decoding it into maps. It returns the

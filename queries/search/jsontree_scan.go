@@ -3,7 +3,7 @@ package search
 import (
 	"encoding/json"
 
-	"github.com/planstore/planstore/projections/jsonscan"
+	"github.com/planstore/planstore/internal/jsonscan"
 )
 
 // scanTree reads a search body into the tree decodeTree returns, with jsonscan: the one

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"unsafe"
 
+	"github.com/planstore/planstore/internal/jsonscan"
 	"github.com/planstore/planstore/projections/esengine/internal/mapping"
 	"github.com/planstore/planstore/projections/esengine/internal/wire"
-	"github.com/planstore/planstore/projections/jsonscan"
 )
 
 // parseDocumentFast indexes a source without decoding it into maps: it walks the JSON
