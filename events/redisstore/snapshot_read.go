@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"unsafe"
 
 	"github.com/redis/go-redis/v9"
 
@@ -95,7 +96,19 @@ func decodeSnapshot(aggregateID string, vals []any) (events.Snapshot, error) {
 	snap := events.Snapshot{AggregateID: aggregateID, Version: version, Deleted: deleted == "1"}
 	if !snap.Deleted {
 		doc, _ := vals[2].(string)
-		snap.Document = json.RawMessage(doc)
+		snap.Document = replyBytes(doc)
 	}
 	return snap, nil
+}
+
+// replyBytes views a bulk string of a reply as the bytes it was read into, rather than
+// copying a whole document per read. That is sound because go-redis reads every bulk
+// string into a slice of its own, made for that reply, and hands it over as a string
+// without copying; once the reply is decoded nothing else refers to it, so the
+// snapshot owns those bytes as if it had made them.
+func replyBytes(s string) json.RawMessage {
+	if s == "" {
+		return nil
+	}
+	return unsafe.Slice(unsafe.StringData(s), len(s))
 }

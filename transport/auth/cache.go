@@ -65,7 +65,10 @@ func (c *CachingVerifier) Verify(ctx context.Context, rawToken string) (Principa
 		// Not worth hashing; the wrapped verifier refuses it cheaply.
 		return c.next.Verify(ctx, rawToken)
 	}
-	key := sha256.Sum256([]byte(rawToken))
+	// Hash from a stack buffer: []byte(rawToken) would allocate a copy of every token
+	// (a JWT is longer than the runtime's 32-byte scratch space) on every request.
+	var buf [2048]byte
+	key := sha256.Sum256(append(buf[:0], rawToken...))
 	now := c.now()
 	if p, ok := c.lookup(key, now); ok {
 		return p, nil
