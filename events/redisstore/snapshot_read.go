@@ -12,12 +12,23 @@ import (
 	"github.com/planstore/planstore/events"
 )
 
-// snapshotFields are the fields of a snapshot hash a read needs, in the order HMGET
-// answers them: the version, the deleted flag and the document.
-var snapshotFields = []string{"v", "d", "doc"}
+// snapshotFieldCount is how many fields hmgetSnapshot asks for.
+const snapshotFieldCount = 3
+
+// hmgetSnapshot queues or sends the HMGET of the fields of a snapshot hash a read needs,
+// in this order: the version, the deleted flag and the document. Do with constant
+// arguments rather than HMGet, which boxes each field name anew on every call.
+func (s *Store) hmgetSnapshot(ctx context.Context, c doer, aggregateID string) *redis.Cmd {
+	return c.Do(ctx, "hmget", s.keys.snapshot(aggregateID), "v", "d", "doc")
+}
 
 // snapshotReadLimit bounds the reads one pipeline carries.
 const snapshotReadLimit = 128
+
+// doer is a client or a pipeline.
+type doer interface {
+	Do(ctx context.Context, args ...any) *redis.Cmd
+}
 
 // snapshotRead is one caller's snapshot read, answered by the batch it joined.
 type snapshotRead struct {
@@ -49,21 +60,21 @@ func (s *Store) readSnapshots(ctx context.Context, batch []*snapshotRead) {
 	ctx = context.WithoutCancel(ctx)
 	if len(batch) == 1 {
 		r := batch[0]
-		var vals []any
-		r.err = s.retrying(ctx, func(ctx context.Context) (err error) {
-			vals, err = s.rdb.HMGet(ctx, s.keys.snapshot(r.aggregateID), snapshotFields...).Result()
-			return err
+		var cmd *redis.Cmd
+		r.err = s.retrying(ctx, func(ctx context.Context) error {
+			cmd = s.hmgetSnapshot(ctx, s.rdb, r.aggregateID)
+			return cmd.Err()
 		})
 		if r.err == nil {
-			r.snap, r.err = decodeSnapshot(r.aggregateID, vals)
+			r.snap, r.err = decodeSnapshot(r.aggregateID, cmd)
 		}
 		return
 	}
-	cmds := make([]*redis.SliceCmd, len(batch))
+	cmds := make([]*redis.Cmd, len(batch))
 	err := s.retrying(ctx, func(ctx context.Context) error {
 		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 			for i, r := range batch {
-				cmds[i] = p.HMGet(ctx, s.keys.snapshot(r.aggregateID), snapshotFields...)
+				cmds[i] = s.hmgetSnapshot(ctx, p, r.aggregateID)
 			}
 			return nil
 		})
@@ -74,15 +85,19 @@ func (s *Store) readSnapshots(ctx context.Context, batch []*snapshotRead) {
 			r.err = err
 			continue
 		}
-		r.snap, r.err = decodeSnapshot(r.aggregateID, cmds[i].Val())
+		r.snap, r.err = decodeSnapshot(r.aggregateID, cmds[i])
 	}
 }
 
 // decodeSnapshot turns HMGET's answer into a snapshot: no version means no hash, i.e.
 // an aggregate that never had an event.
-func decodeSnapshot(aggregateID string, vals []any) (events.Snapshot, error) {
-	if len(vals) != len(snapshotFields) {
-		return events.Snapshot{}, fmt.Errorf("%d fields answered, want %d", len(vals), len(snapshotFields))
+func decodeSnapshot(aggregateID string, cmd *redis.Cmd) (events.Snapshot, error) {
+	vals, err := cmd.Slice()
+	if err != nil {
+		return events.Snapshot{}, err
+	}
+	if len(vals) != snapshotFieldCount {
+		return events.Snapshot{}, fmt.Errorf("%d fields answered, want %d", len(vals), snapshotFieldCount)
 	}
 	v, ok := vals[0].(string)
 	if !ok {

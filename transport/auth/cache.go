@@ -109,14 +109,16 @@ func (c *CachingVerifier) lookup(key [sha256.Size]byte, now time.Time) (Principa
 	}
 	c.recency.MoveToFront(elem)
 	p := entry.principal
-	// The cached slice is shared by every hit; hand out a copy so one
-	// caller's append or sort cannot change another's grants.
+	// The cached slices are shared by every hit; hand out copies so one
+	// caller's append or sort cannot change another's grants. (Access keeps
+	// its organisations to itself and never changes them.)
 	p.Scopes = slices.Clone(p.Scopes)
+	p.Orgs = slices.Clone(p.Orgs)
 	return p, true
 }
 
 func (c *CachingVerifier) store(key [sha256.Size]byte, p Principal, expires time.Time) {
-	p.Scopes = slices.Clone(p.Scopes) // the caller keeps the one it got
+	p.Scopes, p.Orgs = slices.Clone(p.Scopes), slices.Clone(p.Orgs) // the caller keeps the ones it got
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if elem, ok := c.entries[key]; ok {
