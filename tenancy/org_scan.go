@@ -19,6 +19,11 @@ import (
 // values are not validated, so for some malformed documents it answers where
 // encoding/json would refuse; the documents it reads are the ones planstore itself
 // encoded (plan.Plan's canonical MarshalJSON).
+//
+// It does not walk with projections/jsonscan, the shared grammar, on purpose: that
+// validates every value it skips, which for the example plan costs 4.5–6 µs against
+// 0.9 µs here (encoding/json: 7–18 µs), and would give back most of what this saves
+// on every GET.
 func scanOrg(doc []byte) (org string, ok bool) {
 	i := skipSpace(doc, 0)
 	if i >= len(doc) || doc[i] != '{' {
