@@ -20,8 +20,12 @@ type orgOnly struct {
 	Org string `json:"_org"`
 }
 
-// OrgOf returns the _org of a plan document.
+// OrgOf returns the _org of a plan document, exactly as encoding/json reads it (see
+// scanOrg for the fast path every plan read takes).
 func OrgOf(doc []byte) (string, error) {
+	if org, ok := scanOrg(doc); ok {
+		return org, nil
+	}
 	var p struct {
 		Org string `json:"_org"`
 	}

@@ -2,10 +2,8 @@ package redisstore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/redis/go-redis/v9"
 
@@ -15,26 +13,7 @@ import (
 // Load returns the aggregate's latest snapshot: events.ErrNotFound if it never had an
 // event, Deleted (with the last version) if its last event deleted it.
 func (s *Store) Load(ctx context.Context, aggregateID string) (events.Snapshot, error) {
-	var fields map[string]string
-	err := s.retrying(ctx, func(ctx context.Context) (err error) {
-		fields, err = s.rdb.HGetAll(ctx, s.keys.snapshot(aggregateID)).Result()
-		return err
-	})
-	if err != nil {
-		return events.Snapshot{}, fmt.Errorf("redisstore: load %q: %w", aggregateID, err)
-	}
-	if len(fields) == 0 {
-		return events.Snapshot{}, fmt.Errorf("redisstore: load %q: %w", aggregateID, events.ErrNotFound)
-	}
-	version, err := strconv.ParseInt(fields["v"], 10, 64)
-	if err != nil {
-		return events.Snapshot{}, fmt.Errorf("redisstore: load %q: bad version: %w", aggregateID, err)
-	}
-	snap := events.Snapshot{AggregateID: aggregateID, Version: version, Deleted: fields["d"] == "1"}
-	if !snap.Deleted {
-		snap.Document = json.RawMessage(fields["doc"])
-	}
-	return snap, nil
+	return s.readSnapshot(ctx, aggregateID)
 }
 
 // Events returns every event of the aggregate in version order, upcast by the codec.

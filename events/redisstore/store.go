@@ -84,7 +84,9 @@ type Store struct {
 	claimFrom []string                  // XAUTOCLAIM cursor per partition
 	finalizes batcher[*finalizeRequest] // joins concurrent finalize steps (finalize_batch.go)
 	claims    batcher[*claimRequest]    // joins concurrent reservation steps (claim_batch.go)
-	rotate    int                       // first partition of the next outbox read, for fairness
+	// snapshotReads joins concurrent snapshot reads into one pipeline (snapshot_read.go).
+	snapshotReads batcher[*snapshotRead]
+	rotate        int // first partition of the next outbox read, for fairness
 }
 
 type options struct {
@@ -205,6 +207,8 @@ func New(ctx context.Context, client redis.UniversalClient, codec *events.Codec,
 		claimFrom: make([]string, o.partitions),
 		finalizes: batcher[*finalizeRequest]{limit: batchLimit},
 		claims:    batcher[*claimRequest]{limit: batchLimit},
+
+		snapshotReads: batcher[*snapshotRead]{limit: snapshotReadLimit},
 	}
 	var err error
 	if err = client.Ping(ctx).Err(); err != nil {

@@ -65,7 +65,10 @@ func (c *CachingVerifier) Verify(ctx context.Context, rawToken string) (Principa
 		// Not worth hashing; the wrapped verifier refuses it cheaply.
 		return c.next.Verify(ctx, rawToken)
 	}
-	key := sha256.Sum256([]byte(rawToken))
+	// Hash from a stack buffer: []byte(rawToken) would allocate a copy of every token
+	// (a JWT is longer than the runtime's 32-byte scratch space) on every request.
+	var buf [2048]byte
+	key := sha256.Sum256(append(buf[:0], rawToken...))
 	now := c.now()
 	if p, ok := c.lookup(key, now); ok {
 		return p, nil
@@ -106,14 +109,16 @@ func (c *CachingVerifier) lookup(key [sha256.Size]byte, now time.Time) (Principa
 	}
 	c.recency.MoveToFront(elem)
 	p := entry.principal
-	// The cached slice is shared by every hit; hand out a copy so one
-	// caller's append or sort cannot change another's grants.
+	// The cached slices are shared by every hit; hand out copies so one
+	// caller's append or sort cannot change another's grants. (Access keeps
+	// its organisations to itself and never changes them.)
 	p.Scopes = slices.Clone(p.Scopes)
+	p.Orgs = slices.Clone(p.Orgs)
 	return p, true
 }
 
 func (c *CachingVerifier) store(key [sha256.Size]byte, p Principal, expires time.Time) {
-	p.Scopes = slices.Clone(p.Scopes) // the caller keeps the one it got
+	p.Scopes, p.Orgs = slices.Clone(p.Scopes), slices.Clone(p.Orgs) // the caller keeps the ones it got
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if elem, ok := c.entries[key]; ok {

@@ -21,11 +21,29 @@ const CorrelationHeader = "X-Correlation-ID"
 // validCorrelationID keeps client-chosen ids short and log-safe.
 var validCorrelationID = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
 
-type correlationKey struct{}
+// exchangeKey holds the request's *exchange.
+type exchangeKey struct{}
+
+// exchange is what the middleware learns about one request: its correlation id, set by
+// correlate, and its route template, filled in by labelRoute inside the router for
+// observe, which wraps the router and so cannot see the route itself. One value in the
+// context for both, so a request is copied once for them, not twice (every
+// WithContext copies the whole *http.Request).
+type exchange struct {
+	correlationID string
+	route         string
+}
+
+func exchangeFrom(ctx context.Context) *exchange {
+	x, _ := ctx.Value(exchangeKey{}).(*exchange)
+	return x
+}
 
 func correlationIDFrom(ctx context.Context) string {
-	id, _ := ctx.Value(correlationKey{}).(string)
-	return id
+	if x := exchangeFrom(ctx); x != nil {
+		return x.correlationID
+	}
+	return ""
 }
 
 // correlate takes the caller's correlation id when it is sane, or makes one.
@@ -36,7 +54,8 @@ func (s *Server) correlate(next http.Handler) http.Handler {
 			id = uuid.NewString()
 		}
 		w.Header().Set(CorrelationHeader, id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), correlationKey{}, id)))
+		x := &exchange{correlationID: id, route: "unmatched"}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), exchangeKey{}, x)))
 	})
 }
 
@@ -75,17 +94,14 @@ func (w *statusRecorder) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
-// routeLabelKey holds a *string the router fills with the matched route's template.
-type routeLabelKey struct{}
-
 // labelRoute runs inside the router, where the matched route is known, and hands its
-// template out to observe, which wraps the router and so cannot see it itself.
+// template out to observe.
 func labelRoute(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if label, ok := r.Context().Value(routeLabelKey{}).(*string); ok {
+		if x := exchangeFrom(r.Context()); x != nil {
 			if cr := mux.CurrentRoute(r); cr != nil {
 				if tpl, err := cr.GetPathTemplate(); err == nil {
-					*label = tpl
+					x.route = tpl
 				}
 			}
 		}
@@ -94,25 +110,30 @@ func labelRoute(next http.Handler) http.Handler {
 }
 
 // observe records request metrics per route template and logs each request: failures at
-// info so they are seen, successes at debug so a load does not drown the log.
+// info so they are seen, successes at debug so a load does not drown the log. It runs
+// inside correlate, whose exchange carries the route back out of the router.
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
-		route := "unmatched"
-		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), routeLabelKey{}, &route)))
+		x := exchangeFrom(r.Context())
+		if x == nil { // not behind correlate: an exchange of its own
+			x = &exchange{route: "unmatched"}
+			r = r.WithContext(context.WithValue(r.Context(), exchangeKey{}, x))
+		}
+		next.ServeHTTP(rec, r)
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
 		elapsed := time.Since(start)
-		s.metrics.observe(route, r.Method, rec.status, elapsed)
+		s.metrics.observe(x.route, r.Method, rec.status, elapsed)
 		level := slog.LevelDebug
 		if rec.status >= 400 {
 			level = slog.LevelInfo
 		}
 		s.log.LogAttrs(r.Context(), level, "http request",
-			slog.String("method", r.Method), slog.String("route", route), slog.Int("status", rec.status),
-			slog.Duration("duration", elapsed), slog.String("correlation_id", correlationIDFrom(r.Context())))
+			slog.String("method", r.Method), slog.String("route", x.route), slog.Int("status", rec.status),
+			slog.Duration("duration", elapsed), slog.String("correlation_id", x.correlationID))
 	})
 }
 

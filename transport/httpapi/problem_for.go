@@ -42,7 +42,7 @@ func ProblemSlug(p Problem) string {
 // package's middleware: the id a client sent when it is sane (CorrelationIDOrNew), so
 // events, log lines and problems quote it as they do for HTTP requests.
 func WithCorrelationID(ctx context.Context, id string) context.Context {
-	return context.WithValue(ctx, correlationKey{}, id)
+	return context.WithValue(ctx, exchangeKey{}, &exchange{correlationID: id})
 }
 
 // CorrelationIDOrNew keeps a client's correlation id when it is short and log-safe, and

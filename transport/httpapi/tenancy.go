@@ -26,11 +26,18 @@ func (s *Server) confine(r *http.Request, p auth.Principal) (*http.Request, erro
 	if a, ok := s.audit.(operatorAuditor); ok {
 		c.Recorder = a
 	}
-	q := r.URL.Query()
-	ctx, err := c.Apply(r.Context(), p, auth.Request{
-		Org: q.Get(orgParam), OrgNamed: q.Has(orgParam), OrgField: orgParam,
-		Detail: r.Method + " " + r.URL.RequestURI(), CorrelationID: correlationIDFrom(r.Context()),
-	})
+	req := auth.Request{OrgField: orgParam, CorrelationID: correlationIDFrom(r.Context())}
+	if r.URL.RawQuery != "" { // most requests have none: spare the parse
+		q := r.URL.Query()
+		req.Org, req.OrgNamed = q.Get(orgParam), q.Has(orgParam)
+	}
+	if p.Access.All() { // only an operator's audit entry quotes the request
+		req.Detail = r.Method + " " + r.URL.RequestURI()
+	}
+	ctx, err := c.Apply(r.Context(), p, req)
+	if ctx == r.Context() {
+		return r, err // nothing narrowed: spare the copy of the request
+	}
 	return r.WithContext(ctx), err
 }
 

@@ -50,7 +50,14 @@ func (m *Main) openVerifier(ctx context.Context) (auth.Verifier, error) {
 	if defaultOrg == "" {
 		defaultOrg = auth.DefaultOrgName // a Config built in code rather than by flags
 	}
-	return auth.WithTenancy(v, auth.Tenancy{OrgClaim: m.cfg.OrgClaim, DefaultOrg: defaultOrg}), nil
+	v = auth.WithTenancy(v, auth.Tenancy{OrgClaim: m.cfg.OrgClaim, DefaultOrg: defaultOrg})
+	if m.cfg.Auth == AuthOff {
+		return v, nil // nothing to verify, so nothing worth remembering
+	}
+	// The cache wraps tenancy, so a hit answers the principal with its organisations
+	// already read: a request with a known token pays for neither the signature check
+	// nor reading the org claim.
+	return auth.NewCachingVerifier(v, verifierCacheSize), nil
 }
 
 func (m *Main) openTokenVerifier(ctx context.Context) (auth.Verifier, error) {
@@ -70,7 +77,7 @@ func (m *Main) openTokenVerifier(ctx context.Context) (auth.Verifier, error) {
 		if err != nil {
 			return nil, fmt.Errorf("oidc: %w", err)
 		}
-		return auth.NewCachingVerifier(v, verifierCacheSize), nil
+		return v, nil
 	default:
 		return m.openDevVerifier()
 	}
@@ -94,7 +101,7 @@ func (m *Main) openDevVerifier() (auth.Verifier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dev auth: %w", err)
 	}
-	return auth.NewCachingVerifier(v, verifierCacheSize), nil
+	return v, nil
 }
 
 // noTokens is the verifier of a role without /v1 routes: nothing asks it, and were
