@@ -32,9 +32,8 @@ type Config struct {
 	// exchange drops messages no queue is bound for, so the relay lists every consumer of
 	// the deployment: events then wait in a consumer's queue until it first attaches.
 	Consumers []string
-	// PublisherChannels is how many channels the relay's publisher spreads its publishes
-	// over (default 2). Each carries any number of publishes waiting for their confirms
-	// (see pipelinedGeneration); more than one only spreads the broker's channel work.
+	// PublisherChannels is the size of the relay publisher's channel pool, i.e. how many
+	// publishes wait for their confirm at once (default 64, the relay's default lanes).
 	PublisherChannels int
 	// Prefetch is how many unacknowledged messages a consumer may hold (default 64). A
 	// consumer with Concurrency n shares it among its n subscriptions: each may hold
@@ -48,7 +47,7 @@ type Config struct {
 }
 
 const (
-	defaultPublisherChannels = 2
+	defaultPublisherChannels = 64
 	defaultPrefetch          = 64
 )
 
@@ -111,11 +110,11 @@ func New(cfg Config) (*Bus, error) {
 		monitor:     newQueueMonitor(nodes, cfg.ConnectionName+" monitor"),
 		subscribers: map[string]*messaging.TrackedSubscriber{},
 	}
-	b.events = newReplacingPublisher("events publisher", func() (generation, error) {
-		return dialPipelined(nodes, cfg.ConnectionName+" relay", cfg.PublisherChannels)
+	b.events = newReplacingPublisher("events publisher", func() amqp.Config {
+		return eventsConfig(singleDialConnection(nodes, cfg.ConnectionName+" relay"), cfg.PublisherChannels, cfg.Prefetch)
 	}, logger)
-	b.deadLetters = newReplacingPublisher("dead-letter publisher", func() (generation, error) {
-		return dialWatermill(deadLetterConfig(singleDialConnection(nodes, cfg.ConnectionName+" dead letters"), 2), logger)
+	b.deadLetters = newReplacingPublisher("dead-letter publisher", func() amqp.Config {
+		return deadLetterConfig(singleDialConnection(nodes, cfg.ConnectionName+" dead letters"), 2)
 	}, logger)
 	for _, c := range cfg.Consumers {
 		if err := b.declareConsumer(c); err != nil {

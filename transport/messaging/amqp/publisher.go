@@ -27,49 +27,20 @@ var (
 // generation is retired, and the next Publish dials a fresh one.
 type replacingPublisher struct {
 	name   string
-	dial   func() (generation, error) // a new single-dial connection per generation
+	config func() amqp.Config // a new config (and so a new single-dial connection) per generation
 	logger watermill.LoggerAdapter
 
 	mu      sync.Mutex
-	current generation
+	current *amqp.Publisher
 	closed  bool
 	bg      sync.WaitGroup // watchers and retirements
 }
 
-// generation is one connection's publisher: a pipelinedGeneration (events) or a
-// watermill-amqp publisher (dead letters, see watermillGeneration).
-type generation interface {
-	message.Publisher
-	// Closed receives why the generation's connection (or a channel of it) closed.
-	Closed() <-chan *amqp091.Error
-	Connected() bool
-}
-
 // newReplacingPublisher dials on first use: a process that never publishes (a consumer
 // without poison messages) keeps no idle publisher connection.
-func newReplacingPublisher(name string, dial func() (generation, error), logger watermill.LoggerAdapter) *replacingPublisher {
-	return &replacingPublisher{name: name, dial: dial, logger: logger.With(watermill.LogFields{"publisher": name})}
+func newReplacingPublisher(name string, config func() amqp.Config, logger watermill.LoggerAdapter) *replacingPublisher {
+	return &replacingPublisher{name: name, config: config, logger: logger.With(watermill.LogFields{"publisher": name})}
 }
-
-// watermillGeneration is a watermill-amqp publisher as a generation.
-type watermillGeneration struct {
-	*amqp.Publisher
-	closed <-chan *amqp091.Error
-}
-
-func dialWatermill(config amqp.Config, logger watermill.LoggerAdapter) (generation, error) {
-	pub, err := amqp.NewPublisher(config, logger)
-	if err != nil {
-		return nil, err
-	}
-	return watermillGeneration{Publisher: pub, closed: pub.Connection().NotifyClose(make(chan *amqp091.Error, 1))}, nil
-}
-
-func (g watermillGeneration) Closed() <-chan *amqp091.Error { return g.closed }
-
-func (g watermillGeneration) Connected() bool { return !g.Connection().IsClosed() }
-
-func (g watermillGeneration) Close() error { return closeGeneration(g.Publisher) }
 
 // Publish publishes on the current generation, dialling one if there is none. With
 // ConfirmDelivery watermill-amqp waits for the broker's confirm of each message before
@@ -85,7 +56,7 @@ func (p *replacingPublisher) Publish(topic string, msgs ...*message.Message) err
 	return nil
 }
 
-func (p *replacingPublisher) acquire() (generation, error) {
+func (p *replacingPublisher) acquire() (*amqp.Publisher, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
@@ -94,17 +65,18 @@ func (p *replacingPublisher) acquire() (generation, error) {
 	if p.current != nil {
 		return p.current, nil
 	}
-	pub, err := p.dial()
+	pub, err := amqp.NewPublisher(p.config(), p.logger)
 	if err != nil {
 		return nil, fmt.Errorf("messaging: %s: connect: %w", p.name, err)
 	}
 	p.current = pub
+	closed := pub.Connection().NotifyClose(make(chan *amqp091.Error, 1))
 	p.bg.Add(1)
-	go p.retireWhenClosed(pub, pub.Closed())
+	go p.retireWhenClosed(pub, closed)
 	return pub, nil
 }
 
-func (p *replacingPublisher) retireWhenClosed(pub generation, closed <-chan *amqp091.Error) {
+func (p *replacingPublisher) retireWhenClosed(pub *amqp.Publisher, closed <-chan *amqp091.Error) {
 	defer p.bg.Done()
 	cause := <-closed
 	p.mu.Lock()
@@ -118,7 +90,7 @@ func (p *replacingPublisher) retireWhenClosed(pub generation, closed <-chan *amq
 	}
 	p.logger.Error("AMQP publisher connection lost; the next publish reconnects", cause, nil)
 	// Closing frees the channel pool: publishes blocked on it return an error.
-	if err := pub.Close(); err != nil {
+	if err := closeGeneration(pub); err != nil {
 		p.logger.Error("Closing retired AMQP publisher failed", err, nil)
 	}
 }
@@ -141,7 +113,7 @@ func closeGeneration(pub *amqp.Publisher) (err error) {
 func (p *replacingPublisher) Connected() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.current != nil && p.current.Connected()
+	return p.current != nil && !p.current.Connection().IsClosed()
 }
 
 // Close closes the current generation and waits for retirements in progress.
@@ -157,7 +129,7 @@ func (p *replacingPublisher) Close() error {
 	p.mu.Unlock()
 	var err error
 	if pub != nil {
-		if cerr := pub.Close(); cerr != nil {
+		if cerr := closeGeneration(pub); cerr != nil {
 			err = fmt.Errorf("messaging: close %s: %w", p.name, cerr)
 		}
 	}

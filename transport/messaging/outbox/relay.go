@@ -27,9 +27,10 @@ const RelayHandlerName = "relay"
 // relayed only once it is safe in the bus. A failed publish is logged once and nacked,
 // and the entry's lane retries after a backoff while the other lanes go on.
 //
-// Throughput comes from the lanes: each lane has one publish in flight, and up to Lanes
-// publishes wait for their confirms at once (the RabbitMQ bus pipelines them on a few
-// channels, and the broker confirms them in batches).
+// Throughput comes from the lanes: watermill-amqp waits for each confirm before the next
+// publish on a channel, so each lane has one publish in flight, and up to Lanes publishes
+// wait for their confirms at once on the channel pool (amqp.Config.PublisherChannels
+// should be at least Lanes).
 func AddRelay(r *messaging.Router, cfg RelayConfig) error {
 	if cfg.Bus == nil {
 		return errors.New("outbox: relay has no Bus to publish to")
