@@ -22,6 +22,11 @@ const redisTestDB = 9
 // that such writes re-decide and apply; each one must succeed, and each must be in the
 // history exactly once.
 func TestUnconditionalPatchesAllApplyUnderContention(t *testing.T) {
+	eachStore(t, concurrentPatches)
+}
+
+// eachStore runs test on the embedded store and on Redis.
+func eachStore(t *testing.T, test func(t *testing.T, store commands.EventStore)) {
 	for name, open := range map[string]func(t *testing.T) commands.EventStore{
 		"embedded": func(t *testing.T) commands.EventStore { return testenv.BoltStore(t) },
 		"redis": func(t *testing.T) commands.EventStore {
@@ -33,7 +38,7 @@ func TestUnconditionalPatchesAllApplyUnderContention(t *testing.T) {
 			return store
 		},
 	} {
-		t.Run(name, func(t *testing.T) { concurrentPatches(t, open(t)) })
+		t.Run(name, func(t *testing.T) { test(t, open(t)) })
 	}
 }
 
@@ -52,14 +57,7 @@ func concurrentPatches(t *testing.T, store commands.EventStore) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, err := os.ReadFile("../aggregates/plan/testdata/plan.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := plan.Decode(body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := examplePlan(t)
 	if _, err := create.Handle(ctx, commands.CreatePlan{Plan: doc}); err != nil {
 		t.Fatal(err)
 	}
@@ -90,4 +88,18 @@ func concurrentPatches(t *testing.T, store commands.EventStore) {
 			t.Errorf("%d events, want %d (one create and %d patches)", len(history), writers+1, writers)
 		}
 	}
+}
+
+// examplePlan is the contract's example plan.
+func examplePlan(t *testing.T) *plan.Plan {
+	t.Helper()
+	body, err := os.ReadFile("../aggregates/plan/testdata/plan.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := plan.Decode(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
 }

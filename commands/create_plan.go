@@ -19,6 +19,7 @@ func NewCreatePlanHandler(store EventStore) (*CreatePlanHandler, error) {
 			planID:       cmd.Plan.ObjectID,
 			newOrg:       cmd.Plan.Org,
 			precondition: Unconditional(),
+			assumeNew:    true,
 			meta:         cmd.Meta,
 			decide:       func(a *plan.Aggregate) (plan.Change, error) { return a.Create(cmd.Plan) },
 		}

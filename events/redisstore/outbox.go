@@ -81,6 +81,25 @@ func (s *Store) ReadOutbox(ctx context.Context, consumer string, max int, wait t
 		if !woke {
 			return nil, nil
 		}
+		s.linger(ctx)
+	}
+}
+
+// outboxLinger is how long a reader woken by a commit waits before it reads, so that the
+// commits of the next moments come in the same pass: under load a relay otherwise reads
+// one entry per round trip (one pipeline of XREADGROUPs per commit). It adds at most
+// this much to the time from commit to relay, against a budget of a second.
+const outboxLinger = 2 * time.Millisecond
+
+// linger waits outboxLinger, or less if ctx ends or the store closes (the next pass
+// reports that).
+func (s *Store) linger(ctx context.Context) {
+	t := time.NewTimer(outboxLinger)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	case <-s.stop:
 	}
 }
 
