@@ -17,12 +17,7 @@ func BenchmarkProjectCreate(b *testing.B) {
 	for _, e := range enginetest.All(b) {
 		b.Run(e.Name, func(b *testing.B) {
 			ctx := context.Background()
-			index := enginetest.UniqueName(b, "planstore-bench")
-			if err := CreateIndex(ctx, e.Client, index); err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { _ = DeleteIndex(context.Background(), e.Client, index) })
-			w, p := newProjector(b, e.Client, WriterConfig{Index: index})
+			w, p := newProjector(b, e.Client, WriterConfig{Index: newIndex(b, e.Client, "planstore-bench")})
 			plan := examplePlan(b)
 			var seq atomic.Int64
 			b.SetParallelism(32)

@@ -18,6 +18,18 @@ import (
 
 const planID = "12xvxc345ssdsds-508"
 
+// newIndex creates an index named prefix-<random> with the read model's mapping, deleted
+// when the test ends.
+func newIndex(tb testing.TB, client *elasticsearch.Client, prefix string) string {
+	tb.Helper()
+	index := enginetest.UniqueName(tb, prefix)
+	if err := CreateIndex(context.Background(), client, index); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = DeleteIndex(context.Background(), client, index) })
+	return index
+}
+
 // newProjector is a projector and its writer on client, configured by cfg; the writer
 // is closed when the test ends.
 func newProjector(tb testing.TB, client *elasticsearch.Client, cfg WriterConfig) (*Writer, *Projector) {
@@ -92,12 +104,7 @@ type readModel struct {
 
 func newReadModel(t *testing.T, e enginetest.Engine) *readModel {
 	t.Helper()
-	ctx := context.Background()
-	index := enginetest.UniqueName(t, "planstore-test")
-	if err := CreateIndex(ctx, e.Client, index); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = DeleteIndex(context.Background(), e.Client, index) })
+	index := newIndex(t, e.Client, "planstore-test")
 	_, p := newProjector(t, e.Client, WriterConfig{Index: index})
 	return &readModel{t: t, client: e.Client, index: index, p: p}
 }
@@ -253,11 +260,7 @@ func TestAdminAliasLifecycle(t *testing.T) {
 				t.Fatalf("second create: %v, want ErrIndexExists", err)
 			}
 
-			next := enginetest.UniqueName(t, "planstore-test")
-			if err := CreateIndex(ctx, e.Client, next); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { _ = DeleteIndex(context.Background(), e.Client, next) })
+			next := newIndex(t, e.Client, "planstore-test")
 			previous, err := SwapAlias(ctx, e.Client, alias, next)
 			if err != nil || len(previous) != 1 || previous[0] != first {
 				t.Fatalf("swap: %v, %v", previous, err)

@@ -20,6 +20,24 @@ func indexAction(id string, version int64) projections.Action {
 	}
 }
 
+// indexActions are n index actions (version 1) of the documents named by format with
+// their index 0..n-1.
+func indexActions(n int, format string) []projections.Action {
+	actions := make([]projections.Action, n)
+	for i := range actions {
+		actions[i] = indexAction(fmt.Sprintf(format, i), 1)
+	}
+	return actions
+}
+
+// sortedBulkSizes are the sizes of the bulks es received, smallest first: bulks in
+// flight at once may answer in any order.
+func sortedBulkSizes(es *fakeES) []int {
+	_, sizes, _ := es.snapshot()
+	sort.Ints(sizes)
+	return sizes
+}
+
 func deleteAction(id string, version int64) projections.Action {
 	return projections.Action{Op: projections.OpDelete, Doc: projections.Doc{ID: id, Routing: "p"}, Version: version}
 }
@@ -43,11 +61,7 @@ func TestWriterBatchesConcurrentCallers(t *testing.T) {
 	errs := make(chan error, callers)
 	for c := range callers {
 		wg.Go(func() {
-			actions := make([]projections.Action, each)
-			for i := range actions {
-				actions[i] = indexAction(fmt.Sprintf("c%d-%d", c, i), 1)
-			}
-			errs <- w.Write(context.Background(), actions...)
+			errs <- w.Write(context.Background(), indexActions(each, fmt.Sprintf("c%d-%%d", c))...)
 		})
 	}
 	// Let the bulks through one by one; while one is held, the others pile up.
@@ -82,16 +96,11 @@ func TestWriterBatchesConcurrentCallers(t *testing.T) {
 func TestWriterSplitsLargeWrites(t *testing.T) {
 	es := newFakeES()
 	w := newTestWriter(t, es, WriterConfig{MaxActions: 100})
-	actions := make([]projections.Action, 250)
-	for i := range actions {
-		actions[i] = indexAction(fmt.Sprint("d", i), 1)
-	}
-	if err := w.Write(context.Background(), actions...); err != nil {
+	if err := w.Write(context.Background(), indexActions(250, "d%d")...); err != nil {
 		t.Fatal(err)
 	}
-	_, sizes, _ := es.snapshot()
-	sort.Ints(sizes) // two bulks are in flight at once, so they may answer in any order
-	if fmt.Sprint(sizes) != "[50 100 100]" {
+	// Two bulks are in flight at once, so they may answer in any order.
+	if sizes := sortedBulkSizes(es); fmt.Sprint(sizes) != "[50 100 100]" {
 		t.Fatalf("bulk sizes %v, want [100 100 50]", sizes)
 	}
 }
@@ -103,16 +112,10 @@ func TestWriterSplitsOnBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := newTestWriter(t, es, WriterConfig{MaxBytes: 2 * len(line)})
-	actions := make([]projections.Action, 5)
-	for i := range actions {
-		actions[i] = indexAction(fmt.Sprintf("d%02d", i), 1)
-	}
-	if err := w.Write(context.Background(), actions...); err != nil {
+	if err := w.Write(context.Background(), indexActions(5, "d%02d")...); err != nil {
 		t.Fatal(err)
 	}
-	_, sizes, _ := es.snapshot()
-	sort.Ints(sizes)
-	if fmt.Sprint(sizes) != "[1 2 2]" {
+	if sizes := sortedBulkSizes(es); fmt.Sprint(sizes) != "[1 2 2]" {
 		t.Fatalf("bulk sizes %v, want [2 2 1]", sizes)
 	}
 }

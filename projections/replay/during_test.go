@@ -10,14 +10,12 @@ import (
 	"github.com/planstore/planstore/events"
 
 	"github.com/planstore/planstore/projections/replay"
-	"github.com/planstore/planstore/transport/testenv"
 )
 
 // Searches running alongside a replay always see a complete index: the old one until
 // the alias moves, then the new one, already refreshed.
 func TestSearchesStayCompleteDuringReplay(t *testing.T) {
-	store := testenv.BoltStore(t)
-	newWorkload(t, store).run(t, "plan", 300, 3)
+	store, _ := storeWithWorkload(t, 300, 3)
 	eachBackend(t, func(t *testing.T, b backend) {
 		projectLive(t, b, store)
 		want := answers(t, b)

@@ -19,8 +19,7 @@ import (
 // A replay cancelled half way fails, deletes its half-built index, leaves the alias and
 // frees the lock; the next replay ends exactly where an uninterrupted one would.
 func TestCancelledReplayThenReplayAgain(t *testing.T) {
-	store := testenv.BoltStore(t)
-	newWorkload(t, store).run(t, "plan", 300, 4)
+	store, _ := storeWithWorkload(t, 300, 4)
 	eachBackend(t, func(t *testing.T, b backend) {
 		first := projectLive(t, b, store)
 		want, wantDocs := answers(t, b), sources(t, b)
@@ -55,8 +54,7 @@ func TestCancelledReplayThenReplayAgain(t *testing.T) {
 // expired, the next replay takes it over, deletes the orphan and ends in the same
 // state as an uninterrupted replay.
 func TestReplayAfterAKilledReplay(t *testing.T) {
-	store := testenv.BoltStore(t)
-	newWorkload(t, store).run(t, "plan", 300, 5)
+	store, _ := storeWithWorkload(t, 300, 5)
 	eachBackend(t, func(t *testing.T, b backend) {
 		projectLive(t, b, store)
 		want, wantDocs := answers(t, b), sources(t, b)
@@ -117,8 +115,7 @@ func TestLiveLockOfAnotherProcessIsRespected(t *testing.T) {
 // A replay whose lock is taken over (it stalled past the TTL, another replay judged it
 // dead) stops with ErrLockLost and never moves the alias.
 func TestReplayThatLosesItsLockStops(t *testing.T) {
-	store := testenv.BoltStore(t)
-	newWorkload(t, store).run(t, "plan", 20, 6)
+	store, _ := storeWithWorkload(t, 20, 6)
 	eachBackend(t, func(t *testing.T, b backend) {
 		first := projectLive(t, b, store)
 		gate := newGatedLog(store)

@@ -19,8 +19,7 @@ var _ httpapi.Replayer = (*replay.Replayer)(nil)
 // request's) ends right after; Status follows the job to its end and serves the JSON
 // the admin API promises.
 func TestStartRunsInTheBackground(t *testing.T) {
-	store := testenv.BoltStore(t)
-	did := newWorkload(t, store).run(t, "plan", 100, 8)
+	store, did := storeWithWorkload(t, 100, 8)
 	eachBackend(t, func(t *testing.T, b backend) {
 		projectLive(t, b, store)
 		gate := newGatedLog(store)

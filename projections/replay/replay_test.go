@@ -8,14 +8,12 @@ import (
 	"testing"
 
 	"github.com/planstore/planstore/projections/replay"
-	"github.com/planstore/planstore/transport/testenv"
 )
 
 // A replay after thousands of creates, patches, replaces and deletes gives exactly the
 // answers (and documents) the live projection gave, from a new index behind the alias.
 func TestReplayRebuildsTheSameReadModel(t *testing.T) {
-	store := testenv.BoltStore(t)
-	did := newWorkload(t, store).run(t, "plan", 1000, 1)
+	store, did := storeWithWorkload(t, 1000, 1)
 	t.Logf("workload: %+v", did)
 	if did.events < 2500 || did.deletes == 0 || did.replaces == 0 {
 		t.Fatalf("workload too small to mean anything: %+v", did)
@@ -87,8 +85,7 @@ func checkReplayed(t *testing.T, b backend, did counts, status replay.Status, fi
 // A second replay while one runs is refused with ErrReplayRunning, by the same
 // Replayer (its mutex) and by another one sharing the cluster (the lock document).
 func TestSecondReplayIsRefused(t *testing.T) {
-	store := testenv.BoltStore(t)
-	newWorkload(t, store).run(t, "plan", 50, 2)
+	store, _ := storeWithWorkload(t, 50, 2)
 	eachBackend(t, func(t *testing.T, b backend) {
 		projectLive(t, b, store)
 		gate := newGatedLog(store)

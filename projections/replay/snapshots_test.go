@@ -9,15 +9,13 @@ import (
 
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/projections/replay"
-	"github.com/planstore/planstore/transport/testenv"
 )
 
 // CheckSnapshots finds every snapshot that disagrees with the log, and
 // RebuildSnapshots puts them right from the log.
 func TestCheckAndRebuildSnapshots(t *testing.T) {
 	ctx := context.Background()
-	store := testenv.BoltStore(t)
-	did := newWorkload(t, store).run(t, "plan", 200, 9)
+	store, did := storeWithWorkload(t, 200, 9)
 
 	report, err := replay.CheckSnapshots(ctx, store)
 	if err != nil {

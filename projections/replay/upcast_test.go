@@ -10,14 +10,12 @@ import (
 
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/projections/replay"
-	"github.com/planstore/planstore/transport/testenv"
 )
 
 // Events stored under schema version 0 (data.old/data.new) replay exactly like their
 // current-schema versions, because the log is read through the codec's upcasters.
 func TestReplayUpcastsOldSchemaEvents(t *testing.T) {
-	store := testenv.BoltStore(t)
-	newWorkload(t, store).run(t, "plan", 100, 7)
+	store, _ := storeWithWorkload(t, 100, 7)
 	legacy := legacyCopy(t, store)
 	if legacy.old == 0 {
 		t.Fatal("no event was rewritten to schema 0")

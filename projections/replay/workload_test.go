@@ -10,7 +10,9 @@ import (
 
 	"github.com/planstore/planstore/aggregates/plan"
 	"github.com/planstore/planstore/commands"
+	"github.com/planstore/planstore/events/boltstore"
 	"github.com/planstore/planstore/tenancy"
+	"github.com/planstore/planstore/transport/testenv"
 )
 
 // workload drives the command side the way the HTTP layer does, so the log holds
@@ -176,4 +178,12 @@ func serviceJSON(id string, s, rev int) string {
     "planserviceCostShares": {"deductible": %[4]d, "_org": "example.com", "copay": %[5]d, "objectId": "%[1]s-s%[2]d-cs", "objectType": "membercostshare"},
     "_org": "example.com", "objectId": "%[1]s-s%[2]d", "objectType": "planservice"
   }`, id, s, serviceNames[(rev+s)%len(serviceNames)], 10*s, (rev*37+s*53)%300)
+}
+
+// storeWithWorkload is a fresh embedded event store holding the workload of plans plans
+// drawn from seed, and what that workload did: the log every replay test starts from.
+func storeWithWorkload(t testing.TB, plans int, seed uint64) (*boltstore.Store, counts) {
+	t.Helper()
+	store := testenv.BoltStore(t)
+	return store, newWorkload(t, store).run(t, "plan", plans, seed)
 }

@@ -2,7 +2,6 @@ package search
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,18 +11,13 @@ import (
 
 	"github.com/elastic/go-elasticsearch/v8"
 
-	"github.com/planstore/planstore/projections/elastic"
 	"github.com/planstore/planstore/projections/enginetest"
 )
 
 // loadPlans indexes n plans, each with a planCostShare child, into a new index.
 func loadPlans(t *testing.T, client *elasticsearch.Client, index string, n int) {
 	t.Helper()
-	ctx := context.Background()
-	if err := elastic.CreateIndex(ctx, client, index); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = elastic.DeleteIndex(context.Background(), client, index) })
+	createIndex(t, client, index)
 	var b bytes.Buffer
 	for i := range n {
 		p := fmt.Sprintf("plan-%d", i)

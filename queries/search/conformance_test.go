@@ -164,15 +164,22 @@ func rawSearch(t *testing.T, e enginetest.Engine, index string, body []byte) (in
 	return res.StatusCode, answer
 }
 
+// createIndex creates index with the read model's mapping and deletes it when the test
+// ends.
+func createIndex(t *testing.T, client *elasticsearch.Client, index string) {
+	t.Helper()
+	if err := elastic.CreateIndex(context.Background(), client, index); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = elastic.DeleteIndex(context.Background(), client, index) })
+}
+
 // loadExample creates index with the read model's mapping, projects the example plan
 // into it and refreshes it.
 func loadExample(t *testing.T, client *elasticsearch.Client, index string) {
 	t.Helper()
 	ctx := context.Background()
-	if err := elastic.CreateIndex(ctx, client, index); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = elastic.DeleteIndex(context.Background(), client, index) })
+	createIndex(t, client, index)
 	plan, err := os.ReadFile("../../projections/testdata/plan.json")
 	if err != nil {
 		t.Fatal(err)

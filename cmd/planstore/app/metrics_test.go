@@ -9,14 +9,12 @@ import (
 // TestMetricsCoverThePipeline checks /metrics names what an operator watches: requests,
 // commands, events through every stage, projection lag, replay, and the Go runtime.
 func TestMetricsCoverThePipeline(t *testing.T) {
-	dir := t.TempDir()
-	m := startServe(t, dir)
-	c := newClient(t, m, dir)
+	c := servedClient(t)
 	expectStatus(t, c.do(http.MethodPost, "/v1/plans", examplePlan(t)), http.StatusCreated)
 	expectProblem(t, c.do(http.MethodPost, "/v1/plans", examplePlan(t)), http.StatusConflict)
 	c.eventually(plansWithCopay, planID)
 
-	body := string((&client{t: t, base: m.URL()}).do(http.MethodGet, "/metrics", nil).body)
+	body := string((&client{t: t, base: c.base}).do(http.MethodGet, "/metrics", nil).body)
 	for _, want := range []string{
 		`planstore_http_requests_total{code="201",method="POST",route="/v1/plans"} 1`,
 		`planstore_http_request_duration_seconds_bucket{method="POST",route="/v1/plans"`,
