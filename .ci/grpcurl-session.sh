@@ -38,10 +38,10 @@ has "$(call 0 -d '{"service":"planstore.v1.PlanService"}' "$ADDR" grpc.health.v1
 
 # No token: UNAUTHENTICATED (16); read scope only, a write: PERMISSION_DENIED (7).
 has "$(call 80 -d "{\"id\":\"$PLAN\"}" "$ADDR" $SVC/Get)" '"code": 16'
-has "$(call 71 -H "$RO" -d "{\"plan\":$(cat aggregates/plan/testdata/plan.json)}" "$ADDR" $SVC/Create)" '"code": 7'
+has "$(call 71 -H "$RO" -d "{\"plan\":$(cat aggregates/plan/exampleplan/plan.json)}" "$ADDR" $SVC/Create)" '"code": 7'
 
 # Create, get.
-has "$(call 0 -H "$RW" -d "{\"plan\":$(cat aggregates/plan/testdata/plan.json)}" "$ADDR" $SVC/Create)" '"version": "1"'
+has "$(call 0 -H "$RW" -d "{\"plan\":$(cat aggregates/plan/exampleplan/plan.json)}" "$ADDR" $SVC/Create)" '"version": "1"'
 has "$(call 0 -H "$RW" -d "{\"id\":\"$PLAN\"}" "$ADDR" $SVC/Get)" '"etag": "\\"1\\""'
 
 # A stale version: FAILED_PRECONDITION (9) with a PreconditionFailure.

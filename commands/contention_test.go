@@ -3,11 +3,11 @@ package commands_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"sync"
 	"testing"
 
 	"github.com/planstore/planstore/aggregates/plan"
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 	"github.com/planstore/planstore/commands"
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/events/redisstore"
@@ -93,11 +93,7 @@ func concurrentPatches(t *testing.T, store commands.EventStore) {
 // examplePlan is the contract's example plan.
 func examplePlan(t *testing.T) *plan.Plan {
 	t.Helper()
-	body, err := os.ReadFile("../aggregates/plan/testdata/plan.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := plan.Decode(body)
+	doc, err := plan.Decode(exampleplan.JSON())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,10 @@
 package events_test
 
 import (
-	"os"
 	"testing"
 	"time"
 
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 	"github.com/planstore/planstore/events"
 )
 
@@ -12,10 +12,7 @@ import (
 // before and after documents are what makes events large.
 func examplePatchEvent(b *testing.B) events.Envelope {
 	b.Helper()
-	plan, err := os.ReadFile("../aggregates/plan/testdata/plan.json")
-	if err != nil {
-		b.Skipf("example plan: %v", err)
-	}
+	plan := exampleplan.JSON()
 	return events.Envelope{
 		ID: "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", Type: events.PlanPatched,
 		SchemaVersion: events.CurrentSchemaVersion, AggregateType: events.AggregateTypePlan,

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 	"github.com/planstore/planstore/events"
 )
 
@@ -22,7 +23,7 @@ func planEvent(typ events.Type, version int64, before, after []byte) events.Enve
 func withoutService(tb testing.TB) []byte {
 	tb.Helper()
 	var plan map[string]any
-	if err := json.Unmarshal(examplePlan(tb), &plan); err != nil {
+	if err := json.Unmarshal(exampleplan.JSON(), &plan); err != nil {
 		tb.Fatal(err)
 	}
 	plan["linkedPlanServices"] = plan["linkedPlanServices"].([]any)[:1]
@@ -53,7 +54,7 @@ func idsWith(actions []Action, op Op) []string {
 }
 
 func TestActionsCreateIndexesEveryObject(t *testing.T) {
-	actions, err := Actions(planEvent(events.PlanCreated, 1, json.RawMessage("null"), examplePlan(t)))
+	actions, err := Actions(planEvent(events.PlanCreated, 1, json.RawMessage("null"), exampleplan.JSON()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func TestActionsCreateIndexesEveryObject(t *testing.T) {
 }
 
 func TestActionsPatchDeletesRemovedObjects(t *testing.T) {
-	actions, err := Actions(planEvent(events.PlanPatched, 4, examplePlan(t), withoutService(t)))
+	actions, err := Actions(planEvent(events.PlanPatched, 4, exampleplan.JSON(), withoutService(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +92,7 @@ func TestActionsPatchDeletesRemovedObjects(t *testing.T) {
 }
 
 func TestActionsDeleteRemovesEveryObject(t *testing.T) {
-	actions, err := Actions(planEvent(events.PlanDeleted, 5, examplePlan(t), json.RawMessage("null")))
+	actions, err := Actions(planEvent(events.PlanDeleted, 5, exampleplan.JSON(), json.RawMessage("null")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +112,7 @@ func TestActionsDeleteWithoutBeforeStillDeletesThePlan(t *testing.T) {
 }
 
 func TestActionsIgnoresOtherAggregates(t *testing.T) {
-	e := planEvent(events.PlanCreated, 1, nil, examplePlan(t))
+	e := planEvent(events.PlanCreated, 1, nil, exampleplan.JSON())
 	e.AggregateType = "invoice"
 	actions, err := Actions(e)
 	if err != nil || len(actions) != 0 {
@@ -120,7 +121,7 @@ func TestActionsIgnoresOtherAggregates(t *testing.T) {
 }
 
 func TestActionsRefusesMalformedEvents(t *testing.T) {
-	plan := examplePlan(t)
+	plan := exampleplan.JSON()
 	other := []byte(`{"objectId":"someone-else"}`)
 	cases := map[string]events.Envelope{
 		"zero version":     planEvent(events.PlanCreated, 0, nil, plan),

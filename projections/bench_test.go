@@ -1,9 +1,13 @@
 package projections
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
+)
 
 func BenchmarkDocuments(b *testing.B) {
-	plan := examplePlan(b)
+	plan := exampleplan.JSON()
 	b.SetBytes(int64(len(plan)))
 	b.ReportAllocs()
 	for b.Loop() {

@@ -3,6 +3,8 @@ package projections
 import (
 	"fmt"
 	"testing"
+
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 )
 
 var fastPlanInputs = []string{
@@ -42,7 +44,7 @@ func checkFastPlan(t *testing.T, plan []byte) bool {
 }
 
 func TestDocumentsFastAgreesWithSlow(t *testing.T) {
-	if !checkFastPlan(t, examplePlan(t)) {
+	if !checkFastPlan(t, exampleplan.JSON()) {
 		t.Error("the example plan took the slow path")
 	}
 	fast := 0
@@ -58,7 +60,7 @@ func TestDocumentsFastAgreesWithSlow(t *testing.T) {
 
 // The sources of one plan share a buffer; appending to one must not change another.
 func TestDocumentsSourcesAreIndependent(t *testing.T) {
-	docs, err := Documents(examplePlan(t))
+	docs, err := Documents(exampleplan.JSON())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +72,7 @@ func TestDocumentsSourcesAreIndependent(t *testing.T) {
 }
 
 func FuzzDocumentsFast(f *testing.F) {
-	f.Add(examplePlan(f))
+	f.Add(exampleplan.JSON())
 	for _, plan := range fastPlanInputs {
 		f.Add([]byte(plan))
 	}

@@ -2,25 +2,17 @@ package projections
 
 import (
 	"encoding/json"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 )
 
 const examplePlanID = "12xvxc345ssdsds-508"
 
-func examplePlan(tb testing.TB) []byte {
-	tb.Helper()
-	b, err := os.ReadFile("testdata/plan.json")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return b
-}
-
 func TestDocumentsOfExamplePlan(t *testing.T) {
-	docs, err := Documents(examplePlan(t))
+	docs, err := Documents(exampleplan.JSON())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +52,7 @@ func TestDocumentsOfExamplePlan(t *testing.T) {
 }
 
 func TestDocumentsSourceKeepsOwnScalarsOnly(t *testing.T) {
-	docs, err := Documents(examplePlan(t))
+	docs, err := Documents(exampleplan.JSON())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,12 +67,12 @@ func TestDocumentsSourceKeepsOwnScalarsOnly(t *testing.T) {
 }
 
 func TestDocumentsIsDeterministic(t *testing.T) {
-	a, err := Documents(examplePlan(t))
+	a, err := Documents(exampleplan.JSON())
 	if err != nil {
 		t.Fatal(err)
 	}
 	for range 20 {
-		b, err := Documents(examplePlan(t))
+		b, err := Documents(exampleplan.JSON())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,7 +134,7 @@ func TestDocumentsRefusesMalformedPlans(t *testing.T) {
 }
 
 func FuzzDocuments(f *testing.F) {
-	f.Add(examplePlan(f))
+	f.Add(exampleplan.JSON())
 	f.Add([]byte(`{"objectId":"p","linkedPlanServices":[null,{"objectId":"s"}]}`))
 	f.Add([]byte(`{"objectId":"p","planCostShares":{"objectId":"c","copay":1e400}}`))
 	f.Fuzz(func(t *testing.T, plan []byte) {

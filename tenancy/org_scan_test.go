@@ -2,8 +2,9 @@ package tenancy
 
 import (
 	"encoding/json"
-	"os"
 	"testing"
+
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 )
 
 // orgByEncodingJSON is what OrgOf must always agree with.
@@ -45,9 +46,7 @@ var orgScanCases = []string{
 
 func TestOrgOfAgreesWithEncodingJSON(t *testing.T) {
 	cases := append([]string(nil), orgScanCases...)
-	if example, err := os.ReadFile("../aggregates/plan/testdata/plan.json"); err == nil {
-		cases = append(cases, string(example))
-	}
+	cases = append(cases, string(exampleplan.JSON()))
 	for _, doc := range cases {
 		got, gotErr := OrgOf([]byte(doc))
 		want, wantErr := orgByEncodingJSON([]byte(doc))

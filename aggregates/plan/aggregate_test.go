@@ -7,6 +7,8 @@ import (
 	"math"
 	"reflect"
 	"testing"
+
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 )
 
 const exampleID = "12xvxc345ssdsds-508"
@@ -65,7 +67,7 @@ func TestAggregateLifecycle(t *testing.T) {
 	}
 
 	// 1: create.
-	v1 := mustDecode(t, examplePlan(t))
+	v1 := mustDecode(t, exampleplan.JSON())
 	c := decideApply(t, a, func() (Change, error) { return a.Create(v1) })
 	checkChange(t, c, ChangeCreated, 1, nil, v1, exampleIDs, nil)
 	if !a.Exists() || a.Version() != 1 || !reflect.DeepEqual(a.Document(), v1) {
@@ -127,7 +129,7 @@ func TestAggregateLifecycle(t *testing.T) {
 }
 
 func TestAggregateNotFoundWhenNew(t *testing.T) {
-	checkAllNotFound(t, New(exampleID), mustDecode(t, examplePlan(t)), "on a new plan")
+	checkAllNotFound(t, New(exampleID), mustDecode(t, exampleplan.JSON()), "on a new plan")
 }
 
 // checkAllNotFound checks that replace, patch and delete all refuse with ErrNotFound.
@@ -146,7 +148,7 @@ func checkAllNotFound(t *testing.T, a *Aggregate, p *Plan, when string) {
 
 func TestDecideDoesNotChangeState(t *testing.T) {
 	a := New(exampleID)
-	p := mustDecode(t, examplePlan(t))
+	p := mustDecode(t, exampleplan.JSON())
 	if _, err := a.Create(p); err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +159,7 @@ func TestDecideDoesNotChangeState(t *testing.T) {
 
 func TestIdenticalWritesStillChange(t *testing.T) {
 	a := New(exampleID)
-	p := mustDecode(t, examplePlan(t))
+	p := mustDecode(t, exampleplan.JSON())
 	decideApply(t, a, func() (Change, error) { return a.Create(p) })
 	c := decideApply(t, a, func() (Change, error) { return a.Replace(p) })
 	checkChange(t, c, ChangeReplaced, 2, p, p, nil, nil)
@@ -168,7 +170,7 @@ func TestIdenticalWritesStillChange(t *testing.T) {
 func TestAggregateRejectsInvalidWrites(t *testing.T) {
 	newExisting := func(t *testing.T) *Aggregate {
 		a := New(exampleID)
-		decideApply(t, a, func() (Change, error) { return a.Create(mustDecode(t, examplePlan(t))) })
+		decideApply(t, a, func() (Change, error) { return a.Create(mustDecode(t, exampleplan.JSON())) })
 		return a
 	}
 	other := mustDecode(t, exampleWith(t, edit{"objectId", "another-plan"}))
@@ -182,7 +184,7 @@ func TestAggregateRejectsInvalidWrites(t *testing.T) {
 		wantProblems(t, err, []Problem{{"objectId", `must be "12xvxc345ssdsds-508"`}})
 	})
 	t.Run("create invalid Go value", func(t *testing.T) {
-		p := mustDecode(t, examplePlan(t))
+		p := mustDecode(t, exampleplan.JSON())
 		p.PlanCostShares.ObjectType = "plan"
 		p.LinkedPlanServices[0].PlanserviceCostShares.Copay = -1
 		_, err := New(exampleID).Create(p)
@@ -237,7 +239,7 @@ func TestAggregateRejectsInvalidWrites(t *testing.T) {
 
 func TestAggregateStateIsPrivate(t *testing.T) {
 	a := New(exampleID)
-	p := mustDecode(t, examplePlan(t))
+	p := mustDecode(t, exampleplan.JSON())
 	c := decideApply(t, a, func() (Change, error) { return a.Create(p) })
 	want := a.DocumentJSON()
 
@@ -256,7 +258,7 @@ func TestAggregateStateIsPrivate(t *testing.T) {
 }
 
 func TestNegativeZeroNormalised(t *testing.T) {
-	p := mustDecode(t, examplePlan(t))
+	p := mustDecode(t, exampleplan.JSON())
 	negZero := 0.0
 	negZero = -negZero
 	p.PlanCostShares.Copay = negZero
@@ -274,7 +276,7 @@ func TestNegativeZeroNormalised(t *testing.T) {
 }
 
 func TestRehydrate(t *testing.T) {
-	example := examplePlan(t)
+	example := exampleplan.JSON()
 	a, err := Rehydrate(exampleID, 7, example, false)
 	if err != nil {
 		t.Fatal(err)
@@ -336,11 +338,11 @@ func TestRehydrate(t *testing.T) {
 func TestApplyExternalChange(t *testing.T) {
 	// A change rebuilt from a stored event carries only JSON.
 	a := New(exampleID)
-	a.Apply(Change{Type: ChangeCreated, Version: 1, After: examplePlan(t)})
+	a.Apply(Change{Type: ChangeCreated, Version: 1, After: exampleplan.JSON()})
 	if !a.Exists() || a.Version() != 1 || a.Document().PlanCostShares.Deductible != 2000 {
 		t.Fatalf("external create not applied: %+v", a)
 	}
-	a.Apply(Change{Type: ChangeDeleted, Version: 2, Before: examplePlan(t), After: json.RawMessage("null")})
+	a.Apply(Change{Type: ChangeDeleted, Version: 2, Before: exampleplan.JSON(), After: json.RawMessage("null")})
 	if a.Exists() || !a.Deleted() || a.Version() != 2 {
 		t.Fatal("external delete not applied")
 	}
@@ -348,7 +350,7 @@ func TestApplyExternalChange(t *testing.T) {
 	// An unreadable After makes every later decision fail rather than guess.
 	b := New(exampleID)
 	b.Apply(Change{Type: ChangeCreated, Version: 1, After: json.RawMessage(`{"objectId": 1}`)})
-	if _, err := b.Create(mustDecode(t, examplePlan(t))); !errors.Is(err, ErrCorruptState) {
+	if _, err := b.Create(mustDecode(t, exampleplan.JSON())); !errors.Is(err, ErrCorruptState) {
 		t.Fatalf("create after a corrupt apply: %v", err)
 	}
 	if _, err := b.Delete(); !errors.Is(err, ErrCorruptState) {

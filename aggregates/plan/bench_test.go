@@ -3,9 +3,11 @@ package plan
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 )
 
-func BenchmarkDecodeValidate(b *testing.B) { benchRead(b, examplePlan(b), true, Decode) }
+func BenchmarkDecodeValidate(b *testing.B) { benchRead(b, exampleplan.JSON(), true, Decode) }
 
 func BenchmarkDecodeValidate1000Services(b *testing.B) {
 	benchRead(b, withServices(b, 1000), true, Decode)
@@ -17,7 +19,7 @@ func BenchmarkDecodeInvalid(b *testing.B) {
 
 // BenchmarkParseStrict is the JSON reading alone (jsonscan's tokens, the tree), the
 // part of a decode that the JSON grammar decides.
-func BenchmarkParseStrict(b *testing.B) { benchRead(b, examplePlan(b), true, parseStrict) }
+func BenchmarkParseStrict(b *testing.B) { benchRead(b, exampleplan.JSON(), true, parseStrict) }
 
 func BenchmarkParseStrict1000Services(b *testing.B) {
 	benchRead(b, withServices(b, 1000), true, parseStrict)
@@ -37,7 +39,7 @@ func benchRead[T any](b *testing.B, body []byte, valid bool, read func([]byte) (
 var benchPatch = []byte(`{"planType":"outOfNetwork","linkedPlanServices":[{"objectId":"27283xvx9sdf-507","planserviceCostShares":{"objectId":"1234512xvc1314sdfsd-506","copay":200}}]}`)
 
 func BenchmarkMergePatch(b *testing.B) {
-	target := examplePlan(b)
+	target := exampleplan.JSON()
 	b.SetBytes(int64(len(target) + len(benchPatch)))
 	b.ReportAllocs()
 	for b.Loop() {
@@ -50,7 +52,7 @@ func BenchmarkMergePatch(b *testing.B) {
 // BenchmarkPatch is the whole PATCH decision: merge, decode, validate, encode, diff.
 func BenchmarkPatch(b *testing.B) {
 	a := New(exampleID)
-	a.Apply(Change{Type: ChangeCreated, Version: 1, After: examplePlan(b)})
+	a.Apply(Change{Type: ChangeCreated, Version: 1, After: exampleplan.JSON()})
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := a.Patch(benchPatch); err != nil {
@@ -62,7 +64,7 @@ func BenchmarkPatch(b *testing.B) {
 // BenchmarkCreate is decide + apply on a decoded plan: validation of the Go value,
 // canonical encoding, objectId diff and the state transition.
 func BenchmarkCreate(b *testing.B) {
-	p := mustDecode(b, examplePlan(b))
+	p := mustDecode(b, exampleplan.JSON())
 	b.ReportAllocs()
 	for b.Loop() {
 		a := New(exampleID)
@@ -75,7 +77,7 @@ func BenchmarkCreate(b *testing.B) {
 }
 
 func BenchmarkCanonicalEncode(b *testing.B) {
-	p := mustDecode(b, examplePlan(b))
+	p := mustDecode(b, exampleplan.JSON())
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := json.Marshal(p); err != nil {

@@ -7,10 +7,12 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 )
 
 func TestDecodeExample(t *testing.T) {
-	p := mustDecode(t, examplePlan(t))
+	p := mustDecode(t, exampleplan.JSON())
 	want := &Plan{
 		ObjectID: "12xvxc345ssdsds-508", ObjectType: "plan", Org: "example.com",
 		PlanType: "inNetwork", CreationDate: "12-12-2017",
@@ -51,7 +53,7 @@ func TestDecodeExample(t *testing.T) {
 }
 
 func TestCanonicalEncoding(t *testing.T) {
-	p := mustDecode(t, examplePlan(t))
+	p := mustDecode(t, exampleplan.JSON())
 	got, err := json.Marshal(p)
 	if err != nil {
 		t.Fatal(err)
@@ -121,7 +123,7 @@ func TestDecodeAccepts(t *testing.T) {
 		name string
 		body []byte
 	}{
-		{"example", examplePlan(t)},
+		{"example", exampleplan.JSON()},
 		{"no services", exampleWith(t, edit{"linkedPlanServices", []any{}})},
 		{"ISO date", exampleWith(t, edit{"creationDate", "2017-12-12"})},
 		{"unambiguous DD-MM-YYYY", exampleWith(t, edit{"creationDate", "31-12-2017"})},
@@ -132,7 +134,7 @@ func TestDecodeAccepts(t *testing.T) {
 		{"org with spaces inside", exampleWith(t, edit{"_org", " Example Org, Inc. "})},
 		{"money at the limits", exampleWith(t, edit{"planCostShares.copay", 0}, edit{"planCostShares.deductible", 1e9})},
 		{"1000 services", withServices(t, 1000)},
-		{"whitespace around", append(append([]byte("\n\t "), examplePlan(t)...), "\r\n "...)},
+		{"whitespace around", append(append([]byte("\n\t "), exampleplan.JSON()...), "\r\n "...)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -168,9 +170,9 @@ func TestDecodeRejects(t *testing.T) {
 		{"array", []byte(`[]`), []Problem{{"", "must be a JSON object, not an array"}}},
 		{"null", []byte(`null`), []Problem{{"", "must be a JSON object, not null"}}},
 		{"string", []byte(`"plan"`), []Problem{{"", "must be a JSON object, not a string"}}},
-		{"two objects", append(examplePlan(t), "{}"...), []Problem{{"", "unexpected data after the JSON value"}}},
-		{"trailing garbage", append(examplePlan(t), " x"...), []Problem{{"", "unexpected data after the JSON value"}}},
-		{"truncated", examplePlan(t)[:100], []Problem{{"planCostShares", "ends unexpectedly"}}},
+		{"two objects", append(exampleplan.JSON(), "{}"...), []Problem{{"", "unexpected data after the JSON value"}}},
+		{"trailing garbage", append(exampleplan.JSON(), " x"...), []Problem{{"", "unexpected data after the JSON value"}}},
+		{"truncated", exampleplan.JSON()[:100], []Problem{{"planCostShares", "ends unexpectedly"}}},
 		{"malformed member", []byte(`{"planType": "a", "objectId": }`), []Problem{{"objectId", "malformed JSON at byte"}}},
 		{"malformed in array", []byte(`{"linkedPlanServices": [{}, {"a" 1}]}`), []Problem{{"linkedPlanServices[1].a", "malformed JSON at byte 33"}}},
 		{"invalid UTF-8", []byte("{\"planType\": \"\xff\"}"), []Problem{{"", "not valid UTF-8"}}},
@@ -190,17 +192,17 @@ func TestDecodeRejects(t *testing.T) {
 		{"planType only BOM and bidi marks", exampleWith(t, edit{"planType", "\ufeff\u200e\u2060"}), []Problem{{"planType", "must not be blank"}}},
 		{"name only control characters", exampleWith(t, edit{"linkedPlanServices[0].linkedService.name", "\x01\x1b\u0085"}),
 			[]Problem{{"linkedPlanServices[0].linkedService.name", "must not be blank"}}},
-		{"lone high surrogate", []byte(strings.Replace(string(examplePlan(t)), `"planType": "inNetwork"`, `"planType": "in\ud800Network"`, 1)),
+		{"lone high surrogate", []byte(strings.Replace(string(exampleplan.JSON()), `"planType": "inNetwork"`, `"planType": "in\ud800Network"`, 1)),
 			[]Problem{{"planType", "lone surrogate"}}},
-		{"lone low surrogate", []byte(strings.Replace(string(examplePlan(t)), `"planType": "inNetwork"`, `"planType": "\udc00"`, 1)),
+		{"lone low surrogate", []byte(strings.Replace(string(exampleplan.JSON()), `"planType": "inNetwork"`, `"planType": "\udc00"`, 1)),
 			[]Problem{{"planType", "lone surrogate"}}},
-		{"reversed surrogate pair", []byte(strings.Replace(string(examplePlan(t)), `"planType": "inNetwork"`, `"planType": "\ude00\ud83d"`, 1)),
+		{"reversed surrogate pair", []byte(strings.Replace(string(exampleplan.JSON()), `"planType": "inNetwork"`, `"planType": "\ude00\ud83d"`, 1)),
 			[]Problem{{"planType", "lone surrogate"}}},
 
 		// Duplicate keys, with the rest still checked.
-		{"duplicate top-level key", []byte(strings.Replace(string(examplePlan(t)), `"planType": "inNetwork"`, `"planType": "inNetwork", "planType": "outNetwork"`, 1)),
+		{"duplicate top-level key", []byte(strings.Replace(string(exampleplan.JSON()), `"planType": "inNetwork"`, `"planType": "inNetwork", "planType": "outNetwork"`, 1)),
 			[]Problem{{"planType", `duplicate key "planType"`}}},
-		{"duplicate nested key", []byte(strings.Replace(string(examplePlan(t)), `"copay": 175,`, `"copay": 175, "copay": 1,`, 1)),
+		{"duplicate nested key", []byte(strings.Replace(string(exampleplan.JSON()), `"copay": 175,`, `"copay": 175, "copay": 1,`, 1)),
 			[]Problem{{"linkedPlanServices[1].planserviceCostShares.copay", "duplicate key"}}},
 
 		// Presence and null.
@@ -415,7 +417,7 @@ func TestValidateGoValue(t *testing.T) {
 	if err := (*Plan)(nil).Validate(); err == nil {
 		t.Fatal("nil plan validated")
 	}
-	p := mustDecode(t, examplePlan(t))
+	p := mustDecode(t, exampleplan.JSON())
 	if err := p.Validate(); err != nil {
 		t.Fatalf("example: %v", err)
 	}

@@ -9,10 +9,12 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 )
 
 func FuzzDecode(f *testing.F) {
-	example := examplePlan(f)
+	example := exampleplan.JSON()
 	f.Add(example)
 	f.Add(exampleWith(f, edit{"linkedPlanServices", []any{}}))
 	f.Add(exampleWith(f, edit{"planCostShares.copay", json.RawMessage("-0")}, edit{"creationDate", "2017-02-28"}))
@@ -65,7 +67,7 @@ func FuzzDecode(f *testing.F) {
 }
 
 func FuzzMergePatch(f *testing.F) {
-	example := examplePlan(f)
+	example := exampleplan.JSON()
 	f.Add(example, []byte(`{"planType":"x","planCostShares":{"copay":null}}`))
 	f.Add(example, []byte(`{"linkedPlanServices":[{"objectId":"27283xvx9sdf-507","planserviceCostShares":{"copay":1}},{"objectId":"n","x":null}]}`))
 	f.Add(example, []byte(`{"linkedPlanServices":[{"_org":"x"},{"objectId":"27283xvx9sdf-507"}]}`))
@@ -124,7 +126,7 @@ func FuzzParseStrict(f *testing.F) {
 	for _, c := range parseStrictMessageCases {
 		f.Add([]byte(c.in))
 	}
-	f.Add(examplePlan(f))
+	f.Add(exampleplan.JSON())
 	for _, s := range []string{
 		`{"a":"\u0061\ud83d\ude00\ud800\n\"\\\/","b":[1,-0.5e+3,0E1,true,false,null]}`,
 		`{"a":1,"\u0061":2}`, `["\udc00"]`, `["\\ud800"]`, `["\ud800\u0041"]`, `["\ud83d\ude00"]`, `[01]`, `[1.]`, `[-]`, `["\x"]`, "[\"\t\"]", `{"a" 1}`, `{,}`, `[1,]`,

@@ -4,21 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"os"
 	"strings"
 	"testing"
-)
 
-// examplePlan is the contract's example plan (docs/contract.md 2), kept in testdata
-// so the tests do not depend on files outside the package.
-func examplePlan(tb testing.TB) []byte {
-	tb.Helper()
-	b, err := os.ReadFile("testdata/plan.json")
-	if err != nil {
-		tb.Fatalf("read example: %v", err)
-	}
-	return b
-}
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
+)
 
 // remove, passed as the value of an edit, deletes the member instead of setting it.
 type removeMarker struct{}
@@ -34,7 +24,7 @@ type edit struct {
 // exampleWith returns the example document with edits applied, as JSON.
 func exampleWith(tb testing.TB, edits ...edit) []byte {
 	tb.Helper()
-	return withEdits(tb, examplePlan(tb), edits...)
+	return withEdits(tb, exampleplan.JSON(), edits...)
 }
 
 func withEdits(tb testing.TB, doc []byte, edits ...edit) []byte {

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 )
 
 // sameJSON compares two documents by value, ignoring member order and formatting.
@@ -169,7 +171,7 @@ func TestMergePatchOnExample(t *testing.T) {
 	     "planserviceCostShares": {"objectId": "cs-3", "objectType": "membercostshare", "_org": "example.com", "deductible": 5, "copay": 1}}
 	  ]
 	}`
-	out, err := MergePatch(examplePlan(t), []byte(patch))
+	out, err := MergePatch(exampleplan.JSON(), []byte(patch))
 	if err != nil {
 		t.Fatal(err)
 	}

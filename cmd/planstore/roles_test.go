@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 	"github.com/planstore/planstore/transport/testenv"
 )
 
@@ -126,11 +127,7 @@ func mintToken(t *testing.T, dataDir, scopes string) string {
 // uniquePlan is the example plan with every objectId made unique by suffix.
 func uniquePlan(t *testing.T, suffix string) []byte {
 	t.Helper()
-	b, err := os.ReadFile("app/testdata/plan.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := string(b)
+	s := string(exampleplan.JSON())
 	for _, id := range []string{"1234vxc2324sdf-501", "1234520xvc30asdf-502", "1234512xvc1314asdfs-503", "27283xvx9asdff-504",
 		"1234520xvc30sfs-505", "1234512xvc1314sdfsd-506", "27283xvx9sdf-507"} {
 		s = strings.ReplaceAll(s, `"`+id+`"`, `"`+id+`-`+suffix+`"`)

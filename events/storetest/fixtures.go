@@ -41,7 +41,7 @@ func NewPlan(id string, copay int, childIDs ...string) Plan {
 	return Plan{ID: id, ObjectIDs: ids, Doc: json.RawMessage(doc)}
 }
 
-// planTemplate is aggregates/plan/testdata/plan.json with its objectIds and one copay as parameters.
+// planTemplate is aggregates/plan/exampleplan/plan.json with its objectIds and one copay as parameters.
 const planTemplate = `{
   "planCostShares": {"deductible": 2000, "_org": "example.com", "copay": 23, "objectId": %q, "objectType": "membercostshare"},
   "linkedPlanServices": [

@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-// planTemplate is the example plan (aggregates/plan/testdata/plan.json) on one line, its
+// planTemplate is the example plan (aggregates/plan/exampleplan/plan.json) on one line, its
 // objectIds and one copay made into placeholders.
 const planTemplate = `{"planCostShares":{"deductible":2000,"_org":"example.com","copay":23,"objectId":"@-cs","objectType":"membercostshare"},` +
 	`"linkedPlanServices":[{"linkedService":{"_org":"example.com","objectId":"$-svc1","objectType":"service","name":"Yearly physical"},` +

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/projections"
 	"github.com/planstore/planstore/projections/enginetest"
@@ -16,7 +17,7 @@ func TestWritesGoThroughTheAlias(t *testing.T) {
 	e := enginetest.Embedded(t)
 	ctx := context.Background()
 	_, p := newProjector(t, e.Client, WriterConfig{})
-	created := event(events.PlanCreated, planID, 1, nil, examplePlan(t))
+	created := event(events.PlanCreated, planID, 1, nil, exampleplan.JSON())
 
 	index, err := EnsureAlias(ctx, e.Client)
 	if err != nil || index != InitialIndex {
@@ -46,7 +47,7 @@ func TestReplayIntoANewIndexThenSwap(t *testing.T) {
 		t.Fatal(err)
 	}
 	w, p := newProjector(t, e.Client, WriterConfig{Index: next})
-	plan := examplePlan(t)
+	plan := exampleplan.JSON()
 	patched := withoutSecondService(t, plan)
 	if err := p.HandleBatch(ctx,
 		event(events.PlanCreated, planID, 1, nil, plan),

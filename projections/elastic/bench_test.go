@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/projections/enginetest"
 )
@@ -18,7 +19,7 @@ func BenchmarkProjectCreate(b *testing.B) {
 		b.Run(e.Name, func(b *testing.B) {
 			ctx := context.Background()
 			w, p := newProjector(b, e.Client, WriterConfig{Index: newIndex(b, e.Client, "planstore-bench")})
-			plan := examplePlan(b)
+			plan := exampleplan.JSON()
 			var seq atomic.Int64
 			b.SetParallelism(32)
 			b.ReportAllocs()

@@ -15,6 +15,7 @@ import (
 
 	"github.com/elastic/go-elasticsearch/v8"
 
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/projections"
 	"github.com/planstore/planstore/projections/enginetest"
@@ -61,7 +62,7 @@ func TestClusterSurvivesLosingANode(t *testing.T) {
 	planIDs := make([]string, len(plans))
 	for i := range plans {
 		suffix := fmt.Sprintf("-%s-%d", run, i)
-		plans[i] = renamed(t, examplePlan(t), suffix)
+		plans[i] = renamed(t, exampleplan.JSON(), suffix)
 		planIDs[i] = planID + suffix
 	}
 	var retries atomic.Int64

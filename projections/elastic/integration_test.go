@@ -5,13 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/elastic/go-elasticsearch/v8"
 
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/projections/enginetest"
 )
@@ -44,15 +44,6 @@ func newProjector(tb testing.TB, client *elasticsearch.Client, cfg WriterConfig)
 		tb.Fatal(err)
 	}
 	return w, p
-}
-
-func examplePlan(tb testing.TB) []byte {
-	tb.Helper()
-	b, err := os.ReadFile("../testdata/plan.json")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return b
 }
 
 // renamed returns the example plan with every objectId suffixed, so several plans can
@@ -164,7 +155,7 @@ func TestProjectorLifecycle(t *testing.T) {
 	for _, e := range enginetest.All(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			m := newReadModel(t, e)
-			plan := examplePlan(t)
+			plan := exampleplan.JSON()
 			m.handle(event(events.PlanCreated, planID, 1, nil, plan))
 
 			all := []string{"12xvxc345ssdsds-508", "1234vxc2324sdf-501", "27283xvx9asdff-504", "1234520xvc30asdf-502",
@@ -203,7 +194,7 @@ func TestProjectorOutOfOrderEndsAtNewestState(t *testing.T) {
 	for _, e := range enginetest.All(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			m := newReadModel(t, e)
-			plan := renamed(t, examplePlan(t), "-ooo")
+			plan := renamed(t, exampleplan.JSON(), "-ooo")
 			patched := withoutSecondService(t, plan)
 			id := planID + "-ooo"
 			m.handle(event(events.PlanPatched, id, 2, plan, patched))
@@ -220,7 +211,7 @@ func TestProjectorReplacedPlanMovesChildren(t *testing.T) {
 	for _, e := range enginetest.All(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			m := newReadModel(t, e)
-			plan := renamed(t, examplePlan(t), "-mv")
+			plan := renamed(t, exampleplan.JSON(), "-mv")
 			id := planID + "-mv"
 			m.handle(event(events.PlanCreated, id, 1, nil, plan))
 			// Swap the two services' cost shares: each document changes parent.

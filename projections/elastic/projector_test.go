@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/projections"
 )
@@ -26,7 +27,7 @@ func TestProjectorHandle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := p.Handle(context.Background(), event(events.PlanCreated, planID, 1, nil, examplePlan(t))); err != nil {
+	if err := p.Handle(context.Background(), event(events.PlanCreated, planID, 1, nil, exampleplan.JSON())); err != nil {
 		t.Fatal(err)
 	}
 	if len(w.calls) != 1 || len(w.calls[0]) != 8 {
@@ -55,7 +56,7 @@ func TestProjectorReportsWriteFailures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = p.Handle(context.Background(), event(events.PlanCreated, planID, 1, nil, examplePlan(t)))
+	err = p.Handle(context.Background(), event(events.PlanCreated, planID, 1, nil, exampleplan.JSON()))
 	var item *ItemError
 	if !errors.As(err, &item) || !item.Retryable() {
 		t.Fatalf("got %v, want a retryable *ItemError", err)
@@ -71,7 +72,7 @@ func TestProjectorHandleBatchWritesOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	plan := examplePlan(t)
+	plan := exampleplan.JSON()
 	err = p.HandleBatch(context.Background(),
 		event(events.PlanCreated, planID, 1, nil, plan),
 		event(events.PlanDeleted, planID, 2, plan, nil))

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/projections/enginetest"
 	"github.com/planstore/planstore/projections/esengine"
@@ -29,7 +30,7 @@ func TestDeletedPlanStaysDeletedWhenAnOldEventArrivesHoursLater(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := newReadModel(t, enginetest.Engine{Name: "embedded with a clock", Client: client, Private: true})
-	plan := renamed(t, examplePlan(t), "-late")
+	plan := renamed(t, exampleplan.JSON(), "-late")
 	id := planID + "-late"
 	m.handle(event(events.PlanCreated, id, 1, nil, plan))
 	m.handle(event(events.PlanDeleted, id, 2, plan, nil))

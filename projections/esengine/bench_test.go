@@ -26,7 +26,7 @@ var benchPlans = func() int {
 	return 10000
 }()
 
-// planBulk renders plans [from, to) as _bulk lines shaped like aggregates/plan/testdata/plan.json: a plan,
+// planBulk renders plans [from, to) as _bulk lines shaped like aggregates/plan/exampleplan/plan.json: a plan,
 // its planCostShare and two linked plan services with a service and a cost share each,
 // all routed by the plan id. Copays and organisations vary so queries select subsets.
 func planBulk(from, to int) []byte {

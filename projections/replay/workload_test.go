@@ -154,7 +154,7 @@ func (w *workload) history(id string, rng *rand.Rand) (counts, error) {
 
 var serviceNames = []string{"Yearly physical", "well baby", "wellness check", "dental cleaning", "eye exam"}
 
-// planJSON is a plan in the shape of aggregates/plan/testdata/plan.json with services services; rev
+// planJSON is a plan in the shape of aggregates/plan/exampleplan/plan.json with services services; rev
 // varies names and money so every version differs.
 func planJSON(id string, rev, services int) []byte {
 	lps := make([]string, 0, services)

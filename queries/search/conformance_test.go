@@ -7,11 +7,11 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"os"
 	"testing"
 
 	"github.com/elastic/go-elasticsearch/v8"
 
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/projections/elastic"
 	"github.com/planstore/planstore/projections/enginetest"
@@ -180,10 +180,7 @@ func loadExample(t *testing.T, client *elasticsearch.Client, index string) {
 	t.Helper()
 	ctx := context.Background()
 	createIndex(t, client, index)
-	plan, err := os.ReadFile("../../projections/testdata/plan.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	plan := exampleplan.JSON()
 	w, err := elastic.NewWriter(client, elastic.WriterConfig{Index: index})
 	if err != nil {
 		t.Fatal(err)

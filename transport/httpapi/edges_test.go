@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 	"github.com/planstore/planstore/commands"
 	"github.com/planstore/planstore/queries"
 	"github.com/planstore/planstore/transport/auth"
@@ -78,15 +78,6 @@ func (brokenCreate) Handle(context.Context, commands.CreatePlan) (commands.Resul
 }
 
 var writeToken = "Bearer " + tokenFor(auth.ScopeWrite, auth.ScopeRead)
-
-func examplePlanBody(t *testing.T) []byte {
-	t.Helper()
-	b, err := os.ReadFile("../../aggregates/plan/testdata/plan.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 // rawResponse is what rawExchange saw: the status, the headers and the first bytes.
 type rawResponse struct {
@@ -204,7 +195,7 @@ func TestExpectContinueOverTheLimitIs413WithoutContinue(t *testing.T) {
 func TestCharsetIsCaseInsensitive(t *testing.T) {
 	ts, _ := edgeServer(t)
 	for _, ct := range []string{"application/json; charset=Utf-8", "Application/JSON;CHARSET=\"UTF-8\""} {
-		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/v1/plans", bytes.NewReader(examplePlanBody(t)))
+		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/v1/plans", bytes.NewReader(exampleplan.JSON()))
 		req.Header.Set("Authorization", writeToken)
 		req.Header.Set("Content-Type", ct)
 		resp, err := http.DefaultClient.Do(req)
@@ -217,7 +208,7 @@ func TestCharsetIsCaseInsensitive(t *testing.T) {
 			t.Errorf("%s: 415", ct)
 		}
 	}
-	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/v1/plans", bytes.NewReader(examplePlanBody(t)))
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/v1/plans", bytes.NewReader(exampleplan.JSON()))
 	req.Header.Set("Authorization", writeToken)
 	req.Header.Set("Content-Type", "application/json; charset=latin1")
 	resp, err := http.DefaultClient.Do(req)
@@ -276,7 +267,7 @@ func TestEveryResponseCarriesACorrelationID(t *testing.T) {
 
 func TestInternalErrorLogLineHasTheCorrelationID(t *testing.T) {
 	ts, logs := edgeServer(t)
-	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/v1/plans", bytes.NewReader(examplePlanBody(t)))
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/v1/plans", bytes.NewReader(exampleplan.JSON()))
 	req.Header.Set("Authorization", writeToken)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Correlation-ID", "boom-1")

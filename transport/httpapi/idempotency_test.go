@@ -12,6 +12,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 	"github.com/planstore/planstore/commands"
 	"github.com/planstore/planstore/events/boltstore"
 	"github.com/planstore/planstore/idempotency"
@@ -85,7 +86,7 @@ func send(t *testing.T, method, url, key string, body []byte) (reply, string) {
 
 func TestIdempotencyKeyReplaysTheFirstAnswer(t *testing.T) {
 	ts, store := idempotencyServer(t)
-	body := examplePlanBody(t)
+	body := exampleplan.JSON()
 	first, firstBody := send(t, http.MethodPost, ts.URL+"/v1/plans", `"k-1"`, body)
 	if first.StatusCode != http.StatusCreated {
 		t.Fatalf("first create: %d %s", first.StatusCode, firstBody)

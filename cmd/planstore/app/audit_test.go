@@ -5,11 +5,13 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 )
 
 func TestAuditTrailRecordsEveryEvent(t *testing.T) {
 	c := servedClient(t)
-	doc := examplePlan(t)
+	doc := exampleplan.JSON()
 	created := c.do(http.MethodPost, "/v1/plans", doc, "X-Correlation-ID", "audit-create")
 	expectStatus(t, created, http.StatusCreated)
 	expectStatus(t, c.do(http.MethodPatch, "/v1/plans/"+planID, []byte(`{"planType":"x"}`), "X-Correlation-ID", "audit-patch"), http.StatusOK)

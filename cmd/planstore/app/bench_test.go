@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 	"github.com/planstore/planstore/cmd/planstore/app"
 	"github.com/planstore/planstore/transport/auth"
 )
@@ -54,7 +55,7 @@ func quietBench(c *app.Config) { c.LogLevel = "error" }
 
 // benchPlan is the example plan with SUFFIX in every objectId.
 func benchPlan(b *testing.B) []byte {
-	doc := examplePlan(b)
+	doc := exampleplan.JSON()
 	for _, id := range [][]byte{[]byte(`-501"`), []byte(`-502"`), []byte(`-503"`), []byte(`-504"`), []byte(`-505"`), []byte(`-506"`), []byte(`-507"`), []byte(`-508"`)} {
 		doc = bytes.ReplaceAll(doc, id, append(id[:len(id)-1:len(id)-1], []byte(`-SUFFIX"`)...))
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 	"github.com/planstore/planstore/cmd/planstore/app"
 	"github.com/planstore/planstore/transport/testenv"
 )
@@ -30,12 +31,12 @@ func TestServeOnRedisAndRabbitMQ(t *testing.T) {
 	dir := t.TempDir()
 	m := startServe(t, dir, brokers)
 	c := newClient(t, m, dir)
-	etag := c.do(http.MethodPost, "/v1/plans", examplePlan(t)).header.Get("ETag")
+	etag := c.do(http.MethodPost, "/v1/plans", exampleplan.JSON()).header.Get("ETag")
 	if etag != `"1"` {
 		t.Fatalf("ETag %q", etag)
 	}
 	c.eventually(plansWithCopay, planID)
-	expectProblem(t, c.do(http.MethodPost, "/v1/plans", examplePlan(t)), http.StatusConflict)
+	expectProblem(t, c.do(http.MethodPost, "/v1/plans", exampleplan.JSON()), http.StatusConflict)
 	expectProblem(t, c.do(http.MethodPatch, "/v1/plans/"+planID, []byte(`{}`), "If-Match", `"7"`), http.StatusPreconditionFailed)
 	patch := []byte(`{"linkedPlanServices":[{"objectId":"27283xvx9sdf-507","planserviceCostShares":{"copay":50}}]}`)
 	expectStatus(t, c.do(http.MethodPatch, "/v1/plans/"+planID, patch, "If-Match", etag), http.StatusOK)

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 	"github.com/planstore/planstore/cmd/planstore/app"
 	"github.com/planstore/planstore/transport/testenv"
 )
@@ -50,7 +51,7 @@ func TestServeOnARabbitMQClusterSurvivesLosingANode(t *testing.T) {
 		t.Errorf("classic queues with --amqp-queue-type quorum:\n%s", out)
 	}
 
-	expectStatus(t, c.do(http.MethodPost, "/v1/plans", examplePlan(t)), http.StatusCreated)
+	expectStatus(t, c.do(http.MethodPost, "/v1/plans", exampleplan.JSON()), http.StatusCreated)
 	c.eventually(plansWithCopay, planID)
 
 	// Node 1 holds the consumers' connection (the first dial goes to the first URL).

@@ -9,12 +9,13 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 	"github.com/planstore/planstore/transport/auth"
 )
 
 func TestPlanLifecycle(t *testing.T) {
 	c := servedClient(t)
-	doc := examplePlan(t)
+	doc := exampleplan.JSON()
 	id := objectID(t, doc)
 
 	created := c.do(http.MethodPost, "/v1/plans", doc)
@@ -96,7 +97,7 @@ func TestPlanLifecycle(t *testing.T) {
 
 func TestCreateRefusals(t *testing.T) {
 	c := servedClient(t)
-	doc := examplePlan(t)
+	doc := exampleplan.JSON()
 	expectStatus(t, c.do(http.MethodPost, "/v1/plans", doc), http.StatusCreated)
 
 	t.Run("objectId taken by the same plan", func(t *testing.T) {
@@ -153,7 +154,7 @@ func TestCreateRefusals(t *testing.T) {
 
 func TestUpdateRefusals(t *testing.T) {
 	c := servedClient(t)
-	doc := examplePlan(t)
+	doc := exampleplan.JSON()
 	id := objectID(t, doc)
 	expectStatus(t, c.do(http.MethodPost, "/v1/plans", doc), http.StatusCreated)
 
@@ -174,7 +175,7 @@ func TestUpdateRefusals(t *testing.T) {
 
 func TestSameETagExactlyOneWriterWins(t *testing.T) {
 	c := servedClient(t)
-	doc := examplePlan(t)
+	doc := exampleplan.JSON()
 	id := objectID(t, doc)
 	etag := c.do(http.MethodPost, "/v1/plans", doc).header.Get("ETag")
 
@@ -203,7 +204,7 @@ func TestSameETagExactlyOneWriterWins(t *testing.T) {
 func TestAuthentication(t *testing.T) {
 	dir := t.TempDir()
 	m := startServe(t, dir)
-	doc := examplePlan(t)
+	doc := exampleplan.JSON()
 
 	anonymous := &client{t: t, base: m.URL()}
 	r := anonymous.do(http.MethodPost, "/v1/plans", doc)
@@ -234,7 +235,7 @@ func TestStateSurvivesRestart(t *testing.T) {
 	dir := t.TempDir()
 	m := startServe(t, dir)
 	c := newClient(t, m, dir)
-	doc := examplePlan(t)
+	doc := exampleplan.JSON()
 	etag := c.do(http.MethodPost, "/v1/plans", doc).header.Get("ETag")
 	if err := m.Close(); err != nil {
 		t.Fatal(err)

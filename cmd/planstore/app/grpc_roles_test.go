@@ -7,6 +7,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 	"github.com/planstore/planstore/cmd/planstore/app"
 	"github.com/planstore/planstore/transport/auth"
 
@@ -26,10 +27,10 @@ func TestGRPCInEveryAPIRole(t *testing.T) {
 	commandAPI := planstorev1.NewPlanServiceClient(dialGRPC(t, start(app.RoleCommandAPI).Addr()))
 	queryAPI := planstorev1.NewPlanServiceClient(dialGRPC(t, start(app.RoleQueryAPI).Addr()))
 
-	if _, err := commandAPI.Create(tok, &planstorev1.CreatePlanRequest{Plan: jsonToStruct(t, examplePlan(t))}); err != nil {
+	if _, err := commandAPI.Create(tok, &planstorev1.CreatePlanRequest{Plan: jsonToStruct(t, exampleplan.JSON())}); err != nil {
 		t.Fatalf("create on the command API: %v", err)
 	}
-	_, err := queryAPI.Create(tok, &planstorev1.CreatePlanRequest{Plan: jsonToStruct(t, examplePlan(t))})
+	_, err := queryAPI.Create(tok, &planstorev1.CreatePlanRequest{Plan: jsonToStruct(t, exampleplan.JSON())})
 	expectCode(t, err, codes.Unimplemented)
 	_, err = commandAPI.Search(tok, &planstorev1.SearchRequest{})
 	expectCode(t, err, codes.Unimplemented)

@@ -21,6 +21,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/structpb"
 
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 	"github.com/planstore/planstore/cmd/planstore/app"
 	"github.com/planstore/planstore/transport/auth"
 	"github.com/planstore/planstore/transport/testenv"
@@ -61,11 +62,11 @@ func grpcJourney(t *testing.T, m *app.Main, dir, addr string) {
 	// No token, no scope.
 	_, err := api.Get(ctx, &planstorev1.GetPlanRequest{Id: planID})
 	expectCode(t, err, codes.Unauthenticated)
-	_, err = api.Create(withToken(t, ctx, dir, auth.ScopeRead), &planstorev1.CreatePlanRequest{Plan: jsonToStruct(t, examplePlan(t))})
+	_, err = api.Create(withToken(t, ctx, dir, auth.ScopeRead), &planstorev1.CreatePlanRequest{Plan: jsonToStruct(t, exampleplan.JSON())})
 	expectCode(t, err, codes.PermissionDenied)
 
 	// Create and get; the document is REST's.
-	created, err := api.Create(rw, &planstorev1.CreatePlanRequest{Plan: jsonToStruct(t, examplePlan(t))})
+	created, err := api.Create(rw, &planstorev1.CreatePlanRequest{Plan: jsonToStruct(t, exampleplan.JSON())})
 	if err != nil {
 		t.Fatalf("create: %v", err)
 	}
@@ -81,7 +82,7 @@ func grpcJourney(t *testing.T, m *app.Main, dir, addr string) {
 	if nm, err := api.Get(rw, &planstorev1.GetPlanRequest{Id: planID, IfNoneMatch: &one}); err != nil || !nm.NotModified || nm.Document != nil {
 		t.Fatalf("get if_none_match 1: %v, %v", nm, err)
 	}
-	_, err = api.Create(rw, &planstorev1.CreatePlanRequest{Plan: jsonToStruct(t, examplePlan(t))})
+	_, err = api.Create(rw, &planstorev1.CreatePlanRequest{Plan: jsonToStruct(t, exampleplan.JSON())})
 	if info := detail[*errdetails.ResourceInfo](t, err, codes.AlreadyExists); info.ResourceName != "plans/"+planID {
 		t.Fatalf("resource info %v", info)
 	}

@@ -6,11 +6,11 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 	"github.com/planstore/planstore/cmd/planstore/app"
 	"github.com/planstore/planstore/transport/auth"
 	"github.com/planstore/planstore/transport/testenv"
@@ -128,21 +128,12 @@ func (c *client) do(method, path string, body []byte, headers ...string) respons
 	return response{status: resp.StatusCode, header: resp.Header, body: b}
 }
 
-func examplePlan(tb testing.TB) []byte {
-	tb.Helper()
-	b, err := os.ReadFile("testdata/plan.json")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return b
-}
-
 // planWithIDs returns the example plan with every objectId given a unique suffix, so
 // tests can create many plans without objectId conflicts.
 func planWithIDs(t *testing.T, suffix string) []byte {
 	t.Helper()
 	var doc map[string]any
-	if err := json.Unmarshal(examplePlan(t), &doc); err != nil {
+	if err := json.Unmarshal(exampleplan.JSON(), &doc); err != nil {
 		t.Fatal(err)
 	}
 	testenv.EachObject(doc, func(o map[string]any) {

@@ -4,14 +4,16 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 )
 
 // TestMetricsCoverThePipeline checks /metrics names what an operator watches: requests,
 // commands, events through every stage, projection lag, replay, and the Go runtime.
 func TestMetricsCoverThePipeline(t *testing.T) {
 	c := servedClient(t)
-	expectStatus(t, c.do(http.MethodPost, "/v1/plans", examplePlan(t)), http.StatusCreated)
-	expectProblem(t, c.do(http.MethodPost, "/v1/plans", examplePlan(t)), http.StatusConflict)
+	expectStatus(t, c.do(http.MethodPost, "/v1/plans", exampleplan.JSON()), http.StatusCreated)
+	expectProblem(t, c.do(http.MethodPost, "/v1/plans", exampleplan.JSON()), http.StatusConflict)
 	c.eventually(plansWithCopay, planID)
 
 	body := string((&client{t: t, base: c.base}).do(http.MethodGet, "/metrics", nil).body)

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 	"github.com/planstore/planstore/cmd/planstore/app"
 	"github.com/planstore/planstore/transport/auth"
 	"github.com/planstore/planstore/transport/testenv"
@@ -31,7 +32,7 @@ func TestReadAfterWriteAcrossInstances(t *testing.T) {
 	onA := newClient(t, a, dirA)
 	onB := &client{t: t, base: b.URL(), token: onA.token}
 
-	created := onA.do(http.MethodPost, "/v1/plans", examplePlan(t))
+	created := onA.do(http.MethodPost, "/v1/plans", exampleplan.JSON())
 	expectStatus(t, created, http.StatusCreated)
 	etag := created.header.Get("ETag")
 	got := onB.do(http.MethodGet, "/v1/plans/"+planID, nil)

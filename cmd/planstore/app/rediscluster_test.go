@@ -14,6 +14,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 	"github.com/planstore/planstore/cmd/planstore/app"
 	"github.com/planstore/planstore/transport/testenv"
 )
@@ -44,7 +45,7 @@ func serveOnCluster(t *testing.T, skipReason string) (*testenv.RedisCluster, *ap
 func TestServeOnRedisCluster(t *testing.T) {
 	cluster, m, c := serveOnCluster(t, "starts a six-node Redis Cluster")
 
-	created := c.do(http.MethodPost, "/v1/plans", examplePlan(t))
+	created := c.do(http.MethodPost, "/v1/plans", exampleplan.JSON())
 	expectStatus(t, created, http.StatusCreated)
 	etag := created.header.Get("ETag")
 	got := c.do(http.MethodGet, "/v1/plans/"+planID, nil)
@@ -53,7 +54,7 @@ func TestServeOnRedisCluster(t *testing.T) {
 		t.Fatalf("GET after create: ETag %q, want %q", got.header.Get("ETag"), etag)
 	}
 	c.eventually(plansWithCopay, planID)
-	expectProblem(t, c.do(http.MethodPost, "/v1/plans", examplePlan(t)), http.StatusConflict)
+	expectProblem(t, c.do(http.MethodPost, "/v1/plans", exampleplan.JSON()), http.StatusConflict)
 
 	patch := []byte(`{"linkedPlanServices":[{"objectId":"27283xvx9sdf-507","planserviceCostShares":{"copay":50}}]}`)
 	patched := c.do(http.MethodPatch, "/v1/plans/"+planID, patch, "If-Match", etag)
@@ -81,7 +82,7 @@ func TestServeOnRedisCluster(t *testing.T) {
 		t.Fatalf("%d events, want 3: %s", n, history.body)
 	}
 	// objectIds of the deleted plan are free again, in whatever slots they live.
-	expectStatus(t, c.do(http.MethodPost, "/v1/plans", examplePlan(t)), http.StatusCreated)
+	expectStatus(t, c.do(http.MethodPost, "/v1/plans", exampleplan.JSON()), http.StatusCreated)
 	testenv.WaitFor(t, 30*time.Second, "the audit trail on the cluster", func() bool {
 		r := c.do(http.MethodGet, "/v1/plans/"+planID+"/audit", nil)
 		return r.status == http.StatusOK && bytes.Count(r.body, []byte(`"event_id"`)) >= 4

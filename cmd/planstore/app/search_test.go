@@ -8,6 +8,8 @@ import (
 	"sort"
 	"testing"
 	"time"
+
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 )
 
 // searchAnswer is what the tests read of a search answer.
@@ -96,7 +98,7 @@ const (
 
 func TestSearchFollowsWrites(t *testing.T) {
 	c := servedClient(t)
-	doc := examplePlan(t)
+	doc := exampleplan.JSON()
 	etag := c.do(http.MethodPost, "/v1/plans", doc).header.Get("ETag")
 
 	c.eventually(plansWithCopay, planID)
@@ -129,7 +131,7 @@ func TestSearchSurvivesRestart(t *testing.T) {
 	dir := t.TempDir()
 	m := startServe(t, dir)
 	c := newClient(t, m, dir)
-	expectStatus(t, c.do(http.MethodPost, "/v1/plans", examplePlan(t)), http.StatusCreated)
+	expectStatus(t, c.do(http.MethodPost, "/v1/plans", exampleplan.JSON()), http.StatusCreated)
 	c.eventually(plansWithCopay, planID)
 	if err := m.Close(); err != nil {
 		t.Fatal(err)

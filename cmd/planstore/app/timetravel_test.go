@@ -9,13 +9,15 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 )
 
 // TestPlanAsItWas reads a plan as of each of its versions and of instants between them,
 // and pages through its history: every answer is exactly the state its event recorded.
 func TestPlanAsItWas(t *testing.T) {
 	c := servedClient(t)
-	doc := examplePlan(t)
+	doc := exampleplan.JSON()
 	id := objectID(t, doc)
 
 	type state struct {

@@ -1,6 +1,6 @@
 package plangen
 
-// The document types mirror the example plan (aggregates/plan/testdata/plan.json) field for
+// The document types mirror the example plan (aggregates/plan/exampleplan/plan.json) field for
 // field, so the generator can only produce that shape. They are the generator's own
 // types rather than the server's aggregates/plan ones: a load generator must send what
 // a real client sends, not what the server happens to decode into.
