@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,33 +20,16 @@ import (
 	"github.com/planstore/planstore/commands"
 	"github.com/planstore/planstore/queries"
 	"github.com/planstore/planstore/transport/auth"
+	"github.com/planstore/planstore/transport/testenv"
 )
 
 // Issue 22: what a careless or hostile client sends, and the clear answer it gets.
 
-// syncBuffer is a log sink the server's goroutines and the test share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // edgeServer is the full server behind a real http.Server with a short read timeout,
 // logging JSON into a buffer; create fails with a plain internal error.
-func edgeServer(t *testing.T) (*httptest.Server, *syncBuffer) {
+func edgeServer(t *testing.T) (*httptest.Server, *testenv.LogBuffer) {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &testenv.LogBuffer{}
 	plans, err := queries.NewPlans(failingStore{})
 	if err != nil {
 		t.Fatal(err)
@@ -112,7 +94,7 @@ func rawExchange(t *testing.T, ts *httptest.Server, head string) (rawResponse, s
 }
 
 // waitForLog waits for a log line containing every part, with a generous deadline.
-func waitForLog(t *testing.T, logs *syncBuffer, parts ...string) string {
+func waitForLog(t *testing.T, logs *testenv.LogBuffer, parts ...string) string {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -132,7 +114,7 @@ func waitForLog(t *testing.T, logs *syncBuffer, parts ...string) string {
 	}
 }
 
-func noErrorLogs(t *testing.T, logs *syncBuffer) {
+func noErrorLogs(t *testing.T, logs *testenv.LogBuffer) {
 	t.Helper()
 	if strings.Contains(logs.String(), `"level":"ERROR"`) {
 		t.Errorf("an ERROR was logged for a client's fault:\n%s", logs.String())
