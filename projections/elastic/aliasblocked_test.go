@@ -19,11 +19,7 @@ func TestEnsureAliasWithAnIndexInTheWay(t *testing.T) {
 			ctx := context.Background()
 			alias := enginetest.UniqueName(t, "planstore-alias")
 			first := alias + "-000001"
-			t.Cleanup(func() {
-				api := e.Client.Indices.Delete
-				res, err := api([]string{first, alias}, api.WithContext(context.Background()), api.WithIgnoreUnavailable(true))
-				_, _ = do("cleanup", res, err)
-			})
+			deleteAtEnd(t, e.Client, first, alias)
 			strayWrite := func() {
 				t.Helper()
 				api := e.Client.Index

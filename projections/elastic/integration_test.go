@@ -30,6 +30,15 @@ func newIndex(tb testing.TB, client *elasticsearch.Client, prefix string) string
 	return index
 }
 
+// deleteAtEnd deletes the indices named when the test ends, whichever of them exist.
+func deleteAtEnd(tb testing.TB, client *elasticsearch.Client, names ...string) {
+	tb.Cleanup(func() {
+		api := client.Indices.Delete
+		res, err := api(names, api.WithContext(context.Background()), api.WithIgnoreUnavailable(true))
+		_, _ = do("cleanup", res, err)
+	})
+}
+
 // newProjector is a projector and its writer on client, configured by cfg; the writer
 // is closed when the test ends.
 func newProjector(tb testing.TB, client *elasticsearch.Client, cfg WriterConfig) (*Writer, *Projector) {
@@ -230,13 +239,7 @@ func TestAdminAliasLifecycle(t *testing.T) {
 			ctx := context.Background()
 			alias := enginetest.UniqueName(t, "planstore-alias")
 			first := alias + "-000001"
-			t.Cleanup(func() {
-				for _, idx := range []string{first} {
-					api := e.Client.Indices.Delete
-					res, err := api([]string{idx}, api.WithContext(context.Background()))
-					_, _ = do("cleanup", res, err)
-				}
-			})
+			deleteAtEnd(t, e.Client, first)
 			got, err := ensureAlias(ctx, e.Client, alias, first)
 			if err != nil || got != first {
 				t.Fatalf("ensure: %q, %v", got, err)
@@ -320,11 +323,7 @@ func TestRequireAliasRefusesAutoCreate(t *testing.T) {
 			if _, err := ensureAlias(ctx, e.Client, alias, first); err != nil {
 				t.Fatal(err)
 			}
-			t.Cleanup(func() {
-				api := e.Client.Indices.Delete
-				res, err := api([]string{first}, api.WithContext(context.Background()))
-				_, _ = do("cleanup", res, err)
-			})
+			deleteAtEnd(t, e.Client, first)
 			if err := w.Write(ctx, indexAction("a", 1), deleteAction("b", 1)); err != nil {
 				t.Fatal(err)
 			}

@@ -30,14 +30,6 @@ func indexActions(n int, format string) []projections.Action {
 	return actions
 }
 
-// sortedBulkSizes are the sizes of the bulks es received, smallest first: bulks in
-// flight at once may answer in any order.
-func sortedBulkSizes(es *fakeES) []int {
-	_, sizes, _ := es.snapshot()
-	sort.Ints(sizes)
-	return sizes
-}
-
 func deleteAction(id string, version int64) projections.Action {
 	return projections.Action{Op: projections.OpDelete, Doc: projections.Doc{ID: id, Routing: "p"}, Version: version}
 }
@@ -93,30 +85,33 @@ func TestWriterBatchesConcurrentCallers(t *testing.T) {
 	}
 }
 
+// A write larger than a bulk may be is split, by action count and by bytes.
 func TestWriterSplitsLargeWrites(t *testing.T) {
-	es := newFakeES()
-	w := newTestWriter(t, es, WriterConfig{MaxActions: 100})
-	if err := w.Write(context.Background(), indexActions(250, "d%d")...); err != nil {
-		t.Fatal(err)
-	}
-	// Two bulks are in flight at once, so they may answer in any order.
-	if sizes := sortedBulkSizes(es); fmt.Sprint(sizes) != "[50 100 100]" {
-		t.Fatalf("bulk sizes %v, want [100 100 50]", sizes)
-	}
-}
-
-func TestWriterSplitsOnBytes(t *testing.T) {
-	es := newFakeES()
 	line, err := bulkLines(indexAction("d00", 1), true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := newTestWriter(t, es, WriterConfig{MaxBytes: 2 * len(line)})
-	if err := w.Write(context.Background(), indexActions(5, "d%02d")...); err != nil {
-		t.Fatal(err)
-	}
-	if sizes := sortedBulkSizes(es); fmt.Sprint(sizes) != "[1 2 2]" {
-		t.Fatalf("bulk sizes %v, want [2 2 1]", sizes)
+	for name, tc := range map[string]struct {
+		cfg     WriterConfig
+		actions []projections.Action
+		want    string // the bulk sizes, smallest first
+	}{
+		"by actions": {WriterConfig{MaxActions: 100}, indexActions(250, "d%d"), "[50 100 100]"},
+		"by bytes":   {WriterConfig{MaxBytes: 2 * len(line)}, indexActions(5, "d%02d"), "[1 2 2]"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			es := newFakeES()
+			w := newTestWriter(t, es, tc.cfg)
+			if err := w.Write(context.Background(), tc.actions...); err != nil {
+				t.Fatal(err)
+			}
+			// Bulks in flight at once may answer in any order.
+			_, sizes, _ := es.snapshot()
+			sort.Ints(sizes)
+			if fmt.Sprint(sizes) != tc.want {
+				t.Fatalf("bulk sizes %v, want %s", sizes, tc.want)
+			}
+		})
 	}
 }
 
