@@ -19,21 +19,6 @@ func planEvent(typ events.Type, version int64, before, after []byte) events.Enve
 	}
 }
 
-// withoutService returns the example plan minus its second linkedPlanService.
-func withoutService(tb testing.TB) []byte {
-	tb.Helper()
-	var plan map[string]any
-	if err := json.Unmarshal(exampleplan.JSON(), &plan); err != nil {
-		tb.Fatal(err)
-	}
-	plan["linkedPlanServices"] = plan["linkedPlanServices"].([]any)[:1]
-	b, err := json.Marshal(plan)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return b
-}
-
 func opsByID(actions []Action) map[string]Op {
 	m := make(map[string]Op, len(actions))
 	for _, a := range actions {
@@ -69,7 +54,7 @@ func TestActionsCreateIndexesEveryObject(t *testing.T) {
 }
 
 func TestActionsPatchDeletesRemovedObjects(t *testing.T) {
-	actions, err := Actions(planEvent(events.PlanPatched, 4, exampleplan.JSON(), withoutService(t)))
+	actions, err := Actions(planEvent(events.PlanPatched, 4, exampleplan.JSON(), exampleplan.WithoutSecondService(t, exampleplan.JSON())))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -48,7 +48,7 @@ func TestReplayIntoANewIndexThenSwap(t *testing.T) {
 	}
 	w, p := newProjector(t, e.Client, WriterConfig{Index: next})
 	plan := exampleplan.JSON()
-	patched := withoutSecondService(t, plan)
+	patched := exampleplan.WithoutSecondService(t, plan)
 	if err := p.HandleBatch(ctx,
 		event(events.PlanCreated, planID, 1, nil, plan),
 		event(events.PlanPatched, planID, 2, plan, patched),

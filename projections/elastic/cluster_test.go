@@ -98,7 +98,7 @@ func TestClusterSurvivesLosingANode(t *testing.T) {
 	project(20, 40)
 	// Patches of plans projected before the loss: their primary was on the lost node.
 	for i := range 10 {
-		handle(event(events.PlanPatched, planIDs[i], 2, plans[i], withoutSecondService(t, plans[i])))
+		handle(event(events.PlanPatched, planIDs[i], 2, plans[i], exampleplan.WithoutSecondService(t, plans[i])))
 	}
 	enginetest.Node(t, urls, "start", victim)
 	project(40, 50)

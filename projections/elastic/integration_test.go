@@ -66,21 +66,6 @@ func renamed(tb testing.TB, plan []byte, suffix string) []byte {
 	return out
 }
 
-// withoutSecondService drops linkedPlanServices[1] and its two children.
-func withoutSecondService(tb testing.TB, plan []byte) []byte {
-	tb.Helper()
-	var m map[string]any
-	if err := json.Unmarshal(plan, &m); err != nil {
-		tb.Fatal(err)
-	}
-	m["linkedPlanServices"] = m["linkedPlanServices"].([]any)[:1]
-	b, err := json.Marshal(m)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return b
-}
-
 func event(typ events.Type, id string, version int64, before, after []byte) events.Envelope {
 	if before == nil {
 		before = []byte("null")
@@ -180,7 +165,7 @@ func TestProjectorLifecycle(t *testing.T) {
 			m.expect(`{"bool":{"filter":[{"term":{"objectType":"service"}},{"match":{"name":"baby"}}]}}`, "1234520xvc30sfs-505")
 
 			// A patch removing a linkedPlanService deletes its three documents.
-			patched := withoutSecondService(t, plan)
+			patched := exampleplan.WithoutSecondService(t, plan)
 			m.handle(event(events.PlanPatched, planID, 2, plan, patched))
 			five := []string{"12xvxc345ssdsds-508", "1234vxc2324sdf-501", "27283xvx9asdff-504", "1234520xvc30asdf-502", "1234512xvc1314asdfs-503"}
 			m.expect(everything, five...)
@@ -204,7 +189,7 @@ func TestProjectorOutOfOrderEndsAtNewestState(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			m := newReadModel(t, e)
 			plan := renamed(t, exampleplan.JSON(), "-ooo")
-			patched := withoutSecondService(t, plan)
+			patched := exampleplan.WithoutSecondService(t, plan)
 			id := planID + "-ooo"
 			m.handle(event(events.PlanPatched, id, 2, plan, patched))
 			m.handle(event(events.PlanCreated, id, 1, nil, plan))
