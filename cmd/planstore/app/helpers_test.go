@@ -128,6 +128,22 @@ func (c *client) do(method, path string, body []byte, headers ...string) respons
 	return response{status: resp.StatusCode, header: resp.Header, body: b}
 }
 
+// createAndReadBack creates the example plan through writer and at once GETs it through
+// reader, which must answer with the create's ETag (read-after-write); it returns that
+// ETag.
+func createAndReadBack(t *testing.T, writer, reader *client) string {
+	t.Helper()
+	created := writer.do(http.MethodPost, "/v1/plans", exampleplan.JSON())
+	expectStatus(t, created, http.StatusCreated)
+	etag := created.header.Get("ETag")
+	got := reader.do(http.MethodGet, "/v1/plans/"+planID, nil)
+	expectStatus(t, got, http.StatusOK)
+	if got.header.Get("ETag") != etag {
+		t.Fatalf("GET on %s after the create on %s: ETag %q, want %q", reader.base, writer.base, got.header.Get("ETag"), etag)
+	}
+	return etag
+}
+
 // planWithIDs returns the example plan with every objectId given a unique suffix, so
 // tests can create many plans without objectId conflicts.
 func planWithIDs(t *testing.T, suffix string) []byte {

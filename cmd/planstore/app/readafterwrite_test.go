@@ -11,7 +11,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 	"github.com/planstore/planstore/cmd/planstore/app"
 	"github.com/planstore/planstore/transport/auth"
 	"github.com/planstore/planstore/transport/testenv"
@@ -32,14 +31,7 @@ func TestReadAfterWriteAcrossInstances(t *testing.T) {
 	onA := newClient(t, a, dirA)
 	onB := &client{t: t, base: b.URL(), token: onA.token}
 
-	created := onA.do(http.MethodPost, "/v1/plans", exampleplan.JSON())
-	expectStatus(t, created, http.StatusCreated)
-	etag := created.header.Get("ETag")
-	got := onB.do(http.MethodGet, "/v1/plans/"+planID, nil)
-	expectStatus(t, got, http.StatusOK)
-	if got.header.Get("ETag") != etag {
-		t.Fatalf("GET on B after the create on A: ETag %q, want %q", got.header.Get("ETag"), etag)
-	}
+	etag := createAndReadBack(t, onA, onB)
 
 	stop := make(chan struct{})
 	var loadErrs atomic.Int64

@@ -45,21 +45,14 @@ func serveOnCluster(t *testing.T, skipReason string) (*testenv.RedisCluster, *ap
 func TestServeOnRedisCluster(t *testing.T) {
 	cluster, m, c := serveOnCluster(t, "starts a six-node Redis Cluster")
 
-	created := c.do(http.MethodPost, "/v1/plans", exampleplan.JSON())
-	expectStatus(t, created, http.StatusCreated)
-	etag := created.header.Get("ETag")
-	got := c.do(http.MethodGet, "/v1/plans/"+planID, nil)
-	expectStatus(t, got, http.StatusOK)
-	if got.header.Get("ETag") != etag {
-		t.Fatalf("GET after create: ETag %q, want %q", got.header.Get("ETag"), etag)
-	}
+	etag := createAndReadBack(t, c, c)
 	c.eventually(plansWithCopay, planID)
 	expectProblem(t, c.do(http.MethodPost, "/v1/plans", exampleplan.JSON()), http.StatusConflict)
 
 	patch := []byte(`{"linkedPlanServices":[{"objectId":"27283xvx9sdf-507","planserviceCostShares":{"copay":50}}]}`)
 	patched := c.do(http.MethodPatch, "/v1/plans/"+planID, patch, "If-Match", etag)
 	expectStatus(t, patched, http.StatusOK)
-	got = c.do(http.MethodGet, "/v1/plans/"+planID, nil)
+	got := c.do(http.MethodGet, "/v1/plans/"+planID, nil)
 	if got.header.Get("ETag") != patched.header.Get("ETag") || !bytes.Contains(got.body, []byte(`"copay":50`)) {
 		t.Fatalf("GET after patch: ETag %q, body %s", got.header.Get("ETag"), got.body)
 	}
