@@ -19,30 +19,15 @@ import (
 // exactly what production writes: creates, merge patches (adding services and changing
 // money), replaces that drop services (their documents must be deleted), deletes, and
 // plans created again after a delete.
-type workload struct {
-	create  *commands.CreatePlanHandler
-	patch   *commands.PatchPlanHandler
-	replace *commands.ReplacePlanHandler
-	delete  *commands.DeletePlanHandler
-}
+type workload struct{ *commands.PlanHandlers }
 
 func newWorkload(t testing.TB, store commands.EventStore) *workload {
 	t.Helper()
-	w := &workload{}
-	var err error
-	if w.create, err = commands.NewCreatePlanHandler(store); err != nil {
+	h, err := commands.NewPlanHandlers(store)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if w.patch, err = commands.NewPatchPlanHandler(store); err != nil {
-		t.Fatal(err)
-	}
-	if w.replace, err = commands.NewReplacePlanHandler(store); err != nil {
-		t.Fatal(err)
-	}
-	if w.delete, err = commands.NewDeletePlanHandler(store); err != nil {
-		t.Fatal(err)
-	}
-	return w
+	return &workload{h}
 }
 
 // counts of the commands a workload ran.
@@ -102,7 +87,7 @@ func (w *workload) history(id string, rng *rand.Rand) (counts, error) {
 		if err != nil {
 			return err
 		}
-		_, err = w.create.Handle(ctx, commands.CreatePlan{Plan: p, Meta: meta})
+		_, err = w.Create.Handle(ctx, commands.CreatePlan{Plan: p, Meta: meta})
 		c.creates++
 		c.events++
 		return err
@@ -118,7 +103,7 @@ func (w *workload) history(id string, rng *rand.Rand) (counts, error) {
 		} else {
 			patch = fmt.Sprintf(`{"planCostShares": {"copay": %d}}`, (rev*41+len(id))%90)
 		}
-		if _, err := w.patch.Handle(ctx, commands.PatchPlan{PlanID: id, Patch: []byte(patch), Precondition: commands.Unconditional(), Meta: meta}); err != nil {
+		if _, err := w.Patch.Handle(ctx, commands.PatchPlan{PlanID: id, Patch: []byte(patch), Precondition: commands.Unconditional(), Meta: meta}); err != nil {
 			return c, fmt.Errorf("patch %s: %w", id, err)
 		}
 		c.patches++
@@ -130,14 +115,14 @@ func (w *workload) history(id string, rng *rand.Rand) (counts, error) {
 		if err != nil {
 			return c, err
 		}
-		if _, err := w.replace.Handle(ctx, commands.ReplacePlan{PlanID: id, Plan: p, Precondition: commands.Unconditional(), Meta: meta}); err != nil {
+		if _, err := w.Replace.Handle(ctx, commands.ReplacePlan{PlanID: id, Plan: p, Precondition: commands.Unconditional(), Meta: meta}); err != nil {
 			return c, fmt.Errorf("replace %s: %w", id, err)
 		}
 		c.replaces++
 		c.events++
 	}
 	if rng.IntN(4) == 0 {
-		if _, err := w.delete.Handle(ctx, commands.DeletePlan{PlanID: id, Precondition: commands.Unconditional(), Meta: meta}); err != nil {
+		if _, err := w.Delete.Handle(ctx, commands.DeletePlan{PlanID: id, Precondition: commands.Unconditional(), Meta: meta}); err != nil {
 			return c, fmt.Errorf("delete %s: %w", id, err)
 		}
 		c.deletes++

@@ -41,14 +41,11 @@ func idempotencyServer(t *testing.T) (*httptest.Server, *boltstore.Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { keys.Close() })
-	create, _ := commands.NewCreatePlanHandler(store)
-	replace, _ := commands.NewReplacePlanHandler(store)
-	patch, _ := commands.NewPatchPlanHandler(store)
-	del, _ := commands.NewDeletePlanHandler(store)
+	h, _ := commands.NewPlanHandlers(store)
 	plans, _ := queries.NewPlans(store)
 	s, err := New(Config{
 		Logger: slog.New(slog.DiscardHandler), Verifier: exampleOrgVerifier{},
-		Commands: &Commands{Create: create, Replace: replace, Patch: patch, Delete: del},
+		Commands: &Commands{Create: h.Create, Replace: h.Replace, Patch: h.Patch, Delete: h.Delete},
 		Plans:    plans, Health: readyHealth{}, Registry: prometheus.NewRegistry(), Idempotency: keys,
 	})
 	if err != nil {

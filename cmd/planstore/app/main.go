@@ -255,18 +255,15 @@ func newCommands(store commands.EventStore, reg prometheus.Registerer) (*httpapi
 	if err != nil {
 		return nil, err
 	}
-	create, err1 := commands.NewCreatePlanHandler(store)
-	replace, err2 := commands.NewReplacePlanHandler(store)
-	patch, err3 := commands.NewPatchPlanHandler(store)
-	del, err4 := commands.NewDeletePlanHandler(store)
-	if err := errors.Join(err1, err2, err3, err4); err != nil {
+	h, err := commands.NewPlanHandlers(store)
+	if err != nil {
 		return nil, err
 	}
 	return &httpapi.Commands{
-		Create:  commands.Instrument[commands.CreatePlan]("create", create, metrics),
-		Replace: commands.Instrument[commands.ReplacePlan]("replace", replace, metrics),
-		Patch:   commands.Instrument[commands.PatchPlan]("patch", patch, metrics),
-		Delete:  commands.Instrument[commands.DeletePlan]("delete", del, metrics),
+		Create:  commands.Instrument[commands.CreatePlan]("create", h.Create, metrics),
+		Replace: commands.Instrument[commands.ReplacePlan]("replace", h.Replace, metrics),
+		Patch:   commands.Instrument[commands.PatchPlan]("patch", h.Patch, metrics),
+		Delete:  commands.Instrument[commands.DeletePlan]("delete", h.Delete, metrics),
 	}, nil
 }
 

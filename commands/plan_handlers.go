@@ -1,0 +1,24 @@
+package commands
+
+import "errors"
+
+// PlanHandlers are the handlers of the four commands on an existing or new plan, on one
+// store: what the API layers serve, built in one place.
+type PlanHandlers struct {
+	Create  *CreatePlanHandler
+	Replace *ReplacePlanHandler
+	Patch   *PatchPlanHandler
+	Delete  *DeletePlanHandler
+}
+
+// NewPlanHandlers refuses a nil store.
+func NewPlanHandlers(store EventStore) (*PlanHandlers, error) {
+	create, err1 := NewCreatePlanHandler(store)
+	replace, err2 := NewReplacePlanHandler(store)
+	patch, err3 := NewPatchPlanHandler(store)
+	del, err4 := NewDeletePlanHandler(store)
+	if err := errors.Join(err1, err2, err3, err4); err != nil {
+		return nil, err
+	}
+	return &PlanHandlers{Create: create, Replace: replace, Patch: patch, Delete: del}, nil
+}
