@@ -17,9 +17,7 @@ func TestEnsureAliasWithAnIndexInTheWay(t *testing.T) {
 	for _, e := range enginetest.All(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
-			alias := enginetest.UniqueName(t, "planstore-alias")
-			first := alias + "-000001"
-			deleteAtEnd(t, e.Client, first, alias)
+			alias, first := newAlias(t, e.Client)
 			strayWrite := func() {
 				t.Helper()
 				api := e.Client.Index

@@ -39,6 +39,15 @@ func deleteAtEnd(tb testing.TB, client *elasticsearch.Client, names ...string) {
 	})
 }
 
+// newAlias names an alias of this test alone and its first index; both are deleted,
+// whichever exist, when the test ends.
+func newAlias(tb testing.TB, client *elasticsearch.Client) (alias, first string) {
+	alias = enginetest.UniqueName(tb, "planstore-alias")
+	first = alias + "-000001"
+	deleteAtEnd(tb, client, first, alias)
+	return alias, first
+}
+
 // newProjector is a projector and its writer on client, configured by cfg; the writer
 // is closed when the test ends.
 func newProjector(tb testing.TB, client *elasticsearch.Client, cfg WriterConfig) (*Writer, *Projector) {
@@ -222,9 +231,7 @@ func TestAdminAliasLifecycle(t *testing.T) {
 	for _, e := range enginetest.All(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
-			alias := enginetest.UniqueName(t, "planstore-alias")
-			first := alias + "-000001"
-			deleteAtEnd(t, e.Client, first)
+			alias, first := newAlias(t, e.Client)
 			got, err := ensureAlias(ctx, e.Client, alias, first)
 			if err != nil || got != first {
 				t.Fatalf("ensure: %q, %v", got, err)
@@ -284,7 +291,7 @@ func TestRequireAliasRefusesAutoCreate(t *testing.T) {
 	for _, e := range enginetest.All(t) {
 		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
-			alias := enginetest.UniqueName(t, "planstore-alias")
+			alias, first := newAlias(t, e.Client)
 			w, err := NewWriter(e.Client, WriterConfig{Index: alias, RequireAlias: true})
 			if err != nil {
 				t.Fatal(err)
@@ -304,11 +311,9 @@ func TestRequireAliasRefusesAutoCreate(t *testing.T) {
 			if res.StatusCode != 404 {
 				t.Fatalf("the write auto-created %s (status %d)", alias, res.StatusCode)
 			}
-			first := alias + "-000001"
 			if _, err := ensureAlias(ctx, e.Client, alias, first); err != nil {
 				t.Fatal(err)
 			}
-			deleteAtEnd(t, e.Client, first)
 			if err := w.Write(ctx, indexAction("a", 1), deleteAction("b", 1)); err != nil {
 				t.Fatal(err)
 			}
