@@ -14,50 +14,48 @@ import (
 // Elasticsearch with one replica a single node cannot hold), used to stop the projector
 // and query-api with a bare invalid_alias_name_exception (issue 23).
 func TestEnsureAliasWithAnIndexInTheWay(t *testing.T) {
-	for _, e := range enginetest.All(t) {
-		t.Run(e.Name, func(t *testing.T) {
-			ctx := context.Background()
-			alias, first := newAlias(t, e.Client)
-			strayWrite := func() {
-				t.Helper()
-				api := e.Client.Index
-				res, err := api(alias, strings.NewReader(`{"stray":true}`), api.WithContext(ctx), api.WithDocumentID("stray"), api.WithRefresh("true"))
-				if _, err := do("stray write", res, err); err != nil {
-					t.Fatal(err)
-				}
-			}
-
-			strayWrite()
-			_, err := ensureAlias(ctx, e.Client, alias, first)
-			var blocked *AliasBlockedError
-			if !errors.As(err, &blocked) || !errors.Is(err, ErrAliasBlocked) || blocked.Docs != 1 || blocked.Alias != alias {
-				t.Fatalf("ensure over an index with a document: %v, want an *AliasBlockedError for 1 document", err)
-			}
-			for _, says := range []string{"in the way", "curl -X DELETE", "planstore replay"} {
-				if !strings.Contains(err.Error(), says) {
-					t.Errorf("the error does not say %q: %v", says, err)
-				}
-			}
-			// Still there: documents are never deleted behind anyone's back.
-			if n := countDocs(t, e, alias); n != 1 {
-				t.Fatalf("the blocking index holds %d documents, want 1 (left alone)", n)
-			}
-
-			// Emptied, it is removed and the alias made.
-			api := e.Client.Delete
-			res, err := api(alias, "stray", api.WithContext(ctx), api.WithRefresh("true"))
-			if _, err := do("empty it", res, err); err != nil {
+	enginetest.Each(t, func(t *testing.T, e enginetest.Engine) {
+		ctx := context.Background()
+		alias, first := newAlias(t, e.Client)
+		strayWrite := func() {
+			t.Helper()
+			api := e.Client.Index
+			res, err := api(alias, strings.NewReader(`{"stray":true}`), api.WithContext(ctx), api.WithDocumentID("stray"), api.WithRefresh("true"))
+			if _, err := do("stray write", res, err); err != nil {
 				t.Fatal(err)
 			}
-			got, err := ensureAlias(ctx, e.Client, alias, first)
-			if err != nil || got != first {
-				t.Fatalf("ensure over an empty index: %q, %v; want the alias on %s", got, err, first)
+		}
+
+		strayWrite()
+		_, err := ensureAlias(ctx, e.Client, alias, first)
+		var blocked *AliasBlockedError
+		if !errors.As(err, &blocked) || !errors.Is(err, ErrAliasBlocked) || blocked.Docs != 1 || blocked.Alias != alias {
+			t.Fatalf("ensure over an index with a document: %v, want an *AliasBlockedError for 1 document", err)
+		}
+		for _, says := range []string{"in the way", "curl -X DELETE", "planstore replay"} {
+			if !strings.Contains(err.Error(), says) {
+				t.Errorf("the error does not say %q: %v", says, err)
 			}
-			if indices, err := AliasIndices(ctx, e.Client, alias); err != nil || len(indices) != 1 || indices[0] != first {
-				t.Fatalf("alias on %v, %v", indices, err)
-			}
-		})
-	}
+		}
+		// Still there: documents are never deleted behind anyone's back.
+		if n := countDocs(t, e, alias); n != 1 {
+			t.Fatalf("the blocking index holds %d documents, want 1 (left alone)", n)
+		}
+
+		// Emptied, it is removed and the alias made.
+		api := e.Client.Delete
+		res, err := api(alias, "stray", api.WithContext(ctx), api.WithRefresh("true"))
+		if _, err := do("empty it", res, err); err != nil {
+			t.Fatal(err)
+		}
+		got, err := ensureAlias(ctx, e.Client, alias, first)
+		if err != nil || got != first {
+			t.Fatalf("ensure over an empty index: %q, %v; want the alias on %s", got, err, first)
+		}
+		if indices, err := AliasIndices(ctx, e.Client, alias); err != nil || len(indices) != 1 || indices[0] != first {
+			t.Fatalf("alias on %v, %v", indices, err)
+		}
+	})
 }
 
 func countDocs(t *testing.T, e enginetest.Engine, index string) int64 {

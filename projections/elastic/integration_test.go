@@ -155,168 +155,156 @@ func (m *readModel) expect(query string, want ...string) {
 const everything = `{"match_all":{}}`
 
 func TestProjectorLifecycle(t *testing.T) {
-	for _, e := range enginetest.All(t) {
-		t.Run(e.Name, func(t *testing.T) {
-			m := newReadModel(t, e)
-			plan := exampleplan.JSON()
-			m.handle(event(events.PlanCreated, planID, 1, nil, plan))
+	enginetest.Each(t, func(t *testing.T, e enginetest.Engine) {
+		m := newReadModel(t, e)
+		plan := exampleplan.JSON()
+		m.handle(event(events.PlanCreated, planID, 1, nil, plan))
 
-			all := []string{"12xvxc345ssdsds-508", "1234vxc2324sdf-501", "27283xvx9asdff-504", "1234520xvc30asdf-502",
-				"1234512xvc1314asdfs-503", "27283xvx9sdf-507", "1234520xvc30sfs-505", "1234512xvc1314sdfsd-506"}
-			m.expect(everything, all...)
-			// Kibana-style join queries.
-			m.expect(`{"parent_id":{"type":"linkedPlanService","id":"`+planID+`"}}`, "27283xvx9asdff-504", "27283xvx9sdf-507")
-			m.expect(`{"has_parent":{"parent_type":"plan","query":{"term":{"_id":"`+planID+`"}}}}`,
-				"1234vxc2324sdf-501", "27283xvx9asdff-504", "27283xvx9sdf-507")
-			m.expect(`{"has_child":{"type":"planCostShare","query":{"range":{"copay":{"gte":1}}}}}`, planID)
-			m.expect(`{"has_child":{"type":"planserviceCostShare","query":{"range":{"copay":{"gte":1}}}}}`, "27283xvx9sdf-507")
-			m.expect(`{"has_child":{"type":"linkedPlanService","query":{"has_child":{"type":"planserviceCostShare","query":{"range":{"copay":{"gte":100}}}}}}}`, planID)
-			m.expect(`{"bool":{"filter":[{"term":{"objectType":"service"}},{"match":{"name":"baby"}}]}}`, "1234520xvc30sfs-505")
+		all := []string{"12xvxc345ssdsds-508", "1234vxc2324sdf-501", "27283xvx9asdff-504", "1234520xvc30asdf-502",
+			"1234512xvc1314asdfs-503", "27283xvx9sdf-507", "1234520xvc30sfs-505", "1234512xvc1314sdfsd-506"}
+		m.expect(everything, all...)
+		// Kibana-style join queries.
+		m.expect(`{"parent_id":{"type":"linkedPlanService","id":"`+planID+`"}}`, "27283xvx9asdff-504", "27283xvx9sdf-507")
+		m.expect(`{"has_parent":{"parent_type":"plan","query":{"term":{"_id":"`+planID+`"}}}}`,
+			"1234vxc2324sdf-501", "27283xvx9asdff-504", "27283xvx9sdf-507")
+		m.expect(`{"has_child":{"type":"planCostShare","query":{"range":{"copay":{"gte":1}}}}}`, planID)
+		m.expect(`{"has_child":{"type":"planserviceCostShare","query":{"range":{"copay":{"gte":1}}}}}`, "27283xvx9sdf-507")
+		m.expect(`{"has_child":{"type":"linkedPlanService","query":{"has_child":{"type":"planserviceCostShare","query":{"range":{"copay":{"gte":100}}}}}}}`, planID)
+		m.expect(`{"bool":{"filter":[{"term":{"objectType":"service"}},{"match":{"name":"baby"}}]}}`, "1234520xvc30sfs-505")
 
-			// A patch removing a linkedPlanService deletes its three documents.
-			patched := exampleplan.WithoutSecondService(t, plan)
-			m.handle(event(events.PlanPatched, planID, 2, plan, patched))
-			five := []string{"12xvxc345ssdsds-508", "1234vxc2324sdf-501", "27283xvx9asdff-504", "1234520xvc30asdf-502", "1234512xvc1314asdfs-503"}
-			m.expect(everything, five...)
+		// A patch removing a linkedPlanService deletes its three documents.
+		patched := exampleplan.WithoutSecondService(t, plan)
+		m.handle(event(events.PlanPatched, planID, 2, plan, patched))
+		five := []string{"12xvxc345ssdsds-508", "1234vxc2324sdf-501", "27283xvx9asdff-504", "1234520xvc30asdf-502", "1234512xvc1314asdfs-503"}
+		m.expect(everything, five...)
 
-			// Redelivering the older creation changes nothing: no resurrected documents.
-			m.handle(event(events.PlanCreated, planID, 1, nil, plan))
-			m.handle(event(events.PlanPatched, planID, 2, plan, patched))
-			m.expect(everything, five...)
+		// Redelivering the older creation changes nothing: no resurrected documents.
+		m.handle(event(events.PlanCreated, planID, 1, nil, plan))
+		m.handle(event(events.PlanPatched, planID, 2, plan, patched))
+		m.expect(everything, five...)
 
-			// Deleting the plan removes every document; a late patch does not bring it back.
-			m.handle(event(events.PlanDeleted, planID, 3, patched, nil))
-			m.expect(everything)
-			m.handle(event(events.PlanPatched, planID, 2, plan, patched))
-			m.expect(everything)
-		})
-	}
+		// Deleting the plan removes every document; a late patch does not bring it back.
+		m.handle(event(events.PlanDeleted, planID, 3, patched, nil))
+		m.expect(everything)
+		m.handle(event(events.PlanPatched, planID, 2, plan, patched))
+		m.expect(everything)
+	})
 }
 
 func TestProjectorOutOfOrderEndsAtNewestState(t *testing.T) {
-	for _, e := range enginetest.All(t) {
-		t.Run(e.Name, func(t *testing.T) {
-			m := newReadModel(t, e)
-			plan := renamed(t, exampleplan.JSON(), "-ooo")
-			patched := exampleplan.WithoutSecondService(t, plan)
-			id := planID + "-ooo"
-			m.handle(event(events.PlanPatched, id, 2, plan, patched))
-			m.handle(event(events.PlanCreated, id, 1, nil, plan))
-			m.expect(everything, "12xvxc345ssdsds-508-ooo", "1234vxc2324sdf-501-ooo", "27283xvx9asdff-504-ooo",
-				"1234520xvc30asdf-502-ooo", "1234512xvc1314asdfs-503-ooo")
-			// The survivors carry v2's state.
-			m.expect(`{"term":{"_id":"27283xvx9asdff-504-ooo"}}`, "27283xvx9asdff-504-ooo")
-		})
-	}
+	enginetest.Each(t, func(t *testing.T, e enginetest.Engine) {
+		m := newReadModel(t, e)
+		plan := renamed(t, exampleplan.JSON(), "-ooo")
+		patched := exampleplan.WithoutSecondService(t, plan)
+		id := planID + "-ooo"
+		m.handle(event(events.PlanPatched, id, 2, plan, patched))
+		m.handle(event(events.PlanCreated, id, 1, nil, plan))
+		m.expect(everything, "12xvxc345ssdsds-508-ooo", "1234vxc2324sdf-501-ooo", "27283xvx9asdff-504-ooo",
+			"1234520xvc30asdf-502-ooo", "1234512xvc1314asdfs-503-ooo")
+		// The survivors carry v2's state.
+		m.expect(`{"term":{"_id":"27283xvx9asdff-504-ooo"}}`, "27283xvx9asdff-504-ooo")
+	})
 }
 
 func TestProjectorReplacedPlanMovesChildren(t *testing.T) {
-	for _, e := range enginetest.All(t) {
-		t.Run(e.Name, func(t *testing.T) {
-			m := newReadModel(t, e)
-			plan := renamed(t, exampleplan.JSON(), "-mv")
-			id := planID + "-mv"
-			m.handle(event(events.PlanCreated, id, 1, nil, plan))
-			// Swap the two services' cost shares: each document changes parent.
-			moved := bytes.Replace(plan, []byte("1234512xvc1314asdfs-503-mv"), []byte("TMP"), 1)
-			moved = bytes.Replace(moved, []byte("1234512xvc1314sdfsd-506-mv"), []byte("1234512xvc1314asdfs-503-mv"), 1)
-			moved = bytes.Replace(moved, []byte("TMP"), []byte("1234512xvc1314sdfsd-506-mv"), 1)
-			m.handle(event(events.PlanReplaced, id, 2, plan, moved))
-			m.expect(`{"parent_id":{"type":"planserviceCostShare","id":"27283xvx9asdff-504-mv"}}`, "1234512xvc1314sdfsd-506-mv")
-		})
-	}
+	enginetest.Each(t, func(t *testing.T, e enginetest.Engine) {
+		m := newReadModel(t, e)
+		plan := renamed(t, exampleplan.JSON(), "-mv")
+		id := planID + "-mv"
+		m.handle(event(events.PlanCreated, id, 1, nil, plan))
+		// Swap the two services' cost shares: each document changes parent.
+		moved := bytes.Replace(plan, []byte("1234512xvc1314asdfs-503-mv"), []byte("TMP"), 1)
+		moved = bytes.Replace(moved, []byte("1234512xvc1314sdfsd-506-mv"), []byte("1234512xvc1314asdfs-503-mv"), 1)
+		moved = bytes.Replace(moved, []byte("TMP"), []byte("1234512xvc1314sdfsd-506-mv"), 1)
+		m.handle(event(events.PlanReplaced, id, 2, plan, moved))
+		m.expect(`{"parent_id":{"type":"planserviceCostShare","id":"27283xvx9asdff-504-mv"}}`, "1234512xvc1314sdfsd-506-mv")
+	})
 }
 
 func TestAdminAliasLifecycle(t *testing.T) {
-	for _, e := range enginetest.All(t) {
-		t.Run(e.Name, func(t *testing.T) {
-			ctx := context.Background()
-			alias, first := newAlias(t, e.Client)
-			got, err := ensureAlias(ctx, e.Client, alias, first)
-			if err != nil || got != first {
-				t.Fatalf("ensure: %q, %v", got, err)
+	enginetest.Each(t, func(t *testing.T, e enginetest.Engine) {
+		ctx := context.Background()
+		alias, first := newAlias(t, e.Client)
+		got, err := ensureAlias(ctx, e.Client, alias, first)
+		if err != nil || got != first {
+			t.Fatalf("ensure: %q, %v", got, err)
+		}
+		// Idempotent, and a second process racing it gets the same index.
+		for range 2 {
+			if got, err := ensureAlias(ctx, e.Client, alias, first); err != nil || got != first {
+				t.Fatalf("ensure again: %q, %v", got, err)
 			}
-			// Idempotent, and a second process racing it gets the same index.
-			for range 2 {
-				if got, err := ensureAlias(ctx, e.Client, alias, first); err != nil || got != first {
-					t.Fatalf("ensure again: %q, %v", got, err)
-				}
-			}
-			if err := CreateIndex(ctx, e.Client, first); !errors.Is(err, ErrIndexExists) {
-				t.Fatalf("second create: %v, want ErrIndexExists", err)
-			}
+		}
+		if err := CreateIndex(ctx, e.Client, first); !errors.Is(err, ErrIndexExists) {
+			t.Fatalf("second create: %v, want ErrIndexExists", err)
+		}
 
-			next := newIndex(t, e.Client, "planstore-test")
-			previous, err := SwapAlias(ctx, e.Client, alias, next)
-			if err != nil || len(previous) != 1 || previous[0] != first {
-				t.Fatalf("swap: %v, %v", previous, err)
-			}
-			if indices, err := AliasIndices(ctx, e.Client, alias); err != nil || len(indices) != 1 || indices[0] != next {
-				t.Fatalf("alias now on %v, %v", indices, err)
-			}
-			// Swapping to where it already points changes nothing.
-			if previous, err := SwapAlias(ctx, e.Client, alias, next); err != nil || len(previous) != 0 {
-				t.Fatalf("swap again: %v, %v", previous, err)
-			}
-			if err := DeleteIndex(ctx, e.Client, first); err != nil {
-				t.Fatal(err)
-			}
-			if err := DeleteIndex(ctx, e.Client, first); !errors.Is(err, ErrIndexNotFound) {
-				t.Fatalf("second delete: %v, want ErrIndexNotFound", err)
-			}
-			if indices, err := AliasIndices(ctx, e.Client, enginetest.UniqueName(t, "planstore-none")); err != nil || len(indices) != 0 {
-				t.Fatalf("missing alias: %v, %v", indices, err)
-			}
-		})
-	}
+		next := newIndex(t, e.Client, "planstore-test")
+		previous, err := SwapAlias(ctx, e.Client, alias, next)
+		if err != nil || len(previous) != 1 || previous[0] != first {
+			t.Fatalf("swap: %v, %v", previous, err)
+		}
+		if indices, err := AliasIndices(ctx, e.Client, alias); err != nil || len(indices) != 1 || indices[0] != next {
+			t.Fatalf("alias now on %v, %v", indices, err)
+		}
+		// Swapping to where it already points changes nothing.
+		if previous, err := SwapAlias(ctx, e.Client, alias, next); err != nil || len(previous) != 0 {
+			t.Fatalf("swap again: %v, %v", previous, err)
+		}
+		if err := DeleteIndex(ctx, e.Client, first); err != nil {
+			t.Fatal(err)
+		}
+		if err := DeleteIndex(ctx, e.Client, first); !errors.Is(err, ErrIndexNotFound) {
+			t.Fatalf("second delete: %v, want ErrIndexNotFound", err)
+		}
+		if indices, err := AliasIndices(ctx, e.Client, enginetest.UniqueName(t, "planstore-none")); err != nil || len(indices) != 0 {
+			t.Fatalf("missing alias: %v, %v", indices, err)
+		}
+	})
 }
 
 func TestAdminRefusesPatterns(t *testing.T) {
-	for _, e := range enginetest.All(t) {
-		t.Run(e.Name, func(t *testing.T) {
-			ctx := context.Background()
-			for _, name := range []string{"", "_all", "plans-*", "a,b", "-x"} {
-				if err := DeleteIndex(ctx, e.Client, name); err == nil {
-					t.Errorf("deleted %q", name)
-				}
-				if err := CreateIndex(ctx, e.Client, name); err == nil {
-					t.Errorf("created %q", name)
-				}
+	enginetest.Each(t, func(t *testing.T, e enginetest.Engine) {
+		ctx := context.Background()
+		for _, name := range []string{"", "_all", "plans-*", "a,b", "-x"} {
+			if err := DeleteIndex(ctx, e.Client, name); err == nil {
+				t.Errorf("deleted %q", name)
 			}
-		})
-	}
+			if err := CreateIndex(ctx, e.Client, name); err == nil {
+				t.Errorf("created %q", name)
+			}
+		}
+	})
 }
 
 func TestRequireAliasRefusesAutoCreate(t *testing.T) {
-	for _, e := range enginetest.All(t) {
-		t.Run(e.Name, func(t *testing.T) {
-			ctx := context.Background()
-			alias, first := newAlias(t, e.Client)
-			w, err := NewWriter(e.Client, WriterConfig{Index: alias, RequireAlias: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer w.Close()
-			err = w.Write(ctx, indexAction("a", 1), deleteAction("b", 1))
-			var item *ItemError
-			if !errors.As(err, &item) || item.Type != "index_not_found_exception" {
-				t.Fatalf("write before the alias exists: %v, want index_not_found_exception", err)
-			}
-			api := e.Client.Indices.Exists
-			res, err := api([]string{alias}, api.WithContext(ctx))
-			if err != nil {
-				t.Fatal(err)
-			}
-			res.Body.Close()
-			if res.StatusCode != 404 {
-				t.Fatalf("the write auto-created %s (status %d)", alias, res.StatusCode)
-			}
-			if _, err := ensureAlias(ctx, e.Client, alias, first); err != nil {
-				t.Fatal(err)
-			}
-			if err := w.Write(ctx, indexAction("a", 1), deleteAction("b", 1)); err != nil {
-				t.Fatal(err)
-			}
-		})
-	}
+	enginetest.Each(t, func(t *testing.T, e enginetest.Engine) {
+		ctx := context.Background()
+		alias, first := newAlias(t, e.Client)
+		w, err := NewWriter(e.Client, WriterConfig{Index: alias, RequireAlias: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer w.Close()
+		err = w.Write(ctx, indexAction("a", 1), deleteAction("b", 1))
+		var item *ItemError
+		if !errors.As(err, &item) || item.Type != "index_not_found_exception" {
+			t.Fatalf("write before the alias exists: %v, want index_not_found_exception", err)
+		}
+		api := e.Client.Indices.Exists
+		res, err := api([]string{alias}, api.WithContext(ctx))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 404 {
+			t.Fatalf("the write auto-created %s (status %d)", alias, res.StatusCode)
+		}
+		if _, err := ensureAlias(ctx, e.Client, alias, first); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Write(ctx, indexAction("a", 1), deleteAction("b", 1)); err != nil {
+			t.Fatal(err)
+		}
+	})
 }

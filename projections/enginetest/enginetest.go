@@ -39,6 +39,17 @@ func All(tb testing.TB) []Engine {
 	return out
 }
 
+// Each runs f on every engine of All, each as a subtest of tb named after the engine.
+func Each[TB interface {
+	testing.TB
+	Run(name string, f func(TB)) bool
+}](tb TB, f func(tb TB, e Engine)) {
+	tb.Helper()
+	for _, e := range All(tb) {
+		tb.Run(e.Name, func(tb TB) { f(tb, e) })
+	}
+}
+
 // Embedded returns a fresh in-process engine of package esengine, private to the test.
 func Embedded(tb testing.TB) Engine {
 	tb.Helper()

@@ -49,34 +49,32 @@ func TestBudgetOnEveryEngine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range enginetest.All(t) {
-		t.Run(e.Name, func(t *testing.T) {
-			index := enginetest.UniqueName(t, "planstore-test")
-			loadPlans(t, e.Client, index, 2000)
-			for name, c := range map[string]struct {
-				req   Request
-				total int
-			}{
-				// Every planCostShare child of a plan that has one: all 2000.
-				"16 joins": {edge, 2000},
-				"plain":    {plain, 1},
-			} {
-				status, answer := rawSearch(t, e, index, c.req.Body())
-				var got struct {
-					TimedOut bool `json:"timed_out"`
-					Hits     struct {
-						Total struct {
-							Value int `json:"value"`
-						} `json:"total"`
-					} `json:"hits"`
-				}
-				if status != http.StatusOK || json.Unmarshal(answer, &got) != nil {
-					t.Fatalf("%s: status %d: %.300s", name, status, answer)
-				}
-				if got.TimedOut || got.Hits.Total.Value != c.total {
-					t.Errorf("%s: timed_out %v, total %d, want %d", name, got.TimedOut, got.Hits.Total.Value, c.total)
-				}
+	enginetest.Each(t, func(t *testing.T, e enginetest.Engine) {
+		index := enginetest.UniqueName(t, "planstore-test")
+		loadPlans(t, e.Client, index, 2000)
+		for name, c := range map[string]struct {
+			req   Request
+			total int
+		}{
+			// Every planCostShare child of a plan that has one: all 2000.
+			"16 joins": {edge, 2000},
+			"plain":    {plain, 1},
+		} {
+			status, answer := rawSearch(t, e, index, c.req.Body())
+			var got struct {
+				TimedOut bool `json:"timed_out"`
+				Hits     struct {
+					Total struct {
+						Value int `json:"value"`
+					} `json:"total"`
+				} `json:"hits"`
 			}
-		})
-	}
+			if status != http.StatusOK || json.Unmarshal(answer, &got) != nil {
+				t.Fatalf("%s: status %d: %.300s", name, status, answer)
+			}
+			if got.TimedOut || got.Hits.Total.Value != c.total {
+				t.Errorf("%s: timed_out %v, total %d, want %d", name, got.TimedOut, got.Hits.Total.Value, c.total)
+			}
+		}
+	})
 }

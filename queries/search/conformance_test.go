@@ -21,22 +21,20 @@ import (
 // Everything ParseRequest accepts must run: the allow-list may be narrower than the
 // engines, never wider.
 func TestAcceptedRequestsRunOnEveryEngine(t *testing.T) {
-	for _, e := range enginetest.All(t) {
-		t.Run(e.Name, func(t *testing.T) {
-			index := enginetest.UniqueName(t, "planstore-test")
-			loadExample(t, e.Client, index)
-			for name, body := range validBodies {
-				req, err := ParseRequest([]byte(body))
-				if err != nil {
-					t.Fatalf("%s: %v", name, err)
-				}
-				status, answer := rawSearch(t, e, index, req.Body())
-				if status != http.StatusOK {
-					t.Errorf("%s: status %d: %s", name, status, answer)
-				}
+	enginetest.Each(t, func(t *testing.T, e enginetest.Engine) {
+		index := enginetest.UniqueName(t, "planstore-test")
+		loadExample(t, e.Client, index)
+		for name, body := range validBodies {
+			req, err := ParseRequest([]byte(body))
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
 			}
-		})
-	}
+			status, answer := rawSearch(t, e, index, req.Body())
+			if status != http.StatusOK {
+				t.Errorf("%s: status %d: %s", name, status, answer)
+			}
+		}
+	})
 }
 
 func TestJoinQueriesFindTheExample(t *testing.T) {
@@ -50,67 +48,63 @@ func TestJoinQueriesFindTheExample(t *testing.T) {
 			"query":{"range":{"copay":{"gte":1}}}}}}}}`, 1},
 		"grandchildren by parent_id": {`{"query":{"parent_id":{"type":"linkedService","id":"27283xvx9sdf-507"}}}`, 1},
 	}
-	for _, e := range enginetest.All(t) {
-		t.Run(e.Name, func(t *testing.T) {
-			index := enginetest.UniqueName(t, "planstore-test")
-			loadExample(t, e.Client, index)
-			for name, c := range cases {
-				req, err := ParseRequest([]byte(c.body))
-				if err != nil {
-					t.Fatalf("%s: %v", name, err)
-				}
-				status, answer := rawSearch(t, e, index, req.Body())
-				var got struct {
-					Hits struct {
-						Total struct {
-							Value    int    `json:"value"`
-							Relation string `json:"relation"`
-						} `json:"total"`
-						Hits []struct {
-							Index   string          `json:"_index"`
-							ID      string          `json:"_id"`
-							Routing string          `json:"_routing"`
-							Source  json.RawMessage `json:"_source"`
-						} `json:"hits"`
+	enginetest.Each(t, func(t *testing.T, e enginetest.Engine) {
+		index := enginetest.UniqueName(t, "planstore-test")
+		loadExample(t, e.Client, index)
+		for name, c := range cases {
+			req, err := ParseRequest([]byte(c.body))
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			status, answer := rawSearch(t, e, index, req.Body())
+			var got struct {
+				Hits struct {
+					Total struct {
+						Value    int    `json:"value"`
+						Relation string `json:"relation"`
+					} `json:"total"`
+					Hits []struct {
+						Index   string          `json:"_index"`
+						ID      string          `json:"_id"`
+						Routing string          `json:"_routing"`
+						Source  json.RawMessage `json:"_source"`
 					} `json:"hits"`
-				}
-				if status != http.StatusOK || json.Unmarshal(answer, &got) != nil {
-					t.Fatalf("%s: status %d: %s", name, status, answer)
-				}
-				if got.Hits.Total.Value != c.total || got.Hits.Total.Relation != "eq" || len(got.Hits.Hits) != c.total {
-					t.Errorf("%s: total %+v with %d hits, want %d", name, got.Hits.Total, len(got.Hits.Hits), c.total)
-				}
-				for _, h := range got.Hits.Hits {
-					if h.Index != index || h.Routing != "12xvxc345ssdsds-508" || len(h.Source) == 0 {
-						t.Errorf("%s: hit %+v", name, h)
-					}
+				} `json:"hits"`
+			}
+			if status != http.StatusOK || json.Unmarshal(answer, &got) != nil {
+				t.Fatalf("%s: status %d: %s", name, status, answer)
+			}
+			if got.Hits.Total.Value != c.total || got.Hits.Total.Relation != "eq" || len(got.Hits.Hits) != c.total {
+				t.Errorf("%s: total %+v with %d hits, want %d", name, got.Hits.Total, len(got.Hits.Hits), c.total)
+			}
+			for _, h := range got.Hits.Hits {
+				if h.Index != index || h.Routing != "12xvxc345ssdsds-508" || len(h.Source) == 0 {
+					t.Errorf("%s: hit %+v", name, h)
 				}
 			}
-		})
-	}
+		}
+	})
 }
 
 // An engine's 400 becomes an *InvalidQueryError whose reason says what was wrong.
 func TestEngineRejectionsReadWell(t *testing.T) {
-	for _, e := range enginetest.All(t) {
-		t.Run(e.Name, func(t *testing.T) {
-			index := enginetest.UniqueName(t, "planstore-test")
-			loadExample(t, e.Client, index)
-			req, err := ParseRequest([]byte(`{"query":{"range":{"copay":{"gte":"abc"}}}}`))
-			if err != nil {
-				t.Fatal(err)
-			}
-			status, answer := rawSearch(t, e, index, req.Body())
-			if status != http.StatusBadRequest {
-				t.Fatalf("status %d: %s", status, answer)
-			}
-			reason := rejectionReason(answer)
-			t.Logf("reason: %s", reason)
-			if !bytes.Contains([]byte(reason), []byte("abc")) {
-				t.Errorf("reason %q does not say what was wrong", reason)
-			}
-		})
-	}
+	enginetest.Each(t, func(t *testing.T, e enginetest.Engine) {
+		index := enginetest.UniqueName(t, "planstore-test")
+		loadExample(t, e.Client, index)
+		req, err := ParseRequest([]byte(`{"query":{"range":{"copay":{"gte":"abc"}}}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		status, answer := rawSearch(t, e, index, req.Body())
+		if status != http.StatusBadRequest {
+			t.Fatalf("status %d: %s", status, answer)
+		}
+		reason := rejectionReason(answer)
+		t.Logf("reason: %s", reason)
+		if !bytes.Contains([]byte(reason), []byte("abc")) {
+			t.Errorf("reason %q does not say what was wrong", reason)
+		}
+	})
 }
 
 // The Searcher itself only runs on the alias `plans`, which the tests own only in a
