@@ -1,7 +1,8 @@
 // Package jsonscan walks JSON text without building values: the one JSON grammar of
 // planstore, shared by the plan decoder (aggregates/plan), the search validator
 // (queries/search), the plan walk that turns a plan into documents, the engine's bulk
-// action lines and document sources, and the check of a _bulk answer.
+// action lines and document sources, the check of a _bulk answer, and the _org of a
+// stored plan (tenancy, with SkipTrusted over the members it does not need).
 //
 // It validates what it passes over as strictly as encoding/json (json.Valid accepts
 // exactly what a Scanner accepts, within its depth bound) while recording where values

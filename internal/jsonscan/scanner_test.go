@@ -154,3 +154,27 @@ func TestFault(t *testing.T) {
 		}
 	}
 }
+
+func TestSkipTrusted(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		ok   bool
+		rest string
+	}{
+		{`"a\"b" ,`, true, ` ,`},
+		{`"a\\" ,`, true, ` ,`},
+		{`{"k":["]}",{"x":1}],"e":"\\"} ,`, true, ` ,`},
+		{`-1.5e3}`, true, `}`},
+		{`true,`, true, `,`},
+		{`{"k":[1,2}`, false, ``},
+		{`"open`, false, ``},
+		{``, false, ``},
+		{`,`, false, `,`},
+	} {
+		sc := New(c.text)
+		ok := sc.SkipTrusted()
+		if ok != c.ok || (ok && c.text[sc.Pos():] != c.rest) {
+			t.Errorf("SkipTrusted(%q) = %v, rest %q; want %v, rest %q", c.text, ok, c.text[min(sc.Pos(), len(c.text)):], c.ok, c.rest)
+		}
+	}
+}
