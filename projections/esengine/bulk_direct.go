@@ -23,7 +23,7 @@ func (e *Engine) WriteActions(name string, requireAlias bool, actions []projecti
 			action:       string(a.Op),
 			index:        name,
 			requireAlias: requireAlias,
-			op:           index.WriteOp{Id: a.Doc.ID, Version: a.Version, VersionType: externalVersioning},
+			op:           index.WriteOp{Id: a.Doc.ID, Version: a.Version, VersionType: index.VersionExternal},
 		}
 		if a.Op == projections.OpIndex {
 			item.source = a.Doc.Source
@@ -43,7 +43,3 @@ func (e *Engine) WriteActions(name string, requireAlias bool, actions []projecti
 		outcome(i, res.Status, "", "")
 	}
 }
-
-// externalVersioning is version_type=external, the projector's versioning (the
-// type is the index package's own, hence the inference).
-var externalVersioning, _ = index.ParseVersionType("external")

@@ -16,6 +16,10 @@ const (
 	versionExternalGTE                    // ... greater than or equal
 )
 
+// VersionExternal is version_type=external for a caller that writes without a request
+// to parse (the engine's direct writes for a projector in the same process).
+const VersionExternal = versionExternal
+
 func (v versionType) String() string {
 	switch v {
 	case versionExternal:
