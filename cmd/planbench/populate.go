@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/planstore/planstore/cmd/planbench/internal/plangen"
+	"github.com/planstore/planstore/imports"
 )
 
 // populateCommand makes a data set: many plans through the bulk import API, which costs
@@ -61,20 +62,6 @@ func parsePopulateOptions(args []string, stderr io.Writer) (*populateOptions, er
 	return o, nil
 }
 
-// importStatus is what populate reads of GET /v1/imports/{job}.
-type importStatus struct {
-	State     string           `json:"state"`
-	Lines     int64            `json:"lines"`
-	Processed int64            `json:"processed"`
-	Counts    map[string]int64 `json:"counts"`
-	Rate      float64          `json:"rate"`
-	Error     string           `json:"error"`
-}
-
-func (s importStatus) final() bool {
-	return s.State == "succeeded" || s.State == "failed" || s.State == "cancelled"
-}
-
 // runPopulate imports o.plans generated plans, one job of o.jobLines after the other,
 // and fails unless every line was created.
 func runPopulate(ctx context.Context, o *populateOptions, stdout, stderr io.Writer) error {
@@ -96,7 +83,7 @@ func runPopulate(ctx context.Context, o *populateOptions, stdout, stderr io.Writ
 		if err != nil {
 			return err
 		}
-		if st.State != "succeeded" || st.Counts["created"] != int64(n) {
+		if st.State != imports.StateSucceeded || st.Counts["created"] != int64(n) {
 			return fmt.Errorf("import job ended %s with counts %v (want %d created): %s", st.State, st.Counts, n, st.Error)
 		}
 		done += n
@@ -111,28 +98,28 @@ func runPopulate(ctx context.Context, o *populateOptions, stdout, stderr io.Writ
 
 // importJob uploads n plans as one gzipped NDJSON stream, generated while it is sent,
 // and follows the job to its end.
-func importJob(ctx context.Context, o *populateOptions, gen *plangen.Generator, r *rand.Rand, n int, stderr io.Writer) (importStatus, error) {
+func importJob(ctx context.Context, o *populateOptions, gen *plangen.Generator, r *rand.Rand, n int, stderr io.Writer) (imports.Status, error) {
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(writePlans(pw, gen, r, n)) }()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(o.url, "/")+"/v1/imports?mode=create", pr)
 	if err != nil {
-		return importStatus{}, err
+		return imports.Status{}, err
 	}
 	req.Header.Set("Authorization", "Bearer "+o.token)
 	req.Header.Set("Content-Type", "application/x-ndjson")
 	req.Header.Set("Content-Encoding", "gzip")
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return importStatus{}, fmt.Errorf("POST /v1/imports: %w", err)
+		return imports.Status{}, fmt.Errorf("POST /v1/imports: %w", err)
 	}
 	body, _ := io.ReadAll(io.LimitReader(res.Body, errorBodyLimit))
 	res.Body.Close()
 	if res.StatusCode != http.StatusAccepted {
-		return importStatus{}, fmt.Errorf("POST /v1/imports: %d %s", res.StatusCode, body)
+		return imports.Status{}, fmt.Errorf("POST /v1/imports: %d %s", res.StatusCode, body)
 	}
 	location := res.Header.Get("Location")
-	var st importStatus
-	for !st.final() {
+	var st imports.Status
+	for !st.State.Final() {
 		select {
 		case <-ctx.Done():
 			return st, ctx.Err()
@@ -170,24 +157,24 @@ func writePlans(w io.Writer, gen *plangen.Generator, r *rand.Rand, n int) error 
 	return zw.Close()
 }
 
-func jobStatus(ctx context.Context, o *populateOptions, location string) (importStatus, error) {
+func jobStatus(ctx context.Context, o *populateOptions, location string) (imports.Status, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(o.url, "/")+location, nil)
 	if err != nil {
-		return importStatus{}, err
+		return imports.Status{}, err
 	}
 	req.Header.Set("Authorization", "Bearer "+o.token)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return importStatus{}, fmt.Errorf("GET %s: %w", location, err)
+		return imports.Status{}, fmt.Errorf("GET %s: %w", location, err)
 	}
 	defer res.Body.Close()
 	if res.StatusCode != http.StatusOK {
 		body, _ := io.ReadAll(io.LimitReader(res.Body, errorBodyLimit))
-		return importStatus{}, fmt.Errorf("GET %s: %d %s", location, res.StatusCode, body)
+		return imports.Status{}, fmt.Errorf("GET %s: %d %s", location, res.StatusCode, body)
 	}
-	var st importStatus
+	var st imports.Status
 	if err := json.NewDecoder(res.Body).Decode(&st); err != nil {
-		return importStatus{}, fmt.Errorf("GET %s: %w", location, err)
+		return imports.Status{}, fmt.Errorf("GET %s: %w", location, err)
 	}
 	return st, nil
 }
