@@ -1,6 +1,6 @@
 package commands
 
-import "errors"
+import "cmp"
 
 // PlanHandlers are the handlers of the four commands on an existing or new plan, on one
 // store: what the API layers serve, built in one place.
@@ -11,13 +11,14 @@ type PlanHandlers struct {
 	Delete  *DeletePlanHandler
 }
 
-// NewPlanHandlers refuses a nil store.
+// NewPlanHandlers refuses a nil store (each handler checks it alike, so the first
+// refusal says it all).
 func NewPlanHandlers(store EventStore) (*PlanHandlers, error) {
 	create, err1 := NewCreatePlanHandler(store)
 	replace, err2 := NewReplacePlanHandler(store)
 	patch, err3 := NewPatchPlanHandler(store)
 	del, err4 := NewDeletePlanHandler(store)
-	if err := errors.Join(err1, err2, err3, err4); err != nil {
+	if err := cmp.Or(err1, err2, err3, err4); err != nil {
 		return nil, err
 	}
 	return &PlanHandlers{Create: create, Replace: replace, Patch: patch, Delete: del}, nil
