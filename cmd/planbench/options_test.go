@@ -57,3 +57,22 @@ func TestUnknownScenarioFailsBeforeConnecting(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, stderr.String())
 	}
 }
+
+func TestPopulateOptionsAreValidated(t *testing.T) {
+	for _, args := range [][]string{
+		{"--plans", "0"}, {"--job-lines", "-1"}, {"--poll", "0s"}, {"stray"},
+	} {
+		_, err := parsePopulateOptions(append([]string{"--token", "t"}, args...), io.Discard)
+		if err == nil {
+			t.Errorf("populate %v accepted", args)
+			continue
+		}
+		if args[0] != "stray" && !strings.Contains(err.Error(), "must be positive") {
+			t.Errorf("populate %v: %v, want it to say the value must be positive", args, err)
+		}
+	}
+	if _, err := parsePopulateOptions([]string{"--token-file", "/nonexistent/token"}, io.Discard); err == nil ||
+		!strings.Contains(err.Error(), "--token-file") {
+		t.Errorf("populate --token-file /nonexistent/token: %v", err)
+	}
+}
