@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/url"
@@ -16,10 +17,7 @@ import (
 // postgres://postgres@127.0.0.1:5432/postgres, the Debian cluster
 // deployments/test-services/with-services.sh starts).
 func PostgresURL() string {
-	if u := os.Getenv("PLANSTORE_TEST_POSTGRES_URL"); u != "" {
-		return u
-	}
-	return "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	return cmp.Or(os.Getenv("PLANSTORE_TEST_POSTGRES_URL"), "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable")
 }
 
 // Postgres creates a database of the test's own on the test server and returns its

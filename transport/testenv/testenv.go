@@ -4,6 +4,7 @@
 package testenv
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -33,10 +34,7 @@ func Unavailable(tb testing.TB, format string, args ...any) {
 
 // BrokerURL is the base AMQP URL of the test broker (PLANSTORE_TEST_AMQP_URL).
 func BrokerURL() string {
-	if u := os.Getenv("PLANSTORE_TEST_AMQP_URL"); u != "" {
-		return u
-	}
-	return "amqp://guest:guest@127.0.0.1:5672/"
+	return cmp.Or(os.Getenv("PLANSTORE_TEST_AMQP_URL"), "amqp://guest:guest@127.0.0.1:5672/")
 }
 
 // Vhost creates a vhost of its own for the test, with permissions for the URL's user,
@@ -165,10 +163,7 @@ func dialChannel(tb testing.TB, amqpURL string) (*amqp091.Connection, *amqp091.C
 
 // RedisURL is the URL of database db on the test Redis (PLANSTORE_TEST_REDIS_URL's host).
 func RedisURL(db int) string {
-	raw := os.Getenv("PLANSTORE_TEST_REDIS_URL")
-	if raw == "" {
-		raw = "redis://127.0.0.1:6379/0"
-	}
+	raw := cmp.Or(os.Getenv("PLANSTORE_TEST_REDIS_URL"), "redis://127.0.0.1:6379/0")
 	u, err := url.Parse(raw)
 	if err != nil {
 		return raw
