@@ -103,33 +103,33 @@ func scopesFromClaims(claims jwt.MapClaims, names []string) []string {
 	return normalizeScopes(found)
 }
 
-// refusalReason maps a jwt/keyfunc error to fixed, client-safe text. Library
-// messages are not passed through: they may quote kids, URLs or claim values.
+// refusalReasons maps a jwt/keyfunc error to fixed, client-safe text; the first entry
+// the error matches wins. Library messages are not passed through: they may quote kids,
+// URLs or claim values.
+var refusalReasons = []struct {
+	err    error
+	reason string
+}{
+	{jwt.ErrTokenMalformed, "malformed token"},
+	{jwt.ErrTokenExpired, "token expired"},
+	{jwt.ErrTokenNotValidYet, "token not valid yet"},
+	{jwt.ErrTokenUsedBeforeIssued, "token issued in the future"},
+	{jwt.ErrTokenInvalidIssuer, "wrong issuer"},
+	{jwt.ErrTokenInvalidAudience, "wrong audience"},
+	{jwt.ErrTokenRequiredClaimMissing, "required claim missing (exp, iss and aud are required)"},
+	{jwt.ErrInvalidType, "claim has the wrong type"},
+	{errUnknownSigningKey, "unknown signing key"},
+	{jwkset.ErrKeyNotFound, "unknown signing key"},
+	{jwt.ErrTokenSignatureInvalid, "invalid signature or algorithm not allowed"},
+	{jwt.ErrTokenUnverifiable, "token could not be verified"},
+}
+
+// refusalReason is the client-safe text of a refused token's error (refusalReasons).
 func refusalReason(err error) string {
-	switch {
-	case errors.Is(err, jwt.ErrTokenMalformed):
-		return "malformed token"
-	case errors.Is(err, jwt.ErrTokenExpired):
-		return "token expired"
-	case errors.Is(err, jwt.ErrTokenNotValidYet):
-		return "token not valid yet"
-	case errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
-		return "token issued in the future"
-	case errors.Is(err, jwt.ErrTokenInvalidIssuer):
-		return "wrong issuer"
-	case errors.Is(err, jwt.ErrTokenInvalidAudience):
-		return "wrong audience"
-	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
-		return "required claim missing (exp, iss and aud are required)"
-	case errors.Is(err, jwt.ErrInvalidType):
-		return "claim has the wrong type"
-	case errors.Is(err, errUnknownSigningKey), errors.Is(err, jwkset.ErrKeyNotFound):
-		return "unknown signing key"
-	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
-		return "invalid signature or algorithm not allowed"
-	case errors.Is(err, jwt.ErrTokenUnverifiable):
-		return "token could not be verified"
-	default:
-		return "token refused"
+	for _, r := range refusalReasons {
+		if errors.Is(err, r.err) {
+			return r.reason
+		}
 	}
+	return "token refused"
 }
