@@ -164,3 +164,15 @@ func claimsWith(issuer string, edit func(jwt.MapClaims)) jwt.MapClaims {
 	edit(c)
 	return c
 }
+
+// tokenWith is a token signed with k of the issuer's goodClaims, but for claim set to value.
+func (iss *testIssuer) tokenWith(t testing.TB, k testKey, claim string, value any) string {
+	t.Helper()
+	return sign(t, k, claimsWith(iss.URL(), func(c jwt.MapClaims) { c[claim] = value }))
+}
+
+// tokenWithout is a token signed with k of the issuer's goodClaims, but for claim.
+func (iss *testIssuer) tokenWithout(t testing.TB, k testKey, claim string) string {
+	t.Helper()
+	return sign(t, k, claimsWith(iss.URL(), func(c jwt.MapClaims) { delete(c, claim) }))
+}

@@ -57,15 +57,11 @@ func TestOIDCAccepts(t *testing.T) {
 			c["scope"] = "plans:read"
 			c["scp"] = []string{"plans:admin"}
 		})), []string{ScopeAdmin, ScopeRead}},
-		{"no scope claim at all", sign(t, rsaKey, withClaims(func(c jwt.MapClaims) {
-			delete(c, "scope")
-		})), nil},
-		{"aud as an array holding ours", sign(t, rsaKey, withClaims(func(c jwt.MapClaims) {
-			c["aud"] = []string{"other-api", "planstore-api"}
-		})), []string{ScopeRead, ScopeWrite}},
-		{"expired 10s ago, inside the 30s leeway", sign(t, ecKey, withClaims(func(c jwt.MapClaims) {
-			c["exp"] = time.Now().Add(-10 * time.Second).Unix()
-		})), []string{ScopeRead, ScopeWrite}},
+		{"no scope claim at all", iss.tokenWithout(t, rsaKey, "scope"), nil},
+		{"aud as an array holding ours", iss.tokenWith(t, rsaKey, "aud", []string{"other-api", "planstore-api"}),
+			[]string{ScopeRead, ScopeWrite}},
+		{"expired 10s ago, inside the 30s leeway", iss.tokenWith(t, ecKey, "exp", time.Now().Add(-10*time.Second).Unix()),
+			[]string{ScopeRead, ScopeWrite}},
 		{"no kid: tried against every published key",
 			signWith(t, jwt.SigningMethodES256, "", testEC, goodClaims(iss.URL())),
 			[]string{ScopeRead, ScopeWrite}},
@@ -119,33 +115,15 @@ func TestOIDCRefuses(t *testing.T) {
 			c["nbf"] = time.Now().Add(-2 * time.Hour).Unix()
 			c["exp"] = time.Now().Add(-time.Hour).Unix()
 		})), "token expired"},
-		{"not yet valid (nbf)", sign(t, ecKey, withClaims(func(c jwt.MapClaims) {
-			c["nbf"] = time.Now().Add(time.Hour).Unix()
-		})), "token not valid yet"},
-		{"issued in the future (iat)", sign(t, ecKey, withClaims(func(c jwt.MapClaims) {
-			c["iat"] = time.Now().Add(time.Hour).Unix()
-		})), "token issued in the future"},
-		{"wrong audience", sign(t, rsaKey, withClaims(func(c jwt.MapClaims) {
-			c["aud"] = "someone-else"
-		})), "wrong audience"},
-		{"no audience", sign(t, rsaKey, withClaims(func(c jwt.MapClaims) {
-			delete(c, "aud")
-		})), "required claim missing"},
-		{"wrong issuer", sign(t, rsaKey, withClaims(func(c jwt.MapClaims) {
-			c["iss"] = "https://evil.example"
-		})), "wrong issuer"},
-		{"issuer differs by a trailing slash", sign(t, rsaKey, withClaims(func(c jwt.MapClaims) {
-			c["iss"] = iss.URL() + "/"
-		})), "wrong issuer"},
-		{"missing exp", sign(t, ecKey, withClaims(func(c jwt.MapClaims) {
-			delete(c, "exp")
-		})), "required claim missing"},
-		{"exp of the wrong type", sign(t, ecKey, withClaims(func(c jwt.MapClaims) {
-			c["exp"] = "tomorrow"
-		})), "claim has the wrong type"},
-		{"missing sub", sign(t, ecKey, withClaims(func(c jwt.MapClaims) {
-			delete(c, "sub")
-		})), "token has no subject"},
+		{"not yet valid (nbf)", iss.tokenWith(t, ecKey, "nbf", time.Now().Add(time.Hour).Unix()), "token not valid yet"},
+		{"issued in the future (iat)", iss.tokenWith(t, ecKey, "iat", time.Now().Add(time.Hour).Unix()), "token issued in the future"},
+		{"wrong audience", iss.tokenWith(t, rsaKey, "aud", "someone-else"), "wrong audience"},
+		{"no audience", iss.tokenWithout(t, rsaKey, "aud"), "required claim missing"},
+		{"wrong issuer", iss.tokenWith(t, rsaKey, "iss", "https://evil.example"), "wrong issuer"},
+		{"issuer differs by a trailing slash", iss.tokenWith(t, rsaKey, "iss", iss.URL()+"/"), "wrong issuer"},
+		{"missing exp", iss.tokenWithout(t, ecKey, "exp"), "required claim missing"},
+		{"exp of the wrong type", iss.tokenWith(t, ecKey, "exp", "tomorrow"), "claim has the wrong type"},
+		{"missing sub", iss.tokenWithout(t, ecKey, "sub"), "token has no subject"},
 		{"alg none", signWith(t, jwt.SigningMethodNone, rsaKey.kid, jwt.UnsafeAllowNoneSignatureType, goodClaims(iss.URL())),
 			"invalid signature or algorithm not allowed"},
 		{"HS256 keyed with the RSA public key PEM", hmacWith(publicPEM, rsaKey.kid),
