@@ -8,11 +8,7 @@ import (
 
 // BenchmarkVerifyCached is the hot path: the same token on every request.
 func BenchmarkVerifyCached(b *testing.B) {
-	dir := b.TempDir()
-	dev, err := NewDevVerifier(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
+	dev, dir := freshDevVerifier(b)
 	v := NewCachingVerifier(dev, 0)
 	token := mint(b, dir, "bench", time.Hour, ScopeRead, ScopeWrite)
 	ctx := context.Background()
@@ -29,11 +25,7 @@ func BenchmarkVerifyCached(b *testing.B) {
 
 // BenchmarkVerifyUncached is a full ES256 (dev mode) verification.
 func BenchmarkVerifyUncached(b *testing.B) {
-	dir := b.TempDir()
-	v, err := NewDevVerifier(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
+	v, dir := freshDevVerifier(b)
 	token := mint(b, dir, "bench", time.Hour, ScopeRead, ScopeWrite)
 	ctx := context.Background()
 	b.ReportAllocs()

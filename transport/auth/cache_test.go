@@ -43,11 +43,7 @@ func newCachingDev(t testing.TB) (*CachingVerifier, *countingVerifier, string, *
 
 func newCountingDev(t testing.TB) (*countingVerifier, string) {
 	t.Helper()
-	dir := t.TempDir()
-	v, err := NewDevVerifier(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v, dir := freshDevVerifier(t)
 	return &countingVerifier{next: v}, dir
 }
 

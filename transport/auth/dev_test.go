@@ -29,10 +29,7 @@ func TestDevTokenRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := NewDevVerifier(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := mustDevVerifier(t, dir)
 	p, err := v.Verify(context.Background(), token)
 	if err != nil {
 		t.Fatalf("own token refused: %v", err)
@@ -65,33 +62,29 @@ func TestDevTokenRoundTrip(t *testing.T) {
 
 func TestDevKeyCreatedOnceAndReused(t *testing.T) {
 	dir := t.TempDir()
-	first, err := loadOrCreateDevKey(dir)
-	if err != nil {
-		t.Fatal(err)
+	// loadKey loads (the first time, creates) the key, and returns it with the file's bytes.
+	loadKey := func() (*devKey, []byte) {
+		t.Helper()
+		k, err := loadOrCreateDevKey(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		file, err := os.ReadFile(DevKeyPath(dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k, file
 	}
-	before, err := os.ReadFile(DevKeyPath(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
+	first, before := loadKey()
 	token, err := MintDevToken(dir, "bob", nil, time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := loadOrCreateDevKey(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	after, err := os.ReadFile(DevKeyPath(dir))
-	if err != nil {
-		t.Fatal(err)
-	}
+	second, after := loadKey()
 	if first.kid != second.kid || !bytes.Equal(before, after) {
 		t.Fatal("the key changed between uses")
 	}
-	v, err := NewDevVerifier(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := mustDevVerifier(t, dir)
 	if _, err := v.Verify(context.Background(), token); err != nil {
 		t.Fatalf("token minted before the verifier started refused: %v", err)
 	}
@@ -217,11 +210,7 @@ func TestDevKeyHelperProcess(t *testing.T) {
 }
 
 func TestDevVerifierRefusesOtherKeys(t *testing.T) {
-	dir := t.TempDir()
-	v, err := NewDevVerifier(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v, dir := freshDevVerifier(t)
 	ours, err := loadOrCreateDevKey(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -305,4 +294,21 @@ func TestThumbprintMatchesRFC7638(t *testing.T) {
 	if want := base64.RawURLEncoding.EncodeToString(sum[:]); key.kid != want {
 		t.Fatalf("kid = %q, want %q", key.kid, want)
 	}
+}
+
+// mustDevVerifier is the dev verifier of the data dir, failing the test if it cannot start.
+func mustDevVerifier(t testing.TB, dir string) *DevVerifier {
+	t.Helper()
+	v, err := NewDevVerifier(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// freshDevVerifier is the dev verifier of a new data dir, and that dir.
+func freshDevVerifier(t testing.TB) (*DevVerifier, string) {
+	t.Helper()
+	dir := t.TempDir()
+	return mustDevVerifier(t, dir), dir
 }

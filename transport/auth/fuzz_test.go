@@ -13,11 +13,7 @@ import (
 // signature covers the literal "header.payload" text, so an accepted token
 // must carry exactly the signing input of a token we minted.
 func FuzzVerifyToken(f *testing.F) {
-	dir := f.TempDir()
-	v, err := NewDevVerifier(dir)
-	if err != nil {
-		f.Fatal(err)
-	}
+	v, dir := freshDevVerifier(f)
 	signed := map[string]bool{}
 	for _, scopes := range [][]string{{ScopeRead}, {ScopeRead, ScopeWrite, ScopeAdmin}, nil} {
 		tok, err := MintDevToken(dir, "fuzz", scopes, 24*time.Hour)

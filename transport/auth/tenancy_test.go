@@ -44,10 +44,7 @@ func TestDevTokenCarriesItsOrganisations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := NewDevVerifier(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := mustDevVerifier(t, dir)
 	p, err := WithTenancy(v, Tenancy{DefaultOrg: "example.com"}).Verify(context.Background(), tok)
 	if err != nil {
 		t.Fatal(err)
