@@ -69,6 +69,15 @@ func viewOf(st webhooks.State, withSecret bool) subscriptionView {
 	return v
 }
 
+// writeSubscription answers with the subscription an operation left (its secret withheld),
+// or returns the operation's error.
+func writeSubscription(w http.ResponseWriter, status int, st webhooks.State, err error) error {
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, status, viewOf(st, false))
+}
+
 func (s *Server) createSubscription(w http.ResponseWriter, r *http.Request) error {
 	raw, err := s.readBody(r, "application/json")
 	if err != nil {
@@ -118,10 +127,7 @@ func (s *Server) listSubscriptions(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) getSubscription(w http.ResponseWriter, r *http.Request) error {
 	st, err := s.subscriptions.Get(r.Context(), mux.Vars(r)["id"])
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, viewOf(st, false))
+	return writeSubscription(w, http.StatusOK, st, err)
 }
 
 func (s *Server) deleteSubscription(w http.ResponseWriter, r *http.Request) error {
@@ -135,10 +141,7 @@ func (s *Server) deleteSubscription(w http.ResponseWriter, r *http.Request) erro
 func (s *Server) pauseSubscription(paused bool) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		st, err := s.subscriptions.SetPaused(r.Context(), mux.Vars(r)["id"], paused)
-		if err != nil {
-			return err
-		}
-		return writeJSON(w, http.StatusOK, viewOf(st, false))
+		return writeSubscription(w, http.StatusOK, st, err)
 	}
 }
 
@@ -156,10 +159,7 @@ func (s *Server) listSubscriptionDeadLetters(w http.ResponseWriter, r *http.Requ
 
 func (s *Server) redeliverDeadLetters(w http.ResponseWriter, r *http.Request) error {
 	st, err := s.subscriptions.Redeliver(r.Context(), mux.Vars(r)["id"])
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusAccepted, viewOf(st, false))
+	return writeSubscription(w, http.StatusAccepted, st, err)
 }
 
 func (s *Server) discardDeadLetters(w http.ResponseWriter, r *http.Request) error {
