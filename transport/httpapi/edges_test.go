@@ -67,6 +67,30 @@ type rawResponse struct {
 	Header     http.Header
 }
 
+// rawPlanPost is a raw, authorised POST of a JSON plan, its head ending with rest (more
+// headers, the blank line and what is sent of the body).
+func rawPlanPost(rest string) string {
+	return "POST /v1/plans HTTP/1.1\r\nHost: x\r\nAuthorization: " + writeToken + "\r\nContent-Type: application/json\r\n" + rest
+}
+
+// postExamplePlan posts the example plan to ts, authorised, as contentType and with the
+// correlation id (none if empty), and returns the status.
+func postExamplePlan(t *testing.T, ts *httptest.Server, contentType, correlationID string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/v1/plans", bytes.NewReader(exampleplan.JSON()))
+	req.Header.Set("Authorization", writeToken)
+	req.Header.Set("Content-Type", contentType)
+	if correlationID != "" {
+		req.Header.Set("X-Correlation-ID", correlationID)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	return resp.StatusCode
+}
+
 // rawExchange writes request bytes on a fresh connection and returns the first
 // response and its first bytes (to see an interim 100 Continue).
 func rawExchange(t *testing.T, ts *httptest.Server, head string) (rawResponse, string) {
@@ -123,8 +147,7 @@ func noErrorLogs(t *testing.T, logs *testenv.LogBuffer) {
 
 func TestBodySlowerThanTheReadTimeoutIs408(t *testing.T) {
 	ts, logs := edgeServer(t)
-	head := "POST /v1/plans HTTP/1.1\r\nHost: x\r\nAuthorization: " + writeToken +
-		"\r\nContent-Type: application/json\r\nX-Correlation-ID: slow-body-1\r\nContent-Length: 1000\r\n\r\n{\"objectId\":"
+	head := rawPlanPost("X-Correlation-ID: slow-body-1\r\nContent-Length: 1000\r\n\r\n{\"objectId\":")
 	resp, _ := rawExchange(t, ts, head) // and then nothing more
 	if resp.StatusCode != http.StatusRequestTimeout {
 		t.Fatalf("status %d, want 408", resp.StatusCode)
@@ -138,8 +161,7 @@ func TestBodySlowerThanTheReadTimeoutIs408(t *testing.T) {
 
 func TestMalformedChunkIs400(t *testing.T) {
 	ts, logs := edgeServer(t)
-	head := "POST /v1/plans HTTP/1.1\r\nHost: x\r\nAuthorization: " + writeToken +
-		"\r\nContent-Type: application/json\r\nX-Correlation-ID: bad-chunk-1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"
+	head := rawPlanPost("X-Correlation-ID: bad-chunk-1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n")
 	resp, _ := rawExchange(t, ts, head)
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("status %d, want 400", resp.StatusCode)
@@ -154,8 +176,7 @@ func TestClientGoneMidBodyIsLoggedAtInfo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _ = conn.Write([]byte("POST /v1/plans HTTP/1.1\r\nHost: x\r\nAuthorization: " + writeToken +
-		"\r\nContent-Type: application/json\r\nX-Correlation-ID: gone-1\r\nContent-Length: 1000\r\n\r\n{\"objectId\":"))
+	_, _ = conn.Write([]byte(rawPlanPost("X-Correlation-ID: gone-1\r\nContent-Length: 1000\r\n\r\n{\"objectId\":")))
 	_ = conn.Close()
 	line := waitForLog(t, logs, `"correlation_id":"gone-1"`)
 	if !strings.Contains(line, `"level":"INFO"`) || !strings.Contains(line, `"status":400`) {
@@ -166,8 +187,7 @@ func TestClientGoneMidBodyIsLoggedAtInfo(t *testing.T) {
 
 func TestExpectContinueOverTheLimitIs413WithoutContinue(t *testing.T) {
 	ts, _ := edgeServer(t)
-	head := "POST /v1/plans HTTP/1.1\r\nHost: x\r\nAuthorization: " + writeToken +
-		"\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: 10737418240\r\n\r\n"
+	head := rawPlanPost("Expect: 100-continue\r\nContent-Length: 10737418240\r\n\r\n")
 	resp, first := rawExchange(t, ts, head)
 	if strings.Contains(first, "100") || resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Fatalf("first line %q, status %d; want 413 and no 100 Continue", first, resp.StatusCode)
@@ -177,29 +197,13 @@ func TestExpectContinueOverTheLimitIs413WithoutContinue(t *testing.T) {
 func TestCharsetIsCaseInsensitive(t *testing.T) {
 	ts, _ := edgeServer(t)
 	for _, ct := range []string{"application/json; charset=Utf-8", "Application/JSON;CHARSET=\"UTF-8\""} {
-		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/v1/plans", bytes.NewReader(exampleplan.JSON()))
-		req.Header.Set("Authorization", writeToken)
-		req.Header.Set("Content-Type", ct)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_ = resp.Body.Close()
 		// The double behind create fails with 500: the body got past the media type check.
-		if resp.StatusCode == http.StatusUnsupportedMediaType {
+		if postExamplePlan(t, ts, ct, "") == http.StatusUnsupportedMediaType {
 			t.Errorf("%s: 415", ct)
 		}
 	}
-	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/v1/plans", bytes.NewReader(exampleplan.JSON()))
-	req.Header.Set("Authorization", writeToken)
-	req.Header.Set("Content-Type", "application/json; charset=latin1")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = resp.Body.Close()
-	if resp.StatusCode != http.StatusUnsupportedMediaType {
-		t.Errorf("latin1: %d, want 415", resp.StatusCode)
+	if status := postExamplePlan(t, ts, "application/json; charset=latin1", ""); status != http.StatusUnsupportedMediaType {
+		t.Errorf("latin1: %d, want 415", status)
 	}
 }
 
@@ -249,17 +253,8 @@ func TestEveryResponseCarriesACorrelationID(t *testing.T) {
 
 func TestInternalErrorLogLineHasTheCorrelationID(t *testing.T) {
 	ts, logs := edgeServer(t)
-	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/v1/plans", bytes.NewReader(exampleplan.JSON()))
-	req.Header.Set("Authorization", writeToken)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Correlation-ID", "boom-1")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = resp.Body.Close()
-	if resp.StatusCode != http.StatusInternalServerError {
-		t.Fatalf("status %d, want 500 from the broken double", resp.StatusCode)
+	if status := postExamplePlan(t, ts, "application/json", "boom-1"); status != http.StatusInternalServerError {
+		t.Fatalf("status %d, want 500 from the broken double", status)
 	}
 	waitForLog(t, logs, `"level":"ERROR"`, `"request failed"`, `"correlation_id":"boom-1"`)
 }
