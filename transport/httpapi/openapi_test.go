@@ -39,6 +39,12 @@ type openAPIDoc struct {
 		Examples map[string]struct {
 			Value json.RawMessage `json:"value"`
 		} `json:"examples"`
+		Parameters map[string]struct {
+			Schema map[string]any `json:"schema"`
+		} `json:"parameters"`
+		Responses map[string]struct {
+			Headers map[string]any `json:"headers"`
+		} `json:"responses"`
 	} `json:"components"`
 }
 
