@@ -26,16 +26,19 @@ import (
 )
 
 // load commits plans x versions events to a store from a few writers, as the command
-// side would under traffic, until all are committed or stop is closed.
+// side would under traffic, until all are committed or it is stopped.
 type load struct {
 	mu        sync.Mutex
 	committed []string
 	done      chan struct{}
 	err       error
+	// stop ends the writers early; it may be called more than once.
+	stop func()
 }
 
-func startLoad(store appender, prefix string, plans, versions, writers int, stop <-chan struct{}) *load {
-	l := &load{done: make(chan struct{})}
+func startLoad(store appender, prefix string, plans, versions, writers int) *load {
+	stop := make(chan struct{})
+	l := &load{done: make(chan struct{}), stop: sync.OnceFunc(func() { close(stop) })}
 	var wg sync.WaitGroup
 	for w := range writers {
 		wg.Add(1)
@@ -79,6 +82,28 @@ func (l *load) ids() []string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return append([]string(nil), l.committed...)
+}
+
+// wait waits for the writers to end and returns the ids they committed; a failed append
+// fails the test.
+func (l *load) wait(t *testing.T) []string {
+	t.Helper()
+	<-l.done
+	if l.err != nil {
+		t.Fatal(l.err)
+	}
+	return l.ids()
+}
+
+// stopOnceFlowing waits until got has 200 more events than it had at since (or the load
+// ended and got has any more), then stops the load and returns what it committed.
+func (l *load) stopOnceFlowing(t *testing.T, what string, got *sink, since int) []string {
+	t.Helper()
+	testenv.WaitFor(t, 120*time.Second, what, func() bool {
+		return got.distinct() >= since+200 || l.finished() && got.distinct() > since
+	})
+	l.stop()
+	return l.wait(t)
 }
 
 // eventStore is what the fault tests need of a real event store.
@@ -137,24 +162,13 @@ func TestRelayAndConsumersSurviveABrokerRestartUnderLoad(t *testing.T) {
 			testenv.RunRouter(t, consumers)
 			testenv.RunRouter(t, relay)
 
-			stop := make(chan struct{})
-			stopLoad := sync.OnceFunc(func() { close(stop) })
-			defer stopLoad()
 			// Up to 10,000 events; the test stops the load once traffic flows again.
-			l := startLoad(store, "restart", 100, 100, 4, stop)
+			l := startLoad(store, "restart", 100, 100, 4)
+			defer l.stop()
 			testenv.WaitFor(t, 60*time.Second, "traffic before the restart", func() bool { return got.distinct() >= 200 })
 
 			testenv.RestartBroker(t, 5*time.Second) // commits go on while the broker is down
-			before := got.distinct()
-			testenv.WaitFor(t, 120*time.Second, "traffic after the restart", func() bool {
-				return got.distinct() >= before+200 || l.finished() && got.distinct() > before
-			})
-			stopLoad()
-			<-l.done
-			if l.err != nil {
-				t.Fatal(l.err)
-			}
-			committed := l.ids()
+			committed := l.stopOnceFlowing(t, "traffic after the restart", got, got.distinct())
 			testenv.WaitFor(t, 120*time.Second, "every committed event at the consumers", func() bool {
 				return got.distinct() >= len(committed) && concurrent.distinct() >= len(committed)
 			})
@@ -236,11 +250,7 @@ func TestRelayChildProcess(t *testing.T) {
 			defer mu.Unlock()
 			fmt.Fprintln(f, id) // the page cache survives kill -9; no fsync needed
 		}}
-		l := startLoad(rec, "kill", plans, childVersions, childWriters, nil)
-		<-l.done
-		if l.err != nil {
-			t.Fatal(l.err)
-		}
+		startLoad(rec, "kill", plans, childVersions, childWriters).wait(t)
 	}
 	<-sig
 	stopRelay()
@@ -288,15 +298,13 @@ func TestRelaySurvivesKill9(t *testing.T) {
 
 			env := []string{childDirEnv + "=" + dir, childAMQPEnv + "=" + url}
 			var l *load
-			stop := make(chan struct{})
-			stopLoad := sync.OnceFunc(func() { close(stop) })
-			defer stopLoad()
 			childPlans := 60 // x childVersions = 1,200 events
 			if kind == "redis" {
 				store := openRedisStore(t)
 				env = append(env, childRedisEnv+"="+testenv.RedisURL(redisTestDB))
 				childPlans = 0
-				l = startLoad(store, "kill", 100, 100, 4, stop)
+				l = startLoad(store, "kill", 100, 100, 4)
+				defer l.stop()
 			}
 
 			first := startChild(t, env, childPlans)
@@ -310,15 +318,7 @@ func TestRelaySurvivesKill9(t *testing.T) {
 			second := startChild(t, env, 0)
 			var committed []string
 			if l != nil {
-				testenv.WaitFor(t, 120*time.Second, "traffic through the second relay", func() bool {
-					return got.distinct() >= killedAt+200 || l.finished() && got.distinct() > killedAt
-				})
-				stopLoad()
-				<-l.done
-				if l.err != nil {
-					t.Fatal(l.err)
-				}
-				committed = l.ids()
+				committed = l.stopOnceFlowing(t, "traffic through the second relay", got, killedAt)
 			} else {
 				committed = readIDs(t, filepath.Join(dir, committedFile))
 			}
