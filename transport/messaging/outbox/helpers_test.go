@@ -118,8 +118,14 @@ func ids(evs []events.Envelope) []string {
 
 func newRouter(t testing.TB, reg *prometheus.Registry) *messaging.Router {
 	t.Helper()
+	return newRouterLoggingTo(t, reg, testLogger(t))
+}
+
+// newRouterLoggingTo is newRouter logging to logger, for a test that reads the log.
+func newRouterLoggingTo(t testing.TB, reg *prometheus.Registry, logger *slog.Logger) *messaging.Router {
+	t.Helper()
 	r, err := messaging.NewRouter(messaging.RouterConfig{
-		Logger:       testLogger(t),
+		Logger:       logger,
 		Codec:        testenv.PlanCodec(t),
 		Registry:     reg,
 		CloseTimeout: 20 * time.Second,
@@ -153,11 +159,15 @@ func addRelay(t testing.TB, r *messaging.Router, store outbox.Outbox, bus messag
 // (0: the default).
 func addRelayStreams(t testing.TB, r *messaging.Router, store outbox.Outbox, bus messaging.Bus, streams int) {
 	t.Helper()
-	err := outbox.AddRelay(r, outbox.RelayConfig{
-		SubscriberConfig: outbox.SubscriberConfig{Outbox: store, Codec: testenv.PlanCodec(t), Logger: testLogger(t), ReadWait: 200 * time.Millisecond, RedeliverMax: time.Second, Lanes: testLanes, Streams: streams},
-		Bus:              bus,
+	addRelayWith(t, r, bus, outbox.SubscriberConfig{
+		Outbox: store, Codec: testenv.PlanCodec(t), Logger: testLogger(t), ReadWait: 200 * time.Millisecond, RedeliverMax: time.Second, Lanes: testLanes, Streams: streams,
 	})
-	if err != nil {
+}
+
+// addRelayWith adds a relay reading its outbox as cfg says.
+func addRelayWith(t testing.TB, r *messaging.Router, bus messaging.Bus, cfg outbox.SubscriberConfig) {
+	t.Helper()
+	if err := outbox.AddRelay(r, outbox.RelayConfig{SubscriberConfig: cfg, Bus: bus}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/planstore/planstore/transport/messaging"
 	"github.com/planstore/planstore/transport/messaging/inproc"
 	"github.com/planstore/planstore/transport/messaging/outbox"
 	"github.com/planstore/planstore/transport/testenv"
@@ -19,21 +18,11 @@ func TestRelayAndConsumerLogsCarryTheCorrelationIDOfAnEvent(t *testing.T) {
 	reg := prometheus.NewRegistry()
 
 	var relayLog, consumerLog testenv.LogBuffer
-	relay, err := messaging.NewRouter(messaging.RouterConfig{Logger: relayLog.Logger(), Registry: reg, CloseTimeout: 20 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = outbox.AddRelay(relay, outbox.RelayConfig{
-		SubscriberConfig: outbox.SubscriberConfig{Outbox: store, Codec: testenv.PlanCodec(t), Logger: relayLog.Logger(), Reader: "relay-test", ReadWait: 200 * time.Millisecond},
-		Bus:              bus,
+	relay := newRouterLoggingTo(t, reg, relayLog.Logger())
+	addRelayWith(t, relay, bus, outbox.SubscriberConfig{
+		Outbox: store, Codec: testenv.PlanCodec(t), Logger: relayLog.Logger(), Reader: "relay-test", ReadWait: 200 * time.Millisecond,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	consumers, err := messaging.NewRouter(messaging.RouterConfig{Logger: consumerLog.Logger(), Codec: testenv.PlanCodec(t), Registry: reg, CloseTimeout: 20 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
+	consumers := newRouterLoggingTo(t, reg, consumerLog.Logger())
 	got := newSink()
 	if err := consumers.AddConsumer(bus, got.consumer("audit")); err != nil {
 		t.Fatal(err)
@@ -64,18 +53,11 @@ func TestRelayLogsEveryFailedPublishOnceWithTheEventsFields(t *testing.T) {
 	defer bus.Close()
 	reg := prometheus.NewRegistry()
 	var logs testenv.LogBuffer
-	relay, err := messaging.NewRouter(messaging.RouterConfig{Logger: logs.Logger(), Registry: reg, CloseTimeout: 20 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = outbox.AddRelay(relay, outbox.RelayConfig{
-		SubscriberConfig: outbox.SubscriberConfig{Outbox: store, Codec: testenv.PlanCodec(t), Logger: logs.Logger(), ReadWait: 200 * time.Millisecond,
-			RedeliverMin: time.Millisecond, RedeliverMax: 10 * time.Millisecond},
-		Bus: bus,
+	relay := newRouterLoggingTo(t, reg, logs.Logger())
+	addRelayWith(t, relay, bus, outbox.SubscriberConfig{
+		Outbox: store, Codec: testenv.PlanCodec(t), Logger: logs.Logger(), ReadWait: 200 * time.Millisecond,
+		RedeliverMin: time.Millisecond, RedeliverMax: 10 * time.Millisecond,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	stop := testenv.RunRouter(t, relay)
 	e := history("plan", 1, 1)[0]
 	store.Append(e)
