@@ -23,17 +23,9 @@ const DefaultMaxBodyBytes = 1 << 20
 
 // The handlers this transport calls, declared here where they are used.
 type (
-	planCreator interface {
-		Handle(context.Context, commands.CreatePlan) (commands.Result, error)
-	}
-	planReplacer interface {
-		Handle(context.Context, commands.ReplacePlan) (commands.Result, error)
-	}
-	planPatcher interface {
-		Handle(context.Context, commands.PatchPlan) (commands.Result, error)
-	}
-	planDeleter interface {
-		Handle(context.Context, commands.DeletePlan) (commands.Result, error)
+	// planCommand handles the plan command C: Commands holds one per write.
+	planCommand[C any] interface {
+		Handle(context.Context, C) (commands.Result, error)
 	}
 	searcher interface {
 		Search(context.Context, search.Request) (json.RawMessage, error)
@@ -45,10 +37,10 @@ type (
 
 // Commands are the write handlers; a role without the command API leaves them nil.
 type Commands struct {
-	Create  planCreator
-	Replace planReplacer
-	Patch   planPatcher
-	Delete  planDeleter
+	Create  planCommand[commands.CreatePlan]
+	Replace planCommand[commands.ReplacePlan]
+	Patch   planCommand[commands.PatchPlan]
+	Delete  planCommand[commands.DeletePlan]
 }
 
 // Config wires the transport. Nil parts are simply not routed, so each role serves only
