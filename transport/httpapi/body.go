@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -17,7 +18,7 @@ import (
 // sends "100 Continue" to a client that asked for it (Expect: 100-continue) only when
 // the handler starts reading, so such a client is told 413 without sending anything.
 func (s *Server) readBody(r *http.Request, accepted ...string) ([]byte, error) {
-	if err := checkMediaType(r.Header.Get("Content-Type"), accepted); err != nil {
+	if _, err := acceptedMediaType(r.Header.Get("Content-Type"), accepted); err != nil {
 		return nil, err
 	}
 	if r.ContentLength > s.maxBodyBytes {
@@ -36,25 +37,25 @@ func (s *Server) readBody(r *http.Request, accepted ...string) ([]byte, error) {
 	return body, nil
 }
 
-func checkMediaType(contentType string, accepted []string) error {
+// acceptedMediaType returns the media type of a Content-Type header, lower-cased and
+// without parameters, if it is one of accepted (in utf-8, if it names a charset).
+func acceptedMediaType(contentType string, accepted []string) (string, error) {
 	if contentType == "" {
-		return fmt.Errorf("%w: Content-Type is missing; send %s", errUnsupportedMediaType, accepted[0])
+		return "", fmt.Errorf("%w: Content-Type is missing; send %s", errUnsupportedMediaType, accepted[0])
 	}
 	mediaType, params, err := mime.ParseMediaType(contentType)
 	if err != nil {
-		return fmt.Errorf("%w: Content-Type %q cannot be parsed", errUnsupportedMediaType, contentType)
+		return "", fmt.Errorf("%w: Content-Type %q cannot be parsed", errUnsupportedMediaType, contentType)
 	}
 	// Media type parameter values such as the charset are case-insensitive (RFC 9110
 	// 8.3.2); ParseMediaType lower-cases the type and the parameter names only.
 	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
-		return fmt.Errorf("%w: only utf-8 is accepted, not %q", errUnsupportedMediaType, cs)
+		return "", fmt.Errorf("%w: only utf-8 is accepted, not %q", errUnsupportedMediaType, cs)
 	}
-	for _, a := range accepted {
-		if mediaType == a {
-			return nil
-		}
+	if !slices.Contains(accepted, mediaType) {
+		return "", fmt.Errorf("%w: %q is not accepted here; send %s", errUnsupportedMediaType, mediaType, accepted[0])
 	}
-	return fmt.Errorf("%w: %q is not accepted here; send %s", errUnsupportedMediaType, mediaType, accepted[0])
+	return mediaType, nil
 }
 
 // bodyReadError classifies a failed body read. Every cause is the client's or its

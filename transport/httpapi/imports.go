@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"os"
 	"strings"
@@ -41,10 +40,10 @@ func (s *Server) startImport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || (q.Has("mode") && q.Get("mode") == "") {
 		return &paramError{name: "mode", message: "must be create or upsert"}
 	}
-	if err := checkMediaType(r.Header.Get("Content-Type"), importMediaTypes); err != nil {
+	mediaType, err := acceptedMediaType(r.Header.Get("Content-Type"), importMediaTypes)
+	if err != nil {
 		return err
 	}
-	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	encoding := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding")))
 	gzipped := mediaType == "application/gzip" || encoding == "gzip"
 	if encoding != "" && encoding != "gzip" && encoding != "identity" {
