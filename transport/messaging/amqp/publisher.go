@@ -118,15 +118,10 @@ func (p *replacingPublisher) Connected() bool {
 
 // Close closes the current generation and waits for retirements in progress.
 func (p *replacingPublisher) Close() error {
-	p.mu.Lock()
-	if p.closed {
-		p.mu.Unlock()
+	pub, first := p.markClosed()
+	if !first {
 		return nil
 	}
-	p.closed = true
-	pub := p.current
-	p.current = nil
-	p.mu.Unlock()
 	var err error
 	if pub != nil {
 		if cerr := closeGeneration(pub); cerr != nil {
@@ -135,4 +130,17 @@ func (p *replacingPublisher) Close() error {
 	}
 	p.bg.Wait()
 	return err
+}
+
+// markClosed marks the publisher closed, so no Publish dials again, and takes the current
+// generation (nil if none) for Close to close; first is false if it was already closed.
+func (p *replacingPublisher) markClosed() (pub *amqp.Publisher, first bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return nil, false
+	}
+	p.closed = true
+	pub, p.current = p.current, nil
+	return pub, true
 }
