@@ -9,7 +9,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/planstore/planstore/events"
-	"github.com/planstore/planstore/transport/messaging/inproc"
 	"github.com/planstore/planstore/transport/messaging/outbox"
 	"github.com/planstore/planstore/transport/testenv"
 )
@@ -116,11 +115,7 @@ func BenchmarkRelayLatency(b *testing.B) {
 // consumers as in planstore serve.
 func BenchmarkRelayEmbedded(b *testing.B) {
 	store := newMemOutbox()
-	bus, err := inproc.New(inproc.Config{Logger: testLogger(b), Consumers: []string{"one", "two"}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { bus.Close() })
+	bus := newEmbeddedBus(b, "one", "two")
 	r := newRouter(b, prometheus.NewRegistry())
 	one, two := newSink(), newSink()
 	for name, s := range map[string]*sink{"one": one, "two": two} {

@@ -16,6 +16,7 @@ import (
 	"github.com/planstore/planstore/events/storetest"
 	"github.com/planstore/planstore/transport/messaging"
 	"github.com/planstore/planstore/transport/messaging/amqp"
+	"github.com/planstore/planstore/transport/messaging/inproc"
 	"github.com/planstore/planstore/transport/messaging/outbox"
 	"github.com/planstore/planstore/transport/testenv"
 )
@@ -174,6 +175,17 @@ func addRelayWith(t testing.TB, r *messaging.Router, bus messaging.Bus, cfg outb
 
 // testLanes lets a benchmark run compare lane counts: PLANSTORE_BENCH_LANES.
 var testLanes, _ = strconv.Atoi(os.Getenv("PLANSTORE_BENCH_LANES"))
+
+// newEmbeddedBus is an in-process bus for the consumers, closed when the test ends.
+func newEmbeddedBus(t testing.TB, consumers ...string) *inproc.Bus {
+	t.Helper()
+	bus, err := inproc.New(inproc.Config{Logger: testLogger(t), Consumers: consumers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bus.Close() })
+	return bus
+}
 
 func newAMQPBus(t testing.TB, url string, consumers ...string) *amqp.Bus {
 	t.Helper()

@@ -6,7 +6,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/planstore/planstore/transport/messaging/inproc"
 	"github.com/planstore/planstore/transport/messaging/outbox"
 	"github.com/planstore/planstore/transport/testenv"
 )
@@ -46,11 +45,7 @@ func TestRelayAndConsumerLogsCarryTheCorrelationIDOfAnEvent(t *testing.T) {
 func TestRelayLogsEveryFailedPublishOnceWithTheEventsFields(t *testing.T) {
 	store := newMemOutbox()
 	// The audit consumer is expected but never attaches: every publish is refused.
-	bus, err := inproc.New(inproc.Config{Logger: testLogger(t), Consumers: []string{"audit"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer bus.Close()
+	bus := newEmbeddedBus(t, "audit")
 	reg := prometheus.NewRegistry()
 	var logs testenv.LogBuffer
 	relay := newRouterLoggingTo(t, reg, logs.Logger())

@@ -7,7 +7,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/planstore/planstore/transport/messaging/inproc"
 	"github.com/planstore/planstore/transport/testenv"
 )
 
@@ -41,11 +40,7 @@ func TestRelayOnTheEmbeddedBusWithTheBoltStore(t *testing.T) {
 
 func relayOnTheEmbeddedBusWithTheBoltStore(t *testing.T, streams int) {
 	store := testenv.BoltStore(t)
-	bus, err := inproc.New(inproc.Config{Logger: testLogger(t), Consumers: []string{"audit", "projector"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer bus.Close()
+	bus := newEmbeddedBus(t, "audit", "projector")
 
 	// One router for everything, as planstore serve may run it.
 	r := newRouter(t, prometheus.NewRegistry())
