@@ -36,10 +36,10 @@ type tally struct {
 // and second whether it failed or served (for judging /readyz).
 type counters struct {
 	mu       sync.Mutex
-	byPhase  map[string]map[opKind]*tally
+	byPhase  nestedMap[string, opKind, tally]
 	failures []string
 	failSeen int
-	perRole  map[string]map[int64]*roleSecond
+	perRole  nestedMap[string, int64, roleSecond]
 }
 
 // roleSecond is what one role did in one second of the run.
@@ -48,33 +48,15 @@ type roleSecond struct{ ok, failed int }
 const maxFailureSamples = 30
 
 func newCounters() *counters {
-	return &counters{byPhase: map[string]map[opKind]*tally{}, perRole: map[string]map[int64]*roleSecond{}}
+	return &counters{byPhase: nestedMap[string, opKind, tally]{}, perRole: nestedMap[string, int64, roleSecond]{}}
 }
 
 // outcome classifies one answer. expected says which statuses are the answer asked for.
 func (c *counters) record(p phase, role string, kind opKind, res response, at time.Time, expected ...int) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	byKind := c.byPhase[p.Name]
-	if byKind == nil {
-		byKind = map[opKind]*tally{}
-		c.byPhase[p.Name] = byKind
-	}
-	t := byKind[kind]
-	if t == nil {
-		t = &tally{}
-		byKind[kind] = t
-	}
-	sec := c.perRole[role]
-	if sec == nil {
-		sec = map[int64]*roleSecond{}
-		c.perRole[role] = sec
-	}
-	rs := sec[at.Unix()]
-	if rs == nil {
-		rs = &roleSecond{}
-		sec[at.Unix()] = rs
-	}
+	t := c.byPhase.at(p.Name, kind)
+	rs := c.perRole.at(role, at.Unix())
 	if res.Err == nil {
 		for _, s := range expected {
 			if res.Status == s {
@@ -107,20 +89,14 @@ func (c *counters) record(p phase, role string, kind opKind, res response, at ti
 func (c *counters) tallyOf(phaseName string, kind opKind) tally {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if t := c.byPhase[phaseName][kind]; t != nil {
-		return *t
-	}
-	return tally{}
+	return c.byPhase.copyOf(phaseName, kind)
 }
 
 // second says what role did in the second starting at unix second s.
 func (c *counters) second(role string, s int64) roleSecond {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if rs := c.perRole[role][s]; rs != nil {
-		return *rs
-	}
-	return roleSecond{}
+	return c.perRole.copyOf(role, s)
 }
 
 func (c *counters) failureSamples() ([]string, int) {

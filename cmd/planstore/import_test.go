@@ -121,17 +121,10 @@ func TestImportSurvivesKillingServe(t *testing.T) {
 	token := mintToken(t, dataDir, "plans:read plans:write")
 	file, exp := importFile(t, serve, token, "killserve")
 	body, _ := os.ReadFile(file)
-	req, _ := http.NewRequest(http.MethodPost, serve.url+"/v1/imports", bytes.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/x-ndjson")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	location := resp.Header.Get("Location")
-	if resp.StatusCode != http.StatusAccepted || location == "" {
-		t.Fatalf("POST /v1/imports: %d, Location %q", resp.StatusCode, location)
+	r := call(t, http.MethodPost, serve.url+"/v1/imports", token, body, "Content-Type", "application/x-ndjson")
+	location := r.header.Get("Location")
+	if r.status != http.StatusAccepted || location == "" {
+		t.Fatalf("POST /v1/imports: %d, Location %q", r.status, location)
 	}
 	var before imports.Status
 	testenv.WaitFor(t, 2*time.Minute, "the import to be under way", func() bool {
@@ -150,7 +143,7 @@ func TestImportSurvivesKillingServe(t *testing.T) {
 		st, _ = importStatus(t, restarted, token, location)
 		return st.State.Final()
 	})
-	r := call(t, http.MethodGet, restarted.url+location+"/errors", token, nil)
+	r = call(t, http.MethodGet, restarted.url+location+"/errors", token, nil)
 	checkFinished(t, st, r.body, exp)
 	checkOnce(t, restarted, token, "killserve", exp)
 }

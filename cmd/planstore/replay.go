@@ -55,57 +55,67 @@ func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 func runDirectReplay(ctx context.Context, cfg app.Config, f replayFlags, stdout, stderr io.Writer) error {
-	tools, err := app.OpenTools(ctx, cfg, stderr)
-	if err != nil {
-		return err
-	}
-	defer tools.Close()
-	r, err := tools.Replayer(ctx)
-	if err != nil {
-		return err
-	}
-	status, err := r.Run(ctx, replay.NewProgressPrinter(stderr).Update)
-	if err != nil {
-		return err
-	}
-	return printReplayResult(stdout, status, f.asJSON)
+	return withTools(ctx, cfg, stderr, func(tools *app.Tools) error {
+		r, err := tools.Replayer(ctx)
+		if err != nil {
+			return err
+		}
+		status, err := r.Run(ctx, replay.NewProgressPrinter(stderr).Update)
+		if err != nil {
+			return err
+		}
+		return printReplayResult(stdout, status, f.asJSON)
+	})
 }
 
 func runSnapshotCheck(ctx context.Context, cfg app.Config, f replayFlags, stdout, stderr io.Writer) error {
+	return withTools(ctx, cfg, stderr, func(tools *app.Tools) error {
+		store, err := tools.SnapshotStore(ctx)
+		if err != nil {
+			return fmt.Errorf("%w (the embedded store is locked while a server runs on it: stop it first)", err)
+		}
+		var report replay.Report
+		if f.snapshots {
+			report, err = replay.RebuildSnapshots(ctx, store)
+		} else {
+			report, err = replay.CheckSnapshots(ctx, store)
+		}
+		if err != nil {
+			return err
+		}
+		if err := printSnapshotReport(stdout, report, f); err != nil {
+			return err
+		}
+		if f.checkSnapshots && report.Mismatches > 0 {
+			return fmt.Errorf("%d snapshot(s) differ from their events; fix with planstore replay --snapshots", report.Mismatches)
+		}
+		return nil
+	})
+}
+
+// withTools runs use with the backends of a one-off command open, and closes them after.
+func withTools(ctx context.Context, cfg app.Config, stderr io.Writer, use func(*app.Tools) error) error {
 	tools, err := app.OpenTools(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
 	defer tools.Close()
-	store, err := tools.SnapshotStore(ctx)
-	if err != nil {
-		return fmt.Errorf("%w (the embedded store is locked while a server runs on it: stop it first)", err)
-	}
-	var report replay.Report
-	if f.snapshots {
-		report, err = replay.RebuildSnapshots(ctx, store)
-	} else {
-		report, err = replay.CheckSnapshots(ctx, store)
-	}
-	if err != nil {
-		return err
-	}
+	return use(tools)
+}
+
+// printSnapshotReport prints what a snapshot check or rebuild found: JSON, or a summary
+// line and each problem.
+func printSnapshotReport(w io.Writer, report replay.Report, f replayFlags) error {
 	if f.asJSON {
-		if err := json.NewEncoder(stdout).Encode(report); err != nil {
-			return err
-		}
-	} else {
-		fmt.Fprintf(stdout, "%d plans, %d events checked: %d snapshot(s) differ from their events", report.Plans, report.Events, report.Mismatches)
-		if f.snapshots {
-			fmt.Fprintf(stdout, ", %d rebuilt, %d skipped (changed meanwhile)", report.Rebuilt, report.Skipped)
-		}
-		fmt.Fprintln(stdout)
-		for _, p := range report.Problems {
-			fmt.Fprintf(stdout, "  %+v\n", p)
-		}
+		return json.NewEncoder(w).Encode(report)
 	}
-	if f.checkSnapshots && report.Mismatches > 0 {
-		return fmt.Errorf("%d snapshot(s) differ from their events; fix with planstore replay --snapshots", report.Mismatches)
+	fmt.Fprintf(w, "%d plans, %d events checked: %d snapshot(s) differ from their events", report.Plans, report.Events, report.Mismatches)
+	if f.snapshots {
+		fmt.Fprintf(w, ", %d rebuilt, %d skipped (changed meanwhile)", report.Rebuilt, report.Skipped)
+	}
+	fmt.Fprintln(w)
+	for _, p := range report.Problems {
+		fmt.Fprintf(w, "  %+v\n", p)
 	}
 	return nil
 }

@@ -155,6 +155,7 @@ func post(client *http.Client, url, token string, body []byte) (int, error) {
 
 type response struct {
 	status int
+	header http.Header
 	body   []byte
 }
 
@@ -183,5 +184,5 @@ func call(t *testing.T, method, url, token string, body []byte, headers ...strin
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return response{status: resp.StatusCode, body: b}
+	return response{status: resp.StatusCode, header: resp.Header, body: b}
 }

@@ -25,29 +25,11 @@ func BenchmarkCreateOverHTTP(b *testing.B) {
 	template := string(benchPlan(b))
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
 	var seq atomic.Int64
-	b.SetParallelism(16) // 16 x GOMAXPROCS concurrent clients
-	b.ResetTimer()
-	start := time.Now()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			body := strings.ReplaceAll(template, "SUFFIX", fmt.Sprint(seq.Add(1)))
-			req, _ := http.NewRequest(http.MethodPost, m.URL()+"/v1/plans", strings.NewReader(body))
-			req.Header.Set("Authorization", "Bearer "+token)
-			req.Header.Set("Content-Type", "application/json")
-			resp, err := client.Do(req)
-			if err != nil {
-				b.Error(err)
-				return
-			}
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusCreated {
-				b.Errorf("status %d", resp.StatusCode)
-				return
-			}
-		}
+	parallel(b, "create", func() error {
+		body := strings.ReplaceAll(template, "SUFFIX", fmt.Sprint(seq.Add(1)))
+		_, err := restCall(client, http.MethodPost, m.URL()+"/v1/plans", token, body, http.StatusCreated)
+		return err
 	})
-	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "creates/s")
 }
 
 // quietBench logs errors only: a benchmark's output is its figures.
@@ -60,4 +42,47 @@ func benchPlan(b *testing.B) []byte {
 		doc = bytes.ReplaceAll(doc, id, append(id[:len(id)-1:len(id)-1], []byte(`-SUFFIX"`)...))
 	}
 	return doc
+}
+
+// parallel runs call from 16 x GOMAXPROCS clients and reports op+"s/s".
+func parallel(b *testing.B, op string, call func() error) {
+	b.SetParallelism(16)
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := call(); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), op+"s/s")
+}
+
+// restCall sends one REST request with a bearer token; it is an error unless the answer
+// has status want.
+func restCall(c *http.Client, method, url, token, body string, want int) ([]byte, error) {
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, url, rd)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err == nil && resp.StatusCode != want {
+		err = fmt.Errorf("%s %s: status %d: %s", method, url, resp.StatusCode, b)
+	}
+	return b, err
 }

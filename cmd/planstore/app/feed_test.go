@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -77,16 +76,7 @@ func testEventFeed(t *testing.T, mutate ...func(*app.Config)) {
 	created := make(chan int, 1)
 	go func() {
 		time.Sleep(200 * time.Millisecond)
-		req, _ := http.NewRequest(http.MethodPost, c.base+"/v1/plans", bytes.NewReader(doc))
-		req.Header.Set("Authorization", "Bearer "+c.token)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			created <- 0
-			return
-		}
-		_ = resp.Body.Close()
-		created <- resp.StatusCode
+		created <- c.doQuiet(http.MethodPost, "/v1/plans", doc)
 	}()
 	live := readSSE(t, c, rest[len(rest)-1].Position, 1)
 	if status := <-created; status != http.StatusCreated {
@@ -157,14 +147,9 @@ func readSSE(t *testing.T, c *client, lastID string, n int) []feedEntry {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+"/v1/events", nil)
+	req, err := c.newRequest(ctx, http.MethodGet, "/v1/events", nil, "Accept", "text/event-stream", "Last-Event-ID", lastID)
 	if err != nil {
 		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	req.Header.Set("Accept", "text/event-stream")
-	if lastID != "" {
-		req.Header.Set("Last-Event-ID", lastID)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

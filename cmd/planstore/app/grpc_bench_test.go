@@ -3,12 +3,10 @@ package app_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -79,22 +77,6 @@ func BenchmarkRESTvsGRPC(b *testing.B) {
 	}
 }
 
-// parallel runs call from 16 x GOMAXPROCS clients and reports op+"s/s".
-func parallel(b *testing.B, op string, call func() error) {
-	b.SetParallelism(16)
-	b.ResetTimer()
-	start := time.Now()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			if err := call(); err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
-	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), op+"s/s")
-}
-
 func grpcClients(b *testing.B, addr string) []planstorev1.PlanServiceClient {
 	out := make([]planstorev1.PlanServiceClient, grpcBenchConns)
 	for i := range out {
@@ -106,29 +88,4 @@ func grpcClients(b *testing.B, addr string) []planstorev1.PlanServiceClient {
 		out[i] = planstorev1.NewPlanServiceClient(conn)
 	}
 	return out
-}
-
-func restCall(c *http.Client, method, url, token, body string, want int) ([]byte, error) {
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, err := http.NewRequest(method, url, rd)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err == nil && resp.StatusCode != want {
-		err = fmt.Errorf("%s %s: status %d: %s", method, url, resp.StatusCode, b)
-	}
-	return b, err
 }

@@ -95,13 +95,47 @@ func (r response) json(t *testing.T) map[string]any {
 
 func (c *client) do(method, path string, body []byte, headers ...string) response {
 	c.t.Helper()
+	req, err := c.newRequest(context.Background(), method, path, body, headers...)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return response{status: resp.StatusCode, header: resp.Header, body: b}
+}
+
+// doQuiet is do for other goroutines: it reports a transport error as status 0
+// instead of failing the test from outside its goroutine.
+func (c *client) doQuiet(method, path string, body []byte) int {
+	req, err := c.newRequest(context.Background(), method, path, body)
+	if err != nil {
+		return 0
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0
+	}
+	_ = resp.Body.Close()
+	return resp.StatusCode
+}
+
+// newRequest is a request as c sends it: with its token, a JSON body when there is one,
+// and headers as name, value pairs (an empty value removes the header).
+func (c *client) newRequest(ctx context.Context, method, path string, body []byte, headers ...string) (*http.Request, error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
-	req, err := http.NewRequest(method, c.base+path, rd)
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
 	if err != nil {
-		c.t.Fatal(err)
+		return nil, err
 	}
 	if c.token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.token)
@@ -116,16 +150,7 @@ func (c *client) do(method, path string, body []byte, headers ...string) respons
 		}
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		c.t.Fatalf("%s %s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	return response{status: resp.StatusCode, header: resp.Header, body: b}
+	return req, nil
 }
 
 // createAndReadBack creates the example plan through writer and at once GETs it through

@@ -83,23 +83,6 @@ func TestConcurrentUnconditionalPatchesOverHTTP(t *testing.T) {
 	}
 }
 
-// doQuiet is do for other goroutines: it reports a transport error as status 0
-// instead of failing the test from outside its goroutine.
-func (c *client) doQuiet(method, path string, body []byte) int {
-	req, err := http.NewRequest(method, c.base+path, strings.NewReader(string(body)))
-	if err != nil {
-		return 0
-	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0
-	}
-	_ = resp.Body.Close()
-	return resp.StatusCode
-}
-
 // edited replaces old with replacement in doc, failing the test when old is not there.
 func edited(t *testing.T, doc []byte, old, replacement string) string {
 	t.Helper()

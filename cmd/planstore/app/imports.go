@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -48,8 +49,8 @@ func (m *Main) startImports(ctx context.Context, store eventStore, httpCfg *http
 	create, err1 := commands.NewCreatePlanHandler(store)
 	upsert, err2 := commands.NewUpsertPlanHandler(store)
 	plans, err3 := queries.NewPlans(store)
-	if err1 != nil || err2 != nil || err3 != nil {
-		return fmt.Errorf("import worker: %w", err1)
+	if err := cmp.Or(err1, err2, err3); err != nil {
+		return fmt.Errorf("import worker: %w", err)
 	}
 	worker, err := imports.NewWorker(imports.WorkerConfig{
 		Store: jobs, Queue: queue, Create: create, Upsert: upsert, History: plans,

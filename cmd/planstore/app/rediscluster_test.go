@@ -110,9 +110,7 @@ func TestServeSurvivesRedisFailover(t *testing.T) {
 	)
 	httpc := &http.Client{Timeout: time.Minute}
 	create := func(i int) {
-		req, _ := http.NewRequest(http.MethodPost, m.URL()+"/v1/plans", bytes.NewReader(bodies[i]))
-		req.Header.Set("Authorization", "Bearer "+c.token)
-		req.Header.Set("Content-Type", "application/json")
+		req, _ := c.newRequest(context.Background(), http.MethodPost, "/v1/plans", bodies[i])
 		resp, err := httpc.Do(req)
 		mu.Lock()
 		defer mu.Unlock()

@@ -58,6 +58,8 @@ func (r Role) parts(c *Config) (parts, error) {
 			return parts{}, fmt.Errorf("role %s: the embedded search engine is only visible inside its own process; give --es-url, or run query-api (which projects into its embedded engine)", r)
 		}
 		return parts{projector: true}, errors.Join(r.needs(c.RedisURL != "", "--redis-url"), r.needs(c.AMQPURL != "", "--amqp-url"))
+	case RoleReplay:
+		return parts{}, nil // a one-off command: Tools opens what it needs
 	default:
 		return parts{}, fmt.Errorf("unknown role %q", r)
 	}

@@ -12,19 +12,15 @@ import (
 // code and the same start-up errors as the roles.
 type Tools struct{ m *Main }
 
-// OpenTools opens the event store, and the read model when the command needs it.
+// OpenTools opens the event store, and the read model when the command needs it. It
+// starts as the replay role that runs none of the parts, so its settings are checked as
+// any role's are.
 func OpenTools(ctx context.Context, cfg Config, logOutput io.Writer) (*Tools, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, err
-	}
-	if err := cfg.checkDataDir(); err != nil {
-		return nil, err
-	}
-	log, err := newLogger(logOutput, cfg.LogLevel)
+	m, err := New(cfg, RoleReplay, logOutput)
 	if err != nil {
 		return nil, err
 	}
-	return &Tools{m: &Main{cfg: cfg, role: "tools", log: log}}, nil
+	return &Tools{m: m}, nil
 }
 
 // Replayer opens the event log and the cluster and returns a rebuilder of the read
