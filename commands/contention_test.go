@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/planstore/planstore/aggregates/plan"
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 	"github.com/planstore/planstore/commands"
 )
 
@@ -40,4 +42,14 @@ func concurrentPatches(t *testing.T, store commands.EventStore) {
 		}
 	}
 	checkHistoryLength(t, store, doc.ObjectID, writers+1) // one create and the patches
+}
+
+// examplePlan is the contract's example plan.
+func examplePlan(t *testing.T) *plan.Plan {
+	t.Helper()
+	doc, err := plan.Decode(exampleplan.JSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/planstore/planstore/aggregates/plan"
-	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 	"github.com/planstore/planstore/commands"
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/events/redisstore"
@@ -42,16 +40,6 @@ func planHandlers(t *testing.T, store commands.EventStore) (context.Context, *co
 		t.Fatal(err)
 	}
 	return tenancy.WithAccess(context.Background(), tenancy.ForOrgs("example.com", "example.com")), h
-}
-
-// examplePlan is the contract's example plan.
-func examplePlan(t *testing.T) *plan.Plan {
-	t.Helper()
-	doc, err := plan.Decode(exampleplan.JSON())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc
 }
 
 // historyStore is a store that also serves an aggregate's events (both adapters do;
