@@ -1,14 +1,12 @@
 package commands_test
 
 import (
-	"context"
 	"errors"
 	"sync"
 	"testing"
 
 	"github.com/planstore/planstore/aggregates/plan"
 	"github.com/planstore/planstore/commands"
-	"github.com/planstore/planstore/tenancy"
 )
 
 // A create decides on a new plan without loading it first (commands' assumeNew); the
@@ -16,22 +14,14 @@ import (
 // must leave exactly one winner, and a deleted plan must still be created again.
 func TestCreateWithoutLoadingStillRefusesAnExistingPlan(t *testing.T) {
 	eachStore(t, func(t *testing.T, store commands.EventStore) {
-		ctx := tenancy.WithAccess(context.Background(), tenancy.ForOrgs("example.com", "example.com"))
-		create, err := commands.NewCreatePlanHandler(store)
-		if err != nil {
-			t.Fatal(err)
-		}
-		del, err := commands.NewDeletePlanHandler(store)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ctx, h := planHandlers(t, store)
 		doc := examplePlan(t)
 
 		const creators = 8
 		var wg sync.WaitGroup
 		errs := make([]error, creators)
 		for i := range creators {
-			wg.Go(func() { _, errs[i] = create.Handle(ctx, commands.CreatePlan{Plan: doc}) })
+			wg.Go(func() { _, errs[i] = h.Create.Handle(ctx, commands.CreatePlan{Plan: doc}) })
 		}
 		wg.Wait()
 		won := 0
@@ -46,28 +36,20 @@ func TestCreateWithoutLoadingStillRefusesAnExistingPlan(t *testing.T) {
 		if won != 1 {
 			t.Fatalf("%d creates of one plan succeeded, want 1", won)
 		}
-		if _, err := create.Handle(ctx, commands.CreatePlan{Plan: doc}); !errors.Is(err, plan.ErrAlreadyExists) {
+		if _, err := h.Create.Handle(ctx, commands.CreatePlan{Plan: doc}); !errors.Is(err, plan.ErrAlreadyExists) {
 			t.Fatalf("create of an existing plan: %v, want ErrAlreadyExists", err)
 		}
 
-		if _, err := del.Handle(ctx, commands.DeletePlan{PlanID: doc.ObjectID, Precondition: commands.Unconditional()}); err != nil {
+		if _, err := h.Delete.Handle(ctx, commands.DeletePlan{PlanID: doc.ObjectID, Precondition: commands.Unconditional()}); err != nil {
 			t.Fatal(err)
 		}
-		again, err := create.Handle(ctx, commands.CreatePlan{Plan: doc})
+		again, err := h.Create.Handle(ctx, commands.CreatePlan{Plan: doc})
 		if err != nil {
 			t.Fatalf("create after delete: %v", err)
 		}
 		if again.Version != 3 {
 			t.Errorf("create after delete is version %d, want 3 (create, delete, create)", again.Version)
 		}
-		if fs, ok := store.(fullStore); ok {
-			history, err := fs.Events(ctx, doc.ObjectID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(history) != 3 {
-				t.Errorf("%d events, want 3", len(history))
-			}
-		}
+		checkHistoryLength(t, store, doc.ObjectID, 3)
 	})
 }

@@ -42,21 +42,29 @@ func filledDir(t *testing.T, plans int) string {
 
 func storePath(dir string) string { return filepath.Join(dir, boltstore.FileName) }
 
+// checkOpenRefused opens the store in dir, which must fail with an error of type E
+// (a *boltfile.LostError or *boltfile.DamagedError) whose text says each of says.
+func checkOpenRefused[E error](t *testing.T, dir string, says ...string) {
+	t.Helper()
+	_, err := boltstore.Open(dir, storetest.NewCodec(t))
+	var refusal E
+	if !errors.As(err, &refusal) {
+		t.Fatalf("open: %v, want a %T", err, refusal)
+	}
+	for _, want := range says {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+}
+
 func TestEmptiedStoreIsRefused(t *testing.T) {
 	dir := filledDir(t, 3)
 	if err := os.Truncate(storePath(dir), 0); err != nil {
 		t.Fatal(err)
 	}
-	_, err := boltstore.Open(dir, storetest.NewCodec(t))
-	var lost *boltfile.LostError
-	if !errors.As(err, &lost) {
-		t.Fatalf("open of an emptied store: %v, want a *boltfile.LostError", err)
-	}
-	for _, want := range []string{storePath(dir), "held data", "Restore the file from a backup", "move the whole data dir aside"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error %q does not say %q", err, want)
-		}
-	}
+	checkOpenRefused[*boltfile.LostError](t, dir,
+		storePath(dir), "held data", "Restore the file from a backup", "move the whole data dir aside")
 }
 
 func TestDeletedStoreIsRefused(t *testing.T) {
@@ -64,10 +72,7 @@ func TestDeletedStoreIsRefused(t *testing.T) {
 	if err := os.Remove(storePath(dir)); err != nil {
 		t.Fatal(err)
 	}
-	var lost *boltfile.LostError
-	if _, err := boltstore.Open(dir, storetest.NewCodec(t)); !errors.As(err, &lost) {
-		t.Fatalf("open of a deleted store: %v, want a *boltfile.LostError", err)
-	}
+	checkOpenRefused[*boltfile.LostError](t, dir)
 }
 
 // A data dir from before the record existed: an empty events.db beside an audit log
@@ -83,10 +88,7 @@ func TestEmptiedStoreBesideAnAuditLogIsRefused(t *testing.T) {
 	if err := os.Truncate(storePath(dir), 0); err != nil {
 		t.Fatal(err)
 	}
-	var lost *boltfile.LostError
-	if _, err := boltstore.Open(dir, storetest.NewCodec(t)); !errors.As(err, &lost) || !strings.Contains(err.Error(), "audit.db") {
-		t.Fatalf("open: %v, want a *boltfile.LostError naming audit.db", err)
-	}
+	checkOpenRefused[*boltfile.LostError](t, dir, "audit.db")
 }
 
 // "Never had data" still starts: a new dir, and a 0-byte file left by a crash during
@@ -140,16 +142,7 @@ func TestDamagedStoreIsRefused(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			dir := filledDir(t, 200)
 			damage(t, storePath(dir))
-			_, err := boltstore.Open(dir, storetest.NewCodec(t))
-			var damaged *boltfile.DamagedError
-			if !errors.As(err, &damaged) {
-				t.Fatalf("open of a damaged store: %v, want a *boltfile.DamagedError", err)
-			}
-			for _, want := range []string{storePath(dir), "damaged", "restore it from a backup", "planstore check"} {
-				if !strings.Contains(err.Error(), want) {
-					t.Errorf("error %q does not say %q", err, want)
-				}
-			}
+			checkOpenRefused[*boltfile.DamagedError](t, dir, storePath(dir), "damaged", "restore it from a backup", "planstore check")
 		})
 	}
 }

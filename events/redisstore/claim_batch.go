@@ -22,47 +22,23 @@ type claimRequest struct {
 func (s *Store) claimBatch(ctx context.Context, batch []*claimRequest) {
 	ctx, cancel := cleanupContext(ctx)
 	defer cancel()
-	type member struct {
-		r     *claimRequest
-		group int
-	}
-	type slotCall struct {
-		call    *scriptCall
-		members []member
-	}
-	bySlot := map[int]*slotCall{}
-	var order []int
+	slots := newSlotCalls[*claimRequest](claimScript)
 	for _, r := range batch {
 		r.replies, r.errs = map[int]reply{}, map[int]error{}
 		for p, ids := range r.byPart {
-			sc, ok := bySlot[p]
-			if !ok {
-				sc = &slotCall{call: &scriptCall{script: claimScript, args: []any{0}}}
-				bySlot[p] = sc
-				order = append(order, p)
-			}
-			sc.call.keys = append(sc.call.keys, s.ownerKeys(ids)...)
-			sc.call.args = append(sc.call.args, r.w.c.AggregateID, r.token, r.w.version, len(ids))
-			sc.call.args = append(sc.call.args, toAny(ids)...)
-			sc.members = append(sc.members, member{r, len(sc.members)})
+			args := append([]any{r.w.c.AggregateID, r.token, r.w.version, len(ids)}, toAny(ids)...)
+			slots.add(p, r, s.ownerKeys(ids), args...)
 		}
 	}
-	calls := make([]*scriptCall, 0, len(order))
-	for _, p := range order {
-		sc := bySlot[p]
-		sc.call.args[0] = len(sc.members)
-		calls = append(calls, sc.call)
-	}
-	s.runDurably(ctx, calls)
-	for _, p := range order {
-		sc := bySlot[p]
-		replies, err := groupReplies(sc.call, len(sc.members))
-		for _, m := range sc.members {
+	s.runDurably(ctx, slots.calls())
+	for _, sc := range slots.slots {
+		replies, err := groupReplies(sc.call, len(sc.owners))
+		for group, r := range sc.owners {
 			if err != nil {
-				m.r.errs[p] = err
+				r.errs[sc.partition] = err
 				continue
 			}
-			m.r.replies[p] = replies[m.group]
+			r.replies[sc.partition] = replies[group]
 		}
 	}
 }

@@ -17,42 +17,20 @@ type finalizeRequest struct {
 func (s *Store) finalizeBatch(ctx context.Context, batch []*finalizeRequest) {
 	ctx, cancel := cleanupContext(ctx)
 	defer cancel()
-	type slotCall struct {
-		call   *scriptCall
-		groups int
-		owners []*finalizeRequest
-	}
-	bySlot := map[int]*slotCall{}
-	var order []int
+	slots := newSlotCalls[*finalizeRequest](finalizeScript)
 	for _, r := range batch {
 		claimed, released := s.byPartition(r.reserved), s.byPartition(r.w.foreignReleases)
 		for p := range s.keys.partitions {
 			if len(claimed[p]) == 0 && len(released[p]) == 0 {
 				continue
 			}
-			sc, ok := bySlot[p]
-			if !ok {
-				sc = &slotCall{call: &scriptCall{script: finalizeScript, args: []any{0}}}
-				bySlot[p] = sc
-				order = append(order, p)
-			}
 			keys := append(s.ownerKeys(claimed[p]), s.ownerKeys(released[p])...)
-			sc.call.keys = append(sc.call.keys, keys...)
-			sc.call.args = append(sc.call.args, r.w.c.AggregateID, r.token, r.w.version, len(claimed[p]), len(keys))
-			sc.groups++
-			sc.owners = append(sc.owners, r)
+			slots.add(p, r, keys, r.w.c.AggregateID, r.token, r.w.version, len(claimed[p]), len(keys))
 		}
 	}
-	calls := make([]*scriptCall, 0, len(order))
-	for _, p := range order {
-		sc := bySlot[p]
-		sc.call.args[0] = sc.groups
-		calls = append(calls, sc.call)
-	}
-	runScripts(ctx, s.rdb, calls)
+	runScripts(ctx, s.rdb, slots.calls())
 	logged := map[*finalizeRequest]bool{}
-	for _, p := range order {
-		sc := bySlot[p]
+	for _, sc := range slots.slots {
 		if sc.call.cmd.Err() == nil {
 			continue
 		}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/planstore/planstore/projections"
+	"github.com/planstore/planstore/transport/testenv"
 )
 
 func indexAction(id string, version int64) projections.Action {
@@ -169,7 +170,7 @@ func TestWriterIsolatesCallersInOneBatch(t *testing.T) {
 	ctx := context.Background()
 	first := make(chan error, 1)
 	go func() { first <- w.Write(ctx, indexAction("first", 1)) }()
-	waitFor(t, func() bool { return len(w.slots) == 1 }) // the first bulk is held at the gate
+	testenv.WaitFor(t, time.Minute, "the first bulk held at the gate", func() bool { return len(w.slots) == 1 })
 	good, bad := make(chan error, 1), make(chan error, 1)
 	go func() { good <- w.Write(ctx, indexAction("good", 1)) }()
 	go func() { bad <- w.Write(ctx, indexAction("bad", 1)) }()
@@ -324,15 +325,4 @@ func (f *fakeES) count() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return len(f.bulks)
-}
-
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(2 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not reached in 2s")
-		}
-		time.Sleep(time.Millisecond)
-	}
 }

@@ -33,6 +33,20 @@ func (g *gatedLog) ReadLog(ctx context.Context, partition int, after string, lim
 	return g.Log.ReadLog(ctx, partition, after, limit)
 }
 
+// startGated starts a replay of log, behind a gate, in the background, and returns once
+// it holds the lock and is reading: open gate.release to let it go on.
+func startGated(t testing.TB, b backend, log replay.Log, tune func(*replay.Config)) (r *replay.Replayer, gate *gatedLog, id string) {
+	t.Helper()
+	gate = newGatedLog(log)
+	r = newReplayer(t, b, gate, tune)
+	id, err := r.Start(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitReading(t, gate, r, id)
+	return r, gate, id
+}
+
 // waitReading waits until a background job reads the gated log; it fails the test if
 // the job ends (or hangs) before.
 func waitReading(t testing.TB, g *gatedLog, r *replay.Replayer, id string) {

@@ -198,7 +198,44 @@ func answers(t testing.TB, b backend) map[string][]string {
 
 // search runs one query on the alias and returns the sorted hit ids and the total.
 func search(b backend, query string) ([]string, int64, error) {
-	body := fmt.Sprintf(`{"query": %s, "size": 10000, "_source": false, "track_total_hits": true}`, query)
+	hits, total, err := searchAlias(b, fmt.Sprintf(`{"query": %s, "size": 10000, "_source": false, "track_total_hits": true}`, query))
+	if err != nil {
+		return nil, 0, err
+	}
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	slices.Sort(ids)
+	return ids, total, nil
+}
+
+// sources returns every document of the alias by id, for exact comparisons.
+func sources(t testing.TB, b backend) map[string]string {
+	t.Helper()
+	hits, total, err := searchAlias(b, `{"query": {"match_all": {}}, "size": 10000, "track_total_hits": true}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != int64(len(hits)) {
+		t.Fatalf("%d documents, more than one page", total)
+	}
+	out := make(map[string]string, len(hits))
+	for _, h := range hits {
+		out[h.ID] = h.Routing + " " + string(h.Source)
+	}
+	return out
+}
+
+// hit is one search hit as the tests compare it (_source only when the search asks).
+type hit struct {
+	ID      string          `json:"_id"`
+	Routing string          `json:"_routing"`
+	Source  json.RawMessage `json:"_source"`
+}
+
+// searchAlias runs a search body on the alias and returns its hits and total.
+func searchAlias(b backend, body string) ([]hit, int64, error) {
 	res, err := b.client.Search(b.client.Search.WithIndex(b.alias), b.client.Search.WithBody(strings.NewReader(body)))
 	if err != nil {
 		return nil, 0, err
@@ -212,53 +249,11 @@ func search(b backend, query string) ([]string, int64, error) {
 			Total struct {
 				Value int64 `json:"value"`
 			} `json:"total"`
-			Hits []struct {
-				ID string `json:"_id"`
-			} `json:"hits"`
+			Hits []hit `json:"hits"`
 		} `json:"hits"`
 	}
 	if err := json.NewDecoder(res.Body).Decode(&answer); err != nil {
 		return nil, 0, err
 	}
-	ids := make([]string, len(answer.Hits.Hits))
-	for i, h := range answer.Hits.Hits {
-		ids[i] = h.ID
-	}
-	slices.Sort(ids)
-	return ids, answer.Hits.Total.Value, nil
-}
-
-// sources returns every document of the alias by id, for exact comparisons.
-func sources(t testing.TB, b backend) map[string]string {
-	t.Helper()
-	body := `{"query": {"match_all": {}}, "size": 10000, "track_total_hits": true}`
-	res, err := b.client.Search(b.client.Search.WithIndex(b.alias), b.client.Search.WithBody(strings.NewReader(body)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	if res.IsError() {
-		t.Fatalf("search: %s", res)
-	}
-	var answer struct {
-		Hits struct {
-			Total struct{ Value int } `json:"total"`
-			Hits  []struct {
-				ID      string          `json:"_id"`
-				Routing string          `json:"_routing"`
-				Source  json.RawMessage `json:"_source"`
-			} `json:"hits"`
-		} `json:"hits"`
-	}
-	if err := json.NewDecoder(res.Body).Decode(&answer); err != nil {
-		t.Fatal(err)
-	}
-	if answer.Hits.Total.Value != len(answer.Hits.Hits) {
-		t.Fatalf("%d documents, more than one page", answer.Hits.Total.Value)
-	}
-	out := make(map[string]string, len(answer.Hits.Hits))
-	for _, h := range answer.Hits.Hits {
-		out[h.ID] = h.Routing + " " + string(h.Source)
-	}
-	return out
+	return answer.Hits.Hits, answer.Hits.Total.Value, nil
 }

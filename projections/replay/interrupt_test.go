@@ -118,15 +118,9 @@ func TestReplayThatLosesItsLockStops(t *testing.T) {
 	store, _ := storeWithWorkload(t, 20, 6)
 	eachBackend(t, func(t *testing.T, b backend) {
 		first := projectLive(t, b, store)
-		gate := newGatedLog(store)
 		// A short TTL, so the replay renews often; not so short that a loaded machine
 		// misses renewals.
-		r := newReplayer(t, b, gate, func(c *replay.Config) { c.LockTTL = 3 * time.Second })
-		id, err := r.Start(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		waitReading(t, gate, r, id)
+		r, _, id := startGated(t, b, store, func(c *replay.Config) { c.LockTTL = 3 * time.Second })
 		// Another process takes the lock over, as it would a stale one.
 		writeLock(t, b, replay.LockRecord{Alias: b.alias, Owner: "thief:1", JobID: "thief", ExpiresAt: time.Now().Add(time.Hour).UnixMilli()})
 		status := waitDone(t, r, id)

@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/elastic/go-elasticsearch/v8"
+	"github.com/elastic/go-elasticsearch/v8/esapi"
 
 	"github.com/planstore/planstore/projections/elastic"
 )
@@ -169,39 +171,33 @@ func readLock(ctx context.Context, client *elasticsearch.Client, alias string) (
 
 // create writes the lock document if none exists (409 otherwise).
 func (l *clusterLock) create(ctx context.Context) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	body, err := l.extended()
-	if err != nil {
-		return err
-	}
-	api := l.client.Create
-	res, err := api(LockIndex, l.rec.Alias, bytes.NewReader(body), api.WithContext(ctx), api.WithRefresh("true"))
-	return l.remember(do("take replay lock", res, err))
+	return l.put("take replay lock", func(body io.Reader) (*esapi.Response, error) {
+		api := l.client.Create
+		return api(LockIndex, l.rec.Alias, body, api.WithContext(ctx), api.WithRefresh("true"))
+	})
 }
 
 // write replaces the lock document if it is still the version we last saw.
 func (l *clusterLock) write(ctx context.Context) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	body, err := l.extended()
-	if err != nil {
-		return err
-	}
-	api := l.client.Index
-	res, err := api(LockIndex, bytes.NewReader(body), api.WithContext(ctx), api.WithDocumentID(l.rec.Alias),
-		api.WithIfSeqNo(int(l.seqNo)), api.WithIfPrimaryTerm(int(l.term)), api.WithRefresh("true"))
-	return l.remember(do("renew replay lock", res, err))
+	return l.put("renew replay lock", func(body io.Reader) (*esapi.Response, error) {
+		api := l.client.Index
+		return api(LockIndex, body, api.WithContext(ctx), api.WithDocumentID(l.rec.Alias),
+			api.WithIfSeqNo(int(l.seqNo)), api.WithIfPrimaryTerm(int(l.term)), api.WithRefresh("true"))
+	})
 }
 
-// extended moves the lock's expiry a ttl from now and encodes the lock; l.mu is held.
-func (l *clusterLock) extended() ([]byte, error) {
+// put moves the lock's expiry a ttl from now, sends the lock document with send (called
+// with l.mu held) and remembers the compare-and-set token of the answer.
+func (l *clusterLock) put(op string, send func(body io.Reader) (*esapi.Response, error)) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	l.rec.ExpiresAt = l.now().Add(l.ttl).UnixMilli()
 	body, err := json.Marshal(l.rec)
 	if err != nil {
-		return nil, fmt.Errorf("replay: encode lock: %w", err)
+		return fmt.Errorf("replay: encode lock: %w", err)
 	}
-	return body, nil
+	res, err := send(bytes.NewReader(body))
+	return l.remember(do(op, res, err))
 }
 
 // remember keeps the compare-and-set token of the write just made; l.mu is held.

@@ -88,19 +88,13 @@ func TestSecondReplayIsRefused(t *testing.T) {
 	store, _ := storeWithWorkload(t, 50, 2)
 	eachBackend(t, func(t *testing.T, b backend) {
 		projectLive(t, b, store)
-		gate := newGatedLog(store)
-		first := newReplayer(t, b, gate, nil)
-		id, err := first.Start(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		waitReading(t, gate, first, id) // the replay holds the lock and is reading
+		first, gate, id := startGated(t, b, store, nil)
 
 		if _, err := first.Start(context.Background()); !errors.Is(err, replay.ErrReplayRunning) {
 			t.Errorf("second Start on the same Replayer: %v, want ErrReplayRunning", err)
 		}
 		other := newReplayer(t, b, store, nil)
-		_, err = other.Run(context.Background(), nil)
+		_, err := other.Run(context.Background(), nil)
 		var held *replay.LockHeldError
 		if !errors.Is(err, replay.ErrReplayRunning) || !errors.As(err, &held) || held.Holder.JobID != id {
 			t.Errorf("Run in another process: %v, want the lock held by job %s", err, id)

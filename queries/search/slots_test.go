@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/planstore/planstore/transport/testenv"
 )
 
 // gate holds every request until released, and says when one has arrived.
@@ -34,7 +36,7 @@ func TestSearchSlotsQueueThenRefuse(t *testing.T) {
 	go search()
 	<-g.arrived // the first holds the only slot
 	go search() // the second queues
-	waitFor(t, func() bool { return s.slots.waiting.Load() == 1 })
+	testenv.WaitFor(t, time.Minute, "the second search queued", func() bool { return s.slots.waiting.Load() == 1 })
 	_, err := s.Search(asOperator(), Request{})
 	if !errors.Is(err, ErrBusy) {
 		t.Fatalf("third search: got %v, want ErrBusy", err)
@@ -78,17 +80,5 @@ func TestTimeoutTravelsAsTheParameter(t *testing.T) {
 	}
 	if got := rt.got.URL.Query().Get("timeout"); got != "250ms" {
 		t.Errorf("asked timeout sent as %q", got)
-	}
-}
-
-// waitFor polls cond until it holds, failing after a generous deadline.
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not reached in 30s")
-		}
-		time.Sleep(time.Millisecond)
 	}
 }
