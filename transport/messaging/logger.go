@@ -21,9 +21,9 @@ func NewLogger(logger *slog.Logger) watermill.LoggerAdapter {
 
 // watermillLogger is Watermill's SlogLoggerAdapter with the level mapping above, except
 // that it asks the handler whether a level is enabled before it turns the fields into
-// attributes. Watermill and watermill-amqp call Trace four to six times per message
-// (received, handled, acked, published, confirmed), each with a fresh field map; the
-// stock adapter built a slice of them every time, only for slog to drop the line.
+// attributes. Watermill and watermill-amqp call Trace about five times per delivery
+// and as often per publish, each with a fresh field map; the stock adapter built a slice
+// of them every time, only for slog to drop the line.
 type watermillLogger struct {
 	logger *slog.Logger
 }
