@@ -192,9 +192,16 @@ func (s *Store) appendCall(w *write, token string) *scriptCall {
 
 // appendDirect is the one-round-trip append: everything the commit touches lives in the
 // aggregate's slot, or is a foreign objectId the aggregate already owns.
+//
+// Concurrent appends share a round trip (group commit, batcher): whichever caller leads
+// sends every queued script call as one pipeline, and each caller reads its own reply.
+// Each script is still atomic on its own and decides only its own commit, so sharing
+// changes nothing but the syscalls and, with replicas, the WAITs: one per batch. The batch
+// runs on behalf of callers whose contexts may differ, so it takes the leader's values
+// but not its cancellation; the client's timeouts bound it.
 func (s *Store) appendDirect(ctx context.Context, w *write) (outcome, error) {
 	call := s.appendCall(w, "")
-	s.runDurably(ctx, []*scriptCall{call})
+	s.appends.do(call, func(batch []*scriptCall) { s.runDurably(context.WithoutCancel(ctx), batch) })
 	r, err := parseReply(call.cmd)
 	if err != nil {
 		return outcome{}, fmt.Errorf("redisstore: append to %q: %w", w.c.AggregateID, err)
