@@ -196,13 +196,12 @@ func (s *Store) appendCall(w *write, token string) *scriptCall {
 // Concurrent appends share a round trip (group commit, batcher): whichever caller leads
 // sends every queued script call as one pipeline, and each caller reads its own reply.
 // Each script is still atomic on its own and decides only its own commit, so sharing
-// changes nothing but the syscalls and, with replicas, the WAITs: one per batch. The batch
-// runs on behalf of callers whose contexts may differ, so it takes the leader's values
-// but not its cancellation; the client's timeouts bound it.
+// changes nothing but the syscalls and, with replicas, the WAITs: one per batch.
 func (s *Store) appendDirect(ctx context.Context, w *write) (outcome, error) {
-	call := s.appendCall(w, "")
-	s.appends.do(call, func(batch []*scriptCall) { s.runDurably(context.WithoutCancel(ctx), batch) })
-	r, err := parseReply(call.cmd)
+	req := &appendRequest{call: s.appendCall(w, "")}
+	req.deadline, req.bounded = ctx.Deadline()
+	s.appends.do(req, func(batch []*appendRequest) { s.runAppends(ctx, batch) })
+	r, err := parseReply(req.call.cmd)
 	if err != nil {
 		return outcome{}, fmt.Errorf("redisstore: append to %q: %w", w.c.AggregateID, err)
 	}
