@@ -192,10 +192,16 @@ func (s *Store) appendCall(w *write, token string) *scriptCall {
 
 // appendDirect is the one-round-trip append: everything the commit touches lives in the
 // aggregate's slot, or is a foreign objectId the aggregate already owns.
+//
+// Concurrent appends share a round trip (group commit, batcher): whichever caller leads
+// sends every queued script call as one pipeline, and each caller reads its own reply.
+// Each script is still atomic on its own and decides only its own commit, so sharing
+// changes nothing but the syscalls and, with replicas, the WAITs: one per batch.
 func (s *Store) appendDirect(ctx context.Context, w *write) (outcome, error) {
-	call := s.appendCall(w, "")
-	s.runDurably(ctx, []*scriptCall{call})
-	r, err := parseReply(call.cmd)
+	req := &appendRequest{call: s.appendCall(w, "")}
+	req.deadline, req.bounded = ctx.Deadline()
+	s.appends.do(req, func(batch []*appendRequest) { s.runAppends(ctx, batch) })
+	r, err := parseReply(req.call.cmd)
 	if err != nil {
 		return outcome{}, fmt.Errorf("redisstore: append to %q: %w", w.c.AggregateID, err)
 	}

@@ -84,6 +84,7 @@ type Store struct {
 	claimFrom []string                  // XAUTOCLAIM cursor per partition
 	finalizes batcher[*finalizeRequest] // joins concurrent finalize steps (finalize_batch.go)
 	claims    batcher[*claimRequest]    // joins concurrent reservation steps (claim_batch.go)
+	appends   batcher[*appendRequest]   // joins concurrent one-script appends (append.go)
 	// snapshotReads joins concurrent snapshot reads into one pipeline (snapshot_read.go).
 	snapshotReads batcher[*snapshotRead]
 	rotate        int // first partition of the next outbox read, for fairness
@@ -207,6 +208,7 @@ func New(ctx context.Context, client redis.UniversalClient, codec *events.Codec,
 		claimFrom: make([]string, o.partitions),
 		finalizes: batcher[*finalizeRequest]{limit: batchLimit},
 		claims:    batcher[*claimRequest]{limit: batchLimit},
+		appends:   batcher[*appendRequest]{limit: batchLimit},
 
 		snapshotReads: batcher[*snapshotRead]{limit: snapshotReadLimit},
 	}
