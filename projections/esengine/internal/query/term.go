@@ -176,18 +176,7 @@ func (c *EvalContext) keywordDocs(field, value string, caseInsensitive, scoring 
 	if p == nil {
 		return emptySet()
 	}
-	var docs *roaring.Bitmap
-	if caseInsensitive {
-		var sets []*roaring.Bitmap
-		for k, l := range p.ByKey {
-			if strings.EqualFold(k, value) {
-				sets = append(sets, p.ListBitmap(l))
-			}
-		}
-		docs = roaring.FastOr(sets...)
-	} else {
-		docs = p.Get(value)
-	}
+	docs := lookupDocs(p.ByKey, value, caseInsensitive, p.ListBitmap)
 	if docs == nil || docs.IsEmpty() {
 		return emptySet()
 	}
@@ -195,6 +184,26 @@ func (c *EvalContext) keywordDocs(field, value string, caseInsensitive, scoring 
 		return constantSet(docs, 1)
 	}
 	return constantSet(docs, keywordTermScore(c.docCount(field), docs.GetCardinality()))
+}
+
+// lookupDocs finds the documents of value among the keys of a field's postings, byKey;
+// docs reads a key's documents. Ignoring case it is the union over every key that equals
+// value but for case, as a case_insensitive term matches them. Nil: no document.
+func lookupDocs[P any](byKey map[string]P, value string, caseInsensitive bool, docs func(P) *roaring.Bitmap) *roaring.Bitmap {
+	if !caseInsensitive {
+		p, ok := byKey[value]
+		if !ok {
+			return nil
+		}
+		return docs(p)
+	}
+	var sets []*roaring.Bitmap
+	for k, p := range byKey {
+		if strings.EqualFold(k, value) {
+			sets = append(sets, docs(p))
+		}
+	}
+	return roaring.FastOr(sets...)
 }
 
 func (c *EvalContext) docCount(field string) uint64 {
@@ -210,18 +219,7 @@ func (c *EvalContext) tokenDocs(field, token string, caseInsensitive, scoring bo
 	if ti == nil {
 		return emptySet()
 	}
-	var docs *roaring.Bitmap
-	if caseInsensitive {
-		var sets []*roaring.Bitmap
-		for k, bm := range ti.Tokens {
-			if strings.EqualFold(k, token) {
-				sets = append(sets, bm)
-			}
-		}
-		docs = roaring.FastOr(sets...)
-	} else {
-		docs = ti.Tokens[token]
-	}
+	docs := lookupDocs(ti.Tokens, token, caseInsensitive, func(bm *roaring.Bitmap) *roaring.Bitmap { return bm })
 	if docs == nil || docs.IsEmpty() {
 		return emptySet()
 	}
