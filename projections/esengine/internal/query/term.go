@@ -1,7 +1,6 @@
 package query
 
 import (
-	"encoding/json"
 	"math"
 	"net/http"
 	"slices"
@@ -150,17 +149,10 @@ func normalisedForField(f *mapping.FieldMapping, n float64) float64 {
 // numericValue parses a query value for a numeric field; a non-number is a shard failure
 // worded like Java's NumberFormatException.
 func (c *EvalContext) numericValue(f *mapping.FieldMapping, v any) (float64, *wire.EsError) {
-	var text string
-	switch x := v.(type) {
-	case json.Number:
-		text = x.String()
-	case string:
-		text = strings.TrimSpace(x)
-	case bool:
-		text = strconv.FormatBool(x)
-	default:
-		text, _ = wire.ScalarText(v)
-	}
+	// A number as written, a bool as its word, a string without the whitespace Java's
+	// parser ignores; anything else is "".
+	text, _ := wire.ScalarText(v)
+	text = strings.TrimSpace(text)
 	n, err := strconv.ParseFloat(text, 64)
 	if err != nil || math.IsNaN(n) {
 		return 0, wire.ErrQueryShard("failed to create query: For input string: \"%s\"", text).
