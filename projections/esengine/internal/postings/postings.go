@@ -114,7 +114,7 @@ func (s *Set) Remove(doc uint32) {
 	}
 }
 
-func (s *Set) Len() uint64 {
+func (s *Set) len() uint64 {
 	if s.bm != nil {
 		return s.bm.GetCardinality()
 	}
@@ -174,7 +174,7 @@ func (p *Postings[K]) Remove(k K, doc uint32) {
 		return
 	}
 	set.Remove(doc)
-	switch set.Len() {
+	switch set.len() {
 	case 0:
 		p.dropSet(l)
 		delete(p.ByKey, k)
