@@ -14,7 +14,7 @@ import (
 	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
-// parseDocumentFast indexes a source without decoding it into maps: it walks the JSON
+// ParseDocumentFast indexes a source without decoding it into maps: it walks the JSON
 // once, looks every field up in the mapping and collects the indexed values as
 // substrings of the stored source. It handles the documents an established index sees
 // all day (every field mapped, plain values) and reports ok=false for anything else:

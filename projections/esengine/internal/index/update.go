@@ -9,7 +9,7 @@ import (
 	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
-// updateRequest is the body of an update: a partial document merged into the stored one,
+// UpdateRequest is the body of an update: a partial document merged into the stored one,
 // optionally creating it.
 type UpdateRequest struct {
 	doc         map[string]any
@@ -66,7 +66,7 @@ func updateField[T any](k string, v any) (T, *wire.EsError) {
 	return t, nil
 }
 
-// updateDoc merges a partial document into the stored one (or upserts it).
+// UpdateDoc merges a partial document into the stored one (or upserts it).
 func (ix *Index) UpdateDoc(op WriteOp, req UpdateRequest) (WriteResult, *wire.EsError) {
 	if op.VersionType != versionInternal || op.Version != NoVersion {
 		return WriteResult{}, wire.ErrValidation("can't provide version in update request.")
