@@ -247,6 +247,27 @@ func (sc *Scanner[T]) Literal(word string) bool {
 	return true
 }
 
+// Items reads the rest of an object or array whose opening bracket has been consumed:
+// item reads one member or element, and a comma or closing, the closing bracket, must
+// follow each. Empty is fine; a trailing comma is not. It reports whether every item
+// was read and the list is well formed.
+func (sc *Scanner[T]) Items(closing byte, item func() bool) bool {
+	if sc.Eat(closing) {
+		return true
+	}
+	for {
+		if !item() {
+			return false
+		}
+		if sc.Eat(closing) {
+			return true
+		}
+		if !sc.Eat(',') {
+			return false
+		}
+	}
+}
+
 // Skip validates and passes over one value whose contents nest at most levels deep:
 // Skip(0) accepts a scalar or an empty object or array, Skip(1) also one whose members
 // are those, and so on. Deeper values are refused as if malformed, for the caller's
@@ -258,36 +279,13 @@ func (sc *Scanner[T]) Skip(levels int) bool {
 	switch sc.Peek() {
 	case '{':
 		sc.i++
-		if sc.Eat('}') {
-			return true
-		}
-		for {
-			if _, ok := sc.Str(); !ok || !sc.Eat(':') || !sc.Skip(levels-1) {
-				return false
-			}
-			if sc.Eat('}') {
-				return true
-			}
-			if !sc.Eat(',') {
-				return false
-			}
-		}
+		return sc.Items('}', func() bool {
+			_, ok := sc.Str()
+			return ok && sc.Eat(':') && sc.Skip(levels-1)
+		})
 	case '[':
 		sc.i++
-		if sc.Eat(']') {
-			return true
-		}
-		for {
-			if !sc.Skip(levels - 1) {
-				return false
-			}
-			if sc.Eat(']') {
-				return true
-			}
-			if !sc.Eat(',') {
-				return false
-			}
-		}
+		return sc.Items(']', func() bool { return sc.Skip(levels - 1) })
 	case '"':
 		_, ok := sc.Str()
 		return ok

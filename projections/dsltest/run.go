@@ -28,20 +28,27 @@ import (
 func Run(t *testing.T, client *elasticsearch.Client) {
 	t.Helper()
 	index := createIndex(t, client, "dsltest")
-	body, err := bulkBody(fixtureDocs())
-	if err != nil {
-		t.Fatalf("building fixtures: %v", err)
-	}
-	res := on(t).call(client.Bulk(bytes.NewReader(body), client.Bulk.WithIndex(index), client.Bulk.WithRefresh("true")))
-	if res.status != 200 || res.body["errors"] != false {
-		t.Fatalf("indexing fixtures: status %d: %s", res.status, res.raw)
-	}
+	indexDocs(t, client, index, fixtureDocs())
 	for _, c := range Cases {
 		t.Run("dsl/"+c.Name, func(t *testing.T) { runCase(t, client, index, c) })
 	}
 	runAPICases(t, client)
 	runTextCases(t, client)
 	runIgnoreAbove(t, client)
+}
+
+// indexDocs indexes docs with their routing in one refreshed _bulk, so searches see them
+// at once, and fails the test unless every item succeeds.
+func indexDocs(t *testing.T, client *elasticsearch.Client, index string, docs []fixtureDoc) {
+	t.Helper()
+	body, err := bulkBody(docs)
+	if err != nil {
+		t.Fatalf("building the _bulk body: %v", err)
+	}
+	res := on(t).call(client.Bulk(bytes.NewReader(body), client.Bulk.WithIndex(index), client.Bulk.WithRefresh("true")))
+	if res.status != 200 || res.body["errors"] != false {
+		t.Fatalf("indexing %d documents into %s: status %d: %s", len(docs), index, res.status, res.raw)
+	}
 }
 
 // createIndex makes an index with a unique name and the suite's mapping, IndexBody.

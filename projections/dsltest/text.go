@@ -68,14 +68,7 @@ func runTextCases(t *testing.T, client *elasticsearch.Client) {
 			"objectId": id, "objectType": "plan", "name": name, "plan_join": "plan",
 		}})
 	}
-	body, err := bulkBody(docs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := on(t).call(client.Bulk(strings.NewReader(string(body)), client.Bulk.WithIndex(index), client.Bulk.WithRefresh("true")))
-	if res.status != 200 || res.body["errors"] != false {
-		t.Fatalf("indexing text fixtures: status %d: %s", res.status, res.raw)
-	}
+	indexDocs(t, client, index, docs)
 	for _, c := range TextCases {
 		t.Run("text/"+c.Name, func(t *testing.T) {
 			res := on(t).call(client.Search(client.Search.WithIndex(index), client.Search.WithBody(strings.NewReader(c.Body))))
@@ -109,16 +102,9 @@ func runIgnoreAbove(t *testing.T, client *elasticsearch.Client) {
 			{id: "emoji", routing: "emoji", source: map[string]any{"objectId": "emoji", "name": emoji, "plan_join": "plan"}},
 			{id: "letters", routing: "letters", source: map[string]any{"objectId": "letters", "name": letters, "plan_join": "plan"}},
 		}
-		body, err := bulkBody(docs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res := on(t).call(client.Bulk(strings.NewReader(string(body)), client.Bulk.WithIndex(index), client.Bulk.WithRefresh("true")))
-		if res.status != 200 || res.body["errors"] != false {
-			t.Fatalf("indexing: status %d: %s", res.status, res.raw)
-		}
+		indexDocs(t, client, index, docs)
 		// The hit of a document with a value left out names its field in _ignored.
-		res = on(t).call(client.Search(client.Search.WithIndex(index), client.Search.WithBody(strings.NewReader(`{"query":{"match_all":{}},"sort":["_id"]}`))))
+		res := on(t).call(client.Search(client.Search.WithIndex(index), client.Search.WithBody(strings.NewReader(`{"query":{"match_all":{}},"sort":["_id"]}`))))
 		if res.status != 200 {
 			t.Fatalf("match_all: status %d: %s", res.status, res.raw)
 		}

@@ -11,7 +11,7 @@ import (
 // -memprofile taken after it shows what the engine holds.
 var liveHeapClient any
 
-// liveHeapPerPlan indexes plans plans (docsPerPlan documents each, 500 plans a bulk)
+// liveHeapPerPlan indexes plans plans (benchplans.DocsPerPlan documents each, 500 plans a bulk)
 // into a fresh engine and returns the heap the engine keeps live per plan once the
 // garbage of indexing is collected: the memory an embedded read model costs.
 func liveHeapPerPlan(tb testing.TB, plans int) float64 {

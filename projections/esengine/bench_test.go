@@ -8,13 +8,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/elastic/go-elasticsearch/v8"
 
 	"github.com/planstore/planstore/projections/esengine"
+	"github.com/planstore/planstore/projections/esengine/internal/benchplans"
 )
 
 // benchPlans is the read-model size the join benchmarks are held to: 10,000 plans, or
@@ -26,30 +25,14 @@ var benchPlans = func() int {
 	return 10000
 }()
 
-// planBulk renders plans [from, to) as _bulk lines shaped like aggregates/plan/exampleplan/plan.json: a plan,
-// its planCostShare and two linked plan services with a service and a cost share each,
-// all routed by the plan id. Copays and organisations vary so queries select subsets.
+// planBulk renders the documents of plans [from, to) (benchplans.Each) as _bulk lines.
 func planBulk(from, to int) []byte {
 	var b bytes.Buffer
-	doc := func(id, routing, source string) {
+	benchplans.Each(from, to, func(id, routing, source string) {
 		fmt.Fprintf(&b, `{"index":{"_id":%q,"routing":%q}}`+"\n%s\n", id, routing, source)
-	}
-	for i := from; i < to; i++ {
-		p := fmt.Sprintf("plan-%d", i)
-		org := fmt.Sprintf("org-%d.example", i%50)
-		doc(p, p, fmt.Sprintf(`{"objectId":%q,"objectType":"plan","_org":%q,"planType":"inNetwork","creationDate":"12-12-2017","plan_join":"plan"}`, p, org))
-		doc(p+"-pcs", p, fmt.Sprintf(`{"objectId":"%s-pcs","objectType":"membercostshare","_org":%q,"copay":%d,"deductible":%d,"plan_join":{"name":"planCostShare","parent":%q}}`, p, org, i%40, (i%20)*100, p))
-		for s := 1; s <= 2; s++ {
-			ps := fmt.Sprintf("%s-ps%d", p, s)
-			doc(ps, p, fmt.Sprintf(`{"objectId":%q,"objectType":"planservice","_org":%q,"plan_join":{"name":"linkedPlanService","parent":%q}}`, ps, org, p))
-			doc(ps+"-svc", p, fmt.Sprintf(`{"objectId":"%s-svc","objectType":"service","_org":%q,"name":"Service number %d","plan_join":{"name":"linkedService","parent":%q}}`, ps, org, i%300, ps))
-			doc(ps+"-cs", p, fmt.Sprintf(`{"objectId":"%s-cs","objectType":"membercostshare","_org":%q,"copay":%d,"deductible":10,"plan_join":{"name":"planserviceCostShare","parent":%q}}`, ps, org, (i*s)%250, ps))
-		}
-	}
+	})
 	return b.Bytes()
 }
-
-const docsPerPlan = 8
 
 func newBenchClient(tb testing.TB) (*elasticsearch.Client, string) {
 	tb.Helper()
@@ -96,7 +79,7 @@ func benchBulkBatches(b *testing.B, batches [][]byte, plansPerRequest int) {
 	client, index := newBenchClient(b)
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpuStart := cpuTime()
+	cpuStart := benchplans.CPUTime()
 	for i := 0; i < b.N; i++ {
 		if i > 0 && i%len(batches) == 0 {
 			b.StopTimer()
@@ -105,8 +88,8 @@ func benchBulkBatches(b *testing.B, batches [][]byte, plansPerRequest int) {
 		}
 		bulkInto(b, client, index, batches[i%len(batches)])
 	}
-	b.ReportMetric(float64(b.N*plansPerRequest*docsPerPlan)/b.Elapsed().Seconds(), "docs/s")
-	b.ReportMetric(float64(b.N*plansPerRequest*docsPerPlan)/(cpuTime()-cpuStart).Seconds(), "docs/cpu-s")
+	b.ReportMetric(float64(b.N*plansPerRequest*benchplans.DocsPerPlan)/b.Elapsed().Seconds(), "docs/s")
+	b.ReportMetric(float64(b.N*plansPerRequest*benchplans.DocsPerPlan)/(benchplans.CPUTime()-cpuStart).Seconds(), "docs/cpu-s")
 }
 
 var (
@@ -126,21 +109,11 @@ func joinIndex(b *testing.B) (*elasticsearch.Client, string) {
 	return joinIndexClient, joinIndexName
 }
 
-// cpuTime is the CPU the process used so far. The machine the benchmarks run on is
-// shared, so wall-clock rates swing with its load; CPU per query is the stable figure.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 func benchSearch(b *testing.B, bodies []string) {
 	client, index := joinIndex(b)
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpuStart := cpuTime()
+	cpuStart := benchplans.CPUTime()
 	for i := 0; i < b.N; i++ {
 		res, err := client.Search(client.Search.WithIndex(index), client.Search.WithBody(strings.NewReader(bodies[i%len(bodies)])))
 		if err != nil {
@@ -153,7 +126,7 @@ func benchSearch(b *testing.B, bodies []string) {
 		_ = res.Body.Close()
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "queries/s")
-	b.ReportMetric(float64(b.N)/(cpuTime()-cpuStart).Seconds(), "queries/cpu-s")
+	b.ReportMetric(float64(b.N)/(benchplans.CPUTime()-cpuStart).Seconds(), "queries/cpu-s")
 }
 
 // BenchmarkHasChild: plans having a planCostShare with copay >= N (about half to all of
@@ -189,12 +162,12 @@ func BenchmarkBulkReindex(b *testing.B) {
 	bulkInto(b, client, index, batch)
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpuStart := cpuTime()
+	cpuStart := benchplans.CPUTime()
 	for i := 0; i < b.N; i++ {
 		bulkInto(b, client, index, batch)
 	}
-	b.ReportMetric(float64(b.N*plansPerRequest*docsPerPlan)/b.Elapsed().Seconds(), "docs/s")
-	b.ReportMetric(float64(b.N*plansPerRequest*docsPerPlan)/(cpuTime()-cpuStart).Seconds(), "docs/cpu-s")
+	b.ReportMetric(float64(b.N*plansPerRequest*benchplans.DocsPerPlan)/b.Elapsed().Seconds(), "docs/s")
+	b.ReportMetric(float64(b.N*plansPerRequest*benchplans.DocsPerPlan)/(benchplans.CPUTime()-cpuStart).Seconds(), "docs/cpu-s")
 }
 
 // BenchmarkBulkIndexOnePlan measures _bulk requests of a single plan (8 documents),

@@ -1,6 +1,10 @@
 package esengine
 
-import "github.com/planstore/planstore/internal/jsonscan"
+import (
+	"slices"
+
+	"github.com/planstore/planstore/internal/jsonscan"
+)
 
 // parseActionFast reads an action line of the form every client sends, {"index":{"_id":
 // "...","routing":"...","version":3}}, without decoding it into maps. It returns the
@@ -21,27 +25,18 @@ func parseActionFast(line []byte, pairs []metaValue) (string, []metaValue, bool)
 	if action == "" {
 		return "", nil, false
 	}
-	if !sc.Eat('}') {
-		for {
-			mv, ok := metaPair(&sc)
-			if !ok || len(pairs) == cap(pairs) {
-				return "", nil, false
-			}
-			for _, p := range pairs {
-				if p.key == mv.key {
-					return "", nil, false // encoding/json keeps the last; let it
-				}
-			}
-			pairs = insertSorted(pairs, mv)
-			if sc.Eat('}') {
-				break
-			}
-			if !sc.Eat(',') {
-				return "", nil, false
-			}
+	ok = sc.Items('}', func() bool {
+		mv, ok := metaPair(&sc)
+		if !ok || len(pairs) == cap(pairs) {
+			return false
 		}
-	}
-	if !sc.Eat('}') || !sc.AtEnd() {
+		if slices.ContainsFunc(pairs, func(p metaValue) bool { return p.key == mv.key }) {
+			return false // encoding/json keeps the last; let it
+		}
+		pairs = insertSorted(pairs, mv)
+		return true
+	})
+	if !ok || !sc.Eat('}') || !sc.AtEnd() {
 		return "", nil, false
 	}
 	return action, pairs, true

@@ -58,50 +58,44 @@ func scanValue(sc *jsonscan.Scanner[[]byte], depth int) (any, bool) {
 
 func scanObject(sc *jsonscan.Scanner[[]byte], depth int) (any, bool) {
 	obj := object{}
-	if sc.Eat('}') {
-		return obj, true
-	}
-	for len(obj) < maxScannedKeys {
+	ok := sc.Items('}', func() bool {
+		if len(obj) == maxScannedKeys {
+			return false
+		}
 		key, ok := scanString(sc)
 		if !ok {
-			return nil, false
+			return false
 		}
 		if _, dup := obj.get(key); dup || !sc.Eat(':') {
-			return nil, false
+			return false
 		}
 		v, ok := scanValue(sc, depth)
 		if !ok {
-			return nil, false
+			return false
 		}
 		obj = append(obj, member{key: key, value: v})
-		if sc.Eat('}') {
-			return obj, true
-		}
-		if !sc.Eat(',') {
-			return nil, false
-		}
+		return true
+	})
+	if !ok {
+		return nil, false
 	}
-	return nil, false
+	return obj, true
 }
 
 func scanArray(sc *jsonscan.Scanner[[]byte], depth int) (any, bool) {
 	arr := []any{}
-	if sc.Eat(']') {
-		return arr, true
-	}
-	for {
+	ok := sc.Items(']', func() bool {
 		v, ok := scanValue(sc, depth)
 		if !ok {
-			return nil, false
+			return false
 		}
 		arr = append(arr, v)
-		if sc.Eat(']') {
-			return arr, true
-		}
-		if !sc.Eat(',') {
-			return nil, false
-		}
+		return true
+	})
+	if !ok {
+		return nil, false
 	}
+	return arr, true
 }
 
 // scanString takes a string whose raw text is its value: no escapes, valid UTF-8.

@@ -1,11 +1,10 @@
 package index
 
 import (
-	"fmt"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/planstore/planstore/projections/esengine/internal/benchplans"
 	"github.com/planstore/planstore/projections/esengine/internal/mapping"
 	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
@@ -24,23 +23,12 @@ type benchDoc struct {
 	source      []byte
 }
 
-// benchDocs renders n groups of 8 documents: a root, two children with a child each
-// and a second child of theirs, and one more child of the root.
+// benchDocs renders the documents of n plans (benchplans.Each).
 func benchDocs(n int) []benchDoc {
 	var out []benchDoc
-	add := func(id, routing, source string) { out = append(out, benchDoc{id, routing, []byte(source)}) }
-	for i := range n {
-		p := fmt.Sprintf("plan-%d", i)
-		org := fmt.Sprintf("org-%d.example", i%50)
-		add(p, p, fmt.Sprintf(`{"objectId":%q,"objectType":"plan","_org":%q,"planType":"inNetwork","creationDate":"12-12-2017","plan_join":"plan"}`, p, org))
-		add(p+"-pcs", p, fmt.Sprintf(`{"objectId":"%s-pcs","objectType":"membercostshare","_org":%q,"copay":%d,"deductible":%d,"plan_join":{"name":"planCostShare","parent":%q}}`, p, org, i%40, (i%20)*100, p))
-		for s := 1; s <= 2; s++ {
-			ps := fmt.Sprintf("%s-ps%d", p, s)
-			add(ps, p, fmt.Sprintf(`{"objectId":%q,"objectType":"planservice","_org":%q,"plan_join":{"name":"linkedPlanService","parent":%q}}`, ps, org, p))
-			add(ps+"-svc", p, fmt.Sprintf(`{"objectId":"%s-svc","objectType":"service","_org":%q,"name":"Service number %d","plan_join":{"name":"linkedService","parent":%q}}`, ps, org, i%300, ps))
-			add(ps+"-cs", p, fmt.Sprintf(`{"objectId":"%s-cs","objectType":"membercostshare","_org":%q,"copay":%d,"deductible":10,"plan_join":{"name":"planserviceCostShare","parent":%q}}`, ps, org, (i*s)%250, ps))
-		}
-	}
+	benchplans.Each(0, n, func(id, routing, source string) {
+		out = append(out, benchDoc{id, routing, []byte(source)})
+	})
 	return out
 }
 
@@ -66,7 +54,7 @@ func BenchmarkIndexDoc(b *testing.B) {
 	ix := newBenchIndex(b)
 	b.ReportAllocs()
 	b.ResetTimer()
-	cpuStart := cpuTime()
+	cpuStart := benchplans.CPUTime()
 	for i := 0; i < b.N; i++ {
 		if i > 0 && i%len(docs) == 0 {
 			b.StopTimer()
@@ -80,13 +68,5 @@ func BenchmarkIndexDoc(b *testing.B) {
 	}
 	// On a shared machine the wall clock swings with the load; CPU per document is the
 	// stable figure (it includes the garbage collector's share).
-	b.ReportMetric(float64(cpuTime()-cpuStart)/float64(b.N), "cpu-ns/op")
-}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	b.ReportMetric(float64(benchplans.CPUTime()-cpuStart)/float64(b.N), "cpu-ns/op")
 }

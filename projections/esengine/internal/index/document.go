@@ -133,7 +133,7 @@ func parseDocument(m *mapping.Mapping, st *Store, id string, routing *string, so
 	return ParseDocumentSlow(m, st, id, routing, source)
 }
 
-// parseDocumentSlow is the general path: it decodes the source with encoding/json,
+// ParseDocumentSlow is the general path: it decodes the source with encoding/json,
 // handles dynamic mapping and reports every error as Elasticsearch does.
 func ParseDocumentSlow(m *mapping.Mapping, st *Store, id string, routing *string, source []byte) (*StoredDoc, []pendingField, *wire.EsError) {
 	raw, err := wire.DecodeJSON(source)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -13,7 +14,7 @@ import (
 	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
-// parseDocumentFast indexes a source without decoding it into maps: it walks the JSON
+// ParseDocumentFast indexes a source without decoding it into maps: it walks the JSON
 // once, looks every field up in the mapping and collects the indexed values as
 // substrings of the stored source. It handles the documents an established index sees
 // all day (every field mapped, plain values) and reports ok=false for anything else:
@@ -69,12 +70,9 @@ func (w *fastWalker) object(obj *mapping.FieldMapping, root bool, depth int) boo
 	if depth > maxScanDepth || !sc.Eat('{') {
 		return false
 	}
-	if sc.Eat('}') {
-		return true
-	}
 	var keysBuf [16]string
 	keys := keysBuf[:0]
-	for {
+	return sc.Items('}', func() bool {
 		k, ok := sc.Str()
 		if !ok || !k.Plain || k.Start == k.End || len(keys) == maxFastKeys {
 			return false
@@ -83,23 +81,13 @@ func (w *fastWalker) object(obj *mapping.FieldMapping, root bool, depth int) boo
 		if strings.IndexByte(name, '.') >= 0 || root && name[0] == '_' && metadataFields[name] {
 			return false
 		}
-		for _, seen := range keys {
-			if seen == name {
-				return false
-			}
+		if slices.Contains(keys, name) {
+			return false
 		}
 		keys = append(keys, name)
 		f := obj.Properties[name]
-		if f == nil || !sc.Eat(':') || !w.value(f, depth+1) {
-			return false
-		}
-		if sc.Eat('}') {
-			return true
-		}
-		if !sc.Eat(',') {
-			return false
-		}
-	}
+		return f != nil && sc.Eat(':') && w.value(f, depth+1)
+	})
 }
 
 // value walks one value of field f; arrays are flattened as Elasticsearch does.
@@ -111,20 +99,7 @@ func (w *fastWalker) value(f *mapping.FieldMapping, depth int) bool {
 	switch sc.Peek() {
 	case '[':
 		sc.Next()
-		if sc.Eat(']') {
-			return true
-		}
-		for {
-			if !w.value(f, depth+1) {
-				return false
-			}
-			if sc.Eat(']') {
-				return true
-			}
-			if !sc.Eat(',') {
-				return false
-			}
-		}
+		return sc.Items(']', func() bool { return w.value(f, depth+1) })
 	case '{':
 		switch f.Typ {
 		case mapping.TypeObject:
@@ -265,40 +240,28 @@ func (w *fastWalker) joinObject(f *mapping.FieldMapping) bool {
 	}
 	var name, parent string
 	var hasName, hasParent bool
-	if !sc.Eat('}') {
-		for {
-			k, ok := sc.Str()
-			if !ok || !k.Plain || !sc.Eat(':') {
-				return false
-			}
-			switch sc.Text(k) {
-			case "name":
-				if hasName || sc.Peek() != '"' {
-					return false
-				}
-				name, hasName = w.stringValue()
-				if !hasName {
-					return false
-				}
-			case "parent":
-				if hasParent {
-					return false
-				}
-				if parent, hasParent = w.joinParent(); !hasParent {
-					return false
-				}
-			default:
-				return false
-			}
-			if sc.Eat('}') {
-				break
-			}
-			if !sc.Eat(',') {
-				return false
-			}
+	ok := sc.Items('}', func() bool {
+		k, ok := sc.Str()
+		if !ok || !k.Plain || !sc.Eat(':') {
+			return false
 		}
-	}
-	return w.p.joinValue(f, name, parent, hasParent) == nil
+		switch sc.Text(k) {
+		case "name":
+			if hasName || sc.Peek() != '"' {
+				return false
+			}
+			name, hasName = w.stringValue()
+			return hasName
+		case "parent":
+			if hasParent {
+				return false
+			}
+			parent, hasParent = w.joinParent()
+			return hasParent
+		}
+		return false
+	})
+	return ok && w.p.joinValue(f, name, parent, hasParent) == nil
 }
 
 // joinParent reads the parent of a join value: any scalar but null, as its text.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -162,49 +163,35 @@ const dedupeScanLimit = 32
 
 // term records a keyword-like value; a value repeated in an array is one posting.
 func (p *docParser) term(field, value string) {
-	t := IndexedTerm{field, value}
-	if len(p.terms) < dedupeScanLimit {
-		for _, old := range p.terms {
-			if old == t {
-				return
-			}
-		}
-	} else {
-		if p.termSet == nil {
-			p.termSet = make(map[IndexedTerm]bool, 2*len(p.terms))
-			for _, old := range p.terms {
-				p.termSet[old] = true
-			}
-		}
-		if p.termSet[t] {
-			return
-		}
-		p.termSet[t] = true
-	}
-	p.terms = append(p.terms, t)
+	p.terms = appendUnique(p.terms, &p.termSet, IndexedTerm{field, value})
 }
 
+// number records a numeric value; like terms, a repeated value is one posting.
 func (p *docParser) number(field string, value float64) {
-	n := IndexedNumber{field, value}
-	if len(p.numbers) < dedupeScanLimit {
-		for _, old := range p.numbers {
-			if old == n {
-				return
-			}
+	p.numbers = appendUnique(p.numbers, &p.numberSet, IndexedNumber{field, value})
+}
+
+// appendUnique appends v to list unless list holds it already. Typical documents stay
+// under dedupeScanLimit values and find a repeat by scanning; past it, *seen is made
+// once from the list so large documents stay linear.
+func appendUnique[T comparable](list []T, seen *map[T]bool, v T) []T {
+	if len(list) < dedupeScanLimit {
+		if slices.Contains(list, v) {
+			return list
 		}
-	} else {
-		if p.numberSet == nil {
-			p.numberSet = make(map[IndexedNumber]bool, 2*len(p.numbers))
-			for _, old := range p.numbers {
-				p.numberSet[old] = true
-			}
-		}
-		if p.numberSet[n] {
-			return
-		}
-		p.numberSet[n] = true
+		return append(list, v)
 	}
-	p.numbers = append(p.numbers, n)
+	if *seen == nil {
+		*seen = make(map[T]bool, 2*len(list))
+		for _, old := range list {
+			(*seen)[old] = true
+		}
+	}
+	if (*seen)[v] {
+		return list
+	}
+	(*seen)[v] = true
+	return append(list, v)
 }
 
 func (p *docParser) text(field, value string) {

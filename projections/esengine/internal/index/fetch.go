@@ -1,6 +1,6 @@
 package index
 
-// fetchedDoc is a snapshot of a stored document taken under the index lock.
+// FetchedDoc is a snapshot of a stored document taken under the index lock.
 type FetchedDoc struct {
 	Found   bool
 	Id      string
@@ -10,7 +10,7 @@ type FetchedDoc struct {
 	SeqNo   int64
 }
 
-// fetch reads one document for the GET APIs.
+// Fetch reads one document for the GET APIs.
 func (ix *Index) Fetch(id string) FetchedDoc {
 	ix.Mu.RLock()
 	defer ix.Mu.RUnlock()

@@ -11,7 +11,7 @@ import (
 	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
-// index is one Elasticsearch index: settings, mapping and documents behind its own
+// Index is one Elasticsearch index: settings, mapping and documents behind its own
 // read/write lock, so writes to one index never wait for searches on another and any
 // number of searches share an index.
 type Index struct {
@@ -34,11 +34,11 @@ type Index struct {
 	mappingSeqNo int64
 }
 
-// reuseUnchanged turns the unchanged re-index path on; tests turn it off to compare the
+// ReuseUnchanged turns the unchanged re-index path on; tests turn it off to compare the
 // engine's answers with and without it.
 var ReuseUnchanged = true
 
-// mappingChanged records that documents written so far may have been parsed under an
+// MappingChanged records that documents written so far may have been parsed under an
 // older mapping; the caller holds the write lock.
 func (ix *Index) MappingChanged() {
 	ix.mappingSeqNo = ix.Store.seqNo + 1
@@ -112,7 +112,7 @@ func (ix *Index) addTombstone(id string, version, seqNo int64) {
 	}
 }
 
-// randomID makes the 22-character URL-safe identifiers Elasticsearch uses for index and
+// RandomID makes the 22-character URL-safe identifiers Elasticsearch uses for index and
 // cluster UUIDs; a failing system random source is not survivable anyway, so the
 // fallback only keeps the identifier non-empty.
 func RandomID() string {

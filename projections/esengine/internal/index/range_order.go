@@ -16,7 +16,7 @@ var (
 	upperBoundKeys = []string{"to", "lt", "lte"}
 )
 
-// lastBoundWins prunes tree, the decoded body, to the bounds written last. body was
+// LastBoundWins prunes tree, the decoded body, to the bounds written last. body was
 // decoded without error into tree, so the token walk cannot fail on syntax.
 func LastBoundWins(body []byte, tree any) {
 	if !bytes.Contains(body, []byte(`"gt`)) && !bytes.Contains(body, []byte(`"lt`)) &&

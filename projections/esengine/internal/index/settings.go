@@ -12,7 +12,7 @@ import (
 	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
-// indexSettings are the index settings the engine honours. Others that only matter to a
+// IndexSettings are the index settings the engine honours. Others that only matter to a
 // cluster (refresh_interval, routing allocation...) are accepted and echoed.
 type IndexSettings struct {
 	shards          int
@@ -36,7 +36,7 @@ var acceptedSettings = map[string]bool{
 	"routing.allocation.include._tier_preference": true,
 }
 
-// parseSettings reads a create-index "settings" object, nested ({"index":{...}}) or flat
+// ParseSettings reads a create-index "settings" object, nested ({"index":{...}}) or flat
 // ("index.number_of_shards"), the way Elasticsearch normalises both.
 func ParseSettings(raw any, base IndexSettings) (IndexSettings, *wire.EsError) {
 	flat := map[string]string{}
@@ -178,7 +178,7 @@ func positiveSetting(key, value string, min int) (int, *wire.EsError) {
 	return n, nil
 }
 
-// parseTimeValue reads Elasticsearch time values: "60s", "1m", "500ms", "2h", "1d", "-1".
+// ParseTimeValue reads Elasticsearch time values: "60s", "1m", "500ms", "2h", "1d", "-1".
 func ParseTimeValue(v string) (time.Duration, error) {
 	v = strings.TrimSpace(v)
 	if v == "-1" {
@@ -200,7 +200,7 @@ func ParseTimeValue(v string) (time.Duration, error) {
 	return 0, fmt.Errorf("missing unit in %q", v)
 }
 
-// render produces the settings as GET /{index}/_settings shows them.
+// Render produces the settings as GET /{index}/_settings shows them.
 func (s IndexSettings) Render(ix *Index) wire.OrderedObject {
 	o := wire.OrderedObject{{Key: "number_of_shards", Value: strconv.Itoa(s.shards)}}
 	if s.autoExpand != "" {

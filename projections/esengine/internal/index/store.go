@@ -9,7 +9,7 @@ import (
 	"github.com/planstore/planstore/projections/esengine/internal/postings"
 )
 
-// storedDoc is one indexed document: its source as given and every value it put into the
+// StoredDoc is one indexed document: its source as given and every value it put into the
 // inverted indexes, so the engine can take it out again on update or delete without
 // re-parsing, and can sort on field values without a separate column store.
 //
@@ -91,7 +91,7 @@ type tombstone struct {
 	at      int64 // unix nanoseconds of the delete
 }
 
-// store holds one index's documents and inverted indexes. It is not synchronised; the
+// Store holds one index's documents and inverted indexes. It is not synchronised; the
 // owning index's lock guards it.
 type Store struct {
 	Docs       []*StoredDoc // by document number; nil once deleted or replaced

@@ -321,23 +321,23 @@ func (d *StoredDoc) walk(v valueVisitor) {
 	}
 }
 
-// EachTerm calls fn with every keyword-like value: keyword, boolean, join, _routing.
-func (d *StoredDoc) EachTerm(fn func(field, value string)) {
+// eachTerm calls fn with every keyword-like value: keyword, boolean, join, _routing.
+func (d *StoredDoc) eachTerm(fn func(field, value string)) {
 	d.walk(valueVisitor{term: func(f uint32, v string) { fn(fieldName(f), v) }})
 }
 
-// EachNumber calls fn with every numeric (and boolean) value.
-func (d *StoredDoc) EachNumber(fn func(field string, value float64)) {
+// eachNumber calls fn with every numeric (and boolean) value.
+func (d *StoredDoc) eachNumber(fn func(field string, value float64)) {
 	d.walk(valueVisitor{number: func(f uint32, v float64) { fn(fieldName(f), v) }})
 }
 
-// EachToken calls fn with every analysed token and its frequency in its field.
-func (d *StoredDoc) EachToken(fn func(field, token string, freq int32)) {
+// eachToken calls fn with every analysed token and its frequency in its field.
+func (d *StoredDoc) eachToken(fn func(field, token string, freq int32)) {
 	d.walk(valueVisitor{token: func(f uint32, t string, freq int32) { fn(fieldName(f), t, freq) }})
 }
 
-// EachLength calls fn with every text field's token count (BM25 length normalisation).
-func (d *StoredDoc) EachLength(fn func(field string, length int32)) {
+// eachLength calls fn with every text field's token count (BM25 length normalisation).
+func (d *StoredDoc) eachLength(fn func(field string, length int32)) {
 	d.walk(valueVisitor{length: func(f uint32, n int32) { fn(fieldName(f), n) }})
 }
 
@@ -359,25 +359,25 @@ func (d *StoredDoc) Ignored() []string {
 // diagnostics; the engine walks them without building slices.
 func (d *StoredDoc) Terms() []IndexedTerm {
 	var out []IndexedTerm
-	d.EachTerm(func(f, v string) { out = append(out, IndexedTerm{f, v}) })
+	d.eachTerm(func(f, v string) { out = append(out, IndexedTerm{f, v}) })
 	return out
 }
 
 func (d *StoredDoc) Numbers() []IndexedNumber {
 	var out []IndexedNumber
-	d.EachNumber(func(f string, v float64) { out = append(out, IndexedNumber{f, v}) })
+	d.eachNumber(func(f string, v float64) { out = append(out, IndexedNumber{f, v}) })
 	return out
 }
 
 func (d *StoredDoc) Tokens() []IndexedToken {
 	var out []IndexedToken
-	d.EachToken(func(f, t string, freq int32) { out = append(out, IndexedToken{f, t, freq}) })
+	d.eachToken(func(f, t string, freq int32) { out = append(out, IndexedToken{f, t, freq}) })
 	return out
 }
 
 func (d *StoredDoc) Lengths() []FieldLength {
 	var out []FieldLength
-	d.EachLength(func(f string, n int32) { out = append(out, FieldLength{f, n}) })
+	d.eachLength(func(f string, n int32) { out = append(out, FieldLength{f, n}) })
 	return out
 }
 

@@ -9,7 +9,7 @@ import (
 	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
-// updateRequest is the body of an update: a partial document merged into the stored one,
+// UpdateRequest is the body of an update: a partial document merged into the stored one,
 // optionally creating it.
 type UpdateRequest struct {
 	doc         map[string]any
@@ -30,32 +30,24 @@ func ParseUpdateBody(body []byte) (UpdateRequest, *wire.EsError) {
 	}
 	for _, k := range mapping.SortedKeys(obj) {
 		v := obj[k]
+		var bad *wire.EsError
 		switch k {
-		case "doc", "upsert":
-			m, ok := v.(map[string]any)
-			if !ok {
-				return req, wire.ErrXContentParse("[UpdateRequest] failed to parse field [%s]", k)
-			}
-			if k == "doc" {
-				req.doc = m
-			} else {
-				req.upsert = m
-			}
-		case "doc_as_upsert", "detect_noop":
-			b, ok := v.(bool)
-			if !ok {
-				return req, wire.ErrXContentParse("[UpdateRequest] failed to parse field [%s]", k)
-			}
-			if k == "doc_as_upsert" {
-				req.docAsUpsert = b
-			} else {
-				req.detectNoop = b
-			}
+		case "doc":
+			req.doc, bad = updateField[map[string]any](k, v)
+		case "upsert":
+			req.upsert, bad = updateField[map[string]any](k, v)
+		case "doc_as_upsert":
+			req.docAsUpsert, bad = updateField[bool](k, v)
+		case "detect_noop":
+			req.detectNoop, bad = updateField[bool](k, v)
 		case "script", "scripted_upsert":
 			return req, wire.ErrIllegalArgument("scripted updates are not supported by the embedded search engine")
 		case "_source":
 		default:
 			return req, wire.ErrXContentParse("[UpdateRequest] unknown field [%s]", k)
+		}
+		if bad != nil {
+			return req, bad
 		}
 	}
 	if req.doc == nil && req.upsert == nil {
@@ -64,7 +56,17 @@ func ParseUpdateBody(body []byte) (UpdateRequest, *wire.EsError) {
 	return req, nil
 }
 
-// updateDoc merges a partial document into the stored one (or upserts it).
+// updateField reads field k of an update body as a T; any other JSON type is refused
+// as Elasticsearch's UpdateRequest parser refuses it.
+func updateField[T any](k string, v any) (T, *wire.EsError) {
+	t, ok := v.(T)
+	if !ok {
+		return t, wire.ErrXContentParse("[UpdateRequest] failed to parse field [%s]", k)
+	}
+	return t, nil
+}
+
+// UpdateDoc merges a partial document into the stored one (or upserts it).
 func (ix *Index) UpdateDoc(op WriteOp, req UpdateRequest) (WriteResult, *wire.EsError) {
 	if op.VersionType != versionInternal || op.Version != NoVersion {
 		return WriteResult{}, wire.ErrValidation("can't provide version in update request.")

@@ -42,11 +42,11 @@ func ParseVersionType(s string) (versionType, *wire.EsError) {
 	return 0, wire.ErrIllegalArgument("No version type match [%s]", s)
 }
 
-// noVersion is the value Elasticsearch uses for "no version given" (Versions.MATCH_ANY);
+// NoVersion is the value Elasticsearch uses for "no version given" (Versions.MATCH_ANY);
 // it shows up in its validation messages.
 const NoVersion = -3
 
-// writeOp is one index, create, update or delete request on a document.
+// WriteOp is one index, create, update or delete request on a document.
 type WriteOp struct {
 	Id            string
 	Routing       *string
@@ -58,7 +58,7 @@ type WriteOp struct {
 	HasIfSeqNo    bool
 }
 
-// validate applies the request checks Elasticsearch makes before touching the index.
+// Validate applies the request checks Elasticsearch makes before touching the index.
 func (op WriteOp) Validate(isDelete bool) *wire.EsError {
 	var problems []string
 	if op.VersionType == versionInternal && op.Version != NoVersion {
@@ -135,7 +135,7 @@ func (op WriteOp) nextVersion(cur current) int64 {
 	return 1
 }
 
-// primaryTerm never changes: there is a single, never-failing primary.
+// PrimaryTerm never changes: there is a single, never-failing primary.
 const PrimaryTerm = 1
 
 func ErrVersionConflict(ix *Index, id, detail string) *wire.EsError {

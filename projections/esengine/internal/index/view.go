@@ -27,7 +27,7 @@ type view struct {
 	pins     *pins
 }
 
-// pin returns the index's current view and the function that releases it.
+// Pin returns the index's current view and the function that releases it.
 func (ix *Index) Pin() (view, func()) {
 	ix.Mu.RLock()
 	defer ix.Mu.RUnlock()
@@ -136,7 +136,7 @@ func (p *pins) wait(d time.Duration) bool {
 	}
 }
 
-// cloneMapping copies a mapping through its rendered form, which round-trips exactly.
+// CloneMapping copies a mapping through its rendered form, which round-trips exactly.
 func CloneMapping(m *mapping.Mapping) (*mapping.Mapping, *wire.EsError) {
 	data, err := wire.AppendJSON(nil, m.Render())
 	if err != nil {

@@ -6,7 +6,7 @@ import (
 	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
-// writeResult is the outcome of one successful document write, rendered both by the
+// WriteResult is the outcome of one successful document write, rendered both by the
 // document APIs and as a _bulk item.
 type WriteResult struct {
 	Index   *Index
@@ -47,7 +47,7 @@ func (ix *Index) currentLocked(id string) current {
 	return current{}
 }
 
-// indexDoc indexes (or creates) a document.
+// IndexDoc indexes (or creates) a document.
 func (ix *Index) IndexDoc(op WriteOp, source []byte) (WriteResult, *wire.EsError) {
 	if err := op.Validate(false); err != nil {
 		return WriteResult{}, err
@@ -106,7 +106,7 @@ func (ix *Index) indexLocked(op WriteOp, source []byte) (WriteResult, *wire.EsEr
 	return WriteResult{Index: ix, Id: op.Id, Version: doc.Version, SeqNo: doc.SeqNo, Result: result, Status: status}, nil
 }
 
-// deleteDoc deletes a document. Like Elasticsearch it records the delete's version even
+// DeleteDoc deletes a document. Like Elasticsearch it records the delete's version even
 // when the document did not exist, so an out-of-order older write is still refused.
 func (ix *Index) DeleteDoc(op WriteOp) (WriteResult, *wire.EsError) {
 	if err := op.Validate(true); err != nil {

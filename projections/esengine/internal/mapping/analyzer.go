@@ -29,14 +29,14 @@ import (
 // UAX #29 joins and Lucene splits.
 const maxTokenLength = 255
 
-// analyze returns the tokens of text as the standard analyzer makes them.
+// Analyze returns the tokens of text as the standard analyzer makes them.
 func Analyze(text string) []string {
 	var tokens []string
 	ForEachToken(text, func(tok string) { tokens = append(tokens, tok) })
 	return tokens
 }
 
-// forEachToken calls fn with each token of text in order, without collecting them.
+// ForEachToken calls fn with each token of text in order, without collecting them.
 func ForEachToken(text string, fn func(tok string)) {
 	state := -1
 	// A run of complex-context segments is emitted as one token: runStart and runEnd
@@ -211,7 +211,7 @@ func isComplexContext(segment string) bool {
 	return letter
 }
 
-// utf16Length is the length Elasticsearch compares with ignore_above: Java's
+// Utf16Length is the length Elasticsearch compares with ignore_above: Java's
 // String.length(), UTF-16 code units, so a character outside the Basic Multilingual
 // Plane (an emoji, a CJK extension ideograph) counts twice.
 func Utf16Length(s string) int {

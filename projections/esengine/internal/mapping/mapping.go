@@ -31,7 +31,7 @@ const (
 	DynamicStrict = "strict"
 )
 
-// fieldMapping is one node of a mapping: an object with properties or a leaf field.
+// FieldMapping is one node of a mapping: an object with properties or a leaf field.
 type FieldMapping struct {
 	Name string // last path element
 	Path string // full dotted path, the name queries use
@@ -73,7 +73,7 @@ func (f *FieldMapping) IsIntegral() bool {
 	return false
 }
 
-// mapping is an index's mapping plus the lookups derived from it.
+// Mapping is an index's mapping plus the lookups derived from it.
 type Mapping struct {
 	Root          *FieldMapping
 	RoutingNeeded bool
@@ -84,7 +84,7 @@ type Mapping struct {
 	Join   *JoinMapping
 }
 
-// joinMapping is the index's single join field and its parent/child relations.
+// JoinMapping is the index's single join field and its parent/child relations.
 type JoinMapping struct {
 	Field    string
 	ParentOf map[string]string   // child relation -> parent relation
@@ -100,7 +100,7 @@ func (j *JoinMapping) Known(name string) bool {
 	return isParent || isChild
 }
 
-// parentField is the hidden field holding, for relation parent, the parent's id on its
+// ParentField is the hidden field holding, for relation parent, the parent's id on its
 // children and its own id on the parent: Elasticsearch names it "<join>#<parent>".
 func (j *JoinMapping) ParentField(parent string) string {
 	if f, ok := j.parentFields[parent]; ok {
@@ -115,7 +115,7 @@ func NewMapping() *Mapping {
 	return m
 }
 
-// reindex rebuilds the path lookup and the join description after the tree changed.
+// Reindex rebuilds the path lookup and the join description after the tree changed.
 func (m *Mapping) Reindex() {
 	m.ByPath = map[string]*FieldMapping{}
 	m.Join = nil
@@ -169,7 +169,7 @@ func SortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// field returns the mapping of a leaf field, or nil when the path is unmapped or an object.
+// Field returns the mapping of a leaf field, or nil when the path is unmapped or an object.
 func (m *Mapping) Field(path string) *FieldMapping {
 	f := m.ByPath[path]
 	if f == nil || f.Typ == TypeObject {
@@ -178,7 +178,7 @@ func (m *Mapping) Field(path string) *FieldMapping {
 	return f
 }
 
-// leavesUnder lists the leaf fields of an object path, for exists on an object.
+// LeavesUnder lists the leaf fields of an object path, for exists on an object.
 func (m *Mapping) LeavesUnder(path string) []*FieldMapping {
 	prefix := path + "."
 	var out []*FieldMapping
@@ -190,7 +190,7 @@ func (m *Mapping) LeavesUnder(path string) []*FieldMapping {
 	return out
 }
 
-// dynamicFor is the dynamic mode in force for new fields inside obj.
+// DynamicFor is the dynamic mode in force for new fields inside obj.
 func (m *Mapping) DynamicFor(chain []*FieldMapping) string {
 	for i := len(chain) - 1; i >= 0; i-- {
 		if chain[i].dynamic != "" {
@@ -200,7 +200,7 @@ func (m *Mapping) DynamicFor(chain []*FieldMapping) string {
 	return dynamicTrue
 }
 
-// joinFieldName reports whether field is the join field or one of its parent-id fields.
+// JoinFieldName reports whether field is the join field or one of its parent-id fields.
 func JoinFieldName(j *JoinMapping, field string) bool {
 	return j != nil && (field == j.Field || strings.HasPrefix(field, j.Field+"#"))
 }

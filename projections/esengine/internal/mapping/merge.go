@@ -6,7 +6,7 @@ import (
 	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
-// merge applies a put-mapping update: new fields are added, existing fields keep
+// Merge applies a put-mapping update: new fields are added, existing fields keep
 // their type (Elasticsearch refuses type changes), and dynamic may change.
 func (m *Mapping) Merge(update *Mapping) *wire.EsError {
 	if update.Root.dynamic != "" {

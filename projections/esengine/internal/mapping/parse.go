@@ -10,12 +10,12 @@ import (
 	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
-// errMapping is a refused mapping definition, worded like Elasticsearch's.
+// ErrMapping is a refused mapping definition, worded like Elasticsearch's.
 func ErrMapping(format string, args ...any) *wire.EsError {
 	return wire.NewError(http.StatusBadRequest, "mapper_parsing_exception", format, args...)
 }
 
-// parseMappings reads the "mappings" object of a create-index or put-mapping request
+// ParseMappings reads the "mappings" object of a create-index or put-mapping request
 // into a fresh mapping tree (merging is done by the caller).
 func ParseMappings(raw any) (*Mapping, *wire.EsError) {
 	obj, ok := raw.(map[string]any)

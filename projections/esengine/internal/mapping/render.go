@@ -2,7 +2,7 @@ package mapping
 
 import "github.com/planstore/planstore/projections/esengine/internal/wire"
 
-// render produces the mapping as GET _mapping shows it.
+// Render produces the mapping as GET _mapping shows it.
 func (m *Mapping) Render() wire.OrderedObject {
 	o := wire.OrderedObject{}
 	if m.RoutingNeeded {

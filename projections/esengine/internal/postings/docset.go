@@ -15,7 +15,7 @@ var batchPool = sync.Pool{New: func() any {
 	return &b
 }}
 
-// eachBatch calls fn with successive ascending batches of the documents of bm. Callers
+// EachBatch calls fn with successive ascending batches of the documents of bm. Callers
 // loop over a batch inline, which costs a fraction of a callback per document.
 func EachBatch(bm *roaring.Bitmap, fn func(batch []uint32)) {
 	if bm == nil || bm.IsEmpty() {
@@ -30,7 +30,7 @@ func EachBatch(bm *roaring.Bitmap, fn func(batch []uint32)) {
 	}
 }
 
-// forEach calls fn for every document of bm in ascending order; for the paths where a
+// ForEach calls fn for every document of bm in ascending order; for the paths where a
 // callback per document is cheap enough.
 func ForEach(bm *roaring.Bitmap, fn func(doc uint32)) {
 	bm.Iterate(func(doc uint32) bool {
@@ -73,7 +73,7 @@ func (d *denseSet) Bitmap() *roaring.Bitmap {
 	return roaring.FromDense(d.Words, false)
 }
 
-// union ORs many posting lists. Pairwise roaring unions of many small sorted arrays
+// Union ORs many posting lists. Pairwise roaring unions of many small sorted arrays
 // grow quadratic; past a few lists, setting bits in a flat bitset is linear in the
 // documents and several times faster.
 func Union(sets []*roaring.Bitmap, universe int) *roaring.Bitmap {
@@ -87,7 +87,7 @@ func Union(sets []*roaring.Bitmap, universe int) *roaring.Bitmap {
 	return dense.Bitmap()
 }
 
-// forEachIf is forEach when cond holds, and nothing otherwise.
+// ForEachIf is forEach when cond holds, and nothing otherwise.
 func ForEachIf(cond bool, bm *roaring.Bitmap, fn func(doc uint32)) {
 	if cond {
 		ForEach(bm, fn)

@@ -9,7 +9,7 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 )
 
-// postings is an inverted index for one field: each distinct value maps to the set of
+// Postings is an inverted index for one field: each distinct value maps to the set of
 // documents holding it. Values are kept sorted lazily, so range queries binary-search the
 // value space instead of scanning documents, while writes stay O(1): the sort is paid once
 // by the first range query after new values arrived.
@@ -114,7 +114,7 @@ func (s *Set) Remove(doc uint32) {
 	}
 }
 
-func (s *Set) Len() uint64 {
+func (s *Set) len() uint64 {
 	if s.bm != nil {
 		return s.bm.GetCardinality()
 	}
@@ -174,7 +174,7 @@ func (p *Postings[K]) Remove(k K, doc uint32) {
 		return
 	}
 	set.Remove(doc)
-	switch set.Len() {
+	switch set.len() {
 	case 0:
 		p.dropSet(l)
 		delete(p.ByKey, k)
@@ -185,7 +185,7 @@ func (p *Postings[K]) Remove(k K, doc uint32) {
 	}
 }
 
-// move replaces document from with document to in k's list, for a document that keeps
+// Move replaces document from with document to in k's list, for a document that keeps
 // its values under a new number; k stays in the index, so the sorted order stays valid.
 func (p *Postings[K]) Move(k K, from, to uint32) {
 	l, ok := p.ByKey[k]
@@ -205,7 +205,7 @@ func (p *Postings[K]) Move(k K, from, to uint32) {
 	}
 }
 
-// get returns the documents holding k, or nil. The bitmap may belong to the index and
+// Get returns the documents holding k, or nil. The bitmap may belong to the index and
 // must not be modified by the caller.
 func (p *Postings[K]) Get(k K) *roaring.Bitmap {
 	l, ok := p.ByKey[k]
@@ -232,14 +232,14 @@ func (p *Postings[K]) keys() []K {
 	return p.sorted
 }
 
-// bound is one end of a range; a nil bound is open.
+// Bound is one end of a range; a nil bound is open.
 type Bound[K cmp.Ordered] struct {
 	Value     K
 	Inclusive bool
 	Set       bool
 }
 
-// between returns the union of the postings of every value inside [lo, hi]; universe is
+// Between returns the union of the postings of every value inside [lo, hi]; universe is
 // the number of document slots of the index.
 func (p *Postings[K]) Between(lo, hi Bound[K], universe int) *roaring.Bitmap {
 	keys := p.keys()
@@ -279,7 +279,7 @@ func (p *Postings[K]) Between(lo, hi Bound[K], universe int) *roaring.Bitmap {
 	return Union(sets, universe)
 }
 
-// clone copies the postings: the map, and every list of two or more documents.
+// Clone copies the postings: the map, and every list of two or more documents.
 func (p *Postings[K]) Clone() *Postings[K] {
 	c := &Postings[K]{ByKey: maps.Clone(p.ByKey), sets: make([]*Set, len(p.sets)), free: slices.Clone(p.free)}
 	for i, set := range p.sets {

@@ -14,7 +14,7 @@ import (
 func NewSet() *Set { return &Set{} }
 
 // IsEmpty reports whether the set holds no document.
-func (s *Set) IsEmpty() bool { return s.Len() == 0 }
+func (s *Set) IsEmpty() bool { return s.len() == 0 }
 
 // ForEach calls fn for every document in ascending order.
 func (s *Set) ForEach(fn func(doc uint32)) {
@@ -35,14 +35,6 @@ func (s *Set) AppendTo(dst []uint32) ([]uint32, *roaring.Bitmap) {
 		return dst, s.bm
 	}
 	return append(dst, s.small...), nil
-}
-
-// Bitmap returns the documents as a bitmap, which the caller must not modify.
-func (s *Set) Bitmap() *roaring.Bitmap {
-	if s.bm != nil {
-		return s.bm
-	}
-	return roaring.BitmapOf(s.small...)
 }
 
 // Clone copies the set.

@@ -182,7 +182,7 @@ func (q *boolQuery) scores(docs *roaring.Bitmap, required, should []DocSet) DocS
 	}}, required, should)
 }
 
-// minimumShouldMatch computes how many of n optional clauses must match for a
+// MinimumShouldMatch computes how many of n optional clauses must match for a
 // minimum_should_match spec: an integer, a percentage, negatives of either, or
 // conditional forms like "3<90%" and "2<-25% 9<-3".
 func MinimumShouldMatch(n int, spec string) (int, *wire.EsError) {

@@ -2,7 +2,7 @@ package query
 
 import "github.com/planstore/planstore/projections/esengine/internal/wire"
 
-// matchAllQuery matches every document with a constant score.
+// MatchAllQuery matches every document with a constant score.
 type MatchAllQuery struct{ Boost float64 }
 
 func parseMatchAll(_ *queryParser, body any) (Query, *wire.EsError) {

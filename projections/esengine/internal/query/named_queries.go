@@ -12,7 +12,7 @@ import (
 // or inside a has_child is tested against the hit itself, as Elasticsearch's fetch phase
 // does).
 
-// namedQuery is one clause given a _name.
+// NamedQuery is one clause given a _name.
 type NamedQuery struct {
 	name string
 	q    Query
@@ -96,7 +96,7 @@ func javaStringHash(s string) uint32 {
 	return h
 }
 
-// matchedQueries returns, for each of docs (the hits, in order), the names of the named
+// MatchedQueries returns, for each of docs (the hits, in order), the names of the named
 // clauses it matches.
 func (c *EvalContext) MatchedQueries(named []NamedQuery, docs []uint32) ([][]string, *wire.EsError) {
 	if len(named) == 0 || len(docs) == 0 {

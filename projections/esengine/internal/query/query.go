@@ -12,7 +12,7 @@ import (
 	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
-// query is a parsed Query DSL clause. Parsing happens once per request, before any index
+// Query is a parsed Query DSL clause. Parsing happens once per request, before any index
 // is touched, and reports Elasticsearch's request-level errors (parsing_exception...).
 // Evaluation runs per index under its read lock; errors it returns are shard failures,
 // which Elasticsearch reports as search_phase_execution_exception.
@@ -22,7 +22,7 @@ type Query interface {
 	eval(c *EvalContext, scoring bool) (DocSet, *wire.EsError)
 }
 
-// evalContext is one index seen by a query; the caller holds the index's read lock.
+// EvalContext is one index seen by a query; the caller holds the index's read lock.
 type EvalContext struct {
 	Ix   *index.Index
 	M    *mapping.Mapping
@@ -32,7 +32,7 @@ type EvalContext struct {
 	Aliases []string
 }
 
-// docSet is a query result: matching documents and how each scores. The bitmap may be
+// DocSet is a query result: matching documents and how each scores. The bitmap may be
 // shared with the index or another result and must never be modified.
 type DocSet struct {
 	Docs     *roaring.Bitmap
@@ -128,12 +128,12 @@ type queryParser struct {
 	named []NamedQuery // clauses with a _name, in the order Elasticsearch registers them
 }
 
-// parseQuery parses the value of a "query" key: an object with exactly one clause.
+// ParseQuery parses the value of a "query" key: an object with exactly one clause.
 func ParseQuery(v any) (Query, *wire.EsError) {
 	return (&queryParser{}).parse(v)
 }
 
-// parseNamedQuery is parseQuery that also returns the clauses given a _name.
+// ParseNamedQuery is parseQuery that also returns the clauses given a _name.
 func ParseNamedQuery(v any) (Query, []NamedQuery, *wire.EsError) {
 	p := &queryParser{}
 	q, err := p.parse(v)

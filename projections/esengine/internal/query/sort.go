@@ -25,7 +25,7 @@ const (
 	sortByVersion // _version
 )
 
-// sortField is a sortSpec resolved against one index's mapping.
+// SortField is a sortSpec resolved against one index's mapping.
 type SortField struct {
 	SortSpec
 	Kind         sortKind
@@ -35,7 +35,7 @@ type SortField struct {
 	index        string // for sortByIndex
 }
 
-// sortKey is a document's value for one sortField.
+// SortKey is a document's value for one sortField.
 type SortKey struct {
 	num     float64
 	str     string
@@ -103,7 +103,7 @@ func CompileSort(c *EvalContext, specs []SortSpec) ([]*SortField, *wire.EsError)
 	return out, nil
 }
 
-// key computes doc's value for the field.
+// Key computes doc's value for the field.
 func (sf *SortField) Key(d *index.StoredDoc, doc uint32, score float64) SortKey {
 	switch sf.Kind {
 	case SortByScore:
@@ -228,7 +228,7 @@ func (sf *SortField) compare(a, b SortKey) int {
 	return r
 }
 
-// output renders a key as Elasticsearch prints sort values.
+// Output renders a key as Elasticsearch prints sort values.
 func (sf *SortField) Output(k SortKey) any {
 	switch {
 	case k.missing:

@@ -7,7 +7,7 @@ import (
 	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
-// sortSpec is one sort criterion as the request gives it.
+// SortSpec is one sort criterion as the request gives it.
 type SortSpec struct {
 	field        string
 	desc         bool
@@ -18,7 +18,7 @@ type SortSpec struct {
 
 func (s SortSpec) IsScore() bool { return s.field == "_score" }
 
-// parseSort reads the body's sort: a string, an object or an array of them.
+// ParseSort reads the body's sort: a string, an object or an array of them.
 func ParseSort(v any) ([]SortSpec, *wire.EsError) {
 	var items []any
 	switch x := v.(type) {
@@ -107,7 +107,7 @@ func parseOrder(s string) (bool, *wire.EsError) {
 	return desc, nil
 }
 
-// parseSortParam reads the sort query parameter: "field", "field:asc", comma-separated.
+// ParseSortParam reads the sort query parameter: "field", "field:asc", comma-separated.
 func ParseSortParam(v string) ([]SortSpec, *wire.EsError) {
 	var out []SortSpec
 	for _, part := range SplitList(v) {
@@ -125,7 +125,7 @@ func ParseSortParam(v string) ([]SortSpec, *wire.EsError) {
 	return out, nil
 }
 
-// sortedByScoreOnly reports whether specs is Elasticsearch's default order, which it
+// SortedByScoreOnly reports whether specs is Elasticsearch's default order, which it
 // treats as "no sort": hits then carry scores and no sort values.
 func SortedByScoreOnly(specs []SortSpec) bool {
 	return len(specs) == 0 || (len(specs) == 1 && specs[0].IsScore() && specs[0].desc)

@@ -30,7 +30,7 @@ var (
 	ErrStopCancelled = wire.NewError(499, "search_cancelled", "the client went away")
 )
 
-// searchStop is what a running search checks to know whether to go on.
+// SearchStop is what a running search checks to know whether to go on.
 type SearchStop struct {
 	Ctx      context.Context
 	Deadline time.Time // zero: no timeout
@@ -58,7 +58,7 @@ func (s *SearchStop) check() *wire.EsError {
 	return nil
 }
 
-// eval evaluates a clause, unless the search has to stop first. Every clause inside
+// Eval evaluates a clause, unless the search has to stop first. Every clause inside
 // another (bool, has_child, has_parent) is evaluated through it.
 func (c *EvalContext) Eval(q Query, scoring bool) (DocSet, *wire.EsError) {
 	if err := c.Stop.check(); err != nil {
@@ -67,7 +67,7 @@ func (c *EvalContext) Eval(q Query, scoring bool) (DocSet, *wire.EsError) {
 	return q.eval(c, scoring)
 }
 
-// every returns a function to call once per document: every stopCheckEvery calls it
+// Every returns a function to call once per document: every stopCheckEvery calls it
 // checks whether the search must stop and reports the reason.
 func (c *EvalContext) Every() func() *wire.EsError {
 	n := 0

@@ -1,7 +1,6 @@
 package query
 
 import (
-	"encoding/json"
 	"math"
 	"net/http"
 	"slices"
@@ -150,17 +149,10 @@ func normalisedForField(f *mapping.FieldMapping, n float64) float64 {
 // numericValue parses a query value for a numeric field; a non-number is a shard failure
 // worded like Java's NumberFormatException.
 func (c *EvalContext) numericValue(f *mapping.FieldMapping, v any) (float64, *wire.EsError) {
-	var text string
-	switch x := v.(type) {
-	case json.Number:
-		text = x.String()
-	case string:
-		text = strings.TrimSpace(x)
-	case bool:
-		text = strconv.FormatBool(x)
-	default:
-		text, _ = wire.ScalarText(v)
-	}
+	// A number as written, a bool as its word, a string without the whitespace Java's
+	// parser ignores; anything else is "".
+	text, _ := wire.ScalarText(v)
+	text = strings.TrimSpace(text)
 	n, err := strconv.ParseFloat(text, 64)
 	if err != nil || math.IsNaN(n) {
 		return 0, wire.ErrQueryShard("failed to create query: For input string: \"%s\"", text).
@@ -176,18 +168,7 @@ func (c *EvalContext) keywordDocs(field, value string, caseInsensitive, scoring 
 	if p == nil {
 		return emptySet()
 	}
-	var docs *roaring.Bitmap
-	if caseInsensitive {
-		var sets []*roaring.Bitmap
-		for k, l := range p.ByKey {
-			if strings.EqualFold(k, value) {
-				sets = append(sets, p.ListBitmap(l))
-			}
-		}
-		docs = roaring.FastOr(sets...)
-	} else {
-		docs = p.Get(value)
-	}
+	docs := lookupDocs(p.ByKey, value, caseInsensitive, p.ListBitmap)
 	if docs == nil || docs.IsEmpty() {
 		return emptySet()
 	}
@@ -195,6 +176,26 @@ func (c *EvalContext) keywordDocs(field, value string, caseInsensitive, scoring 
 		return constantSet(docs, 1)
 	}
 	return constantSet(docs, keywordTermScore(c.docCount(field), docs.GetCardinality()))
+}
+
+// lookupDocs finds the documents of value among the keys of a field's postings, byKey;
+// docs reads a key's documents. Ignoring case it is the union over every key that equals
+// value but for case, as a case_insensitive term matches them. Nil: no document.
+func lookupDocs[P any](byKey map[string]P, value string, caseInsensitive bool, docs func(P) *roaring.Bitmap) *roaring.Bitmap {
+	if !caseInsensitive {
+		p, ok := byKey[value]
+		if !ok {
+			return nil
+		}
+		return docs(p)
+	}
+	var sets []*roaring.Bitmap
+	for k, p := range byKey {
+		if strings.EqualFold(k, value) {
+			sets = append(sets, docs(p))
+		}
+	}
+	return roaring.FastOr(sets...)
 }
 
 func (c *EvalContext) docCount(field string) uint64 {
@@ -210,18 +211,7 @@ func (c *EvalContext) tokenDocs(field, token string, caseInsensitive, scoring bo
 	if ti == nil {
 		return emptySet()
 	}
-	var docs *roaring.Bitmap
-	if caseInsensitive {
-		var sets []*roaring.Bitmap
-		for k, bm := range ti.Tokens {
-			if strings.EqualFold(k, token) {
-				sets = append(sets, bm)
-			}
-		}
-		docs = roaring.FastOr(sets...)
-	} else {
-		docs = ti.Tokens[token]
-	}
+	docs := lookupDocs(ti.Tokens, token, caseInsensitive, func(bm *roaring.Bitmap) *roaring.Bitmap { return bm })
 	if docs == nil || docs.IsEmpty() {
 		return emptySet()
 	}

@@ -7,7 +7,7 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 )
 
-// candidate is a document competing for a place in the page of hits.
+// Candidate is a document competing for a place in the page of hits.
 type Candidate struct {
 	Shard int // position of its index among the searched ones: ties go to the first
 	Doc   uint32
@@ -15,7 +15,7 @@ type Candidate struct {
 	Keys  []SortKey
 }
 
-// ranking orders candidates: by sort fields when given, else by score descending; ties
+// Ranking orders candidates: by sort fields when given, else by score descending; ties
 // are broken by index then document order, as Elasticsearch does by shard and doc id.
 type Ranking struct {
 	Fields []*SortField // empty: by score
@@ -55,7 +55,7 @@ func (h *worstFirst) Pop() any {
 	return last
 }
 
-// topK returns the k best documents of docs, best first. make builds a candidate, or
+// TopK returns the k best documents of docs, best first. make builds a candidate, or
 // reports false to stop the collection: the best of those seen so far are returned.
 func TopK(docs *roaring.Bitmap, k int, r Ranking, make func(doc uint32) (*Candidate, bool)) []*Candidate {
 	if k <= 0 {
@@ -91,7 +91,7 @@ func make0(k int) []*Candidate {
 	return make([]*Candidate, 0, min(k, 1024))
 }
 
-// firstK returns the first k documents in index order: the answer when every document
+// FirstK returns the first k documents in index order: the answer when every document
 // scores the same and the order is by score.
 func FirstK(docs *roaring.Bitmap, k int) []uint32 {
 	if k <= 0 {

@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// parseBody decodes a JSON request body into an object, reporting malformed JSON with
+// ParseBody decodes a JSON request body into an object, reporting malformed JSON with
 // the exception types Elasticsearch's Jackson parser produces.
 func ParseBody(body []byte) (map[string]any, *EsError) {
 	if len(strings.TrimSpace(string(body))) == 0 {

@@ -6,7 +6,7 @@ import (
 	"net/http"
 )
 
-// esError is a failure answered the way Elasticsearch answers it: a type name taken from
+// EsError is a failure answered the way Elasticsearch answers it: a type name taken from
 // Elasticsearch's exception classes, a reason, an HTTP status and the extra metadata keys
 // Elasticsearch adds (index, index_uuid, shard, resource.type...). Clients switch on the
 // type name, so the names must be exactly Elasticsearch's.
@@ -81,7 +81,7 @@ func ErrIndexNotFound(name string) *EsError {
 	return indexNotFound(name, "index_or_alias")
 }
 
-// errIndexExpressionNotFound is the variant single-document operations report.
+// ErrIndexExpressionNotFound is the variant single-document operations report.
 func ErrIndexExpressionNotFound(name string) *EsError {
 	return indexNotFound(name, "index_expression")
 }
@@ -97,13 +97,13 @@ func ErrInvalidIndexName(name, why string) *EsError {
 		With("index_uuid", "_na_").With("index", name)
 }
 
-// errMapperParsing is how Elasticsearch 7.17 reports a document it cannot index: a
+// ErrMapperParsing is how Elasticsearch 7.17 reports a document it cannot index: a
 // generic "failed to parse" whose cause says what was wrong.
 func ErrMapperParsing(cause *EsError) *EsError {
 	return NewError(http.StatusBadRequest, "mapper_parsing_exception", "failed to parse").Because(cause)
 }
 
-// errQueryShard is a query that parsed but cannot run against an index's mapping.
+// ErrQueryShard is a query that parsed but cannot run against an index's mapping.
 func ErrQueryShard(format string, args ...any) *EsError {
 	return NewError(http.StatusBadRequest, "query_shard_exception", format, args...)
 }
@@ -211,7 +211,7 @@ func (e *EsError) searchPhaseBody() OrderedObject {
 	return o
 }
 
-// bulkItemBody is how a failed item appears inside a _bulk response.
+// BulkItemBody is how a failed item appears inside a _bulk response.
 func (e *EsError) BulkItemBody() OrderedObject {
 	return e.body(true)
 }

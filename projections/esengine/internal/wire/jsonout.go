@@ -7,7 +7,7 @@ import (
 	"strconv"
 )
 
-// orderedObject is a JSON object that keeps its keys in the order given. Elasticsearch
+// OrderedObject is a JSON object that keeps its keys in the order given. Elasticsearch
 // prints "type" before "reason" and "root_cause" first; keeping that order makes the
 // engine's answers read the same as a cluster's when people diff them.
 type OrderedObject []OrderedField
@@ -21,7 +21,7 @@ func (o OrderedObject) MarshalJSON() ([]byte, error) {
 	return AppendJSON(nil, o)
 }
 
-// appendJSON encodes v onto buf. Responses are trees of orderedObject, slices and
+// AppendJSON encodes v onto buf. Responses are trees of orderedObject, slices and
 // scalars; encoding them directly avoids encoding/json re-validating the output of every
 // nested MarshalJSON, which made large _bulk responses cost more to print than to index.
 func AppendJSON(buf []byte, v any) ([]byte, error) {
@@ -91,7 +91,7 @@ func appendArray[E any](buf []byte, elems []E) ([]byte, error) {
 	return append(buf, ']'), nil
 }
 
-// appendString appends s as a JSON string with encoding/json's escaping.
+// AppendString appends s as a JSON string with encoding/json's escaping.
 func AppendString(buf []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= 0x80 {
@@ -104,20 +104,20 @@ func AppendString(buf []byte, s string) []byte {
 	return append(buf, '"')
 }
 
-// rawJSON is valid, compact JSON text held as a string, the form stored sources take;
+// RawJSON is valid, compact JSON text held as a string, the form stored sources take;
 // it is printed verbatim.
 type RawJSON string
 
 func (r RawJSON) MarshalJSON() ([]byte, error) { return []byte(r), nil }
 
-// preEncoded is a response body a handler already encoded (the _bulk answer, which is
+// PreEncoded is a response body a handler already encoded (the _bulk answer, which is
 // cheaper to append item by item than to build as a tree). It is printed verbatim, and
 // still pretty-printed on ?pretty like any other body.
 type PreEncoded []byte
 
 func (p PreEncoded) MarshalJSON() ([]byte, error) { return p, nil }
 
-// score is a relevance score. Elasticsearch computes scores as 32-bit floats and prints
+// Score is a relevance score. Elasticsearch computes scores as 32-bit floats and prints
 // integral ones with a trailing ".0"; clients parse either, people reading diffs do not.
 type Score float32
 
@@ -125,7 +125,7 @@ func (s Score) MarshalJSON() ([]byte, error) {
 	return formatJavaFloat(float64(s), 32), nil
 }
 
-// double is a 64-bit value printed the way Java prints doubles (23.0, not 23), and the
+// Double is a 64-bit value printed the way Java prints doubles (23.0, not 23), and the
 // infinities as the strings Elasticsearch uses for missing sort values.
 type Double float64
 

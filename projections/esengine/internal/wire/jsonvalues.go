@@ -12,7 +12,7 @@ import (
 // Reading values out of decoded JSON (numbers kept as json.Number), leniently where
 // Elasticsearch is lenient: numeric strings for numbers, "true" for booleans.
 
-// asInt accepts the integer forms JSON decoding produces.
+// AsInt accepts the integer forms JSON decoding produces.
 func AsInt(v any) (int, bool) {
 	switch n := v.(type) {
 	case json.Number:
@@ -36,7 +36,7 @@ func AsInt(v any) (int, bool) {
 	return 0, false
 }
 
-// asFloat reads a JSON number or numeric string.
+// AsFloat reads a JSON number or numeric string.
 func AsFloat(v any) (float64, bool) {
 	switch x := v.(type) {
 	case json.Number:
@@ -51,7 +51,7 @@ func AsFloat(v any) (float64, bool) {
 	return 0, false
 }
 
-// asBool reads a JSON boolean or "true"/"false".
+// AsBool reads a JSON boolean or "true"/"false".
 func AsBool(v any) (bool, bool) {
 	switch x := v.(type) {
 	case bool:
@@ -63,7 +63,7 @@ func AsBool(v any) (bool, bool) {
 	return false, false
 }
 
-// scalarText is the text form of a scalar as Elasticsearch indexes it into keyword and
+// ScalarText is the text form of a scalar as Elasticsearch indexes it into keyword and
 // text fields: numbers as written, booleans as true/false.
 func ScalarText(v any) (string, bool) {
 	switch x := v.(type) {
@@ -95,7 +95,7 @@ func StringList(v any) ([]string, bool) {
 	return nil, false
 }
 
-// tokenKind names a JSON value the way Elasticsearch's parser errors do.
+// TokenKind names a JSON value the way Elasticsearch's parser errors do.
 func TokenKind(v any) string {
 	switch v.(type) {
 	case map[string]any:
@@ -112,7 +112,7 @@ func TokenKind(v any) string {
 	return "VALUE_NUMBER"
 }
 
-// decodeJSON decodes one JSON value keeping numbers as written, and refuses trailing
+// DecodeJSON decodes one JSON value keeping numbers as written, and refuses trailing
 // content.
 func DecodeJSON(data []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
