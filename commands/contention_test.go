@@ -67,7 +67,7 @@ func concurrentPatches(t *testing.T, store commands.EventStore) {
 	for i := range writers {
 		wg.Go(func() {
 			_, errs[i] = patch.Handle(ctx, commands.PatchPlan{
-				PlanID:       doc.ObjectID,
+				PlanID:       doc.ObjectID(),
 				Patch:        fmt.Appendf(nil, `{"planType":"writer-%d"}`, i),
 				Precondition: commands.Unconditional(),
 			})
@@ -80,7 +80,7 @@ func concurrentPatches(t *testing.T, store commands.EventStore) {
 		}
 	}
 	if fs, ok := store.(fullStore); ok {
-		history, err := fs.Events(ctx, doc.ObjectID)
+		history, err := fs.Events(ctx, doc.ObjectID())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,9 +91,9 @@ func concurrentPatches(t *testing.T, store commands.EventStore) {
 }
 
 // examplePlan is the contract's example plan.
-func examplePlan(t *testing.T) *plan.Plan {
+func examplePlan(t *testing.T) plan.Checked {
 	t.Helper()
-	doc, err := plan.Decode(exampleplan.JSON())
+	doc, err := plan.DecodeChecked(exampleplan.JSON())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -50,7 +50,7 @@ func TestCreateWithoutLoadingStillRefusesAnExistingPlan(t *testing.T) {
 			t.Fatalf("create of an existing plan: %v, want ErrAlreadyExists", err)
 		}
 
-		if _, err := del.Handle(ctx, commands.DeletePlan{PlanID: doc.ObjectID, Precondition: commands.Unconditional()}); err != nil {
+		if _, err := del.Handle(ctx, commands.DeletePlan{PlanID: doc.ObjectID(), Precondition: commands.Unconditional()}); err != nil {
 			t.Fatal(err)
 		}
 		again, err := create.Handle(ctx, commands.CreatePlan{Plan: doc})
@@ -61,7 +61,7 @@ func TestCreateWithoutLoadingStillRefusesAnExistingPlan(t *testing.T) {
 			t.Errorf("create after delete is version %d, want 3 (create, delete, create)", again.Version)
 		}
 		if fs, ok := store.(fullStore); ok {
-			history, err := fs.Events(ctx, doc.ObjectID)
+			history, err := fs.Events(ctx, doc.ObjectID())
 			if err != nil {
 				t.Fatal(err)
 			}
