@@ -118,18 +118,41 @@ func isOutputForm(raw []byte) bool {
 	}
 	inString := false
 	for i := 0; i < len(raw); i++ {
-		switch c := raw[i]; {
-		case c == '<' || c == '>' || c == '&':
+		switch outputFormClass[raw[i]] {
+		case plainByte:
+		case escapedByte:
 			return false
-		case c == 0xe2 && i+2 < len(raw) && raw[i+1] == 0x80 && raw[i+2]&^1 == 0xa8: // U+2028, U+2029
-			return false
-		case inString && c == '\\':
-			i++ // the escaped character cannot end the string
-		case c == '"':
+		case lineSeparatorLead: // U+2028 and U+2029 are E2 80 A8 and E2 80 A9
+			if i+2 < len(raw) && raw[i+1] == 0x80 && raw[i+2]&^1 == 0xa8 {
+				return false
+			}
+		case backslash:
+			if inString {
+				i++ // the escaped character cannot end the string
+			}
+		case quote:
 			inString = !inString
-		case !inString && (c == ' ' || c == '\t' || c == '\n' || c == '\r'):
-			return false
+		case space:
+			if !inString {
+				return false
+			}
 		}
 	}
 	return true
+}
+
+// The bytes isOutputForm looks at; a table keeps its loop at about a byte a cycle.
+const (
+	plainByte = iota
+	escapedByte
+	lineSeparatorLead
+	backslash
+	quote
+	space
+)
+
+var outputFormClass = [256]uint8{
+	'<': escapedByte, '>': escapedByte, '&': escapedByte,
+	0xe2: lineSeparatorLead, '\\': backslash, '"': quote,
+	' ': space, '\t': space, '\n': space, '\r': space,
 }
