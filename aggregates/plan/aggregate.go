@@ -117,51 +117,49 @@ func (a *Aggregate) DocumentJSON() []byte { return bytes.Clone(a.json) }
 // Create decides to create the plan. It is refused with ErrAlreadyExists while the plan
 // exists, and allowed again after a delete: the version continues from there.
 func (a *Aggregate) Create(doc *Plan) (Change, error) {
-	if err := a.mustBeNew(); err != nil {
-		return Change{}, err
-	}
-	checked, err := a.check(doc)
-	if err != nil {
-		return Change{}, err
-	}
-	return a.CreateChecked(checked)
+	return a.checkThen(a.mustBeNew, doc, a.CreateChecked)
 }
 
 // CreateChecked is Create for a plan whose rules were checked already.
 func (a *Aggregate) CreateChecked(doc Checked) (Change, error) {
-	if err := a.mustBeNew(); err != nil {
-		return Change{}, err
-	}
-	next, err := a.accept(doc)
-	if err != nil {
-		return Change{}, err
-	}
-	return a.decide(ChangeCreated, next, nil)
+	return a.write(ChangeCreated, a.mustBeNew, doc)
 }
 
 // Replace decides to replace the whole plan with doc, whose objectId must be the
 // plan's id.
 func (a *Aggregate) Replace(doc *Plan) (Change, error) {
-	if err := a.mustExist(); err != nil {
+	return a.checkThen(a.mustExist, doc, a.ReplaceChecked)
+}
+
+// ReplaceChecked is Replace for a plan whose rules were checked already.
+func (a *Aggregate) ReplaceChecked(doc Checked) (Change, error) {
+	return a.write(ChangeReplaced, a.mustExist, doc)
+}
+
+// checkThen checks a plan built in Go and hands it to a Checked method, unless the
+// aggregate's state refuses the write anyway: that refusal comes before any problem
+// of the document.
+func (a *Aggregate) checkThen(state func() error, doc *Plan, write func(Checked) (Change, error)) (Change, error) {
+	if err := state(); err != nil {
 		return Change{}, err
 	}
 	checked, err := a.check(doc)
 	if err != nil {
 		return Change{}, err
 	}
-	return a.ReplaceChecked(checked)
+	return write(checked)
 }
 
-// ReplaceChecked is Replace for a plan whose rules were checked already.
-func (a *Aggregate) ReplaceChecked(doc Checked) (Change, error) {
-	if err := a.mustExist(); err != nil {
+// write decides a create or a replace with a checked document, if state allows it.
+func (a *Aggregate) write(changeType string, state func() error, doc Checked) (Change, error) {
+	if err := state(); err != nil {
 		return Change{}, err
 	}
 	next, err := a.accept(doc)
 	if err != nil {
 		return Change{}, err
 	}
-	return a.decide(ChangeReplaced, next, nil)
+	return a.decide(changeType, next, nil)
 }
 
 // Patch decides to apply a merge patch (see MergePatch) to the plan. The result must
