@@ -1,7 +1,6 @@
 package messaging
 
 import (
-	"context"
 	"log/slog"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -16,44 +15,8 @@ func NewLogger(logger *slog.Logger) watermill.LoggerAdapter {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	logger = logger.With("component", "watermill")
-	return gatedLogger{
-		LoggerAdapter: watermill.NewSlogLoggerWithLevelMapping(logger, map[slog.Level]slog.Level{
-			watermill.LevelTrace: watermill.LevelTrace,
-			slog.LevelInfo:       slog.LevelDebug,
-		}),
-		slog: logger,
-	}
-}
-
-// gatedLogger asks the slog logger whether a level is enabled before handing a line to
-// Watermill's adapter, which turns the fields into slog attributes (a slice, a sort)
-// first and lets slog drop them after: Watermill's router and in-process bus trace
-// every message, several lines each, at the level nobody runs.
-type gatedLogger struct {
-	watermill.LoggerAdapter
-	slog *slog.Logger
-}
-
-func (g gatedLogger) Info(msg string, fields watermill.LogFields) {
-	if g.slog.Enabled(context.Background(), slog.LevelDebug) { // Info is logged at Debug
-		g.LoggerAdapter.Info(msg, fields)
-	}
-}
-
-func (g gatedLogger) Debug(msg string, fields watermill.LogFields) {
-	if g.slog.Enabled(context.Background(), slog.LevelDebug) {
-		g.LoggerAdapter.Debug(msg, fields)
-	}
-}
-
-func (g gatedLogger) Trace(msg string, fields watermill.LogFields) {
-	if g.slog.Enabled(context.Background(), watermill.LevelTrace) {
-		g.LoggerAdapter.Trace(msg, fields)
-	}
-}
-
-// With keeps the gate: a level enabled for the logger is enabled for its children.
-func (g gatedLogger) With(fields watermill.LogFields) watermill.LoggerAdapter {
-	return gatedLogger{LoggerAdapter: g.LoggerAdapter.With(fields), slog: g.slog}
+	return watermill.NewSlogLoggerWithLevelMapping(logger.With("component", "watermill"), map[slog.Level]slog.Level{
+		watermill.LevelTrace: watermill.LevelTrace,
+		slog.LevelInfo:       slog.LevelDebug,
+	})
 }
