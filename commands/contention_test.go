@@ -29,7 +29,7 @@ func concurrentPatches(t *testing.T, store commands.EventStore) {
 	for i := range writers {
 		wg.Go(func() {
 			_, errs[i] = h.Patch.Handle(ctx, commands.PatchPlan{
-				PlanID:       doc.ObjectID,
+				PlanID:       doc.ObjectID(),
 				Patch:        fmt.Appendf(nil, `{"planType":"writer-%d"}`, i),
 				Precondition: commands.Unconditional(),
 			})
@@ -41,13 +41,13 @@ func concurrentPatches(t *testing.T, store commands.EventStore) {
 			t.Errorf("writer %d: %v", i, err)
 		}
 	}
-	checkHistoryLength(t, store, doc.ObjectID, writers+1) // one create and the patches
+	checkHistoryLength(t, store, doc.ObjectID(), writers+1) // one create and the patches
 }
 
 // examplePlan is the contract's example plan.
-func examplePlan(t *testing.T) *plan.Plan {
+func examplePlan(t *testing.T) plan.Checked {
 	t.Helper()
-	doc, err := plan.Decode(exampleplan.JSON())
+	doc, err := plan.DecodeChecked(exampleplan.JSON())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,9 +2,10 @@ package commands
 
 import "github.com/planstore/planstore/aggregates/plan"
 
-// CreatePlan stores a new plan; its objectId becomes the plan's id.
+// CreatePlan stores a new plan; its objectId becomes the plan's id. The plan was
+// checked where it was read (plan.DecodeChecked, or plan.Check for one built in Go).
 type CreatePlan struct {
-	Plan *plan.Plan
+	Plan plan.Checked
 	Meta Metadata
 }
 
@@ -16,12 +17,12 @@ type CreatePlanHandler = PlanHandler[CreatePlan]
 func NewCreatePlanHandler(store EventStore) (*CreatePlanHandler, error) {
 	return newPlanHandler(store, func(cmd CreatePlan) invocation {
 		return invocation{
-			planID:       cmd.Plan.ObjectID,
-			newOrg:       cmd.Plan.Org,
+			planID:       cmd.Plan.ObjectID(),
+			newOrg:       cmd.Plan.Org(),
 			precondition: Unconditional(),
 			assumeNew:    true,
 			meta:         cmd.Meta,
-			decide:       func(a *plan.Aggregate) (plan.Change, error) { return a.Create(cmd.Plan) },
+			decide:       func(a *plan.Aggregate) (plan.Change, error) { return a.CreateChecked(cmd.Plan) },
 		}
 	})
 }

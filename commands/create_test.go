@@ -40,7 +40,7 @@ func TestCreateWithoutLoadingStillRefusesAnExistingPlan(t *testing.T) {
 			t.Fatalf("create of an existing plan: %v, want ErrAlreadyExists", err)
 		}
 
-		if _, err := h.Delete.Handle(ctx, commands.DeletePlan{PlanID: doc.ObjectID, Precondition: commands.Unconditional()}); err != nil {
+		if _, err := h.Delete.Handle(ctx, commands.DeletePlan{PlanID: doc.ObjectID(), Precondition: commands.Unconditional()}); err != nil {
 			t.Fatal(err)
 		}
 		again, err := h.Create.Handle(ctx, commands.CreatePlan{Plan: doc})
@@ -50,6 +50,6 @@ func TestCreateWithoutLoadingStillRefusesAnExistingPlan(t *testing.T) {
 		if again.Version != 3 {
 			t.Errorf("create after delete is version %d, want 3 (create, delete, create)", again.Version)
 		}
-		checkHistoryLength(t, store, doc.ObjectID, 3)
+		checkHistoryLength(t, store, doc.ObjectID(), 3)
 	})
 }

@@ -5,7 +5,7 @@ import "github.com/planstore/planstore/aggregates/plan"
 // ReplacePlan replaces a whole plan (PUT).
 type ReplacePlan struct {
 	PlanID       string
-	Plan         *plan.Plan
+	Plan         plan.Checked // see CreatePlan
 	Precondition Precondition
 	Meta         Metadata
 }
@@ -18,6 +18,6 @@ type ReplacePlanHandler = PlanHandler[ReplacePlan]
 func NewReplacePlanHandler(store EventStore) (*ReplacePlanHandler, error) {
 	return newPlanHandler(store, func(cmd ReplacePlan) invocation {
 		return onExisting(cmd.PlanID, cmd.Precondition, cmd.Meta,
-			func(a *plan.Aggregate) (plan.Change, error) { return a.Replace(cmd.Plan) })
+			func(a *plan.Aggregate) (plan.Change, error) { return a.ReplaceChecked(cmd.Plan) })
 	})
 }

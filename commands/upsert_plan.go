@@ -15,7 +15,7 @@ var ErrUnchanged = errors.New("plan unchanged")
 // mode=upsert). A document equal to the stored one writes nothing and answers
 // ErrUnchanged, so re-importing the same file adds no events.
 type UpsertPlan struct {
-	Plan *plan.Plan
+	Plan plan.Checked // see CreatePlan
 	Meta Metadata
 }
 
@@ -39,16 +39,16 @@ func NewUpsertPlanHandler(store EventStore) (*UpsertPlanHandler, error) {
 func (h *UpsertPlanHandler) Handle(ctx context.Context, cmd UpsertPlan) (UpsertResult, error) {
 	var created bool
 	res, err := h.x.execute(ctx, invocation{
-		planID:       cmd.Plan.ObjectID,
-		newOrg:       cmd.Plan.Org,
+		planID:       cmd.Plan.ObjectID(),
+		newOrg:       cmd.Plan.Org(),
 		precondition: Unconditional(),
 		meta:         cmd.Meta,
 		decide: func(a *plan.Aggregate) (plan.Change, error) {
 			created = !a.Exists()
 			if created {
-				return a.Create(cmd.Plan)
+				return a.CreateChecked(cmd.Plan)
 			}
-			c, err := a.Replace(cmd.Plan)
+			c, err := a.ReplaceChecked(cmd.Plan)
 			if err == nil && bytes.Equal(c.Before, c.After) {
 				return plan.Change{}, ErrUnchanged
 			}

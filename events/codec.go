@@ -3,6 +3,7 @@ package events
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	segjson "github.com/segmentio/encoding/json"
 )
@@ -33,14 +34,31 @@ func NewCodec(upcasters ...Upcaster) (*Codec, error) {
 	return c, nil
 }
 
-// Encode returns the wire and storage form of an envelope.
+// envelopeOverhead is the room an encoded envelope needs besides its variable strings
+// and documents: member names, punctuation, numbers and the time.
+const envelopeOverhead = 256
+
+// Encode returns the wire and storage form of an envelope: encoding/json's bytes.
 func (c *Codec) Encode(e Envelope) ([]byte, error) {
+	var stamp [len(`""`) + len(time.RFC3339Nano)]byte
+	occurredAt, timeOK := appendTime(stamp[:0], e.OccurredAt)
+	// Nearly every envelope is plain (see appendEnvelope): written in one append, its
+	// documents copied rather than parsed again.
+	if timeOK && plainDocuments(e.Data) {
+		size := envelopeOverhead + len(e.ID) + len(e.Type) + len(e.AggregateType) + len(e.AggregateID) +
+			len(e.Actor) + len(e.CorrelationID) + len(e.CausationID) +
+			len(e.Data.Before) + len(e.Data.After) + len(e.Data.Patch)
+		if b, ok := appendEnvelope(make([]byte, 0, size), e, occurredAt); ok {
+			return b, nil
+		}
+	}
 	// segmentio/encoding/json writes the same bytes as encoding/json ~2.7x faster: the
 	// before/after documents are compacted and HTML-escaped the same way
 	// (FuzzCodecEncodeMatchesStdlib). It checks only that a RawMessage starts with a
-	// value, though, so the documents are validated first: encoding/json refuses them.
+	// value, though, so the documents are validated first: encoding/json refuses them,
+	// as it refuses times it cannot write in RFC 3339.
 	marshal := segjson.Marshal
-	if !validRaw(e.Data.Before) || !validRaw(e.Data.After) || !validRaw(e.Data.Patch) {
+	if !timeOK || !validRaw(e.Data.Before) || !validRaw(e.Data.After) || !validRaw(e.Data.Patch) {
 		marshal = json.Marshal
 	}
 	b, err := marshal(e)

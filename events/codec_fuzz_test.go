@@ -64,6 +64,12 @@ func FuzzCodecEncodeMatchesStdlib(f *testing.F) {
 	f.Add("e1", "plan.created", "p1", int64(1), "dev <a&b>", []byte(`null`), []byte(`{"objectId":"p1", "x": [1, 2.5e3, "\u2028"]}`), []byte(nil))
 	f.Add("e\xff", "t", "", int64(-1), "\u2029", []byte(` {"a":"<&>"} `), []byte(`{}`), []byte(`{"a":null}`))
 	f.Add("e", "t", "", int64(0), "", []byte(`{"a":]}`), []byte(`{}`), []byte(`nul`))
+	// Compact documents, as commits write them: the envelope is appended, not marshalled.
+	f.Add("0193a1b2-c3d4", "plan.created", "12xvxc345ssdsds-508", int64(1), "dev", []byte(nil), []byte(`{"name":"a \"b\" c","n":[1,2.5e3,{}],"t":true}`), []byte(nil))
+	f.Add("e", "plan.patched", "p", int64(2), "dev", []byte(`{"a":"x\u003cy"}`), []byte(`{"a":"x<y"}`), []byte(`{"a":"\\"}`))
+	f.Add("e", "plan.patched", "p", int64(3), "dev", []byte(`{"a":"\\\""}`), []byte("{\"a\":\"\u2028\"}"), []byte(``))
+	f.Add("e", "t", "p", int64(1)<<40, "dev", []byte(`{}`), []byte(`{"a":1}`), []byte(`[]`))
+	f.Add("e", "t", "p", int64(4), "d\\ev", []byte(`{}`), []byte(`{"a":1} `), []byte(`{"a":]`))
 	codec, err := events.NewPlanCodec()
 	if err != nil {
 		f.Fatal(err)

@@ -91,7 +91,7 @@ func asCaller() context.Context { return auth.WithPrincipal(context.Background()
 func (r *rig) seed(t *testing.T, exp importtest.Expected) {
 	t.Helper()
 	for _, s := range exp.Seeds {
-		doc, err := plan.Decode([]byte(s))
+		doc, err := plan.DecodeChecked([]byte(s))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -228,7 +228,7 @@ func TestRedeliveredChunkCountsCommittedLinesOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 40 {
-		doc, err := plan.Decode([]byte(lines[i]))
+		doc, err := plan.DecodeChecked([]byte(lines[i]))
 		if err != nil {
 			continue // an invalid line writes nothing
 		}

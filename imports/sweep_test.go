@@ -90,7 +90,7 @@ func TestConcurrentCopyOfAChunkCountsItsOwnWriteCreated(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The other attempt's write of line 1, committed before this attempt begins.
-	doc, _ := plan.Decode([]byte(importtest.Plan("twice-1", "twice-1", 1)))
+	doc, _ := plan.DecodeChecked([]byte(importtest.Plan("twice-1", "twice-1", 1)))
 	meta := commands.Metadata{Actor: caller.Subject, CausationID: "import:" + job.ID + ":line:1"}
 	if _, err := r.create.Handle(asCaller(), commands.CreatePlan{Plan: doc, Meta: meta}); err != nil {
 		t.Fatal(err)

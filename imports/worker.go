@@ -254,13 +254,13 @@ func (w *Worker) line(ctx context.Context, job Job, lineNo int64, raw []byte, re
 }
 
 func (w *Worker) decide(ctx context.Context, job Job, lineNo int64, raw []byte, recovering bool) (lineResult, error) {
-	doc, err := plan.Decode(raw)
+	doc, err := plan.DecodeChecked(raw)
 	if err != nil {
 		return w.failed(lineNo, err)
 	}
 	meta := commands.Metadata{Actor: job.Principal.Subject, CorrelationID: job.CorrelationID, CausationID: causationID(job.ID, lineNo)}
 	if recovering {
-		if o, found, err := w.recorded(ctx, doc.ObjectID, meta.CausationID); err != nil || found {
+		if o, found, err := w.recorded(ctx, doc.ObjectID(), meta.CausationID); err != nil || found {
 			return lineResult{outcome: o}, err
 		}
 	}

@@ -3,6 +3,8 @@ package tenancy
 import (
 	"encoding/json"
 	"fmt"
+
+	segjson "github.com/segmentio/encoding/json"
 )
 
 // orgsOfPlan is the part of a plan document tenancy reads: every object's _org.
@@ -41,9 +43,9 @@ func OrgOf(doc []byte) (string, error) {
 // plan's _org (both ErrOrgMismatch), so a search confined to an organisation can
 // never match another organisation's object, a child included.
 func CheckPlan(a Access, currentOrg string, doc []byte) error {
-	var p orgsOfPlan
-	if err := json.Unmarshal(doc, &p); err != nil {
-		return fmt.Errorf("tenancy: read the plan's organisations: %w", err)
+	p, err := readOrgs(doc)
+	if err != nil {
+		return err
 	}
 	if !a.Allows(p.Org) {
 		return &OrgError{Path: "_org", Org: p.Org, Kind: ErrForbiddenOrg,
@@ -53,33 +55,44 @@ func CheckPlan(a Access, currentOrg string, doc []byte) error {
 		return &OrgError{Path: "_org", Org: p.Org, Kind: ErrOrgMismatch,
 			Reason: fmt.Sprintf("a plan cannot move to another organisation (it belongs to %q)", currentOrg)}
 	}
-	check := func(path, org string) error {
-		if org != p.Org {
-			return &OrgError{Path: path, Org: org, Kind: ErrOrgMismatch,
-				Reason: fmt.Sprintf("every object of a plan carries the plan's _org %q", p.Org)}
-		}
-		return nil
+	mismatch := func(path, org string) error {
+		return &OrgError{Path: path, Org: org, Kind: ErrOrgMismatch,
+			Reason: fmt.Sprintf("every object of a plan carries the plan's _org %q", p.Org)}
 	}
-	if p.PlanCostShares != nil {
-		if err := check("planCostShares._org", p.PlanCostShares.Org); err != nil {
-			return err
-		}
+	if p.PlanCostShares != nil && p.PlanCostShares.Org != p.Org {
+		return mismatch("planCostShares._org", p.PlanCostShares.Org)
 	}
+	// A service's paths are only written for a mismatch: every plan a create writes
+	// is checked here.
 	for i, s := range p.Services {
-		path := fmt.Sprintf("linkedPlanServices[%d]", i)
-		if err := check(path+"._org", s.Org); err != nil {
-			return err
-		}
-		if s.Service != nil {
-			if err := check(path+".linkedService._org", s.Service.Org); err != nil {
-				return err
-			}
-		}
-		if s.CostShares != nil {
-			if err := check(path+".planserviceCostShares._org", s.CostShares.Org); err != nil {
-				return err
-			}
+		switch {
+		case s.Org != p.Org:
+			return mismatch(servicePath(i, "_org"), s.Org)
+		case s.Service != nil && s.Service.Org != p.Org:
+			return mismatch(servicePath(i, "linkedService._org"), s.Service.Org)
+		case s.CostShares != nil && s.CostShares.Org != p.Org:
+			return mismatch(servicePath(i, "planserviceCostShares._org"), s.CostShares.Org)
 		}
 	}
 	return nil
+}
+
+func servicePath(i int, member string) string {
+	return fmt.Sprintf("linkedPlanServices[%d].%s", i, member)
+}
+
+// readOrgs reads the organisations of a plan document as encoding/json reads them.
+// segmentio/encoding reads a plan several times faster; it decodes to the same values
+// whatever encoding/json accepts (FuzzReadOrgsMatchesEncodingJSON), and what it refuses
+// is read again by encoding/json, whose answer, an error or not, is taken.
+func readOrgs(doc []byte) (orgsOfPlan, error) {
+	var p orgsOfPlan
+	if err := segjson.Unmarshal(doc, &p); err == nil {
+		return p, nil
+	}
+	p = orgsOfPlan{}
+	if err := json.Unmarshal(doc, &p); err != nil {
+		return orgsOfPlan{}, fmt.Errorf("tenancy: read the plan's organisations: %w", err)
+	}
+	return p, nil
 }

@@ -117,30 +117,49 @@ func (a *Aggregate) DocumentJSON() []byte { return bytes.Clone(a.json) }
 // Create decides to create the plan. It is refused with ErrAlreadyExists while the plan
 // exists, and allowed again after a delete: the version continues from there.
 func (a *Aggregate) Create(doc *Plan) (Change, error) {
-	if a.fault != nil {
-		return Change{}, a.fault
-	}
-	if a.Exists() {
-		return Change{}, fmt.Errorf("plan %q: %w", a.id, ErrAlreadyExists)
-	}
-	next, err := a.accept(doc)
-	if err != nil {
-		return Change{}, err
-	}
-	return a.decide(ChangeCreated, next, nil)
+	return a.checkThen(a.mustBeNew, doc, a.CreateChecked)
+}
+
+// CreateChecked is Create for a plan whose rules were checked already.
+func (a *Aggregate) CreateChecked(doc Checked) (Change, error) {
+	return a.write(ChangeCreated, a.mustBeNew, doc)
 }
 
 // Replace decides to replace the whole plan with doc, whose objectId must be the
 // plan's id.
 func (a *Aggregate) Replace(doc *Plan) (Change, error) {
-	if err := a.mustExist(); err != nil {
+	return a.checkThen(a.mustExist, doc, a.ReplaceChecked)
+}
+
+// ReplaceChecked is Replace for a plan whose rules were checked already.
+func (a *Aggregate) ReplaceChecked(doc Checked) (Change, error) {
+	return a.write(ChangeReplaced, a.mustExist, doc)
+}
+
+// checkThen checks a plan built in Go and hands it to a Checked method, unless the
+// aggregate's state refuses the write anyway: that refusal comes before any problem
+// of the document.
+func (a *Aggregate) checkThen(state func() error, doc *Plan, write func(Checked) (Change, error)) (Change, error) {
+	if err := state(); err != nil {
+		return Change{}, err
+	}
+	checked, err := a.check(doc)
+	if err != nil {
+		return Change{}, err
+	}
+	return write(checked)
+}
+
+// write decides a create or a replace with a checked document, if state allows it.
+func (a *Aggregate) write(changeType string, state func() error, doc Checked) (Change, error) {
+	if err := state(); err != nil {
 		return Change{}, err
 	}
 	next, err := a.accept(doc)
 	if err != nil {
 		return Change{}, err
 	}
-	return a.decide(ChangeReplaced, next, nil)
+	return a.decide(changeType, next, nil)
 }
 
 // Patch decides to apply a merge patch (see MergePatch) to the plan. The result must
@@ -213,6 +232,16 @@ func (a *Aggregate) Apply(c Change) {
 	a.current, a.json, a.deleted = next, canonical, false
 }
 
+func (a *Aggregate) mustBeNew() error {
+	if a.fault != nil {
+		return a.fault
+	}
+	if a.Exists() {
+		return fmt.Errorf("plan %q: %w", a.id, ErrAlreadyExists)
+	}
+	return nil
+}
+
 func (a *Aggregate) mustExist() error {
 	if a.fault != nil {
 		return a.fault
@@ -223,22 +252,39 @@ func (a *Aggregate) mustExist() error {
 	return nil
 }
 
-// accept validates a document handed in as a Go value and takes a private copy of it.
-func (a *Aggregate) accept(doc *Plan) (*Plan, error) {
+// check validates a document handed in as a Go value. Its problems and those of its
+// objectId (see accept) are reported together, as one error.
+func (a *Aggregate) check(doc *Plan) (Checked, error) {
 	if doc == nil {
-		return nil, invalid("", "a plan document is required")
+		return Checked{}, invalid("", "a plan document is required")
 	}
 	var ps problems
 	if err := validateValues(doc, &ps); err != nil {
-		return nil, err
+		return Checked{}, err
 	}
-	requireID(doc, a.id, fmt.Sprintf("must be %q, the id of the plan being written", a.id), &ps)
+	requireID(doc, a.id, a.idMessage(), &ps)
 	if err := ps.err(); err != nil {
-		return nil, err
+		return Checked{}, err
 	}
-	next := doc.Clone()
+	return Checked{p: doc}, nil
+}
+
+// accept takes a private, normalized copy of a checked document whose objectId is the
+// plan's id.
+func (a *Aggregate) accept(doc Checked) (*Plan, error) {
+	if doc.p == nil {
+		return nil, invalid("", "a plan document is required")
+	}
+	if doc.p.ObjectID != a.id {
+		return nil, invalid("objectId", a.idMessage())
+	}
+	next := doc.p.Clone()
 	next.normalize()
 	return next, nil
+}
+
+func (a *Aggregate) idMessage() string {
+	return fmt.Sprintf("must be %q, the id of the plan being written", a.id)
 }
 
 // requireID reports a plan whose objectId is not id, unless objectId has a problem

@@ -3,6 +3,7 @@ package boltstore
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -36,6 +37,9 @@ func (s *Store) Append(ctx context.Context, c events.Commit) error {
 type appendOp struct {
 	commit  events.Commit
 	encoded [][]byte
+	// unowned are the claimed objectIds check found without an owner, which write
+	// must put; the others are the aggregate's already.
+	unowned []string
 }
 
 func (op *appendOp) addsLogEntries() bool { return true }
@@ -52,9 +56,19 @@ func (op *appendOp) check(tx *bolt.Tx) error {
 		return fmt.Errorf("%w: aggregate %q is at version %d, not %d", events.ErrVersionConflict, c.AggregateID, current, c.ExpectedVersion)
 	}
 	owners := tx.Bucket(bucketOwners)
-	for _, id := range c.ClaimObjectIDs {
-		if owner := owners.Get([]byte(id)); owner != nil && string(owner) != c.AggregateID {
+	// A create claims only unowned ids: they are then the claims themselves, shared
+	// rather than copied. A replace mostly re-claims its own, which are filtered out.
+	op.unowned = c.ClaimObjectIDs
+	filtered := false
+	for i, id := range c.ClaimObjectIDs {
+		owner := owners.Get([]byte(id))
+		switch {
+		case owner != nil && string(owner) != c.AggregateID:
 			return &events.ObjectIDTakenError{ObjectID: id, Owner: string(owner)}
+		case owner != nil && !filtered: // the first id the aggregate owns already
+			op.unowned, filtered = slices.Clone(c.ClaimObjectIDs[:i]), true
+		case owner == nil && filtered:
+			op.unowned = append(op.unowned, id)
 		}
 	}
 	return nil
@@ -96,16 +110,14 @@ func (op *appendOp) write(tx *bolt.Tx) error {
 	if err := tx.Bucket(bucketSnapshots).Put([]byte(c.AggregateID), encodeSnapshot(last, c.Deletes(), c.Snapshot)); err != nil {
 		return fmt.Errorf("snapshot of %q: %w", c.AggregateID, err)
 	}
-	return writeOwnership(tx.Bucket(bucketOwners), c)
+	return writeOwnership(tx.Bucket(bucketOwners), c, op.unowned)
 }
 
-func writeOwnership(owners *bolt.Bucket, c events.Commit) error {
-	for _, id := range c.ClaimObjectIDs {
-		// Most commits re-claim what they own (PUT keeps its objectIds); a Put would
-		// still dirty a page, and pages written are what a commit costs.
-		if string(owners.Get([]byte(id))) == c.AggregateID {
-			continue
-		}
+func writeOwnership(owners *bolt.Bucket, c events.Commit, unowned []string) error {
+	// Most commits re-claim what they own (PUT keeps its objectIds): check found those,
+	// and they are not put again, which would still dirty a page, and pages written are
+	// what a commit costs.
+	for _, id := range unowned {
 		if err := owners.Put([]byte(id), []byte(c.AggregateID)); err != nil {
 			return fmt.Errorf("claim objectId %q: %w", id, err)
 		}

@@ -83,7 +83,7 @@ func (w *workload) history(id string, rng *rand.Rand) (counts, error) {
 	var c counts
 	rev := 0
 	create := func() error {
-		p, err := plan.Decode(planJSON(id, rev, 1+rng.IntN(3)))
+		p, err := plan.DecodeChecked(planJSON(id, rev, 1+rng.IntN(3)))
 		if err != nil {
 			return err
 		}
@@ -111,7 +111,7 @@ func (w *workload) history(id string, rng *rand.Rand) (counts, error) {
 	}
 	if rng.IntN(4) == 0 {
 		rev++
-		p, err := plan.Decode(planJSON(id, rev, rng.IntN(2)))
+		p, err := plan.DecodeChecked(planJSON(id, rev, rng.IntN(2)))
 		if err != nil {
 			return c, err
 		}

@@ -47,7 +47,7 @@ func (s *Server) Create(ctx context.Context, req *planstorev1.CreatePlanRequest)
 		return nil, err
 	}
 	res, err := s.commands.Create.Handle(ctx, commands.CreatePlan{Plan: doc, Meta: commandMeta(ctx)})
-	return s.written(ctx, method, doc.ObjectID, res, err)
+	return s.written(ctx, method, doc.ObjectID(), res, err)
 }
 
 // Get returns the current plan, or the plan at a version or an instant.
@@ -161,14 +161,14 @@ func (s *Server) History(ctx context.Context, req *planstorev1.HistoryRequest) (
 
 // decodePlan reads a request's plan as REST reads a body: not JSON is the field's
 // error, an invalid plan the plan validator's.
-func (s *Server) decodePlan(ctx context.Context, method, planID string, body *structpb.Struct) (*plan.Plan, error) {
+func (s *Server) decodePlan(ctx context.Context, method, planID string, body *structpb.Struct) (plan.Checked, error) {
 	raw, err := structJSON(body)
 	if err != nil {
-		return nil, badRequest(ctx, "plan is not JSON", "plan", err.Error())
+		return plan.Checked{}, badRequest(ctx, "plan is not JSON", "plan", err.Error())
 	}
-	doc, err := plan.Decode(raw)
+	doc, err := plan.DecodeChecked(raw)
 	if err != nil {
-		return nil, s.status(ctx, method, planID, err)
+		return plan.Checked{}, s.status(ctx, method, planID, err)
 	}
 	return doc, nil
 }

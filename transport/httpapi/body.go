@@ -24,7 +24,7 @@ func (s *Server) readBody(r *http.Request, accepted ...string) ([]byte, error) {
 	if r.ContentLength > s.maxBodyBytes {
 		return nil, errBodyTooLarge
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, s.maxBodyBytes+1))
+	body, err := readAll(io.LimitReader(r.Body, s.maxBodyBytes+1), r.ContentLength)
 	if err != nil {
 		return nil, bodyReadError(err)
 	}
@@ -72,5 +72,27 @@ func bodyReadError(err error) error {
 		return fmt.Errorf("%w: %w", errBodyTimeout, err)
 	default:
 		return fmt.Errorf("%w: %w", errBodyUnreadable, err)
+	}
+}
+
+// readAll is io.ReadAll into a buffer of the size the request announced (when it
+// did, and within the limit checked before): a plan then takes one allocation where
+// io.ReadAll grows from 512 bytes by copying, about three times its size in all.
+func readAll(r io.Reader, announced int64) ([]byte, error) {
+	if announced <= 0 {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, 0, announced+1) // one byte more: the end is seen without growing
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		switch {
+		case errors.Is(err, io.EOF):
+			return b, nil
+		case err != nil:
+			return b, err
+		case len(b) == cap(b):
+			b = append(b, 0)[:len(b)] // more than announced: grow as io.ReadAll does
+		}
 	}
 }

@@ -87,13 +87,13 @@ func (s *Server) planAudit(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, entries)
 }
 
-// readPlan reads and decodes a plan document body.
-func (s *Server) readPlan(r *http.Request) (*plan.Plan, error) {
+// readPlan reads, decodes and checks a plan document body.
+func (s *Server) readPlan(r *http.Request) (plan.Checked, error) {
 	body, err := s.readBody(r, mediaJSON)
 	if err != nil {
-		return nil, err
+		return plan.Checked{}, err
 	}
-	return plan.Decode(body)
+	return plan.DecodeChecked(body)
 }
 
 // writeChanged answers a replace or a patch: its error, or the plan it left.

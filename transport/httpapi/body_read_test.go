@@ -1,0 +1,31 @@
+package httpapi
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"testing"
+	"testing/iotest"
+)
+
+// TestReadAllReadsWhatIoReadAllReads: whatever size a request announced, readAll
+// returns every byte the reader gives, and its errors.
+func TestReadAllReadsWhatIoReadAllReads(t *testing.T) {
+	body := bytes.Repeat([]byte("0123456789"), 100)
+	for _, announced := range []int64{-1, 0, 1, 999, 1000, 1001, 5000} {
+		for name, r := range map[string]func() io.Reader{
+			"whole":         func() io.Reader { return bytes.NewReader(body) },
+			"a byte a read": func() io.Reader { return iotest.OneByteReader(bytes.NewReader(body)) },
+			"data with EOF": func() io.Reader { return iotest.DataErrReader(bytes.NewReader(body)) },
+		} {
+			got, err := readAll(r(), announced)
+			if err != nil || !bytes.Equal(got, body) {
+				t.Errorf("announced %d, %s: %d bytes, %v", announced, name, len(got), err)
+			}
+		}
+		broken := errors.New("broken")
+		if _, err := readAll(io.MultiReader(bytes.NewReader(body), iotest.ErrReader(broken)), announced); !errors.Is(err, broken) {
+			t.Errorf("announced %d: error %v, want %v", announced, err, broken)
+		}
+	}
+}
