@@ -98,7 +98,7 @@ func (m *Main) startPipeline(ctx context.Context, store eventStore, httpCfg *htt
 				return err
 			}
 			if m.embeddedSearch && replayer != nil {
-				if err := m.rebuildEmbeddedEngine(ctx, replayer, store); err != nil {
+				if err := m.rebuildEmbeddedEngine(ctx, replayer); err != nil {
 					return err
 				}
 			}

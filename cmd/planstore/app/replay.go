@@ -32,37 +32,17 @@ func (m *Main) newReplayer(client *elasticsearch.Client, store eventStore) (*rep
 // keeps its indexes in memory: the log is the truth, and replaying it at start-up is
 // what makes embedded search survive a restart. It runs before the projector consumes,
 // and events the relay delivers again afterwards are absorbed by external versioning.
-// The rebuild read the whole log through the event store's memory map and left garbage
-// behind: both are given back before the server takes requests (see releaseRebuildMemory).
-func (m *Main) rebuildEmbeddedEngine(ctx context.Context, r *replay.Replayer, store eventStore) error {
+func (m *Main) rebuildEmbeddedEngine(ctx context.Context, r *replay.Replayer) error {
 	start := time.Now()
 	status, err := r.Run(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("rebuild the embedded search engine from the event log: %w", err)
 	}
-	if err := releaseRebuildMemory(store); err != nil {
-		return err
-	}
 	m.log.Info("embedded search engine rebuilt from the event log",
 		slog.Int64("events", status.EventsRead), slog.Int64("plans", status.Plans), slog.Duration("took", time.Since(start)))
-	return nil
-}
-
-// mappedPagesReleaser is an event store that reads its file through a memory map
-// (boltstore), whose pages a full read of the log leaves counted in the process's RSS.
-type mappedPagesReleaser interface {
-	ReleaseMappedPages() error
-}
-
-// releaseRebuildMemory gives back what the start-up rebuild used and no longer needs:
-// the event log's pages it mapped in (they stay in the page cache) and the heap the
-// rebuild's garbage grew, so the RSS of a ready server is about its live data.
-func releaseRebuildMemory(store eventStore) error {
-	if r, ok := store.(mappedPagesReleaser); ok {
-		if err := r.ReleaseMappedPages(); err != nil {
-			return err
-		}
-	}
+	// The rebuild's garbage grew the heap to about twice the engine: give the free part
+	// back to the OS, so a ready server's RSS is about its live data. (The replay itself
+	// drops the event log's pages it mapped in: replay.MappedLog.)
 	debug.FreeOSMemory()
 	return nil
 }
