@@ -19,3 +19,11 @@ type Log interface {
 type LogCounter interface {
 	LogLength(ctx context.Context, partition int) (int64, error)
 }
+
+// MappedLog is implemented by stores that read their file through a memory map
+// (boltstore). A replay reads the whole log once, which leaves every page of it counted
+// in the process's RSS; after each replay the Replayer asks the store to drop them
+// (they stay in the page cache, and what is read again faults back in).
+type MappedLog interface {
+	ReleaseMappedPages() error
+}

@@ -157,6 +157,7 @@ func (r *Replayer) finish(prog *progress, lock *clusterLock, err error) {
 		r.cfg.Logger.Warn("replay: could not release the lock; it expires by itself", slog.String("job", prog.id), slog.Any("error", rerr))
 	}
 	prog.finish(err)
+	r.releaseMappedLog(prog.id)
 	s := prog.status()
 	attrs := []any{slog.String("job", prog.id), slog.String("state", string(s.State)), slog.Int64("events", s.EventsRead),
 		slog.Int64("documents", s.DocumentsWritten), slog.Int64("plans", s.Plans), slog.String("index", s.IndexTo)}
@@ -172,5 +173,17 @@ func (r *Replayer) finish(prog *progress, lock *clusterLock, err error) {
 	for len(r.finished) > r.cfg.KeepJobs {
 		delete(r.jobs, r.finished[0])
 		r.finished = r.finished[1:]
+	}
+}
+
+// releaseMappedLog drops the pages the replay read from a memory-mapped log (MappedLog).
+func (r *Replayer) releaseMappedLog(jobID string) {
+	mapped, ok := r.cfg.Log.(MappedLog)
+	if !ok {
+		return
+	}
+	if err := mapped.ReleaseMappedPages(); err != nil {
+		r.cfg.Logger.Warn("replay: could not release the event log's mapped pages; they stay counted in RSS",
+			slog.String("job", jobID), slog.Any("error", err))
 	}
 }
