@@ -2,26 +2,28 @@ package commands
 
 import "github.com/planstore/planstore/aggregates/plan"
 
-// CreatePlan stores a new plan; its objectId becomes the plan's id.
+// CreatePlan stores a new plan; its objectId becomes the plan's id. It fails with
+// plan.ErrAlreadyExists or an objectId conflict.
 type CreatePlan struct {
 	Plan *plan.Plan
 	Meta Metadata
 }
 
+func (cmd CreatePlan) invocation() invocation {
+	return invocation{
+		planID:       cmd.Plan.ObjectID,
+		newOrg:       cmd.Plan.Org,
+		precondition: Unconditional(),
+		assumeNew:    true,
+		meta:         cmd.Meta,
+		decide:       func(a *plan.Aggregate) (plan.Change, error) { return a.Create(cmd.Plan) },
+	}
+}
+
 // CreatePlanHandler handles CreatePlan.
 type CreatePlanHandler = PlanHandler[CreatePlan]
 
-// NewCreatePlanHandler refuses a nil store. Its Handle creates the plan, or fails with
-// plan.ErrAlreadyExists or an objectId conflict.
+// NewCreatePlanHandler refuses a nil store.
 func NewCreatePlanHandler(store EventStore) (*CreatePlanHandler, error) {
-	return newPlanHandler(store, func(cmd CreatePlan) invocation {
-		return invocation{
-			planID:       cmd.Plan.ObjectID,
-			newOrg:       cmd.Plan.Org,
-			precondition: Unconditional(),
-			assumeNew:    true,
-			meta:         cmd.Meta,
-			decide:       func(a *plan.Aggregate) (plan.Change, error) { return a.Create(cmd.Plan) },
-		}
-	})
+	return newPlanHandler[CreatePlan](store)
 }
