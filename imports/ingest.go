@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/planstore/planstore/internal/defaults"
 	"github.com/planstore/planstore/tenancy"
 	"github.com/planstore/planstore/transport/auth"
 )
@@ -48,17 +49,11 @@ func NewIngester(cfg IngesterConfig) (*Ingester, error) {
 	if cfg.Store == nil || cfg.Queue == nil || cfg.Metrics == nil || cfg.MaxLineBytes <= 0 {
 		return nil, errors.New("imports: ingester needs a store, a queue, metrics and a line limit")
 	}
-	if cfg.MaxBytes <= 0 {
-		cfg.MaxBytes = DefaultMaxBytes
-	}
-	if cfg.ChunkLines <= 0 {
-		cfg.ChunkLines = DefaultChunkLines
-	}
+	cfg.MaxBytes = defaults.Positive(cfg.MaxBytes, DefaultMaxBytes)
+	cfg.ChunkLines = defaults.Positive(cfg.ChunkLines, DefaultChunkLines)
+	cfg.UploadLease = defaults.Positive(cfg.UploadLease, DefaultUploadLease)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
-	}
-	if cfg.UploadLease <= 0 {
-		cfg.UploadLease = DefaultUploadLease
 	}
 	return &Ingester{cfg: cfg}, nil
 }
