@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/planstore/planstore/internal/defaults"
+	"github.com/planstore/planstore/internal/periodic"
 	"github.com/planstore/planstore/tenancy"
 	"github.com/planstore/planstore/transport/auth"
 )
@@ -217,18 +218,11 @@ func (in *Ingester) renewWhileReading(ctx context.Context, jobID string) (stop f
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		tick := time.NewTicker(in.cfg.UploadLease / 3)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-				// A failed renewal is tried again at the next tick; should the lease
-				// lapse meanwhile, the job is sealed and the next chunk is refused.
-				_ = in.cfg.Store.RenewUpload(ctx, jobID, in.cfg.Now().Add(in.cfg.UploadLease))
-			}
-		}
+		periodic.Every(ctx, in.cfg.UploadLease/3, func() {
+			// A failed renewal is tried again at the next tick; should the lease lapse
+			// meanwhile, the job is sealed and the next chunk is refused.
+			_ = in.cfg.Store.RenewUpload(ctx, jobID, in.cfg.Now().Add(in.cfg.UploadLease))
+		})
 	}()
 	return func() { cancel(); <-done }
 }
