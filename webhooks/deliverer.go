@@ -14,6 +14,7 @@ import (
 
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/events/feed"
+	"github.com/planstore/planstore/internal/defaults"
 	"github.com/planstore/planstore/queries"
 	"github.com/planstore/planstore/tenancy"
 )
@@ -72,9 +73,7 @@ func NewDeliverer(cfg DelivererConfig) (*Deliverer, error) {
 	if cfg.Retry.Attempts <= 0 {
 		cfg.Retry = DefaultRetry
 	}
-	if cfg.Rescan <= 0 {
-		cfg.Rescan = time.Second
-	}
+	cfg.Rescan = defaults.Positive(cfg.Rescan, time.Second)
 	return &Deliverer{cfg: cfg}, nil
 }
 
