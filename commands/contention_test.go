@@ -29,9 +29,8 @@ func concurrentPatches(t *testing.T, store commands.EventStore) {
 	for i := range writers {
 		wg.Go(func() {
 			_, errs[i] = h.Patch.Handle(ctx, commands.PatchPlan{
-				PlanID:       doc.ObjectID(),
-				Patch:        fmt.Appendf(nil, `{"planType":"writer-%d"}`, i),
-				Precondition: commands.Unconditional(),
+				Target: commands.Target{PlanID: doc.ObjectID(), Precondition: commands.Unconditional()},
+				Patch:  fmt.Appendf(nil, `{"planType":"writer-%d"}`, i),
 			})
 		})
 	}

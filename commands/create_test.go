@@ -40,7 +40,7 @@ func TestCreateWithoutLoadingStillRefusesAnExistingPlan(t *testing.T) {
 			t.Fatalf("create of an existing plan: %v, want ErrAlreadyExists", err)
 		}
 
-		if _, err := h.Delete.Handle(ctx, commands.DeletePlan{PlanID: doc.ObjectID(), Precondition: commands.Unconditional()}); err != nil {
+		if _, err := h.Delete.Handle(ctx, commands.DeletePlan{Target: commands.Target{PlanID: doc.ObjectID(), Precondition: commands.Unconditional()}}); err != nil {
 			t.Fatal(err)
 		}
 		again, err := h.Create.Handle(ctx, commands.CreatePlan{Plan: doc})

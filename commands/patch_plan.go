@@ -2,22 +2,13 @@ package commands
 
 import "github.com/planstore/planstore/aggregates/plan"
 
-// PatchPlan applies a JSON merge patch (arrays of objects merge by objectId).
+// PatchPlan applies a JSON merge patch (arrays of objects merge by objectId); the
+// result must validate like a create.
 type PatchPlan struct {
-	PlanID       string
-	Patch        []byte
-	Precondition Precondition
-	Meta         Metadata
+	Target
+	Patch []byte
 }
 
-// PatchPlanHandler handles PatchPlan.
-type PatchPlanHandler = PlanHandler[PatchPlan]
-
-// NewPatchPlanHandler refuses a nil store. Its Handle patches the plan; the result must
-// validate like a create.
-func NewPatchPlanHandler(store EventStore) (*PatchPlanHandler, error) {
-	return newPlanHandler(store, func(cmd PatchPlan) invocation {
-		return onExisting(cmd.PlanID, cmd.Precondition, cmd.Meta,
-			func(a *plan.Aggregate) (plan.Change, error) { return a.Patch(cmd.Patch) })
-	})
+func (cmd PatchPlan) invocation() invocation {
+	return cmd.on(func(a *plan.Aggregate) (plan.Change, error) { return a.Patch(cmd.Patch) })
 }

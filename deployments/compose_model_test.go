@@ -38,12 +38,21 @@ type build struct {
 
 // UnmarshalYAML accepts `build: path` as well as the long form.
 func (b *build) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind == yaml.ScalarNode {
-		b.Context = n.Value
-		return nil
-	}
 	type plain build
-	return n.Decode((*plain)(b))
+	return shortOrLong(n, (*plain)(b), func(short *yaml.Node) error {
+		b.Context = short.Value
+		return nil
+	})
+}
+
+// shortOrLong decodes a field Compose lets one write two ways: a scalar (the short form,
+// read by short) or anything else (the long form, decoded into long: the field's type
+// seen without its UnmarshalYAML, so decoding does not come back here).
+func shortOrLong(n *yaml.Node, long any, short func(*yaml.Node) error) error {
+	if n.Kind == yaml.ScalarNode {
+		return short(n)
+	}
+	return n.Decode(long)
 }
 
 type healthcheck struct {
@@ -55,11 +64,10 @@ type healthcheck struct {
 type stringList []string
 
 func (l *stringList) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind == yaml.ScalarNode {
-		*l = stringList{n.Value}
+	return shortOrLong(n, (*[]string)(l), func(short *yaml.Node) error {
+		*l = stringList{short.Value}
 		return nil
-	}
-	return n.Decode((*[]string)(l))
+	})
 }
 
 // joined is the list as one string, for "does it mention X" checks.
@@ -137,17 +145,16 @@ type volume struct {
 }
 
 func (v *volume) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind == yaml.ScalarNode {
-		parts := strings.Split(n.Value, ":")
+	type plain volume
+	return shortOrLong(n, (*plain)(v), func(short *yaml.Node) error {
+		parts := strings.Split(short.Value, ":")
 		if len(parts) == 1 { // an anonymous volume: target only
 			v.Target = parts[0]
 			return nil
 		}
 		v.Source, v.Target = parts[0], parts[1]
 		return nil
-	}
-	type plain volume
-	return n.Decode((*plain)(v))
+	})
 }
 
 // port is one published port; HostIP is empty when it binds every interface.
@@ -158,9 +165,10 @@ type port struct {
 }
 
 func (p *port) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind == yaml.ScalarNode {
+	type plain port
+	return shortOrLong(n, (*plain)(p), func(short *yaml.Node) error {
 		// [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL] (IPv4 hosts only here).
-		spec, _, _ := strings.Cut(n.Value, "/")
+		spec, _, _ := strings.Cut(short.Value, "/")
 		parts := strings.Split(spec, ":")
 		switch len(parts) {
 		case 1:
@@ -170,12 +178,10 @@ func (p *port) UnmarshalYAML(n *yaml.Node) error {
 		case 3:
 			p.HostIP, p.Published, p.Target = parts[0], parts[1], parts[2]
 		default:
-			return fmt.Errorf("port %q: cannot parse", n.Value)
+			return fmt.Errorf("port %q: cannot parse", short.Value)
 		}
 		return nil
-	}
-	type plain port
-	return n.Decode((*plain)(p))
+	})
 }
 
 // ulimit is a number, or soft and hard limits.
@@ -185,16 +191,15 @@ type ulimit struct {
 }
 
 func (u *ulimit) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind == yaml.ScalarNode {
+	type plain ulimit
+	return shortOrLong(n, (*plain)(u), func(short *yaml.Node) error {
 		var v int
-		if err := n.Decode(&v); err != nil {
+		if err := short.Decode(&v); err != nil {
 			return err
 		}
 		u.Soft, u.Hard = v, v
 		return nil
-	}
-	type plain ulimit
-	return n.Decode((*plain)(u))
+	})
 }
 
 // interpolation matches ${VAR}, ${VAR:-default} and ${VAR-default}.

@@ -12,6 +12,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/planstore/planstore/internal/defaults"
+	"github.com/planstore/planstore/internal/periodic"
 	"github.com/planstore/planstore/tenancy"
 	"github.com/planstore/planstore/transport/auth"
 )
@@ -48,17 +50,11 @@ func NewIngester(cfg IngesterConfig) (*Ingester, error) {
 	if cfg.Store == nil || cfg.Queue == nil || cfg.Metrics == nil || cfg.MaxLineBytes <= 0 {
 		return nil, errors.New("imports: ingester needs a store, a queue, metrics and a line limit")
 	}
-	if cfg.MaxBytes <= 0 {
-		cfg.MaxBytes = DefaultMaxBytes
-	}
-	if cfg.ChunkLines <= 0 {
-		cfg.ChunkLines = DefaultChunkLines
-	}
+	cfg.MaxBytes = defaults.Positive(cfg.MaxBytes, DefaultMaxBytes)
+	cfg.ChunkLines = defaults.Positive(cfg.ChunkLines, DefaultChunkLines)
+	cfg.UploadLease = defaults.Positive(cfg.UploadLease, DefaultUploadLease)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
-	}
-	if cfg.UploadLease <= 0 {
-		cfg.UploadLease = DefaultUploadLease
 	}
 	return &Ingester{cfg: cfg}, nil
 }
@@ -222,18 +218,11 @@ func (in *Ingester) renewWhileReading(ctx context.Context, jobID string) (stop f
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		tick := time.NewTicker(in.cfg.UploadLease / 3)
-		defer tick.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-				// A failed renewal is tried again at the next tick; should the lease
-				// lapse meanwhile, the job is sealed and the next chunk is refused.
-				_ = in.cfg.Store.RenewUpload(ctx, jobID, in.cfg.Now().Add(in.cfg.UploadLease))
-			}
-		}
+		periodic.Every(ctx, in.cfg.UploadLease/3, func() {
+			// A failed renewal is tried again at the next tick; should the lease lapse
+			// meanwhile, the job is sealed and the next chunk is refused.
+			_ = in.cfg.Store.RenewUpload(ctx, jobID, in.cfg.Now().Add(in.cfg.UploadLease))
+		})
 	}()
 	return func() { cancel(); <-done }
 }

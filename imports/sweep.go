@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"time"
+
+	"github.com/planstore/planstore/internal/defaults"
 )
 
 // DefaultUploadLease is how long an upload's lease lasts without renewal. The process
@@ -81,10 +83,7 @@ func (s *UploadSweeper) Sweep(ctx context.Context) ([]string, error) {
 // Run sweeps now and then every Interval until ctx ends; a failed sweep is logged and
 // tried again at the next.
 func (s *UploadSweeper) Run(ctx context.Context) {
-	interval := s.Interval
-	if interval <= 0 {
-		interval = DefaultUploadLease / 2
-	}
+	interval := defaults.Positive(s.Interval, DefaultUploadLease/2)
 	for {
 		sealed, err := s.Sweep(ctx)
 		if err != nil && ctx.Err() == nil {

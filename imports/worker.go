@@ -13,6 +13,7 @@ import (
 	"github.com/planstore/planstore/aggregates/plan"
 	"github.com/planstore/planstore/commands"
 	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/internal/defaults"
 	"github.com/planstore/planstore/tenancy"
 	"github.com/planstore/planstore/transport/auth"
 )
@@ -65,12 +66,8 @@ func NewWorker(cfg WorkerConfig) (*Worker, error) {
 	if cfg.Store == nil || cfg.Queue == nil || cfg.Create == nil || cfg.Upsert == nil || cfg.History == nil || cfg.Logger == nil || cfg.Metrics == nil {
 		return nil, errors.New("imports: worker needs a store, a queue, the handlers, a logger and metrics")
 	}
-	if cfg.Prefetch <= 0 {
-		cfg.Prefetch = DefaultPrefetch
-	}
-	if cfg.LineConcurrency <= 0 {
-		cfg.LineConcurrency = DefaultLineConcurrency
-	}
+	cfg.Prefetch = defaults.Positive(cfg.Prefetch, DefaultPrefetch)
+	cfg.LineConcurrency = defaults.Positive(cfg.LineConcurrency, DefaultLineConcurrency)
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}

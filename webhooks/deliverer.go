@@ -14,6 +14,8 @@ import (
 
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/events/feed"
+	"github.com/planstore/planstore/internal/defaults"
+	"github.com/planstore/planstore/internal/periodic"
 	"github.com/planstore/planstore/queries"
 	"github.com/planstore/planstore/tenancy"
 )
@@ -72,9 +74,7 @@ func NewDeliverer(cfg DelivererConfig) (*Deliverer, error) {
 	if cfg.Retry.Attempts <= 0 {
 		cfg.Retry = DefaultRetry
 	}
-	if cfg.Rescan <= 0 {
-		cfg.Rescan = time.Second
-	}
+	cfg.Rescan = defaults.Positive(cfg.Rescan, time.Second)
 	return &Deliverer{cfg: cfg}, nil
 }
 
@@ -93,21 +93,17 @@ func (d *Deliverer) Run(ctx context.Context) error {
 			<-w.done
 		}
 	}()
-	tick := time.NewTicker(d.cfg.Rescan)
-	defer tick.Stop()
-	for {
+	rescan := func() {
 		states, err := d.cfg.Store.List(ctx)
 		if err != nil {
 			d.cfg.Logger.Warn("webhooks: list subscriptions", slog.Any("error", err))
-		} else {
-			d.reconcile(ctx, workers, states)
+			return
 		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-tick.C:
-		}
+		d.reconcile(ctx, workers, states)
 	}
+	rescan()
+	periodic.Every(ctx, d.cfg.Rescan, rescan)
+	return ctx.Err()
 }
 
 // reconcile starts a worker for each active subscription without one, restarts those

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/planstore/planstore/projections/enginetest"
 	"github.com/planstore/planstore/transport/testenv"
 )
 
@@ -119,14 +120,8 @@ func searchTotal(t *testing.T, p *process, token, query string) int {
 	if r.status != http.StatusOK {
 		t.Fatalf("search: %d %s", r.status, r.body)
 	}
-	var resp struct {
-		Hits struct {
-			Total struct {
-				Value int `json:"value"`
-			} `json:"total"`
-		} `json:"hits"`
-	}
-	if err := json.Unmarshal(r.body, &resp); err != nil {
+	resp, err := enginetest.DecodeAnswer(r.body)
+	if err != nil {
 		t.Fatal(err)
 	}
 	return resp.Hits.Total.Value

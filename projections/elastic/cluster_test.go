@@ -197,22 +197,11 @@ func searchIDs(t *testing.T, client *elasticsearch.Client, run string) []string 
 	if err != nil {
 		t.Fatal(err)
 	}
-	var hits struct {
-		Hits struct {
-			Hits []struct {
-				ID string `json:"_id"`
-			} `json:"hits"`
-		} `json:"hits"`
-	}
-	if err := json.Unmarshal(answer, &hits); err != nil {
+	hits, err := enginetest.DecodeAnswer(answer)
+	if err != nil {
 		t.Fatal(err)
 	}
-	ids := make([]string, 0, len(hits.Hits.Hits))
-	for _, h := range hits.Hits.Hits {
-		ids = append(ids, h.ID)
-	}
-	slices.Sort(ids)
-	return ids
+	return hits.IDs()
 }
 
 func randomSuffix(t *testing.T) string {

@@ -3,7 +3,6 @@ package elastic
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"sort"
 	"strings"
@@ -124,23 +123,11 @@ func (m *readModel) ids(query string) []string {
 	if err != nil {
 		m.t.Fatalf("%s: %v", query, err)
 	}
-	var answer struct {
-		Hits struct {
-			Hits []struct {
-				ID      string `json:"_id"`
-				Routing string `json:"_routing"`
-			} `json:"hits"`
-		} `json:"hits"`
-	}
-	if err := json.Unmarshal(body, &answer); err != nil {
+	answer, err := enginetest.DecodeAnswer(body)
+	if err != nil {
 		m.t.Fatal(err)
 	}
-	var ids []string
-	for _, h := range answer.Hits.Hits {
-		ids = append(ids, h.ID)
-	}
-	sort.Strings(ids)
-	return ids
+	return answer.IDs()
 }
 
 func (m *readModel) expect(query string, want ...string) {

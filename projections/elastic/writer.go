@@ -12,6 +12,7 @@ import (
 	"github.com/elastic/go-elasticsearch/v8"
 	"github.com/elastic/go-elasticsearch/v8/esapi"
 
+	"github.com/planstore/planstore/internal/defaults"
 	"github.com/planstore/planstore/projections"
 )
 
@@ -95,18 +96,10 @@ func (c WriterConfig) withDefaults() (WriterConfig, error) {
 	default:
 		return c, fmt.Errorf("elastic: unknown refresh policy %q", c.Refresh)
 	}
-	if c.MaxActions <= 0 {
-		c.MaxActions = DefaultMaxActions
-	}
-	if c.MaxBytes <= 0 {
-		c.MaxBytes = DefaultMaxBytes
-	}
-	if c.MaxInFlight <= 0 {
-		c.MaxInFlight = DefaultMaxInFlight
-	}
-	if c.Timeout <= 0 {
-		c.Timeout = DefaultTimeout
-	}
+	c.MaxActions = defaults.Positive(c.MaxActions, DefaultMaxActions)
+	c.MaxBytes = defaults.Positive(c.MaxBytes, DefaultMaxBytes)
+	c.MaxInFlight = defaults.Positive(c.MaxInFlight, DefaultMaxInFlight)
+	c.Timeout = defaults.Positive(c.Timeout, DefaultTimeout)
 	if c.FlushInterval < 0 {
 		c.FlushInterval = 0
 	}

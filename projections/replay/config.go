@@ -10,6 +10,7 @@ import (
 
 	"github.com/elastic/go-elasticsearch/v8"
 
+	"github.com/planstore/planstore/internal/defaults"
 	"github.com/planstore/planstore/projections"
 	"github.com/planstore/planstore/projections/elastic"
 )
@@ -84,31 +85,17 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Log.Partitions() < 1 {
 		return c, fmt.Errorf("replay: the log has %d partitions", c.Log.Partitions())
 	}
-	defaults := []struct {
-		v   *int
-		def int
-	}{
-		{&c.PageSize, DefaultPageSize},
-		{&c.Readers, DefaultReaders},
-		{&c.BulkActions, DefaultBulkActions},
-		{&c.BulkBytes, DefaultBulkBytes},
-		{&c.BulkInFlight, DefaultBulkInFlight},
-		{&c.KeepJobs, DefaultKeepJobs},
-	}
-	for _, d := range defaults {
-		if *d.v <= 0 {
-			*d.v = d.def
-		}
-	}
+	c.PageSize = defaults.Positive(c.PageSize, DefaultPageSize)
+	c.Readers = defaults.Positive(c.Readers, DefaultReaders)
+	c.BulkActions = defaults.Positive(c.BulkActions, DefaultBulkActions)
+	c.BulkBytes = defaults.Positive(c.BulkBytes, DefaultBulkBytes)
+	c.BulkInFlight = defaults.Positive(c.BulkInFlight, DefaultBulkInFlight)
+	c.KeepJobs = defaults.Positive(c.KeepJobs, DefaultKeepJobs)
 	if c.Alias == "" {
 		c.Alias = projections.Alias
 	}
-	if c.LockTTL <= 0 {
-		c.LockTTL = DefaultLockTTL
-	}
-	if c.ProgressInterval <= 0 {
-		c.ProgressInterval = DefaultProgressInterval
-	}
+	c.LockTTL = defaults.Positive(c.LockTTL, DefaultLockTTL)
+	c.ProgressInterval = defaults.Positive(c.ProgressInterval, DefaultProgressInterval)
 	if c.Owner == "" {
 		host, err := os.Hostname()
 		if err != nil {

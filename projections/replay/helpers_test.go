@@ -4,10 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
+	"io"
 	"os"
-	"slices"
 	"strings"
 	"testing"
 
@@ -16,6 +15,7 @@ import (
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/projections"
 	"github.com/planstore/planstore/projections/elastic"
+	"github.com/planstore/planstore/projections/enginetest"
 	"github.com/planstore/planstore/projections/esengine"
 	"github.com/planstore/planstore/projections/replay"
 )
@@ -198,27 +198,23 @@ func answers(t testing.TB, b backend) map[string][]string {
 
 // search runs one query on the alias and returns the sorted hit ids and the total.
 func search(b backend, query string) ([]string, int64, error) {
-	hits, total, err := searchAlias(b, fmt.Sprintf(`{"query": %s, "size": 10000, "_source": false, "track_total_hits": true}`, query))
+	answer, err := searchAlias(b, fmt.Sprintf(`{"query": %s, "size": 10000, "_source": false, "track_total_hits": true}`, query))
 	if err != nil {
 		return nil, 0, err
 	}
-	ids := make([]string, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
-	}
-	slices.Sort(ids)
-	return ids, total, nil
+	return answer.IDs(), int64(answer.Hits.Total.Value), nil
 }
 
 // sources returns every document of the alias by id, for exact comparisons.
 func sources(t testing.TB, b backend) map[string]string {
 	t.Helper()
-	hits, total, err := searchAlias(b, `{"query": {"match_all": {}}, "size": 10000, "track_total_hits": true}`)
+	answer, err := searchAlias(b, `{"query": {"match_all": {}}, "size": 10000, "track_total_hits": true}`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if total != int64(len(hits)) {
-		t.Fatalf("%d documents, more than one page", total)
+	hits := answer.Hits.Hits
+	if answer.Hits.Total.Value != len(hits) {
+		t.Fatalf("%d documents, more than one page", answer.Hits.Total.Value)
 	}
 	out := make(map[string]string, len(hits))
 	for _, h := range hits {
@@ -227,33 +223,19 @@ func sources(t testing.TB, b backend) map[string]string {
 	return out
 }
 
-// hit is one search hit as the tests compare it (_source only when the search asks).
-type hit struct {
-	ID      string          `json:"_id"`
-	Routing string          `json:"_routing"`
-	Source  json.RawMessage `json:"_source"`
-}
-
-// searchAlias runs a search body on the alias and returns its hits and total.
-func searchAlias(b backend, body string) ([]hit, int64, error) {
+// searchAlias runs a search body on the alias and returns its answer.
+func searchAlias(b backend, body string) (enginetest.Answer, error) {
 	res, err := b.client.Search(b.client.Search.WithIndex(b.alias), b.client.Search.WithBody(strings.NewReader(body)))
 	if err != nil {
-		return nil, 0, err
+		return enginetest.Answer{}, err
 	}
 	defer res.Body.Close()
 	if res.IsError() {
-		return nil, 0, fmt.Errorf("search: %s", res)
+		return enginetest.Answer{}, fmt.Errorf("search: %s", res)
 	}
-	var answer struct {
-		Hits struct {
-			Total struct {
-				Value int64 `json:"value"`
-			} `json:"total"`
-			Hits []hit `json:"hits"`
-		} `json:"hits"`
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		return enginetest.Answer{}, err
 	}
-	if err := json.NewDecoder(res.Body).Decode(&answer); err != nil {
-		return nil, 0, err
-	}
-	return answer.Hits.Hits, answer.Hits.Total.Value, nil
+	return enginetest.DecodeAnswer(raw)
 }

@@ -95,6 +95,7 @@ func (w *workload) history(id string, rng *rand.Rand) (counts, error) {
 	if err := create(); err != nil {
 		return c, fmt.Errorf("create %s: %w", id, err)
 	}
+	target := commands.Target{PlanID: id, Precondition: commands.Unconditional(), Meta: meta}
 	for range rng.IntN(4) {
 		rev++
 		var patch string
@@ -103,7 +104,7 @@ func (w *workload) history(id string, rng *rand.Rand) (counts, error) {
 		} else {
 			patch = fmt.Sprintf(`{"planCostShares": {"copay": %d}}`, (rev*41+len(id))%90)
 		}
-		if _, err := w.Patch.Handle(ctx, commands.PatchPlan{PlanID: id, Patch: []byte(patch), Precondition: commands.Unconditional(), Meta: meta}); err != nil {
+		if _, err := w.Patch.Handle(ctx, commands.PatchPlan{Target: target, Patch: []byte(patch)}); err != nil {
 			return c, fmt.Errorf("patch %s: %w", id, err)
 		}
 		c.patches++
@@ -115,14 +116,14 @@ func (w *workload) history(id string, rng *rand.Rand) (counts, error) {
 		if err != nil {
 			return c, err
 		}
-		if _, err := w.Replace.Handle(ctx, commands.ReplacePlan{PlanID: id, Plan: p, Precondition: commands.Unconditional(), Meta: meta}); err != nil {
+		if _, err := w.Replace.Handle(ctx, commands.ReplacePlan{Target: target, Plan: p}); err != nil {
 			return c, fmt.Errorf("replace %s: %w", id, err)
 		}
 		c.replaces++
 		c.events++
 	}
 	if rng.IntN(4) == 0 {
-		if _, err := w.Delete.Handle(ctx, commands.DeletePlan{PlanID: id, Precondition: commands.Unconditional(), Meta: meta}); err != nil {
+		if _, err := w.Delete.Handle(ctx, commands.DeletePlan{Target: target}); err != nil {
 			return c, fmt.Errorf("delete %s: %w", id, err)
 		}
 		c.deletes++

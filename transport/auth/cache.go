@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/planstore/planstore/internal/defaults"
 )
 
 const (
@@ -46,9 +48,7 @@ type cacheEntry struct {
 // NewCachingVerifier wraps v (not nil) with a cache of at most size entries;
 // size <= 0 means DefaultCacheSize.
 func NewCachingVerifier(v Verifier, size int) *CachingVerifier {
-	if size <= 0 {
-		size = DefaultCacheSize
-	}
+	size = defaults.Positive(size, DefaultCacheSize)
 	return &CachingVerifier{
 		next:    v,
 		size:    size,

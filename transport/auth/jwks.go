@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/MicahParks/jwkset"
+
+	"github.com/planstore/planstore/internal/periodic"
 )
 
 const (
@@ -105,18 +107,11 @@ func (c *jwksCache) refresh(ctx context.Context) error {
 // disappear even if no unknown kid ever shows up. A failed refresh keeps the
 // previous keys: an issuer outage must not log everyone out.
 func (c *jwksCache) runPeriodicRefresh(ctx context.Context, interval time.Duration, onError func(error)) {
-	ticker := time.NewTicker(interval)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-			if err := c.refresh(ctx); err != nil && onError != nil {
-				onError(err)
-			}
+	periodic.Every(ctx, interval, func() {
+		if err := c.refresh(ctx); err != nil && onError != nil {
+			onError(err)
 		}
-	}
+	})
 }
 
 func (c *jwksCache) fetchLocked(ctx context.Context) error {

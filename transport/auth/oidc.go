@@ -13,6 +13,8 @@ import (
 
 	"github.com/MicahParks/keyfunc/v3"
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/planstore/planstore/internal/defaults"
 )
 
 // Defaults for OIDCConfig's optional fields.
@@ -130,12 +132,8 @@ func (cfg OIDCConfig) withDefaults() (OIDCConfig, error) {
 	if cfg.ScopeClaims == nil {
 		cfg.ScopeClaims = defaultScopeClaims
 	}
-	if cfg.RefreshInterval <= 0 {
-		cfg.RefreshInterval = DefaultJWKSRefreshInterval
-	}
-	if cfg.UnknownKIDRefreshGap <= 0 {
-		cfg.UnknownKIDRefreshGap = DefaultUnknownKIDRefreshGap
-	}
+	cfg.RefreshInterval = defaults.Positive(cfg.RefreshInterval, DefaultJWKSRefreshInterval)
+	cfg.UnknownKIDRefreshGap = defaults.Positive(cfg.UnknownKIDRefreshGap, DefaultUnknownKIDRefreshGap)
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}

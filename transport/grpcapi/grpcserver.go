@@ -10,6 +10,8 @@ import (
 	"google.golang.org/grpc/keepalive"
 	"google.golang.org/grpc/reflection"
 
+	"github.com/planstore/planstore/internal/periodic"
+
 	planstorev1 "github.com/planstore/planstore/api/planstore/v1"
 )
 
@@ -65,15 +67,6 @@ func WatchReadiness(ctx context.Context, hs *health.Server, ready ReadinessCheck
 		}
 	}
 	check()
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			hs.Shutdown()
-			return
-		case <-t.C:
-			check()
-		}
-	}
+	periodic.Every(ctx, interval, check)
+	hs.Shutdown()
 }

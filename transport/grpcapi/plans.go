@@ -14,12 +14,14 @@ import (
 	planstorev1 "github.com/planstore/planstore/api/planstore/v1"
 )
 
-// ifMatch is REST's If-Match as a field: absent applies to the current version.
-func ifMatch(version *int64) commands.Precondition {
-	if version == nil {
-		return commands.Unconditional()
+// target is the plan a replace, patch or delete names, with its sender. ifMatch is REST's
+// If-Match as a field: absent applies to the current version.
+func target(ctx context.Context, id string, ifMatch *int64) commands.Target {
+	pre := commands.Unconditional()
+	if ifMatch != nil {
+		pre = commands.IfVersionIn(*ifMatch)
 	}
-	return commands.IfVersionIn(*version)
+	return commands.Target{PlanID: id, Precondition: pre, Meta: commandMeta(ctx)}
 }
 
 func (s *Server) writable() error {
@@ -95,9 +97,7 @@ func (s *Server) Replace(ctx context.Context, req *planstorev1.ReplacePlanReques
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.commands.Replace.Handle(ctx, commands.ReplacePlan{
-		PlanID: req.GetId(), Plan: doc, Precondition: ifMatch(req.IfMatch), Meta: commandMeta(ctx),
-	})
+	res, err := s.commands.Replace.Handle(ctx, commands.ReplacePlan{Target: target(ctx, req.GetId(), req.IfMatch), Plan: doc})
 	return s.written(ctx, method, req.GetId(), res, err)
 }
 
@@ -111,9 +111,7 @@ func (s *Server) Patch(ctx context.Context, req *planstorev1.PatchPlanRequest) (
 	if err != nil {
 		return nil, badRequest(ctx, "patch is not JSON", "patch", err.Error())
 	}
-	res, err := s.commands.Patch.Handle(ctx, commands.PatchPlan{
-		PlanID: req.GetId(), Patch: body, Precondition: ifMatch(req.IfMatch), Meta: commandMeta(ctx),
-	})
+	res, err := s.commands.Patch.Handle(ctx, commands.PatchPlan{Target: target(ctx, req.GetId(), req.IfMatch), Patch: body})
 	return s.written(ctx, method, req.GetId(), res, err)
 }
 
@@ -123,9 +121,7 @@ func (s *Server) Delete(ctx context.Context, req *planstorev1.DeletePlanRequest)
 	if err := s.writable(); err != nil {
 		return nil, err
 	}
-	res, err := s.commands.Delete.Handle(ctx, commands.DeletePlan{
-		PlanID: req.GetId(), Precondition: ifMatch(req.IfMatch), Meta: commandMeta(ctx),
-	})
+	res, err := s.commands.Delete.Handle(ctx, commands.DeletePlan{Target: target(ctx, req.GetId(), req.IfMatch)})
 	if err != nil {
 		return nil, s.status(ctx, method, req.GetId(), err)
 	}

@@ -34,10 +34,7 @@ func (s *Server) replacePlan(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.commands.Replace.Handle(r.Context(), commands.ReplacePlan{
-		PlanID: mux.Vars(r)["id"], Plan: doc,
-		Precondition: ifMatchPrecondition(r.Header.Get("If-Match")), Meta: s.metadata(r),
-	})
+	res, err := s.commands.Replace.Handle(r.Context(), commands.ReplacePlan{Target: s.target(r), Plan: doc})
 	return writeChanged(w, res, err)
 }
 
@@ -46,18 +43,12 @@ func (s *Server) patchPlan(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.commands.Patch.Handle(r.Context(), commands.PatchPlan{
-		PlanID: mux.Vars(r)["id"], Patch: body,
-		Precondition: ifMatchPrecondition(r.Header.Get("If-Match")), Meta: s.metadata(r),
-	})
+	res, err := s.commands.Patch.Handle(r.Context(), commands.PatchPlan{Target: s.target(r), Patch: body})
 	return writeChanged(w, res, err)
 }
 
 func (s *Server) deletePlan(w http.ResponseWriter, r *http.Request) error {
-	_, err := s.commands.Delete.Handle(r.Context(), commands.DeletePlan{
-		PlanID:       mux.Vars(r)["id"],
-		Precondition: ifMatchPrecondition(r.Header.Get("If-Match")), Meta: s.metadata(r),
-	})
+	_, err := s.commands.Delete.Handle(r.Context(), commands.DeletePlan{Target: s.target(r)})
 	if err != nil {
 		return err
 	}
@@ -110,6 +101,15 @@ func writePlan(w http.ResponseWriter, status int, version int64, doc []byte) err
 	w.Header().Set("ETag", etagFor(version))
 	w.Header().Set("Cache-Control", "no-cache")
 	return writeRawJSON(w, status, doc)
+}
+
+// target is the plan the request's path names, with its If-Match and its sender.
+func (s *Server) target(r *http.Request) commands.Target {
+	return commands.Target{
+		PlanID:       mux.Vars(r)["id"],
+		Precondition: ifMatchPrecondition(r.Header.Get("If-Match")),
+		Meta:         s.metadata(r),
+	}
 }
 
 func (s *Server) metadata(r *http.Request) commands.Metadata {

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/internal/defaults"
 )
 
 // Deduplicator remembers which events a consumer has handled, so a redelivery (the
@@ -45,9 +46,7 @@ type MemoryDedup struct {
 
 // NewMemoryDedup remembers the last size keys (DefaultDedupSize when size <= 0).
 func NewMemoryDedup(size int) *MemoryDedup {
-	if size <= 0 {
-		size = DefaultDedupSize
-	}
+	size = defaults.Positive(size, DefaultDedupSize)
 	return &MemoryDedup{size: size, order: list.New(), keys: make(map[string]*list.Element, size)}
 }
 

@@ -2,7 +2,8 @@ package messaging
 
 import (
 	"context"
-	"time"
+
+	"github.com/planstore/planstore/internal/periodic"
 )
 
 // depthSource is a consumer whose queue depth the router polls, and the bus it is on.
@@ -36,18 +37,13 @@ func (r *Router) pollQueueDepths(ctx context.Context) {
 	if len(sources) == 0 {
 		return
 	}
-	tick := time.NewTicker(r.cfg.QueueDepthInterval)
-	defer tick.Stop()
-	for {
+	poll := func() {
 		for i := range sources {
 			r.pollQueueDepth(ctx, &sources[i])
 		}
-		select {
-		case <-tick.C:
-		case <-ctx.Done():
-			return
-		}
 	}
+	poll()
+	periodic.Every(ctx, r.cfg.QueueDepthInterval, poll)
 }
 
 // pollQueueDepth asks the bus once. While the bus cannot tell (the broker is down), the

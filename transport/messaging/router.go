@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/internal/defaults"
 )
 
 // RouterConfig configures NewRouter. Only Codec is required, and only for consumers.
@@ -70,16 +71,10 @@ func NewRouter(cfg RouterConfig) (*Router, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	if cfg.CloseTimeout <= 0 {
-		cfg.CloseTimeout = defaultCloseTimeout
-	}
-	if cfg.AttemptTimeout <= 0 {
-		cfg.AttemptTimeout = defaultAttemptTimeout
-	}
+	cfg.CloseTimeout = defaults.Positive(cfg.CloseTimeout, defaultCloseTimeout)
+	cfg.AttemptTimeout = defaults.Positive(cfg.AttemptTimeout, defaultAttemptTimeout)
 	cfg.Retry = cfg.Retry.withDefaults()
-	if cfg.QueueDepthInterval <= 0 {
-		cfg.QueueDepthInterval = defaultQueueDepthInterval
-	}
+	cfg.QueueDepthInterval = defaults.Positive(cfg.QueueDepthInterval, defaultQueueDepthInterval)
 	if cfg.NewDeduplicator == nil {
 		cfg.NewDeduplicator = func(string) Deduplicator { return NewMemoryDedup(DefaultDedupSize) }
 	}

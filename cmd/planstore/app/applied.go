@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/internal/periodic"
 	"github.com/planstore/planstore/transport/messaging"
 )
 
@@ -72,19 +73,10 @@ func (t *appliedTracker) start(ctx context.Context) (stop func(), err error) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		tick := time.NewTicker(appliedFlushInterval)
-		defer tick.Stop()
-		for {
-			select {
-			case <-tick.C:
-				t.flush(runCtx)
-			case <-runCtx.Done():
-				flushCtx, cancel := context.WithTimeout(context.Background(), time.Second)
-				t.flush(flushCtx)
-				cancel()
-				return
-			}
-		}
+		periodic.Every(runCtx, appliedFlushInterval, func() { t.flush(runCtx) })
+		flushCtx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		t.flush(flushCtx)
 	}()
 	return func() { cancel(); <-done }, nil
 }

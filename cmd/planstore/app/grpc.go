@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -45,12 +46,9 @@ func (m *Main) newGRPC(ctx context.Context, store eventStore, cfg httpapi.Config
 	}); ok {
 		gcfg.Operators = a
 	}
-	feed, err := queries.NewFeed(store)
-	if err != nil {
-		return nil, err
-	}
-	tail, err := queries.NewFeedTail(store)
-	if err != nil {
+	feed, err1 := queries.NewFeed(store)
+	tail, err2 := queries.NewFeedTail(store)
+	if err := cmp.Or(err1, err2); err != nil {
 		return nil, err
 	}
 	gcfg.Feed, gcfg.Tail = feed, tail

@@ -9,6 +9,7 @@ import (
 
 	"github.com/planstore/planstore/commands"
 	"github.com/planstore/planstore/imports"
+	"github.com/planstore/planstore/internal/defaults"
 	"github.com/planstore/planstore/queries"
 	"github.com/planstore/planstore/transport/httpapi"
 )
@@ -106,10 +107,7 @@ func (m *Main) openImportQueue(ctx context.Context) (imports.Queue, error) {
 // process (kill -9 of a command API mid-upload): whichever process sees the lapsed
 // lease first seals the job failed, and its chunks received before are still counted.
 func (m *Main) sweepInterruptedUploads(ctx context.Context, jobs imports.Store, queue imports.Queue) {
-	lease := m.cfg.ImportUploadLease
-	if lease <= 0 {
-		lease = imports.DefaultUploadLease
-	}
+	lease := defaults.Positive(m.cfg.ImportUploadLease, imports.DefaultUploadLease)
 	sweeper := &imports.UploadSweeper{Store: jobs, Queue: queue, Logger: m.log, Interval: lease / 2}
 	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -251,12 +252,9 @@ func (m *Main) onClose(name string, fn func(ctx context.Context) error) {
 }
 
 func newCommands(store commands.EventStore, reg prometheus.Registerer) (*httpapi.Commands, error) {
-	metrics, err := commands.NewMetrics(reg)
-	if err != nil {
-		return nil, err
-	}
-	h, err := commands.NewPlanHandlers(store)
-	if err != nil {
+	metrics, err1 := commands.NewMetrics(reg)
+	h, err2 := commands.NewPlanHandlers(store)
+	if err := cmp.Or(err1, err2); err != nil {
 		return nil, err
 	}
 	return &httpapi.Commands{

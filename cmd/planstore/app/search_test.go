@@ -10,27 +10,16 @@ import (
 	"time"
 
 	"github.com/planstore/planstore/aggregates/plan/exampleplan"
+	"github.com/planstore/planstore/projections/enginetest"
 )
 
-// searchAnswer is what the tests read of a search answer.
-type searchAnswer struct {
-	Hits struct {
-		Total struct {
-			Value int `json:"value"`
-		} `json:"total"`
-		Hits []struct {
-			ID string `json:"_id"`
-		} `json:"hits"`
-	} `json:"hits"`
-}
-
 // search runs a search and decodes its answer, which must be a 200.
-func (c *client) search(query string) (searchAnswer, response) {
+func (c *client) search(query string) (enginetest.Answer, response) {
 	c.t.Helper()
 	r := c.do(http.MethodPost, "/v1/search", []byte(query))
 	expectStatus(c.t, r, http.StatusOK)
-	var a searchAnswer
-	if err := json.Unmarshal(r.body, &a); err != nil {
+	a, err := enginetest.DecodeAnswer(r.body)
+	if err != nil {
 		c.t.Fatalf("search answer: %v: %s", err, r.body)
 	}
 	return a, r
@@ -40,17 +29,7 @@ func (c *client) search(query string) (searchAnswer, response) {
 func (c *client) searchIDs(query string) []string {
 	c.t.Helper()
 	a, _ := c.search(query)
-	return a.ids()
-}
-
-// ids are the sorted _ids of the answer's hits.
-func (a searchAnswer) ids() []string {
-	ids := make([]string, 0, len(a.Hits.Hits))
-	for _, h := range a.Hits.Hits {
-		ids = append(ids, h.ID)
-	}
-	sort.Strings(ids)
-	return ids
+	return a.IDs()
 }
 
 // eventually polls until the search answers want. The read model is eventually
@@ -58,21 +37,21 @@ func (a searchAnswer) ids() []string {
 func (c *client) eventually(query string, want ...string) {
 	c.t.Helper()
 	sort.Strings(want)
-	c.pollSearch(query, fmt.Sprintf("the hits %v", want), func(a searchAnswer) bool {
-		return slices.Equal(a.ids(), want)
+	c.pollSearch(query, fmt.Sprintf("the hits %v", want), func(a enginetest.Answer) bool {
+		return slices.Equal(a.IDs(), want)
 	})
 }
 
 // eventuallyTotal polls until the search's total is want.
 func (c *client) eventuallyTotal(query string, want int) {
 	c.t.Helper()
-	c.pollSearch(query, fmt.Sprintf("a total of %d", want), func(a searchAnswer) bool {
+	c.pollSearch(query, fmt.Sprintf("a total of %d", want), func(a enginetest.Answer) bool {
 		return a.Hits.Total.Value == want
 	})
 }
 
 // pollSearch runs the search until done accepts its answer.
-func (c *client) pollSearch(query, want string, done func(searchAnswer) bool) {
+func (c *client) pollSearch(query, want string, done func(enginetest.Answer) bool) {
 	c.t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {

@@ -1,12 +1,14 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"strings"
 	"time"
 
 	"github.com/planstore/planstore/events/redisstore"
+	"github.com/planstore/planstore/internal/defaults"
 	"github.com/planstore/planstore/queries"
 	"github.com/planstore/planstore/transport/httpapi"
 	"github.com/planstore/planstore/webhooks"
@@ -42,15 +44,12 @@ func (m *Main) startWebhooks(ctx context.Context, store eventStore, httpCfg *htt
 	if !api && !m.parts.relay {
 		return nil
 	}
-	targets, err := webhooks.NewTargets(m.cfg.webhookDenyList())
-	if err != nil {
+	targets, err1 := webhooks.NewTargets(m.cfg.webhookDenyList())
+	feed, err2 := queries.NewFeed(store)
+	if err := cmp.Or(err1, err2); err != nil {
 		return err
 	}
 	states, err := m.openWebhookStore(ctx)
-	if err != nil {
-		return err
-	}
-	feed, err := queries.NewFeed(store)
 	if err != nil {
 		return err
 	}
@@ -68,10 +67,7 @@ func (m *Main) startWebhooks(ctx context.Context, store eventStore, httpCfg *htt
 	if err != nil {
 		return err
 	}
-	timeout := m.cfg.WebhookTimeout
-	if timeout <= 0 {
-		timeout = defaultWebhookTimeout
-	}
+	timeout := defaults.Positive(m.cfg.WebhookTimeout, defaultWebhookTimeout)
 	retry := webhooks.DefaultRetry
 	if m.cfg.WebhookAttempts > 0 {
 		retry.Attempts = m.cfg.WebhookAttempts

@@ -13,6 +13,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill-amqp/v2/pkg/amqp"
 	"github.com/ThreeDotsLabs/watermill/message"
 
+	"github.com/planstore/planstore/internal/defaults"
 	"github.com/planstore/planstore/transport/messaging"
 )
 
@@ -85,18 +86,12 @@ func New(cfg Config) (*Bus, error) {
 			return nil, err
 		}
 	}
-	if cfg.PublisherChannels <= 0 {
-		cfg.PublisherChannels = defaultPublisherChannels
-	}
-	if cfg.Prefetch <= 0 {
-		cfg.Prefetch = defaultPrefetch
-	}
+	cfg.PublisherChannels = defaults.Positive(cfg.PublisherChannels, defaultPublisherChannels)
+	cfg.Prefetch = defaults.Positive(cfg.Prefetch, defaultPrefetch)
 	if cfg.ConnectionName == "" {
 		cfg.ConnectionName = "planstore"
 	}
-	if cfg.DrainTimeout <= 0 {
-		cfg.DrainTimeout = messaging.DefaultDrainTimeout
-	}
+	cfg.DrainTimeout = defaults.Positive(cfg.DrainTimeout, messaging.DefaultDrainTimeout)
 	logger := messaging.NewLogger(cfg.Logger)
 	conn, err := amqp.NewConnection(subscriberConnection(nodes, cfg.ConnectionName+" consumers"), logger)
 	if err != nil {

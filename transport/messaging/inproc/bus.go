@@ -13,6 +13,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/pubsub/gochannel"
 
 	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/internal/defaults"
 	"github.com/planstore/planstore/transport/messaging"
 )
 
@@ -73,12 +74,8 @@ func New(cfg Config) (*Bus, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
-	if cfg.DrainTimeout <= 0 {
-		cfg.DrainTimeout = messaging.DefaultDrainTimeout
-	}
-	if cfg.Shards <= 0 {
-		cfg.Shards = defaultShards
-	}
+	cfg.DrainTimeout = defaults.Positive(cfg.DrainTimeout, messaging.DefaultDrainTimeout)
+	cfg.Shards = defaults.Positive(cfg.Shards, defaultShards)
 	shards := make([]string, cfg.Shards)
 	for i := range shards {
 		shards[i] = fmt.Sprintf("%s.%02d", messaging.ExchangeName, i)

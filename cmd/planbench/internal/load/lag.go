@@ -8,6 +8,7 @@ import (
 
 	"github.com/planstore/planstore/cmd/planbench/internal/client"
 	"github.com/planstore/planstore/cmd/planbench/internal/stats"
+	"github.com/planstore/planstore/internal/periodic"
 )
 
 // LagProber measures projection lag: the time from a create's 201 until the plan is
@@ -59,16 +60,7 @@ func (p *LagProber) Offer(id string, createdAt time.Time) {
 
 // Run polls until ctx ends.
 func (p *LagProber) Run(ctx context.Context) {
-	t := time.NewTicker(p.poll)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			p.pollOnce(ctx)
-		}
-	}
+	periodic.Every(ctx, p.poll, func() { p.pollOnce(ctx) })
 }
 
 // Finish keeps polling after the load stopped until every sampled plan was seen or
