@@ -250,14 +250,3 @@ func (s service) mountAt(target string) (volume, bool) {
 	}
 	return volume{}, false
 }
-
-// splitList splits a comma-separated setting the way Elasticsearch and planstore do.
-func splitList(v string) []string {
-	var out []string
-	for _, p := range strings.Split(v, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/planstore/planstore/cmd/planstore/app"
+	"github.com/planstore/planstore/internal/commalist"
 )
 
 // roles lists each planstore role of the compose file with the backends it must be given
@@ -50,7 +51,7 @@ func TestRolesAreWired(t *testing.T) {
 			}
 			if r.es {
 				var hosts []string
-				for _, u := range splitList(e["PLANSTORE_ES_URL"]) {
+				for _, u := range commalist.Split(e["PLANSTORE_ES_URL"]) {
 					hosts = append(hosts, hostOf(t, u))
 				}
 				if got := sorted(hosts); !slices.Equal(got, esNodes) {
@@ -102,7 +103,7 @@ func checkBackendsAreHealthyDependencies(t *testing.T, f composeFile, s service)
 			urls = append(urls, v)
 		}
 	}
-	urls = append(urls, splitList(s.Environment["PLANSTORE_ES_URL"])...)
+	urls = append(urls, commalist.Split(s.Environment["PLANSTORE_ES_URL"])...)
 	for _, raw := range urls {
 		u, err := url.Parse(raw)
 		if err != nil {

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/planstore/planstore/internal/commalist"
 )
 
 // esNodes are the Elasticsearch nodes docs/contract.md 7 names.
@@ -31,10 +33,10 @@ func TestElasticsearchNodesFormOneCluster(t *testing.T) {
 			t.Errorf("%s: node.name %q, want the service name", name, e["node.name"])
 		}
 		others := slices.DeleteFunc(slices.Clone(esNodes), func(n string) bool { return n == name })
-		if got := sorted(splitList(e["discovery.seed_hosts"])); !slices.Equal(got, others) {
+		if got := sorted(commalist.Split(e["discovery.seed_hosts"])); !slices.Equal(got, others) {
 			t.Errorf("%s: discovery.seed_hosts %v, want the other nodes %v", name, got, others)
 		}
-		if got := sorted(splitList(e["cluster.initial_master_nodes"])); !slices.Equal(got, esNodes) {
+		if got := sorted(commalist.Split(e["cluster.initial_master_nodes"])); !slices.Equal(got, esNodes) {
 			t.Errorf("%s: cluster.initial_master_nodes %v, want all of %v", name, got, esNodes)
 		}
 		checkHeap(t, name, e["ES_JAVA_OPTS"])

@@ -3,6 +3,7 @@ package esengine
 import (
 	"encoding/json"
 
+	"github.com/planstore/planstore/internal/commalist"
 	"github.com/planstore/planstore/projections/esengine/internal/mapping"
 	"github.com/planstore/planstore/projections/esengine/internal/query"
 	"github.com/planstore/planstore/projections/esengine/internal/wire"
@@ -26,15 +27,15 @@ func sourceFilterFromParams(q paramReader) (sourceFilter, *wire.EsError) {
 			f.disabled = true
 		case "true", "":
 		default:
-			f.includes = query.SplitList(v)
+			f.includes = commalist.Split(v)
 		}
 	}
 	if v, ok := q.lookup("_source_includes"); ok {
-		f.includes = append(f.includes, query.SplitList(v)...)
+		f.includes = append(f.includes, commalist.Split(v)...)
 		f.disabled = false
 	}
 	if v, ok := q.lookup("_source_excludes"); ok {
-		f.excludes = append(f.excludes, query.SplitList(v)...)
+		f.excludes = append(f.excludes, commalist.Split(v)...)
 		f.disabled = false
 	}
 	return f, nil

@@ -5,7 +5,6 @@ package app
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/planstore/planstore/imports"
@@ -151,14 +150,4 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("--relay-lease-ttl %s: want at least 300ms (renewed every third of it)", c.RelayLeaseTTL)
 	}
 	return nil
-}
-
-func splitList(v string) []string {
-	var out []string
-	for _, p := range strings.Split(v, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/planstore/planstore/imports"
+	"github.com/planstore/planstore/internal/commalist"
 	"github.com/planstore/planstore/transport/auth"
 )
 
@@ -67,7 +68,7 @@ var configFlags = []configFlag{
 	}},
 	{"es-url", searchRoles, func(fs *flag.FlagSet, c *Config) {
 		fs.Func("es-url", "comma-separated Elasticsearch node URLs (empty: embedded search engine)", func(v string) error {
-			c.ESURLs = splitList(v)
+			c.ESURLs = commalist.Split(v)
 			return nil
 		})
 	}},
@@ -94,7 +95,7 @@ var configFlags = []configFlag{
 	}},
 	{"oidc-scope-claims", allRoles, func(fs *flag.FlagSet, c *Config) {
 		fs.Func("oidc-scope-claims", "comma-separated claims that carry scopes (default: scope,scp; Auth0 RBAC: scope,permissions)", func(v string) error {
-			c.ScopeClaims = splitList(v)
+			c.ScopeClaims = commalist.Split(v)
 			return nil
 		})
 	}},

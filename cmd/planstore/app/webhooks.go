@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/planstore/planstore/events/redisstore"
+	"github.com/planstore/planstore/internal/commalist"
 	"github.com/planstore/planstore/internal/defaults"
 	"github.com/planstore/planstore/queries"
 	"github.com/planstore/planstore/transport/httpapi"
@@ -27,7 +28,7 @@ func (c *Config) webhookDenyList() []string {
 	case "none":
 		return nil
 	}
-	return splitList(c.WebhookDeny)
+	return commalist.Split(c.WebhookDeny)
 }
 
 // openWebhookStore keeps subscriptions where the event store lives: Redis, or a bbolt

@@ -2,16 +2,6 @@ package query
 
 import "strings"
 
-func SplitList(v string) []string {
-	var out []string
-	for _, s := range strings.Split(v, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 func MatchesAnyPattern(patterns []string, s string) bool {
 	for _, p := range patterns {
 		if simpleMatch(p, s) {

@@ -3,6 +3,7 @@ package query
 import (
 	"strings"
 
+	"github.com/planstore/planstore/internal/commalist"
 	"github.com/planstore/planstore/projections/esengine/internal/mapping"
 	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
@@ -110,7 +111,7 @@ func parseOrder(s string) (bool, *wire.EsError) {
 // ParseSortParam reads the sort query parameter: "field", "field:asc", comma-separated.
 func ParseSortParam(v string) ([]SortSpec, *wire.EsError) {
 	var out []SortSpec
-	for _, part := range SplitList(v) {
+	for _, part := range commalist.Split(v) {
 		field, order, hasOrder := strings.Cut(part, ":")
 		spec := defaultSort(field)
 		if hasOrder {
