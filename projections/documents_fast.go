@@ -126,20 +126,20 @@ func (w *planWalker) add(obj members, relation, parentID string) (string, bool) 
 	w.keys = keys
 	w.buf = append(w.buf, '{')
 	for _, m := range keys {
-		w.buf = appendQuoted(w.buf, b[m.keyStart:m.keyEnd])
+		w.buf = jsonscan.AppendString(w.buf, b[m.keyStart:m.keyEnd])
 		w.buf = append(w.buf, ':')
 		w.buf = append(w.buf, b[m.start:m.end]...)
 		w.buf = append(w.buf, ',')
 	}
-	w.buf = appendQuoted(w.buf, JoinField)
+	w.buf = jsonscan.AppendString(w.buf, JoinField)
 	w.buf = append(w.buf, ':')
 	if parentID == "" {
-		w.buf = appendQuoted(w.buf, relation)
+		w.buf = jsonscan.AppendString(w.buf, relation)
 	} else {
 		w.buf = append(w.buf, `{"name":`...)
-		w.buf = appendQuoted(w.buf, relation)
+		w.buf = jsonscan.AppendString(w.buf, relation)
 		w.buf = append(w.buf, `,"parent":`...)
-		w.buf = appendQuoted(w.buf, parentID)
+		w.buf = jsonscan.AppendString(w.buf, parentID)
 		w.buf = append(w.buf, '}')
 	}
 	w.buf = append(w.buf, '}')
@@ -243,18 +243,4 @@ func (ms members) scalarsSorted(b []byte, out members) members {
 	}
 	slices.SortFunc(out, func(x, y member) int { return bytes.Compare(b[x.keyStart:x.keyEnd], b[y.keyStart:y.keyEnd]) })
 	return out
-}
-
-// appendQuoted appends s as encoding/json encodes a string (HTML characters escaped),
-// without its allocation when s needs no escaping at all.
-func appendQuoted[T ~string | ~[]byte](buf []byte, s T) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			q, _ := json.Marshal(string(s)) // never fails for a string
-			return append(buf, q...)
-		}
-	}
-	buf = append(buf, '"')
-	buf = append(buf, s...)
-	return append(buf, '"')
 }

@@ -12,6 +12,7 @@
 // plan decoder does at JSON paths; the others report what they do not handle as not ok
 // and fall back to encoding/json, which then words the error. The callers keep what is
 // specific to them (depth and member limits, duplicate keys, which keys they know, how
-// a string span becomes a value); the grammar lives here once. It imports only the
+// a string span becomes a value); the grammar lives here once, and so does the one
+// way a string is written back (AppendString). It imports only the
 // standard library, so any layer may use it.
 package jsonscan

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/planstore/planstore/internal/jsonscan"
 	"github.com/planstore/planstore/projections"
 )
 
@@ -36,10 +37,10 @@ func appendBulkLines(b []byte, a projections.Action, requireAlias bool) ([]byte,
 	b = append(b, `{"`...)
 	b = append(b, a.Op...)
 	b = append(b, `":{"_id":`...)
-	b = appendString(b, a.Doc.ID)
+	b = jsonscan.AppendString(b, a.Doc.ID)
 	if a.Doc.Routing != "" {
 		b = append(b, `,"routing":`...)
-		b = appendString(b, a.Doc.Routing)
+		b = jsonscan.AppendString(b, a.Doc.Routing)
 	}
 	b = append(b, `,"version":`...)
 	b = strconv.AppendInt(b, a.Version, 10)
@@ -94,26 +95,4 @@ func oneLine(doc []byte) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-// appendString appends s JSON-encoded exactly as encoding/json encodes it; ids need no
-// escaping almost always, and are then copied without Marshal's allocation.
-func appendString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			return appendMarshalled(b, s)
-		}
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
-}
-
-func appendMarshalled(b []byte, s string) []byte {
-	q, err := json.Marshal(s)
-	if err != nil {
-		// Marshal of a string never fails; invalid UTF-8 is replaced, not refused.
-		return append(b, `""`...)
-	}
-	return append(b, q...)
 }

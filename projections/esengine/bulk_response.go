@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/planstore/planstore/internal/jsonscan"
 	"github.com/planstore/planstore/projections/esengine/internal/index"
 	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
@@ -39,13 +40,13 @@ func appendBulkItem(buf []byte, action string, r index.WriteResult) []byte {
 	buf = append(buf, `{"`...)
 	buf = append(buf, action...)
 	buf = append(buf, `":{"_index":`...)
-	buf = wire.AppendString(buf, r.Index.Name)
+	buf = jsonscan.AppendString(buf, r.Index.Name)
 	buf = append(buf, `,"_id":`...)
-	buf = wire.AppendString(buf, r.Id)
+	buf = jsonscan.AppendString(buf, r.Id)
 	buf = append(buf, `,"_version":`...)
 	buf = strconv.AppendInt(buf, r.Version, 10)
 	buf = append(buf, `,"result":`...)
-	buf = wire.AppendString(buf, r.Result)
+	buf = jsonscan.AppendString(buf, r.Result)
 	if r.Forced {
 		buf = append(buf, `,"forced_refresh":true`...)
 	}

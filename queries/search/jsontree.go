@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/planstore/planstore/aggregates/plan"
+	"github.com/planstore/planstore/internal/jsonscan"
 )
 
 // The request body is decoded into a small tree rather than into Go structs: the DSL is
@@ -154,7 +155,7 @@ func appendTree(b []byte, v any) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendString(b, m.key)
+			b = jsonscan.AppendString(b, m.key)
 			b = append(b, ':')
 			b = appendTree(b, m.value)
 		}
@@ -169,7 +170,7 @@ func appendTree(b []byte, v any) []byte {
 		}
 		return append(b, ']')
 	case string:
-		return appendString(b, v)
+		return jsonscan.AppendString(b, v)
 	case json.Number:
 		return append(b, v...)
 	case bool:
@@ -180,12 +181,4 @@ func appendTree(b []byte, v any) []byte {
 	default:
 		return append(b, "null"...)
 	}
-}
-
-func appendString(b []byte, s string) []byte {
-	q, err := json.Marshal(s)
-	if err != nil {
-		return append(b, `""`...) // unreachable: strings always marshal
-	}
-	return append(b, q...)
 }

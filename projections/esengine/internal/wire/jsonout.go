@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"math"
 	"strconv"
+
+	"github.com/planstore/planstore/internal/jsonscan"
 )
 
 // OrderedObject is a JSON object that keeps its keys in the order given. Elasticsearch
@@ -35,7 +37,7 @@ func AppendJSON(buf []byte, v any) ([]byte, error) {
 			if i > 0 {
 				buf = append(buf, ',')
 			}
-			buf = AppendString(buf, f.Key)
+			buf = jsonscan.AppendString(buf, f.Key)
 			buf = append(buf, ':')
 			if buf, err = AppendJSON(buf, f.Value); err != nil {
 				return nil, err
@@ -47,7 +49,7 @@ func AppendJSON(buf []byte, v any) ([]byte, error) {
 	case []any:
 		return appendArray(buf, x)
 	case string:
-		return AppendString(buf, x), nil
+		return jsonscan.AppendString(buf, x), nil
 	case bool:
 		return strconv.AppendBool(buf, x), nil
 	case int:
@@ -89,19 +91,6 @@ func appendArray[E any](buf []byte, elems []E) ([]byte, error) {
 		}
 	}
 	return append(buf, ']'), nil
-}
-
-// AppendString appends s as a JSON string with encoding/json's escaping.
-func AppendString(buf []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c >= 0x80 {
-			b, _ := json.Marshal(s)
-			return append(buf, b...)
-		}
-	}
-	buf = append(buf, '"')
-	buf = append(buf, s...)
-	return append(buf, '"')
 }
 
 // RawJSON is valid, compact JSON text held as a string, the form stored sources take;
