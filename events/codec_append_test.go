@@ -13,10 +13,7 @@ import (
 // do not reach: times in other zones and outside encoding/json's range, empty but
 // present documents and a causation id.
 func TestEncodeWritesWhatEncodingJSONWrites(t *testing.T) {
-	codec, err := events.NewPlanCodec()
-	if err != nil {
-		t.Fatal(err)
-	}
+	codec := planCodec(t)
 	at := time.Date(2026, 12, 7, 4, 5, 6, 789, time.UTC)
 	plain := events.Envelope{
 		ID: "e1", Type: events.PlanCreated, SchemaVersion: events.CurrentSchemaVersion,

@@ -30,7 +30,7 @@ func examplePatchEvent(b *testing.B) events.Envelope {
 }
 
 func BenchmarkCodecEncode(b *testing.B) {
-	codec, _ := events.NewPlanCodec()
+	codec := planCodec(b)
 	e := examplePatchEvent(b)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -41,7 +41,7 @@ func BenchmarkCodecEncode(b *testing.B) {
 }
 
 func BenchmarkCodecDecode(b *testing.B) {
-	codec, _ := events.NewPlanCodec()
+	codec := planCodec(b)
 	raw, err := codec.Encode(examplePatchEvent(b))
 	if err != nil {
 		b.Fatal(err)

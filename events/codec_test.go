@@ -7,10 +7,7 @@ import (
 )
 
 func TestDecodeUpcastsSchemaVersionZero(t *testing.T) {
-	codec, err := events.NewPlanCodec()
-	if err != nil {
-		t.Fatal(err)
-	}
+	codec := planCodec(t)
 	old := []byte(`{"id":"e1","type":"plan.patched","schema_version":0,"aggregate_type":"plan",
 		"aggregate_id":"p1","version":2,"occurred_at":"2020-01-02T03:04:05Z","actor":"a",
 		"correlation_id":"c","data":{"old":{"objectId":"p1"},"new":{"objectId":"p1","x":1},"patch":{"x":1}}}`)
@@ -25,7 +22,7 @@ func TestDecodeUpcastsSchemaVersionZero(t *testing.T) {
 }
 
 func TestDecodeRefusesNewerSchemaAndGarbage(t *testing.T) {
-	codec, _ := events.NewPlanCodec()
+	codec := planCodec(t)
 	for _, b := range []string{`{"schema_version":99}`, `not json`, `{"schema_version":0,"data":7}`} {
 		if _, err := codec.Decode([]byte(b)); err == nil {
 			t.Fatalf("decoded %s", b)
@@ -47,4 +44,14 @@ func TestPartitionOfIsStable(t *testing.T) {
 			t.Fatalf("PartitionOf(%q) = %d, want %d", id, got, want)
 		}
 	}
+}
+
+// planCodec is the codec every plan event goes through, for a test to use.
+func planCodec(tb testing.TB) *events.Codec {
+	tb.Helper()
+	codec, err := events.NewPlanCodec()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return codec
 }
