@@ -17,11 +17,9 @@ var bucketPlans = []byte("plans")
 
 // BoltStore keeps the audit log in a bbolt file of the data dir for the embedded mode:
 // bucket plans, one nested bucket per plan, key = event id, value = the entry as JSON.
-// Every Add returns after a synced transaction carried it (see committer), so an
-// acknowledged event survives a crash.
+// Every Add is a synced transaction, so an acknowledged event survives a crash.
 type BoltStore struct {
-	db      *bolt.DB
-	commits *committer
+	db *bolt.DB
 }
 
 // OpenBoltStore opens (creating if needed) dataDir/audit.db.
@@ -30,7 +28,7 @@ func OpenBoltStore(dataDir string) (*BoltStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit: %w", err)
 	}
-	return &BoltStore{db: db, commits: newCommitter(db)}, nil
+	return &BoltStore{db: db}, nil
 }
 
 // Add implements Store.
@@ -39,7 +37,18 @@ func (s *BoltStore) Add(_ context.Context, planID string, e Entry) error {
 	if err != nil {
 		return fmt.Errorf("encode entry %s: %w", e.EventID, err)
 	}
-	err = s.commits.add(planID, e.EventID, value)
+	// Batch coalesces concurrent adds into one transaction and one fsync; a batch that
+	// fails is re-run call by call, which is safe because adding is idempotent.
+	err = s.db.Batch(func(tx *bolt.Tx) error {
+		plan, err := tx.Bucket(bucketPlans).CreateBucketIfNotExists([]byte(planID))
+		if err != nil {
+			return err
+		}
+		if plan.Get([]byte(e.EventID)) != nil {
+			return nil // recorded before: keep the first
+		}
+		return plan.Put([]byte(e.EventID), value)
+	})
 	if err != nil {
 		return fmt.Errorf("bolt add %s to %s: %w", e.EventID, planID, err)
 	}
@@ -71,7 +80,6 @@ func (s *BoltStore) Entries(_ context.Context, planID string) ([]Entry, error) {
 
 // Close closes the file.
 func (s *BoltStore) Close() error {
-	s.commits.close()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("audit: close: %w", err)
 	}

@@ -27,19 +27,14 @@ type Config struct {
 	// DrainTimeout bounds how long a closing consumer waits for its in-flight messages
 	// (default 30s).
 	DrainTimeout time.Duration
-	// Shards is how many events every consumer handles at once (default 256; the relay
-	// takes as many lanes, see Lanes): events are spread over that many topics by plan
-	// id, each delivering one event at a time, so a plan's events stay in order.
-	// Consumer.Concurrency does not apply here.
+	// Shards is how many events every consumer handles at once (default 64, the relay's
+	// lanes): events are spread over that many topics by plan id, each delivering one
+	// event at a time, so a plan's events stay in order. Consumer.Concurrency does not
+	// apply here.
 	Shards int
 }
 
-// defaultShards is 256 rather than the relay's usual 64 lanes: the relay publishes a
-// lane's next event only after every consumer acknowledged the last, and the audit
-// consumer acknowledges after an fsync, so the events in flight, not the CPU, capped the
-// embedded pipeline at roughly 64 events per fsync (about 3,000/s on this project's
-// test machine, less than the creates of a burst). An idle shard costs a few goroutines.
-const defaultShards = 256
+const defaultShards = 64
 
 // Bus is the Bus on Watermill's GoChannel. GoChannel fans every message out to
 // all subscribers of a topic, so every consumer subscribes to the events topics and gets
@@ -107,10 +102,6 @@ func New(cfg Config) (*Bus, error) {
 	}
 	return b, nil
 }
-
-// Lanes is how many relay lanes keep every shard busy: one per shard, as each shard
-// delivers one event at a time. The relay takes this many unless configured otherwise.
-func (b *Bus) Lanes() int { return len(b.shards) }
 
 // EventPublisher implements Bus.
 func (b *Bus) EventPublisher() message.Publisher {
@@ -196,7 +187,7 @@ func (b *Bus) newReceipt(consumers []string) *receipt {
 
 // QueueDepth implements Bus: the events the relay is publishing that the consumer has
 // not acknowledged yet, waiting for their shard or being handled. The relay publishes
-// one event per lane at a time, so this stays at most its lane count (Lanes); the backlog
+// one event per lane at a time, so this stays at most its lane count (64); the backlog
 // beyond that waits in the outbox.
 func (b *Bus) QueueDepth(_ context.Context, consumer string) (int, error) {
 	b.mu.Lock()

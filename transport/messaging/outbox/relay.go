@@ -38,9 +38,6 @@ func AddRelay(r *messaging.Router, cfg RelayConfig) error {
 	if err := r.Metrics().RegisterRelay(); err != nil {
 		return err
 	}
-	if l, ok := cfg.Bus.(laneSuggester); ok && cfg.Lanes <= 0 {
-		cfg.Lanes = l.Lanes()
-	}
 	if cfg.OnLeading == nil {
 		cfg.OnLeading = r.Metrics().RelayLeading
 	}
@@ -67,13 +64,6 @@ func AddRelay(r *messaging.Router, cfg RelayConfig) error {
 		return nil
 	})
 	return nil
-}
-
-// laneSuggester is a bus that knows how many events it takes in parallel (the embedded
-// bus: one per shard); the relay then has as many lanes, so none of them sits idle and
-// no lane waits behind another's shard.
-type laneSuggester interface {
-	Lanes() int
 }
 
 // relayHandlerName names the handler of stream k: RelayHandlerName, then relay-1, ...

@@ -40,9 +40,8 @@ type SubscriberConfig struct {
 	ReadBatch int
 	// ReadWait is how long one ReadOutbox call blocks when the outbox is empty (default 1s).
 	ReadWait time.Duration
-	// Lanes is how many chains of delivery relay in parallel (default: the bus's Lanes
-	// when it has that method, as the embedded bus does, else 64); events of one plan
-	// always share a lane, so they stay in order. See lane.
+	// Lanes is how many chains of delivery relay in parallel (default 64); events of one
+	// plan always share a lane, so they stay in order. See lane.
 	Lanes int
 	// Streams is how many subscriptions (topics StreamTopic(0..Streams-1)) hand out the
 	// lanes' entries (default 1): lane l uses stream l % Streams. A Watermill handler
