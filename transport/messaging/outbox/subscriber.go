@@ -12,6 +12,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill/message"
 
 	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/internal/defaults"
 )
 
 // Topic is the topic the relay subscribes to: the first of the subscriber's streams
@@ -98,24 +99,18 @@ func (c SubscriberConfig) withDefaults() (SubscriberConfig, error) {
 		}
 		c.Reader = "relay-" + host
 	}
-	setDefault(&c.ReadBatch, 256)
-	setDefault(&c.ReadWait, time.Second)
-	setDefault(&c.Lanes, 64)
-	setDefault(&c.Streams, 1)
-	setDefault(&c.MaxBuffered, 4096)
-	setDefault(&c.RedeliverMin, 100*time.Millisecond)
-	setDefault(&c.RedeliverMax, 10*time.Second)
-	setDefault(&c.AckBatch, 256)
-	setDefault(&c.AckInterval, 5*time.Millisecond)
-	setDefault(&c.CloseTimeout, 30*time.Second)
+	c.ReadBatch = defaults.Positive(c.ReadBatch, 256)
+	c.ReadWait = defaults.Positive(c.ReadWait, time.Second)
+	c.Lanes = defaults.Positive(c.Lanes, 64)
+	c.Streams = defaults.Positive(c.Streams, 1)
+	c.MaxBuffered = defaults.Positive(c.MaxBuffered, 4096)
+	c.RedeliverMin = defaults.Positive(c.RedeliverMin, 100*time.Millisecond)
+	c.RedeliverMax = defaults.Positive(c.RedeliverMax, 10*time.Second)
+	c.AckBatch = defaults.Positive(c.AckBatch, 256)
+	c.AckInterval = defaults.Positive(c.AckInterval, 5*time.Millisecond)
+	c.CloseTimeout = defaults.Positive(c.CloseTimeout, 30*time.Second)
 	c.MaxBuffered = max(c.MaxBuffered, 2*c.ReadBatch) // room to read a batch while one is relayed
 	return c, nil
-}
-
-func setDefault[T int | time.Duration](v *T, def T) {
-	if *v <= 0 {
-		*v = def
-	}
 }
 
 // Subscriber is a Watermill subscriber over the outbox. Each entry becomes a message
