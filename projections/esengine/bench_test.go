@@ -77,19 +77,10 @@ func BenchmarkBulkIndex(b *testing.B) {
 // fresh index once all were sent so every request indexes new documents.
 func benchBulkBatches(b *testing.B, batches [][]byte, plansPerRequest int) {
 	client, index := newBenchClient(b)
-	b.ReportAllocs()
-	b.ResetTimer()
-	cpuStart := benchplans.CPUTime()
-	for i := 0; i < b.N; i++ {
-		if i > 0 && i%len(batches) == 0 {
-			b.StopTimer()
-			client, index = newBenchClient(b)
-			b.StartTimer()
-		}
-		bulkInto(b, client, index, batches[i%len(batches)])
-	}
-	b.ReportMetric(float64(b.N*plansPerRequest*benchplans.DocsPerPlan)/b.Elapsed().Seconds(), "docs/s")
-	b.ReportMetric(float64(b.N*plansPerRequest*benchplans.DocsPerPlan)/(benchplans.CPUTime()-cpuStart).Seconds(), "docs/cpu-s")
+	cpu := benchplans.Run(b, len(batches),
+		func() { client, index = newBenchClient(b) },
+		func(i int) { bulkInto(b, client, index, batches[i]) })
+	benchplans.ReportRates(b, b.N*plansPerRequest*benchplans.DocsPerPlan, cpu, "docs")
 }
 
 var (
@@ -111,11 +102,8 @@ func joinIndex(b *testing.B) (*elasticsearch.Client, string) {
 
 func benchSearch(b *testing.B, bodies []string) {
 	client, index := joinIndex(b)
-	b.ReportAllocs()
-	b.ResetTimer()
-	cpuStart := benchplans.CPUTime()
-	for i := 0; i < b.N; i++ {
-		res, err := client.Search(client.Search.WithIndex(index), client.Search.WithBody(strings.NewReader(bodies[i%len(bodies)])))
+	cpu := benchplans.Run(b, len(bodies), nil, func(i int) {
+		res, err := client.Search(client.Search.WithIndex(index), client.Search.WithBody(strings.NewReader(bodies[i])))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -124,9 +112,8 @@ func benchSearch(b *testing.B, bodies []string) {
 		}
 		_, _ = io.Copy(io.Discard, res.Body)
 		_ = res.Body.Close()
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "queries/s")
-	b.ReportMetric(float64(b.N)/(benchplans.CPUTime()-cpuStart).Seconds(), "queries/cpu-s")
+	})
+	benchplans.ReportRates(b, b.N, cpu, "queries")
 }
 
 // BenchmarkHasChild: plans having a planCostShare with copay >= N (about half to all of
@@ -160,14 +147,8 @@ func BenchmarkBulkReindex(b *testing.B) {
 	batch := planBulk(0, plansPerRequest)
 	client, index := newBenchClient(b)
 	bulkInto(b, client, index, batch)
-	b.ReportAllocs()
-	b.ResetTimer()
-	cpuStart := benchplans.CPUTime()
-	for i := 0; i < b.N; i++ {
-		bulkInto(b, client, index, batch)
-	}
-	b.ReportMetric(float64(b.N*plansPerRequest*benchplans.DocsPerPlan)/b.Elapsed().Seconds(), "docs/s")
-	b.ReportMetric(float64(b.N*plansPerRequest*benchplans.DocsPerPlan)/(benchplans.CPUTime()-cpuStart).Seconds(), "docs/cpu-s")
+	cpu := benchplans.Run(b, 1, nil, func(int) { bulkInto(b, client, index, batch) })
+	benchplans.ReportRates(b, b.N*plansPerRequest*benchplans.DocsPerPlan, cpu, "docs")
 }
 
 // BenchmarkBulkIndexOnePlan measures _bulk requests of a single plan (8 documents),

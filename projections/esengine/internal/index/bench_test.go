@@ -52,21 +52,13 @@ func newBenchIndex(tb testing.TB) *Index {
 func BenchmarkIndexDoc(b *testing.B) {
 	docs := benchDocs(10000)
 	ix := newBenchIndex(b)
-	b.ReportAllocs()
-	b.ResetTimer()
-	cpuStart := benchplans.CPUTime()
-	for i := 0; i < b.N; i++ {
-		if i > 0 && i%len(docs) == 0 {
-			b.StopTimer()
-			ix = newBenchIndex(b)
-			b.StartTimer()
-		}
-		d := docs[i%len(docs)]
+	cpu := benchplans.Run(b, len(docs), func() { ix = newBenchIndex(b) }, func(i int) {
+		d := docs[i]
 		if _, err := ix.IndexDoc(WriteOp{Id: d.id, Routing: &d.routing, Version: NoVersion}, d.source); err != nil {
 			b.Fatal(err)
 		}
-	}
+	})
 	// On a shared machine the wall clock swings with the load; CPU per document is the
 	// stable figure (it includes the garbage collector's share).
-	b.ReportMetric(float64(benchplans.CPUTime()-cpuStart)/float64(b.N), "cpu-ns/op")
+	b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
 }
