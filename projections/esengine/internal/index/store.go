@@ -177,14 +177,15 @@ func (s *Store) add(d *StoredDoc) {
 				ti.DocCount++
 			}
 		},
-	})
-	d.EachField(func(f string) {
-		bm := s.Exists[f]
-		if bm == nil {
-			bm = roaring.New()
-			s.Exists[f] = bm
-		}
-		bm.Add(n)
+		field: func(f uint32) {
+			field := fieldName(f)
+			bm := s.Exists[field]
+			if bm == nil {
+				bm = roaring.New()
+				s.Exists[field] = bm
+			}
+			bm.Add(n)
+		},
 	})
 	s.linkJoin(d, n)
 }
@@ -298,11 +299,11 @@ func (s *Store) remove(n uint32) {
 				ti.DocCount--
 			}
 		},
-	})
-	d.EachField(func(f string) {
-		if bm := s.Exists[f]; bm != nil {
-			bm.Remove(n)
-		}
+		field: func(f uint32) {
+			if bm := s.Exists[fieldName(f)]; bm != nil {
+				bm.Remove(n)
+			}
+		},
 	})
 	if j := d.Join; j != nil {
 		if j.Self != nil && j.Self.doc == int64(n) {

@@ -44,8 +44,8 @@ func (s *Store) replace(n uint32, d *StoredDoc) {
 		term:   func(f uint32, value string) { s.Keywords[fieldName(f)].Move(value, n, m) },
 		number: func(f uint32, value float64) { s.Numbers[fieldName(f)].Move(value, n, m) },
 		token:  func(f uint32, token string, _ int32) { moveDoc(s.Texts[fieldName(f)].Tokens[token], n, m) },
+		field:  func(f uint32) { moveDoc(s.Exists[fieldName(f)], n, m) },
 	})
-	d.EachField(func(f string) { moveDoc(s.Exists[f], n, m) })
 	s.moveJoin(old, n, d, m)
 }
 

@@ -154,13 +154,16 @@ func substringAt(s, v string) (int, bool) {
 }
 
 // valueVisitor receives a document's values, by section; a nil function skips its
-// section, and the walk stops after the last section asked for.
+// section, and the walk stops after the last section asked for. field receives, once
+// each, the fields with a term, a number or a length: what exists matches (every field
+// with a value has one of those), so the writers keep Exists in the same pass.
 type valueVisitor struct {
 	term    func(field uint32, value string)
 	number  func(field uint32, value float64)
 	token   func(field uint32, token string, freq int32)
 	length  func(field uint32, length int32)
 	ignored func(field uint32)
+	field   func(field uint32)
 }
 
 // valueReader decodes a document's stored bytes.
@@ -283,11 +286,12 @@ func (d *StoredDoc) AppendNumbers(field string, dst []float64) []float64 {
 // walk decodes d's values into v.
 func (d *StoredDoc) walk(v valueVisitor) {
 	last := -1
-	for s, f := range []bool{v.term != nil, v.number != nil, v.token != nil, v.length != nil, v.ignored != nil} {
+	for s, f := range []bool{v.term != nil, v.number != nil, v.token != nil, v.length != nil || v.field != nil, v.ignored != nil} {
 		if f {
 			last = s
 		}
 	}
+	var fields fieldSet
 	r, counts := d.open()
 	for section := 0; section <= last; section++ {
 		for range counts[section] {
@@ -298,10 +302,16 @@ func (d *StoredDoc) walk(v valueVisitor) {
 				if v.term != nil {
 					v.term(f, value)
 				}
+				if v.field != nil && fields.first(f) {
+					v.field(f)
+				}
 			case sectionNumbers:
 				n := r.number()
 				if v.number != nil {
 					v.number(f, n)
+				}
+				if v.field != nil && fields.first(f) {
+					v.field(f)
 				}
 			case sectionTokens:
 				tok := r.ref()
@@ -313,6 +323,9 @@ func (d *StoredDoc) walk(v valueVisitor) {
 				n := int32(r.uvarint())
 				if v.length != nil {
 					v.length(f, n)
+				}
+				if v.field != nil && fields.first(f) {
+					v.field(f)
 				}
 			case sectionIgnored:
 				v.ignored(f)
@@ -381,44 +394,47 @@ func (d *StoredDoc) Lengths() []FieldLength {
 	return out
 }
 
-// eachFieldScan is how many distinct fields EachField tracks in an array before it
-// switches to a set.
-const eachFieldScan = 32
-
 // EachField calls fn once for every field with at least one indexed value, which is
-// what exists matches. The fields are derived rather than stored: every field with a
-// value has a term, a number or a length.
+// what exists matches.
 func (d *StoredDoc) EachField(fn func(field string)) {
-	var seenBuf [eachFieldScan]uint32
-	seen := seenBuf[:0]
-	var seenSet map[uint32]bool
-	visit := func(f uint32) {
-		if seenSet == nil {
-			for _, s := range seen {
-				if s == f {
-					return
-				}
-			}
-			if len(seen) < eachFieldScan {
-				seen = append(seen, f)
-				fn(fieldName(f))
-				return
-			}
-			seenSet = make(map[uint32]bool, 2*eachFieldScan)
-			for _, s := range seen {
-				seenSet[s] = true
+	d.walk(valueVisitor{field: func(f uint32) { fn(fieldName(f)) }})
+}
+
+// fieldSetScan is how many distinct fields a fieldSet tracks in an array before it
+// switches to a map.
+const fieldSetScan = 32
+
+// fieldSet tells which field numbers of one document were seen already; the zero value
+// is empty. A document has a few fields, which an array scan finds fastest.
+type fieldSet struct {
+	buf [fieldSetScan]uint32
+	n   int
+	set map[uint32]bool
+}
+
+// first reports whether f is seen for the first time, and records it.
+func (s *fieldSet) first(f uint32) bool {
+	if s.set == nil {
+		for _, seen := range s.buf[:s.n] {
+			if seen == f {
+				return false
 			}
 		}
-		if !seenSet[f] {
-			seenSet[f] = true
-			fn(fieldName(f))
+		if s.n < fieldSetScan {
+			s.buf[s.n] = f
+			s.n++
+			return true
+		}
+		s.set = make(map[uint32]bool, 2*fieldSetScan)
+		for _, seen := range s.buf {
+			s.set[seen] = true
 		}
 	}
-	d.walk(valueVisitor{
-		term:   func(f uint32, _ string) { visit(f) },
-		number: func(f uint32, _ float64) { visit(f) },
-		length: func(f uint32, _ int32) { visit(f) },
-	})
+	if s.set[f] {
+		return false
+	}
+	s.set[f] = true
+	return true
 }
 
 // TokenStats returns the document's frequency of token in field and the field's length,
