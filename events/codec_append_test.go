@@ -11,8 +11,8 @@ import (
 
 // TestEncodeWritesWhatEncodingJSONWrites covers what the fuzzer's generated envelopes
 // do not reach: times in other zones and outside encoding/json's range, empty but
-// present documents, a causation id, and each string or document appendEnvelope must
-// leave to the general encoder.
+// present documents, a causation id, each string member needing escapes, and each
+// document the general encoder must write.
 func TestEncodeWritesWhatEncodingJSONWrites(t *testing.T) {
 	codec := planCodec(t)
 	at := time.Date(2026, 12, 7, 4, 5, 6, 789, time.UTC)
