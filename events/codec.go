@@ -48,9 +48,7 @@ func (c *Codec) Encode(e Envelope) ([]byte, error) {
 		size := envelopeOverhead + len(e.ID) + len(e.Type) + len(e.AggregateType) + len(e.AggregateID) +
 			len(e.Actor) + len(e.CorrelationID) + len(e.CausationID) +
 			len(e.Data.Before) + len(e.Data.After) + len(e.Data.Patch)
-		if b, ok := appendEnvelope(make([]byte, 0, size), e, occurredAt); ok {
-			return b, nil
-		}
+		return appendEnvelope(make([]byte, 0, size), e, occurredAt), nil
 	}
 	// segmentio/encoding/json writes the same bytes as encoding/json ~2.7x faster: the
 	// before/after documents are compacted and HTML-escaped the same way

@@ -6,43 +6,37 @@ import (
 	"time"
 
 	segjson "github.com/segmentio/encoding/json"
+
+	"github.com/planstore/planstore/internal/jsonscan"
 )
 
 // appendEnvelope writes e exactly as encoding/json would, for the envelope every
-// commit produces: documents plainDocuments accepted, occurred_at as appendTime wrote
-// it, and strings of printable ASCII that need no escaping. The documents, the bulk of
-// an event, are copied instead of parsed and written again. It reports false for other
-// strings, leaving those envelopes to the general encoder;
-// FuzzCodecEncodeMatchesStdlib holds both paths to encoding/json's bytes.
-func appendEnvelope(b []byte, e Envelope, occurredAt []byte) ([]byte, bool) {
+// commit produces: documents plainDocuments accepted and occurred_at as appendTime wrote
+// it. The documents, the bulk of an event, are copied instead of parsed and written
+// again; the strings are written by jsonscan.AppendString, encoding/json's own form.
+// FuzzCodecEncodeMatchesStdlib holds it to encoding/json's bytes.
+func appendEnvelope(b []byte, e Envelope, occurredAt []byte) []byte {
 	b = append(b, `{"id":`...)
-	b, ok := appendPlainString(b, e.ID)
+	b = jsonscan.AppendString(b, e.ID)
 	b = append(b, `,"type":`...)
-	b, ok2 := appendPlainString(b, string(e.Type))
+	b = jsonscan.AppendString(b, e.Type)
 	b = append(b, `,"schema_version":`...)
 	b = strconv.AppendInt(b, int64(e.SchemaVersion), 10)
 	b = append(b, `,"aggregate_type":`...)
-	b, ok3 := appendPlainString(b, e.AggregateType)
+	b = jsonscan.AppendString(b, e.AggregateType)
 	b = append(b, `,"aggregate_id":`...)
-	b, ok4 := appendPlainString(b, e.AggregateID)
-	if !ok || !ok2 || !ok3 || !ok4 {
-		return nil, false
-	}
+	b = jsonscan.AppendString(b, e.AggregateID)
 	b = append(b, `,"version":`...)
 	b = strconv.AppendInt(b, e.Version, 10)
 	b = append(b, `,"occurred_at":`...)
 	b = append(b, occurredAt...)
 	b = append(b, `,"actor":`...)
-	b, ok = appendPlainString(b, e.Actor)
+	b = jsonscan.AppendString(b, e.Actor)
 	b = append(b, `,"correlation_id":`...)
-	b, ok2 = appendPlainString(b, e.CorrelationID)
-	ok3 = true
+	b = jsonscan.AppendString(b, e.CorrelationID)
 	if e.CausationID != "" { // omitempty
 		b = append(b, `,"causation_id":`...)
-		b, ok3 = appendPlainString(b, e.CausationID)
-	}
-	if !ok || !ok2 || !ok3 {
-		return nil, false
+		b = jsonscan.AppendString(b, e.CausationID)
 	}
 	b = append(b, `,"data":{"before":`...)
 	b = appendDocument(b, e.Data.Before)
@@ -52,7 +46,7 @@ func appendEnvelope(b []byte, e Envelope, occurredAt []byte) ([]byte, bool) {
 		b = append(b, `,"patch":`...)
 		b = appendDocument(b, e.Data.Patch)
 	}
-	return append(b, "}}"...), true
+	return append(b, "}}"...)
 }
 
 // plainDocuments reports whether every document of d is absent or valid JSON already
@@ -63,19 +57,6 @@ func plainDocuments(d Data) bool {
 
 func plainDocument(raw json.RawMessage) bool {
 	return raw == nil || (isOutputForm(raw) && segjson.Valid(raw))
-}
-
-// appendPlainString quotes s when encoding/json would write it verbatim: printable
-// ASCII without '"', '\\' and the HTML characters it escapes.
-func appendPlainString(b []byte, s string) ([]byte, bool) {
-	for i := range len(s) {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			return b, false
-		}
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"'), true
 }
 
 // appendTime writes t as time.Time.MarshalJSON does, reporting false where that fails

@@ -198,8 +198,8 @@ func (s *Store) appendCall(w *write, token string) *scriptCall {
 // Each script is still atomic on its own and decides only its own commit, so sharing
 // changes nothing but the syscalls and, with replicas, the WAITs: one per batch.
 func (s *Store) appendDirect(ctx context.Context, w *write) (outcome, error) {
-	req := &appendRequest{call: s.appendCall(w, "")}
-	req.deadline, req.bounded = ctx.Deadline()
+	deadline, _ := ctx.Deadline()
+	req := &appendRequest{call: s.appendCall(w, ""), deadline: deadline}
 	s.appends.do(req, func(batch []*appendRequest) { s.runAppends(ctx, batch) })
 	r, err := parseReply(req.call.cmd)
 	if err != nil {

@@ -8,8 +8,7 @@ import (
 // appendRequest is one caller's append script in a batch, and the caller's deadline.
 type appendRequest struct {
 	call     *scriptCall
-	deadline time.Time
-	bounded  bool // the caller has a deadline
+	deadline time.Time // zero if the caller has none (context.Context.Deadline)
 }
 
 // runAppends sends a batch of append scripts in one round trip per node. It runs on
@@ -36,7 +35,7 @@ func (s *Store) runAppends(ctx context.Context, batch []*appendRequest) {
 func batchDeadline(batch []*appendRequest) (time.Time, bool) {
 	var latest time.Time
 	for _, r := range batch {
-		if !r.bounded {
+		if r.deadline.IsZero() {
 			return time.Time{}, false
 		}
 		if r.deadline.After(latest) {
