@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/planstore/planstore/internal/defaults"
+	"github.com/planstore/planstore/internal/periodic"
 )
 
 // DefaultUploadLease is how long an upload's lease lasts without renewal. The process
@@ -83,8 +84,7 @@ func (s *UploadSweeper) Sweep(ctx context.Context) ([]string, error) {
 // Run sweeps now and then every Interval until ctx ends; a failed sweep is logged and
 // tried again at the next.
 func (s *UploadSweeper) Run(ctx context.Context) {
-	interval := defaults.Positive(s.Interval, DefaultUploadLease/2)
-	for {
+	sweep := func() {
 		sealed, err := s.Sweep(ctx)
 		if err != nil && ctx.Err() == nil {
 			s.Logger.Warn("import upload sweep failed", slog.Any("err", err))
@@ -92,10 +92,7 @@ func (s *UploadSweeper) Run(ctx context.Context) {
 		for _, id := range sealed {
 			s.Logger.Warn("import upload interrupted: its uploader stopped; the job ends failed once the lines received are done", slog.String("job", id))
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(interval):
-		}
 	}
+	sweep()
+	periodic.Every(ctx, defaults.Positive(s.Interval, DefaultUploadLease/2), sweep)
 }

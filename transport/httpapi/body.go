@@ -75,14 +75,22 @@ func bodyReadError(err error) error {
 	}
 }
 
-// readAll is io.ReadAll into a buffer of the size the request announced (when it
-// did, and within the limit checked before): a plan then takes one allocation where
-// io.ReadAll grows from 512 bytes by copying, about three times its size in all.
+// maxPreallocatedBody bounds what readAll sets aside before a byte arrived: a client
+// that announces the body limit and sends nothing would otherwise hold that much memory
+// per connection until the read timeout. A plan is 1.3 KB; a bigger body grows from
+// here as io.ReadAll grows.
+const maxPreallocatedBody = 64 << 10
+
+// readAll is io.ReadAll into a buffer of the size the request announced (when it did,
+// within the limit checked before, and up to maxPreallocatedBody): a plan then takes
+// one allocation where io.ReadAll grows from 512 bytes by copying, about three times
+// its size in all.
 func readAll(r io.Reader, announced int64) ([]byte, error) {
 	if announced <= 0 {
 		return io.ReadAll(r)
 	}
-	b := make([]byte, 0, announced+1) // one byte more: the end is seen without growing
+	// one byte more: the end is seen without growing
+	b := make([]byte, 0, min(announced, maxPreallocatedBody)+1)
 	for {
 		n, err := r.Read(b[len(b):cap(b)])
 		b = b[:len(b)+n]
@@ -92,7 +100,7 @@ func readAll(r io.Reader, announced int64) ([]byte, error) {
 		case err != nil:
 			return b, err
 		case len(b) == cap(b):
-			b = append(b, 0)[:len(b)] // more than announced: grow as io.ReadAll does
+			b = append(b, 0)[:len(b)] // more than announced or set aside: grow as io.ReadAll does
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/planstore/planstore/commands"
+	"github.com/planstore/planstore/internal/defaults"
 	"github.com/planstore/planstore/queries"
 	"github.com/planstore/planstore/queries/search"
 	"github.com/planstore/planstore/transport/auth"
@@ -102,9 +103,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil || cfg.Verifier == nil || cfg.Registry == nil {
 		return nil, errors.New("httpapi: logger, verifier and registry are required")
 	}
-	if cfg.MaxBodyBytes <= 0 {
-		cfg.MaxBodyBytes = DefaultMaxBodyBytes
-	}
+	cfg.MaxBodyBytes = defaults.Positive(cfg.MaxBodyBytes, DefaultMaxBodyBytes)
 	metrics, err := newHTTPMetrics(cfg.Registry)
 	if err != nil {
 		return nil, err

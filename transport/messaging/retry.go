@@ -8,6 +8,8 @@ import (
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
+
+	"github.com/planstore/planstore/internal/defaults"
 )
 
 // RetryPolicy bounds how long a consumer keeps retrying one event in process before the
@@ -36,12 +38,8 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 		return d
 	}
 	p.MaxRetries = max(p.MaxRetries, 0)
-	if p.InitialInterval <= 0 {
-		p.InitialInterval = d.InitialInterval
-	}
-	if p.MaxInterval <= 0 {
-		p.MaxInterval = max(d.MaxInterval, p.InitialInterval)
-	}
+	p.InitialInterval = defaults.Positive(p.InitialInterval, d.InitialInterval)
+	p.MaxInterval = defaults.Positive(p.MaxInterval, max(d.MaxInterval, p.InitialInterval))
 	if p.Multiplier < 1 {
 		p.Multiplier = d.Multiplier
 	}
