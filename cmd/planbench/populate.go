@@ -69,10 +69,7 @@ func runPopulate(ctx context.Context, o *populateOptions, stdout, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	org := o.org
-	if org == "" {
-		org = runOrg(&options{token: o.token})
-	}
+	org := runOrg(&options{org: o.org, token: o.token})
 	gen.InOrg(org)
 	r := rand.New(rand.NewPCG(o.seed, o.seed^0x9e3779b97f4a7c15))
 	start := time.Now()
