@@ -34,8 +34,8 @@ type Main struct {
 	codec    *events.Codec
 	redis    redis.UniversalClient // with --redis-url; see redisClient
 
-	embeddedSearch bool // the read model is the in-process engine
-	// engine is that engine: projections write to it directly, not through _bulk.
+	// engine is the in-process search engine when it is the read model (no --es-url), nil
+	// with a cluster: projections write to it directly, not through _bulk.
 	engine *esengine.Engine
 
 	store    eventStore     // the role's event store, once open

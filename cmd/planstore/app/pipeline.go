@@ -75,13 +75,13 @@ func (m *Main) startPipeline(ctx context.Context, store eventStore, httpCfg *htt
 				return err
 			}
 			httpCfg.Replay = replayer
-			if !m.embeddedSearch {
+			if !m.embeddedSearch() {
 				if err := m.registerReplayLockGauge(client); err != nil {
 					return err
 				}
 			}
 			var searchOpts []search.SearcherOption
-			if !m.embeddedSearch {
+			if !m.embeddedSearch() {
 				searchOpts = append(searchOpts, search.WithSearchSlots(search.RemoteSearchSlots, search.DefaultSearchQueue))
 			}
 			if httpCfg.Search, err = search.NewSearcher(client, searchOpts...); err != nil {
@@ -97,7 +97,7 @@ func (m *Main) startPipeline(ctx context.Context, store eventStore, httpCfg *htt
 			if projector, err = elastic.NewProjector(writer); err != nil {
 				return err
 			}
-			if m.embeddedSearch && replayer != nil {
+			if m.embeddedSearch() && replayer != nil {
 				if err := m.rebuildEmbeddedEngine(ctx, replayer); err != nil {
 					return err
 				}
@@ -118,7 +118,7 @@ func (m *Main) startRouter(ctx context.Context, store eventStore, projector *ela
 	}
 	m.onClose("bus", func(context.Context) error { return bus.Close() })
 	health.bus = bus
-	if counter, ok := bus.(queueConsumerCounter); ok && m.parts.projector && m.embeddedSearch {
+	if counter, ok := bus.(queueConsumerCounter); ok && m.parts.projector && m.embeddedSearch() {
 		health.consumerChecks = map[string]func(context.Context) error{
 			messaging.ConsumerCheckName(consumerProjector): soleEmbeddedProjector(counter),
 		}

@@ -5,14 +5,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/planstore/planstore/cmd/planstore/app"
-	"github.com/planstore/planstore/transport/auth"
 	"github.com/planstore/planstore/transport/testenv"
 )
 
@@ -26,10 +23,9 @@ func TestReadAfterWriteAcrossInstances(t *testing.T) {
 	dirA, dirB := t.TempDir(), t.TempDir()
 	onRedis := func(c *app.Config) { c.RedisURL = testenv.RedisURL(redisDBApp) }
 	a := startServe(t, dirA, onRedis)
-	shareDevKey(t, dirA, dirB) // one token works on both
 	b := startServe(t, dirB, onRedis)
-	onA := newClient(t, a, dirA)
-	onB := &client{t: t, base: b.URL(), token: onA.token}
+	// Each client holds a token of its own instance's key, for the same tester and org.
+	onA, onB := newClient(t, a, dirA), newClient(t, b, dirB)
 
 	etag := createAndReadBack(t, onA, onB)
 
@@ -103,21 +99,4 @@ func getOK(c *http.Client, url, token string) bool {
 	_, _ = io.Copy(io.Discard, resp.Body)
 	_ = resp.Body.Close()
 	return resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusNotFound
-}
-
-// shareDevKey gives data dir to the dev signing key of data dir from, so tokens minted
-// for one are valid on both.
-func shareDevKey(t *testing.T, from, to string) {
-	t.Helper()
-	key, err := os.ReadFile(auth.DevKeyPath(from))
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := auth.DevKeyPath(to)
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, key, 0o600); err != nil {
-		t.Fatal(err)
-	}
 }

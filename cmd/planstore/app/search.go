@@ -21,7 +21,6 @@ const searchPingTimeout = 10 * time.Second
 // one code path. A configured cluster that does not answer is a start-up error.
 func (m *Main) openSearch(ctx context.Context) (*elasticsearch.Client, error) {
 	if len(m.cfg.ESURLs) == 0 {
-		m.embeddedSearch = true
 		m.engine = esengine.New()
 		return esengine.NewClient(m.engine)
 	}
@@ -60,11 +59,14 @@ func ensureReadModel(ctx context.Context, client *elasticsearch.Client) error {
 	return nil
 }
 
+// embeddedSearch says whether the read model is the in-process engine.
+func (m *Main) embeddedSearch() bool { return m.engine != nil }
+
 // directEngine is the engine projections write to without a _bulk round trip: the
 // embedded one, or nil for a cluster.
 func (m *Main) directEngine() elastic.DirectEngine {
-	if m.engine == nil {
-		return nil
+	if !m.embeddedSearch() {
+		return nil // not a typed nil: the writer tests for nil
 	}
 	return m.engine
 }
