@@ -51,11 +51,10 @@ func validateSortKey(v any, path string) error {
 	if !ok {
 		return malformed(path, "a sort key must be a field name or an object")
 	}
-	if len(obj) != 1 {
-		return malformed(path, fmt.Sprintf("a sort key must name exactly one field, found %d", len(obj)))
+	field, spec, p, err := onlyMember(obj, path, "a sort key must name exactly one field, found %d")
+	if err != nil {
+		return err
 	}
-	field, spec := obj[0].key, obj[0].value
-	p := path + "." + field
 	if err := sortField(field, p); err != nil {
 		return err
 	}

@@ -8,40 +8,46 @@ func validateQuery(v any, path string, depth int) error {
 	if depth > MaxQueryDepth {
 		return limit(path, fmt.Sprintf("queries nest deeper than %d levels", MaxQueryDepth))
 	}
-	obj, ok := v.(object)
+	obj, err := asObject(v, path, "a query")
+	if err != nil {
+		return err
+	}
+	name, body, p, err := onlyMember(obj, path, "a query must name exactly one query type, found %d keys")
+	if err != nil {
+		return err
+	}
+	validate, ok := queryTypes[name]
 	if !ok {
-		return malformed(path, "a query must be a JSON object")
+		return unsupported(p, fmt.Sprintf("unsupported query %q", name))
 	}
-	if len(obj) != 1 {
-		return malformed(path, fmt.Sprintf("a query must name exactly one query type, found %d keys", len(obj)))
+	return validate(body, p, depth)
+}
+
+// queryTypes is the allow-list of query types, each with the validator of its body; a
+// query type missing here is refused. Compound queries get the clause's depth, to bound
+// nesting. It is filled in init because the compound validators call validateQuery,
+// which reads it: a package-level initializer would be an initialization cycle.
+var queryTypes map[string]func(body any, path string, depth int) error
+
+func init() {
+	queryTypes = map[string]func(any, string, int) error{
+		"match_all":  leaf(validateMatchAll),
+		"match":      leaf(validateMatch),
+		"term":       leaf(validateTerm),
+		"terms":      leaf(validateTerms),
+		"ids":        leaf(validateIDs),
+		"range":      leaf(validateRange),
+		"exists":     leaf(validateExists),
+		"parent_id":  leaf(validateParentID),
+		"bool":       validateBool,
+		"has_child":  validateHasChild,
+		"has_parent": validateHasParent,
 	}
-	name, body := obj[0].key, obj[0].value
-	p := path + "." + name
-	switch name {
-	case "match_all":
-		return validateMatchAll(body, p)
-	case "match":
-		return validateMatch(body, p)
-	case "term":
-		return validateTerm(body, p)
-	case "terms":
-		return validateTerms(body, p)
-	case "ids":
-		return validateIDs(body, p)
-	case "range":
-		return validateRange(body, p)
-	case "exists":
-		return validateExists(body, p)
-	case "bool":
-		return validateBool(body, p, depth)
-	case "has_child":
-		return validateHasChild(body, p, depth)
-	case "has_parent":
-		return validateHasParent(body, p, depth)
-	case "parent_id":
-		return validateParentID(body, p)
-	}
-	return unsupported(p, fmt.Sprintf("unsupported query %q", name))
+}
+
+// leaf adapts the validator of a query that holds no other queries, so depth is moot.
+func leaf(validate func(body any, path string) error) func(any, string, int) error {
+	return func(body any, path string, _ int) error { return validate(body, path) }
 }
 
 // Parameters every query type accepts: they weigh or name a clause, never widen it.

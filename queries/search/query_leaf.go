@@ -174,12 +174,9 @@ func singleField(v any, path, name string) (field string, value any, fieldPath s
 	if err != nil {
 		return "", nil, "", err
 	}
-	if len(obj) != 1 {
-		return "", nil, "", malformed(path, fmt.Sprintf("%s must name exactly one field, found %d", name, len(obj)))
+	field, value, fieldPath, err = onlyMember(obj, path, name+" must name exactly one field, found %d")
+	if err == nil && field == "" {
+		err = malformed(path, "the field name must not be empty")
 	}
-	field = obj[0].key
-	if field == "" {
-		return "", nil, "", malformed(path, "the field name must not be empty")
-	}
-	return field, obj[0].value, path + "." + field, nil
+	return field, value, fieldPath, err
 }

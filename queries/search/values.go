@@ -57,6 +57,16 @@ func asObject(v any, path, what string) (object, error) {
 	return obj, nil
 }
 
+// onlyMember reads an object that must hold exactly one member (a query's type, a
+// field query's field, a sort key's field) and returns it with its path. tooMany words
+// the error for any other count and is formatted with that count.
+func onlyMember(obj object, path, tooMany string) (key string, value any, keyPath string, err error) {
+	if len(obj) != 1 {
+		return "", nil, "", malformed(path, fmt.Sprintf(tooMany, len(obj)))
+	}
+	return obj[0].key, obj[0].value, path + "." + obj[0].key, nil
+}
+
 func isString(v any, path string) error {
 	if _, ok := v.(string); !ok {
 		return malformed(path, "must be a string")
