@@ -1,7 +1,6 @@
 package imports
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +10,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/planstore/planstore/transport/redisconn"
 )
 
 // RedisStore keeps jobs in Redis. Every key of a job carries the hash tag {import:<id>},
@@ -22,22 +23,21 @@ import (
 //	<prefix>{import:<id>}:errors      hash  chunk index → its failed lines (NDJSON)
 //	<prefix>imports                   zset  job ids by creation time, to find unfinished ones
 type RedisStore struct {
-	client redis.UniversalClient
-	prefix string
+	redisconn.Namespace
 }
 
 // NewRedisStore uses client; prefix "" means "planstore:".
 func NewRedisStore(client redis.UniversalClient, prefix string) *RedisStore {
-	return &RedisStore{client: client, prefix: cmp.Or(prefix, "planstore:")}
+	return &RedisStore{redisconn.NewNamespace(client, prefix, redisconn.DefaultPrefix)}
 }
 
 func (s *RedisStore) key(jobID, what string) string {
-	return s.prefix + "{import:" + jobID + "}:" + what
+	return s.Prefix + "{import:" + jobID + "}:" + what
 }
 func (s *RedisStore) chunkKey(ref ChunkRef) string {
 	return s.key(ref.Job, "chunk:"+strconv.Itoa(ref.Index))
 }
-func (s *RedisStore) index() string { return s.prefix + "imports" }
+func (s *RedisStore) index() string { return s.Prefix + "imports" }
 
 // CreateJob stores a new receiving job.
 func (s *RedisStore) CreateJob(ctx context.Context, j Job) error {
@@ -45,10 +45,10 @@ func (s *RedisStore) CreateJob(ctx context.Context, j Job) error {
 	if err != nil {
 		return err
 	}
-	if err := s.client.ZAdd(ctx, s.index(), redis.Z{Score: float64(j.Created.UnixMilli()), Member: j.ID}).Err(); err != nil {
+	if err := s.Client.ZAdd(ctx, s.index(), redis.Z{Score: float64(j.Created.UnixMilli()), Member: j.ID}).Err(); err != nil {
 		return fmt.Errorf("import %s: index: %w", j.ID, err)
 	}
-	err = s.client.HSet(ctx, s.key(j.ID, "job"),
+	err = s.Client.HSet(ctx, s.key(j.ID, "job"),
 		"state", string(StateReceiving), "mode", string(j.Mode), "principal", principal,
 		"correlation", j.CorrelationID, "created", j.Created.UnixNano(),
 		"lines", 0, "chunks", 0, "chunks_done", 0, "lease", j.UploadLease.UnixNano(), "next_line", 1).Err()
@@ -69,7 +69,7 @@ return 1`)
 // AddChunk stores a chunk of a receiving job.
 func (s *RedisStore) AddChunk(ctx context.Context, c Chunk, lines int64) error {
 	ref := ChunkRef{Job: c.Job, Index: c.Index}
-	n, err := addChunkScript.Run(ctx, s.client, []string{s.key(c.Job, "job"), s.chunkKey(ref)},
+	n, err := addChunkScript.Run(ctx, s.Client, []string{s.key(c.Job, "job"), s.chunkKey(ref)},
 		c.FirstLine, c.Data, lines, c.nextLine()).Int()
 	if err != nil {
 		return fmt.Errorf("import %s: add chunk %d: %w", c.Job, c.Index, err)
@@ -105,7 +105,7 @@ return 1`)
 
 // Seal ends the upload.
 func (s *RedisStore) Seal(ctx context.Context, jobID, failure string, now time.Time) (Job, error) {
-	if err := sealScript.Run(ctx, s.client, s.finishKeys(jobID, ""), now.UnixNano(), retentionSeconds(), failure).Err(); err != nil {
+	if err := sealScript.Run(ctx, s.Client, s.finishKeys(jobID, ""), now.UnixNano(), retentionSeconds(), failure).Err(); err != nil {
 		return Job{}, fmt.Errorf("import %s: seal: %w", jobID, err)
 	}
 	return s.Job(ctx, jobID)
@@ -124,7 +124,7 @@ func retentionSeconds() int64 { return int64(JobRetention / time.Second) }
 
 // Job reads a job.
 func (s *RedisStore) Job(ctx context.Context, jobID string) (Job, error) {
-	h, err := s.client.HGetAll(ctx, s.key(jobID, "job")).Result()
+	h, err := s.Client.HGetAll(ctx, s.key(jobID, "job")).Result()
 	if err != nil {
 		return Job{}, fmt.Errorf("import %s: %w", jobID, err)
 	}
@@ -162,7 +162,7 @@ func atoi64(s string) int64 {
 
 // Chunk reads a chunk's lines.
 func (s *RedisStore) Chunk(ctx context.Context, ref ChunkRef) (Chunk, bool, error) {
-	vals, err := s.client.HMGet(ctx, s.chunkKey(ref), "first", "data").Result()
+	vals, err := s.Client.HMGet(ctx, s.chunkKey(ref), "first", "data").Result()
 	if err != nil {
 		return Chunk{}, false, fmt.Errorf("import %s: chunk %d: %w", ref.Job, ref.Index, err)
 	}
@@ -176,7 +176,7 @@ func (s *RedisStore) Chunk(ctx context.Context, ref ChunkRef) (Chunk, bool, erro
 
 // BeginChunk counts a start of the chunk.
 func (s *RedisStore) BeginChunk(ctx context.Context, ref ChunkRef) (int64, error) {
-	n, err := s.client.HIncrBy(ctx, s.chunkKey(ref), "begun", 1).Result()
+	n, err := s.Client.HIncrBy(ctx, s.chunkKey(ref), "begun", 1).Result()
 	if err != nil {
 		return 0, fmt.Errorf("import %s: begin chunk %d: %w", ref.Job, ref.Index, err)
 	}
@@ -207,7 +207,7 @@ func (s *RedisStore) CompleteChunk(ctx context.Context, ref ChunkRef, r ChunkRes
 			args = append(args, string(o), n)
 		}
 	}
-	if err := completeScript.Run(ctx, s.client, s.finishKeys(ref.Job, s.chunkKey(ref)), args...).Err(); err != nil {
+	if err := completeScript.Run(ctx, s.Client, s.finishKeys(ref.Job, s.chunkKey(ref)), args...).Err(); err != nil {
 		return fmt.Errorf("import %s: complete chunk %d: %w", ref.Job, ref.Index, err)
 	}
 	return nil
@@ -223,7 +223,7 @@ return 1`)
 
 // Cancel stops a job; its chunks not yet done are skipped by the workers.
 func (s *RedisStore) Cancel(ctx context.Context, jobID string, now time.Time) (Job, error) {
-	n, err := cancelScript.Run(ctx, s.client, s.finishKeys(jobID, ""), now.UnixNano(), retentionSeconds()).Int()
+	n, err := cancelScript.Run(ctx, s.Client, s.finishKeys(jobID, ""), now.UnixNano(), retentionSeconds()).Int()
 	switch {
 	case err != nil:
 		return Job{}, fmt.Errorf("import %s: cancel: %w", jobID, err)
@@ -244,7 +244,7 @@ func (s *RedisStore) WriteErrors(ctx context.Context, jobID string, w io.Writer)
 	if _, err := s.Job(ctx, jobID); err != nil {
 		return err
 	}
-	byChunk, err := s.client.HGetAll(ctx, s.key(jobID, "errors")).Result()
+	byChunk, err := s.Client.HGetAll(ctx, s.key(jobID, "errors")).Result()
 	if err != nil {
 		return fmt.Errorf("import %s: errors: %w", jobID, err)
 	}
@@ -267,14 +267,14 @@ func (s *RedisStore) WriteErrors(ctx context.Context, jobID string, w io.Writer)
 
 // Receiving lists the jobs whose upload has not ended.
 func (s *RedisStore) Receiving(ctx context.Context) ([]string, error) {
-	ids, err := s.client.ZRange(ctx, s.index(), 0, -1).Result()
+	ids, err := s.Client.ZRange(ctx, s.index(), 0, -1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("imports: list jobs: %w", err)
 	}
 	// Every role sweeps every half lease: the states travel in one pipelined round trip,
 	// not one per job the index holds.
 	states := make([]*redis.StringCmd, len(ids))
-	if _, err := s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+	if _, err := s.Client.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, id := range ids {
 			states[i] = p.HGet(ctx, s.key(id, "job"), "state")
 		}
@@ -293,7 +293,7 @@ func (s *RedisStore) Receiving(ctx context.Context) ([]string, error) {
 
 // Pending lists the chunks not done of every job still running or receiving.
 func (s *RedisStore) Pending(ctx context.Context) ([]ChunkRef, error) {
-	ids, err := s.client.ZRange(ctx, s.index(), 0, -1).Result()
+	ids, err := s.Client.ZRange(ctx, s.index(), 0, -1).Result()
 	if err != nil {
 		return nil, fmt.Errorf("imports: list jobs: %w", err)
 	}
@@ -301,7 +301,7 @@ func (s *RedisStore) Pending(ctx context.Context) ([]ChunkRef, error) {
 	for _, id := range ids {
 		j, err := s.Job(ctx, id)
 		if errors.Is(err, ErrJobNotFound) {
-			s.client.ZRem(ctx, s.index(), id) // expired
+			s.Client.ZRem(ctx, s.index(), id) // expired
 			continue
 		}
 		if err != nil {
@@ -310,7 +310,7 @@ func (s *RedisStore) Pending(ctx context.Context) ([]ChunkRef, error) {
 		if j.State.Final() {
 			continue
 		}
-		done, err := s.client.SMembers(ctx, s.key(id, "done")).Result()
+		done, err := s.Client.SMembers(ctx, s.key(id, "done")).Result()
 		if err != nil {
 			return nil, fmt.Errorf("import %s: done chunks: %w", id, err)
 		}
@@ -334,7 +334,7 @@ return 1`)
 
 // RenewUpload moves the upload lease of a receiving job.
 func (s *RedisStore) RenewUpload(ctx context.Context, jobID string, until time.Time) error {
-	if err := renewScript.Run(ctx, s.client, []string{s.key(jobID, "job")}, until.UnixNano()).Err(); err != nil {
+	if err := renewScript.Run(ctx, s.Client, []string{s.key(jobID, "job")}, until.UnixNano()).Err(); err != nil {
 		return fmt.Errorf("import %s: renew upload lease: %w", jobID, err)
 	}
 	return nil
@@ -357,7 +357,7 @@ func (s *RedisStore) InterruptUpload(ctx context.Context, jobID string, now time
 	if force {
 		forced = "1"
 	}
-	n, err := interruptScript.Run(ctx, s.client, s.finishKeys(jobID, ""),
+	n, err := interruptScript.Run(ctx, s.Client, s.finishKeys(jobID, ""),
 		now.UnixNano(), retentionSeconds(), forced, interruptedPrefix, interruptedSuffix).Int()
 	if err != nil {
 		return false, fmt.Errorf("import %s: interrupt upload: %w", jobID, err)

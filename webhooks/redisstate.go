@@ -1,7 +1,6 @@
 package webhooks
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +9,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/planstore/planstore/transport/redisconn"
 )
 
 // RedisStore keeps each state as one JSON string key under prefix, and the ids in a
@@ -17,31 +18,30 @@ import (
 // writer got in between. Every key of a state is one key, so this works on a Redis
 // Cluster too.
 type RedisStore struct {
-	rdb    redis.UniversalClient
-	prefix string
+	redisconn.Namespace
 }
 
 // NewRedisStore keeps states under prefix ("" = "planstore:webhooks:").
 func NewRedisStore(rdb redis.UniversalClient, prefix string) *RedisStore {
-	return &RedisStore{rdb: rdb, prefix: cmp.Or(prefix, "planstore:webhooks:")}
+	return &RedisStore{redisconn.NewNamespace(rdb, prefix, "planstore:webhooks:")}
 }
 
-func (s *RedisStore) key(id string) string { return s.prefix + "sub:{" + id + "}" }
-func (s *RedisStore) ids() string          { return s.prefix + "ids" }
+func (s *RedisStore) key(id string) string { return s.Prefix + "sub:{" + id + "}" }
+func (s *RedisStore) ids() string          { return s.Prefix + "ids" }
 
 func (s *RedisStore) Create(ctx context.Context, st State) error {
 	raw, err := json.Marshal(st)
 	if err != nil {
 		return err
 	}
-	ok, err := s.rdb.SetNX(ctx, s.key(st.Subscription.ID), raw, 0).Result()
+	ok, err := s.Client.SetNX(ctx, s.key(st.Subscription.ID), raw, 0).Result()
 	if err != nil {
 		return fmt.Errorf("webhooks: create %s: %w", st.Subscription.ID, err)
 	}
 	if !ok {
 		return fmt.Errorf("webhooks: subscription %s exists", st.Subscription.ID)
 	}
-	return s.rdb.SAdd(ctx, s.ids(), st.Subscription.ID).Err()
+	return s.Client.SAdd(ctx, s.ids(), st.Subscription.ID).Err()
 }
 
 // maxUpdateRetries bounds optimistic retries. Two writers per subscription is the
@@ -53,7 +53,7 @@ func (s *RedisStore) Update(ctx context.Context, id string, fn func(*State) erro
 	key := s.key(id)
 	var out State
 	for range maxUpdateRetries {
-		err := s.rdb.Watch(ctx, func(tx *redis.Tx) error {
+		err := s.Client.Watch(ctx, func(tx *redis.Tx) error {
 			st, err := s.get(ctx, tx, id)
 			if err != nil {
 				return err
@@ -86,7 +86,7 @@ func (s *RedisStore) Update(ctx context.Context, id string, fn func(*State) erro
 }
 
 func (s *RedisStore) Get(ctx context.Context, id string) (State, error) {
-	return s.get(ctx, s.rdb, id)
+	return s.get(ctx, s.Client, id)
 }
 
 func (s *RedisStore) get(ctx context.Context, c redis.Cmdable, id string) (State, error) {
@@ -105,7 +105,7 @@ func (s *RedisStore) get(ctx context.Context, c redis.Cmdable, id string) (State
 }
 
 func (s *RedisStore) List(ctx context.Context) ([]State, error) {
-	ids, err := s.rdb.SMembers(ctx, s.ids()).Result()
+	ids, err := s.Client.SMembers(ctx, s.ids()).Result()
 	if err != nil {
 		return nil, fmt.Errorf("webhooks: list: %w", err)
 	}
@@ -125,11 +125,11 @@ func (s *RedisStore) List(ctx context.Context) ([]State, error) {
 }
 
 func (s *RedisStore) Delete(ctx context.Context, id string) error {
-	n, err := s.rdb.Del(ctx, s.key(id)).Result()
+	n, err := s.Client.Del(ctx, s.key(id)).Result()
 	if err != nil {
 		return fmt.Errorf("webhooks: delete %s: %w", id, err)
 	}
-	if err := s.rdb.SRem(ctx, s.ids(), id).Err(); err != nil {
+	if err := s.Client.SRem(ctx, s.ids(), id).Err(); err != nil {
 		return fmt.Errorf("webhooks: delete %s: %w", id, err)
 	}
 	if n == 0 {
