@@ -88,6 +88,7 @@ func updateRecord(dataDir string, change func(*record) bool) error {
 	}
 	return writeAtomically(filepath.Join(dataDir, RecordName), append(b, '\n'))
 }
+
 func writeAtomically(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, ".planstore-files-*.tmp")
