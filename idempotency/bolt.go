@@ -54,8 +54,8 @@ func OpenBoltStore(dataDir string) (*BoltStore, error) {
 	return s, nil
 }
 
-// Close closes the file.
-func (s *BoltStore) Close() error { return s.db.Close() }
+// Close closes the file cleanly (boltfile.Close: the next open need not walk it).
+func (s *BoltStore) Close() error { return boltfile.Close(s.db) }
 
 func (s *BoltStore) expired(v []byte) bool {
 	return len(v) < 8 || s.now().UnixNano() > int64(binary.BigEndian.Uint64(v))

@@ -42,8 +42,8 @@ func OpenBoltStore(dataDir string) (*BoltStore, error) {
 	return &BoltStore{db: db}, nil
 }
 
-// Close closes the file.
-func (s *BoltStore) Close() error { return s.db.Close() }
+// Close closes the file cleanly (boltfile.Close: the next open need not walk it).
+func (s *BoltStore) Close() error { return boltfile.Close(s.db) }
 
 // jobRecord is Job as stored.
 type jobRecord struct {

@@ -19,6 +19,11 @@
 //     own page count says; every bucket and key is walked, keys in order; then bbolt's
 //     own consistency check (Tx.Check) runs. Any failure is a *DamagedError naming the
 //     file and what to do, never a crash.
+//   - A clean close (Close) records what identifies the file (size, modification and
+//     change time, inode, bbolt's transaction id); the next Open skips the walk and
+//     Tx.Check when all of it still matches (Options.TrustCleanClose), and runs the
+//     cheap checks above regardless. Every commit raises the transaction id, so after a
+//     crash the record no longer matches and the walk runs.
 //
 // What cannot be told apart: a data dir removed as a whole (its record with it) looks
 // like a new one. Keep the data dir on a volume that is backed up, and point

@@ -12,7 +12,7 @@ import (
 
 // OpenStore opens (creating it and the data dir if needed) dataDir/name for one of the
 // small stores beside the event store (idempotency keys, import jobs, the audit log),
-// with their shared settings, and creates buckets in it.
+// with their shared settings, and creates buckets in it. Close it with Close.
 func OpenStore(dataDir, name string, buckets ...[]byte) (*bolt.DB, error) {
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
@@ -21,7 +21,8 @@ func OpenStore(dataDir, name string, buckets ...[]byte) (*bolt.DB, error) {
 		Timeout: 2 * time.Second,
 		// As the event store does (and etcd): a hashmap freelist stays fast once the
 		// file has many free pages, and not writing it on every commit saves pages per
-		// fsync; bbolt rebuilds it by scanning the file when it opens.
+		// fsync; Close writes it once, else bbolt rebuilds it by scanning the file when
+		// it opens.
 		FreelistType:   bolt.FreelistMapType,
 		NoFreelistSync: true,
 	})

@@ -17,6 +17,10 @@ const RecordName = "planstore-files.json"
 type record struct {
 	// Files maps a file name to when planstore first found it holding a store.
 	Files map[string]time.Time `json:"files"`
+	// Closed maps a file name to what identified it when it was last closed cleanly
+	// (Close). Opening with TrustCleanClose skips the full walk of a file that still
+	// matches; the entry goes stale with the file's first commit after that open.
+	Closed map[string]fileState `json:"closed,omitempty"`
 }
 
 // recordMu serialises updates of the record within the process; one process at a time
@@ -44,16 +48,40 @@ func readRecord(dataDir string) (record, error) {
 // RecordFile notes in the data dir that name now holds a store, so that losing it later
 // is noticed. It is written atomically (temporary file, fsync, rename, fsync of the dir).
 func RecordFile(dataDir, name string) error {
+	return updateRecord(dataDir, func(rec *record) bool {
+		if _, ok := rec.Files[name]; ok {
+			return false
+		}
+		rec.Files[name] = time.Now().UTC().Truncate(time.Second)
+		return true
+	})
+}
+
+// recordCleanClose notes what identified name when it was closed cleanly.
+func recordCleanClose(dataDir, name string, state fileState) error {
+	return updateRecord(dataDir, func(rec *record) bool {
+		if rec.Closed == nil {
+			rec.Closed = map[string]fileState{}
+		}
+		rec.Closed[name] = state
+		return true
+	})
+}
+
+// updateRecord applies change to the data dir's record and writes it back when change
+// says it changed something. An unreadable record is rewritten from scratch with
+// change applied: what it said is lost either way, and an empty record only leads to
+// more checks, never fewer.
+func updateRecord(dataDir string, change func(*record) bool) error {
 	recordMu.Lock()
 	defer recordMu.Unlock()
 	rec, err := readRecord(dataDir)
 	if err != nil {
-		rec = record{Files: map[string]time.Time{}} // rewritten below, from what exists now
+		rec = record{Files: map[string]time.Time{}}
 	}
-	if _, ok := rec.Files[name]; ok && err == nil {
+	if !change(&rec) && err == nil {
 		return nil
 	}
-	rec.Files[name] = time.Now().UTC().Truncate(time.Second)
 	b, err := json.MarshalIndent(rec, "", "  ")
 	if err != nil {
 		return err

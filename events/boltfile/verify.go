@@ -30,11 +30,17 @@ type Report struct {
 	Bytes   int64 // file size
 	Buckets int   // buckets, nested ones included
 	Keys    int   // keys that are not buckets
+	// Unchanged: closed cleanly and untouched since (Options.TrustCleanClose), so
+	// neither walked nor checked by bbolt; Buckets and Keys are not counted.
+	Unchanged bool
 }
 
 func (r Report) String() string {
 	if r.New {
 		return fmt.Sprintf("%s: no data yet (a new store)", r.Path)
+	}
+	if r.Unchanged {
+		return fmt.Sprintf("%s: ok, %d bytes, unchanged since its clean close (not walked)", r.Path, r.Bytes)
 	}
 	return fmt.Sprintf("%s: ok, %d bytes, %d buckets, %d keys, consistent", r.Path, r.Bytes, r.Buckets, r.Keys)
 }
@@ -46,6 +52,11 @@ type Options struct {
 	SiblingsAreEvidence bool
 	// LockTimeout is how long to wait for another process to release the file.
 	LockTimeout time.Duration
+	// TrustCleanClose skips the walk of every key and bbolt's consistency check when the
+	// data dir's record says the file was closed cleanly (Close) in exactly the state it
+	// is in now: same size, times, inode and bbolt transaction id. The cheap checks
+	// still run. Open sets it; `planstore check` does not, so it always walks.
+	TrustCleanClose bool
 }
 
 // Verify checks dataDir/name before it is used (see the package comment). It returns a
@@ -67,7 +78,18 @@ func Verify(dataDir, name string, opts Options) (Report, error) {
 		return rep, &DamagedError{Path: path, Reason: "it is not a regular file"}
 	}
 	rep.Bytes = info.Size()
-	return inspectGuarded(rep, opts.LockTimeout)
+	var trust trusted
+	if opts.TrustCleanClose {
+		trust.txid, trust.ok = closedCleanly(dataDir, name, info)
+	}
+	return inspectGuarded(rep, opts.LockTimeout, trust)
+}
+
+// trusted: the record says the file was closed cleanly at transaction txid and the file
+// looks as it did then; it is unchanged if bbolt's meta page names that transaction too.
+type trusted struct {
+	ok   bool
+	txid uint64
 }
 
 // evidenceOfData says why the data dir must once have held data in name, or "".
@@ -98,7 +120,7 @@ func evidenceOfData(dataDir, name string, siblings bool) string {
 // inspectGuarded runs inspect in a goroutine of its own where a memory fault on the
 // mapped file is a panic (debug.SetPanicOnFault) and any panic is recovered: a damaged
 // file must be an error, never the end of the process.
-func inspectGuarded(rep Report, lockTimeout time.Duration) (Report, error) {
+func inspectGuarded(rep Report, lockTimeout time.Duration, trust trusted) (Report, error) {
 	type outcome struct {
 		rep Report
 		err error
@@ -115,7 +137,7 @@ func inspectGuarded(rep Report, lockTimeout time.Duration) (Report, error) {
 				done <- outcome{rep, &DamagedError{Path: rep.Path, Reason: fmt.Sprintf("reading it failed: %v", v)}}
 			}
 		}()
-		r, err := inspect(rep, lockTimeout, &db)
+		r, err := inspect(rep, lockTimeout, trust, &db)
 		done <- outcome{r, err}
 	}()
 	o := <-done
@@ -124,7 +146,7 @@ func inspectGuarded(rep Report, lockTimeout time.Duration) (Report, error) {
 
 // inspect opens the file read-only and checks it; db is set as soon as it is open, so
 // the caller can close it after a panic.
-func inspect(rep Report, lockTimeout time.Duration, db **bolt.DB) (Report, error) {
+func inspect(rep Report, lockTimeout time.Duration, trust trusted, db **bolt.DB) (Report, error) {
 	opened, err := bolt.Open(rep.Path, 0o600, &bolt.Options{ReadOnly: true, Timeout: lockTimeout})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return rep, fmt.Errorf("%s is %w (a running planstore?)", rep.Path, ErrInUse)
@@ -143,6 +165,10 @@ func inspect(rep Report, lockTimeout time.Duration, db **bolt.DB) (Report, error
 		if need := tx.Size(); rep.Bytes < need {
 			return &DamagedError{Path: rep.Path, Reason: fmt.Sprintf(
 				"it is %d bytes but its pages need %d: the file was truncated", rep.Bytes, need)}
+		}
+		if trust.ok && uint64(tx.ID()) == trust.txid {
+			rep.Unchanged = true
+			return nil
 		}
 		// Walk every bucket and key: each page is read here, in the guarded goroutine,
 		// before bbolt's own check reads them again in goroutines of its own.

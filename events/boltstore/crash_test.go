@@ -27,6 +27,33 @@ func TestSurvivesKill9(t *testing.T) {
 		t.Skip("starts a child process")
 	}
 	dir := t.TempDir()
+	acked := killWriterMidStream(t, dir)
+
+	s, err := boltstore.Open(dir, storetest.NewCodec(t))
+	if err != nil {
+		t.Fatalf("reopen after kill -9: %v", err)
+	}
+	defer s.Close()
+	total := 0
+	for id, v := range acked {
+		snap, err := s.Load(context.Background(), id)
+		if err != nil || snap.Version < v {
+			t.Fatalf("%s: acknowledged version %d, found %d (%v)", id, v, snap.Version, err)
+		}
+		evs, err := s.Events(context.Background(), id)
+		if err != nil || int64(len(evs)) < v {
+			t.Fatalf("%s: acknowledged version %d, found %d events (%v)", id, v, len(evs), err)
+		}
+		total += int(v)
+	}
+	t.Logf("all %d acknowledged appends of %d plans survived kill -9", total, len(acked))
+}
+
+// killWriterMidStream runs TestCrashWriter in a child process on dir, kills it with
+// SIGKILL while it appends, and returns the highest version of each plan the child saw
+// acknowledged.
+func killWriterMidStream(t *testing.T, dir string) map[string]int64 {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashWriter$", "-test.v=false")
 	cmd.Env = append(os.Environ(), crashDirEnv+"="+dir)
 	stdout, err := cmd.StdoutPipe()
@@ -57,25 +84,7 @@ func TestSurvivesKill9(t *testing.T) {
 	if len(acked) == 0 {
 		t.Fatal("the writer acknowledged nothing before it was killed")
 	}
-
-	s, err := boltstore.Open(dir, storetest.NewCodec(t))
-	if err != nil {
-		t.Fatalf("reopen after kill -9: %v", err)
-	}
-	defer s.Close()
-	total := 0
-	for id, v := range acked {
-		snap, err := s.Load(context.Background(), id)
-		if err != nil || snap.Version < v {
-			t.Fatalf("%s: acknowledged version %d, found %d (%v)", id, v, snap.Version, err)
-		}
-		evs, err := s.Events(context.Background(), id)
-		if err != nil || int64(len(evs)) < v {
-			t.Fatalf("%s: acknowledged version %d, found %d events (%v)", id, v, len(evs), err)
-		}
-		total += int(v)
-	}
-	t.Logf("all %d acknowledged appends of %d plans survived kill -9", total, len(acked))
+	return acked
 }
 
 func parseAck(line string) (string, int64, bool) {
@@ -87,7 +96,7 @@ func parseAck(line string) (string, int64, bool) {
 	return id, version, err == nil
 }
 
-// TestCrashWriter is the child of TestSurvivesKill9: it appends from several goroutines
+// TestCrashWriter is the child of killWriterMidStream: it appends from several goroutines
 // until it is killed, and prints "aggregate version" after each acknowledged append.
 func TestCrashWriter(t *testing.T) {
 	dir := os.Getenv(crashDirEnv)

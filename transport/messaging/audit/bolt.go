@@ -90,10 +90,10 @@ func (s *BoltStore) Entries(_ context.Context, planID string) ([]Entry, error) {
 	return entries, nil
 }
 
-// Close closes the file.
+// Close closes the file cleanly (boltfile.Close: the next open need not walk it).
 func (s *BoltStore) Close() error {
-	if err := s.db.Close(); err != nil {
-		return fmt.Errorf("audit: close: %w", err)
+	if err := boltfile.Close(s.db); err != nil {
+		return fmt.Errorf("audit: %w", err)
 	}
 	return nil
 }
