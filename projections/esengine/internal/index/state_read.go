@@ -1,6 +1,7 @@
 package index
 
 import (
+	"math"
 	"time"
 
 	"github.com/planstore/planstore/projections/esengine/internal/mapping"
@@ -117,8 +118,11 @@ func parseSavedMapping(data string) (*mapping.Mapping, error) {
 }
 
 // readDocs reads want documents from the sections that follow and adds them in order,
-// which rebuilds the inverted indexes and the join graph.
+// which rebuilds the inverted indexes and the join graph as add does. The keyword
+// postings, the largest part, are built meanwhile on a goroutine of their own.
 func (s *Store) readDocs(f *statefile.File, want int, fields FieldRemap) error {
+	keywords := s.startKeywords()
+	defer keywords.wait()
 	for read := 0; read < want; {
 		kind, dec, err := f.Next()
 		if err != nil {
@@ -128,9 +132,10 @@ func (s *Store) readDocs(f *statefile.File, want int, fields FieldRemap) error {
 			return statefileCorrupt("expected documents, found a section of kind %d", kind)
 		}
 		n := dec.Count()
-		if n > want-read {
+		if n > want-read || len(s.Docs)+n >= math.MaxInt32-1 {
 			return statefileCorrupt("more documents than the index holds")
 		}
+		batch := loadedDocs{first: uint32(len(s.Docs)), docs: make([]*StoredDoc, 0, n)}
 		for range n {
 			d := readDoc(dec, fields)
 			if err := dec.Err(); err != nil {
@@ -139,14 +144,52 @@ func (s *Store) readDocs(f *statefile.File, want int, fields FieldRemap) error {
 			if _, dup := s.byID[d.Id]; dup {
 				return statefileCorrupt("document %q saved twice", d.Id)
 			}
-			s.add(d)
+			num := s.place(d)
+			d.walk(s.nonKeywordValues(num))
+			s.linkJoin(d, num)
+			batch.docs = append(batch.docs, d)
 		}
 		if err := dec.Done(); err != nil {
 			return err
 		}
+		keywords.batches <- batch
 		read += n
 	}
 	return nil
+}
+
+// loadedDocs are documents numbered first, first+1, ...
+type loadedDocs struct {
+	first uint32
+	docs  []*StoredDoc
+}
+
+// keywordLoader adds loaded documents' keyword values to the keyword postings, which
+// nothing else the loader does reads or writes (walk reads a document's values, id and
+// routing; linkJoin writes only its join), so it runs beside the loader: a load then
+// takes two cores.
+type keywordLoader struct {
+	batches chan loadedDocs
+	done    chan struct{}
+}
+
+func (s *Store) startKeywords() *keywordLoader {
+	k := &keywordLoader{batches: make(chan loadedDocs, 4), done: make(chan struct{})}
+	go func() {
+		defer close(k.done)
+		for batch := range k.batches {
+			for i, d := range batch.docs {
+				d.walk(valueVisitor{term: s.keywordAdder(batch.first + uint32(i))})
+			}
+		}
+	}()
+	return k
+}
+
+// wait returns once every batch sent is in the postings.
+func (k *keywordLoader) wait() {
+	close(k.batches)
+	<-k.done
 }
 
 func readDoc(dec *statefile.Decoder, fields FieldRemap) *StoredDoc {
