@@ -1,6 +1,7 @@
 package esengine
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -135,6 +136,29 @@ func LoadState(path string, opts ...Option) (*Engine, string, error) {
 		return nil, "", fmt.Errorf("esengine: load state: %w", err)
 	}
 	return ReadState(data, opts...)
+}
+
+// StateLabel reads the label of the state at path without reading the rest of it, so
+// a caller can refuse a state saved at another mark before loading it all. The rest of
+// the file is checked only by LoadState.
+func StateLabel(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("esengine: read state label: %w", err)
+	}
+	defer f.Close()
+	kind, dec, err := statefile.ReadHead(bufio.NewReader(f))
+	if err == nil && kind != statefile.KindEngine {
+		err = corruptState("the state does not begin with the engine section")
+	}
+	if err != nil {
+		return "", fmt.Errorf("esengine: read state label: %w", err)
+	}
+	label := dec.String()
+	if err := dec.Err(); err != nil {
+		return "", fmt.Errorf("esengine: read state label: %w", err)
+	}
+	return label, nil
 }
 
 // ReadState is LoadState from bytes. The engine keeps its documents in data, which the

@@ -183,11 +183,27 @@ func TestSaveStateReplacesTheFile(t *testing.T) {
 	if err != nil || len(entries) != 1 {
 		t.Fatalf("the directory holds %v (%v), want the state file alone", entries, err)
 	}
+	if label, err := esengine.StateLabel(path); err != nil || label != "log@42" {
+		t.Fatalf("StateLabel: %q, %v", label, err)
+	}
 	loaded, label, err := esengine.LoadState(path)
 	if err != nil || label != "log@42" {
 		t.Fatalf("LoadState: %q, %v", label, err)
 	}
 	reload(t, loaded)
+	for n := range 40 {
+		cut := filepath.Join(t.TempDir(), "cut")
+		state, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(cut, state[:n], 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := esengine.StateLabel(cut); !errors.Is(err, esengine.ErrCorruptState) {
+			t.Fatalf("the label of a state cut at %d bytes: %v, want an ErrCorruptState", n, err)
+		}
+	}
 	if _, _, err := esengine.LoadState(filepath.Join(t.TempDir(), "missing")); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("loading a missing file: %v, want os.ErrNotExist", err)
 	}

@@ -84,15 +84,21 @@ func (m *Main) newEmbeddedEngine(ctx context.Context) *esengine.Engine {
 var errStaleState = errors.New("the state was saved at another point of the event log")
 
 func (m *Main) loadEngineState(ctx context.Context, path string, lm logMarker) (*esengine.Engine, error) {
-	if _, err := os.Stat(path); err != nil {
-		return nil, err
-	}
 	start := time.Now()
-	e, saved, err := esengine.LoadState(path)
+	current, err := logMark(ctx, lm)
 	if err != nil {
 		return nil, err
 	}
-	current, err := logMark(ctx, lm)
+	// The label first: after a crash the state is stale, and reading all of it would
+	// only delay the rebuild.
+	saved, err := esengine.StateLabel(path)
+	if err != nil {
+		return nil, err
+	}
+	if saved != current {
+		return nil, fmt.Errorf("%w (saved at %q, the log is at %q)", errStaleState, saved, current)
+	}
+	e, saved, err := esengine.LoadState(path)
 	if err != nil {
 		return nil, err
 	}

@@ -175,3 +175,36 @@ func (d *Decoder) String() string {
 	d.i += int(n)
 	return s
 }
+
+// ReadHead reads the header and the first section of a state file from r, and nothing
+// more: what a caller needs to decide whether to read the whole file.
+func ReadHead(r io.Reader) (byte, *Decoder, error) {
+	head := make([]byte, len(magic)+4+5)
+	if _, err := io.ReadFull(r, head); err != nil {
+		return 0, nil, headError(err)
+	}
+	n := binary.LittleEndian.Uint32(head[len(magic)+5:])
+	if n > maxHeadSection {
+		return 0, nil, corrupt("a first section of %d bytes", n)
+	}
+	rest := make([]byte, int(n)+4)
+	if _, err := io.ReadFull(r, rest); err != nil {
+		return 0, nil, headError(err)
+	}
+	f, err := Open(string(append(head, rest...)))
+	if err != nil {
+		return 0, nil, err
+	}
+	return f.Next()
+}
+
+// maxHeadSection bounds the first section ReadHead reads: the engine's holds names and
+// aliases, not documents.
+const maxHeadSection = 64 << 20
+
+func headError(err error) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return corrupt("the file ends in its first section")
+	}
+	return fmt.Errorf("statefile: read: %w", err)
+}
