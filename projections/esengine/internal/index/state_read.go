@@ -54,6 +54,11 @@ func ReadState(f *statefile.File, head *statefile.Decoder, fields FieldRemap, no
 	ix.Uuid, ix.created, ix.mappingSeqNo = uuid, time.Unix(0, created), mappingSeqNo
 	s := ix.Store
 	s.keys, s.tombstones = keys, tombstones
+	// Sized once for the documents that follow instead of grown while they are added;
+	// each takes more than minSavedDoc bytes, which bounds a damaged count.
+	room := min(docs, f.Remaining()/minSavedDoc)
+	s.byID = make(map[string]uint32, room)
+	s.Docs, s.ParentDoc = make([]*StoredDoc, 0, room), make([]int32, 0, room)
 	if err := s.readDocs(f, docs, fields); err != nil {
 		return nil, err
 	}
@@ -157,6 +162,10 @@ func (s *Store) readDocs(f *statefile.File, want int, fields FieldRemap) error {
 	}
 	return nil
 }
+
+// minSavedDoc is less than the fewest bytes a saved document takes (its stored data,
+// id, version, seq_no, routing and join flags).
+const minSavedDoc = 6
 
 // loadedDocs are documents numbered first, first+1, ...
 type loadedDocs struct {

@@ -36,6 +36,10 @@ func Open(data string) (*File, error) {
 	return &File{data: data, at: head}, nil
 }
 
+// Remaining is how many bytes of the file are not read yet: an upper bound on what a
+// count read from the file can number, before anything is allocated for it.
+func (f *File) Remaining() int { return len(f.data) - f.at }
+
 // Next returns the next section after checking its checksum; io.EOF after the last.
 func (f *File) Next() (byte, *Decoder, error) {
 	rest := f.data[f.at:]
