@@ -64,7 +64,7 @@ func TestDifferential(t *testing.T) {
 	}
 }
 
-func send(t *testing.T, rt http.RoundTripper, base string, ex exchange) (int, []byte) {
+func send(t testing.TB, rt http.RoundTripper, base string, ex exchange) (int, []byte) {
 	t.Helper()
 	var body io.Reader
 	if ex.body != "" {

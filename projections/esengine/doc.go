@@ -54,9 +54,11 @@
 // under internal/, where nothing outside the engine can import them, each depending
 // only on those listed before it: internal/wire (errors as Elasticsearch renders them,
 // ordered JSON output, JSON values), internal/mapping (mapping parse, merge and render,
-// the analyzer), internal/postings (posting lists), internal/index (stored documents,
-// versions and tombstones, writes, and the views searches read unlocked) and
-// internal/query (the Query DSL: parsing, evaluation, sorting, top-k). The engine knows
+// the analyzer), internal/postings (posting lists), internal/statefile (the checksummed
+// sections of a saved state), internal/index (stored documents, versions and
+// tombstones, writes, the views searches read unlocked, and an index's saved state) and
+// internal/query (the Query DSL: parsing, evaluation, sorting, top-k). SaveState and
+// LoadState (state.go) write the whole catalog to a file and read it back. The engine knows
 // nothing of plans: its tests bring their own index (dsltest.IndexBody), the mapping of
 // the DSL conformance suite it shares with a real Elasticsearch, projections/dsltest.
 //

@@ -37,6 +37,9 @@ type Main struct {
 	// engine is the in-process search engine when it is the read model (no --es-url), nil
 	// with a cluster: projections write to it directly, not through _bulk.
 	engine *esengine.Engine
+	// engineCurrent: the embedded engine holds the whole event log, loaded from its saved
+	// state or rebuilt, so a clean shutdown may save it (engine_state.go).
+	engineCurrent bool
 
 	store    eventStore     // the role's event store, once open
 	presence presence.Store // where heartbeats go (presence.go)

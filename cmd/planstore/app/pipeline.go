@@ -97,10 +97,11 @@ func (m *Main) startPipeline(ctx context.Context, store eventStore, httpCfg *htt
 			if projector, err = elastic.NewProjector(writer); err != nil {
 				return err
 			}
-			if m.embeddedSearch() && replayer != nil {
+			if m.embeddedSearch() && replayer != nil && !m.engineCurrent {
 				if err := m.rebuildEmbeddedEngine(ctx, replayer); err != nil {
 					return err
 				}
+				m.engineCurrent = true
 			}
 		}
 	}

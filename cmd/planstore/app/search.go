@@ -21,7 +21,7 @@ const searchPingTimeout = 10 * time.Second
 // one code path. A configured cluster that does not answer is a start-up error.
 func (m *Main) openSearch(ctx context.Context) (*elasticsearch.Client, error) {
 	if len(m.cfg.ESURLs) == 0 {
-		m.engine = esengine.New()
+		m.engine = m.newEmbeddedEngine(ctx)
 		return esengine.NewClient(m.engine)
 	}
 	// Every node given, and retries on another node: see elastic.NewClient.

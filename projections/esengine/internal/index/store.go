@@ -153,13 +153,32 @@ func (s *Store) add(d *StoredDoc) {
 	if len(s.Docs) >= math.MaxInt32-1 {
 		s.compact()
 	}
+	n := s.place(d)
+	v := s.nonKeywordValues(n)
+	v.term = s.keywordAdder(n)
+	d.walk(v)
+	s.linkJoin(d, n)
+}
+
+// place gives d the next document number and makes it live.
+func (s *Store) place(d *StoredDoc) uint32 {
 	n := uint32(len(s.Docs))
 	s.Docs = append(s.Docs, d)
 	s.ParentDoc = append(s.ParentDoc, -1)
 	s.Live.Add(n)
 	s.byID[d.Id] = n
-	d.walk(valueVisitor{
-		term:   func(f uint32, value string) { fieldPostings(s.Keywords, f).Add(value, n) },
+	return n
+}
+
+// keywordAdder adds the keyword values of document n to the keyword postings.
+func (s *Store) keywordAdder(n uint32) func(uint32, string) {
+	return func(f uint32, value string) { fieldPostings(s.Keywords, f).Add(value, n) }
+}
+
+// nonKeywordValues indexes the other values of document n: numbers, text tokens and
+// lengths, and the fields it has. None of them touches the keyword postings.
+func (s *Store) nonKeywordValues(n uint32) valueVisitor {
+	return valueVisitor{
 		number: func(f uint32, value float64) { fieldPostings(s.Numbers, f).Add(value, n) },
 		token: func(f uint32, token string, _ int32) {
 			ti := s.text(fieldName(f))
@@ -186,12 +205,9 @@ func (s *Store) add(d *StoredDoc) {
 			}
 			bm.Add(n)
 		},
-	})
-	s.linkJoin(d, n)
+	}
 }
 
-// fieldPostings returns the postings of field number f in byField, making them the
-// first time.
 func fieldPostings[K cmp.Ordered](byField map[string]*postings.Postings[K], f uint32) *postings.Postings[K] {
 	field := fieldName(f)
 	p := byField[field]

@@ -1,0 +1,214 @@
+package statefile
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+)
+
+// ErrCorrupt is wrapped by every error about the content of a state file (as opposed
+// to failing to read it).
+var ErrCorrupt = errors.New("statefile: corrupt state file")
+
+func corrupt(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrCorrupt, fmt.Sprintf(format, args...))
+}
+
+// File reads the sections of a state file held in memory. The strings sections hand
+// out share the file's bytes: a loaded engine keeps its documents in them, without a
+// copy or an allocation each.
+type File struct {
+	data string
+	at   int
+}
+
+// Open checks the header of data and returns the reader of its sections.
+func Open(data string) (*File, error) {
+	head := len(magic) + 4
+	if len(data) < head || data[:len(magic)] != magic {
+		return nil, corrupt("not an engine state file")
+	}
+	if v := binary.LittleEndian.Uint32([]byte(data[len(magic):head])); v != Version {
+		return nil, corrupt("format version %d, this build reads %d", v, Version)
+	}
+	return &File{data: data, at: head}, nil
+}
+
+// Remaining is how many bytes of the file are not read yet: an upper bound on what a
+// count read from the file can number, before anything is allocated for it.
+func (f *File) Remaining() int { return len(f.data) - f.at }
+
+// Next returns the next section after checking its checksum; io.EOF after the last.
+func (f *File) Next() (byte, *Decoder, error) {
+	rest := f.data[f.at:]
+	if rest == "" {
+		return 0, nil, io.EOF
+	}
+	if len(rest) < 9 {
+		return 0, nil, corrupt("truncated section header at byte %d", f.at)
+	}
+	n := int(binary.LittleEndian.Uint32([]byte(rest[1:5])))
+	if n > len(rest)-9 {
+		return 0, nil, corrupt("section at byte %d runs past the end of the file", f.at)
+	}
+	body := rest[:5+n]
+	want := binary.LittleEndian.Uint32([]byte(rest[5+n : 9+n]))
+	if got := crc32.Checksum([]byte(body), castagnoli); got != want {
+		return 0, nil, corrupt("checksum mismatch in the section at byte %d", f.at)
+	}
+	f.at += 9 + n
+	return rest[0], &Decoder{data: body[5:]}, nil
+}
+
+// Decoder reads the values of one section. Every read is bounds-checked: past the end
+// or on a malformed value it records an error, returns zero values from then on, and
+// Err reports the first problem, so callers check once per record rather than per value.
+type Decoder struct {
+	data string
+	i    int
+	err  error
+}
+
+// Err is the first problem met, if any.
+func (d *Decoder) Err() error { return d.err }
+
+// Fail records a problem the caller found in the values it read.
+func (d *Decoder) Fail(format string, args ...any) {
+	if d.err == nil {
+		d.err = corrupt(format, args...)
+	}
+}
+
+// Done reports an error unless the section was read exactly to its end.
+func (d *Decoder) Done() error {
+	if d.err == nil && d.i != len(d.data) {
+		d.Fail("%d unread bytes at the end of a section", len(d.data)-d.i)
+	}
+	return d.err
+}
+
+// Remaining is how many bytes are left; a count read from the file can be checked
+// against it before anything is allocated for it.
+func (d *Decoder) Remaining() int { return len(d.data) - d.i }
+
+func (d *Decoder) Uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	x, n := Uvarint(d.data, d.i)
+	if n <= 0 {
+		d.Fail("bad varint at byte %d of a section", d.i)
+		return 0
+	}
+	d.i += n
+	return x
+}
+
+// Varint reads a zig-zag encoded signed number, as binary.AppendVarint writes it.
+func (d *Decoder) Varint() int64 {
+	u := d.Uvarint()
+	return int64(u>>1) ^ -int64(u&1)
+}
+
+// Uvarint decodes the unsigned varint at s[i:] like binary.Uvarint, without copying
+// the string: n is the bytes read, or <= 0 when s ends first or the value overflows.
+func Uvarint(s string, i int) (x uint64, n int) {
+	var shift uint
+	for j := i; j < len(s); j++ {
+		c := s[j]
+		if j-i == binary.MaxVarintLen64-1 && c > 1 {
+			return 0, -1
+		}
+		x |= uint64(c&0x7f) << shift
+		if c < 0x80 {
+			return x, j - i + 1
+		}
+		shift += 7
+		if j-i == binary.MaxVarintLen64-1 {
+			return 0, -1
+		}
+	}
+	return 0, 0
+}
+
+// Count reads a number of records that follow, each at least one byte long.
+func (d *Decoder) Count() int {
+	n := d.Uvarint()
+	if n > uint64(d.Remaining()) {
+		d.Fail("count %d exceeds the %d bytes left", n, d.Remaining())
+		return 0
+	}
+	return int(n)
+}
+
+// Int reads a non-negative int written with Uvarint.
+func (d *Decoder) Int() int {
+	n := d.Uvarint()
+	if n > 1<<62 {
+		d.Fail("number %d out of range", n)
+		return 0
+	}
+	return int(n)
+}
+
+func (d *Decoder) Bool() bool {
+	if d.err != nil {
+		return false
+	}
+	if d.i >= len(d.data) || d.data[d.i] > 1 {
+		d.Fail("bad boolean at byte %d of a section", d.i)
+		return false
+	}
+	d.i++
+	return d.data[d.i-1] == 1
+}
+
+// String reads a length-prefixed string; it shares the file's bytes.
+func (d *Decoder) String() string {
+	n := d.Uvarint()
+	if d.err != nil {
+		return ""
+	}
+	if n > uint64(d.Remaining()) {
+		d.Fail("string of %d bytes exceeds the %d bytes left", n, d.Remaining())
+		return ""
+	}
+	s := d.data[d.i : d.i+int(n)]
+	d.i += int(n)
+	return s
+}
+
+// ReadHead reads the header and the first section of a state file from r, and nothing
+// more: what a caller needs to decide whether to read the whole file.
+func ReadHead(r io.Reader) (byte, *Decoder, error) {
+	head := make([]byte, len(magic)+4+5)
+	if _, err := io.ReadFull(r, head); err != nil {
+		return 0, nil, headError(err)
+	}
+	n := binary.LittleEndian.Uint32(head[len(magic)+5:])
+	if n > maxHeadSection {
+		return 0, nil, corrupt("a first section of %d bytes", n)
+	}
+	rest := make([]byte, int(n)+4)
+	if _, err := io.ReadFull(r, rest); err != nil {
+		return 0, nil, headError(err)
+	}
+	f, err := Open(string(append(head, rest...)))
+	if err != nil {
+		return 0, nil, err
+	}
+	return f.Next()
+}
+
+// maxHeadSection bounds the first section ReadHead reads: the engine's holds names and
+// aliases, not documents.
+const maxHeadSection = 64 << 20
+
+func headError(err error) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return corrupt("the file ends in its first section")
+	}
+	return fmt.Errorf("statefile: read: %w", err)
+}

@@ -1,0 +1,265 @@
+package esengine
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"unsafe"
+
+	"github.com/planstore/planstore/projections/esengine/internal/index"
+	"github.com/planstore/planstore/projections/esengine/internal/mapping"
+	"github.com/planstore/planstore/projections/esengine/internal/statefile"
+)
+
+// ErrCorruptState is wrapped by LoadState's and ReadState's error when the state is
+// damaged, truncated or of another format version, as opposed to unreadable: the
+// caller then rebuilds the engine from its own source of truth.
+var ErrCorruptState = statefile.ErrCorrupt
+
+// SaveState writes the engine's whole catalog (indices with their settings, mappings
+// and documents, and aliases) to path, together with label, an opaque mark of the
+// caller's (what the state reflects: a log position, say). It writes a temporary file
+// beside path, syncs it and renames it over path, so path always holds a complete
+// state or none. Searches go on meanwhile; writes to an index wait while it is written.
+func (e *Engine) SaveState(path string, label string) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("esengine: save state: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	if err := e.WriteState(tmp, label); err != nil {
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("esengine: save state: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("esengine: save state: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("esengine: save state: %w", err)
+	}
+	return syncDir(filepath.Dir(path))
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("esengine: save state: %w", err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("esengine: save state: sync %s: %w", dir, err)
+	}
+	return nil
+}
+
+// WriteState writes the engine's state to w (see SaveState).
+func (e *Engine) WriteState(w io.Writer, label string) error {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	indices := e.allIndicesLocked()
+	// Every index is locked before the field numbering is written, so no write can
+	// number a field the state's documents use after it was written.
+	for _, ix := range indices {
+		ix.Mu.RLock()
+		defer ix.Mu.RUnlock()
+	}
+	enc := statefile.NewEncoder(w)
+	enc.Begin(statefile.KindEngine)
+	enc.String(label)
+	enc.String(e.nodeID)
+	enc.String(e.clusterUUID)
+	index.WriteFieldNames(enc)
+	e.writeAliasesLocked(enc)
+	enc.Uvarint(uint64(len(indices)))
+	if err := enc.End(); err != nil {
+		return fmt.Errorf("esengine: save state: %w", err)
+	}
+	for _, ix := range indices {
+		if err := ix.WriteState(enc); err != nil {
+			return fmt.Errorf("esengine: save state: %w", err)
+		}
+	}
+	enc.Begin(statefile.KindEnd)
+	if err := enc.End(); err != nil {
+		return fmt.Errorf("esengine: save state: %w", err)
+	}
+	if err := enc.Flush(); err != nil {
+		return fmt.Errorf("esengine: save state: %w", err)
+	}
+	return nil
+}
+
+// Alias write-index flags as saved.
+const (
+	writeIndexUnset = iota
+	writeIndexFalse
+	writeIndexTrue
+)
+
+func (e *Engine) writeAliasesLocked(enc *statefile.Encoder) {
+	enc.Uvarint(uint64(len(e.aliases)))
+	for _, alias := range mapping.SortedKeys(e.aliases) {
+		targets := e.aliases[alias]
+		enc.String(alias)
+		enc.Uvarint(uint64(len(targets)))
+		for _, name := range mapping.SortedKeys(targets) {
+			enc.String(name)
+			switch w := targets[name].isWriteIndex; {
+			case w == nil:
+				enc.Uvarint(writeIndexUnset)
+			case *w:
+				enc.Uvarint(writeIndexTrue)
+			default:
+				enc.Uvarint(writeIndexFalse)
+			}
+		}
+	}
+}
+
+// LoadState reads a state SaveState wrote into a new engine configured by opts, and
+// returns it with the label it was saved with. A damaged file is an error wrapping
+// ErrCorruptState, never a different engine.
+func LoadState(path string, opts ...Option) (*Engine, string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, "", fmt.Errorf("esengine: load state: %w", err)
+	}
+	return ReadState(data, opts...)
+}
+
+// StateLabel reads the label of the state at path without reading the rest of it, so
+// a caller can refuse a state saved at another mark before loading it all. The rest of
+// the file is checked only by LoadState.
+func StateLabel(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("esengine: read state label: %w", err)
+	}
+	defer f.Close()
+	kind, dec, err := statefile.ReadHead(bufio.NewReader(f))
+	if err == nil && kind != statefile.KindEngine {
+		err = corruptState("the state does not begin with the engine section")
+	}
+	if err != nil {
+		return "", fmt.Errorf("esengine: read state label: %w", err)
+	}
+	label := dec.String()
+	if err := dec.Err(); err != nil {
+		return "", fmt.Errorf("esengine: read state label: %w", err)
+	}
+	return label, nil
+}
+
+// ReadState is LoadState from bytes. The engine keeps its documents in data, which the
+// caller must not modify afterwards.
+func ReadState(data []byte, opts ...Option) (*Engine, string, error) {
+	e, label, err := readState(unsafe.String(unsafe.SliceData(data), len(data)), opts)
+	if err != nil {
+		return nil, "", fmt.Errorf("esengine: load state: %w", err)
+	}
+	return e, label, nil
+}
+
+func readState(data string, opts []Option) (*Engine, string, error) {
+	f, err := statefile.Open(data)
+	if err != nil {
+		return nil, "", err
+	}
+	dec, err := expectSection(f, statefile.KindEngine)
+	if err != nil {
+		return nil, "", err
+	}
+	e := New(opts...)
+	label := dec.String()
+	e.nodeID, e.clusterUUID = dec.String(), dec.String()
+	fields := index.ReadFieldNames(dec)
+	aliases := readAliases(dec)
+	count := dec.Int() // the indices follow in sections of their own, so Count's bound does not apply
+	if err := dec.Done(); err != nil {
+		return nil, "", err
+	}
+	for range count {
+		head, err := expectSection(f, statefile.KindIndex)
+		if err != nil {
+			return nil, "", err
+		}
+		ix, err := index.ReadState(f, head, fields, e.opts.now)
+		if err != nil {
+			return nil, "", err
+		}
+		if e.indices[ix.Name] != nil {
+			return nil, "", corruptState("index %s saved twice", ix.Name)
+		}
+		e.indices[ix.Name] = ix
+	}
+	if _, err := expectSection(f, statefile.KindEnd); err != nil {
+		return nil, "", err
+	}
+	if _, _, err := f.Next(); !errors.Is(err, io.EOF) {
+		return nil, "", corruptState("data after the end of the state")
+	}
+	for alias, targets := range aliases {
+		for name := range targets {
+			if e.indices[name] == nil {
+				return nil, "", corruptState("alias %s names the missing index %s", alias, name)
+			}
+		}
+	}
+	e.aliases = aliases
+	return e, label, nil
+}
+
+func corruptState(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", statefile.ErrCorrupt, fmt.Sprintf(format, args...))
+}
+
+// expectSection reads the next section, which must be of kind want.
+func expectSection(f *statefile.File, want byte) (*statefile.Decoder, error) {
+	kind, dec, err := f.Next()
+	if errors.Is(err, io.EOF) {
+		return nil, corruptState("the state ends early")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if kind != want {
+		return nil, corruptState("expected a section of kind %d, found %d", want, kind)
+	}
+	return dec, nil
+}
+
+func readAliases(dec *statefile.Decoder) map[string]map[string]aliasProps {
+	out := map[string]map[string]aliasProps{}
+	for range dec.Count() {
+		alias := dec.String()
+		targets := map[string]aliasProps{}
+		for range dec.Count() {
+			name := dec.String()
+			var props aliasProps
+			switch dec.Uvarint() {
+			case writeIndexUnset:
+			case writeIndexFalse:
+				props.isWriteIndex = new(bool)
+			case writeIndexTrue:
+				props.isWriteIndex = new(bool)
+				*props.isWriteIndex = true
+			default:
+				dec.Fail("bad write-index flag of alias %s", alias)
+			}
+			targets[name] = props
+		}
+		out[alias] = targets
+	}
+	return out
+}
