@@ -47,9 +47,51 @@ func logMark(ctx context.Context, lm logMarker) (string, error) {
 		return "", err
 	}
 	if !ok {
-		return "planstore " + Version() + "; empty log", nil
+		return "planstore " + buildMark() + "; empty log", nil
 	}
-	return fmt.Sprintf("planstore %s; log position %s; event %s", Version(), entry.Position, entry.Event.ID), nil
+	return fmt.Sprintf("planstore %s; log position %s; event %s", buildMark(), entry.Position, entry.Event.ID), nil
+}
+
+// buildMark names the build a state comes from. A tagged build, or one of a clean commit,
+// is named by its Version; a local build without a commit, or of a tree with changes,
+// says too little (two such builds may project differently under the same words), so
+// the executable's size and modification time are added: rebuilding it makes the next
+// start rebuild the engine rather than trust a state of older code.
+func buildMark() string {
+	v := Version()
+	if buildIsNamed() {
+		return v
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return v + "; executable unknown"
+	}
+	info, err := os.Stat(exe)
+	if err != nil {
+		return v + "; executable unknown"
+	}
+	return fmt.Sprintf("%s; executable %d bytes, %s", v, info.Size(), info.ModTime().UTC().Format(time.RFC3339Nano))
+}
+
+// buildIsNamed: the binary carries a module version, or the commit of a clean tree.
+func buildIsNamed() bool {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return false
+	}
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return true
+	}
+	var revision, modified bool
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			revision = s.Value != ""
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	return revision && !modified
 }
 
 // newEmbeddedEngine returns serve's embedded engine: the one a clean shutdown saved when
