@@ -4,11 +4,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/planstore/planstore/internal/atomicfile"
 )
 
 // RecordName is the data dir's record of the store files planstore created in it.
@@ -89,34 +92,14 @@ func updateRecord(dataDir string, change func(*record) bool) error {
 	return writeAtomically(filepath.Join(dataDir, RecordName), append(b, '\n'))
 }
 
+// writeAtomically replaces path with data, whole or not at all (atomicfile.Write).
 func writeAtomically(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".planstore-files-*.tmp")
+	err := atomicfile.Write(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("record store files: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	if _, err := tmp.Write(data); err != nil {
-		_ = tmp.Close()
-		return fmt.Errorf("record store files: %w", err)
-	}
-	if err := tmp.Sync(); err != nil {
-		_ = tmp.Close()
-		return fmt.Errorf("record store files: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("record store files: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("record store files: %w", err)
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("record store files: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("record store files: sync %s: %w", dir, err)
 	}
 	return nil
 }

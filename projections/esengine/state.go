@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"unsafe"
 
+	"github.com/planstore/planstore/internal/atomicfile"
 	"github.com/planstore/planstore/projections/esengine/internal/index"
 	"github.com/planstore/planstore/projections/esengine/internal/mapping"
 	"github.com/planstore/planstore/projections/esengine/internal/statefile"
@@ -24,43 +24,17 @@ var ErrCorruptState = statefile.ErrCorrupt
 // caller's (what the state reflects: a log position, say). It writes a temporary file
 // beside path, syncs it and renames it over path, so path always holds a complete
 // state or none. Searches go on meanwhile; writes to an index wait while it is written.
-func (e *Engine) SaveState(path string, label string) (err error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("esengine: save state: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if err := e.WriteState(tmp, label); err != nil {
+func (e *Engine) SaveState(path string, label string) error {
+	stateFailed := false // WriteState's errors say what they are already
+	err := atomicfile.Write(path, func(w io.Writer) error {
+		err := e.WriteState(w, label)
+		stateFailed = err != nil
 		return err
-	}
-	if err := tmp.Sync(); err != nil {
+	})
+	if err != nil && !stateFailed {
 		return fmt.Errorf("esengine: save state: %w", err)
 	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("esengine: save state: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("esengine: save state: %w", err)
-	}
-	return syncDir(filepath.Dir(path))
-}
-
-// syncDir makes a rename in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("esengine: save state: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("esengine: save state: sync %s: %w", dir, err)
-	}
-	return nil
+	return err
 }
 
 // WriteState writes the engine's state to w (see SaveState).

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/planstore/planstore/events"
+	"github.com/planstore/planstore/internal/atomicfile"
 	"github.com/planstore/planstore/projections/esengine"
 	"github.com/planstore/planstore/transport/messaging/inproc"
 )
@@ -205,7 +206,7 @@ func (m *Main) projectorHasDeadLetters(ctx context.Context) bool {
 
 // removeUnfinishedSaves removes the temporary files of saves a kill cut short.
 func removeUnfinishedSaves(path string, log *slog.Logger) {
-	leftovers, _ := filepath.Glob(path + ".tmp-*")
+	leftovers, _ := filepath.Glob(atomicfile.TempPattern(path))
 	for _, f := range leftovers {
 		if err := os.Remove(f); err != nil {
 			log.Warn("cannot remove an unfinished engine state", slog.String("file", f), slog.Any("error", err))
