@@ -240,8 +240,9 @@ type Bound[K cmp.Ordered] struct {
 }
 
 // Between returns the union of the postings of every value inside [lo, hi]; universe is
-// the number of document slots of the index.
-func (p *Postings[K]) Between(lo, hi Bound[K], universe int) *roaring.Bitmap {
+// the number of document slots of the index, scratch lends the bitset of a large union
+// (Union).
+func (p *Postings[K]) Between(lo, hi Bound[K], universe int, scratch *Scratch) *roaring.Bitmap {
 	keys := p.keys()
 	start, end := 0, len(keys)
 	if lo.Set {
@@ -276,7 +277,7 @@ func (p *Postings[K]) Between(lo, hi Bound[K], universe int) *roaring.Bitmap {
 	if len(singles) > 0 {
 		sets = append(sets, roaring.BitmapOf(singles...))
 	}
-	return Union(sets, universe)
+	return Union(sets, universe, scratch)
 }
 
 // Clone copies the postings: the map, and every list of two or more documents.
