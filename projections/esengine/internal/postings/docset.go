@@ -60,17 +60,17 @@ func (d *DenseSet) Remove(doc uint32) {
 	d.Words[doc>>6] &^= 1 << (doc & 63)
 }
 
-// AddAll ORs a whole set in. A bitmap made only of array containers (a posting list of
-// a value held by a few documents per 65,536) is written straight into the words, a
-// fraction of the cost of iterating it (runs are ORed too); roaring's WriteDenseTo
-// copies a bitmap container over the words instead of ORing it, so a bitmap holding
-// one is iterated.
+// AddAll ORs a whole set in. Into an empty set, or from a bitmap made only of array
+// containers (a posting list of a value held by a few documents per 65,536), the set is
+// written straight into the words, a fraction of the cost of iterating it (runs are
+// ORed too); roaring's WriteDenseTo copies a bitmap container over the words instead of
+// ORing it, so a bitmap holding one is iterated when the set already has documents.
 func (d *DenseSet) AddAll(bm *roaring.Bitmap) {
 	if bm.IsEmpty() {
 		return
 	}
-	d.Any = true
-	if bm.Stats().BitmapContainers == 0 {
+	if !d.Any || bm.Stats().BitmapContainers == 0 {
+		d.Any = true
 		bm.WriteDenseTo(d.Words)
 		return
 	}
