@@ -177,6 +177,8 @@ var Cases = []Case{
 		Err: &WantError{Status: 400, Type: "illegal_argument_exception", RootCause: "illegal_argument_exception", Reason: "Unknown time-zone ID: Nowhere/Land"}},
 	{Name: "range: of gte and gt the last written wins (gt)", Body: `{"query":{"range":{"copay":{"gte":175,"gt":175}}}}`, IDs: []string{}},
 	{Name: "range: of gt and gte the last written wins (gte)", Body: `{"query":{"range":{"copay":{"gt":175,"gte":175}}}}`, IDs: []string{"p1-ps2-cs"}},
+	{Name: "range: a bound key written with an escape counts as written", Body: `{"query":{"range":{"copay":{"gt":175,"g\u0074e":175}}}}`, IDs: []string{"p1-ps2-cs"}},
+	{Name: "range: one bound a side in each of two ranges", Body: `{"query":{"bool":{"filter":[{"range":{"copay":{"gt":20}}},{"range":{"deductible":{"gte":10,"lt":100}}}]}}}`, IDs: []string{"p1-ps2-cs"}},
 	{Name: "range: of lt and lte the last written wins (lt)", Body: `{"query":{"range":{"copay":{"lte":175,"lt":175}}}}`, Total: total(11)},
 	{Name: "range: of from and gt the last written wins (gt)", Body: `{"query":{"range":{"copay":{"from":175,"gt":175}}}}`, IDs: []string{}},
 	{Name: "range from +Infinity matches nothing", Body: `{"query":{"range":{"copay":{"gte":"Infinity"}}}}`, IDs: []string{}},

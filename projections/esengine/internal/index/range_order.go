@@ -19,13 +19,32 @@ var (
 // LastBoundWins prunes tree, the decoded body, to the bounds written last. body was
 // decoded without error into tree, so the token walk cannot fail on syntax.
 func LastBoundWins(body []byte, tree any) {
-	if !bytes.Contains(body, []byte(`"gt`)) && !bytes.Contains(body, []byte(`"lt`)) &&
-		!bytes.Contains(body, []byte(`"from"`)) && !bytes.Contains(body, []byte(`"to"`)) {
+	if !mayRepeatBounds(body) {
 		return // the common case: nothing to order
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	_ = walkBounds(dec, tree)
+}
+
+// mayRepeatBounds tells whether body may hold two bounds on one side of a range: that
+// takes two keys of that side somewhere in it, written plainly unless an escape
+// (\u0067t is "gt") hides one. Walking the tokens again costs a search with one range
+// more than the rest of parsing it.
+func mayRepeatBounds(body []byte) bool {
+	if bytes.Contains(body, []byte(`\u`)) {
+		return true
+	}
+	return countKeys(body, lowerBoundKeys) > 1 || countKeys(body, upperBoundKeys) > 1
+}
+
+// countKeys counts the occurrences of the keys, quoted, in body.
+func countKeys(body []byte, keys []string) int {
+	n := 0
+	for _, k := range keys {
+		n += bytes.Count(body, []byte(`"`+k+`"`))
+	}
+	return n
 }
 
 func walkBounds(dec *json.Decoder, node any) error {
