@@ -139,6 +139,26 @@ func BenchmarkHasParent(b *testing.B) {
 	benchSearch(b, bodies)
 }
 
+// BenchmarkConfinedJoins: planbench's search load as the search API hands it to the
+// engine, each query confined by a filter (here one every document matches, as a
+// caller's organisation does when it holds every plan): plans having a planCostShare
+// with copay >= N, the children of one plan (has_parent by _id), and the
+// linkedPlanServices of one plan (parent_id), in turn.
+func BenchmarkConfinedJoins(b *testing.B) {
+	confined := func(query string) string {
+		return `{"query":{"bool":{"must":[` + query + `],"filter":[{"exists":{"field":"_org"}}]}}}`
+	}
+	var bodies []string
+	for n := 0; n < 40; n++ {
+		plan := fmt.Sprintf("plan-%d", n*97%benchPlans)
+		bodies = append(bodies,
+			confined(fmt.Sprintf(`{"has_child":{"type":"planCostShare","query":{"range":{"copay":{"gte":%d}}}}}`, n)),
+			confined(fmt.Sprintf(`{"has_parent":{"parent_type":"plan","query":{"term":{"_id":%q}}}}`, plan)),
+			confined(fmt.Sprintf(`{"parent_id":{"type":"linkedPlanService","id":%q}}`, plan)))
+	}
+	benchSearch(b, bodies)
+}
+
 // BenchmarkBulkReindex measures re-indexing documents that did not change, 100 plans
 // (800 documents) per request: what a patch that touches one object of each plan costs
 // for the other objects, and what a projector replaying events into a live index does.
