@@ -5,6 +5,7 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 
+	"github.com/planstore/planstore/projections/esengine/internal/postings"
 	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
@@ -116,6 +117,39 @@ func (aggs childAggregates) add(parent, child uint32, scoring bool, inner DocSet
 	a.min = math.Min(a.min, s)
 }
 
+// addParents adds the parents of children to parents, checking for a stop between
+// runs of 65,536 document slots: a few checks a search.
+func addParents(c *EvalContext, children, parents *postings.DenseSet) *wire.EsError {
+	const run = 1024
+	for from := 0; from < len(children.Words); from += run {
+		if stopped := c.Stop.check(); stopped != nil {
+			return stopped
+		}
+		parents.AddImages(children, from, min(from+run, len(children.Words)), c.S.ParentDoc)
+	}
+	return nil
+}
+
+// countChildren adds the parents of children to parents, and counts (and scores,
+// when scoring) each parent's matching children in aggs.
+func countChildren(c *EvalContext, children, parents *postings.DenseSet, aggs childAggregates, scoring bool, inner DocSet) *wire.EsError {
+	parentDoc := c.S.ParentDoc
+	var stopped *wire.EsError
+	children.EachBatch(func(batch []uint32) bool {
+		if stopped = c.Stop.check(); stopped != nil {
+			return false
+		}
+		for _, child := range batch {
+			if pd := parentDoc[child]; pd >= 0 {
+				parents.Add(uint32(pd))
+				aggs.add(uint32(pd), child, scoring, inner)
+			}
+		}
+		return true
+	})
+	return stopped
+}
+
 func (q *hasChildQuery) eval(c *EvalContext, scoring bool) (DocSet, *wire.EsError) {
 	_, parentRel, failure := q.parentRelation(c, &q.childType)
 	if failure != nil {
@@ -131,7 +165,7 @@ func (q *hasChildQuery) eval(c *EvalContext, scoring bool) (DocSet, *wire.EsErro
 		return DocSet{}, err
 	}
 	// The matching children and their parents are bitsets lent by the search: no
-	// roaring intersection to allocate, no callback per child.
+	// roaring intersection to allocate.
 	universe := len(c.S.Docs)
 	children := c.Scratch.Dense(universe)
 	children.AddAll(inner.Docs)
@@ -140,27 +174,13 @@ func (q *hasChildQuery) eval(c *EvalContext, scoring bool) (DocSet, *wire.EsErro
 
 	parents := c.Scratch.Dense(universe)
 	var aggs childAggregates
+	var stopped *wire.EsError
 	if counting {
 		aggs = childAggregates{}
+		stopped = countChildren(c, children, parents, aggs, wantScores, inner)
+	} else {
+		stopped = addParents(c, children, parents)
 	}
-	parentDoc := c.S.ParentDoc
-	var stopped *wire.EsError
-	children.EachBatch(func(batch []uint32) bool {
-		if stopped = c.Stop.check(); stopped != nil {
-			return false
-		}
-		for _, child := range batch {
-			pd := parentDoc[child]
-			if pd < 0 {
-				continue
-			}
-			parents.Add(uint32(pd))
-			if counting {
-				aggs.add(uint32(pd), child, wantScores, inner)
-			}
-		}
-		return true
-	})
 	if stopped != nil {
 		return DocSet{}, stopped
 	}
