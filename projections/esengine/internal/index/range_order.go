@@ -19,7 +19,7 @@ var (
 // LastBoundWins prunes tree, the decoded body, to the bounds written last. body was
 // decoded without error into tree, so the token walk cannot fail on syntax.
 func LastBoundWins(body []byte, tree any) {
-	if !mayRepeatBounds(body) {
+	if !repeatsBounds(tree) {
 		return // the common case: nothing to order
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -27,22 +27,38 @@ func LastBoundWins(body []byte, tree any) {
 	_ = walkBounds(dec, tree)
 }
 
-// mayRepeatBounds tells whether body may hold two bounds on one side of a range: that
-// takes two keys of that side somewhere in it, written plainly unless an escape
-// (\u0067t is "gt") hides one. Walking the tokens again costs a search with one range
-// more than the rest of parsing it.
-func mayRepeatBounds(body []byte) bool {
-	if bytes.Contains(body, []byte(`\u`)) {
-		return true
+// repeatsBounds tells whether an object of the decoded tree holds two bounds on one
+// side, the only case whose order matters. Walking the body's tokens again costs a
+// search with a range more than the rest of parsing it; looking through the tree, whose
+// keys are decoded already, costs next to nothing.
+func repeatsBounds(node any) bool {
+	switch x := node.(type) {
+	case map[string]any:
+		if countKeys(x, lowerBoundKeys) > 1 || countKeys(x, upperBoundKeys) > 1 {
+			return true
+		}
+		for _, v := range x {
+			if repeatsBounds(v) {
+				return true
+			}
+		}
+	case []any:
+		for _, v := range x {
+			if repeatsBounds(v) {
+				return true
+			}
+		}
 	}
-	return countKeys(body, lowerBoundKeys) > 1 || countKeys(body, upperBoundKeys) > 1
+	return false
 }
 
-// countKeys counts the occurrences of the keys, quoted, in body.
-func countKeys(body []byte, keys []string) int {
+// countKeys counts the keys obj holds.
+func countKeys(obj map[string]any, keys []string) int {
 	n := 0
 	for _, k := range keys {
-		n += bytes.Count(body, []byte(`"`+k+`"`))
+		if _, ok := obj[k]; ok {
+			n++
+		}
 	}
 	return n
 }
