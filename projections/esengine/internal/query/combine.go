@@ -22,12 +22,12 @@ func union(sets []*roaring.Bitmap) *roaring.Bitmap {
 
 // intersection ANDs result sets. When even the smallest is dense, roaring's And makes
 // a fresh 8 KB container for every 65,536 documents, and copies one whole when the other
-// side is a full run (a confined search's organisation holding every document); ANDing
-// the words of a bitset the search lends allocates only the result's sparse parts.
+// side is a full run; ANDing the words of a bitset the search lends allocates only the
+// result's sparse parts.
 func (c *EvalContext) intersection(sets []*roaring.Bitmap) *roaring.Bitmap {
 	// Every result holds live documents only, so a set as large as the live documents
 	// is all of them and leaves the others unchanged: a confined search's filter when
-	// one organisation holds every document. roaring would copy the other side.
+	// its organisation holds every document.
 	live := c.S.Live.GetCardinality()
 	rest := slices.DeleteFunc(slices.Clone(sets), func(s *roaring.Bitmap) bool {
 		return s.GetCardinality() == live
