@@ -3,6 +3,7 @@ package index
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 )
 
 // Elasticsearch reads a range's bounds in the order they are written, so of two lower
@@ -43,11 +44,7 @@ func repeatsBounds(node any) bool {
 			}
 		}
 	case []any:
-		for _, v := range x {
-			if repeatsBounds(v) {
-				return true
-			}
-		}
+		return slices.ContainsFunc(x, repeatsBounds)
 	}
 	return false
 }
