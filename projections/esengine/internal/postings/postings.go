@@ -149,12 +149,19 @@ func (p *Postings[K]) ListBitmap(l List) *roaring.Bitmap {
 	return roaring.BitmapOf(set.small...)
 }
 
+// changed records a write: the kept unions of ranges no longer hold (suffix.go) and go
+// now rather than at the next range. Writers have the postings to themselves.
+func (p *Postings[K]) changed() {
+	p.version++
+	p.suffixes = nil
+}
+
 func NewPostings[K cmp.Ordered]() *Postings[K] {
 	return &Postings[K]{ByKey: map[K]List{}}
 }
 
 func (p *Postings[K]) Add(k K, doc uint32) {
-	p.version++
+	p.changed()
 	l, ok := p.ByKey[k]
 	if !ok {
 		p.ByKey[k] = single(doc)
@@ -169,7 +176,7 @@ func (p *Postings[K]) Add(k K, doc uint32) {
 }
 
 func (p *Postings[K]) Remove(k K, doc uint32) {
-	p.version++
+	p.changed()
 	l, ok := p.ByKey[k]
 	if !ok {
 		return
@@ -197,7 +204,7 @@ func (p *Postings[K]) Remove(k K, doc uint32) {
 // Move replaces document from with document to in k's list, for a document that keeps
 // its values under a new number; k stays in the index, so the sorted order stays valid.
 func (p *Postings[K]) Move(k K, from, to uint32) {
-	p.version++
+	p.changed()
 	l, ok := p.ByKey[k]
 	if !ok {
 		p.Add(k, to)

@@ -36,6 +36,7 @@ func TestOpenRangesMatchAModel(t *testing.T) {
 		}
 		return out
 	}
+	kept := false // whether unions were ever kept
 	for step := range 300 {
 		// A run of ranges on unchanged postings (the unions are built on the second),
 		// then a write.
@@ -47,6 +48,7 @@ func TestOpenRangesMatchAModel(t *testing.T) {
 				t.Fatalf("step %d: range from %v (inclusive %v) got %d documents, want %d", step, lo.Value, lo.Inclusive, got.GetCardinality(), w.GetCardinality())
 			}
 			scratch.Release()
+			kept = kept || p.suffixes != nil
 		}
 		k, doc := float64(rng.IntN(values)), uint32(rng.IntN(docs))
 		switch rng.IntN(3) {
@@ -67,7 +69,7 @@ func TestOpenRangesMatchAModel(t *testing.T) {
 			}
 		}
 	}
-	if p.suffixes == nil {
+	if !kept {
 		t.Fatal("no range was served by kept unions")
 	}
 }
