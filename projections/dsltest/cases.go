@@ -110,6 +110,12 @@ var Cases = []Case{
 	// Bool combinations.
 	{Name: "bool of term and has_child", Body: `{"query":{"bool":{"must":[{"has_child":{"type":"planCostShare","query":{"term":{"copay":0}}}}],"filter":[{"term":{"_org":"example.com"}}]}}}`, IDs: []string{"p2"}},
 	{Name: "must_not", Body: `{"query":{"bool":{"filter":[` + plansOnly + `],"must_not":[{"term":{"_org":"example.com"}}]}}}`, IDs: []string{"p3", "p4", "p5"}},
+	// A filter every document matches leaves the other clauses' documents and scores as
+	// they are (the engine skips intersecting it).
+	{Name: "bool: scored has_child confined to every organisation", Body: `{"query":{"bool":{"must":[{"has_child":{"type":"planCostShare","query":{"range":{"copay":{"gte":1}}},"score_mode":"max"}}],"filter":[{"terms":{"_org":["example.com","acme.org","other.net"]}}]}}}`, IDs: []string{"p1", "p3", "p5"}, MaxScore: score(1)},
+	{Name: "bool: only filters every document matches", Body: `{"query":{"bool":{"filter":[{"terms":{"_org":["example.com","acme.org","other.net"]}},{"exists":{"field":"objectId"}}]}},"size":0}`, Total: total(31)},
+	{Name: "bool: has_parent confined to its organisation", Body: `{"query":{"bool":{"must":[{"has_parent":{"parent_type":"plan","query":{"ids":{"values":["p3","p5"]}}}}],"filter":[{"term":{"_org":"acme.org"}}]}}}`, IDs: []string{"p3-pcs", "p3-ps1", "p3-ps2"}},
+	{Name: "bool: two dense filters", Body: `{"query":{"bool":{"filter":[{"terms":{"_org":["example.com","acme.org"]}},{"terms":{"objectType":["membercostshare","planservice"]}}],"must_not":[{"ids":{"values":["p1-pcs"]}}]}},"size":0}`, Total: total(17)},
 	{Name: "must_not only", Body: `{"query":{"bool":{"must_not":[{"exists":{"field":"plan_join"}}]}}}`, IDs: []string{}},
 	{Name: "must_not has_child", Body: `{"query":{"bool":{"filter":[` + plansOnly + `],"must_not":[{"has_child":{"type":"linkedPlanService","query":{"match_all":{}}}}]}}}`, IDs: []string{"p5"}},
 	{Name: "should with minimum_should_match", Body: `{"query":{"bool":{"filter":[` + plansOnly + `],"should":[{"term":{"_org":"acme.org"}},{"term":{"planType":"inNetwork"}},{"has_child":{"type":"planCostShare","query":{"range":{"copay":{"gte":1}}}}}],"minimum_should_match":2}}}`, IDs: []string{"p1", "p3", "p5"}},
@@ -171,6 +177,8 @@ var Cases = []Case{
 		Err: &WantError{Status: 400, Type: "illegal_argument_exception", RootCause: "illegal_argument_exception", Reason: "Unknown time-zone ID: Nowhere/Land"}},
 	{Name: "range: of gte and gt the last written wins (gt)", Body: `{"query":{"range":{"copay":{"gte":175,"gt":175}}}}`, IDs: []string{}},
 	{Name: "range: of gt and gte the last written wins (gte)", Body: `{"query":{"range":{"copay":{"gt":175,"gte":175}}}}`, IDs: []string{"p1-ps2-cs"}},
+	{Name: "range: a bound key written with an escape counts as written", Body: `{"query":{"range":{"copay":{"gt":175,"g\u0074e":175}}}}`, IDs: []string{"p1-ps2-cs"}},
+	{Name: "range: one bound a side in each of two ranges", Body: `{"query":{"bool":{"filter":[{"range":{"copay":{"gt":20}}},{"range":{"deductible":{"gte":10,"lt":100}}}]}}}`, IDs: []string{"p1-ps2-cs"}},
 	{Name: "range: of lt and lte the last written wins (lt)", Body: `{"query":{"range":{"copay":{"lte":175,"lt":175}}}}`, Total: total(11)},
 	{Name: "range: of from and gt the last written wins (gt)", Body: `{"query":{"range":{"copay":{"from":175,"gt":175}}}}`, IDs: []string{}},
 	{Name: "range from +Infinity matches nothing", Body: `{"query":{"range":{"copay":{"gte":"Infinity"}}}}`, IDs: []string{}},

@@ -139,6 +139,52 @@ func BenchmarkHasParent(b *testing.B) {
 	benchSearch(b, bodies)
 }
 
+// BenchmarkConfinedJoins: planbench's search load as the search API hands it to the
+// engine, each query confined by a filter (here one every document matches, as a
+// caller's organisation does when it holds every plan): plans having a planCostShare
+// with copay >= N, the children of one plan (has_parent by _id), and the
+// linkedPlanServices of one plan (parent_id), in turn.
+func BenchmarkConfinedJoins(b *testing.B) {
+	confined := func(query string) string {
+		return `{"query":{"bool":{"must":[` + query + `],"filter":[{"exists":{"field":"_org"}}]}}}`
+	}
+	var bodies []string
+	for n := 0; n < 40; n++ {
+		plan := fmt.Sprintf("plan-%d", n*97%benchPlans)
+		bodies = append(bodies,
+			confined(fmt.Sprintf(`{"has_child":{"type":"planCostShare","query":{"range":{"copay":{"gte":%d}}}}}`, n)),
+			confined(fmt.Sprintf(`{"has_parent":{"parent_type":"plan","query":{"term":{"_id":%q}}}}`, plan)),
+			confined(fmt.Sprintf(`{"parent_id":{"type":"linkedPlanService","id":%q}}`, plan)))
+	}
+	benchSearch(b, bodies)
+}
+
+// BenchmarkHasChildBetweenWrites: a one-plan _bulk write, then a has_child over a copay
+// range, the case of a mixed load: every search finds the copay postings changed since
+// the one before, so no range reuses kept unions (postings/suffix.go). Run it with
+// -benchtime of at most 10000x, so that every write adds a new plan.
+func BenchmarkHasChildBetweenWrites(b *testing.B) {
+	client, index := newBenchClient(b)
+	for from := 0; from < benchPlans; from += 500 {
+		bulkInto(b, client, index, planBulk(from, from+500))
+	}
+	writes := make([][]byte, 10000)
+	for i := range writes {
+		writes[i] = planBulk(benchPlans+i, benchPlans+i+1)
+	}
+	cpu := benchplans.Run(b, len(writes), nil, func(i int) {
+		bulkInto(b, client, index, writes[i])
+		body := fmt.Sprintf(`{"query":{"has_child":{"type":"planCostShare","query":{"range":{"copay":{"gte":%d}}}}}}`, i%20)
+		res, err := client.Search(client.Search.WithIndex(index), client.Search.WithBody(strings.NewReader(body)))
+		if err != nil || res.StatusCode != 200 {
+			b.Fatalf("search: %v %v", err, res)
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		_ = res.Body.Close()
+	})
+	benchplans.ReportRates(b, b.N, cpu, "rounds")
+}
+
 // BenchmarkBulkReindex measures re-indexing documents that did not change, 100 plans
 // (800 documents) per request: what a patch that touches one object of each plan costs
 // for the other objects, and what a projector replaying events into a live index does.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/planstore/planstore/projections/esengine/internal/index"
 	"github.com/planstore/planstore/projections/esengine/internal/mapping"
+	"github.com/planstore/planstore/projections/esengine/internal/postings"
 	"github.com/planstore/planstore/projections/esengine/internal/query"
 	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
@@ -52,7 +53,8 @@ func handleCount(e *Engine, r *request) (reply, error) {
 func countIndex(ix *index.Index, q query.Query, stop *query.SearchStop, aliases []string) (uint64, *wire.EsError) {
 	v, unpin := ix.Pin()
 	defer unpin()
-	c := &query.EvalContext{Ix: ix, M: v.M, S: v.S, Stop: stop, Aliases: aliases}
+	c := &query.EvalContext{Ix: ix, M: v.M, S: v.S, Stop: stop, Aliases: aliases, Scratch: &postings.Scratch{}}
+	defer c.Scratch.Release()
 	d, err := c.Eval(q, false)
 	if err != nil {
 		return 0, err

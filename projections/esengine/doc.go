@@ -42,10 +42,11 @@
 // with a parsing_exception naming them.
 //
 // Joins never scan: each index keeps inverted indexes (keyword value, text token and
-// numeric value to a roaring bitmap of documents, values sorted lazily for ranges) and a
-// join graph (child document to parent document as a flat array, parent id to children
-// bitmap). has_child evaluates its query over the children and maps them to parents in
-// one pass over the matches; has_parent does the reverse.
+// numeric value to a roaring bitmap of documents, values sorted lazily for ranges, the
+// unions of ranges open above kept between writes) and a join graph (child document to
+// parent document as a flat array, parent id to children bitmap). has_child evaluates
+// its query over the children and maps them to parents in one pass over the matches;
+// has_parent does the reverse.
 //
 // # Inside
 //

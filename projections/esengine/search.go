@@ -119,7 +119,10 @@ func searchIndex(ix *index.Index, q query.Query, req *searchRequest, shard int, 
 		return indexResult{}, query.Ranking{}, wire.ErrIllegalArgument("Result window is too large, from + size must be less than or equal to: [%d] but was [%d]. See the scroll api for a more efficient way to request large data sets. This limit can be set by changing the [index.max_result_window] index level setting.",
 			v.Settings.MaxResultWindow, window)
 	}
-	c := &query.EvalContext{Ix: ix, M: v.M, S: v.S, Stop: stop, Aliases: aliases}
+	// What the evaluation lends (postings.Scratch) is taken back once the hits are
+	// materialised: the result holds document numbers and copies, no set.
+	c := &query.EvalContext{Ix: ix, M: v.M, S: v.S, Stop: stop, Aliases: aliases, Scratch: &postings.Scratch{}}
+	defer c.Scratch.Release()
 	byScore := query.SortedByScoreOnly(req.sort)
 	var fields []*query.SortField
 	if !byScore {

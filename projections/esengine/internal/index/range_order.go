@@ -3,6 +3,7 @@ package index
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 )
 
 // Elasticsearch reads a range's bounds in the order they are written, so of two lower
@@ -19,13 +20,44 @@ var (
 // LastBoundWins prunes tree, the decoded body, to the bounds written last. body was
 // decoded without error into tree, so the token walk cannot fail on syntax.
 func LastBoundWins(body []byte, tree any) {
-	if !bytes.Contains(body, []byte(`"gt`)) && !bytes.Contains(body, []byte(`"lt`)) &&
-		!bytes.Contains(body, []byte(`"from"`)) && !bytes.Contains(body, []byte(`"to"`)) {
+	if !repeatsBounds(tree) {
 		return // the common case: nothing to order
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	_ = walkBounds(dec, tree)
+}
+
+// repeatsBounds tells whether an object of the decoded tree holds two bounds on one
+// side, the only case whose order matters. Walking the body's tokens again costs a
+// search with a range more than the rest of parsing it; looking through the tree, whose
+// keys are decoded already, costs next to nothing.
+func repeatsBounds(node any) bool {
+	switch x := node.(type) {
+	case map[string]any:
+		if countKeys(x, lowerBoundKeys) > 1 || countKeys(x, upperBoundKeys) > 1 {
+			return true
+		}
+		for _, v := range x {
+			if repeatsBounds(v) {
+				return true
+			}
+		}
+	case []any:
+		return slices.ContainsFunc(x, repeatsBounds)
+	}
+	return false
+}
+
+// countKeys counts the keys obj holds.
+func countKeys(obj map[string]any, keys []string) int {
+	n := 0
+	for _, k := range keys {
+		if _, ok := obj[k]; ok {
+			n++
+		}
+	}
+	return n
 }
 
 func walkBounds(dec *json.Decoder, node any) error {

@@ -1,6 +1,7 @@
 package postings
 
 import (
+	"math/bits"
 	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -39,34 +40,114 @@ func ForEach(bm *roaring.Bitmap, fn func(doc uint32)) {
 	})
 }
 
-// denseSet collects document numbers in a plain bitset: adding in random order costs a
+// DenseSet collects document numbers in a plain bitset: adding in random order costs a
 // shift and an OR, and the result converts to a roaring bitmap in one pass.
-type denseSet struct {
+type DenseSet struct {
 	Words []uint64
 	Any   bool
 }
 
-func NewDenseSet(size int) *denseSet {
-	return &denseSet{Words: make([]uint64, (size+63)/64)}
+func NewDenseSet(size int) *DenseSet {
+	return &DenseSet{Words: make([]uint64, (size+63)/64)}
 }
 
-func (d *denseSet) Add(doc uint32) {
+func (d *DenseSet) Add(doc uint32) {
 	d.Words[doc>>6] |= 1 << (doc & 63)
 	d.Any = true
 }
 
-// addAll ORs a whole set in.
-func (d *denseSet) addAll(bm *roaring.Bitmap) {
+func (d *DenseSet) Remove(doc uint32) {
+	d.Words[doc>>6] &^= 1 << (doc & 63)
+}
+
+// AddAll ORs a whole set in. Into an empty set, or from a bitmap made only of array
+// containers (a posting list of a value held by a few documents per 65,536), the set is
+// written straight into the words, a fraction of the cost of iterating it (runs are
+// ORed too); roaring's WriteDenseTo copies a bitmap container over the words instead of
+// ORing it, so a bitmap holding one is iterated when the set already has documents.
+func (d *DenseSet) AddAll(bm *roaring.Bitmap) {
+	if bm.IsEmpty() {
+		return
+	}
+	if !d.Any || bm.Stats().BitmapContainers == 0 {
+		d.Any = true
+		bm.WriteDenseTo(d.Words)
+		return
+	}
 	words := d.Words
 	EachBatch(bm, func(batch []uint32) {
 		for _, doc := range batch {
 			words[doc>>6] |= 1 << (doc & 63)
 		}
-		d.Any = true
 	})
 }
 
-func (d *denseSet) Bitmap() *roaring.Bitmap {
+// Keep removes the documents not in bm, through a set lent by scratch: ANDing two
+// bitsets word by word costs less than a roaring intersection, and allocates nothing.
+func (d *DenseSet) Keep(bm *roaring.Bitmap, scratch *Scratch) {
+	if !d.Any {
+		return
+	}
+	mask := scratch.Dense(len(d.Words) * 64)
+	mask.AddAll(bm)
+	for i, w := range mask.Words {
+		d.Words[i] &= w
+	}
+}
+
+// EachBatch calls fn with successive ascending batches of the documents of the set,
+// until fn returns false.
+func (d *DenseSet) EachBatch(fn func(batch []uint32) bool) {
+	if !d.Any {
+		return
+	}
+	bufp := batchPool.Get().(*[]uint32)
+	defer batchPool.Put(bufp)
+	buf := (*bufp)[:0]
+	for i, w := range d.Words {
+		for w != 0 {
+			buf = append(buf, uint32(i)<<6|uint32(bits.TrailingZeros64(w)))
+			w &= w - 1
+		}
+		// A word adds at most 64 documents: flush while the next one still fits.
+		if len(buf) > cap(buf)-64 {
+			if !fn(buf) {
+				return
+			}
+			buf = buf[:0]
+		}
+	}
+	if len(buf) > 0 {
+		fn(buf)
+	}
+}
+
+// AddImages adds, for every document of src in its words [from, to), the document
+// image maps it to, if any (a negative entry maps to none): the parents of children,
+// for has_child. One pass over the words, without a call per document, is what a join
+// over tens of thousands of children costs.
+func (d *DenseSet) AddImages(src *DenseSet, from, to int, image []int32) {
+	words := d.Words
+	added := false
+	for i, w := range src.Words[from:to] {
+		base := uint32(from+i) << 6
+		for w != 0 {
+			doc := base | uint32(bits.TrailingZeros64(w))
+			w &= w - 1
+			if m := image[doc]; m >= 0 {
+				words[m>>6] |= 1 << (m & 63)
+				added = true
+			}
+		}
+	}
+	if added {
+		d.Any = true
+	}
+}
+
+// Bitmap returns the set as a roaring bitmap; its large containers share the words, so
+// the set must not change while the bitmap is in use.
+func (d *DenseSet) Bitmap() *roaring.Bitmap {
 	if !d.Any {
 		return roaring.New()
 	}
@@ -75,21 +156,15 @@ func (d *denseSet) Bitmap() *roaring.Bitmap {
 
 // Union ORs many posting lists. Pairwise roaring unions of many small sorted arrays
 // grow quadratic; past a few lists, setting bits in a flat bitset is linear in the
-// documents and several times faster.
-func Union(sets []*roaring.Bitmap, universe int) *roaring.Bitmap {
+// documents and several times faster. The bitset comes from scratch (nil: a new one),
+// which the result shares.
+func Union(sets []*roaring.Bitmap, universe int, scratch *Scratch) *roaring.Bitmap {
 	if len(sets) <= 8 {
 		return roaring.FastOr(sets...)
 	}
-	dense := NewDenseSet(universe)
+	dense := scratch.Dense(universe)
 	for _, bm := range sets {
-		dense.addAll(bm)
+		dense.AddAll(bm)
 	}
 	return dense.Bitmap()
-}
-
-// ForEachIf is forEach when cond holds, and nothing otherwise.
-func ForEachIf(cond bool, bm *roaring.Bitmap, fn func(doc uint32)) {
-	if cond {
-		ForEach(bm, fn)
-	}
 }

@@ -24,6 +24,13 @@ type Postings[K cmp.Ordered] struct {
 	sortMu sync.Mutex
 	sorted []K
 	stale  bool
+
+	// version counts the writes; the unions ranges open above reuse (suffix.go) hold
+	// for one version only. Also under sortMu: openRangeAt, version+1 when such a range
+	// last ran (0: never), and the unions.
+	version     uint64
+	openRangeAt uint64
+	suffixes    *suffixUnions
 }
 
 // List is the documents holding one value, in four bytes: most values of identifier
@@ -142,11 +149,19 @@ func (p *Postings[K]) ListBitmap(l List) *roaring.Bitmap {
 	return roaring.BitmapOf(set.small...)
 }
 
+// changed records a write: the kept unions of ranges no longer hold (suffix.go) and go
+// now rather than at the next range. Writers have the postings to themselves.
+func (p *Postings[K]) changed() {
+	p.version++
+	p.suffixes = nil
+}
+
 func NewPostings[K cmp.Ordered]() *Postings[K] {
 	return &Postings[K]{ByKey: map[K]List{}}
 }
 
 func (p *Postings[K]) Add(k K, doc uint32) {
+	p.changed()
 	l, ok := p.ByKey[k]
 	if !ok {
 		p.ByKey[k] = single(doc)
@@ -161,6 +176,7 @@ func (p *Postings[K]) Add(k K, doc uint32) {
 }
 
 func (p *Postings[K]) Remove(k K, doc uint32) {
+	p.changed()
 	l, ok := p.ByKey[k]
 	if !ok {
 		return
@@ -188,6 +204,7 @@ func (p *Postings[K]) Remove(k K, doc uint32) {
 // Move replaces document from with document to in k's list, for a document that keeps
 // its values under a new number; k stays in the index, so the sorted order stays valid.
 func (p *Postings[K]) Move(k K, from, to uint32) {
+	p.changed()
 	l, ok := p.ByKey[k]
 	if !ok {
 		p.Add(k, to)
@@ -240,8 +257,10 @@ type Bound[K cmp.Ordered] struct {
 }
 
 // Between returns the union of the postings of every value inside [lo, hi]; universe is
-// the number of document slots of the index.
-func (p *Postings[K]) Between(lo, hi Bound[K], universe int) *roaring.Bitmap {
+// the number of document slots of the index, scratch lends the bitset of a large union
+// (Union). The result may belong to the postings (suffix.go): the caller must not
+// modify it.
+func (p *Postings[K]) Between(lo, hi Bound[K], universe int, scratch *Scratch) *roaring.Bitmap {
 	keys := p.keys()
 	start, end := 0, len(keys)
 	if lo.Set {
@@ -260,6 +279,11 @@ func (p *Postings[K]) Between(lo, hi Bound[K], universe int) *roaring.Bitmap {
 	if start >= end {
 		return roaring.New()
 	}
+	if end == len(keys) {
+		if union, from, ok := p.suffixFrom(keys, start, universe); ok {
+			return p.unionWith(union, keys[start:from], universe, scratch)
+		}
+	}
 	var sets []*roaring.Bitmap
 	var singles []uint32
 	for _, k := range keys[start:end] {
@@ -276,7 +300,7 @@ func (p *Postings[K]) Between(lo, hi Bound[K], universe int) *roaring.Bitmap {
 	if len(singles) > 0 {
 		sets = append(sets, roaring.BitmapOf(singles...))
 	}
-	return Union(sets, universe)
+	return Union(sets, universe, scratch)
 }
 
 // Clone copies the postings: the map, and every list of two or more documents.

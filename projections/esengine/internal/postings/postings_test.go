@@ -73,7 +73,7 @@ func TestPostingsMatchAModel(t *testing.T) {
 				all.Add(d)
 			}
 		}
-		if got := p.Between(Bound[float64]{}, Bound[float64]{}, 100); !got.Equals(all) {
+		if got := p.Between(Bound[float64]{}, Bound[float64]{}, 100, nil); !got.Equals(all) {
 			t.Fatalf("step %d: between got %v, want %v", step, got.ToArray(), all.ToArray())
 		}
 	}

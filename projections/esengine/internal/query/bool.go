@@ -144,10 +144,10 @@ func (q *boolQuery) eval(c *EvalContext, scoring bool) (DocSet, *wire.EsError) {
 	case 1:
 		docs = sets[0]
 	default:
-		docs = roaring.FastAnd(sets...)
+		docs = c.intersection(sets)
 	}
 	if len(exclusions) > 0 {
-		docs = roaring.AndNot(docs, roaring.FastOr(exclusions...))
+		docs = roaring.AndNot(docs, union(exclusions))
 	}
 	if !scoring {
 		return constantSet(docs, 0), nil

@@ -1,11 +1,62 @@
 package query
 
 import (
+	"cmp"
+	"slices"
+
 	"github.com/RoaringBitmap/roaring/v2"
 )
 
 // Combining the results of several clauses: the boolean algebra on document sets and
 // the score sums that go with it, shared by bool and match.
+
+// union ORs result sets. One set is returned as it is rather than copied (roaring's
+// FastOr clones it): results are never modified (DocSet), and a confined search's
+// filter is one organisation's whole posting list.
+func union(sets []*roaring.Bitmap) *roaring.Bitmap {
+	if len(sets) == 1 {
+		return sets[0]
+	}
+	return roaring.FastOr(sets...)
+}
+
+// intersection ANDs result sets. When even the smallest is dense, roaring's And makes
+// a fresh 8 KB container for every 65,536 documents, and copies one whole when the other
+// side is a full run; ANDing the words of a bitset the search lends allocates only the
+// result's sparse parts.
+func (c *EvalContext) intersection(sets []*roaring.Bitmap) *roaring.Bitmap {
+	// Every result holds live documents only, so a set as large as the live documents
+	// is all of them and leaves the others unchanged: a confined search's filter when
+	// its organisation holds every document.
+	live := c.S.Live.GetCardinality()
+	rest := slices.DeleteFunc(slices.Clone(sets), func(s *roaring.Bitmap) bool {
+		return s.GetCardinality() == live
+	})
+	switch len(rest) {
+	case 0:
+		return sets[0]
+	case 1:
+		return rest[0]
+	}
+	sets = rest
+	universe := len(c.S.Docs)
+	smallest := slices.MinFunc(sets, func(a, b *roaring.Bitmap) int {
+		return cmp.Compare(a.GetCardinality(), b.GetCardinality())
+	})
+	// A bitmap container holds more than 4,096 of its 65,536 documents: below that
+	// average density roaring's intersections walk sorted arrays and allocate little.
+	if smallest.GetCardinality()*16 < uint64(universe) {
+		return roaring.FastAnd(sets...)
+	}
+	dense := c.Scratch.Dense(universe)
+	dense.AddAll(smallest)
+	for _, s := range sets {
+		if s != smallest {
+			dense.Keep(s, c.Scratch)
+		}
+	}
+	return dense.Bitmap()
+}
 
 // conjunction intersects results and sums their scores; with no clause it is all.
 func conjunction(clauses []DocSet, all *roaring.Bitmap) DocSet {
@@ -33,7 +84,7 @@ func disjunction(clauses []DocSet, msm int) DocSet {
 	var docs *roaring.Bitmap
 	switch {
 	case msm <= 1:
-		docs = roaring.FastOr(sets...)
+		docs = union(sets)
 	case msm > len(clauses):
 		docs = roaring.New()
 	default:

@@ -43,7 +43,7 @@ func (q *existsQuery) eval(c *EvalContext, _ bool) (DocSet, *wire.EsError) {
 				sets = append(sets, bm)
 			}
 		}
-		return constantSet(roaring.FastOr(sets...), q.boost), nil
+		return constantSet(union(sets), q.boost), nil
 	}
 	if bm := c.S.Exists[q.field]; bm != nil {
 		return constantSet(bm, q.boost), nil
@@ -55,7 +55,7 @@ func (q *existsQuery) eval(c *EvalContext, _ bool) (DocSet, *wire.EsError) {
 				sets = append(sets, bm)
 			}
 		}
-		return constantSet(roaring.FastOr(sets...), q.boost), nil
+		return constantSet(union(sets), q.boost), nil
 	}
 	return emptySet(), nil
 }

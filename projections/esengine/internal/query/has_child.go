@@ -97,6 +97,59 @@ type childAggregate struct {
 	sum, max, min float64
 }
 
+// childAggregates are the aggregates of the parents with matching children.
+type childAggregates map[uint32]*childAggregate
+
+// add counts child, a match of inner, for parent, with its score when scoring.
+func (aggs childAggregates) add(parent, child uint32, scoring bool, inner DocSet) {
+	s := 0.0
+	if scoring {
+		s = inner.Score(child)
+	}
+	a := aggs[parent]
+	if a == nil {
+		aggs[parent] = &childAggregate{count: 1, sum: s, max: s, min: s}
+		return
+	}
+	a.count++
+	a.sum += s
+	a.max = math.Max(a.max, s)
+	a.min = math.Min(a.min, s)
+}
+
+// addParents adds the parents of children to parents, checking for a stop between
+// runs of 65,536 document slots: a few checks a search.
+func addParents(c *EvalContext, children, parents *postings.DenseSet) *wire.EsError {
+	const run = 1024
+	for from := 0; from < len(children.Words); from += run {
+		if stopped := c.Stop.check(); stopped != nil {
+			return stopped
+		}
+		parents.AddImages(children, from, min(from+run, len(children.Words)), c.S.ParentDoc)
+	}
+	return nil
+}
+
+// countChildren adds the parents of children to parents, and counts (and scores,
+// when scoring) each parent's matching children in aggs.
+func countChildren(c *EvalContext, children, parents *postings.DenseSet, aggs childAggregates, scoring bool, inner DocSet) *wire.EsError {
+	parentDoc := c.S.ParentDoc
+	var stopped *wire.EsError
+	children.EachBatch(func(batch []uint32) bool {
+		if stopped = c.Stop.check(); stopped != nil {
+			return false
+		}
+		for _, child := range batch {
+			if pd := parentDoc[child]; pd >= 0 {
+				parents.Add(uint32(pd))
+				aggs.add(uint32(pd), child, scoring, inner)
+			}
+		}
+		return true
+	})
+	return stopped
+}
+
 func (q *hasChildQuery) eval(c *EvalContext, scoring bool) (DocSet, *wire.EsError) {
 	_, parentRel, failure := q.parentRelation(c, &q.childType)
 	if failure != nil {
@@ -111,72 +164,37 @@ func (q *hasChildQuery) eval(c *EvalContext, scoring bool) (DocSet, *wire.EsErro
 	if err != nil {
 		return DocSet{}, err
 	}
-	children := roaring.And(inner.Docs, childDocs)
+	// The matching children and their parents are bitsets lent by the search: no
+	// roaring intersection to allocate.
+	universe := len(c.S.Docs)
+	children := c.Scratch.Dense(universe)
+	children.AddAll(inner.Docs)
+	children.Keep(childDocs, c.Scratch)
 	counting := wantScores || q.minChildren > 1 || q.maxChildren < math.MaxInt32
 
-	parents := postings.NewDenseSet(len(c.S.Docs))
-	var aggs map[uint32]*childAggregate
-	if counting {
-		aggs = map[uint32]*childAggregate{}
-	}
-	parentDoc := c.S.ParentDoc
+	parents := c.Scratch.Dense(universe)
+	var aggs childAggregates
 	var stopped *wire.EsError
-	if !counting {
-		words := parents.Words
-		postings.EachBatch(children, func(batch []uint32) {
-			if stopped != nil {
-				return
-			}
-			stopped = c.Stop.check()
-			for _, child := range batch {
-				if pd := parentDoc[child]; pd >= 0 {
-					words[pd>>6] |= 1 << (pd & 63)
-					parents.Any = true
-				}
-			}
-		})
+	if counting {
+		aggs = childAggregates{}
+		stopped = countChildren(c, children, parents, aggs, wantScores, inner)
+	} else {
+		stopped = addParents(c, children, parents)
 	}
-	tick := c.Every()
-	postings.ForEachIf(counting, children, func(child uint32) {
-		if stopped != nil {
-			return
-		}
-		if stopped = tick(); stopped != nil {
-			return
-		}
-		pd := parentDoc[child]
-		if pd < 0 {
-			return
-		}
-		parent := uint32(pd)
-		parents.Add(parent)
-		a := aggs[parent]
-		s := 0.0
-		if wantScores {
-			s = inner.Score(child)
-		}
-		if a == nil {
-			aggs[parent] = &childAggregate{count: 1, sum: s, max: s, min: s}
-			return
-		}
-		a.count++
-		a.sum += s
-		a.max = math.Max(a.max, s)
-		a.min = math.Min(a.min, s)
-	})
 	if stopped != nil {
 		return DocSet{}, stopped
 	}
 	// The child's relation fixes its parent's, unless an id is shared across levels;
 	// intersecting once is cheaper than checking every parent.
-	docs := roaring.And(parents.Bitmap(), c.relationDocsOrEmpty(parentRel))
+	parents.Keep(c.relationDocsOrEmpty(parentRel), c.Scratch)
 	if q.minChildren > 1 || q.maxChildren < math.MaxInt32 {
 		for p, a := range aggs {
 			if a.count < q.minChildren || a.count > q.maxChildren {
-				docs.Remove(p)
+				parents.Remove(p)
 			}
 		}
 	}
+	docs := parents.Bitmap()
 	if scoring && q.boost == 0 {
 		return DocSet{Docs: docs}, nil // a zero boost still zeroes (boost_immune.go)
 	}

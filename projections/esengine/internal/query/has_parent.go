@@ -78,14 +78,18 @@ func (q *hasParentQuery) eval(c *EvalContext, scoring bool) (DocSet, *wire.EsErr
 	if stopped != nil {
 		return DocSet{}, stopped
 	}
-	var relations []*roaring.Bitmap
+	// Only the documents of a child relation of the parent type count (an id may be
+	// shared across levels). The children are few next to a relation's documents:
+	// intersecting them with each relation in turn costs far less than uniting the
+	// relations, whole-index sets, first.
+	all := roaring.FastOr(childSets...)
+	var inRelations []*roaring.Bitmap
 	for _, rel := range j.Children[q.parentType] {
 		if bm := c.relationDocs(rel); bm != nil {
-			relations = append(relations, bm)
+			inRelations = append(inRelations, roaring.And(all, bm))
 		}
 	}
-	children := roaring.FastOr(childSets...)
-	children.And(roaring.FastOr(relations...))
+	children := roaring.FastOr(inRelations...)
 	if !wantScores {
 		return constantSet(children, q.boost), nil
 	}

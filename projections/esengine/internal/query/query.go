@@ -9,6 +9,7 @@ import (
 
 	"github.com/planstore/planstore/projections/esengine/internal/index"
 	"github.com/planstore/planstore/projections/esengine/internal/mapping"
+	"github.com/planstore/planstore/projections/esengine/internal/postings"
 	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
@@ -30,6 +31,9 @@ type EvalContext struct {
 	Stop *SearchStop // nil: never stops early
 	// aliases are the aliases of ix when the search began: _index matches them too.
 	Aliases []string
+	// Scratch lends the bitsets of joins and large ranges (nil: they are allocated); the
+	// caller releases it once it no longer uses any result.
+	Scratch *postings.Scratch
 }
 
 // DocSet is a query result: matching documents and how each scores. The bitmap may be

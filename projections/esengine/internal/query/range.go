@@ -115,7 +115,7 @@ func (q *rangeQuery) eval(c *EvalContext, _ bool) (DocSet, *wire.EsError) {
 		if p == nil || loEmpty || hiEmpty {
 			return emptySet(), nil
 		}
-		return constantSet(p.Between(lo, hi, len(c.S.Docs)), q.boost), nil
+		return constantSet(p.Between(lo, hi, len(c.S.Docs), c.Scratch), q.boost), nil
 	} else if f != nil && f.Typ == mapping.TypeText {
 		return constantSet(c.tokenRange(q.field, stringBound(lower), stringBound(upper)), q.boost), nil
 	}
@@ -123,7 +123,7 @@ func (q *rangeQuery) eval(c *EvalContext, _ bool) (DocSet, *wire.EsError) {
 	if p == nil {
 		return emptySet(), nil
 	}
-	return constantSet(p.Between(stringBound(lower), stringBound(upper), len(c.S.Docs)), q.boost), nil
+	return constantSet(p.Between(stringBound(lower), stringBound(upper), len(c.S.Docs), c.Scratch), q.boost), nil
 }
 
 // rawBound is one end of a range as written in the query.
@@ -183,7 +183,7 @@ func (c *EvalContext) tokenRange(field string, lo, hi postings.Bound[string]) *r
 		}
 		sets = append(sets, bm)
 	}
-	return postings.Union(sets, len(c.S.Docs))
+	return postings.Union(sets, len(c.S.Docs), c.Scratch)
 }
 
 // zoneOffset is the offset form of a time zone: Z, +01, -05:30, +0530.

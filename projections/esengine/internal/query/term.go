@@ -195,7 +195,7 @@ func lookupDocs[P any](byKey map[string]P, value string, caseInsensitive bool, d
 			sets = append(sets, docs(p))
 		}
 	}
-	return roaring.FastOr(sets...)
+	return union(sets)
 }
 
 func (c *EvalContext) docCount(field string) uint64 {

@@ -48,7 +48,7 @@ func (q *termsQuery) eval(c *EvalContext, _ bool) (DocSet, *wire.EsError) {
 		}
 		sets = append(sets, d.Docs)
 	}
-	return constantSet(roaring.FastOr(sets...), q.boost), nil
+	return constantSet(union(sets), q.boost), nil
 }
 
 // errEmptyID is Elasticsearch's refusal of an empty _id in ids, term and terms: no
