@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/planstore/planstore/projections/esengine/internal/mapping"
+	"github.com/planstore/planstore/projections/esengine/internal/postings"
 	"github.com/planstore/planstore/projections/esengine/internal/statefile"
 	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
@@ -43,6 +44,7 @@ func ReadState(f *statefile.File, head *statefile.Decoder, fields FieldRemap, no
 	keys := readKeys(head)
 	tombstones := readTombstones(head)
 	docs := head.Int()
+	keywordSizes := readKeywordSizes(head)
 	if err := head.Done(); err != nil {
 		return nil, err
 	}
@@ -59,11 +61,25 @@ func ReadState(f *statefile.File, head *statefile.Decoder, fields FieldRemap, no
 	room := min(docs, f.Remaining()/minSavedDoc)
 	s.byID = make(map[string]uint32, room)
 	s.Docs, s.ParentDoc = make([]*StoredDoc, 0, room), make([]int32, 0, room)
+	for field, values := range keywordSizes {
+		s.Keywords[field] = postings.NewPostingsSized[string](min(values, room))
+	}
 	if err := s.readDocs(f, docs, fields); err != nil {
 		return nil, err
 	}
 	s.seqNo = seqNo
 	return ix, nil
+}
+
+// readKeywordSizes reads what writeKeywordSizes wrote: distinct values by keyword field.
+func readKeywordSizes(dec *statefile.Decoder) map[string]int {
+	n := dec.Count()
+	sizes := make(map[string]int, n)
+	for range n {
+		field := dec.String()
+		sizes[field] = dec.Int()
+	}
+	return sizes
 }
 
 func readSettings(dec *statefile.Decoder) IndexSettings {

@@ -160,6 +160,12 @@ func NewPostings[K cmp.Ordered]() *Postings[K] {
 	return &Postings[K]{ByKey: map[K]List{}}
 }
 
+// NewPostingsSized makes postings with room for about values distinct values, for a
+// caller that knows how many are coming (a load): the map is made once, not grown.
+func NewPostingsSized[K cmp.Ordered](values int) *Postings[K] {
+	return &Postings[K]{ByKey: make(map[K]List, values)}
+}
+
 func (p *Postings[K]) Add(k K, doc uint32) {
 	p.changed()
 	l, ok := p.ByKey[k]
