@@ -162,13 +162,10 @@ func (s *Store) readDocs(f *statefile.File, want int, fields FieldRemap) error {
 			if err := dec.Err(); err != nil {
 				return err
 			}
-			// A second document of an id takes the first one's place in byID, so the
-			// map does not grow: one map write per document instead of a read and a write.
-			ids := len(s.byID)
-			num := s.place(d)
-			if len(s.byID) == ids {
+			if _, dup := s.byID[d.Id]; dup {
 				return statefileCorrupt("document %q saved twice", d.Id)
 			}
+			num := s.place(d)
 			d.walk(s.nonKeywordValues(num))
 			s.linkJoin(d, num)
 			batch.docs = append(batch.docs, d)

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"math"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -107,9 +108,8 @@ type Store struct {
 	// (-1 when the parent is not indexed). has_child walks it as a plain array, which is
 	// what makes a join over tens of thousands of children take microseconds.
 	ParentDoc []int32
-	byNumber  fieldCaches // Keywords, Numbers, Texts and Exists by field number
-	seqNo     int64       // last sequence number handed out
-	dead      int         // replaced or deleted document slots, for compaction
+	seqNo     int64 // last sequence number handed out
+	dead      int   // replaced or deleted document slots, for compaction
 
 	tombstonesSinceSweep int
 }
@@ -172,16 +172,16 @@ func (s *Store) place(d *StoredDoc) uint32 {
 
 // keywordAdder adds the keyword values of document n to the keyword postings.
 func (s *Store) keywordAdder(n uint32) func(uint32, string) {
-	return func(f uint32, value string) { s.keywordPostings(f).Add(value, n) }
+	return func(f uint32, value string) { fieldPostings(s.Keywords, f).Add(value, n) }
 }
 
 // nonKeywordValues indexes the other values of document n: numbers, text tokens and
 // lengths, and the fields it has. None of them touches the keyword postings.
 func (s *Store) nonKeywordValues(n uint32) valueVisitor {
 	return valueVisitor{
-		number: func(f uint32, value float64) { s.numberPostings(f).Add(value, n) },
+		number: func(f uint32, value float64) { fieldPostings(s.Numbers, f).Add(value, n) },
 		token: func(f uint32, token string, _ int32) {
-			ti := s.textIndexOf(f)
+			ti := s.text(fieldName(f))
 			bm := ti.Tokens[token]
 			if bm == nil {
 				bm = roaring.New()
@@ -190,14 +190,32 @@ func (s *Store) nonKeywordValues(n uint32) valueVisitor {
 			bm.Add(n)
 		},
 		length: func(f uint32, length int32) {
-			ti := s.textIndexOf(f)
+			ti := s.text(fieldName(f))
 			ti.SumLength += int64(length)
 			if length > 0 {
 				ti.DocCount++
 			}
 		},
-		field: func(f uint32) { s.existsOf(f).Add(n) },
+		field: func(f uint32) {
+			field := fieldName(f)
+			bm := s.Exists[field]
+			if bm == nil {
+				bm = roaring.New()
+				s.Exists[field] = bm
+			}
+			bm.Add(n)
+		},
 	}
+}
+
+func fieldPostings[K cmp.Ordered](byField map[string]*postings.Postings[K], f uint32) *postings.Postings[K] {
+	field := fieldName(f)
+	p := byField[field]
+	if p == nil {
+		p = postings.NewPostings[K]()
+		byField[field] = p
+	}
+	return p
 }
 
 // linkJoin gives the document at n its place in the join: its own key (whose children,
@@ -224,6 +242,15 @@ func (s *Store) linkJoin(d *StoredDoc, n uint32) {
 		j.Parent.Children.Add(n)
 		s.ParentDoc[n] = int32(j.Parent.doc)
 	}
+}
+
+func (s *Store) text(field string) *textIndex {
+	ti := s.Texts[field]
+	if ti == nil {
+		ti = &textIndex{Tokens: map[string]*roaring.Bitmap{}}
+		s.Texts[field] = ti
+	}
+	return ti
 }
 
 // joinKey returns the key of id, making it the first time a child names id: a live
