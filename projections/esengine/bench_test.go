@@ -40,13 +40,19 @@ func newBenchClient(tb testing.TB) (*elasticsearch.Client, string) {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return client, createJoinIndex(tb, client)
+}
+
+// createJoinIndex creates the benchmarks' index, with the read model's join mapping.
+func createJoinIndex(tb testing.TB, client *elasticsearch.Client) string {
+	tb.Helper()
 	const index = "plans-bench"
 	res, err := client.Indices.Create(index, client.Indices.Create.WithBody(strings.NewReader(esengine.JoinIndexBody)))
 	if err != nil || res.StatusCode != 200 {
 		tb.Fatalf("creating index: %v %v", err, res)
 	}
 	_ = res.Body.Close()
-	return client, index
+	return index
 }
 
 func bulkInto(tb testing.TB, client *elasticsearch.Client, index string, body []byte) {
