@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"unsafe"
 )
 
 // ErrCorrupt is wrapped by every error about the content of a state file (as opposed
@@ -55,7 +56,7 @@ func (f *File) Next() (byte, *Decoder, error) {
 	}
 	body := rest[:5+n]
 	want := binary.LittleEndian.Uint32([]byte(rest[5+n : 9+n]))
-	if got := crc32.Checksum([]byte(body), castagnoli); got != want {
+	if got := crc32.Checksum(readOnlyBytes(body), castagnoli); got != want {
 		return 0, nil, corrupt("checksum mismatch in the section at byte %d", f.at)
 	}
 	f.at += 9 + n
@@ -211,4 +212,11 @@ func headError(err error) error {
 		return corrupt("the file ends in its first section")
 	}
 	return fmt.Errorf("statefile: read: %w", err)
+}
+
+// readOnlyBytes views s as bytes without copying it, for a reader that only reads them
+// (the checksum): []byte(s) would copy every section, 1.5 GB for the state of a million
+// plans, whose documents keep the file's bytes as strings.
+func readOnlyBytes(s string) []byte {
+	return unsafe.Slice(unsafe.StringData(s), len(s))
 }
