@@ -60,7 +60,7 @@ func logMark(ctx context.Context, lm logMarker) (string, error) {
 // start rebuild the engine rather than trust a state of older code.
 func buildMark() string {
 	v := Version()
-	if buildIsNamed() {
+	if b, ok := readBuild(); ok && b.named() {
 		return v
 	}
 	exe, err := os.Executable()
@@ -72,27 +72,6 @@ func buildMark() string {
 		return v + "; executable unknown"
 	}
 	return fmt.Sprintf("%s; executable %d bytes, %s", v, info.Size(), info.ModTime().UTC().Format(time.RFC3339Nano))
-}
-
-// buildIsNamed: the binary carries a module version, or the commit of a clean tree.
-func buildIsNamed() bool {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return false
-	}
-	if v := info.Main.Version; v != "" && v != "(devel)" {
-		return true
-	}
-	var revision, modified bool
-	for _, s := range info.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			revision = s.Value != ""
-		case "vcs.modified":
-			modified = s.Value == "true"
-		}
-	}
-	return revision && !modified
 }
 
 // newEmbeddedEngine returns serve's embedded engine: the one a clean shutdown saved when
@@ -126,6 +105,13 @@ func (m *Main) newEmbeddedEngine(ctx context.Context) *esengine.Engine {
 // errStaleState: the saved state is of another log (or build) than this one.
 var errStaleState = errors.New("the state was saved at another point of the event log")
 
+func sameMark(saved, current string) error {
+	if saved != current {
+		return fmt.Errorf("%w (saved at %q, the log is at %q)", errStaleState, saved, current)
+	}
+	return nil
+}
+
 func (m *Main) loadEngineState(ctx context.Context, path string, lm logMarker) (*esengine.Engine, error) {
 	start := time.Now()
 	current, err := logMark(ctx, lm)
@@ -138,15 +124,16 @@ func (m *Main) loadEngineState(ctx context.Context, path string, lm logMarker) (
 	if err != nil {
 		return nil, err
 	}
-	if saved != current {
-		return nil, fmt.Errorf("%w (saved at %q, the log is at %q)", errStaleState, saved, current)
+	if err := sameMark(saved, current); err != nil {
+		return nil, err
 	}
 	e, saved, err := esengine.LoadState(path)
 	if err != nil {
 		return nil, err
 	}
-	if saved != current {
-		return nil, fmt.Errorf("%w (saved at %q, the log is at %q)", errStaleState, saved, current)
+	// The file may have been replaced since its label was read.
+	if err := sameMark(saved, current); err != nil {
+		return nil, err
 	}
 	m.log.Info("embedded search engine loaded from its saved state", slog.String("file", path),
 		slog.String("mark", current), slog.Duration("took", time.Since(start)))
