@@ -123,7 +123,7 @@ func StateLabel(path string) (string, error) {
 	defer f.Close()
 	kind, dec, err := statefile.ReadHead(bufio.NewReader(f))
 	if err == nil && kind != statefile.KindEngine {
-		err = corruptState("the state does not begin with the engine section")
+		err = statefile.Corrupt("the state does not begin with the engine section")
 	}
 	if err != nil {
 		return "", fmt.Errorf("esengine: read state label: %w", err)
@@ -150,7 +150,7 @@ func readState(data string, opts []Option) (*Engine, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	dec, err := expectSection(f, statefile.KindEngine)
+	dec, err := f.Expect(statefile.KindEngine)
 	if err != nil {
 		return nil, "", err
 	}
@@ -164,7 +164,7 @@ func readState(data string, opts []Option) (*Engine, string, error) {
 		return nil, "", err
 	}
 	for range count {
-		head, err := expectSection(f, statefile.KindIndex)
+		head, err := f.Expect(statefile.KindIndex)
 		if err != nil {
 			return nil, "", err
 		}
@@ -173,44 +173,25 @@ func readState(data string, opts []Option) (*Engine, string, error) {
 			return nil, "", err
 		}
 		if e.indices[ix.Name] != nil {
-			return nil, "", corruptState("index %s saved twice", ix.Name)
+			return nil, "", statefile.Corrupt("index %s saved twice", ix.Name)
 		}
 		e.indices[ix.Name] = ix
 	}
-	if _, err := expectSection(f, statefile.KindEnd); err != nil {
+	if _, err := f.Expect(statefile.KindEnd); err != nil {
 		return nil, "", err
 	}
 	if _, _, err := f.Next(); !errors.Is(err, io.EOF) {
-		return nil, "", corruptState("data after the end of the state")
+		return nil, "", statefile.Corrupt("data after the end of the state")
 	}
 	for alias, targets := range aliases {
 		for name := range targets {
 			if e.indices[name] == nil {
-				return nil, "", corruptState("alias %s names the missing index %s", alias, name)
+				return nil, "", statefile.Corrupt("alias %s names the missing index %s", alias, name)
 			}
 		}
 	}
 	e.aliases = aliases
 	return e, label, nil
-}
-
-func corruptState(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", statefile.ErrCorrupt, fmt.Sprintf(format, args...))
-}
-
-// expectSection reads the next section, which must be of kind want.
-func expectSection(f *statefile.File, want byte) (*statefile.Decoder, error) {
-	kind, dec, err := f.Next()
-	if errors.Is(err, io.EOF) {
-		return nil, corruptState("the state ends early")
-	}
-	if err != nil {
-		return nil, err
-	}
-	if kind != want {
-		return nil, corruptState("expected a section of kind %d, found %d", want, kind)
-	}
-	return dec, nil
 }
 
 func readAliases(dec *statefile.Decoder) map[string]map[string]aliasProps {

@@ -129,11 +129,11 @@ func readTombstones(dec *statefile.Decoder) map[string]tombstone {
 func parseSavedMapping(data string) (*mapping.Mapping, error) {
 	raw, err := wire.DecodeJSON([]byte(data))
 	if err != nil {
-		return nil, statefileCorrupt("mapping: %v", err)
+		return nil, statefile.Corrupt("mapping: %v", err)
 	}
 	m, merr := mapping.ParseMappings(raw)
 	if merr != nil {
-		return nil, statefileCorrupt("mapping: %s", merr.Reason)
+		return nil, statefile.Corrupt("mapping: %s", merr.Reason)
 	}
 	return m, nil
 }
@@ -145,16 +145,13 @@ func (s *Store) readDocs(f *statefile.File, want int, fields FieldRemap) error {
 	keywords := s.startKeywords()
 	defer keywords.wait()
 	for read := 0; read < want; {
-		kind, dec, err := f.Next()
+		dec, err := f.Expect(statefile.KindDocs)
 		if err != nil {
-			return statefileCorrupt("documents: %v", err)
-		}
-		if kind != statefile.KindDocs {
-			return statefileCorrupt("expected documents, found a section of kind %d", kind)
+			return err
 		}
 		n := dec.Count()
 		if n > want-read || len(s.Docs)+n >= math.MaxInt32-1 {
-			return statefileCorrupt("more documents than the index holds")
+			return statefile.Corrupt("more documents than the index holds")
 		}
 		batch := loadedDocs{first: uint32(len(s.Docs)), docs: make([]*StoredDoc, 0, n)}
 		for range n {
@@ -163,7 +160,7 @@ func (s *Store) readDocs(f *statefile.File, want int, fields FieldRemap) error {
 				return err
 			}
 			if _, dup := s.byID[d.Id]; dup {
-				return statefileCorrupt("document %q saved twice", d.Id)
+				return statefile.Corrupt("document %q saved twice", d.Id)
 			}
 			num := s.place(d)
 			d.walk(s.nonKeywordValues(num))

@@ -3,14 +3,9 @@ package index
 import (
 	"encoding/binary"
 	"errors"
-	"fmt"
 
 	"github.com/planstore/planstore/projections/esengine/internal/statefile"
 )
-
-func statefileCorrupt(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", statefile.ErrCorrupt, fmt.Sprintf(format, args...))
-}
 
 var errBadValues = errors.New("malformed encoded values")
 

@@ -13,7 +13,9 @@ import (
 // to failing to read it).
 var ErrCorrupt = errors.New("statefile: corrupt state file")
 
-func corrupt(format string, args ...any) error {
+// Corrupt is an error about a state file's content, wrapping ErrCorrupt; the readers
+// of the sections' values (the engine's and its indexes') word theirs with it too.
+func Corrupt(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrCorrupt, fmt.Sprintf(format, args...))
 }
 
@@ -29,10 +31,10 @@ type File struct {
 func Open(data string) (*File, error) {
 	head := len(magic) + 4
 	if len(data) < head || data[:len(magic)] != magic {
-		return nil, corrupt("not an engine state file")
+		return nil, Corrupt("not an engine state file")
 	}
 	if v := binary.LittleEndian.Uint32([]byte(data[len(magic):head])); v != Version {
-		return nil, corrupt("format version %d, this build reads %d", v, Version)
+		return nil, Corrupt("format version %d, this build reads %d", v, Version)
 	}
 	return &File{data: data, at: head}, nil
 }
@@ -48,19 +50,35 @@ func (f *File) Next() (byte, *Decoder, error) {
 		return 0, nil, io.EOF
 	}
 	if len(rest) < 9 {
-		return 0, nil, corrupt("truncated section header at byte %d", f.at)
+		return 0, nil, Corrupt("truncated section header at byte %d", f.at)
 	}
 	n := int(binary.LittleEndian.Uint32([]byte(rest[1:5])))
 	if n > len(rest)-9 {
-		return 0, nil, corrupt("section at byte %d runs past the end of the file", f.at)
+		return 0, nil, Corrupt("section at byte %d runs past the end of the file", f.at)
 	}
 	body := rest[:5+n]
 	want := binary.LittleEndian.Uint32([]byte(rest[5+n : 9+n]))
 	if got := crc32.Checksum(readOnlyBytes(body), castagnoli); got != want {
-		return 0, nil, corrupt("checksum mismatch in the section at byte %d", f.at)
+		return 0, nil, Corrupt("checksum mismatch in the section at byte %d", f.at)
 	}
 	f.at += 9 + n
 	return rest[0], &Decoder{data: body[5:]}, nil
+}
+
+// Expect returns the next section, which must be of kind want: a file that ends
+// before it, or has another section there, is corrupt.
+func (f *File) Expect(want byte) (*Decoder, error) {
+	kind, dec, err := f.Next()
+	if errors.Is(err, io.EOF) {
+		return nil, Corrupt("the state ends early")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if kind != want {
+		return nil, Corrupt("expected a section of kind %d, found %d", want, kind)
+	}
+	return dec, nil
 }
 
 // Decoder reads the values of one section. Every read is bounds-checked: past the end
@@ -78,7 +96,7 @@ func (d *Decoder) Err() error { return d.err }
 // Fail records a problem the caller found in the values it read.
 func (d *Decoder) Fail(format string, args ...any) {
 	if d.err == nil {
-		d.err = corrupt(format, args...)
+		d.err = Corrupt(format, args...)
 	}
 }
 
@@ -190,7 +208,7 @@ func ReadHead(r io.Reader) (byte, *Decoder, error) {
 	}
 	n := binary.LittleEndian.Uint32(head[len(magic)+5:])
 	if n > maxHeadSection {
-		return 0, nil, corrupt("a first section of %d bytes", n)
+		return 0, nil, Corrupt("a first section of %d bytes", n)
 	}
 	rest := make([]byte, int(n)+4)
 	if _, err := io.ReadFull(r, rest); err != nil {
@@ -209,7 +227,7 @@ const maxHeadSection = 64 << 20
 
 func headError(err error) error {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return corrupt("the file ends in its first section")
+		return Corrupt("the file ends in its first section")
 	}
 	return fmt.Errorf("statefile: read: %w", err)
 }
