@@ -59,7 +59,7 @@ func ReadState(f *statefile.File, head *statefile.Decoder, fields FieldRemap, no
 	// Sized once for the documents that follow instead of grown while they are added;
 	// each takes more than minSavedDoc bytes, which bounds a damaged count.
 	room := min(docs, f.Remaining()/minSavedDoc)
-	s.byID = make(map[string]uint32, room)
+	s.byID = newIDTable(room)
 	s.Docs, s.ParentDoc = make([]*StoredDoc, 0, room), make([]int32, 0, room)
 	for field, values := range keywordSizes {
 		s.Keywords[field] = postings.NewPostingsSized[string](min(values, room))
@@ -159,7 +159,7 @@ func (s *Store) readDocs(f *statefile.File, want int, fields FieldRemap) error {
 			if err := dec.Err(); err != nil {
 				return err
 			}
-			if _, dup := s.byID[d.Id]; dup {
+			if _, dup := s.byID.get(s.Docs, d.Id); dup {
 				return statefile.Corrupt("document %q saved twice", d.Id)
 			}
 			num := s.place(d)

@@ -96,7 +96,7 @@ type tombstone struct {
 type Store struct {
 	Docs       []*StoredDoc // by document number; nil once deleted or replaced
 	Live       *roaring.Bitmap
-	byID       map[string]uint32
+	byID       idTable
 	tombstones map[string]tombstone
 	Keywords   map[string]*postings.Postings[string]
 	Numbers    map[string]*postings.Postings[float64]
@@ -127,7 +127,7 @@ type textIndex struct {
 func newStore() *Store {
 	return &Store{
 		Live:       roaring.New(),
-		byID:       map[string]uint32{},
+		byID:       newIDTable(0),
 		tombstones: map[string]tombstone{},
 		Keywords:   map[string]*postings.Postings[string]{},
 		Numbers:    map[string]*postings.Postings[float64]{},
@@ -140,7 +140,7 @@ func newStore() *Store {
 }
 
 func (s *Store) Get(id string) (uint32, *StoredDoc, bool) {
-	n, ok := s.byID[id]
+	n, ok := s.byID.get(s.Docs, id)
 	if !ok {
 		return 0, nil, false
 	}
@@ -166,7 +166,7 @@ func (s *Store) place(d *StoredDoc) uint32 {
 	s.Docs = append(s.Docs, d)
 	s.ParentDoc = append(s.ParentDoc, -1)
 	s.Live.Add(n)
-	s.byID[d.Id] = n
+	s.byID.set(s.Docs, d.Id, n)
 	return n
 }
 
@@ -259,7 +259,7 @@ func (s *Store) joinKey(id string) *joinKey {
 	k := s.joinKeys[id]
 	if k == nil {
 		k = &joinKey{Id: id, doc: -1}
-		if n, ok := s.byID[id]; ok {
+		if n, ok := s.byID.get(s.Docs, id); ok {
 			if d := s.Docs[n]; d != nil && d.Join != nil {
 				k.doc = int64(n)
 				d.Join.Self = k
@@ -282,12 +282,10 @@ func (s *Store) remove(n uint32) {
 	if d == nil {
 		return
 	}
+	s.byID.deleteIf(s.Docs, d.Id, n) // first: the table reads each id from its document
 	s.Docs[n] = nil
 	s.dead++
 	s.Live.Remove(n)
-	if cur, ok := s.byID[d.Id]; ok && cur == n {
-		delete(s.byID, d.Id)
-	}
 	d.walk(valueVisitor{
 		term: func(f uint32, value string) {
 			if p := s.Keywords[fieldName(f)]; p != nil {

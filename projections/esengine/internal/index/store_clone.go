@@ -17,7 +17,7 @@ func (s *Store) clone() *Store {
 	c := &Store{
 		Docs:                 make([]*StoredDoc, len(s.Docs)),
 		Live:                 s.Live.Clone(),
-		byID:                 maps.Clone(s.byID),
+		byID:                 s.byID.clone(),
 		tombstones:           maps.Clone(s.tombstones),
 		Keywords:             make(map[string]*postings.Postings[string], len(s.Keywords)),
 		Numbers:              make(map[string]*postings.Postings[float64], len(s.Numbers)),

@@ -33,13 +33,13 @@ func (s *Store) replace(n uint32, d *StoredDoc) {
 	}
 	old := s.Docs[n]
 	m := uint32(len(s.Docs))
+	s.Docs = append(s.Docs, d)
+	s.byID.set(s.Docs, d.Id, m) // before n leaves: the table reads each id from its document
 	s.Docs[n] = nil
 	s.dead++
 	s.Live.Remove(n)
-	s.Docs = append(s.Docs, d)
 	s.ParentDoc = append(s.ParentDoc, -1)
 	s.Live.Add(m)
-	s.byID[d.Id] = m
 	d.walk(valueVisitor{
 		term:   func(f uint32, value string) { s.Keywords[fieldName(f)].Move(value, n, m) },
 		number: func(f uint32, value float64) { s.Numbers[fieldName(f)].Move(value, n, m) },
