@@ -16,6 +16,7 @@ import (
 // An action the HTTP path refuses before sending (no id, a version below 1, an index
 // without a source, an unknown operation) is the caller's to check.
 func (e *Engine) WriteActions(name string, requireAlias bool, actions []projections.Action, outcome func(i, status int, errType, reason string)) {
+	e.writes.Add(1)
 	var routing bulkInterner
 	routing.index = name
 	for i, a := range actions {

@@ -25,11 +25,20 @@ type Engine struct {
 	indices map[string]*index.Index
 	aliases map[string]map[string]aliasProps // alias -> index name -> properties
 
+	// writes counts the requests that may have changed the engine (see Writes).
+	writes atomic.Uint64
+
 	// evaluations counts the stop checks of every search (internal/query/stop.go); stopHook, set by
 	// tests only before any search runs, is called at each.
 	evaluations atomic.Int64
 	stopHook    func()
 }
+
+// Writes counts the requests that may have changed the engine since it was made or
+// loaded: every WriteActions call and every REST call but a read (GET, HEAD, a search or
+// a count), whether it changed anything or failed. The same count at two moments means
+// nothing changed in between: serve then need not save again a state it loaded.
+func (e *Engine) Writes() uint64 { return e.writes.Load() }
 
 type aliasProps struct {
 	isWriteIndex *bool

@@ -76,6 +76,9 @@ func (e *Engine) serve(req *http.Request) (status int, body []byte) {
 		return e.renderError(req, err)
 	}
 	r.vars = vars
+	if mayWrite(r.method, rt) {
+		e.writes.Add(1)
+	}
 	if err := checkParams(r, rt); err != nil {
 		return e.renderError(req, err)
 	}
@@ -91,6 +94,19 @@ func (e *Engine) serve(req *http.Request) (status int, body []byte) {
 		return e.renderError(req, merr)
 	}
 	return out.status, data
+}
+
+// mayWrite reports whether a request may change the engine: any but a read. Counting a
+// request that changes nothing costs a save; missing one would keep a stale state.
+func mayWrite(method string, rt route) bool {
+	if method == http.MethodGet || method == http.MethodHead {
+		return false
+	}
+	switch rt.pattern[len(rt.pattern)-1] {
+	case "_search", "_count":
+		return false
+	}
+	return true
 }
 
 // call runs a handler and turns a panic into a 500, so a bug answers one request with an

@@ -88,7 +88,7 @@ func (m *Main) newEmbeddedEngine(ctx context.Context) *esengine.Engine {
 	// Registered before the projector, router and replayer: closed after them, when
 	// nothing writes to the engine any more, and before the event store.
 	m.onClose("embedded engine state", func(ctx context.Context) error { return m.saveEngineState(ctx, path, lm) })
-	e, err := m.loadEngineState(ctx, path, lm)
+	e, mark, err := m.loadEngineState(ctx, path, lm)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		m.log.Info("no saved embedded engine state: rebuilding the engine from the event log")
@@ -99,7 +99,15 @@ func (m *Main) newEmbeddedEngine(ctx context.Context) *esengine.Engine {
 		return esengine.New()
 	}
 	m.engineCurrent = true
+	m.engineLoaded = loadedState{mark: mark, writes: e.Writes()}
 	return e
+}
+
+// loadedState is the mark of the state the engine was loaded from and the engine's
+// write count just after (esengine.Engine.Writes).
+type loadedState struct {
+	mark   string
+	writes uint64
 }
 
 // errStaleState: the saved state is of another log (or build) than this one.
@@ -112,28 +120,30 @@ func sameMark(saved, current string) error {
 	return nil
 }
 
-func (m *Main) loadEngineState(ctx context.Context, path string, lm logMarker) (*esengine.Engine, error) {
+// loadEngineState loads the engine saved at path when its mark is the log's current
+// one, which it returns with it.
+func (m *Main) loadEngineState(ctx context.Context, path string, lm logMarker) (*esengine.Engine, string, error) {
 	start := time.Now()
 	current, err := logMark(ctx, lm)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	// The label first: after a crash the state is stale, and reading all of it would
 	// only delay the rebuild.
 	saved, err := esengine.StateLabel(path)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if err := sameMark(saved, current); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	e, saved, err := esengine.LoadState(path)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	// The file may have been replaced since its label was read.
 	if err := sameMark(saved, current); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	m.log.Info("embedded search engine loaded from its saved state", slog.String("file", path),
 		slog.String("mark", current), slog.Duration("took", time.Since(start)))
@@ -143,7 +153,7 @@ func (m *Main) loadEngineState(ctx context.Context, path string, lm logMarker) (
 	// seconds at a million plans, so it runs beside the rest of the start-up rather
 	// than ahead of it: the server answers meanwhile, and RSS falls a moment later.
 	go debug.FreeOSMemory()
-	return e, nil
+	return e, current, nil
 }
 
 // saveEngineState writes the engine with the log's mark, at a clean shutdown. It does
@@ -169,6 +179,12 @@ func (m *Main) saveEngineState(ctx context.Context, path string, lm logMarker) e
 	if err != nil {
 		return fmt.Errorf("save the engine state: %w", err)
 	}
+	if m.stateUnchanged(path, mark) {
+		// Writing it again would write the same engine (1.5 GB at a million plans).
+		m.log.Info("embedded search engine unchanged since its state was loaded: the state is kept as it is",
+			slog.String("file", path), slog.String("mark", mark))
+		return nil
+	}
 	start := time.Now()
 	if err := m.engine.SaveState(path, mark); err != nil {
 		_ = os.Remove(path) // may be older than the log
@@ -180,6 +196,18 @@ func (m *Main) saveEngineState(ctx context.Context, path string, lm logMarker) e
 	}
 	m.log.Info("embedded search engine state saved", attrs...)
 	return nil
+}
+
+// stateUnchanged reports whether the state file at path is the one the engine was
+// loaded from, and neither the log nor the engine has changed since: the log is at the
+// loaded mark, nothing has written to the engine, and the file still carries that mark.
+func (m *Main) stateUnchanged(path, mark string) bool {
+	loaded := m.engineLoaded
+	if loaded.mark == "" || loaded.mark != mark || m.engine.Writes() != loaded.writes {
+		return false
+	}
+	label, err := esengine.StateLabel(path)
+	return err == nil && label == mark
 }
 
 func (m *Main) projectorHasDeadLetters(ctx context.Context) bool {

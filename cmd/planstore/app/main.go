@@ -40,6 +40,9 @@ type Main struct {
 	// engineCurrent: the embedded engine holds the whole event log, loaded from its saved
 	// state or rebuilt, so a clean shutdown may save it (engine_state.go).
 	engineCurrent bool
+	// engineLoaded is what the embedded engine was loaded from, if it was: a clean
+	// shutdown with the log at the same mark and no write since leaves that file be.
+	engineLoaded loadedState
 
 	store    eventStore     // the role's event store, once open
 	presence presence.Store // where heartbeats go (presence.go)
