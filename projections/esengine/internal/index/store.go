@@ -172,7 +172,34 @@ func (s *Store) place(d *StoredDoc) uint32 {
 
 // keywordAdder adds the keyword values of document n to the keyword postings.
 func (s *Store) keywordAdder(n uint32) func(uint32, string) {
-	return func(f uint32, value string) { fieldPostings(s.Keywords, f).Add(value, n) }
+	return s.keywordAdderBound(n, s.docID)
+}
+
+// keywordAdderBound is keywordAdder with the postings it makes reading document ids
+// through idOf (a load's own view of the documents).
+func (s *Store) keywordAdderBound(n uint32, idOf func(uint32) string) func(uint32, string) {
+	return func(f uint32, value string) {
+		field := fieldName(f)
+		p := s.Keywords[field]
+		if p == nil {
+			p = postings.NewPostings[string]()
+			p.KeyedByDocument(idOf)
+			s.Keywords[field] = p
+		}
+		p.Add(value, n)
+	}
+}
+
+// docID is the id of live document n, for the keyword postings' values that are their
+// document's own id (postings.KeyedByDocument).
+func (s *Store) docID(n uint32) string { return s.Docs[n].Id }
+
+// bindKeywords makes every keyword postings read document ids from s: after s took
+// over another store's (compact) or copied them (clone).
+func (s *Store) bindKeywords() {
+	for _, p := range s.Keywords {
+		p.KeyedByDocument(s.docID)
+	}
 }
 
 // nonKeywordValues indexes the other values of document n: numbers, text tokens and
@@ -282,8 +309,10 @@ func (s *Store) remove(n uint32) {
 	if d == nil {
 		return
 	}
-	s.byID.deleteIf(s.Docs, d.Id, n) // first: the table reads each id from its document
-	s.Docs[n] = nil
+	// The id table and the keyword postings' own ids read each id from its document, so
+	// the document leaves the list last.
+	defer func() { s.Docs[n] = nil }()
+	s.byID.deleteIf(s.Docs, d.Id, n)
 	s.dead++
 	s.Live.Remove(n)
 	d.walk(valueVisitor{
@@ -363,4 +392,5 @@ func (s *Store) compact() {
 		fresh.add(d)
 	}
 	*s = *fresh
+	s.bindKeywords()
 }

@@ -33,6 +33,7 @@ func (s *Store) clone() *Store {
 	for f, p := range s.Keywords {
 		c.Keywords[f] = p.Clone()
 	}
+	c.bindKeywords()
 	for f, p := range s.Numbers {
 		c.Numbers[f] = p.Clone()
 	}
