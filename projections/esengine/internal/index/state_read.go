@@ -59,7 +59,7 @@ func ReadState(f *statefile.File, head *statefile.Decoder, fields FieldRemap, no
 	// Sized once for the documents that follow instead of grown while they are added;
 	// each takes more than minSavedDoc bytes, which bounds a damaged count.
 	room := min(docs, f.Remaining()/minSavedDoc)
-	s.byID = newIDTable(room)
+	s.byID = postings.NewDocTable(s.docID, room)
 	s.Docs, s.ParentDoc = make([]*StoredDoc, 0, room), make([]int32, 0, room)
 	for field, size := range keywordSizes {
 		p := postings.NewPostingsSized[string](min(size.mapped, room))
@@ -166,7 +166,7 @@ func (s *Store) readDocs(f *statefile.File, want int, fields FieldRemap) error {
 			if err := dec.Err(); err != nil {
 				return err
 			}
-			if _, dup := s.byID.get(s.Docs, d.Id); dup {
+			if _, dup := s.byID.Get(d.Id); dup {
 				return statefile.Corrupt("document %q saved twice", d.Id)
 			}
 			num := s.place(d)
@@ -203,10 +203,10 @@ type keywordLoader struct {
 	done    chan struct{}
 }
 
-//
-// The postings read the ids of their documents (postings.KeyedByDocument) while the
-// loader still appends to the store's list, so meanwhile they read them from a list of
-// their own, and from the store's once the load is over.
+// startKeywords starts the keyword loader. The postings read the ids of their documents
+// (postings.KeyedByDocument) while the loader still appends to the store's list, so
+// meanwhile they read them from a list of their own, and from the store's once the load
+// is over.
 func (s *Store) startKeywords() *keywordLoader {
 	k := &keywordLoader{store: s, batches: make(chan loadedDocs, 4), done: make(chan struct{})}
 	go func() {
@@ -230,7 +230,7 @@ func (s *Store) startKeywords() *keywordLoader {
 func (k *keywordLoader) wait() {
 	close(k.batches)
 	<-k.done
-	k.store.bindKeywords()
+	k.store.bindDocs()
 }
 
 func readDoc(dec *statefile.Decoder, fields FieldRemap) *StoredDoc {

@@ -2,7 +2,6 @@ package postings
 
 import (
 	"cmp"
-	"hash/maphash"
 	"maps"
 	"slices"
 	"sync"
@@ -34,8 +33,8 @@ type Postings[K cmp.Ordered] struct {
 	suffixes    *suffixUnions
 
 	// own holds, once KeyedByDocument enabled it, the values that are their single
-	// document's own id, instead of ByKey (own_keys.go). A value is in one of the two.
-	own ownKeys[K]
+	// document's own id, instead of ByKey (doc_table.go). A value is in one of the two.
+	own DocTable[K]
 }
 
 // List is the documents holding one value, in four bytes: most values of identifier
@@ -177,9 +176,10 @@ func NewPostingsSized[K cmp.Ordered](values int) *Postings[K] {
 // store's) and keeps what they hold.
 func (p *Postings[K]) KeyedByDocument(idOf func(doc uint32) K) {
 	if p.own.idOf == nil && p.own.count == 0 {
-		p.own.seed = maphash.MakeSeed()
+		p.own = NewDocTable(idOf, 0)
+		return
 	}
-	p.own.idOf = idOf
+	p.own.Bind(idOf)
 }
 
 // ReserveOwn makes room for n values that are their document's own id (a load that
@@ -196,7 +196,7 @@ func (p *Postings[K]) lookup(k K) (List, bool) {
 		return l, true
 	}
 	if p.own.idOf != nil {
-		if doc, ok := p.own.get(k); ok {
+		if doc, ok := p.own.Get(k); ok {
 			return single(doc), true
 		}
 	}
@@ -427,7 +427,7 @@ func (p *Postings[K]) Between(lo, hi Bound[K], universe int, scratch *Scratch) *
 
 // Clone copies the postings: the map, and every list of two or more documents.
 func (p *Postings[K]) Clone() *Postings[K] {
-	c := &Postings[K]{ByKey: maps.Clone(p.ByKey), sets: make([]*Set, len(p.sets)), free: slices.Clone(p.free), own: p.own.clone()}
+	c := &Postings[K]{ByKey: maps.Clone(p.ByKey), sets: make([]*Set, len(p.sets)), free: slices.Clone(p.free), own: p.own.Clone()}
 	for i, set := range p.sets {
 		if set != nil {
 			c.sets[i] = set.Clone()
