@@ -203,7 +203,7 @@ func (m *Main) saveEngineState(ctx context.Context, path string, lm logMarker) e
 // loaded mark, nothing has written to the engine, and the file still carries that mark.
 func (m *Main) stateUnchanged(path, mark string) bool {
 	loaded := m.engineLoaded
-	if loaded.mark == "" || loaded.mark != mark || m.engine.Writes() != loaded.writes {
+	if loaded.mark != mark || m.engine.Writes() != loaded.writes { // mark is never empty
 		return false
 	}
 	label, err := esengine.StateLabel(path)

@@ -135,8 +135,6 @@ func (t *idTable) grow(docs []*StoredDoc) {
 	}
 }
 
-func (t *idTable) len() int { return t.count }
-
 // clone returns a copy for a store whose documents have the same numbers.
 func (t *idTable) clone() idTable {
 	return idTable{slots: slices.Clone(t.slots), count: t.count, seed: t.seed}

@@ -40,8 +40,8 @@ func TestIDTableAnswersAsAMap(t *testing.T) {
 					docs[n] = nil
 					delete(want, id)
 				}
-				if table.len() != len(want) {
-					t.Fatalf("step %d: %d ids in the table, want %d", step, table.len(), len(want))
+				if table.count != len(want) {
+					t.Fatalf("step %d: %d ids in the table, want %d", step, table.count, len(want))
 				}
 				if step%50 == 0 || step > 4900 {
 					checkIDTable(t, step, &table, docs, ids, want)
