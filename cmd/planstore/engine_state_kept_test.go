@@ -98,3 +98,28 @@ func statState(t *testing.T, path string) os.FileInfo {
 	}
 	return info
 }
+
+// TestAStateRemovedWhileServingIsSavedAgain: the engine loaded from a state file that
+// was deleted while the server ran (by an operator freeing space, say) is unchanged, but
+// its shutdown must write it again rather than trust a file that is no longer there.
+func TestAStateRemovedWhileServingIsSavedAgain(t *testing.T) {
+	dataDir := t.TempDir()
+	env := []string{"PLANSTORE_DATA_DIR=" + dataDir}
+	statePath := filepath.Join(dataDir, app.EngineStateFile)
+	first := startProcess(t, "serve", env, "serve")
+	first.stop()
+	statState(t, statePath)
+
+	loaded := startProcess(t, "serve (loads, then its state is removed)", env, "serve")
+	if !loaded.logMentions(engineLoaded) {
+		t.Fatalf("the restart did not load the saved state; its log:\n%s", loaded.logTail())
+	}
+	if err := os.Remove(statePath); err != nil {
+		t.Fatal(err)
+	}
+	loaded.stop()
+	if loaded.logMentions(stateKept) {
+		t.Fatalf("a removed state was taken as kept; the log:\n%s", loaded.logTail())
+	}
+	statState(t, statePath)
+}
