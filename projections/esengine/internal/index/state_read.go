@@ -59,10 +59,13 @@ func ReadState(f *statefile.File, head *statefile.Decoder, fields FieldRemap, no
 	// Sized once for the documents that follow instead of grown while they are added;
 	// each takes more than minSavedDoc bytes, which bounds a damaged count.
 	room := min(docs, f.Remaining()/minSavedDoc)
-	s.byID = newIDTable(room)
+	s.byID = postings.NewDocTable(s.docID, room)
 	s.Docs, s.ParentDoc = make([]*StoredDoc, 0, room), make([]int32, 0, room)
-	for field, values := range keywordSizes {
-		s.Keywords[field] = postings.NewPostingsSized[string](min(values, room))
+	for field, size := range keywordSizes {
+		p := postings.NewPostingsSized[string](min(size.mapped, room))
+		p.KeyedByDocument(s.docID)
+		p.ReserveOwn(min(size.own, room))
+		s.Keywords[field] = p
 	}
 	if err := s.readDocs(f, docs, fields); err != nil {
 		return nil, err
@@ -71,13 +74,17 @@ func ReadState(f *statefile.File, head *statefile.Decoder, fields FieldRemap, no
 	return ix, nil
 }
 
-// readKeywordSizes reads what writeKeywordSizes wrote: distinct values by keyword field.
-func readKeywordSizes(dec *statefile.Decoder) map[string]int {
+// keywordSize is how many distinct values a keyword field holds in its map and as their
+// document's own id.
+type keywordSize struct{ mapped, own int }
+
+// readKeywordSizes reads what writeKeywordSizes wrote.
+func readKeywordSizes(dec *statefile.Decoder) map[string]keywordSize {
 	n := dec.Count()
-	sizes := make(map[string]int, n)
+	sizes := make(map[string]keywordSize, n)
 	for range n {
 		field := dec.String()
-		sizes[field] = dec.Int()
+		sizes[field] = keywordSize{mapped: dec.Int(), own: dec.Int()}
 	}
 	return sizes
 }
@@ -159,7 +166,7 @@ func (s *Store) readDocs(f *statefile.File, want int, fields FieldRemap) error {
 			if err := dec.Err(); err != nil {
 				return err
 			}
-			if _, dup := s.byID.get(s.Docs, d.Id); dup {
+			if _, dup := s.byID.Get(d.Id); dup {
 				return statefile.Corrupt("document %q saved twice", d.Id)
 			}
 			num := s.place(d)
@@ -191,17 +198,28 @@ type loadedDocs struct {
 // routing; linkJoin writes only its join), so it runs beside the loader: a load then
 // takes two cores.
 type keywordLoader struct {
+	store   *Store
 	batches chan loadedDocs
 	done    chan struct{}
 }
 
+// startKeywords starts the keyword loader. The postings read the ids of their documents
+// (postings.KeyedByDocument) while the loader still appends to the store's list, so
+// meanwhile they read them from a list of their own, and from the store's once the load
+// is over.
 func (s *Store) startKeywords() *keywordLoader {
-	k := &keywordLoader{batches: make(chan loadedDocs, 4), done: make(chan struct{})}
+	k := &keywordLoader{store: s, batches: make(chan loadedDocs, 4), done: make(chan struct{})}
 	go func() {
 		defer close(k.done)
+		var seen []*StoredDoc
+		idOf := func(n uint32) string { return seen[n].Id }
+		for _, p := range s.Keywords {
+			p.KeyedByDocument(idOf)
+		}
 		for batch := range k.batches {
+			seen = append(seen, batch.docs...)
 			for i, d := range batch.docs {
-				d.walk(valueVisitor{term: s.keywordAdder(batch.first + uint32(i))})
+				d.walk(valueVisitor{term: s.keywordAdderBound(batch.first+uint32(i), idOf)})
 			}
 		}
 	}()
@@ -212,6 +230,7 @@ func (s *Store) startKeywords() *keywordLoader {
 func (k *keywordLoader) wait() {
 	close(k.batches)
 	<-k.done
+	k.store.bindDocs()
 }
 
 func readDoc(dec *statefile.Decoder, fields FieldRemap) *StoredDoc {

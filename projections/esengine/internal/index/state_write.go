@@ -71,21 +71,24 @@ func (ix *Index) WriteState(enc *statefile.Encoder) error {
 	return s.writeDocs(enc)
 }
 
-// writeKeywordSizes writes how many distinct values each keyword field holds, so that a
-// load makes each field's map of values at its size once instead of growing it: at a
-// million plans, rehashing growing maps was an eighth of a load's CPU. Fields without
-// values are left out (a load makes only fields its documents fill).
+// writeKeywordSizes writes how many distinct values each keyword field holds in its map
+// and how many as their document's own id, so that a load makes each field's map and
+// table at their size once instead of growing them: at a million plans, rehashing
+// growing maps was an eighth of a load's CPU. Fields without values are left out (a
+// load makes only fields its documents fill).
 func (s *Store) writeKeywordSizes(enc *statefile.Encoder) {
 	var fields []string
 	for _, f := range mapping.SortedKeys(s.Keywords) {
-		if len(s.Keywords[f].ByKey) > 0 {
+		if s.Keywords[f].Len() > 0 {
 			fields = append(fields, f)
 		}
 	}
 	enc.Uvarint(uint64(len(fields)))
 	for _, f := range fields {
+		p := s.Keywords[f]
 		enc.String(f)
-		enc.Uvarint(uint64(len(s.Keywords[f].ByKey)))
+		enc.Uvarint(uint64(p.MapLen()))
+		enc.Uvarint(uint64(p.Len() - p.MapLen()))
 	}
 }
 

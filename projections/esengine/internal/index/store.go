@@ -96,7 +96,7 @@ type tombstone struct {
 type Store struct {
 	Docs       []*StoredDoc // by document number; nil once deleted or replaced
 	Live       *roaring.Bitmap
-	byID       idTable
+	byID       postings.DocTable[string] // a live document's number by its _id
 	tombstones map[string]tombstone
 	Keywords   map[string]*postings.Postings[string]
 	Numbers    map[string]*postings.Postings[float64]
@@ -125,9 +125,8 @@ type textIndex struct {
 }
 
 func newStore() *Store {
-	return &Store{
+	s := &Store{
 		Live:       roaring.New(),
-		byID:       newIDTable(0),
 		tombstones: map[string]tombstone{},
 		Keywords:   map[string]*postings.Postings[string]{},
 		Numbers:    map[string]*postings.Postings[float64]{},
@@ -137,10 +136,12 @@ func newStore() *Store {
 		keys:       newKeyDict(),
 		seqNo:      -1,
 	}
+	s.byID = postings.NewDocTable(s.docID, 0)
+	return s
 }
 
 func (s *Store) Get(id string) (uint32, *StoredDoc, bool) {
-	n, ok := s.byID.get(s.Docs, id)
+	n, ok := s.byID.Get(id)
 	if !ok {
 		return 0, nil, false
 	}
@@ -166,13 +167,42 @@ func (s *Store) place(d *StoredDoc) uint32 {
 	s.Docs = append(s.Docs, d)
 	s.ParentDoc = append(s.ParentDoc, -1)
 	s.Live.Add(n)
-	s.byID.set(s.Docs, d.Id, n)
+	s.byID.Put(d.Id, n)
 	return n
 }
 
 // keywordAdder adds the keyword values of document n to the keyword postings.
 func (s *Store) keywordAdder(n uint32) func(uint32, string) {
-	return func(f uint32, value string) { fieldPostings(s.Keywords, f).Add(value, n) }
+	return s.keywordAdderBound(n, s.docID)
+}
+
+// keywordAdderBound is keywordAdder with the postings it makes reading document ids
+// through idOf (a load's own view of the documents).
+func (s *Store) keywordAdderBound(n uint32, idOf func(uint32) string) func(uint32, string) {
+	return func(f uint32, value string) {
+		field := fieldName(f)
+		p := s.Keywords[field]
+		if p == nil {
+			p = postings.NewPostings[string]()
+			p.KeyedByDocument(idOf)
+			s.Keywords[field] = p
+		}
+		p.Add(value, n)
+	}
+}
+
+// docID is the id of live document n, for the tables that keep only document numbers:
+// byID, and the keyword postings' values that are their document's own id
+// (postings.KeyedByDocument).
+func (s *Store) docID(n uint32) string { return s.Docs[n].Id }
+
+// bindDocs makes byID and every keyword postings read document ids from s: after s took
+// over another store's (compact) or copied them (clone).
+func (s *Store) bindDocs() {
+	s.byID.Bind(s.docID)
+	for _, p := range s.Keywords {
+		p.KeyedByDocument(s.docID)
+	}
 }
 
 // nonKeywordValues indexes the other values of document n: numbers, text tokens and
@@ -259,7 +289,7 @@ func (s *Store) joinKey(id string) *joinKey {
 	k := s.joinKeys[id]
 	if k == nil {
 		k = &joinKey{Id: id, doc: -1}
-		if n, ok := s.byID.get(s.Docs, id); ok {
+		if n, ok := s.byID.Get(id); ok {
 			if d := s.Docs[n]; d != nil && d.Join != nil {
 				k.doc = int64(n)
 				d.Join.Self = k
@@ -282,8 +312,10 @@ func (s *Store) remove(n uint32) {
 	if d == nil {
 		return
 	}
-	s.byID.deleteIf(s.Docs, d.Id, n) // first: the table reads each id from its document
-	s.Docs[n] = nil
+	// The id table and the keyword postings' own ids read each id from its document, so
+	// the document leaves the list last.
+	defer func() { s.Docs[n] = nil }()
+	s.byID.DeleteIf(d.Id, n)
 	s.dead++
 	s.Live.Remove(n)
 	d.walk(valueVisitor{
@@ -363,4 +395,5 @@ func (s *Store) compact() {
 		fresh.add(d)
 	}
 	*s = *fresh
+	s.bindDocs()
 }

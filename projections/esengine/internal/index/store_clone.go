@@ -17,7 +17,7 @@ func (s *Store) clone() *Store {
 	c := &Store{
 		Docs:                 make([]*StoredDoc, len(s.Docs)),
 		Live:                 s.Live.Clone(),
-		byID:                 s.byID.clone(),
+		byID:                 s.byID.Clone(),
 		tombstones:           maps.Clone(s.tombstones),
 		Keywords:             make(map[string]*postings.Postings[string], len(s.Keywords)),
 		Numbers:              make(map[string]*postings.Postings[float64], len(s.Numbers)),
@@ -33,6 +33,7 @@ func (s *Store) clone() *Store {
 	for f, p := range s.Keywords {
 		c.Keywords[f] = p.Clone()
 	}
+	c.bindDocs()
 	for f, p := range s.Numbers {
 		c.Numbers[f] = p.Clone()
 	}

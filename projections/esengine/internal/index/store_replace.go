@@ -34,8 +34,9 @@ func (s *Store) replace(n uint32, d *StoredDoc) {
 	old := s.Docs[n]
 	m := uint32(len(s.Docs))
 	s.Docs = append(s.Docs, d)
-	s.byID.set(s.Docs, d.Id, m) // before n leaves: the table reads each id from its document
-	s.Docs[n] = nil
+	s.byID.Put(d.Id, m) // before n leaves: the table reads each id from its document
+	// So do the keyword postings' own ids: n leaves the list once every posting moved.
+	defer func() { s.Docs[n] = nil }()
 	s.dead++
 	s.Live.Remove(n)
 	s.ParentDoc = append(s.ParentDoc, -1)

@@ -31,6 +31,10 @@ type Postings[K cmp.Ordered] struct {
 	version     uint64
 	openRangeAt uint64
 	suffixes    *suffixUnions
+
+	// own holds, once KeyedByDocument enabled it, the values that are their single
+	// document's own id, instead of ByKey (doc_table.go). A value is in one of the two.
+	own DocTable[K]
 }
 
 // List is the documents holding one value, in four bytes: most values of identifier
@@ -166,12 +170,63 @@ func NewPostingsSized[K cmp.Ordered](values int) *Postings[K] {
 	return &Postings[K]{ByKey: make(map[K]List, values)}
 }
 
+// KeyedByDocument keeps the values that are their single document's own id out of ByKey,
+// as that document's number alone; idOf returns a live document's id. Called again, it
+// binds the postings to another list of the same documents (a copy's, a compacted
+// store's) and keeps what they hold.
+func (p *Postings[K]) KeyedByDocument(idOf func(doc uint32) K) {
+	if p.own.idOf == nil && p.own.count == 0 {
+		p.own = NewDocTable(idOf, 0)
+		return
+	}
+	p.own.Bind(idOf)
+}
+
+// ReserveOwn makes room for n values that are their document's own id (a load that
+// knows how many are coming).
+func (p *Postings[K]) ReserveOwn(n int) {
+	if p.own.idOf != nil {
+		p.own.reserve(n)
+	}
+}
+
+// lookup returns k's list.
+func (p *Postings[K]) lookup(k K) (List, bool) {
+	if l, ok := p.ByKey[k]; ok {
+		return l, true
+	}
+	if p.own.idOf != nil {
+		if doc, ok := p.own.Get(k); ok {
+			return single(doc), true
+		}
+	}
+	return 0, false
+}
+
+// list returns k's list, for a k the postings hold.
+func (p *Postings[K]) list(k K) List {
+	l, _ := p.lookup(k)
+	return l
+}
+
+// Len is how many distinct values the postings hold; MapLen how many of them are in
+// ByKey, the rest being their document's own id.
+func (p *Postings[K]) Len() int    { return len(p.ByKey) + p.own.count }
+func (p *Postings[K]) MapLen() int { return len(p.ByKey) }
+
+// EachKey calls fn with every value and its list, in no order.
+func (p *Postings[K]) EachKey(fn func(k K, l List)) {
+	for k, l := range p.ByKey {
+		fn(k, l)
+	}
+	p.own.each(func(k K, doc uint32) { fn(k, single(doc)) })
+}
+
 func (p *Postings[K]) Add(k K, doc uint32) {
 	p.changed()
 	l, ok := p.ByKey[k]
 	if !ok {
-		p.ByKey[k] = single(doc)
-		p.stale = true
+		p.addUnmapped(k, doc)
 		return
 	}
 	if set := p.set(l); set != nil {
@@ -181,10 +236,37 @@ func (p *Postings[K]) Add(k K, doc uint32) {
 	}
 }
 
+// addUnmapped adds doc to k, which ByKey does not hold: into the own ids when k is
+// doc's id, or next to the document already there, or as a new value of ByKey.
+func (p *Postings[K]) addUnmapped(k K, doc uint32) {
+	if p.own.idOf != nil {
+		if i := p.own.slot(k); i >= 0 {
+			if held := p.own.slots[i]; held != doc {
+				p.own.deleteAt(i)
+				p.ByKey[k] = p.newSet(held, doc)
+			}
+			return
+		}
+		if p.own.idOf(doc) == k {
+			p.own.insert(k, doc)
+			p.stale = true
+			return
+		}
+	}
+	p.ByKey[k] = single(doc)
+	p.stale = true
+}
+
 func (p *Postings[K]) Remove(k K, doc uint32) {
 	p.changed()
 	l, ok := p.ByKey[k]
 	if !ok {
+		if p.own.idOf != nil {
+			if i := p.own.slot(k); i >= 0 && p.own.slots[i] == doc {
+				p.own.deleteAt(i)
+				p.stale = true
+			}
+		}
 		return
 	}
 	set := p.set(l)
@@ -203,7 +285,14 @@ func (p *Postings[K]) Remove(k K, doc uint32) {
 		p.stale = true
 	case 1:
 		p.dropSet(l)
-		p.ByKey[k] = single(set.minimum())
+		// The one document left may be k's own: then k goes where a load would put it,
+		// so a saved and reloaded engine holds every value in the same place.
+		if last := set.minimum(); p.own.idOf != nil && p.own.idOf(last) == k {
+			delete(p.ByKey, k)
+			p.own.insert(k, last)
+		} else {
+			p.ByKey[k] = single(last)
+		}
 	}
 }
 
@@ -213,6 +302,10 @@ func (p *Postings[K]) Move(k K, from, to uint32) {
 	p.changed()
 	l, ok := p.ByKey[k]
 	if !ok {
+		if i := p.ownSlot(k); i >= 0 {
+			p.moveOwn(i, k, from, to)
+			return
+		}
 		p.Add(k, to)
 		return
 	}
@@ -228,10 +321,32 @@ func (p *Postings[K]) Move(k K, from, to uint32) {
 	}
 }
 
+func (p *Postings[K]) ownSlot(k K) int {
+	if p.own.idOf == nil {
+		return -1
+	}
+	return p.own.slot(k)
+}
+
+// moveOwn moves k, held by the own ids at slot i, from document from to document to.
+func (p *Postings[K]) moveOwn(i int, k K, from, to uint32) {
+	held := p.own.slots[i]
+	switch {
+	case held == from && p.own.idOf(to) == k:
+		p.own.slots[i] = to
+	case held == from:
+		p.own.deleteAt(i)
+		p.ByKey[k] = single(to)
+	default:
+		p.own.deleteAt(i)
+		p.ByKey[k] = p.newSet(held, to)
+	}
+}
+
 // Get returns the documents holding k, or nil. The bitmap may belong to the index and
 // must not be modified by the caller.
 func (p *Postings[K]) Get(k K) *roaring.Bitmap {
-	l, ok := p.ByKey[k]
+	l, ok := p.lookup(k)
 	if !ok {
 		return nil
 	}
@@ -244,10 +359,11 @@ func (p *Postings[K]) keys() []K {
 	p.sortMu.Lock()
 	defer p.sortMu.Unlock()
 	if p.stale || p.sorted == nil {
-		sorted := make([]K, 0, len(p.ByKey))
+		sorted := make([]K, 0, p.Len())
 		for k := range p.ByKey {
 			sorted = append(sorted, k)
 		}
+		p.own.each(func(k K, _ uint32) { sorted = append(sorted, k) })
 		slices.Sort(sorted)
 		p.sorted = sorted
 		p.stale = false
@@ -293,7 +409,7 @@ func (p *Postings[K]) Between(lo, hi Bound[K], universe int, scratch *Scratch) *
 	var sets []*roaring.Bitmap
 	var singles []uint32
 	for _, k := range keys[start:end] {
-		l := p.ByKey[k]
+		l, _ := p.lookup(k)
 		switch set := p.set(l); {
 		case set == nil:
 			singles = append(singles, uint32(l))
@@ -311,7 +427,7 @@ func (p *Postings[K]) Between(lo, hi Bound[K], universe int, scratch *Scratch) *
 
 // Clone copies the postings: the map, and every list of two or more documents.
 func (p *Postings[K]) Clone() *Postings[K] {
-	c := &Postings[K]{ByKey: maps.Clone(p.ByKey), sets: make([]*Set, len(p.sets)), free: slices.Clone(p.free)}
+	c := &Postings[K]{ByKey: maps.Clone(p.ByKey), sets: make([]*Set, len(p.sets)), free: slices.Clone(p.free), own: p.own.Clone()}
 	for i, set := range p.sets {
 		if set != nil {
 			c.sets[i] = set.Clone()

@@ -67,14 +67,14 @@ func (p *Postings[K]) suffixFrom(keys []K, from, universe int) (union *roaring.B
 func (p *Postings[K]) buildSuffixes(keys []K, universe int) *suffixUnions {
 	total := uint64(0)
 	for _, k := range keys {
-		total += p.listLen(p.ByKey[k])
+		total += p.listLen(p.list(k))
 	}
 	step := max(total/suffixSteps, 1)
 	s := &suffixUnions{version: p.version}
 	dense := NewDenseSet(universe)
 	added := uint64(0)
 	for i := len(keys) - 1; i >= 0; i-- {
-		l := p.ByKey[keys[i]]
+		l := p.list(keys[i])
 		p.addList(dense, l)
 		added += p.listLen(l)
 		if added >= step || i == 0 {
@@ -117,7 +117,7 @@ func (p *Postings[K]) unionWith(union *roaring.Bitmap, keys []K, universe int, s
 	dense := scratch.Dense(universe)
 	dense.AddAll(union)
 	for _, k := range keys {
-		p.addList(dense, p.ByKey[k])
+		p.addList(dense, p.list(k))
 	}
 	return dense.Bitmap()
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 
 	"github.com/planstore/planstore/projections/esengine/internal/mapping"
+	"github.com/planstore/planstore/projections/esengine/internal/postings"
 	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
@@ -168,7 +169,7 @@ func (c *EvalContext) keywordDocs(field, value string, caseInsensitive, scoring 
 	if p == nil {
 		return emptySet()
 	}
-	docs := lookupDocs(p.ByKey, value, caseInsensitive, p.ListBitmap)
+	docs := keywordLookup(p, value, caseInsensitive)
 	if docs == nil || docs.IsEmpty() {
 		return emptySet()
 	}
@@ -176,6 +177,21 @@ func (c *EvalContext) keywordDocs(field, value string, caseInsensitive, scoring 
 		return constantSet(docs, 1)
 	}
 	return constantSet(docs, keywordTermScore(c.docCount(field), docs.GetCardinality()))
+}
+
+// keywordLookup is lookupDocs over a keyword field's postings, whose values are in a map
+// and, for values that are their document's own id, in a table of their own.
+func keywordLookup(p *postings.Postings[string], value string, caseInsensitive bool) *roaring.Bitmap {
+	if !caseInsensitive {
+		return p.Get(value)
+	}
+	var sets []*roaring.Bitmap
+	p.EachKey(func(k string, l postings.List) {
+		if strings.EqualFold(k, value) {
+			sets = append(sets, p.ListBitmap(l))
+		}
+	})
+	return union(sets)
 }
 
 // lookupDocs finds the documents of value among the keys of a field's postings, byKey;

@@ -13,7 +13,7 @@ import (
 // changes, and a file of another version is refused (and rebuilt by the caller).
 const (
 	magic   = "PSENGINE"
-	Version = 2
+	Version = 3
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
