@@ -56,11 +56,12 @@ func (t *DocTable[K]) Get(k K) (uint32, bool) {
 // Put makes k name document doc, whose id it is: a new value, or one that moves to
 // another number (a replaced document).
 func (t *DocTable[K]) Put(k K, doc uint32) {
-	if i := t.slot(k); i >= 0 {
+	i, found := t.find(k)
+	if found {
 		t.slots[i] = doc
 		return
 	}
-	t.insert(k, doc)
+	t.insertAt(i, k, doc)
 }
 
 // DeleteIf takes k out when it names document doc.
@@ -105,30 +106,40 @@ func (t *DocTable[K]) home(k K) int {
 
 // slot returns the slot holding k, or -1.
 func (t *DocTable[K]) slot(k K) int {
-	if t.count == 0 {
-		return -1
+	if i, found := t.find(k); found {
+		return i
+	}
+	return -1
+}
+
+// find returns the slot holding k, or else the free slot that ends k's probe run (-1 in
+// a table without slots), where insertAt puts k: one hash for a lookup and an insert.
+func (t *DocTable[K]) find(k K) (int, bool) {
+	if len(t.slots) == 0 {
+		return -1, false
 	}
 	mask := len(t.slots) - 1
 	for i := t.home(k); ; i = (i + 1) & mask {
 		n := t.slots[i]
 		if n == freeSlot {
-			return -1
+			return i, false
 		}
 		if t.idOf(n) == k {
-			return i
+			return i, true
 		}
 	}
 }
 
-// insert adds document doc, whose id is k, which the table does not hold.
-func (t *DocTable[K]) insert(k K, doc uint32) {
-	if (t.count+1)*4 > len(t.slots)*3 {
+// insertAt adds document doc, whose id is k, which the table does not hold, at free
+// slot i that find returned for it, unless the table must grow first.
+func (t *DocTable[K]) insertAt(i int, k K, doc uint32) {
+	if i < 0 || (t.count+1)*4 > len(t.slots)*3 {
 		t.grow()
-	}
-	mask := len(t.slots) - 1
-	i := t.home(k)
-	for t.slots[i] != freeSlot {
-		i = (i + 1) & mask
+		mask := len(t.slots) - 1
+		i = t.home(k)
+		for t.slots[i] != freeSlot {
+			i = (i + 1) & mask
+		}
 	}
 	t.slots[i] = doc
 	t.count++

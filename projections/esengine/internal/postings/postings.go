@@ -240,7 +240,8 @@ func (p *Postings[K]) Add(k K, doc uint32) {
 // doc's id, or next to the document already there, or as a new value of ByKey.
 func (p *Postings[K]) addUnmapped(k K, doc uint32) {
 	if p.own.idOf != nil {
-		if i := p.own.slot(k); i >= 0 {
+		i, found := p.own.find(k)
+		if found {
 			if held := p.own.slots[i]; held != doc {
 				p.own.deleteAt(i)
 				p.ByKey[k] = p.newSet(held, doc)
@@ -248,7 +249,7 @@ func (p *Postings[K]) addUnmapped(k K, doc uint32) {
 			return
 		}
 		if p.own.idOf(doc) == k {
-			p.own.insert(k, doc)
+			p.own.insertAt(i, k, doc)
 			p.stale = true
 			return
 		}
@@ -289,7 +290,8 @@ func (p *Postings[K]) Remove(k K, doc uint32) {
 		// so a saved and reloaded engine holds every value in the same place.
 		if last := set.minimum(); p.own.idOf != nil && p.own.idOf(last) == k {
 			delete(p.ByKey, k)
-			p.own.insert(k, last)
+			i, _ := p.own.find(k)
+			p.own.insertAt(i, k, last)
 		} else {
 			p.ByKey[k] = single(last)
 		}
