@@ -160,6 +160,16 @@ func checkDocTable(t *testing.T, step int, table *DocTable[string], ids []string
 	}
 }
 
+// TestDocTablesWithCollidingHashes runs the table's and the postings' random tests again
+// with 3-bit hashes (the top bits, which place a value): every probe then meets values
+// of its own hash, whose ids it must compare, and runs span much of the table.
+func TestDocTablesWithCollidingHashes(t *testing.T) {
+	defer func(m uint32) { hashMask = m }(hashMask)
+	hashMask = 7 << 29
+	t.Run("table", TestDocTableAnswersAsAMap)
+	t.Run("postings", TestOwnKeysAnswerAsTheMap)
+}
+
 // TestDocTableSizedForALoadDoesNotGrow: a table made for n ids (a load makes one for
 // the saved count) takes them without growing, and stays below its load limit.
 func TestDocTableSizedForALoadDoesNotGrow(t *testing.T) {

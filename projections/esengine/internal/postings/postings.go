@@ -240,16 +240,16 @@ func (p *Postings[K]) Add(k K, doc uint32) {
 // doc's id, or next to the document already there, or as a new value of ByKey.
 func (p *Postings[K]) addUnmapped(k K, doc uint32) {
 	if p.own.idOf != nil {
-		i, found := p.own.find(k)
+		at, found := p.own.find(k)
 		if found {
-			if held := p.own.slots[i]; held != doc {
-				p.own.deleteAt(i)
+			if held := p.own.docAt(at.i); held != doc {
+				p.own.deleteAt(at.i)
 				p.ByKey[k] = p.newSet(held, doc)
 			}
 			return
 		}
 		if p.own.idOf(doc) == k {
-			p.own.insertAt(i, k, doc)
+			p.own.insertAt(at, doc)
 			p.stale = true
 			return
 		}
@@ -263,7 +263,7 @@ func (p *Postings[K]) Remove(k K, doc uint32) {
 	l, ok := p.ByKey[k]
 	if !ok {
 		if p.own.idOf != nil {
-			if i := p.own.slot(k); i >= 0 && p.own.slots[i] == doc {
+			if i := p.own.slot(k); i >= 0 && p.own.docAt(i) == doc {
 				p.own.deleteAt(i)
 				p.stale = true
 			}
@@ -290,8 +290,8 @@ func (p *Postings[K]) Remove(k K, doc uint32) {
 		// so a saved and reloaded engine holds every value in the same place.
 		if last := set.minimum(); p.own.idOf != nil && p.own.idOf(last) == k {
 			delete(p.ByKey, k)
-			i, _ := p.own.find(k)
-			p.own.insertAt(i, k, last)
+			at, _ := p.own.find(k)
+			p.own.insertAt(at, last)
 		} else {
 			p.ByKey[k] = single(last)
 		}
@@ -332,10 +332,10 @@ func (p *Postings[K]) ownSlot(k K) int {
 
 // moveOwn moves k, held by the own ids at slot i, from document from to document to.
 func (p *Postings[K]) moveOwn(i int, k K, from, to uint32) {
-	held := p.own.slots[i]
+	held := p.own.docAt(i)
 	switch {
 	case held == from && p.own.idOf(to) == k:
-		p.own.slots[i] = to
+		p.own.setDocAt(i, to)
 	case held == from:
 		p.own.deleteAt(i)
 		p.ByKey[k] = single(to)
