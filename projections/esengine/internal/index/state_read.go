@@ -45,6 +45,7 @@ func ReadState(f *statefile.File, head *statefile.Decoder, fields FieldRemap, no
 	tombstones := readTombstones(head)
 	docs := head.Int()
 	keywordSizes := readKeywordSizes(head)
+	joinKeys := head.Int()
 	if err := head.Done(); err != nil {
 		return nil, err
 	}
@@ -60,6 +61,7 @@ func ReadState(f *statefile.File, head *statefile.Decoder, fields FieldRemap, no
 	// each takes more than minSavedDoc bytes, which bounds a damaged count.
 	room := min(docs, f.Remaining()/minSavedDoc)
 	s.byID = postings.NewDocTable(s.docID, room)
+	s.joinKeys = make(map[string]*joinKey, min(joinKeys, room))
 	s.Docs, s.ParentDoc = make([]*StoredDoc, 0, room), make([]int32, 0, room)
 	for field, size := range keywordSizes {
 		p := postings.NewPostingsSized[string](min(size.mapped, room))
@@ -151,6 +153,7 @@ func parseSavedMapping(data string) (*mapping.Mapping, error) {
 func (s *Store) readDocs(f *statefile.File, want int, fields FieldRemap) error {
 	keywords := s.startKeywords()
 	defer keywords.wait()
+	var shared readShares
 	for read := 0; read < want; {
 		dec, err := f.Expect(statefile.KindDocs)
 		if err != nil {
@@ -162,7 +165,7 @@ func (s *Store) readDocs(f *statefile.File, want int, fields FieldRemap) error {
 		}
 		batch := loadedDocs{first: uint32(len(s.Docs)), docs: make([]*StoredDoc, 0, n)}
 		for range n {
-			d := readDoc(dec, fields)
+			d := readDoc(dec, fields, &shared)
 			if err := dec.Err(); err != nil {
 				return err
 			}
@@ -233,8 +236,18 @@ func (k *keywordLoader) wait() {
 	k.store.bindDocs()
 }
 
-func readDoc(dec *statefile.Decoder, fields FieldRemap) *StoredDoc {
-	data := dec.String()
+// readShares is what consecutive documents of a load share instead of allocating each
+// their own: the documents of one plan follow each other and carry the same routing,
+// and a child's parent key is made by linkJoin, which reads only its id.
+// The documents' stored bytes are copied into arena.
+type readShares struct {
+	routing *string
+	parent  joinKey
+	arena   byteArena
+}
+
+func readDoc(dec *statefile.Decoder, fields FieldRemap, shared *readShares) *StoredDoc {
+	data := shared.arena.copy(dec.Shared())
 	src, ok := storedSourceOf(data)
 	if !ok {
 		dec.Fail("a document's stored source runs past its data")
@@ -243,7 +256,10 @@ func readDoc(dec *statefile.Decoder, fields FieldRemap) *StoredDoc {
 	d := &StoredDoc{Id: readShared(dec, src)}
 	if dec.Bool() {
 		routing := readShared(dec, src)
-		d.Routing = &routing
+		if shared.routing == nil || *shared.routing != routing {
+			shared.routing = &routing
+		}
+		d.Routing = shared.routing
 	}
 	d.Version, d.SeqNo = dec.Varint(), dec.Varint()
 	switch dec.Uvarint() {
@@ -251,7 +267,8 @@ func readDoc(dec *statefile.Decoder, fields FieldRemap) *StoredDoc {
 	case joinSelf:
 		d.Join = &docJoin{}
 	case joinChild:
-		d.Join = &docJoin{Parent: &joinKey{Id: readShared(dec, src), doc: -1}}
+		shared.parent = joinKey{Id: readShared(dec, src), doc: -1} // linkJoin replaces it
+		d.Join = &docJoin{Parent: &shared.parent}
 	default:
 		dec.Fail("bad join kind")
 	}

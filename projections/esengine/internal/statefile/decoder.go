@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"strings"
 	"unsafe"
 )
 
@@ -184,8 +185,13 @@ func (d *Decoder) Bool() bool {
 	return d.data[d.i-1] == 1
 }
 
-// String reads a length-prefixed string; it shares the file's bytes.
-func (d *Decoder) String() string {
+// String reads a length-prefixed string, a copy: a string that shared the file's bytes
+// would keep the whole file in memory for as long as it lives.
+func (d *Decoder) String() string { return strings.Clone(d.Shared()) }
+
+// Shared reads a length-prefixed string that shares the file's bytes, for a caller
+// that copies what it keeps.
+func (d *Decoder) Shared() string {
 	n := d.Uvarint()
 	if d.err != nil {
 		return ""
