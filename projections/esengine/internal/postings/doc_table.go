@@ -25,6 +25,9 @@ import (
 // value elsewhere) before the document leaves.
 type DocTable[K cmp.Ordered] struct {
 	slots []uint64 // hash<<32 | document number, freeSlot where free
+	// lists holds, once one value's list is more than its own document, the list of
+	// each slot's value (ownOnly: just the document). Tables of ids alone never make it.
+	lists []List
 	count int
 	seed  maphash.Seed
 	idOf  func(doc uint32) K
@@ -36,6 +39,10 @@ const (
 	// taken, which keeps probes short.
 	minDocSlots = 16
 )
+
+// ownOnly marks a slot whose value's list is its document alone. It is the list of a
+// set position that is never reached.
+const ownOnly = ^List(0)
 
 // spot is where find left off for a value: the slot holding it, or the free slot that
 // ends its probe run; and the value's hash, which the slot keeps beside the number.
@@ -84,7 +91,7 @@ func (t *DocTable[K]) DeleteIf(k K, doc uint32) {
 // Clone copies the table for a list of the same documents under the same numbers;
 // Bind it to that list.
 func (t *DocTable[K]) Clone() DocTable[K] {
-	return DocTable[K]{slots: slices.Clone(t.slots), count: t.count, seed: t.seed, idOf: t.idOf}
+	return DocTable[K]{slots: slices.Clone(t.slots), lists: slices.Clone(t.lists), count: t.count, seed: t.seed, idOf: t.idOf}
 }
 
 // docSlotsFor is the size of a table for n values: 1.5 slots a value, so that a table
@@ -101,11 +108,42 @@ func freeSlots(n int) []uint64 {
 	return s
 }
 
+func ownOnlyLists(n int) []List {
+	l := make([]List, n)
+	for i := range l {
+		l[i] = ownOnly
+	}
+	return l
+}
+
 // reserve makes room for n values without growing, in a table still empty.
 func (t *DocTable[K]) reserve(n int) {
 	if t.count == 0 && len(t.slots) < docSlotsFor(n) {
 		t.slots = freeSlots(docSlotsFor(n))
+		t.lists = nil
 	}
+}
+
+// listAt is the list of slot i's value.
+func (t *DocTable[K]) listAt(i int) List {
+	if t.lists == nil || t.lists[i] == ownOnly {
+		return single(t.docAt(i))
+	}
+	return t.lists[i]
+}
+
+// setListAt makes l, which holds slot i's document, the list of slot i's value.
+func (t *DocTable[K]) setListAt(i int, l List) {
+	if l == single(t.docAt(i)) {
+		l = ownOnly
+	}
+	if t.lists == nil {
+		if l == ownOnly {
+			return
+		}
+		t.lists = ownOnlyLists(len(t.slots))
+	}
+	t.lists[i] = l
 }
 
 // hashMask is all ones; tests narrow it so that values share hashes and homes, which
@@ -172,14 +210,19 @@ func (t *DocTable[K]) find(k K) (spot, bool) {
 }
 
 // insertAt adds document doc, whose id is the value find returned at for (the table
-// does not hold it), at that free slot, unless the table must grow first.
-func (t *DocTable[K]) insertAt(at spot, doc uint32) {
+// does not hold it), at that free slot, unless the table must grow first; its list is
+// the document alone. It returns the slot.
+func (t *DocTable[K]) insertAt(at spot, doc uint32) int {
 	if at.i < 0 || (t.count+1)*4 > len(t.slots)*3 {
 		t.grow()
 		at.i = t.freeSlotFor(at.hash)
 	}
 	t.slots[at.i] = entry(at.hash, doc)
+	if t.lists != nil {
+		t.lists[at.i] = ownOnly
+	}
 	t.count++
+	return at.i
 }
 
 // freeSlotFor is the first free slot of a probe run for hash.
@@ -201,26 +244,36 @@ func (t *DocTable[K]) deleteAt(i int) {
 		home := t.home(uint32(t.slots[j] >> 32))
 		if t.ahead(home, j) >= t.ahead(hole, j) {
 			t.slots[hole], t.slots[j] = t.slots[j], freeSlot
+			if t.lists != nil {
+				t.lists[hole] = t.lists[j]
+			}
 			hole = j
 		}
 	}
 }
 
 func (t *DocTable[K]) grow() {
-	old := t.slots
+	old, oldLists := t.slots, t.lists
 	t.slots = freeSlots(docSlotsFor(t.count + t.count/2)) // half again as many values
-	for _, e := range old {
+	if oldLists != nil {
+		t.lists = ownOnlyLists(len(t.slots))
+	}
+	for i, e := range old {
 		if e != freeSlot {
-			t.slots[t.freeSlotFor(uint32(e>>32))] = e
+			j := t.freeSlotFor(uint32(e >> 32))
+			t.slots[j] = e
+			if oldLists != nil {
+				t.lists[j] = oldLists[i]
+			}
 		}
 	}
 }
 
-// each calls fn with every value and its document.
-func (t *DocTable[K]) each(fn func(k K, doc uint32)) {
-	for _, e := range t.slots {
+// each calls fn with every value and its list.
+func (t *DocTable[K]) each(fn func(k K, l List)) {
+	for i, e := range t.slots {
 		if e != freeSlot {
-			fn(t.idOf(uint32(e)), uint32(e))
+			fn(t.idOf(uint32(e)), t.listAt(i))
 		}
 	}
 }

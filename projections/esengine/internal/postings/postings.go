@@ -170,10 +170,10 @@ func NewPostingsSized[K cmp.Ordered](values int) *Postings[K] {
 	return &Postings[K]{ByKey: make(map[K]List, values)}
 }
 
-// KeyedByDocument keeps the values that are their single document's own id out of ByKey,
-// as that document's number alone; idOf returns a live document's id. Called again, it
-// binds the postings to another list of the same documents (a copy's, a compacted
-// store's) and keeps what they hold.
+// KeyedByDocument keeps the values that one of their documents has as its own id out of
+// ByKey, in a table keyed by that document's number (own_values.go); idOf returns a
+// live document's id. Called again, it binds the postings to another list of the same
+// documents (a copy's, a compacted store's) and keeps what they hold.
 func (p *Postings[K]) KeyedByDocument(idOf func(doc uint32) K) {
 	if p.own.idOf == nil && p.own.count == 0 {
 		p.own = NewDocTable(idOf, 0)
@@ -195,10 +195,8 @@ func (p *Postings[K]) lookup(k K) (List, bool) {
 	if l, ok := p.ByKey[k]; ok {
 		return l, true
 	}
-	if p.own.idOf != nil {
-		if doc, ok := p.own.Get(k); ok {
-			return single(doc), true
-		}
+	if i := p.ownSlot(k); i >= 0 {
+		return p.own.listAt(i), true
 	}
 	return 0, false
 }
@@ -210,7 +208,7 @@ func (p *Postings[K]) list(k K) List {
 }
 
 // Len is how many distinct values the postings hold; MapLen how many of them are in
-// ByKey, the rest being their document's own id.
+// ByKey, the rest being held by their own document.
 func (p *Postings[K]) Len() int    { return len(p.ByKey) + p.own.count }
 func (p *Postings[K]) MapLen() int { return len(p.ByKey) }
 
@@ -219,33 +217,33 @@ func (p *Postings[K]) EachKey(fn func(k K, l List)) {
 	for k, l := range p.ByKey {
 		fn(k, l)
 	}
-	p.own.each(func(k K, doc uint32) { fn(k, single(doc)) })
+	p.own.each(fn)
 }
 
 func (p *Postings[K]) Add(k K, doc uint32) {
 	p.changed()
 	l, ok := p.ByKey[k]
-	if !ok {
+	switch {
+	case !ok:
 		p.addUnmapped(k, doc)
-		return
-	}
-	if set := p.set(l); set != nil {
-		set.Add(doc)
-	} else if uint32(l) != doc {
-		p.ByKey[k] = p.newSet(uint32(l), doc)
+	case p.own.idOf != nil && p.own.idOf(doc) == k:
+		// k's own document arrives: k moves to the own values.
+		delete(p.ByKey, k)
+		at, _ := p.own.find(k)
+		i := p.own.insertAt(at, doc)
+		p.own.setListAt(i, p.addTo(l, doc))
+	default:
+		p.ByKey[k] = p.addTo(l, doc)
 	}
 }
 
-// addUnmapped adds doc to k, which ByKey does not hold: into the own ids when k is
-// doc's id, or next to the document already there, or as a new value of ByKey.
+// addUnmapped adds doc to k, which ByKey does not hold: to its list among the own
+// values, or as a new value, own when k is doc's id, else of ByKey.
 func (p *Postings[K]) addUnmapped(k K, doc uint32) {
 	if p.own.idOf != nil {
 		at, found := p.own.find(k)
 		if found {
-			if held := p.own.docAt(at.i); held != doc {
-				p.own.deleteAt(at.i)
-				p.ByKey[k] = p.newSet(held, doc)
-			}
+			p.own.setListAt(at.i, p.addTo(p.own.listAt(at.i), doc))
 			return
 		}
 		if p.own.idOf(doc) == k {
@@ -262,44 +260,23 @@ func (p *Postings[K]) Remove(k K, doc uint32) {
 	p.changed()
 	l, ok := p.ByKey[k]
 	if !ok {
-		if p.own.idOf != nil {
-			if i := p.own.slot(k); i >= 0 && p.own.docAt(i) == doc {
-				p.own.deleteAt(i)
-				p.stale = true
-			}
+		if i := p.ownSlot(k); i >= 0 {
+			p.removeOwn(i, k, doc)
 		}
 		return
 	}
-	set := p.set(l)
-	if set == nil {
-		if uint32(l) == doc {
-			delete(p.ByKey, k)
-			p.stale = true
-		}
-		return
-	}
-	set.Remove(doc)
-	switch set.len() {
-	case 0:
-		p.dropSet(l)
+	switch rest, left := p.removeFrom(l, doc); {
+	case !left:
 		delete(p.ByKey, k)
 		p.stale = true
-	case 1:
-		p.dropSet(l)
-		// The one document left may be k's own: then k goes where a load would put it,
-		// so a saved and reloaded engine holds every value in the same place.
-		if last := set.minimum(); p.own.idOf != nil && p.own.idOf(last) == k {
-			delete(p.ByKey, k)
-			at, _ := p.own.find(k)
-			p.own.insertAt(at, last)
-		} else {
-			p.ByKey[k] = single(last)
-		}
+	case rest != l:
+		p.ByKey[k] = rest
 	}
 }
 
 // Move replaces document from with document to in k's list, for a document that keeps
-// its values under a new number; k stays in the index, so the sorted order stays valid.
+// its values (and its id) under a new number; k stays in the index, so the sorted
+// order stays valid.
 func (p *Postings[K]) Move(k K, from, to uint32) {
 	p.changed()
 	l, ok := p.ByKey[k]
@@ -311,38 +288,7 @@ func (p *Postings[K]) Move(k K, from, to uint32) {
 		p.Add(k, to)
 		return
 	}
-	set := p.set(l)
-	switch {
-	case set != nil:
-		set.Remove(from)
-		set.Add(to)
-	case uint32(l) == from:
-		p.ByKey[k] = single(to)
-	default:
-		p.ByKey[k] = p.newSet(uint32(l), to)
-	}
-}
-
-func (p *Postings[K]) ownSlot(k K) int {
-	if p.own.idOf == nil {
-		return -1
-	}
-	return p.own.slot(k)
-}
-
-// moveOwn moves k, held by the own ids at slot i, from document from to document to.
-func (p *Postings[K]) moveOwn(i int, k K, from, to uint32) {
-	held := p.own.docAt(i)
-	switch {
-	case held == from && p.own.idOf(to) == k:
-		p.own.setDocAt(i, to)
-	case held == from:
-		p.own.deleteAt(i)
-		p.ByKey[k] = single(to)
-	default:
-		p.own.deleteAt(i)
-		p.ByKey[k] = p.newSet(held, to)
-	}
+	p.ByKey[k] = p.moveIn(l, from, to)
 }
 
 // Get returns the documents holding k, or nil. The bitmap may belong to the index and
@@ -365,7 +311,7 @@ func (p *Postings[K]) keys() []K {
 		for k := range p.ByKey {
 			sorted = append(sorted, k)
 		}
-		p.own.each(func(k K, _ uint32) { sorted = append(sorted, k) })
+		p.own.each(func(k K, _ List) { sorted = append(sorted, k) })
 		slices.Sort(sorted)
 		p.sorted = sorted
 		p.stale = false
