@@ -47,8 +47,10 @@ func TestJoinFollowsRewrites(t *testing.T) {
 	// Deleting the parent orphans the child; restoring it heals the join.
 	mustStatus(t, 200, e, "DELETE", "/plans-test/_doc/a", "")
 	expectHasChild(t, e, "after parent deleted")
+	expectOrphanKeys(t, e, "after parent deleted", 1)
 	mustStatus(t, 201, e, "PUT", "/plans-test/_doc/a?routing=a", fmt.Sprintf(planJSON, "a"))
 	expectHasChild(t, e, "after parent restored", "a")
+	expectOrphanKeys(t, e, "after parent restored", 0)
 	// Moving the child to another parent.
 	mustStatus(t, 201, e, "PUT", "/plans-test/_doc/b?routing=b", fmt.Sprintf(planJSON, "b"))
 	mustStatus(t, 200, e, "PUT", "/plans-test/_doc/a-pcs?routing=b", fmt.Sprintf(costShareJSON, "a-pcs", 5, "b"))
@@ -64,6 +66,17 @@ func TestJoinFollowsRewrites(t *testing.T) {
 	}
 	expectHasChild(t, e, "after compaction", "b")
 	expectHasParent(t, e, "after compaction", "b", "a-pcs")
+	expectOrphanKeys(t, e, "after compaction", 0)
+}
+
+// expectOrphanKeys checks how many join keys no live document holds: those of parents
+// that children name and that are not indexed. A key held by its parent must not also
+// cost a map entry.
+func expectOrphanKeys(t *testing.T, e *Engine, when string, want int) {
+	t.Helper()
+	if n := len(e.indices["plans-test"].Store.OrphanKeys()); n != want {
+		t.Fatalf("%s: %d orphan join keys, want %d", when, n, want)
+	}
 }
 
 func TestHasChildScoreModes(t *testing.T) {

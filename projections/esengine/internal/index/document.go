@@ -30,9 +30,9 @@ var metadataFields = map[string]bool{
 // growth.
 type docParser struct {
 	m          *mapping.Mapping
-	joinKeys   map[string]*joinKey // read only
-	keys       *keyDict            // the store's abbreviated keys; nil: none
-	src        string              // the compact source being parsed
+	store      *Store   // read only: the parent keys of children; nil: none
+	keys       *keyDict // the store's abbreviated keys; nil: none
+	src        string   // the compact source being parsed
 	id         string
 	hasRouting bool
 	doc        *StoredDoc
@@ -72,7 +72,7 @@ func newDocParser(m *mapping.Mapping, st *Store, id string, routing *string, sou
 	p := parserPool.Get().(*docParser)
 	p.m, p.id, p.hasRouting, p.src = m, id, routing != nil, source
 	if st != nil {
-		p.joinKeys, p.keys = st.joinKeys, st.keys
+		p.store, p.keys = st, st.keys
 	}
 	p.doc = &StoredDoc{Id: id, Routing: routing}
 	if routing != nil {

@@ -61,7 +61,10 @@ func (p *docParser) joinValue(f *mapping.FieldMapping, name, parent string, hasP
 			return wire.ErrMapperParsing(wire.ErrIllegalArgument("[routing] is missing for join field [%s]", f.Path))
 		}
 		p.term(j.ParentField(parentRel), parent)
-		if dj.Parent = p.joinKeys[parent]; dj.Parent == nil {
+		if p.store != nil {
+			dj.Parent = p.store.keyOf(parent)
+		}
+		if dj.Parent == nil {
 			dj.Parent = &joinKey{Id: parent} // the store makes the key when it adds the document
 			p.placeholder = true
 		}

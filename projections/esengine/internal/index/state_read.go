@@ -45,7 +45,6 @@ func ReadState(f *statefile.File, head *statefile.Decoder, fields FieldRemap, no
 	tombstones := readTombstones(head)
 	docs := head.Int()
 	keywordSizes := readKeywordSizes(head)
-	joinKeys := head.Int()
 	if err := head.Done(); err != nil {
 		return nil, err
 	}
@@ -61,7 +60,6 @@ func ReadState(f *statefile.File, head *statefile.Decoder, fields FieldRemap, no
 	// each takes more than minSavedDoc bytes, which bounds a damaged count.
 	room := min(docs, f.Remaining()/minSavedDoc)
 	s.byID = postings.NewDocTable(s.docID, room)
-	s.joinKeys = make(map[string]*joinKey, min(joinKeys, room))
 	s.Docs, s.ParentDoc = make([]*StoredDoc, 0, room), make([]int32, 0, room)
 	for field, size := range keywordSizes {
 		p := postings.NewPostingsSized[string](min(size.mapped, room))

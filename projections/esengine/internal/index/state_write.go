@@ -65,7 +65,6 @@ func (ix *Index) WriteState(enc *statefile.Encoder) error {
 	}
 	enc.Uvarint(s.Live.GetCardinality())
 	s.writeKeywordSizes(enc)
-	enc.Uvarint(uint64(s.namedJoinKeys())) // to make the join graph's map at its size
 	if err := enc.End(); err != nil {
 		return err
 	}
@@ -91,18 +90,6 @@ func (s *Store) writeKeywordSizes(enc *statefile.Encoder) {
 		enc.Uvarint(uint64(p.MapLen()))
 		enc.Uvarint(uint64(p.Len() - p.MapLen()))
 	}
-}
-
-// namedJoinKeys is how many join keys children name: those a load makes again (a key
-// no child names any longer may linger until its document leaves).
-func (s *Store) namedJoinKeys() int {
-	n := 0
-	for _, k := range s.joinKeys {
-		if k.Children != nil && !k.Children.IsEmpty() {
-			n++
-		}
-	}
-	return n
 }
 
 func (st IndexSettings) writeState(enc *statefile.Encoder) {

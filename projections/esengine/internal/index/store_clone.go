@@ -23,7 +23,7 @@ func (s *Store) clone() *Store {
 		Numbers:              make(map[string]*postings.Postings[float64], len(s.Numbers)),
 		Texts:                make(map[string]*textIndex, len(s.Texts)),
 		Exists:               make(map[string]*roaring.Bitmap, len(s.Exists)),
-		joinKeys:             make(map[string]*joinKey, len(s.joinKeys)),
+		orphanKeys:           make(map[string]*joinKey, len(s.orphanKeys)),
 		ParentDoc:            slices.Clone(s.ParentDoc),
 		keys:                 s.keys,
 		seqNo:                s.seqNo,
@@ -47,12 +47,9 @@ func (s *Store) clone() *Store {
 	for f, bm := range s.Exists {
 		c.Exists[f] = bm.Clone()
 	}
-	for id, k := range s.joinKeys {
-		ck := &joinKey{Id: k.Id, doc: k.doc}
-		if k.Children != nil {
-			ck.Children = k.Children.Clone()
-		}
-		c.joinKeys[id] = ck
+	keys := joinKeyCopies{}
+	for id, k := range s.orphanKeys {
+		c.orphanKeys[id] = keys.copy(k)
 	}
 	for n, d := range s.Docs {
 		if d == nil || d.Join == nil {
@@ -62,10 +59,10 @@ func (s *Store) clone() *Store {
 		cd := *d
 		j := &docJoin{}
 		if d.Join.Self != nil {
-			j.Self = c.joinKeyCopy(d.Join.Self)
+			j.Self = keys.copy(d.Join.Self)
 		}
 		if d.Join.Parent != nil {
-			j.Parent = c.joinKeyCopy(d.Join.Parent)
+			j.Parent = keys.copy(d.Join.Parent)
 		}
 		cd.Join = j
 		c.Docs[n] = &cd
@@ -73,15 +70,18 @@ func (s *Store) clone() *Store {
 	return c
 }
 
-// joinKeyCopy returns the copy of k in c, or a detached copy when the key has left the
-// store's map (a removed document keeps its key).
-func (c *Store) joinKeyCopy(k *joinKey) *joinKey {
-	if ck, ok := c.joinKeys[k.Id]; ok {
+// joinKeyCopies copies each key of a store once, so that a parent's key and the
+// parent key of each of its children stay one key in the copy.
+type joinKeyCopies map[*joinKey]*joinKey
+
+func (c joinKeyCopies) copy(k *joinKey) *joinKey {
+	if ck, ok := c[k]; ok {
 		return ck
 	}
 	ck := &joinKey{Id: k.Id, doc: k.doc}
 	if k.Children != nil {
 		ck.Children = k.Children.Clone()
 	}
+	c[k] = ck
 	return ck
 }
