@@ -2,11 +2,11 @@ package esengine
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"unsafe"
 
 	"github.com/planstore/planstore/internal/atomicfile"
 	"github.com/planstore/planstore/projections/esengine/internal/index"
@@ -104,12 +104,31 @@ func (e *Engine) writeAliasesLocked(enc *statefile.Encoder) {
 // LoadState reads a state SaveState wrote into a new engine configured by opts, and
 // returns it with the label it was saved with. A damaged file is an error wrapping
 // ErrCorruptState, never a different engine.
+// The file is read a section at a time: the engine copies what it keeps, so it never
+// holds the whole file beside itself.
 func LoadState(path string, opts ...Option) (*Engine, string, error) {
-	data, err := os.ReadFile(path)
+	e, label, err := loadState(path, opts)
 	if err != nil {
 		return nil, "", fmt.Errorf("esengine: load state: %w", err)
 	}
-	return ReadState(data, opts...)
+	return e, label, nil
+}
+
+func loadState(path string, opts []Option) (*Engine, string, error) {
+	file, err := os.Open(path)
+	if err != nil {
+		return nil, "", err
+	}
+	defer file.Close()
+	info, err := file.Stat()
+	if err != nil {
+		return nil, "", err
+	}
+	f, err := statefile.OpenReader(bufio.NewReaderSize(file, 64<<10), info.Size())
+	if err != nil {
+		return nil, "", err
+	}
+	return readSections(f, opts)
 }
 
 // StateLabel reads the label of the state at path without reading the rest of it, so
@@ -135,21 +154,20 @@ func StateLabel(path string) (string, error) {
 	return label, nil
 }
 
-// ReadState is LoadState from bytes. The engine keeps its documents in data, which the
-// caller must not modify afterwards.
+// ReadState is LoadState from bytes, read the same way.
 func ReadState(data []byte, opts ...Option) (*Engine, string, error) {
-	e, label, err := readState(unsafe.String(unsafe.SliceData(data), len(data)), opts)
-	if err != nil {
-		return nil, "", fmt.Errorf("esengine: load state: %w", err)
+	f, err := statefile.OpenReader(bytes.NewReader(data), int64(len(data)))
+	if err == nil {
+		var e *Engine
+		var label string
+		if e, label, err = readSections(f, opts); err == nil {
+			return e, label, nil
+		}
 	}
-	return e, label, nil
+	return nil, "", fmt.Errorf("esengine: load state: %w", err)
 }
 
-func readState(data string, opts []Option) (*Engine, string, error) {
-	f, err := statefile.Open(data)
-	if err != nil {
-		return nil, "", err
-	}
+func readSections(f *statefile.File, opts []Option) (*Engine, string, error) {
 	dec, err := f.Expect(statefile.KindEngine)
 	if err != nil {
 		return nil, "", err
