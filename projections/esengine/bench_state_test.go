@@ -13,15 +13,7 @@ import (
 // It reports documents loaded per second of wall and of CPU time (the load uses a
 // second goroutine for the keyword postings, so the two differ).
 func BenchmarkLoadState(b *testing.B) {
-	e := esengine.New()
-	client, err := esengine.NewClient(e)
-	if err != nil {
-		b.Fatal(err)
-	}
-	index := createJoinIndex(b, client)
-	for from := 0; from < benchPlans; from += 500 {
-		bulkInto(b, client, index, planBulk(from, from+500))
-	}
+	e := indexedPlans(b, benchPlans)
 	var saved bytes.Buffer
 	if err := e.WriteState(&saved, "bench"); err != nil {
 		b.Fatal(err)
@@ -38,4 +30,18 @@ func BenchmarkLoadState(b *testing.B) {
 	}
 	cpu := benchplans.CPUTime() - start
 	benchplans.ReportRates(b, b.N*docs, cpu, "docs")
+}
+
+// indexedPlans returns an engine holding plans plans in the benchmarks' join index.
+func indexedPlans(tb testing.TB, plans int) *esengine.Engine {
+	e := esengine.New()
+	client, err := esengine.NewClient(e)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	index := createJoinIndex(tb, client)
+	for from := 0; from < plans; from += 500 {
+		bulkInto(tb, client, index, planBulk(from, min(from+500, plans)))
+	}
+	return e
 }

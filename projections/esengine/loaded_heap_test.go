@@ -45,17 +45,8 @@ func TestLoadedHeapBudget(t *testing.T) {
 // savedBenchState indexes plans plans into an engine, saves it to a file and returns
 // the file's path; the engine is garbage once it returns.
 func savedBenchState(t *testing.T, plans int) string {
-	e := esengine.New()
-	client, err := esengine.NewClient(e)
-	if err != nil {
-		t.Fatal(err)
-	}
-	index := createJoinIndex(t, client)
-	for from := 0; from < plans; from += 500 {
-		bulkInto(t, client, index, planBulk(from, min(from+500, plans)))
-	}
 	path := filepath.Join(t.TempDir(), "engine.state")
-	if err := e.SaveState(path, "budget"); err != nil {
+	if err := indexedPlans(t, plans).SaveState(path, "budget"); err != nil {
 		t.Fatal(err)
 	}
 	return path
