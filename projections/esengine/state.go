@@ -103,32 +103,19 @@ func (e *Engine) writeAliasesLocked(enc *statefile.Encoder) {
 
 // LoadState reads a state SaveState wrote into a new engine configured by opts, and
 // returns it with the label it was saved with. A damaged file is an error wrapping
-// ErrCorruptState, never a different engine.
-// The file is read a section at a time: the engine copies what it keeps, so it never
-// holds the whole file beside itself.
+// ErrCorruptState, never a different engine. The file is read a section at a time:
+// the engine copies what it keeps, so it never holds the whole file beside itself.
 func LoadState(path string, opts ...Option) (*Engine, string, error) {
-	e, label, err := loadState(path, opts)
-	if err != nil {
-		return nil, "", fmt.Errorf("esengine: load state: %w", err)
-	}
-	return e, label, nil
-}
-
-func loadState(path string, opts []Option) (*Engine, string, error) {
 	file, err := os.Open(path)
 	if err != nil {
-		return nil, "", err
+		return nil, "", fmt.Errorf("esengine: load state: %w", err)
 	}
 	defer file.Close()
 	info, err := file.Stat()
 	if err != nil {
-		return nil, "", err
+		return nil, "", fmt.Errorf("esengine: load state: %w", err)
 	}
-	f, err := statefile.OpenReader(bufio.NewReaderSize(file, 64<<10), info.Size())
-	if err != nil {
-		return nil, "", err
-	}
-	return readSections(f, opts)
+	return readState(bufio.NewReaderSize(file, 64<<10), info.Size(), opts)
 }
 
 // StateLabel reads the label of the state at path without reading the rest of it, so
@@ -156,15 +143,20 @@ func StateLabel(path string) (string, error) {
 
 // ReadState is LoadState from bytes, read the same way.
 func ReadState(data []byte, opts ...Option) (*Engine, string, error) {
-	f, err := statefile.OpenReader(bytes.NewReader(data), int64(len(data)))
-	if err == nil {
-		var e *Engine
-		var label string
-		if e, label, err = readSections(f, opts); err == nil {
-			return e, label, nil
-		}
+	return readState(bytes.NewReader(data), int64(len(data)), opts)
+}
+
+// readState reads the size bytes of a state from r.
+func readState(r io.Reader, size int64, opts []Option) (*Engine, string, error) {
+	f, err := statefile.OpenReader(r, size)
+	if err != nil {
+		return nil, "", fmt.Errorf("esengine: load state: %w", err)
 	}
-	return nil, "", fmt.Errorf("esengine: load state: %w", err)
+	e, label, err := readSections(f, opts)
+	if err != nil {
+		return nil, "", fmt.Errorf("esengine: load state: %w", err)
+	}
+	return e, label, nil
 }
 
 func readSections(f *statefile.File, opts []Option) (*Engine, string, error) {
