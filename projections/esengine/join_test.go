@@ -74,7 +74,7 @@ func TestJoinFollowsRewrites(t *testing.T) {
 // cost a map entry.
 func expectOrphanKeys(t *testing.T, e *Engine, when string, want int) {
 	t.Helper()
-	if n := len(e.indices["plans-test"].Store.OrphanKeys()); n != want {
+	if n := e.indices["plans-test"].Store.OrphanKeyCount(); n != want {
 		t.Fatalf("%s: %d orphan join keys, want %d", when, n, want)
 	}
 }

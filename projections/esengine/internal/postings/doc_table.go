@@ -12,13 +12,14 @@ import (
 // back from the document (idOf), which holds it anyway. The hash beside the number lets
 // a probe pass the other values of its run without reading their documents (two cache
 // misses each: a million-plan load took 2.5-5.5 s longer with bare numbers), and lets
-// growing and deleting move entries without reading any. A map from the value to the number took 25-60 bytes an
-// entry (a string header, the number and a control byte a slot, tables a map sized up
-// front leaves half empty: 62 bytes a document at 100,000 plans) and gave the collector
-// a pointer per document to follow.
+// growing and deleting move entries without reading any. A map from the value to the
+// number took 25-60 bytes an entry (a string header, the number and a control byte a
+// slot, tables a map sized up front leaves half empty: 62 bytes a document at 100,000
+// plans) and gave the collector a pointer per document to follow.
 //
-// The store uses one for a document's number by _id, and the keyword postings one for
-// the values that are their single document's own id (an objectId).
+// The store uses one for a document's number by _id, and each keyword field's postings
+// one for the values one of their documents has as its own id (own_values.go), with
+// each value's list of documents beside it.
 //
 // Every number in a table names a live document whose id is the value it stands for:
 // callers add a number once idOf can read the document, and take it out (or point the
@@ -100,20 +101,17 @@ func (t *DocTable[K]) Clone() DocTable[K] {
 // one left a table sized for 948,494 ids 45 % full.
 func docSlotsFor(n int) int { return max(minDocSlots, n+n/2) }
 
-func freeSlots(n int) []uint64 {
-	s := make([]uint64, n)
+func freeSlots(n int) []uint64 { return filled(n, freeSlot) }
+
+func ownOnlyLists(n int) []List { return filled(n, ownOnly) }
+
+// filled returns n copies of v.
+func filled[T any](n int, v T) []T {
+	s := make([]T, n)
 	for i := range s {
-		s[i] = freeSlot
+		s[i] = v
 	}
 	return s
-}
-
-func ownOnlyLists(n int) []List {
-	l := make([]List, n)
-	for i := range l {
-		l[i] = ownOnly
-	}
-	return l
 }
 
 // reserve makes room for n values without growing, in a table still empty.

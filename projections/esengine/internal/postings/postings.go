@@ -32,8 +32,9 @@ type Postings[K cmp.Ordered] struct {
 	openRangeAt uint64
 	suffixes    *suffixUnions
 
-	// own holds, once KeyedByDocument enabled it, the values that are their single
-	// document's own id, instead of ByKey (doc_table.go). A value is in one of the two.
+	// own holds, once KeyedByDocument enabled it, the values one of whose documents has
+	// the value as its own id, with their lists (own_values.go), instead of ByKey. A
+	// value is in one of the two.
 	own DocTable[K]
 }
 
