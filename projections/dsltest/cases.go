@@ -58,6 +58,8 @@ var Cases = []Case{
 	{Name: "term long form", Body: `{"query":{"term":{"planType":{"value":"outNetwork","boost":2}}}}`, IDs: []string{"p2", "p4"}},
 	{Name: "terms on keyword", Body: `{"query":{"bool":{"filter":[` + plansOnly + `,{"terms":{"_org":["acme.org","other.net"]}}]}}}`, IDs: []string{"p3", "p4", "p5"}},
 	{Name: "ids", Body: `{"query":{"ids":{"values":["p2","p2-pcs","nope"]}}}`, IDs: []string{"p2", "p2-pcs"}},
+	{Name: "term ignoring case on an objectId", Body: `{"query":{"term":{"objectId":{"value":"P3-PS1","case_insensitive":true}}}}`, IDs: []string{"p3-ps1"}},
+	{Name: "term ignoring case on a routing its plan's documents share", Body: `{"query":{"term":{"_routing":{"value":"P4","case_insensitive":true}}}}`, IDs: []string{"p4", "p4-pcs", "p4-ps1", "p4-ps1-svc", "p4-ps1-cs"}},
 	{Name: "term on _id", Body: `{"query":{"term":{"_id":"p3-ps1"}}}`, IDs: []string{"p3-ps1"}},
 	{Name: "terms on _id", Body: `{"query":{"terms":{"_id":["p1","p4-pcs"]}}}`, IDs: []string{"p1", "p4-pcs"}},
 	{Name: "term on a number", Body: `{"query":{"term":{"copay":175}}}`, IDs: []string{"p1-ps2-cs"}},

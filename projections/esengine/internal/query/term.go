@@ -10,7 +10,6 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 
 	"github.com/planstore/planstore/projections/esengine/internal/mapping"
-	"github.com/planstore/planstore/projections/esengine/internal/postings"
 	"github.com/planstore/planstore/projections/esengine/internal/wire"
 )
 
@@ -169,7 +168,7 @@ func (c *EvalContext) keywordDocs(field, value string, caseInsensitive, scoring 
 	if p == nil {
 		return emptySet()
 	}
-	docs := keywordLookup(p, value, caseInsensitive)
+	docs := lookupDocs(value, caseInsensitive, p.Get, p.EachKey, p.ListBitmap)
 	if docs == nil || docs.IsEmpty() {
 		return emptySet()
 	}
@@ -179,38 +178,20 @@ func (c *EvalContext) keywordDocs(field, value string, caseInsensitive, scoring 
 	return constantSet(docs, keywordTermScore(c.docCount(field), docs.GetCardinality()))
 }
 
-// keywordLookup is lookupDocs over a keyword field's postings, whose values are in a map
-// and, for values that are their document's own id, in a table of their own.
-func keywordLookup(p *postings.Postings[string], value string, caseInsensitive bool) *roaring.Bitmap {
+// lookupDocs finds the documents of value among the keys of a field: get reads one
+// key's documents (nil: none), each visits every key with its list, which docs reads.
+// Ignoring case it is the union over every key that equals value but for case, as a
+// case_insensitive term matches them. Nil: no document.
+func lookupDocs[L any](value string, caseInsensitive bool, get func(string) *roaring.Bitmap, each func(func(string, L)), docs func(L) *roaring.Bitmap) *roaring.Bitmap {
 	if !caseInsensitive {
-		return p.Get(value)
+		return get(value)
 	}
 	var sets []*roaring.Bitmap
-	p.EachKey(func(k string, l postings.List) {
+	each(func(k string, l L) {
 		if strings.EqualFold(k, value) {
-			sets = append(sets, p.ListBitmap(l))
+			sets = append(sets, docs(l))
 		}
 	})
-	return union(sets)
-}
-
-// lookupDocs finds the documents of value among the keys of a field's postings, byKey;
-// docs reads a key's documents. Ignoring case it is the union over every key that equals
-// value but for case, as a case_insensitive term matches them. Nil: no document.
-func lookupDocs[P any](byKey map[string]P, value string, caseInsensitive bool, docs func(P) *roaring.Bitmap) *roaring.Bitmap {
-	if !caseInsensitive {
-		p, ok := byKey[value]
-		if !ok {
-			return nil
-		}
-		return docs(p)
-	}
-	var sets []*roaring.Bitmap
-	for k, p := range byKey {
-		if strings.EqualFold(k, value) {
-			sets = append(sets, docs(p))
-		}
-	}
 	return union(sets)
 }
 
@@ -227,7 +208,14 @@ func (c *EvalContext) tokenDocs(field, token string, caseInsensitive, scoring bo
 	if ti == nil {
 		return emptySet()
 	}
-	docs := lookupDocs(ti.Tokens, token, caseInsensitive, func(bm *roaring.Bitmap) *roaring.Bitmap { return bm })
+	docs := lookupDocs(token, caseInsensitive,
+		func(k string) *roaring.Bitmap { return ti.Tokens[k] },
+		func(fn func(string, *roaring.Bitmap)) {
+			for k, bm := range ti.Tokens {
+				fn(k, bm)
+			}
+		},
+		func(bm *roaring.Bitmap) *roaring.Bitmap { return bm })
 	if docs == nil || docs.IsEmpty() {
 		return emptySet()
 	}
