@@ -20,9 +20,9 @@ type byteArena struct {
 	block []byte
 }
 
-// copy returns a copy of s, in the current block when it fits, else in a new block (or
+// clone returns a copy of s, in the current block when it fits, else in a new block (or
 // on its own, when s is larger than a quarter of a block).
-func (a *byteArena) copy(s string) string {
+func (a *byteArena) clone(s string) string {
 	if len(s) > arenaBlock/4 {
 		return strings.Clone(s)
 	}

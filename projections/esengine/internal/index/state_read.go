@@ -245,7 +245,7 @@ type readShares struct {
 }
 
 func readDoc(dec *statefile.Decoder, fields FieldRemap, shared *readShares) *StoredDoc {
-	data := shared.arena.copy(dec.Shared())
+	data := shared.arena.clone(dec.Shared())
 	src, ok := storedSourceOf(data)
 	if !ok {
 		dec.Fail("a document's stored source runs past its data")
