@@ -35,6 +35,8 @@ type Config struct {
 	MaxBodyBytes     int64
 	ShutdownGrace    time.Duration
 	PprofAddr        string
+	// HeapFloorBytes: the heap may grow to this size before the collector runs (0: off).
+	HeapFloorBytes int64
 	// GRPCAddr, when set, serves gRPC on its own listener too (it is always on --addr).
 	GRPCAddr      string
 	RelayLeaseTTL time.Duration
@@ -79,6 +81,11 @@ const defaultRelayLeaseTTL = 10 * time.Second
 // defaultMaxBodyBytes bounds a request body: the largest plans are a few hundred KiB.
 const defaultMaxBodyBytes = 1 << 20
 
+// defaultHeapFloorBytes lets the heap reach 256 MiB before the collector runs: with a
+// small live heap, GOGC=100 alone collected several times a second under writes and
+// cost ~15 % of the CPU of a create (docs/performance.md, "The collector's pace").
+const defaultHeapFloorBytes = 256 << 20
+
 // defaultMaxProjectionLag: searches that miss writes older than this are worth taking a
 // query API out of rotation for; a healthy pipeline lags by milliseconds.
 const defaultMaxProjectionLag = 30 * time.Second
@@ -118,6 +125,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxBodyBytes == 0 {
 		c.MaxBodyBytes = defaultMaxBodyBytes
+	}
+	if c.HeapFloorBytes < 0 {
+		return errors.New("--heap-floor-bytes must not be negative")
 	}
 	if c.MaxBodyBytes < 0 {
 		return errors.New("--max-body-bytes must be positive")

@@ -10,6 +10,8 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/planstore/planstore/internal/gcpace"
+
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/internal/atomicfile"
 	"github.com/planstore/planstore/projections/esengine"
@@ -143,7 +145,7 @@ func (m *Main) loadEngineState(ctx context.Context, path string, lm logMarker) (
 	// A load allocates the engine and little garbage; collecting each time the heap
 	// doubles marked the growing engine a dozen times over (13-17 s of CPU at a
 	// million plans), so the collector waits for five times the heap until it is done.
-	defer debug.SetGCPercent(debug.SetGCPercent(loadGCPercent))
+	defer gcpace.Hold(loadGCPercent)()
 	e, saved, err := esengine.LoadState(path)
 	if err != nil {
 		return nil, "", err
