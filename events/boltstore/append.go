@@ -89,6 +89,10 @@ func currentVersion(tx *bolt.Tx, aggregateID string) (int64, error) {
 func (op *appendOp) write(tx *bolt.Tx) error {
 	c := op.commit
 	evs, logB, outbox := tx.Bucket(bucketEvents), tx.Bucket(bucketLog), tx.Bucket(bucketOutbox)
+	// The log and the outbox only grow at their end (their keys are the sequence), so
+	// their pages are filled before they split; at bbolt's default half, every page
+	// left behind by an append stayed half empty, and a commit wrote twice the pages.
+	logB.FillPercent, outbox.FillPercent = appendOnlyFill, appendOnlyFill
 	for i, e := range c.Events {
 		seq, err := logB.NextSequence()
 		if err != nil {

@@ -17,6 +17,10 @@ var (
 	allBuckets      = [][]byte{bucketSnapshots, bucketEvents, bucketOwners, bucketLog, bucketOutbox}
 )
 
+// appendOnlyFill is how full a page of a bucket written only at its end (keys in
+// sequence) is before it splits: bbolt's most.
+const appendOnlyFill = 1.0
+
 // The global log has a single sequence: one writer appends it, so partitioning it would
 // only add work. Partitions() is 1 and every entry is in partition 0.
 const partitions = 1
