@@ -35,7 +35,8 @@ type Config struct {
 	MaxBodyBytes     int64
 	ShutdownGrace    time.Duration
 	PprofAddr        string
-	// HeapFloorBytes: the heap may grow to this size before the collector runs (0: off).
+	// HeapFloorBytes: the heap may grow to this size before the collector runs (0: off,
+	// -1: sized from the memory the process may use).
 	HeapFloorBytes int64
 	// GRPCAddr, when set, serves gRPC on its own listener too (it is always on --addr).
 	GRPCAddr      string
@@ -81,10 +82,11 @@ const defaultRelayLeaseTTL = 10 * time.Second
 // defaultMaxBodyBytes bounds a request body: the largest plans are a few hundred KiB.
 const defaultMaxBodyBytes = 1 << 20
 
-// defaultHeapFloorBytes lets the heap reach 256 MiB before the collector runs: with a
-// small live heap, GOGC=100 alone collected several times a second under writes and
-// cost ~15 % of the CPU of a create (docs/performance.md, "The collector's pace").
-const defaultHeapFloorBytes = 256 << 20
+// autoHeapFloor, the --heap-floor-bytes default, sizes the floor from the memory the
+// process may use (gcpace.AutoFloor). With a small live heap, GOGC=100 alone collected
+// several times a second under writes and cost ~15 % of a create's CPU
+// (docs/performance.md, "the collector's pace").
+const autoHeapFloor = -1
 
 // defaultMaxProjectionLag: searches that miss writes older than this are worth taking a
 // query API out of rotation for; a healthy pipeline lags by milliseconds.
@@ -126,8 +128,8 @@ func (c *Config) Validate() error {
 	if c.MaxBodyBytes == 0 {
 		c.MaxBodyBytes = defaultMaxBodyBytes
 	}
-	if c.HeapFloorBytes < 0 {
-		return errors.New("--heap-floor-bytes must not be negative")
+	if c.HeapFloorBytes < autoHeapFloor {
+		return errors.New("--heap-floor-bytes must be -1 (sized from the memory), 0 (off) or a number of bytes")
 	}
 	if c.MaxBodyBytes < 0 {
 		return errors.New("--max-body-bytes must be positive")

@@ -127,7 +127,7 @@ var configFlags = []configFlag{
 		fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 10*time.Second, "how long shutdown waits for in-flight work")
 	}},
 	{"heap-floor-bytes", allRoles, func(fs *flag.FlagSet, c *Config) {
-		fs.Int64Var(&c.HeapFloorBytes, "heap-floor-bytes", defaultHeapFloorBytes, "the Go heap may grow to this many bytes before the collector runs; above it GOGC paces it as usual (0: GOGC alone; ignored when GOGC is set)")
+		fs.Int64Var(&c.HeapFloorBytes, "heap-floor-bytes", autoHeapFloor, "the Go heap may grow to this many bytes before the collector runs; above it GOGC paces it as usual (-1: a sixteenth of the memory the process may use, its cgroup's limit or the RAM, 64 MiB to 1 GiB; 0: GOGC alone; ignored when GOGC is set)")
 	}},
 	{"pprof-addr", allRoles, func(fs *flag.FlagSet, c *Config) {
 		fs.StringVar(&c.PprofAddr, "pprof-addr", "", "serve net/http/pprof on this address, e.g. 127.0.0.1:6060 (empty: off)")

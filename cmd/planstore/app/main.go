@@ -11,8 +11,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/planstore/planstore/internal/gcpace"
-
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/redis/go-redis/v9"
@@ -116,7 +114,7 @@ func (m *Main) URL() string { return "http://" + m.Addr() }
 // answer), starts its workers and the HTTP server, and returns.
 func (m *Main) Run(ctx context.Context) error {
 	start := time.Now()
-	gcpace.SetFloor(uint64(m.cfg.HeapFloorBytes))
+	m.paceCollector()
 	// The profiler before any backend, so a slow start-up (the embedded engine's
 	// rebuild from the event log) can be profiled while it runs.
 	if err := m.servePprof(); err != nil {
