@@ -56,9 +56,11 @@ func SetFloor(floor uint64) {
 	applyLocked()
 }
 
-// Hold keeps the percent at least percent until release is called, for work that
-// allocates what it keeps and little garbage (loading a saved engine), where each
-// collection would mark the growing heap again for nothing.
+// Hold sets the percent to percent until release is called, for work that allocates
+// what it keeps and little garbage (loading a saved engine), where each collection
+// would mark the growing heap again for nothing. The floor is set aside while a hold
+// lasts: such work knows its pace, and a floor on top of it only moved where the
+// collections fell and raised a million-plan load's peak by ~170 MB.
 func Hold(percent int) (release func()) {
 	pace.mu.Lock()
 	defer pace.mu.Unlock()
@@ -106,7 +108,7 @@ func applyLocked() {
 	for _, h := range pace.holds {
 		want = max(want, h)
 	}
-	if pace.floor > 0 {
+	if pace.floor > 0 && len(pace.holds) == 0 {
 		want = max(want, PercentFor(liveHeap(), pace.floor))
 	}
 	if want != pace.percent {

@@ -80,3 +80,22 @@ func TestHoldRaisesThePercentUntilReleased(t *testing.T) {
 		t.Fatalf("after both releases: %d, want GOGC's %d", got, base)
 	}
 }
+
+func TestHoldSetsTheFloorAside(t *testing.T) {
+	if userSetGOGC {
+		t.Skip("GOGC is set in the environment, which turns the floor off by design")
+	}
+	base := Percent()
+	t.Cleanup(func() { SetFloor(0) })
+	SetFloor(1 << 40)
+	collectUntil(t, func() bool { return Percent() == maxPercent })
+
+	release := Hold(base + 300)
+	if got := Percent(); got != base+300 {
+		t.Fatalf("held under a floor: %d, want the hold's %d", got, base+300)
+	}
+	release()
+	if got := Percent(); got != maxPercent {
+		t.Fatalf("after the release: %d, want the floor's %d again", got, maxPercent)
+	}
+}
