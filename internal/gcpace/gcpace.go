@@ -56,9 +56,9 @@ func SetFloor(floor uint64) {
 	applyLocked()
 }
 
-// Hold sets the percent to percent until release is called, for work that allocates
-// what it keeps and little garbage (loading a saved engine), where each collection
-// would mark the growing heap again for nothing. The floor is set aside while a hold
+// Hold keeps the percent at least percent until release is called, for work that
+// allocates what it keeps and little garbage (loading a saved engine), where each
+// collection would mark the growing heap again for nothing. The floor is set aside while a hold
 // lasts: such work knows its pace, and a floor on top of it only moved where the
 // collections fell and raised a million-plan load's peak by ~170 MB.
 func Hold(percent int) (release func()) {
@@ -109,7 +109,7 @@ func applyLocked() {
 		want = max(want, h)
 	}
 	if pace.floor > 0 && len(pace.holds) == 0 {
-		want = max(want, PercentFor(liveHeap(), pace.floor))
+		want = max(want, percentFor(liveHeap(), pace.floor))
 	}
 	if want != pace.percent {
 		debug.SetGCPercent(want)
@@ -117,9 +117,9 @@ func applyLocked() {
 	}
 }
 
-// PercentFor is the percent at which a heap of live bytes reaches floor before the next
+// percentFor is the percent at which a heap of live bytes reaches floor before the next
 // collection: 0 when live is already at the floor or above, at most maxPercent.
-func PercentFor(live, floor uint64) int {
+func percentFor(live, floor uint64) int {
 	if live >= floor {
 		return 0
 	}

@@ -21,8 +21,8 @@ func TestPercentFor(t *testing.T) {
 		{live: 1, floor: 256 * mib, want: maxPercent},
 	}
 	for _, c := range cases {
-		if got := PercentFor(c.live, c.floor); got != c.want {
-			t.Errorf("PercentFor(%d, %d) = %d, want %d", c.live, c.floor, got, c.want)
+		if got := percentFor(c.live, c.floor); got != c.want {
+			t.Errorf("percentFor(%d, %d) = %d, want %d", c.live, c.floor, got, c.want)
 		}
 	}
 }

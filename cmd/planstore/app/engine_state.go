@@ -10,10 +10,9 @@ import (
 	"runtime/debug"
 	"time"
 
-	"github.com/planstore/planstore/internal/gcpace"
-
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/internal/atomicfile"
+	"github.com/planstore/planstore/internal/gcpace"
 	"github.com/planstore/planstore/projections/esengine"
 	"github.com/planstore/planstore/transport/messaging/inproc"
 )
