@@ -39,6 +39,8 @@ func TestCommandLineRefusals(t *testing.T) {
 		"unknown auth mode":        {[]string{"serve", "--auth", "weird", "--data-dir", dir}, 1, "--auth"},
 		"oidc without issuer":      {[]string{"serve", "--auth", "oidc", "--data-dir", dir}, 1, "--oidc-issuer"},
 		"bad log level":            {[]string{"serve", "--log-level", "loud", "--data-dir", dir}, 1, "--log-level"},
+		"heap floor below -1":      {[]string{"serve", "--heap-floor-bytes", "-2", "--data-dir", dir}, 1, "--heap-floor-bytes must be -1 (sized from the memory), 0 (off) or a number of bytes"},
+		"heap floor not a number":  {[]string{"serve", "--heap-floor-bytes", "1GiB"}, 2, `invalid value "1GiB" for flag -heap-floor-bytes`},
 		"relay on embedded store":  {[]string{"relay"}, 1, "--redis-url"},
 		"tiny relay lease":         {[]string{"relay", "--relay-lease-ttl", "10ms"}, 1, "--relay-lease-ttl"},
 		"projector without es":     {[]string{"projector", "--redis-url", "redis://127.0.0.1:6379/0", "--amqp-url", "amqp://x/"}, 1, "--es-url"},
