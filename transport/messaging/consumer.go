@@ -41,8 +41,8 @@ type Consumer struct {
 
 // AddConsumer subscribes c to its queue on bus with the middleware stack, outermost
 // first: detach from shutdown, settle failures (log once and nack), PoisonQueue, Retry,
-// failure count, Recoverer, attempt timeout; then decode, deduplicate, Handle. Call
-// before Run.
+// failure count, Recoverer, attempt timeout; then, on a warm worker (warmStacks),
+// decode, deduplicate, Handle. Call before Run.
 func (r *Router) AddConsumer(bus Bus, c Consumer) error {
 	if err := ValidateConsumerName(c.Name); err != nil {
 		return err
@@ -87,7 +87,11 @@ func (r *Router) AddConsumer(bus Bus, c Consumer) error {
 		return fmt.Errorf("messaging: poison queue of %s: %w", c.Name, err)
 	}
 
-	h := r.wm.AddConsumerHandler(c.Name, QueueName(c.Name), sub, r.consume(c, logger))
+	warm := &warmStacks{}
+	r.mu.Lock()
+	r.warm = append(r.warm, warm)
+	r.mu.Unlock()
+	h := r.wm.AddConsumerHandler(c.Name, QueueName(c.Name), sub, warm.handler(r.consume(c, logger)))
 	h.AddMiddleware(
 		detachFromShutdown,
 		SettleFailures(logger, slog.LevelError, "event not handled and not dead-lettered; it will be redelivered"),

@@ -57,6 +57,7 @@ type Router struct {
 
 	mu        sync.Mutex
 	consumers map[string]bool
+	warm      []*warmStacks // the consumers' workers, let go by Close
 	checks    []check
 	depths    []depthSource
 }
@@ -130,6 +131,7 @@ func (r *Router) Running() <-chan struct{} { return r.wm.Running() }
 // Close stops taking messages, lets the in-flight ones finish (up to CloseTimeout) and
 // returns when they are done. Messages not finished by then are redelivered later.
 func (r *Router) Close() error {
+	defer r.releaseWorkers()
 	if !r.started.Load() || r.failed.Load() {
 		// Nothing subscribed, or Run's failure already stopped what was: Watermill
 		// would wait CloseTimeout for handlers that never started.
@@ -139,6 +141,16 @@ func (r *Router) Close() error {
 		return fmt.Errorf("messaging: close router: %w", err)
 	}
 	return nil
+}
+
+// releaseWorkers lets the consumers' idle workers exit; busy ones exit when done.
+func (r *Router) releaseWorkers() {
+	r.mu.Lock()
+	warm := r.warm
+	r.mu.Unlock()
+	for _, w := range warm {
+		w.close()
+	}
 }
 
 func (r *Router) runningCheck() error {
