@@ -117,10 +117,8 @@ func (x executor) attempt(ctx context.Context, inv invocation, assumeNew bool) (
 	if err != nil {
 		return Result{}, err
 	}
-	if change.After != nil {
-		if err := tenancy.CheckPlan(access, tgt.org, change.After); err != nil {
-			return Result{}, err
-		}
+	if err := checkOrgs(access, tgt.org, change); err != nil {
+		return Result{}, err
 	}
 	commit, err := x.commitFor(tgt.key, agg.Version(), change, inv.meta)
 	if err != nil {
@@ -131,6 +129,18 @@ func (x executor) attempt(ctx context.Context, inv invocation, assumeNew bool) (
 	}
 	agg.Apply(change)
 	return Result{PlanID: inv.planID, Version: change.Version, Document: change.After}, nil
+}
+
+// checkOrgs applies tenancy's rules to the plan a change would store, from the typed
+// plan when the aggregate kept it (a create or a replace), else from its JSON.
+func checkOrgs(access tenancy.Access, currentOrg string, change plan.Change) error {
+	if p := change.AfterPlan(); p != nil {
+		return tenancy.CheckDecodedPlan(access, currentOrg, p)
+	}
+	if change.After != nil {
+		return tenancy.CheckPlan(access, currentOrg, change.After)
+	}
+	return nil
 }
 
 // locate finds the plan the command is about, within the caller's organisations: a new

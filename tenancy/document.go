@@ -5,17 +5,21 @@ import (
 	"fmt"
 
 	segjson "github.com/segmentio/encoding/json"
+
+	"github.com/planstore/planstore/aggregates/plan"
 )
 
 // orgsOfPlan is the part of a plan document tenancy reads: every object's _org.
 type orgsOfPlan struct {
-	Org            string   `json:"_org"`
-	PlanCostShares *orgOnly `json:"planCostShares"`
-	Services       []struct {
-		Org        string   `json:"_org"`
-		Service    *orgOnly `json:"linkedService"`
-		CostShares *orgOnly `json:"planserviceCostShares"`
-	} `json:"linkedPlanServices"`
+	Org            string        `json:"_org"`
+	PlanCostShares *orgOnly      `json:"planCostShares"`
+	Services       []serviceOrgs `json:"linkedPlanServices"`
+}
+
+type serviceOrgs struct {
+	Org        string   `json:"_org"`
+	Service    *orgOnly `json:"linkedService"`
+	CostShares *orgOnly `json:"planserviceCostShares"`
 }
 
 type orgOnly struct {
@@ -47,6 +51,25 @@ func CheckPlan(a Access, currentOrg string, doc []byte) error {
 	if err != nil {
 		return err
 	}
+	return p.check(a, currentOrg)
+}
+
+// CheckDecodedPlan is CheckPlan for a plan the caller has decoded already (a create's
+// or a replace's): reading its organisations again from its JSON was ~2 % of a create.
+func CheckDecodedPlan(a Access, currentOrg string, doc *plan.Plan) error {
+	p := orgsOfPlan{Org: doc.Org, PlanCostShares: &orgOnly{Org: doc.PlanCostShares.Org}}
+	p.Services = make([]serviceOrgs, len(doc.LinkedPlanServices))
+	for i, s := range doc.LinkedPlanServices {
+		p.Services[i] = serviceOrgs{
+			Org:        s.Org,
+			Service:    &orgOnly{Org: s.LinkedService.Org},
+			CostShares: &orgOnly{Org: s.PlanserviceCostShares.Org},
+		}
+	}
+	return p.check(a, currentOrg)
+}
+
+func (p orgsOfPlan) check(a Access, currentOrg string) error {
 	if !a.Allows(p.Org) {
 		return &OrgError{Path: "_org", Org: p.Org, Kind: ErrForbiddenOrg,
 			Reason: "is not one of your organisations"}

@@ -2,10 +2,14 @@ package tenancy_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/planstore/planstore/aggregates/plan"
+	"github.com/planstore/planstore/aggregates/plan/exampleplan"
 	"github.com/planstore/planstore/tenancy"
 )
 
@@ -76,5 +80,55 @@ func TestCheckPlan(t *testing.T) {
 		if !errors.As(err, &oe) || oe.Path != tc.path || !errors.Is(err, tc.kind) {
 			t.Errorf("%s: got %v, want %v at %s", tc.doc, err, tc.kind, tc.path)
 		}
+	}
+}
+
+// TestCheckDecodedPlanAgreesWithCheckPlan: the typed check must refuse what the check of
+// the same plan's JSON refuses, with the same path and kind, wherever the wrong _org is.
+func TestCheckDecodedPlanAgreesWithCheckPlan(t *testing.T) {
+	a := tenancy.ForOrgs("example.com", "example.com", "a.org")
+	for _, tc := range []struct {
+		name    string
+		current string
+		mutate  func(p *plan.Plan)
+		refused bool
+	}{
+		{"as is", "", func(*plan.Plan) {}, false},
+		{"the plan's own org is the caller's current one", "example.com", func(*plan.Plan) {}, false},
+		{"another current org", "a.org", func(*plan.Plan) {}, true},
+		{"a forbidden org", "", func(p *plan.Plan) { setOrg(p, "b.org") }, true},
+		{"the plan's cost shares", "", func(p *plan.Plan) { p.PlanCostShares.Org = "a.org" }, true},
+		{"a linked plan service", "", func(p *plan.Plan) { p.LinkedPlanServices[1].Org = "a.org" }, true},
+		{"a service", "", func(p *plan.Plan) { p.LinkedPlanServices[0].LinkedService.Org = "a.org" }, true},
+		{"a service's cost shares", "", func(p *plan.Plan) { p.LinkedPlanServices[1].PlanserviceCostShares.Org = "x" }, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := plan.Decode(exampleplan.JSON())
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.mutate(p)
+			doc, err := json.Marshal(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			fromJSON := tenancy.CheckPlan(a, tc.current, doc)
+			typed := tenancy.CheckDecodedPlan(a, tc.current, p)
+			if fmt.Sprint(typed) != fmt.Sprint(fromJSON) || errors.Is(typed, tenancy.ErrOrgMismatch) != errors.Is(fromJSON, tenancy.ErrOrgMismatch) {
+				t.Errorf("typed check: %v; check of the JSON: %v", typed, fromJSON)
+			}
+			if (fromJSON != nil) != tc.refused {
+				t.Errorf("refused: %v, want %v", fromJSON, tc.refused)
+			}
+		})
+	}
+}
+
+// setOrg moves every object of p to org.
+func setOrg(p *plan.Plan, org string) {
+	p.Org, p.PlanCostShares.Org = org, org
+	for i := range p.LinkedPlanServices {
+		s := &p.LinkedPlanServices[i]
+		s.Org, s.LinkedService.Org, s.PlanserviceCostShares.Org = org, org, org
 	}
 }

@@ -38,6 +38,11 @@ type Change struct {
 	after *Plan
 }
 
+// AfterPlan is the typed After when a behaviour method of this package decided the
+// change, else nil (a change built elsewhere, or a delete). It is the aggregate's own
+// value: read it, never change it.
+func (c Change) AfterPlan() *Plan { return c.after }
+
 // diffObjectIDs returns the objectIds only in after and those only in before.
 func diffObjectIDs(before, after *Plan) (added, removed []string) {
 	beforeIDs, afterIDs := before.ObjectIDs(), after.ObjectIDs()
