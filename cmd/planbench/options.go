@@ -43,7 +43,14 @@ type options struct {
 	progress   progress.Mode
 	bareMode   string
 	rounds     int
+	httpClient string
 }
+
+// The --http-client values.
+const (
+	httpClientWire     = "wire"
+	httpClientStandard = "net/http"
+)
 
 // defaultClients keeps a 2-core machine busy without drowning it in goroutines; raise
 // it on bigger machines.
@@ -63,6 +70,7 @@ func parseOptions(command string, args []string, stderr io.Writer) (*options, er
 	fs.DurationVar(&o.duration, "duration", 10*time.Second, "measured window")
 	fs.DurationVar(&o.warmup, "warmup", 2*time.Second, "load before the measured window, not recorded")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Second, "per-request timeout")
+	fs.StringVar(&o.httpClient, "http-client", httpClientWire, "how requests to an http:// URL are sent: wire (one goroutine a request, as wrk does) or net/http (its Transport, several times the generator's CPU)")
 	fs.IntVar(&o.plans, "plans", 1000, "plans to create before the run (scenarios mixed, read, search, and baseline)")
 	fs.BoolVar(&o.json, "json", false, "print the report as JSON on stdout")
 	fs.StringVar(&o.jsonFile, "json-file", "", "also write the JSON report to this file")
@@ -139,6 +147,9 @@ func (o *options) validate() error {
 	}
 	if o.warmup < 0 {
 		errs = append(errs, errors.New("--warmup must not be negative"))
+	}
+	if o.httpClient != httpClientWire && o.httpClient != httpClientStandard {
+		errs = append(errs, fmt.Errorf("--http-client %q: want %s or %s", o.httpClient, httpClientWire, httpClientStandard))
 	}
 	if o.timeout <= 0 {
 		errs = append(errs, errors.New("--timeout must be positive"))

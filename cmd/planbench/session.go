@@ -67,7 +67,10 @@ func newSession(ctx context.Context, opts *options, stderr io.Writer) (*session,
 }
 
 func newClient(opts *options, url string) (*client.Client, error) {
-	return client.New(client.Options{BaseURL: url, Token: opts.token, Conns: opts.clients + extraConns, Timeout: opts.timeout})
+	return client.New(client.Options{
+		BaseURL: url, Token: opts.token, Conns: opts.clients + extraConns, Timeout: opts.timeout,
+		StandardTransport: opts.httpClient == httpClientStandard,
+	})
 }
 
 // close stops the display (so the report is not interleaved with it) and the client.
