@@ -5,7 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/planstore/planstore/cmd/planstore/app"
@@ -36,10 +38,16 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	for _, f := range []struct {
 		name string
 		opts boltfile.Options
+		// optional: a file an earlier version kept, checked only when it is there (the
+		// audit log's audit.db, moved into events.db at the next start).
+		optional bool
 	}{
-		{boltstore.FileName, boltfile.Options{SiblingsAreEvidence: true, LockTimeout: checkLockTimeout}},
-		{audit.BoltFileName, boltfile.Options{LockTimeout: checkLockTimeout}},
+		{boltstore.FileName, boltfile.Options{SiblingsAreEvidence: true, LockTimeout: checkLockTimeout}, false},
+		{audit.BoltFileName, boltfile.Options{LockTimeout: checkLockTimeout}, true},
 	} {
+		if _, err := os.Stat(filepath.Join(*dataDir, f.name)); f.optional && errors.Is(err, iofs.ErrNotExist) {
+			continue
+		}
 		rep, err := boltfile.Verify(*dataDir, f.name, f.opts)
 		if err != nil {
 			problems++

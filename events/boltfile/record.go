@@ -60,6 +60,18 @@ func RecordFile(dataDir, name string) error {
 	})
 }
 
+// ForgetFile drops name from the data dir's record, once planstore itself has removed
+// the file (a store moved into another): its absence is then no loss.
+func ForgetFile(dataDir, name string) error {
+	return updateRecord(dataDir, func(rec *record) bool {
+		_, held := rec.Files[name]
+		_, closed := rec.Closed[name]
+		delete(rec.Files, name)
+		delete(rec.Closed, name)
+		return held || closed
+	})
+}
+
 // recordCleanClose notes what identified name when it was closed cleanly.
 func recordCleanClose(dataDir, name string, state fileState) error {
 	return updateRecord(dataDir, func(rec *record) bool {

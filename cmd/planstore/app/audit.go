@@ -9,23 +9,26 @@ import (
 
 // openAuditLog opens the audit trail where the event store lives: Redis when the event
 // store is Redis (so a query API in another process can read what the projector role
-// recorded), else a file beside the embedded store.
-func (m *Main) openAuditLog(ctx context.Context) (*audit.Log, error) {
-	var store audit.Store
+// recorded), else a side bucket of the embedded store's file, whose group commit then
+// makes each entry durable too. An audit.db left by an earlier version is moved in first.
+func (m *Main) openAuditLog(ctx context.Context, store eventStore) (*audit.Log, error) {
 	if m.cfg.RedisURL != "" {
 		client, err := m.redisClient(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("audit log: %w", err)
 		}
-		store = audit.NewRedisStore(client, "")
-	} else {
-		bolt, err := audit.OpenBoltStore(m.cfg.DataDir)
-		if err != nil {
-			err = explainLocked(err, m.cfg.DataDir, audit.BoltFileName)
-			return nil, fmt.Errorf("audit log: %w", err)
-		}
-		m.onClose("audit store", func(context.Context) error { return bolt.Close() })
-		store = bolt
+		return audit.NewLog(audit.NewRedisStore(client, ""))
 	}
-	return audit.NewLog(store)
+	file, ok := store.(audit.SideFile)
+	if !ok {
+		return nil, fmt.Errorf("audit log: the embedded event store (%T) keeps no side buckets", store)
+	}
+	moved, err := audit.MoveBoltFile(ctx, m.cfg.DataDir, file)
+	if err != nil {
+		return nil, fmt.Errorf("audit log: %w", explainLocked(err, m.cfg.DataDir, audit.BoltFileName))
+	}
+	if moved > 0 {
+		m.announce.Info("audit log moved into the event store's file", "entries", moved, "from", audit.BoltFileName)
+	}
+	return audit.NewLog(audit.NewSideStore(file))
 }

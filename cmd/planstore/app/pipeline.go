@@ -50,7 +50,7 @@ func (m *Main) startPipeline(ctx context.Context, store eventStore, httpCfg *htt
 	var auditLog *audit.Log
 	if m.parts.projector || m.parts.queryAPI || m.parts.commandAPI {
 		var err error
-		if auditLog, err = m.openAuditLog(ctx); err != nil {
+		if auditLog, err = m.openAuditLog(ctx, store); err != nil {
 			return err
 		}
 		if m.parts.commandAPI || m.parts.queryAPI {

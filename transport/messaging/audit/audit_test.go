@@ -15,6 +15,7 @@ import (
 
 	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/events/boltfile"
+	"github.com/planstore/planstore/events/boltstore"
 	"github.com/planstore/planstore/transport/messaging"
 	"github.com/planstore/planstore/transport/messaging/amqp"
 	"github.com/planstore/planstore/transport/messaging/audit"
@@ -34,6 +35,14 @@ func stores(t *testing.T) map[string]func(t *testing.T) audit.Store {
 			}
 			t.Cleanup(func() { s.Close() })
 			return s
+		},
+		"event store file": func(t *testing.T) audit.Store {
+			file, err := boltstore.Open(t.TempDir(), testenv.PlanCodec(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { file.Close() })
+			return audit.NewSideStore(file)
 		},
 	}
 }

@@ -16,9 +16,11 @@ const BoltFileName = "audit.db"
 
 var bucketPlans = []byte("plans")
 
-// BoltStore keeps the audit log in a bbolt file of the data dir for the embedded mode:
-// bucket plans, one nested bucket per plan, key = event id, value = the entry as JSON.
-// Every Add is a synced transaction, so an acknowledged event survives a crash.
+// BoltStore keeps the audit log in a bbolt file of its own, audit.db: bucket plans, one
+// nested bucket per plan, key = event id, value = the entry as JSON. Every Add is a
+// synced transaction, so an acknowledged event survives a crash. planstore's embedded
+// mode kept its log here until it moved into the event store's file (SideStore), which
+// saves the file's own fsyncs; MoveBoltFile moves an earlier data dir's audit.db over.
 type BoltStore struct {
 	db *bolt.DB
 }
