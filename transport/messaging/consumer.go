@@ -40,9 +40,9 @@ type Consumer struct {
 }
 
 // AddConsumer subscribes c to its queue on bus with the middleware stack, outermost
-// first: detach from shutdown, settle failures (log once and nack), PoisonQueue, Retry,
-// failure count, Recoverer, attempt timeout; then, on a warm worker (warmStacks),
-// decode, deduplicate, Handle. Call before Run.
+// first: hand over to a warm worker (warmStacks), detach from shutdown, settle failures
+// (log once and nack), PoisonQueue, Retry, failure count, Recoverer, attempt timeout;
+// then decode, deduplicate, Handle. Call before Run.
 func (r *Router) AddConsumer(bus Bus, c Consumer) error {
 	if err := ValidateConsumerName(c.Name); err != nil {
 		return err
@@ -91,8 +91,9 @@ func (r *Router) AddConsumer(bus Bus, c Consumer) error {
 	r.mu.Lock()
 	r.warm = append(r.warm, warm)
 	r.mu.Unlock()
-	h := r.wm.AddConsumerHandler(c.Name, QueueName(c.Name), sub, warm.handler(r.consume(c, logger)))
+	h := r.wm.AddConsumerHandler(c.Name, QueueName(c.Name), sub, r.consume(c, logger))
 	h.AddMiddleware(
+		warm.middleware,
 		detachFromShutdown,
 		SettleFailures(logger, slog.LevelError, "event not handled and not dead-lettered; it will be redelivered"),
 		poison,

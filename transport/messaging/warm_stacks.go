@@ -31,9 +31,10 @@ type warmWorker struct {
 	done  chan *panicOnWarmStack
 }
 
-// panicOnWarmStack carries a handler's panic back to the goroutine that handed it the
+// panicOnWarmStack carries a panic on a worker back to the goroutine that handed it the
 // message, with the stack where it happened (the re-panic's own would only show the
-// hand-over), so middleware.Recoverer reports it as it would any other.
+// hand-over). The consumers' Recoverer runs on the worker and turns a handler's panic
+// into an error there; this is for a panic outside it, which must not pass unseen.
 type panicOnWarmStack struct {
 	Value any
 	Stack []byte
@@ -43,12 +44,13 @@ func (p *panicOnWarmStack) Error() string {
 	return fmt.Sprintf("%v\n\nwhere the handler panicked:\n%s", p.Value, p.Stack)
 }
 
-// handler wraps h so that it runs on a warm worker.
-func (p *warmStacks) handler(h message.NoPublishHandlerFunc) message.NoPublishHandlerFunc {
-	return func(msg *message.Message) error {
+// middleware runs h, and every middleware added after this one, on a warm worker.
+func (p *warmStacks) middleware(h message.HandlerFunc) message.HandlerFunc {
+	return func(msg *message.Message) ([]*message.Message, error) {
+		var out []*message.Message
 		var err error
-		p.run(func() { err = h(msg) })
-		return err
+		p.run(func() { out, err = h(msg) })
+		return out, err
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 func TestWarmStacksReturnTheHandlersResultAndKeepTheWorker(t *testing.T) {
 	var pool warmStacks
 	failure := errors.New("not handled")
-	h := pool.handler(func(msg *message.Message) error {
+	h := onPool(&pool, func(msg *message.Message) error {
 		if msg.UUID == "bad" {
 			return failure
 		}
@@ -35,7 +35,7 @@ func TestWarmStacksReturnTheHandlersResultAndKeepTheWorker(t *testing.T) {
 
 func TestWarmStacksRaiseAPanicWhereTheMessageWasHandedOver(t *testing.T) {
 	var pool warmStacks
-	h := pool.handler(func(*message.Message) error { panicInHandler(); return nil })
+	h := onPool(&pool, func(*message.Message) error { panicInHandler(); return nil })
 	var raised any
 	func() {
 		defer func() { raised = recover() }()
@@ -58,11 +58,20 @@ func TestWarmStacksRaiseAPanicWhereTheMessageWasHandedOver(t *testing.T) {
 
 func panicInHandler() { panic("handler bug") }
 
+// onPool is h behind the pool's middleware.
+func onPool(pool *warmStacks, h func(*message.Message) error) func(*message.Message) error {
+	wrapped := pool.middleware(func(msg *message.Message) ([]*message.Message, error) { return nil, h(msg) })
+	return func(msg *message.Message) error {
+		_, err := wrapped(msg)
+		return err
+	}
+}
+
 func TestWarmStacksKeepAtMostTheirBoundIdleAndNoneOnceClosed(t *testing.T) {
 	var pool warmStacks
 	release := make(chan struct{})
 	var started, done sync.WaitGroup
-	h := pool.handler(func(*message.Message) error { started.Done(); <-release; return nil })
+	h := onPool(&pool, func(*message.Message) error { started.Done(); <-release; return nil })
 	busy := maxIdleWarmWorkers + 8
 	started.Add(busy)
 	for range busy {
@@ -79,7 +88,7 @@ func TestWarmStacksKeepAtMostTheirBoundIdleAndNoneOnceClosed(t *testing.T) {
 	if len(pool.idle) != 0 {
 		t.Errorf("%d idle workers after close", len(pool.idle))
 	}
-	late := pool.handler(func(*message.Message) error { return nil })
+	late := onPool(&pool, func(*message.Message) error { return nil })
 	if err := late(message.NewMessage("late", nil)); err != nil { // still served, by a worker that then exits
 		t.Errorf("message after close: %v", err)
 	}
