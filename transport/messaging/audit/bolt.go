@@ -77,14 +77,7 @@ func (s *BoltStore) Entries(_ context.Context, planID string) ([]Entry, error) {
 		if plan == nil {
 			return nil
 		}
-		return plan.ForEach(func(k, v []byte) error {
-			var e Entry
-			if err := json.Unmarshal(v, &e); err != nil {
-				return fmt.Errorf("decode entry %s: %w", k, err)
-			}
-			entries = append(entries, e)
-			return nil
-		})
+		return plan.ForEach(collectEntries(&entries))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("bolt entries of %s: %w", planID, err)

@@ -6,6 +6,8 @@ package audit
 
 import (
 	"cmp"
+	"encoding/json"
+	"fmt"
 	"slices"
 	"time"
 
@@ -37,6 +39,19 @@ func entryOf(e events.Envelope, receivedAt time.Time) Entry {
 		CorrelationID: e.CorrelationID,
 		OccurredAt:    e.OccurredAt,
 		ReceivedAt:    receivedAt.UTC(),
+	}
+}
+
+// collectEntries decodes each stored entry (key = event id, value = JSON) onto entries,
+// for the bbolt walks of both file stores.
+func collectEntries(entries *[]Entry) func(key, value []byte) error {
+	return func(key, value []byte) error {
+		var e Entry
+		if err := json.Unmarshal(value, &e); err != nil {
+			return fmt.Errorf("decode entry %s: %w", key, err)
+		}
+		*entries = append(*entries, e)
+		return nil
 	}
 }
 

@@ -46,14 +46,7 @@ func (s *SideStore) Add(ctx context.Context, planID string, e Entry) error {
 // Entries implements Store.
 func (s *SideStore) Entries(_ context.Context, planID string) ([]Entry, error) {
 	var entries []Entry
-	err := s.file.SideGroup(SideBucket, []byte(planID), func(k, v []byte) error {
-		var e Entry
-		if err := json.Unmarshal(v, &e); err != nil {
-			return fmt.Errorf("decode entry %s: %w", k, err)
-		}
-		entries = append(entries, e)
-		return nil
-	})
+	err := s.file.SideGroup(SideBucket, []byte(planID), collectEntries(&entries))
 	if err != nil {
 		return nil, fmt.Errorf("entries of %s: %w", planID, err)
 	}
