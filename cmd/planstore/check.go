@@ -5,9 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	iofs "io/fs"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/planstore/planstore/cmd/planstore/app"
@@ -38,17 +36,17 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	for _, f := range []struct {
 		name string
 		opts boltfile.Options
-		// optional: a file an earlier version kept, checked only when it is there (the
-		// audit log's audit.db, moved into events.db at the next start).
-		optional bool
+		// legacy: a file an earlier version kept (the audit log's audit.db, moved into
+		// events.db at the next start); no line when it is absent and was never there.
+		legacy bool
 	}{
 		{boltstore.FileName, boltfile.Options{SiblingsAreEvidence: true, LockTimeout: checkLockTimeout}, false},
 		{audit.BoltFileName, boltfile.Options{LockTimeout: checkLockTimeout}, true},
 	} {
-		if _, err := os.Stat(filepath.Join(*dataDir, f.name)); f.optional && errors.Is(err, iofs.ErrNotExist) {
+		rep, err := boltfile.Verify(*dataDir, f.name, f.opts)
+		if f.legacy && err == nil && rep.New {
 			continue
 		}
-		rep, err := boltfile.Verify(*dataDir, f.name, f.opts)
 		if err != nil {
 			problems++
 			fmt.Fprintf(stdout, "FAIL %v\n", err)

@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/planstore/planstore/events/boltfile"
+	"github.com/planstore/planstore/transport/messaging/audit"
 )
 
 // Issue 22: `planstore serve` on an emptied or damaged events.db exits 1 with an error
@@ -85,6 +88,30 @@ func TestServeRefusesADamagedOrEmptiedStore(t *testing.T) {
 				t.Errorf("check: %v, want exit 1 and FAIL naming %s:\n%s", err, path, out)
 			}
 		})
+	}
+}
+
+// TestAnAuditFileTheRecordListsButIsGoneIsLost: a data dir of an earlier version whose
+// audit.db was deleted before serve moved it into events.db lost its audit log; serve
+// and check must say so, not carry on as if there were nothing to move.
+func TestAnAuditFileTheRecordListsButIsGoneIsLost(t *testing.T) {
+	bin := binary(t)
+	dir := t.TempDir()
+	serve := startProcess(t, "serve", []string{"PLANSTORE_DATA_DIR=" + dir}, "serve")
+	serve.stop()
+	if err := boltfile.RecordFile(dir, audit.BoltFileName); err != nil { // as an earlier version left it
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, audit.BoltFileName)
+	out, err := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--data-dir", dir).CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), path) ||
+		!strings.Contains(string(out), "missing or empty, but this data dir held data") {
+		t.Errorf("serve: %v, want exit 1 naming %s as lost:\n%s", err, path, out)
+	}
+	out, err = exec.Command(bin, "check", "--data-dir", dir).CombinedOutput()
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), "FAIL "+path) {
+		t.Errorf("check: %v, want exit 1 and FAIL naming %s:\n%s", err, path, out)
 	}
 }
 

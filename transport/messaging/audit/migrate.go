@@ -20,10 +20,16 @@ const migrateBatch = 4096
 // MoveBoltFile moves the audit log a data dir kept in audit.db (BoltStore, before the
 // log moved into the event store's file) into file's side bucket, then removes audit.db.
 // It returns how many entries it moved; none without audit.db. An entry already in the
-// side bucket is kept as it is, so a move cut short by a crash is simply run again.
+// side bucket is kept as it is, so a move cut short by a crash is simply run again. An
+// audit.db that the data dir's record says held data, but that is gone or empty, was
+// lost rather than moved: that is a *boltfile.LostError, as for any store file.
 func MoveBoltFile(ctx context.Context, dataDir string, file SideFile) (int, error) {
 	path := filepath.Join(dataDir, BoltFileName)
 	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		// Without the file, Verify only reads the record: new (nothing to move) or lost.
+		if _, err := boltfile.Verify(dataDir, BoltFileName, boltfile.Options{}); err != nil {
+			return 0, fmt.Errorf("audit: %w", err)
+		}
 		return 0, nil
 	}
 	old, err := OpenBoltStore(dataDir)
@@ -34,12 +40,14 @@ func MoveBoltFile(ctx context.Context, dataDir string, file SideFile) (int, erro
 	if err = errors.Join(err, old.Close()); err != nil {
 		return moved, fmt.Errorf("audit: move %s into the event store's file: %w", path, err)
 	}
+	// The record forgets the file before it goes: a crash in between leaves a file the
+	// record does not list, which the next start moves again, never a listed file that
+	// is gone, which would read as lost.
+	if err := boltfile.ForgetFile(dataDir, BoltFileName); err != nil {
+		return moved, fmt.Errorf("audit: moved %d entries, but %s stays listed in the data dir's record: %w", moved, path, err)
+	}
 	if err := os.Remove(path); err != nil {
 		return moved, fmt.Errorf("audit: moved %d entries, but %s stays: %w", moved, path, err)
-	}
-	// The file was planstore's to remove: its absence is no loss to report later.
-	if err := boltfile.ForgetFile(dataDir, BoltFileName); err != nil {
-		return moved, fmt.Errorf("audit: moved %d entries and removed %s, but not from the data dir's record: %w", moved, path, err)
 	}
 	return moved, nil
 }

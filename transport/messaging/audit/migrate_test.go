@@ -2,6 +2,7 @@ package audit_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -89,5 +90,32 @@ func TestMoveBoltFileMovesEveryEntryOnceAndRemovesTheFile(t *testing.T) {
 	}
 	if moved, err := audit.MoveBoltFile(ctx, dir, file); err != nil || moved != 0 {
 		t.Errorf("second move: %d entries (%v), want none", moved, err)
+	}
+}
+
+// TestMoveBoltFileReportsAnAuditFileTheRecordSaysWasLost: an audit.db the data dir's
+// record lists, deleted behind planstore's back before it was moved, is a lost store,
+// not one with nothing to move.
+func TestMoveBoltFileReportsAnAuditFileTheRecordSaysWasLost(t *testing.T) {
+	dir := t.TempDir()
+	file, err := boltstore.Open(dir, testenv.PlanCodec(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer file.Close()
+	old, err := audit.OpenBoltStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := old.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, audit.BoltFileName)); err != nil {
+		t.Fatal(err)
+	}
+	moved, err := audit.MoveBoltFile(context.Background(), dir, file)
+	var lost *boltfile.LostError
+	if !errors.As(err, &lost) || moved != 0 || !strings.Contains(err.Error(), audit.BoltFileName) {
+		t.Fatalf("moved %d (%v), want a LostError naming %s", moved, err, audit.BoltFileName)
 	}
 }
