@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -31,19 +30,8 @@ func OpenBoltStore(dataDir string) (*BoltStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit: %w", err)
 	}
-	db.MaxBatchDelay = auditBatchDelay
 	return &BoltStore{db: db}, nil
 }
-
-// auditBatchDelay is how long Add's batch waits for more adds before it commits,
-// instead of the 1 ms boltfile.OpenStore gives every side store. The audit file is the
-// one side store on every event's path: on the embedded bus the relay releases a plan's
-// lane only when every consumer acknowledged its last event, so its commits pace the
-// projector. A 2 ms window gathers more of the lanes' adds into each fsync, which
-// competes with the event log's own: measured against 1 ms, plans became searchable
-// 0.55-0.99 s after a 5 s burst instead of 1.4-2.2 s, and sustained creates/s did not
-// fall (docs/performance.md, "Quiet-machine figures, second round").
-const auditBatchDelay = 2 * time.Millisecond
 
 // Add implements Store.
 func (s *BoltStore) Add(_ context.Context, planID string, e Entry) error {
