@@ -45,6 +45,10 @@ func TestOptionsAreValidated(t *testing.T) {
 		!strings.Contains(err.Error(), "--bare") {
 		t.Errorf("--bare docker: %v", err)
 	}
+	if _, err := parseOptions("run", []string{"--http-client", "curl"}, io.Discard); err == nil ||
+		!strings.Contains(err.Error(), `--http-client "curl": want wire or net/http`) {
+		t.Errorf("--http-client curl: %v", err)
+	}
 	if _, err := parseOptions("baseline", []string{"--scenario", "read"}, io.Discard); err == nil {
 		t.Error("baseline accepted --scenario, which only run has")
 	}
