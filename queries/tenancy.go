@@ -23,6 +23,12 @@ func (q *Plans) Locate(ctx context.Context, planID string) (string, error) {
 	return key, err
 }
 
+// LocateHistory is Locate, also returning the plan's events in version order (the
+// audit trail is made of them).
+func (q *Plans) LocateHistory(ctx context.Context, planID string) (string, []events.Envelope, error) {
+	return q.locate(ctx, planID)
+}
+
 // locate is Locate, also returning the plan's events, read once.
 func (q *Plans) locate(ctx context.Context, planID string) (string, []events.Envelope, error) {
 	access := tenancy.FromContext(ctx)

@@ -18,8 +18,8 @@ import (
 
 // TestRelayFailoverUnderLoad: two relays share the Redis outbox; one leads and the
 // other waits on standby. Killing the leader with SIGKILL under load hands the lead to
-// the standby, and every acknowledged create still reaches the read model and the audit
-// log exactly once.
+// the standby, and every acknowledged create still reaches the read model, and its audit
+// trail lists it exactly once.
 func TestRelayFailoverUnderLoad(t *testing.T) {
 	testenv.Redis(t, redisDBRoles)
 	dataDir := t.TempDir()

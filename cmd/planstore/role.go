@@ -17,7 +17,7 @@ var roleSummaries = map[string]string{
 	"query-api":   "serves search, plan reads, history, audit and the replay admin routes; needs --redis-url and --es-url (or --amqp-url to project into its embedded engine)",
 	"relay":       "moves committed events from the Redis outbox to RabbitMQ; needs --redis-url and --amqp-url; several may run (one leads)",
 	"worker":      "processes bulk import chunks (POST /v1/imports, planstore import) from RabbitMQ through the command handlers; needs --redis-url and --amqp-url; start more to scale",
-	"projector":   "builds the search read model and the audit trail from RabbitMQ; needs --redis-url, --amqp-url and --es-url",
+	"projector":   "builds the search read model from RabbitMQ; needs --redis-url, --amqp-url and --es-url",
 }
 
 // runRole starts one role and blocks until ctx ends (SIGINT/SIGTERM), then shuts down

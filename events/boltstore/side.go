@@ -12,7 +12,8 @@ import (
 // file, where they ride the group commit like an acknowledgement of the outbox: they are
 // durable when the caller is answered, and cost no fsync of their own. A file of their
 // own paid two fdatasyncs (bbolt's pages, then its meta page) per commit; the audit log,
-// which commits every few milliseconds under load, paid as many as the event log.
+// which committed every few milliseconds under load while a consumer wrote each plan's
+// entries, paid as many as the event log. It keeps the operator log there now.
 //
 // A side bucket holds groups (a nested bucket each) of key -> value records; a record,
 // once kept, is never overwritten. Side buckets are named apart from the store's own.

@@ -79,8 +79,9 @@ func WithMaxBatch(n int) Option { return func(o *options) { o.maxBatch = max(1, 
 // WithLinger is the longest the writer waits for appends already under way before it
 // commits a batch (default 4ms). It only waits while such appends exist, so a lone
 // writer never waits. 2 ms was best while the audit log had a file of its own; with the
-// audit's records and the outbox's acknowledgements in the same batches, 4 ms made 7 %
-// more creates/s at 64 clients (medians of eight alternated runs, docs/performance.md).
+// audit consumer's records and the outbox's acknowledgements in the same batches, 4 ms
+// made 7 % more creates/s at 64 clients (medians of eight alternated runs,
+// docs/performance.md). That consumer is gone since; the outbox's acknowledgements remain.
 func WithLinger(d time.Duration) Option { return func(o *options) { o.linger = max(0, d) } }
 
 // WithRedeliverAfter is how long an outbox entry handed out and not acked stays with its

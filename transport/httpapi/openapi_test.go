@@ -430,7 +430,9 @@ func (readyHealth) Ready(context.Context) (bool, any) {
 
 type failingAudit struct{}
 
-func (failingAudit) ForPlan(context.Context, string) ([]audit.Entry, error) { return nil, errDouble }
+func (failingAudit) ForHistory(context.Context, string, []events.Envelope) ([]audit.Entry, error) {
+	return nil, errDouble
+}
 
 func (failingAudit) RecordOperatorAccess(context.Context, string, string, string) error { return nil }
 

@@ -56,24 +56,21 @@ func (s *Server) deletePlan(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// planAudit lists what the audit consumer recorded for a plan: every event it received,
-// when, from whom, under which correlation id.
+// planAudit lists a plan's audit trail: every event of its log, when, from whom, under
+// which correlation id.
 func (s *Server) planAudit(w http.ResponseWriter, r *http.Request) error {
-	// The audit log is keyed like the store: find the plan within the caller's
-	// organisations first, so another organisation's log is never read.
+	// Found within the caller's organisations, so another organisation's trail is never
+	// read; the events read to find it are the trail.
 	if s.plans == nil {
 		return errNotFoundRoute
 	}
-	key, err := s.plans.Locate(r.Context(), mux.Vars(r)["id"])
+	key, history, err := s.plans.LocateHistory(r.Context(), mux.Vars(r)["id"])
 	if err != nil {
 		return err
 	}
-	entries, err := s.audit.ForPlan(r.Context(), key)
+	entries, err := s.audit.ForHistory(r.Context(), key, history)
 	if err != nil {
 		return err
-	}
-	if len(entries) == 0 {
-		return errNotFoundRoute
 	}
 	return writeJSON(w, http.StatusOK, entries)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/planstore/planstore/commands"
+	"github.com/planstore/planstore/events"
 	"github.com/planstore/planstore/internal/defaults"
 	"github.com/planstore/planstore/queries"
 	"github.com/planstore/planstore/queries/search"
@@ -32,7 +33,7 @@ type (
 		Search(context.Context, search.Request) (json.RawMessage, error)
 	}
 	auditTrail interface {
-		ForPlan(ctx context.Context, planID string) ([]audit.Entry, error)
+		ForHistory(ctx context.Context, key string, history []events.Envelope) ([]audit.Entry, error)
 	}
 )
 

@@ -32,10 +32,9 @@ type Consumer struct {
 	// then lost: two versions of a plan may be handled at the same time, and a later one
 	// may finish first (also while an earlier one is being retried). Set it above 1 only
 	// for a Handle that is order-safe: the projector is (Elasticsearch external versioning
-	// by aggregate version drops an older version that arrives late), the audit log is
-	// (entries keyed by event id, sorted by version on read). Deduplication holds across
-	// the subscriptions. The embedded bus ignores it: there every consumer handles up to
-	// inproc.Config.Shards events at once, in per-plan order.
+	// by aggregate version drops an older version that arrives late). Deduplication
+	// holds across the subscriptions. The embedded bus ignores it: there every consumer
+	// handles up to inproc.Config.Shards events at once, in per-plan order.
 	Concurrency int
 }
 

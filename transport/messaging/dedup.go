@@ -16,7 +16,7 @@ import (
 //
 // It is a first line of defence only: an in-memory Deduplicator forgets on restart and
 // is per process, so handlers must stay idempotent on their own (projections write with
-// the aggregate version as an external version; the audit log keys entries by event id).
+// the aggregate version as an external version).
 type Deduplicator interface {
 	// Seen reports whether key was marked before.
 	Seen(ctx context.Context, key string) (bool, error)

@@ -1,6 +1,6 @@
 // Package messaging is the Watermill plumbing every planstore role shares: the relay that
-// moves committed events from the outbox to the bus, and the consumers (projections,
-// audit) that read them.
+// moves committed events from the outbox to the bus, and the consumers (the projector,
+// and any added later) that read them.
 //
 // This package is the port: Bus, the router (NewRouter) and its consumers, names and
 // message metadata. The adapters live in packages of their own: RabbitMQ in
@@ -11,8 +11,8 @@
 // anywhere.
 //
 // Delivery is at least once. Every consumer must therefore be idempotent: projections
-// guard writes by the aggregate version, the audit log keys entries by event id, and the
-// router drops duplicates it has already handled (see Deduplicator) as a cheap first line.
+// guard writes by the aggregate version, and the router drops duplicates it has already
+// handled (see Deduplicator) as a cheap first line.
 // A consumer handles one event at a time on RabbitMQ, in per-plan order, unless its
 // Concurrency says otherwise (only for order-safe handlers).
 //

@@ -7,10 +7,11 @@ import (
 	"github.com/planstore/planstore/transport/messaging/audit"
 )
 
-// openAuditLog opens the audit trail where the event store lives: Redis when the event
-// store is Redis (so a query API in another process can read what the projector role
-// recorded), else a side bucket of the embedded store's file, whose group commit then
-// makes each entry durable too. An audit.db left by an earlier version is moved in first.
+// openAuditLog opens the audit log where the event store lives: Redis when the event
+// store is Redis (so every API process reads the same operator log, and the entries the
+// retired audit consumer recorded), else a side bucket of the embedded store's file,
+// whose group commit makes each entry durable too. An audit.db left by an earlier
+// version is moved in first. A plan's trail itself is read from the event log.
 func (m *Main) openAuditLog(ctx context.Context, store eventStore) (*audit.Log, error) {
 	if m.cfg.RedisURL != "" {
 		client, err := m.redisClient(ctx)

@@ -17,7 +17,7 @@ import (
 
 // BenchmarkCreateOverHTTP measures validated, durable creates through the real HTTP
 // API of `planstore serve` on embedded backends, with the whole pipeline running
-// (relay, projector, audit), from parallel keep-alive clients.
+// (relay and projector), from parallel keep-alive clients.
 func BenchmarkCreateOverHTTP(b *testing.B) {
 	dir := b.TempDir()
 	m := startServe(b, dir, quietBench)

@@ -28,14 +28,16 @@ const queueDepthInterval = time.Second
 // RabbitMQ: 16 in flight fill a bulk request of ~16 events per Elasticsearch round trip.
 const projectorConcurrency = 16
 
-// auditConcurrency lets the audit store group concurrent adds into one commit; entries
-// are keyed by event id and listed by version, so order of arrival does not matter.
-const auditConcurrency = 16
-
 // allConsumers are the consumers of a deployment. The relay declares their queues at
 // start, so events wait in a queue until its consumer first attaches; the embedded bus
-// refuses events until all of them are attached. Both run wherever the projector runs.
-var allConsumers = []string{consumerProjector, audit.ConsumerName}
+// refuses events until all of them are attached. They run wherever the projector runs.
+// The audit trail needs no consumer: it is read from the event log.
+var allConsumers = []string{consumerProjector}
+
+// retiredConsumers had queues in earlier versions; the bus deletes them once unused, as
+// nothing fills their place and the exchange would otherwise keep copying every event
+// into them.
+var retiredConsumers = []string{audit.RetiredConsumerName}
 
 // startPipeline starts the event pipeline parts of the role: read model, search, bus,
 // relay and projector, in the order that loses nothing: the read model exists before
@@ -47,15 +49,12 @@ func (m *Main) startPipeline(ctx context.Context, store eventStore, httpCfg *htt
 		return err
 	}
 
-	var auditLog *audit.Log
-	if m.parts.projector || m.parts.queryAPI || m.parts.commandAPI {
-		var err error
-		if auditLog, err = m.openAuditLog(ctx, store); err != nil {
+	if m.parts.queryAPI || m.parts.commandAPI {
+		auditLog, err := m.openAuditLog(ctx, store)
+		if err != nil {
 			return err
 		}
-		if m.parts.commandAPI || m.parts.queryAPI {
-			httpCfg.Audit = auditLog
-		}
+		httpCfg.Audit = auditLog
 	}
 
 	var projector *elastic.Projector
@@ -108,11 +107,11 @@ func (m *Main) startPipeline(ctx context.Context, store eventStore, httpCfg *htt
 	if !m.parts.relay && !m.parts.projector {
 		return nil
 	}
-	return m.startRouter(ctx, store, projector, auditLog, health)
+	return m.startRouter(ctx, store, projector, health)
 }
 
 // startRouter runs the relay and the consumers of this role on one Watermill router.
-func (m *Main) startRouter(ctx context.Context, store eventStore, projector *elastic.Projector, auditLog *audit.Log, health *healthChecker) error {
+func (m *Main) startRouter(ctx context.Context, store eventStore, projector *elastic.Projector, health *healthChecker) error {
 	bus, err := m.openBus()
 	if err != nil {
 		return err
@@ -173,11 +172,6 @@ func (m *Main) startRouter(ctx context.Context, store eventStore, projector *ela
 		if err != nil {
 			return err
 		}
-		audit := auditLog.Consumer()
-		audit.Concurrency = auditConcurrency
-		if err := router.AddConsumer(bus, audit); err != nil {
-			return err
-		}
 		m.pipeline.consumers = allConsumers
 	}
 	runCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
@@ -208,7 +202,7 @@ func (m *Main) openBus() (messaging.Bus, error) {
 	}
 	bus, err := amqp.New(amqp.Config{
 		URL: m.cfg.AMQPURL, QueueType: amqp.QueueType(m.cfg.AMQPQueueType),
-		Logger: m.log, Consumers: allConsumers, ConnectionName: "planstore-" + string(m.role),
+		Logger: m.log, Consumers: allConsumers, Retired: retiredConsumers, ConnectionName: "planstore-" + string(m.role),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("rabbitmq at %s: %w", redactURLList(m.cfg.AMQPURL), err)

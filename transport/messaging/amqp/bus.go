@@ -33,6 +33,9 @@ type Config struct {
 	// exchange drops messages no queue is bound for, so the relay lists every consumer of
 	// the deployment: events then wait in a consumer's queue until it first attaches.
 	Consumers []string
+	// Retired are consumers the deployment no longer has: their queues and dead-letter
+	// queues are deleted at start once nothing consumes them (see retireConsumers).
+	Retired []string
 	// PublisherChannels is the size of the relay publisher's channel pool, i.e. how many
 	// publishes wait for their confirm at once (default 64, the relay's default lanes).
 	PublisherChannels int
@@ -81,7 +84,7 @@ func New(cfg Config) (*Bus, error) {
 	if cfg.QueueType, err = queueTypeFor(string(cfg.QueueType), len(nodes.addrs)); err != nil {
 		return nil, err
 	}
-	for _, c := range cfg.Consumers {
+	for _, c := range slices.Concat(cfg.Consumers, cfg.Retired) {
 		if err := messaging.ValidateConsumerName(c); err != nil {
 			return nil, err
 		}
@@ -116,6 +119,7 @@ func New(cfg Config) (*Bus, error) {
 			return nil, errors.Join(err, b.Close())
 		}
 	}
+	b.retireConsumers(cfg.Retired)
 	return b, nil
 }
 

@@ -12,9 +12,8 @@ import (
 	"github.com/planstore/planstore/transport/messaging/audit"
 )
 
-// BenchmarkBoltStoreAdd adds entries from as many goroutines as the audit consumer has
-// events in flight (one per embedded shard): each Add waits for its batch's commit, so
-// the number of writers decides how many entries share one fsync.
+// BenchmarkBoltStoreAdd adds entries from 16 or 64 goroutines: each Add waits for its
+// batch's commit, so the number of writers decides how many entries share one fsync.
 func BenchmarkBoltStoreAdd(b *testing.B) {
 	for _, writers := range []int{16, 64} {
 		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) {

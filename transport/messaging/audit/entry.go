@@ -1,7 +1,8 @@
-// Package audit is the audit consumer: a log of all event activity per plan, as the
-// "logger queue" of the file-ingest system this project grew from kept it. Every event
-// that reaches the bus becomes one Entry, kept idempotently by event id, so redelivery
-// never duplicates an entry; Log.ForPlan lists a plan's entries in version order.
+// Package audit is the audit trail: a log of all event activity per plan, as the
+// "logger queue" of the file-ingest system this project grew from kept it, and the log
+// of operator requests. A plan's entries are its events, read from the event log
+// (Log.ForHistory), so the trail is complete the moment a write is acknowledged; a Store
+// keeps the operator log and what the retired audit consumer recorded.
 package audit
 
 import (
@@ -22,8 +23,8 @@ type Entry struct {
 	Actor         string      `json:"actor"`
 	CorrelationID string      `json:"correlation_id"`
 	OccurredAt    time.Time   `json:"occurred_at"`
-	// ReceivedAt is when the audit consumer first received the event; a redelivery
-	// keeps the first time.
+	// ReceivedAt is when the event log received the event: the commit, i.e. OccurredAt.
+	// For an event the retired audit consumer recorded, the time it first received it.
 	ReceivedAt time.Time `json:"received_at"`
 	// Detail says what an operator's request was (operator entries only).
 	Detail string `json:"detail,omitempty"`

@@ -7,13 +7,17 @@ import (
 	"time"
 
 	"github.com/planstore/planstore/events"
-	"github.com/planstore/planstore/transport/messaging"
 )
 
-// ConsumerName is the audit consumer's name, hence its queue planstore.audit.
-const ConsumerName = "audit"
+// RetiredConsumerName is the name the audit consumer had, hence its queue
+// planstore.audit: until 2026-12 every event crossed the broker a second time to reach
+// it. A plan's entries are now read from its event log, so a deployment's bus deletes
+// that queue and its dead-letter queue once nothing consumes them (amqp.Config).
+const RetiredConsumerName = "audit"
 
 // Store keeps audit entries per plan. Both adapters (RedisStore, BoltStore) implement it.
+// Since the entries of plans come from the event log, a Store holds the operator log and
+// the entries the retired audit consumer recorded, whose reception time it keeps.
 type Store interface {
 	// Add keeps e in planID's log unless an entry with its event id is there already,
 	// in which case it does nothing: that is what makes redelivery harmless.
@@ -22,7 +26,7 @@ type Store interface {
 	Entries(ctx context.Context, planID string) ([]Entry, error)
 }
 
-// Log is the audit log: the consumer that fills it and the query that reads it.
+// Log is the audit log: a plan's trail as its event log tells it, and the operator log.
 type Log struct {
 	store Store
 	now   func() time.Time
@@ -36,32 +40,27 @@ func NewLog(store Store) (*Log, error) {
 	return &Log{store: store, now: time.Now}, nil
 }
 
-// Consumer is the audit consumer to register on a router (Router.AddConsumer), with
-// Concurrency 1. Record is order-safe (entries are keyed by event id and sorted by
-// version on read), so raising the returned Consumer's Concurrency is safe.
-func (l *Log) Consumer() messaging.Consumer {
-	return messaging.Consumer{Name: ConsumerName, Handle: l.Record}
-}
-
-// Record adds the event to its plan's log; recording an event twice keeps one entry.
-func (l *Log) Record(ctx context.Context, e events.Envelope) error {
-	if e.ID == "" || e.AggregateID == "" {
-		return messaging.Permanent(fmt.Errorf("audit: event %q of plan %q lacks an id", e.ID, e.AggregateID))
-	}
-	if err := l.store.Add(ctx, e.AggregateID, entryOf(e, l.now())); err != nil {
-		return fmt.Errorf("audit: record %s v%d of %s: %w", e.Type, e.Version, e.AggregateID, err)
-	}
-	return nil
-}
-
-// ForPlan returns the plan's audit entries in version order (empty for an unknown plan).
-func (l *Log) ForPlan(ctx context.Context, planID string) ([]Entry, error) {
-	entries, err := l.store.Entries(ctx, planID)
+// ForHistory returns the audit entries of the plan stored under key, whose events (in
+// version order, as the event store returns them) are history: one entry per event.
+// The event log is the trail, so an acknowledged write is in it at once and no entry can
+// go missing; an entry the retired audit consumer recorded for the same event lends it
+// the time that consumer received the event.
+func (l *Log) ForHistory(ctx context.Context, key string, history []events.Envelope) ([]Entry, error) {
+	recorded, err := l.store.Entries(ctx, key)
 	if err != nil {
-		return nil, fmt.Errorf("audit: entries of %s: %w", planID, err)
+		return nil, fmt.Errorf("audit: entries of %s: %w", key, err)
 	}
-	if entries == nil {
-		entries = []Entry{} // an unknown plan has an empty log, listed as [] not null
+	receivedAt := make(map[string]time.Time, len(recorded))
+	for _, e := range recorded {
+		receivedAt[e.EventID] = e.ReceivedAt
+	}
+	entries := make([]Entry, 0, len(history))
+	for _, e := range history {
+		at, ok := receivedAt[e.ID]
+		if !ok {
+			at = e.OccurredAt // the commit that appended it is when the log received it
+		}
+		entries = append(entries, entryOf(e, at))
 	}
 	sortByVersion(entries)
 	return entries, nil

@@ -31,5 +31,13 @@ func (l *Log) RecordOperatorAccess(ctx context.Context, actor, correlationID, de
 
 // OperatorAccesses lists every recorded operator request, oldest first.
 func (l *Log) OperatorAccesses(ctx context.Context) ([]Entry, error) {
-	return l.ForPlan(ctx, OperatorLog)
+	entries, err := l.store.Entries(ctx, OperatorLog)
+	if err != nil {
+		return nil, fmt.Errorf("audit: operator log: %w", err)
+	}
+	if entries == nil {
+		entries = []Entry{} // listed as [] not null
+	}
+	sortByVersion(entries)
+	return entries, nil
 }

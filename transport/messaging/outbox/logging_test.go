@@ -44,7 +44,7 @@ func TestRelayAndConsumerLogsCarryTheCorrelationIDOfAnEvent(t *testing.T) {
 
 func TestRelayLogsEveryFailedPublishOnceWithTheEventsFields(t *testing.T) {
 	store := newMemOutbox()
-	// The audit consumer is expected but never attaches: every publish is refused.
+	// A consumer ("audit") is expected but never attaches: every publish is refused.
 	bus := newEmbeddedBus(t, "audit")
 	reg := prometheus.NewRegistry()
 	var logs testenv.LogBuffer

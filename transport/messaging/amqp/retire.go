@@ -1,0 +1,82 @@
+package amqp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	amqp091 "github.com/rabbitmq/amqp091-go"
+
+	"github.com/planstore/planstore/transport/messaging"
+)
+
+// retireTimeout bounds the questions about one retired consumer's queues at start.
+const retireTimeout = 10 * time.Second
+
+// retireConsumers deletes the queue and dead-letter queue of each consumer a deployment
+// no longer has, once no AMQP consumer is attached to it: the exchange would otherwise
+// copy every event into the queue for ever. A queue an older process still consumes is
+// kept (and deleted by a later start); failing to delete it never stops this one.
+func (b *Bus) retireConsumers(consumers []string) {
+	for _, c := range consumers {
+		for _, queue := range []string{messaging.QueueName(c), messaging.DeadLetterQueueName(c)} {
+			ctx, cancel := context.WithTimeout(context.Background(), retireTimeout)
+			b.retireQueue(ctx, c, queue)
+			cancel()
+		}
+	}
+}
+
+func (b *Bus) retireQueue(ctx context.Context, consumer, queue string) {
+	log := cmpLogger(b.cfg.Logger).With("consumer", consumer, "queue", queue)
+	deleted, err := b.monitor.deleteUnused(ctx, queue)
+	var brokerErr *amqp091.Error
+	switch {
+	case errors.As(err, &brokerErr) && brokerErr.Code == amqp091.NotFound:
+		// Never declared, or already deleted: nothing to do.
+	case errors.As(err, &brokerErr) && brokerErr.Code == amqp091.PreconditionFailed:
+		log.Warn("queue of a retired consumer kept: an older planstore still consumes it; "+
+			"the next start after it is gone deletes it", "consumers", deleted.Consumers)
+	case err != nil:
+		log.Warn("queue of a retired consumer not deleted", "err", err)
+	default:
+		log.Info("queue of a retired consumer deleted", "messages", deleted.Messages)
+	}
+}
+
+// deleteUnused deletes queue unless a consumer is attached, returning what it held. A
+// missing queue answers the broker's NotFound, a consumed one PreconditionFailed (with
+// the queue's consumers). Each step has a channel of its own: a refusal closes it.
+func (m *queueMonitor) deleteUnused(ctx context.Context, queue string) (amqp091.Queue, error) {
+	q, err := m.inspect(ctx, queue)
+	if err != nil {
+		return q, err
+	}
+	if q.Consumers > 0 {
+		return q, &amqp091.Error{Code: amqp091.PreconditionFailed, Reason: "in use"}
+	}
+	conn, err := m.connection()
+	if err != nil {
+		return q, err
+	}
+	ch, err := conn.Channel()
+	if err != nil {
+		return q, fmt.Errorf("messaging: delete queue %s: %w", queue, err)
+	}
+	defer ch.Close()
+	// ifUnused: a consumer attaching since the inspect keeps the queue.
+	if q.Messages, err = ch.QueueDelete(queue, true, false, false); err != nil {
+		return q, fmt.Errorf("messaging: delete queue %s: %w", queue, err)
+	}
+	return q, nil
+}
+
+// cmpLogger is l, or slog's default logger when the bus was given none.
+func cmpLogger(l *slog.Logger) *slog.Logger {
+	if l == nil {
+		return slog.Default()
+	}
+	return l
+}
