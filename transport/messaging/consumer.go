@@ -27,13 +27,13 @@ type Consumer struct {
 	Name   string
 	Handle func(ctx context.Context, e events.Envelope) error
 	// Concurrency is how many events the consumer handles at once on RabbitMQ (default 1,
-	// at most MaxConcurrency): that many subscriptions compete for its queue, each an AMQP
-	// consumer on a channel of its own, sharing amqp.Config.Prefetch. Per-plan order is
-	// then lost: two versions of a plan may be handled at the same time, and a later one
-	// may finish first (also while an earlier one is being retried). Set it above 1 only
-	// for a Handle that is order-safe: the projector is (Elasticsearch external versioning
-	// by aggregate version drops an older version that arrives late). Deduplication
-	// holds across the subscriptions. The embedded bus ignores it: there every consumer
+	// at most MaxConcurrency): its one AMQP consumer hands out that many messages before
+	// the first is settled, within amqp.Config.Prefetch. Per-plan order is then lost: two
+	// versions of a plan may be handled at the same time, and a later one may finish
+	// first (also while an earlier one is being retried). Set it above 1 only for a
+	// Handle that is order-safe: the projector is (Elasticsearch external versioning by
+	// aggregate version drops an older version that arrives late). Deduplication holds
+	// for the messages in hand. The embedded bus ignores it: there every consumer
 	// handles up to inproc.Config.Shards events at once, in per-plan order.
 	Concurrency int
 }

@@ -12,11 +12,10 @@ import (
 
 // trackedSubscriber wraps the subscriber of one consumer queue for three reasons:
 //
-//   - Fan-in. One Subscribe makes several subscriptions on the inner subscriber (the
-//     competing AMQP consumers of Consumer.Concurrency, or the embedded bus's shard topics)
-//     and merges them into the one channel a Watermill handler reads. Each inner
-//     subscription hands out its next message only after the previous one was settled, so
-//     the number of inner subscriptions is the consumer's concurrency.
+//   - Fan-in. One Subscribe makes one subscription per InnerTopics entry on the inner
+//     subscriber (the embedded bus's shard topics; on RabbitMQ the one queue, whose
+//     subscriber bounds the messages in hand itself) and merges them into the one
+//     channel a Watermill handler reads.
 //   - Graceful shutdown. Watermill's router closes the subscriber as soon as it starts
 //     closing, and the AMQP subscriber then nacks the message whose handler is still
 //     running: the work is done but the ack is lost and the event comes back. Close here

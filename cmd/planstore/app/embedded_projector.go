@@ -23,11 +23,13 @@ func soleEmbeddedProjector(bus queueConsumerCounter) func(context.Context) error
 		if err != nil {
 			return err
 		}
-		if n > projectorConcurrency {
-			return fmt.Errorf("queue %s has %d consumers and this process %d: another process also projects from it, "+
+		// Every projecting process is one AMQP consumer on the queue, whatever its
+		// concurrency.
+		if n > 1 {
+			return fmt.Errorf("queue %s has %d consumers and this process 1: another process also projects from it, "+
 				"so this process's embedded read model misses the events it takes; run one process on the embedded "+
 				"search engine per deployment, or give every projector --es-url",
-				messaging.QueueName(consumerProjector), n, projectorConcurrency)
+				messaging.QueueName(consumerProjector), n)
 		}
 		return nil
 	}

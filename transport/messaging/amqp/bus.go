@@ -39,9 +39,8 @@ type Config struct {
 	// PublisherChannels is the size of the relay publisher's channel pool, i.e. how many
 	// publishes wait for their confirm at once (default 64, the relay's default lanes).
 	PublisherChannels int
-	// Prefetch is how many unacknowledged messages a consumer may hold (default 64). A
-	// consumer with Concurrency n shares it among its n subscriptions: each may hold
-	// Prefetch/n, at least 1.
+	// Prefetch is how many unacknowledged messages a consumer process may hold (default
+	// 64), whatever its Concurrency: what the broker redelivers when the process dies.
 	Prefetch int
 	// ConnectionName is shown in the management UI (default "planstore").
 	ConnectionName string
@@ -128,26 +127,23 @@ func (b *Bus) EventPublisher() message.Publisher {
 	return messaging.BusOwned{Publisher: routeByEventType{next: b.events}}
 }
 
-// ConsumerSubscriber implements Bus: concurrency subscriptions compete for
-// QueueName(consumer), each an AMQP consumer on a channel of its own with a share of
-// Prefetch; each declares the queue (durable, bound to ExchangeName with BindingKey) on
-// every (re)connect. RabbitMQ hands a queue's messages to its consumers in turn, so
-// events of one plan may then be handled at the same time and out of order.
+// ConsumerSubscriber implements Bus: one AMQP consumer on QueueName(consumer), on a
+// channel of its own holding Prefetch, hands out up to concurrency messages at once and
+// acks settled ones together (consumerSubscriber); it declares the queue (durable, bound
+// to ExchangeName with BindingKey) on every (re)connect. With concurrency above 1,
+// events of one plan may be handled at the same time and finish out of order.
 func (b *Bus) ConsumerSubscriber(consumer string, concurrency int) (message.Subscriber, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if err := messaging.CheckNewSubscriber(consumer, concurrency, b.closed, b.subscribers); err != nil {
 		return nil, err
 	}
-	config := b.consumerQueueConfig(consumer, prefetchShare(b.cfg.Prefetch, concurrency))
-	sub, err := amqp.NewSubscriberWithConnection(config, b.logger.With(watermill.LogFields{"consumer": consumer}), b.subConn)
-	if err != nil {
-		return nil, fmt.Errorf("messaging: subscriber of %s: %w", consumer, err)
-	}
+	declare := func() error { return b.declareConsumer(consumer) }
+	sub := newConsumerSubscriber(b.subConn, declare, b.cfg.Prefetch, concurrency, cmpLogger(b.cfg.Logger).With("consumer", consumer))
 	tracked := &messaging.TrackedSubscriber{
 		Consumer:    consumer,
 		Inner:       sub,
-		InnerTopics: slices.Repeat([]string{messaging.QueueName(consumer)}, concurrency),
+		InnerTopics: []string{messaging.QueueName(consumer)},
 		Connected:   b.subConn.IsConnected,
 		BrokerConsumers: func() (int, error) {
 			ctx, cancel := context.WithTimeout(context.Background(), brokerCheckTimeout)
@@ -159,14 +155,6 @@ func (b *Bus) ConsumerSubscriber(consumer string, concurrency int) (message.Subs
 	}
 	b.subscribers[consumer] = tracked
 	return tracked, nil
-}
-
-// prefetchShare is one subscription's prefetch when concurrency subscriptions share a
-// consumer's budget: the budget bounds what one process holds unacknowledged (and what
-// the broker redelivers when it dies), whatever its concurrency. Never 0, which RabbitMQ
-// reads as "unlimited".
-func prefetchShare(budget, concurrency int) int {
-	return max(1, budget/max(1, concurrency))
 }
 
 // QueueDepth implements Bus: the messages ready in the consumer's queue, i.e. neither

@@ -80,13 +80,3 @@ func TestBrokerNodesDialerSkipsAnUnreachableNode(t *testing.T) {
 		t.Errorf("dial with no node up: %v", err)
 	}
 }
-
-func TestSubscriptionsShareTheConsumersPrefetch(t *testing.T) {
-	for _, c := range []struct{ budget, concurrency, want int }{
-		{64, 1, 64}, {64, 16, 4}, {64, 5, 12}, {8, 16, 1}, {64, 0, 64},
-	} {
-		if got := prefetchShare(c.budget, c.concurrency); got != c.want {
-			t.Errorf("prefetchShare(%d, %d) = %d, want %d", c.budget, c.concurrency, got, c.want)
-		}
-	}
-}
