@@ -89,6 +89,19 @@ func (c *Codec) Decode(b []byte) (Envelope, error) {
 	return c.decodeOther(b)
 }
 
+// DecodeStored decodes an event as Decode does, and also returns its encoding at the
+// current schema: b itself when it already is that (nearly always: the store wrote it
+// with this codec), else nil, and the caller encodes the upcast event when it needs
+// bytes. A relay thus publishes what the store holds instead of encoding it again.
+func (c *Codec) DecodeStored(b []byte) (Envelope, []byte, error) {
+	var e Envelope
+	if err := segjson.Unmarshal(b, &e); err == nil && e.SchemaVersion == CurrentSchemaVersion {
+		return e, b, nil
+	}
+	e, err := c.decodeOther(b)
+	return e, nil, err
+}
+
 // decodeOther decodes an event that is not plainly of the current schema version.
 func (c *Codec) decodeOther(b []byte) (Envelope, error) {
 	var head struct {

@@ -1,7 +1,9 @@
 package events_test
 
 import (
+	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/planstore/planstore/events"
 )
@@ -18,6 +20,34 @@ func TestDecodeUpcastsSchemaVersionZero(t *testing.T) {
 	if e.SchemaVersion != events.CurrentSchemaVersion || string(e.Data.Before) != `{"objectId":"p1"}` ||
 		string(e.Data.After) != `{"objectId":"p1","x":1}` || string(e.Data.Patch) != `{"x":1}` {
 		t.Fatalf("not upcast: %+v", e)
+	}
+}
+
+// TestDecodeStoredHandsBackTheStoredEncodingOnlyWhenItIsCurrent: a relay publishes the
+// bytes the store holds when they are the current schema's encoding of the event; an
+// upcast event has none, and is encoded anew.
+func TestDecodeStoredHandsBackTheStoredEncodingOnlyWhenItIsCurrent(t *testing.T) {
+	codec := planCodec(t)
+	stored, err := codec.Encode(events.Envelope{ID: "e2", Type: events.PlanCreated, SchemaVersion: events.CurrentSchemaVersion,
+		AggregateType: "plan", AggregateID: "p1", Version: 1, OccurredAt: time.Date(2026, 12, 8, 2, 0, 0, 5, time.UTC),
+		Actor: "a", Data: events.Data{Before: json.RawMessage("null"), After: json.RawMessage(`{"objectId":"p1"}`)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, encoded, err := codec.DecodeStored(stored)
+	if err != nil || e.ID != "e2" || string(encoded) != string(stored) {
+		t.Fatalf("current event: %+v, %s, %v", e, encoded, err)
+	}
+	if again, err := codec.Encode(e); err != nil || string(again) != string(encoded) {
+		t.Errorf("the codec encodes the decoded event as %s (%v), the store held %s", again, err, encoded)
+	}
+	old := []byte(`{"id":"e1","type":"plan.patched","schema_version":0,"aggregate_type":"plan","aggregate_id":"p1",
+		"version":2,"occurred_at":"2020-01-02T03:04:05Z","actor":"a","data":{"old":{},"new":{"x":1},"patch":{"x":1}}}`)
+	if e, encoded, err := codec.DecodeStored(old); err != nil || e.SchemaVersion != events.CurrentSchemaVersion || encoded != nil {
+		t.Fatalf("upcast event: %+v, %s, %v; want it upcast and no stored encoding", e, encoded, err)
+	}
+	if _, _, err := codec.DecodeStored([]byte("not json")); err == nil {
+		t.Fatal("garbage decoded")
 	}
 }
 

@@ -62,6 +62,9 @@ type LogEntry struct {
 	Partition int
 	Position  string
 	Event     Envelope
+	// Encoded is Event's encoding at the current schema as the store holds it, when it
+	// holds it so (Codec.DecodeStored); nil otherwise.
+	Encoded []byte
 }
 
 // DefaultPartitions is how many partitions the global log is split into.

@@ -105,9 +105,10 @@ func (s *Store) ReadLog(ctx context.Context, partition int, after string, limit 
 }
 
 func (s *Store) logEntry(seq uint64, raw []byte) (events.LogEntry, error) {
-	e, err := s.codec.Decode(raw)
+	e, encoded, err := s.codec.DecodeStored(raw)
 	if err != nil {
 		return events.LogEntry{}, fmt.Errorf("log entry %d: %w", seq, err)
 	}
-	return events.LogEntry{Partition: 0, Position: position(seq), Event: e}, nil
+	// raw is bbolt's memory, valid only inside the read's transaction.
+	return events.LogEntry{Partition: 0, Position: position(seq), Event: e, Encoded: bytes.Clone(encoded)}, nil
 }

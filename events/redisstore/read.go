@@ -72,11 +72,11 @@ func (s *Store) logEntries(partition int, msgs []redis.XMessage) ([]events.LogEn
 		if !ok {
 			return nil, fmt.Errorf("redisstore: log %d entry %s has no event", partition, m.ID)
 		}
-		e, err := s.codec.Decode([]byte(raw))
+		e, encoded, err := s.codec.DecodeStored([]byte(raw)) // a copy of go-redis's string, kept
 		if err != nil {
 			return nil, fmt.Errorf("redisstore: log %d entry %s: %w", partition, m.ID, err)
 		}
-		out = append(out, events.LogEntry{Partition: partition, Position: m.ID, Event: e})
+		out = append(out, events.LogEntry{Partition: partition, Position: m.ID, Event: e, Encoded: encoded})
 	}
 	return out, nil
 }

@@ -40,6 +40,15 @@ func NewEventMessage(codec *events.Codec, e events.Envelope) (*message.Message, 
 	if err != nil {
 		return nil, fmt.Errorf("messaging: encode event %s: %w", e.ID, err)
 	}
+	return NewEncodedEventMessage(e, payload)
+}
+
+// NewEncodedEventMessage is NewEventMessage for an event whose encoding is at hand
+// already (events.LogEntry.Encoded): payload must be the codec's encoding of e.
+func NewEncodedEventMessage(e events.Envelope, payload []byte) (*message.Message, error) {
+	if e.ID == "" {
+		return nil, fmt.Errorf("messaging: event %s v%d of %s has no id", e.Type, e.Version, e.AggregateID)
+	}
 	msg := message.NewMessage(e.ID, payload)
 	msg.Metadata.Set(MetadataEventType, string(e.Type))
 	msg.Metadata.Set(MetadataAggregateType, e.AggregateType)

@@ -77,7 +77,7 @@ func (r *run) head(l *lane) (events.LogEntry, bool) {
 func (r *run) deliver(l *lane, e events.LogEntry) bool {
 	retry := backoff{min: r.cfg.RedeliverMin, max: r.cfg.RedeliverMax}
 	for attempt := 1; ; attempt++ {
-		msg, err := messaging.NewEventMessage(r.cfg.Codec, e.Event)
+		msg, err := eventMessage(r.cfg.Codec, e)
 		if err != nil {
 			// Cannot happen for an envelope the store decoded; never skip it silently.
 			r.logger.Error("outbox entry cannot be encoded; retrying", "event_id", e.Event.ID, "partition", e.Partition, "position", e.Position, "error", err)
@@ -106,4 +106,13 @@ func (r *run) deliver(l *lane, e events.LogEntry) bool {
 			return false
 		}
 	}
+}
+
+// eventMessage is the message of an outbox entry: the store's own encoding of the event
+// when it has one (no second encoding per event), else the codec's.
+func eventMessage(codec *events.Codec, e events.LogEntry) (*message.Message, error) {
+	if e.Encoded != nil {
+		return messaging.NewEncodedEventMessage(e.Event, e.Encoded)
+	}
+	return messaging.NewEventMessage(codec, e.Event)
 }
