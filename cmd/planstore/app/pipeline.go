@@ -25,8 +25,11 @@ const consumerProjector = "projector"
 const queueDepthInterval = time.Second
 
 // projectorConcurrency is how many events one projector process handles at once on
-// RabbitMQ: 16 in flight fill a bulk request of ~16 events per Elasticsearch round trip.
-const projectorConcurrency = 16
+// RabbitMQ: what is in flight fills the bulk requests (two at a time), so more makes
+// larger, cheaper ones. With Elasticsearch on the machine's two cores beside the rest,
+// 64 drained a 5 s burst of creates 2-3x sooner than 16 (docs/performance.md); with the
+// embedded engine it made no difference. It is also the whole prefetch (64).
+const projectorConcurrency = 64
 
 // allConsumers are the consumers of a deployment. The relay declares their queues at
 // start, so events wait in a queue until its consumer first attaches; the embedded bus
