@@ -63,12 +63,24 @@ func (s *TrackedSubscriber) Subscribe(ctx context.Context, topic string) (<-chan
 	if topics == nil {
 		topics = []string{topic}
 	}
-	// Cancelled only when subscribing fails part way, or once every inner subscription has
-	// ended: it stops the inner subscriptions already made.
-	ctx, cancel := context.WithCancel(ctx)
+	// The inner subscriptions outlive ctx until the messages in hand are settled: Watermill's
+	// router cancels ctx as it starts closing, while handlers still run, and an inner
+	// subscription ending then would let go of their messages (the embedded bus's publisher
+	// stops waiting for the ack; RabbitMQ's channel closes and redelivers them). Cancelled
+	// after that drain, when subscribing fails part way, or once every inner subscription
+	// has ended.
+	innerCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	go func() {
+		select {
+		case <-ctx.Done():
+			s.InFlight.wait(s.DrainTimeout)
+			cancel()
+		case <-innerCtx.Done():
+		}
+	}()
 	ins := make([]<-chan *message.Message, 0, len(topics))
 	for i, t := range topics {
-		in, err := s.Inner.Subscribe(ctx, t)
+		in, err := s.Inner.Subscribe(innerCtx, t)
 		if err != nil {
 			cancel()
 			return nil, fmt.Errorf("messaging: subscribe %s to %s (subscription %d of %d): %w", s.Consumer, t, i+1, len(topics), err)

@@ -52,6 +52,44 @@ func TestConsumerIsAttachedOnlyWhileAllItsSubscriptionsAre(t *testing.T) {
 	}
 }
 
+// contexts is an inner subscriber that keeps the context of each subscription.
+type contexts struct {
+	channels
+	ctxs []context.Context
+}
+
+func (c *contexts) Subscribe(ctx context.Context, topic string) (<-chan *message.Message, error) {
+	c.mu.Lock()
+	c.ctxs = append(c.ctxs, ctx)
+	c.mu.Unlock()
+	return c.channels.Subscribe(ctx, topic)
+}
+
+// TestInnerSubscriptionsOutliveTheRoutersCancellationUntilWhatIsInHandIsSettled: the
+// router cancels its context as it starts closing, while a handler still runs; the inner
+// subscription must hold on to its message until the handler settles it.
+func TestInnerSubscriptionsOutliveTheRoutersCancellationUntilWhatIsInHandIsSettled(t *testing.T) {
+	inner := &contexts{}
+	s := &TrackedSubscriber{Consumer: "c", Inner: inner, DrainTimeout: time.Minute, InFlight: NewInFlight()}
+	routerCtx, stopRouter := context.WithCancel(t.Context())
+	out, err := s.Subscribe(routerCtx, "q")
+	if err != nil {
+		t.Fatal(err)
+	}
+	original := message.NewMessage("e1", nil)
+	go func() { inner.subs[0] <- original }()
+	handed := <-out
+
+	stopRouter()
+	time.Sleep(50 * time.Millisecond) // long enough for a wrong cancellation to happen
+	if err := inner.ctxs[0].Err(); err != nil {
+		t.Fatalf("the inner subscription ended with its message in hand: %v", err)
+	}
+	handed.Ack()
+	<-original.Acked()
+	waitUntil(t, func() bool { return inner.ctxs[0].Err() != nil })
+}
+
 func TestClaimsLetOneCopyOfAnEventThroughAtATime(t *testing.T) {
 	c := newClaims()
 	release, err := c.acquire(t.Context(), "e@1")
