@@ -213,3 +213,33 @@ func (s *bulkSink) close() {
 	close(s.stop)
 	<-s.stopped
 }
+
+// TestAConsumerTheBrokerCancelsConsumesAgain: deleting a consumer's queue cancels its AMQP
+// consumer while the channel stays open; the subscriber declares the queue again and
+// consumes from it, and what is published then arrives.
+func TestAConsumerTheBrokerCancelsConsumesAgain(t *testing.T) {
+	url := testenv.Vhost(t)
+	codec := testenv.PlanCodec(t)
+	bus := newAMQPBus(t, url, "projector")
+	var got bustest.Received
+	r := bustest.NewRouter(t, prometheus.NewRegistry())
+	if err := r.AddConsumer(bus, messaging.Consumer{Name: "projector", Concurrency: 4, Handle: got.Handle}); err != nil {
+		t.Fatal(err)
+	}
+	testenv.RunRouter(t, r)
+	testenv.WaitFor(t, 30*time.Second, "consumer attached", func() bool { return r.Ready() == nil })
+
+	if _, err := testenv.AMQPChannel(t, url).QueueDelete("planstore.projector", false, false, false); err != nil {
+		t.Fatal(err)
+	}
+	testenv.WaitFor(t, 30*time.Second, "the queue declared again and consumed", func() bool {
+		if !queueExists(t, url, "planstore.projector") {
+			return false
+		}
+		_, consumers := testenv.Queue(t, url, "planstore.projector")
+		return consumers == 1
+	})
+	e := bustest.PlanEvent("p1", 1, events.PlanCreated)
+	bustest.Publish(t, bus, codec, e)
+	testenv.WaitFor(t, 30*time.Second, "the event published after", func() bool { return got.Distinct() == 1 })
+}

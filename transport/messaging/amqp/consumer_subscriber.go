@@ -124,7 +124,14 @@ func (s *consumerSubscriber) consume(ctx context.Context, queue string, out chan
 		select {
 		case d, ok := <-deliveries:
 			if !ok {
-				return channelError(<-closed)
+				// The channel closed, or the broker cancelled the consumer and left the
+				// channel open (its queue was deleted, or a quorum queue moved).
+				select {
+				case err := <-closed:
+					return channelError(err)
+				default:
+					return errors.New("the broker cancelled the consumer")
+				}
 			}
 			if !h.give(ctx, d, out) {
 				return nil
