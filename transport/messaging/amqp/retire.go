@@ -57,20 +57,34 @@ func (m *queueMonitor) deleteUnused(ctx context.Context, queue string) (amqp091.
 	if q.Consumers > 0 {
 		return q, &amqp091.Error{Code: amqp091.PreconditionFailed, Reason: "in use"}
 	}
+	// ifUnused: a consumer attaching since the inspect keeps the queue. Quorum queues
+	// refuse the condition (NotImplemented, RabbitMQ 3.x): for them the inspect above is
+	// the check.
+	n, err := m.deleteQueue(queue, true)
+	var brokerErr *amqp091.Error
+	if errors.As(err, &brokerErr) && brokerErr.Code == amqp091.NotImplemented {
+		n, err = m.deleteQueue(queue, false)
+	}
+	if err != nil {
+		return q, fmt.Errorf("messaging: delete queue %s: %w", queue, err)
+	}
+	q.Messages = n
+	return q, nil
+}
+
+// deleteQueue deletes queue on a channel of its own (a refusal closes the channel),
+// returning how many messages it held.
+func (m *queueMonitor) deleteQueue(queue string, ifUnused bool) (int, error) {
 	conn, err := m.connection()
 	if err != nil {
-		return q, err
+		return 0, err
 	}
 	ch, err := conn.Channel()
 	if err != nil {
-		return q, fmt.Errorf("messaging: delete queue %s: %w", queue, err)
+		return 0, err
 	}
-	defer ch.Close()
-	// ifUnused: a consumer attaching since the inspect keeps the queue.
-	if q.Messages, err = ch.QueueDelete(queue, true, false, false); err != nil {
-		return q, fmt.Errorf("messaging: delete queue %s: %w", queue, err)
-	}
-	return q, nil
+	defer func() { _ = ch.Close() }() // after a refusal the broker has closed it already
+	return ch.QueueDelete(queue, ifUnused, false, false)
 }
 
 // cmpLogger is l, or slog's default logger when the bus was given none.

@@ -2,6 +2,7 @@ package amqp_test
 
 import (
 	"errors"
+	"log/slog"
 	"testing"
 
 	amqp091 "github.com/rabbitmq/amqp091-go"
@@ -38,9 +39,18 @@ func queueExists(t *testing.T, url, queue string) bool {
 // at the first start.
 // The consumers the deployment has keep their queues.
 func TestARetiredConsumersQueuesAreDeletedOnceNothingConsumesThem(t *testing.T) {
-	url := testenv.Vhost(t)
+	for _, queueType := range []amqp.QueueType{amqp.QueueClassic, amqp.QueueQuorum} {
+		t.Run(string(queueType), func(t *testing.T) { testRetirement(t, queueType) })
+	}
+}
+
+func testRetirement(t *testing.T, queueType amqp.QueueType) {
+	url := testenv.Vhost(t) // quorum queues work on one node too
 	codec := testenv.PlanCodec(t)
-	earlier := newAMQPBus(t, url, "old", "projector")
+	open := func(logger *slog.Logger, consumers, retired []string) {
+		testenv.AMQPBus(t, amqp.Config{URL: url, QueueType: queueType, Logger: logger, Consumers: consumers, Retired: retired})
+	}
+	earlier := testenv.AMQPBus(t, amqp.Config{URL: url, QueueType: queueType, Logger: bustest.Logger(t), Consumers: []string{"old", "projector"}})
 	bustest.Publish(t, earlier, codec, bustest.PlanEvent("p1", 1, events.PlanCreated))
 	old, dead := messaging.QueueName("old"), messaging.DeadLetterQueueName("old")
 
@@ -50,7 +60,7 @@ func TestARetiredConsumersQueuesAreDeletedOnceNothingConsumesThem(t *testing.T) 
 		t.Fatal(err)
 	}
 	var logs testenv.LogBuffer
-	testenv.AMQPBus(t, amqp.Config{URL: url, Logger: logs.Logger(), Consumers: []string{"projector"}, Retired: []string{"old"}})
+	open(logs.Logger(), []string{"projector"}, []string{"old"})
 	if !queueExists(t, url, old) {
 		t.Fatalf("%s was deleted while a consumer was attached", old)
 	}
@@ -67,7 +77,7 @@ func TestARetiredConsumersQueuesAreDeletedOnceNothingConsumesThem(t *testing.T) 
 		t.Fatal(err)
 	}
 	logs = testenv.LogBuffer{}
-	testenv.AMQPBus(t, amqp.Config{URL: url, Logger: logs.Logger(), Consumers: []string{"projector"}, Retired: []string{"old"}})
+	open(logs.Logger(), []string{"projector"}, []string{"old"})
 	if queueExists(t, url, old) {
 		t.Errorf("%s is still there", old)
 	}
@@ -81,7 +91,7 @@ func TestARetiredConsumersQueuesAreDeletedOnceNothingConsumesThem(t *testing.T) 
 
 	// A third start finds nothing to retire and says nothing about it.
 	logs = testenv.LogBuffer{}
-	testenv.AMQPBus(t, amqp.Config{URL: url, Logger: logs.Logger(), Consumers: []string{"projector"}, Retired: []string{"old"}})
+	open(logs.Logger(), []string{"projector"}, []string{"old"})
 	if retired := testenv.Matching(logs.Records(t), map[string]string{"consumer": "old"}); len(retired) != 0 {
 		t.Errorf("logs about a queue already gone: %v", retired)
 	}
