@@ -2,8 +2,8 @@ package messaging
 
 import "fmt"
 
-// MaxConcurrency bounds Consumer.Concurrency. Each subscription is an AMQP channel and a
-// goroutine; beyond a few dozen the handler's backend, not the bus, is the limit.
+// MaxConcurrency bounds Consumer.Concurrency: how many messages a consumer process has
+// in its handlers at once, each a goroutine (on RabbitMQ all on one channel).
 const MaxConcurrency = 256
 
 func ValidateConcurrency(consumer string, n int) error {

@@ -24,12 +24,15 @@ const consumerProjector = "projector"
 // queueDepthInterval: planstore_consumer_queue_depth is at most this old.
 const queueDepthInterval = time.Second
 
-// projectorConcurrency is how many events one projector process handles at once on
-// RabbitMQ: what is in flight fills the bulk requests (two at a time), so more makes
-// larger, cheaper ones. With Elasticsearch on the machine's two cores beside the rest,
-// 64 drained a 5 s burst of creates 2-3x sooner than 16 (docs/performance.md); with the
-// embedded engine it made no difference. It is also the whole prefetch (64).
-const projectorConcurrency = 64
+// projectorConcurrency is how many events one projector process holds and handles at
+// once on RabbitMQ; the bus's prefetch is the same. What is in hand fills the bulk
+// requests (two at a time), and a handler returns only once its bulk is written, so the
+// projection can go no faster than this many events per bulk round trip. With
+// Elasticsearch on the machine's two cores beside the rest, 256 left every plan
+// searchable 0.5-0.7 s after a 5 s burst where 64 left 3-4 s (docs/performance.md);
+// with the embedded engine it made no difference. A process that dies hands this many
+// back to the queue, all idempotent writes.
+const projectorConcurrency = 256
 
 // allConsumers are the consumers of a deployment. The relay declares their queues at
 // start, so events wait in a queue until its consumer first attaches; the embedded bus
@@ -206,6 +209,7 @@ func (m *Main) openBus() (messaging.Bus, error) {
 	bus, err := amqp.New(amqp.Config{
 		URL: m.cfg.AMQPURL, QueueType: amqp.QueueType(m.cfg.AMQPQueueType),
 		Logger: m.log, Consumers: allConsumers, Retired: retiredConsumers, ConnectionName: "planstore-" + string(m.role),
+		Prefetch: projectorConcurrency,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("rabbitmq at %s: %w", redactURLList(m.cfg.AMQPURL), err)
