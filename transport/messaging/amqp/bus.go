@@ -94,6 +94,9 @@ func New(cfg Config) (*Bus, error) {
 		cfg.ConnectionName = "planstore"
 	}
 	cfg.DrainTimeout = defaults.Positive(cfg.DrainTimeout, messaging.DefaultDrainTimeout)
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
 	logger := messaging.NewLogger(cfg.Logger)
 	conn, err := amqp.NewConnection(subscriberConnection(nodes, cfg.ConnectionName+" consumers"), logger)
 	if err != nil {
@@ -139,7 +142,7 @@ func (b *Bus) ConsumerSubscriber(consumer string, concurrency int) (message.Subs
 		return nil, err
 	}
 	declare := func() error { return b.declareConsumer(consumer) }
-	sub := newConsumerSubscriber(b.subConn, declare, b.cfg.Prefetch, concurrency, cmpLogger(b.cfg.Logger).With("consumer", consumer))
+	sub := newConsumerSubscriber(b.subConn, declare, b.cfg.Prefetch, concurrency, b.cfg.Logger.With("consumer", consumer))
 	tracked := &messaging.TrackedSubscriber{
 		Consumer:    consumer,
 		Inner:       sub,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"time"
 
 	amqp091 "github.com/rabbitmq/amqp091-go"
@@ -30,13 +29,13 @@ func (b *Bus) retireConsumers(consumers []string) {
 }
 
 func (b *Bus) retireQueue(ctx context.Context, consumer, queue string) {
-	log := cmpLogger(b.cfg.Logger).With("consumer", consumer, "queue", queue)
+	log := b.cfg.Logger.With("consumer", consumer, "queue", queue)
 	deleted, err := b.monitor.deleteUnused(ctx, queue)
 	var brokerErr *amqp091.Error
 	switch {
 	case errors.As(err, &brokerErr) && brokerErr.Code == amqp091.NotFound:
 		// Never declared, or already deleted: nothing to do.
-	case errors.As(err, &brokerErr) && brokerErr.Code == amqp091.PreconditionFailed:
+	case errors.Is(err, errQueueInUse):
 		log.Warn("queue of a retired consumer kept: an older planstore still consumes it; "+
 			"the next start after it is gone deletes it", "consumers", deleted.Consumers)
 	case err != nil:
@@ -46,16 +45,19 @@ func (b *Bus) retireQueue(ctx context.Context, consumer, queue string) {
 	}
 }
 
+// errQueueInUse: a retired queue still has a consumer attached, so it is kept.
+var errQueueInUse = errors.New("queue in use")
+
 // deleteUnused deletes queue unless a consumer is attached, returning what it held. A
-// missing queue answers the broker's NotFound, a consumed one PreconditionFailed (with
-// the queue's consumers). Each step has a channel of its own: a refusal closes it.
+// missing queue answers the broker's NotFound, a consumed one errQueueInUse (with the
+// queue's consumers). Each step has a channel of its own: a refusal closes it.
 func (m *queueMonitor) deleteUnused(ctx context.Context, queue string) (amqp091.Queue, error) {
 	q, err := m.inspect(ctx, queue)
 	if err != nil {
 		return q, err
 	}
 	if q.Consumers > 0 {
-		return q, &amqp091.Error{Code: amqp091.PreconditionFailed, Reason: "in use"}
+		return q, errQueueInUse
 	}
 	// ifUnused: a consumer attaching since the inspect keeps the queue. Quorum queues
 	// refuse the condition (NotImplemented, RabbitMQ 3.x): for them the inspect above is
@@ -85,12 +87,4 @@ func (m *queueMonitor) deleteQueue(queue string, ifUnused bool) (int, error) {
 	}
 	defer func() { _ = ch.Close() }() // after a refusal the broker has closed it already
 	return ch.QueueDelete(queue, ifUnused, false, false)
-}
-
-// cmpLogger is l, or slog's default logger when the bus was given none.
-func cmpLogger(l *slog.Logger) *slog.Logger {
-	if l == nil {
-		return slog.Default()
-	}
-	return l
 }

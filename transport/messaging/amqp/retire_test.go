@@ -3,6 +3,7 @@ package amqp_test
 import (
 	"errors"
 	"log/slog"
+	"strings"
 	"testing"
 
 	amqp091 "github.com/rabbitmq/amqp091-go"
@@ -94,5 +95,14 @@ func testRetirement(t *testing.T, queueType amqp.QueueType) {
 	open(logs.Logger(), []string{"projector"}, []string{"old"})
 	if retired := testenv.Matching(logs.Records(t), map[string]string{"consumer": "old"}); len(retired) != 0 {
 		t.Errorf("logs about a queue already gone: %v", retired)
+	}
+}
+
+// TestARetiredConsumerWithAnInvalidNameIsRefused: retired names are checked like the
+// consumers' own, before anything is deleted.
+func TestARetiredConsumerWithAnInvalidNameIsRefused(t *testing.T) {
+	_, err := amqp.New(amqp.Config{URL: testenv.Vhost(t), Consumers: []string{"projector"}, Retired: []string{"Old Audit"}})
+	if err == nil || !strings.Contains(err.Error(), "Old Audit") {
+		t.Fatalf("New with a retired consumer named %q: %v", "Old Audit", err)
 	}
 }
