@@ -75,18 +75,15 @@ func validRaw(raw json.RawMessage) bool {
 func (c *Codec) Decode(b []byte) (Envelope, error) {
 	// Nearly every event is of the current schema: decode it in one pass. Anything else
 	// (an older schema, or a shape the current Envelope cannot hold) takes the careful
-	// path below, which reads the version first and upcasts.
+	// path (decodeOther), which reads the version first and upcasts.
 	//
 	// segmentio/encoding/json decodes an envelope ~7x faster than encoding/json, which
 	// scans the large before/after documents twice (validation, then skipping them into
 	// RawMessages). It validates the same JSON, fails the same inputs and copies what it
 	// keeps (bbolt hands out memory that is only valid inside a transaction);
 	// FuzzCodecDecodeMatchesStdlib holds it to that.
-	var e Envelope
-	if err := segjson.Unmarshal(b, &e); err == nil && e.SchemaVersion == CurrentSchemaVersion {
-		return e, nil
-	}
-	return c.decodeOther(b)
+	e, _, err := c.DecodeStored(b)
+	return e, err
 }
 
 // DecodeStored decodes an event as Decode does, and also returns its encoding at the

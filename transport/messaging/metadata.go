@@ -33,9 +33,6 @@ var ErrMalformedMessage = errors.New("messaging: malformed event message")
 // UUID is the event id (so brokers, logs and the dead-letter queue all name the same id),
 // the payload is the codec's encoding of the whole envelope.
 func NewEventMessage(codec *events.Codec, e events.Envelope) (*message.Message, error) {
-	if e.ID == "" {
-		return nil, fmt.Errorf("messaging: event %s v%d of %s has no id", e.Type, e.Version, e.AggregateID)
-	}
 	payload, err := codec.Encode(e)
 	if err != nil {
 		return nil, fmt.Errorf("messaging: encode event %s: %w", e.ID, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/planstore/planstore/events"
@@ -91,5 +92,18 @@ func TestPermanentErrorsAreStillTheirCause(t *testing.T) {
 	}
 	if messaging.Permanent(nil) != nil {
 		t.Error("Permanent(nil) != nil")
+	}
+}
+
+// TestAnEventWithoutAnIDMakesNoMessage: the message id is the event id, so neither
+// constructor makes a message of an event without one.
+func TestAnEventWithoutAnIDMakesNoMessage(t *testing.T) {
+	e := bustest.PlanEvent("p1", 1, events.PlanCreated)
+	e.ID = ""
+	if _, err := messaging.NewEventMessage(testenv.PlanCodec(t), e); err == nil || !strings.Contains(err.Error(), "has no id") {
+		t.Errorf("NewEventMessage: %v, want the event has no id", err)
+	}
+	if _, err := messaging.NewEncodedEventMessage(e, []byte(`{}`)); err == nil || !strings.Contains(err.Error(), "has no id") {
+		t.Errorf("NewEncodedEventMessage: %v, want the event has no id", err)
 	}
 }
